@@ -1,0 +1,114 @@
+"""Pure validation and normalisation helpers for the company register (CRM).
+
+No Flask or database imports here: these functions are used by forms, import
+scripts and seed generators alike, and are unit-tested in isolation.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+__all__ = [
+    "CVR_WEIGHTS",
+    "cvr_checksum",
+    "is_valid_cvr",
+    "normalize_cvr",
+    "is_valid_pnummer",
+    "is_valid_postcode",
+    "normalize_company_name",
+]
+
+#: Weights of the CVR modulus-11 check (the last weight applies to the check digit).
+CVR_WEIGHTS: tuple[int, ...] = (2, 7, 6, 5, 4, 3, 2, 1)
+
+_CVR_RE = re.compile(r"[1-9][0-9]{7}")
+_PNUMMER_RE = re.compile(r"[0-9]{10}")
+_POSTCODE_RE = re.compile(r"[0-9]{4}")
+
+
+def cvr_checksum(digits: str) -> int:
+    """Return the weighted CVR digit sum modulo 11 for an 8-digit string (0 means valid)."""
+    return sum(int(d) * w for d, w in zip(digits, CVR_WEIGHTS)) % 11
+
+
+def is_valid_cvr(value: str) -> bool:
+    """True if *value* is an 8-digit CVR number (first digit not 0) with a valid modulus-11 check.
+
+    Surrounding whitespace is tolerated; anything else (inner spaces, a "DK" prefix,
+    letters, wrong length) is rejected -- use :func:`normalize_cvr` first for user input.
+    """
+    if not isinstance(value, str):
+        return False
+    digits = value.strip()
+    if not _CVR_RE.fullmatch(digits):
+        return False
+    return cvr_checksum(digits) == 0
+
+
+def normalize_cvr(value: str | None) -> str | None:
+    """Remove all whitespace and a leading "DK" (any case, optionally followed by "-").
+
+    Returns None when nothing is left. The result is not validated: pair it with
+    :func:`is_valid_cvr`.
+    """
+    if value is None:
+        return None
+    cleaned = re.sub(r"\s+", "", str(value))
+    if cleaned[:2].upper() == "DK":
+        cleaned = cleaned[2:].lstrip("-")
+    return cleaned or None
+
+
+def is_valid_pnummer(value: str) -> bool:
+    """True if *value* is a 10-digit P-nummer (production unit number); surrounding spaces tolerated."""
+    if not isinstance(value, str):
+        return False
+    return bool(_PNUMMER_RE.fullmatch(value.strip()))
+
+
+def is_valid_postcode(value: str) -> bool:
+    """True if *value* looks like a Danish postcode: 4 digits in 0800-9999 (format check only)."""
+    if not isinstance(value, str):
+        return False
+    code = value.strip()
+    return bool(_POSTCODE_RE.fullmatch(code)) and int(code) >= 800
+
+
+# Legal-form designations, matched on the casefolded name *before* punctuation is
+# dropped (so "I/S" is recognised, while a shop called "Hansens Is" keeps its "is").
+_LEGAL_FORM_RE = re.compile(
+    r"(?<![\w/.])"
+    r"(?:"
+    r"a\s?/\s?s|i\s?/\s?s|k\s?/\s?s|p\s?/\s?s"  # A/S, I/S, K/S, P/S
+    r"|aps\.?|ivs\.?"  # ApS, Aps., IVS
+    r"|[afs]\.?m\.?b\.?a\.?"  # A.m.b.a., F.m.b.a., S.m.b.a., amba
+    r"|(?:og|&|\+)\s*co\b\.?"  # og Co, & Co., &Co
+    r")"
+    r"(?![\w/-])",
+)
+_APOSTROPHES_RE = re.compile(r"['\u2019\u2018`\u00b4]")
+_NON_ALNUM_RE = re.compile(r"[^\w]+|_")
+
+
+def normalize_company_name(name: str | None) -> str:
+    """Return a comparison key for duplicate detection of company names.
+
+    Casefolds, folds "å" to "aa" (Århus == Aarhus) and strips accents (é -> e; æ and ø
+    stay), drops legal-form designations (ApS, A/S, I/S, IVS, K/S, P/S, A.m.b.a.,
+    "og Co" ...), turns "&" into "og", drops apostrophes, replaces other punctuation
+    by spaces and folds whitespace. "Netto  Holstebro ApS" -> "netto holstebro".
+    Returns "" for empty input.
+    """
+    if not name:
+        return ""
+    text = unicodedata.normalize("NFKC", str(name)).casefold()
+    text = text.replace("å", "aa")
+    text = "".join(
+        ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch)
+    )
+    text = _APOSTROPHES_RE.sub("", text)
+    text = _LEGAL_FORM_RE.sub(" ", text)
+    text = text.replace("&", " og ").replace("+", " og ")
+    text = _NON_ALNUM_RE.sub(" ", text)
+    return " ".join(text.split())
