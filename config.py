@@ -1,0 +1,66 @@
+"""Configuration from environment variables, with safe defaults.
+
+Development (the default) runs on an SQLite file under ``instance/`` and keeps a generated
+SECRET_KEY there. Production (``FODFAESTE_ENV=production``) refuses to start without a real
+SECRET_KEY and turns on secure cookies and HSTS.
+"""
+
+import os
+from datetime import timedelta
+
+# Secrets shorter than this are not real secrets (32 bytes of entropy as hex = 64 chars).
+MIN_SECRET_KEY_LENGTH = 32
+PLACEHOLDER_SECRETS = {"change-me", "changeme", "secret", "dev", "development"}
+
+
+def _bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _int(name: str, default: int) -> int:
+    value = os.environ.get(name)
+    return int(value) if value else default
+
+
+def load_config() -> dict:
+    """Return the configuration dict read from the environment."""
+    env = os.environ.get("FODFAESTE_ENV", "development").strip().lower()
+    production = env == "production"
+    return {
+        "ENV_NAME": env,
+        "PRODUCTION": production,
+        "SECRET_KEY": os.environ.get("SECRET_KEY"),
+        # None means: an SQLite file in the instance folder (set by create_app).
+        "SQLALCHEMY_DATABASE_URI": os.environ.get("DATABASE_URL"),
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        # Sessions: idle timeout via a permanent session refreshed on each request.
+        "PERMANENT_SESSION_LIFETIME": timedelta(minutes=_int("SESSION_IDLE_MINUTES", 30)),
+        "SESSION_ABSOLUTE_HOURS": _int("SESSION_ABSOLUTE_HOURS", 12),
+        "SESSION_REFRESH_EACH_REQUEST": True,
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": _bool("SESSION_COOKIE_SECURE", production),
+        "SESSION_COOKIE_NAME": "__Host-session" if production else "session",
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "WTF_CSRF_ENABLED": True,
+        "WTF_CSRF_TIME_LIMIT": 3600 * 8,
+        # Login abuse: per-account lock in the database, plus a per-IP rate limit.
+        "LOGIN_MAX_FAILURES": _int("LOGIN_MAX_FAILURES", 5),
+        "LOGIN_LOCK_MINUTES": _int("LOGIN_LOCK_MINUTES", 15),
+        "LOGIN_RATE_LIMIT": os.environ.get("LOGIN_RATE_LIMIT", "30 per minute"),
+        "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
+        "RATELIMIT_HEADERS_ENABLED": True,
+        # Geocoding: "offline" uses the shipped postcode centroids only; "nominatim" asks a
+        # Nominatim server (GEOCODER_DOMAIN) for address precision and caches the answers.
+        "GEOCODER": os.environ.get("GEOCODER", "offline"),
+        "GEOCODER_DOMAIN": os.environ.get("GEOCODER_DOMAIN", "nominatim.openstreetmap.org"),
+        "GEOCODER_SCHEME": os.environ.get("GEOCODER_SCHEME", "https"),
+        "GEOCODER_USER_AGENT": os.environ.get("GEOCODER_USER_AGENT", "fodfaeste"),
+        "GEOCODER_TIMEOUT": float(os.environ.get("GEOCODER_TIMEOUT", "3")),
+        "MAX_CONTENT_LENGTH": _int("MAX_UPLOAD_BYTES", 5 * 1024 * 1024),
+        "HSTS": production,
+        "PASSWORD_MIN_LENGTH": 12,
+    }

@@ -1,0 +1,143 @@
+"""Fodfæste: the partner-company CRM and job matching for IPS programmes."""
+
+import os
+import secrets
+from pathlib import Path
+
+from flask import Flask, current_app, session
+from flask_login import current_user, logout_user
+
+from config import MIN_SECRET_KEY_LENGTH, PLACEHOLDER_SECRETS, load_config
+from crm.extensions import csrf, db, limiter, login_manager, migrate
+from crm.timeutil import utcnow
+
+MIGRATIONS_DIR = str(Path(__file__).resolve().parent / "migrations")
+DEFAULT_INSTANCE_PATH = Path(__file__).resolve().parent.parent / "instance"
+
+
+def create_app(config: dict | None = None) -> Flask:
+    """Create and configure the app; ``config`` overrides values read from the environment."""
+    app = Flask(
+        __name__,
+        template_folder="../templates",
+        static_folder="../static",
+        instance_path=os.environ.get("FODFAESTE_INSTANCE_PATH") or str(DEFAULT_INSTANCE_PATH),
+    )
+    app.config.update(load_config())
+    if config:
+        app.config.update(config)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    _configure_secret_key(app)
+    if not app.config.get("SQLALCHEMY_DATABASE_URI"):
+        app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{Path(app.instance_path) / 'fodfaeste.db'}"
+    app.config["SQLALCHEMY_DATABASE_URI"] = _normalize_db_url(app.config["SQLALCHEMY_DATABASE_URI"])
+
+    from crm.access import enforce_access
+
+    # Access is decided before anything else (CSRF included), so an anonymous request to any
+    # protected URL is sent to the login page whatever its method.
+    app.before_request(_check_session_age)
+    app.before_request(enforce_access)
+    db.init_app(app)
+    migrate.init_app(app, db, directory=MIGRATIONS_DIR, render_as_batch=True)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    _configure_login(app)
+    _configure_sqlite(app)
+
+    from crm import models  # noqa: F401  (registers the models with the metadata)
+    from crm.admin import bp as admin_bp
+    from crm.auth import bp as auth_bp
+    from crm.geo import bp as geo_bp
+    from crm.main import bp as main_bp
+    from crm.portal import bp as portal_bp
+
+    for bp in (auth_bp, main_bp, admin_bp, geo_bp, portal_bp):
+        app.register_blueprint(bp)
+
+    from crm.security import add_security_headers, register_error_handlers
+    from crm.templating import register_template_helpers
+
+    app.after_request(add_security_headers)
+    register_error_handlers(app)
+    register_template_helpers(app)
+
+    from crm.cli import register_cli
+
+    register_cli(app)
+    return app
+
+
+def _normalize_db_url(url: str) -> str:
+    # Use psycopg 3 for plain postgres:// or postgresql:// URLs.
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+def _configure_secret_key(app: Flask) -> None:
+    key = app.config.get("SECRET_KEY")
+    if app.config["PRODUCTION"]:
+        if not key or len(key) < MIN_SECRET_KEY_LENGTH or key.lower() in PLACEHOLDER_SECRETS:
+            raise RuntimeError(
+                "SECRET_KEY must be set to a random value of at least "
+                f"{MIN_SECRET_KEY_LENGTH} characters in production."
+            )
+        return
+    if key:
+        return
+    # Development: create a key once and keep it, so sessions survive restarts.
+    key_file = Path(app.instance_path) / "secret_key"
+    if not key_file.exists():
+        key_file.write_text(secrets.token_hex(32))
+        key_file.chmod(0o600)
+    app.config["SECRET_KEY"] = key_file.read_text().strip()
+
+
+def _configure_login(app: Flask) -> None:
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "Log ind for at se siden."
+    login_manager.login_message_category = "info"
+
+    @login_manager.user_loader
+    def load_user(token: str):
+        from crm.models import User
+
+        user_id, _, version = token.partition(":")
+        if not user_id.isdigit() or not version.isdigit():
+            return None
+        user = db.session.get(User, int(user_id))
+        if user is None or not user.active or user.session_version != int(version):
+            return None
+        return user
+
+
+def _configure_sqlite(app: Flask) -> None:
+    if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        return
+    from sqlalchemy import event
+
+    with app.app_context():
+        engine = db.engine
+
+        @event.listens_for(engine, "connect")
+        def _sqlite_pragmas(dbapi_connection, _record):
+            cursor = dbapi_connection.cursor()
+            cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA busy_timeout=5000")
+            cursor.close()
+
+
+def _check_session_age():
+    """End a session past its absolute lifetime, however active it has been."""
+    if not current_user.is_authenticated:
+        return None
+    started = session.get("login_at")
+    max_age = current_app.config["SESSION_ABSOLUTE_HOURS"] * 3600
+    if started is None or utcnow().timestamp() - started > max_age:
+        logout_user()
+        session.clear()
+    return None

@@ -1,0 +1,70 @@
+"""Who may open which view: deny by default.
+
+Every view declares the roles allowed with ``@allow(...)``; a view with no declaration is
+refused for everyone, so a forgotten check fails closed. Object-level checks (own caseload,
+own company) live in the per-object helpers of each feature and are called by views,
+services and queries alike.
+"""
+
+from collections.abc import Callable
+from functools import wraps
+from urllib.parse import urlsplit
+
+from flask import abort, current_app, redirect, request, url_for
+from flask_login import current_user
+
+# Endpoints anyone may open without logging in.
+PUBLIC_ENDPOINTS = frozenset({"auth.login", "static"})
+ALLOWED_ROLES_ATTR = "_allowed_roles"
+
+
+def allow(*roles: str) -> Callable:
+    """Declare which roles may open a view (checked in ``enforce_access`` before each request)."""
+
+    def decorator(view: Callable) -> Callable:
+        setattr(view, ALLOWED_ROLES_ATTR, frozenset(str(r) for r in roles))
+
+        @wraps(view)
+        def wrapped(*args, **kwargs):
+            return view(*args, **kwargs)
+
+        setattr(wrapped, ALLOWED_ROLES_ATTR, frozenset(str(r) for r in roles))
+        return wrapped
+
+    return decorator
+
+
+def allowed_roles(endpoint: str) -> frozenset[str]:
+    view = current_app.view_functions.get(endpoint)
+    return getattr(view, ALLOWED_ROLES_ATTR, frozenset())
+
+
+def enforce_access():
+    """before_request hook: anonymous users go to the login page, others need an allowed role."""
+    endpoint = request.endpoint
+    if endpoint is None or endpoint in PUBLIC_ENDPOINTS:
+        return None  # 404s and static files
+    if not current_user.is_authenticated:
+        return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+    if current_user.role not in allowed_roles(endpoint):
+        abort(403)
+    return None
+
+
+def is_safe_next(target: str | None) -> bool:
+    """Return whether ``target`` is a path on this site, safe to redirect to after login."""
+    if not target:
+        return False
+    if any(ch in target for ch in "\\\r\n\t") or any(ord(ch) < 32 or ord(ch) == 127 for ch in target):
+        return False
+    parts = urlsplit(target)
+    return (
+        not parts.scheme
+        and not parts.netloc
+        and target.startswith("/")
+        and not target.startswith("//")
+    )
+
+
+def home_endpoint_for(user) -> str:
+    return "portal.index" if user.role == "employer" else "main.index"

@@ -1,0 +1,50 @@
+import sqlalchemy as sa
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField, EmailField, PasswordField, SelectChoice, SelectField, StringField, SubmitField,
+)
+from wtforms.validators import DataRequired, EqualTo, Length, Optional
+
+from crm.extensions import db
+from crm.models import Company
+from crm.models.user import ROLE_LABELS
+
+
+def _company_choices() -> list[SelectChoice]:
+    rows = db.session.execute(sa.select(Company.id, Company.name, Company.city).order_by(Company.name))
+    return [SelectChoice("", "— ingen —")] + [
+        SelectChoice(str(cid), f"{name} ({city})") for cid, name, city in rows
+    ]
+
+
+def _optional_int(value):
+    return int(value) if value not in (None, "", "None") else None
+
+
+class UserForm(FlaskForm):
+    email = EmailField("E-mail", validators=[DataRequired("Angiv en e-mail."), Length(max=254)])
+    name = StringField("Navn", validators=[DataRequired("Angiv et navn."), Length(max=120)])
+    role = SelectField("Rolle", choices=[SelectChoice(r.value, label) for r, label in ROLE_LABELS.items()])
+    company_id = SelectField("Virksomhed (kun arbejdsgivere)", coerce=_optional_int,
+                             validators=[Optional()])
+    active = BooleanField("Aktiv", default=True)
+    submit = SubmitField("Gem")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.company_id.choices = _company_choices()
+
+
+class NewUserForm(UserForm):
+    password = PasswordField("Adgangskode", validators=[DataRequired("Angiv en adgangskode.")])
+    password2 = PasswordField(
+        "Gentag adgangskode", validators=[EqualTo("password", "Adgangskoderne er ikke ens.")]
+    )
+
+
+class PasswordResetForm(FlaskForm):
+    password = PasswordField("Ny adgangskode", validators=[DataRequired("Angiv en adgangskode.")])
+    password2 = PasswordField(
+        "Gentag ny adgangskode", validators=[EqualTo("password", "Adgangskoderne er ikke ens.")]
+    )
+    submit = SubmitField("Sæt ny adgangskode")

@@ -1,0 +1,107 @@
+import sqlalchemy as sa
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from crm.access import allow
+from crm.admin import bp
+from crm.admin.forms import NewUserForm, PasswordResetForm, UserForm
+from crm.extensions import db
+from crm.forms import apply_service_error
+from crm.models import AuditEvent, User
+from crm.models.user import Role
+from crm.services import ValidationError
+from crm.services.users import create_user, reset_password, update_user
+
+AUDIT_PAGE_SIZE = 50
+
+
+def get_user_or_404(user_id: int) -> User:
+    return db.session.get(User, user_id) or abort(404)
+
+
+@bp.route("/brugere")
+@allow(Role.ADMIN)
+def users():
+    """List all user accounts."""
+    rows = db.session.scalars(sa.select(User).order_by(User.active.desc(), User.name)).all()
+    return render_template("admin/users.html", users=rows)
+
+
+@bp.route("/brugere/ny", methods=["GET", "POST"])
+@allow(Role.ADMIN)
+def new_user():
+    """Create a user account."""
+    form = NewUserForm()
+    if form.validate_on_submit():
+        try:
+            user = create_user(
+                email=form.email.data, name=form.name.data, role=form.role.data,
+                password=form.password.data, company_id=form.company_id.data,
+                actor=current_user,
+            )
+            if not form.active.data:
+                update_user(user, email=user.email, name=user.name, role=user.role,
+                            company_id=user.company_id, active=False, actor=current_user)
+        except ValidationError as exc:
+            apply_service_error(form, exc)
+        else:
+            db.session.commit()
+            flash(f"Brugeren {user.name} er oprettet.", "success")
+            return redirect(url_for("admin.users"))
+    return render_template("admin/user_form.html", form=form, user=None)
+
+
+@bp.route("/brugere/<int:user_id>", methods=["GET", "POST"])
+@allow(Role.ADMIN)
+def edit_user(user_id: int):
+    """Edit a user account, including deactivating it."""
+    user = get_user_or_404(user_id)
+    form = UserForm(obj=user)
+    if request.method == "GET":
+        form.company_id.data = user.company_id
+    if form.validate_on_submit():
+        try:
+            update_user(
+                user, email=form.email.data, name=form.name.data, role=form.role.data,
+                company_id=form.company_id.data, active=form.active.data, actor=current_user,
+            )
+        except ValidationError as exc:
+            apply_service_error(form, exc)
+        else:
+            db.session.commit()
+            flash("Ændringerne er gemt.", "success")
+            return redirect(url_for("admin.users"))
+    return render_template("admin/user_form.html", form=form, user=user,
+                           reset_form=PasswordResetForm())
+
+
+@bp.route("/brugere/<int:user_id>/adgangskode", methods=["POST"])
+@allow(Role.ADMIN)
+def reset_user_password(user_id: int):
+    """Set a new password for a user."""
+    user = get_user_or_404(user_id)
+    form = PasswordResetForm()
+    if form.validate_on_submit():
+        try:
+            reset_password(user, form.password.data, actor=current_user)
+        except ValidationError as exc:
+            flash(exc.message, "error")
+        else:
+            db.session.commit()
+            flash(f"{user.name} har fået en ny adgangskode.", "success")
+            return redirect(url_for("admin.edit_user", user_id=user.id))
+    for errors in form.errors.values():
+        for message in errors:
+            flash(message, "error")
+    return redirect(url_for("admin.edit_user", user_id=user.id))
+
+
+@bp.route("/revisionslog")
+@allow(Role.ADMIN)
+def audit():
+    """Show the audit log, newest first."""
+    page = db.paginate(
+        sa.select(AuditEvent).order_by(AuditEvent.at.desc(), AuditEvent.id.desc()),
+        per_page=AUDIT_PAGE_SIZE, error_out=False,
+    )
+    return render_template("admin/audit.html", page=page)

@@ -1,0 +1,47 @@
+"""Flask commands. They call the same services as the views and commit once."""
+
+import click
+from flask import Flask, current_app
+
+from crm.extensions import db
+from crm.models.user import Role
+from crm.services import ValidationError
+
+
+def register_cli(app: Flask) -> None:
+    @app.cli.command("create-user")
+    @click.option("--email", prompt="E-mail")
+    @click.option("--name", prompt="Navn")
+    @click.option("--role", type=click.Choice([r.value for r in Role]), default=Role.ADMIN.value,
+                  show_default=True)
+    @click.option("--company-id", type=int, default=None, help="Only for employers.")
+    @click.password_option("--password", prompt="Adgangskode")
+    def create_user_command(email, name, role, company_id, password):
+        """Create a user, e.g. the first admin."""
+        from crm.services.users import create_user
+
+        try:
+            user = create_user(email=email, name=name, role=role, password=password,
+                               company_id=company_id)
+        except ValidationError as exc:
+            raise click.ClickException(exc.message) from None
+        db.session.commit()
+        click.echo(f"Oprettet: {user.email} ({user.role})")
+
+    @app.cli.command("seed-demo")
+    def seed_demo_command():
+        """Load the demo data if the database is empty, and print the demo logins."""
+        from crm.demo import DEMO_PASSWORD, DEMO_USERS, database_is_empty, load_demo_data
+
+        if current_app.config["PRODUCTION"]:
+            raise click.ClickException("Demodata indlæses ikke i produktion.")
+        if database_is_empty():
+            created = load_demo_data()
+            db.session.commit()
+            click.echo(f"Demodata indlæst: {len(created['users'])} brugere, "
+                       f"{len(created['companies'])} virksomheder.")
+        else:
+            click.echo("Databasen har allerede data; demodata blev ikke indlæst.")
+        click.echo(f"Demo-logins (adgangskode for alle: {DEMO_PASSWORD}):")
+        for email, _name, role in DEMO_USERS:
+            click.echo(f"  {role.label:<22} {email}")

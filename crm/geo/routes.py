@@ -1,0 +1,20 @@
+from flask import render_template
+
+from crm.access import allow
+from crm.geo import bp
+from crm.geo.forms import AddressLookupForm
+from crm.extensions import db
+from crm.models.user import STAFF_ROLES
+from crm.services.geocoding import geocode
+
+
+@bp.route("/opslag", methods=["GET", "POST"])
+@allow(*STAFF_ROLES)
+def lookup():
+    """Geocode an address and show its coordinates and precision."""
+    form = AddressLookupForm()
+    result = None
+    if form.validate_on_submit():
+        result = geocode(street=form.street.data, postcode=form.postcode.data, city=form.city.data)
+        db.session.commit()  # keeps a cached online answer
+    return render_template("geo/lookup.html", form=form, result=result)

@@ -1,0 +1,89 @@
+"""Staff and employer accounts, and the per-e-mail failed-login counter."""
+
+from datetime import datetime
+from enum import StrEnum
+
+import sqlalchemy as sa
+from flask_login import UserMixin
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from crm.extensions import db
+from crm.timeutil import utcnow
+
+
+class Role(StrEnum):
+    ADMIN = "admin"
+    VEJLEDER = "vejleder"
+    KONSULENT = "konsulent"
+    EMPLOYER = "employer"
+
+    @property
+    def label(self) -> str:
+        return ROLE_LABELS[self]
+
+
+ROLE_LABELS = {
+    Role.ADMIN: "Administrator",
+    Role.VEJLEDER: "Vejleder",
+    Role.KONSULENT: "Virksomhedskonsulent",
+    Role.EMPLOYER: "Arbejdsgiver",
+}
+
+STAFF_ROLES = frozenset({Role.ADMIN, Role.VEJLEDER, Role.KONSULENT})
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(sa.String(254), unique=True)
+    name: Mapped[str] = mapped_column(sa.String(120))
+    role: Mapped[str] = mapped_column(sa.String(20))
+    password_hash: Mapped[str] = mapped_column(sa.String(255))
+    active: Mapped[bool] = mapped_column(default=True)
+    # Employers belong to exactly one company; staff to none.
+    company_id: Mapped[int | None] = mapped_column(sa.ForeignKey("companies.id"), index=True)
+    # Bumped on logout, deactivation and password change: every older session cookie stops working.
+    session_version: Mapped[int] = mapped_column(default=1)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    last_login_at: Mapped[datetime | None]
+
+    company = relationship("Company", foreign_keys=[company_id])
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login asks this
+        return self.active
+
+    @property
+    def role_enum(self) -> Role:
+        return Role(self.role)
+
+    @property
+    def is_staff(self) -> bool:
+        return self.role_enum in STAFF_ROLES
+
+    def has_role(self, *roles: str) -> bool:
+        return self.role in roles
+
+    def get_id(self) -> str:
+        # The session stores id and version, so bumping the version logs out every copy.
+        return f"{self.id}:{self.session_version}"
+
+    def __repr__(self) -> str:
+        return f"<User {self.id} {self.role}>"
+
+
+class LoginAttempt(db.Model):
+    """Failed logins per normalised e-mail, whether or not an account exists for it.
+
+    Counting unknown e-mails the same way means the lock message never tells whether an
+    account exists, and the counter lives in the database so every worker process sees it.
+    """
+
+    __tablename__ = "login_attempts"
+
+    email: Mapped[str] = mapped_column(sa.String(254), primary_key=True)
+    failures: Mapped[int] = mapped_column(default=0)
+    locked_until: Mapped[datetime | None]
+    last_failure_at: Mapped[datetime | None]

@@ -1,0 +1,19 @@
+"""Service layer: the only door to writing data. Views and CLI commands call these functions;
+they validate, add/flush and audit. The caller (request or CLI command) commits once."""
+
+
+class ServiceError(Exception):
+    """Base for errors a service reports to its caller with a Danish message."""
+
+    def __init__(self, message: str, *, field: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+class ValidationError(ServiceError):
+    """The input is not acceptable; ``field`` names the form field when there is one."""
+
+
+class NotAuthorized(ServiceError):
+    """The acting user may not do this."""

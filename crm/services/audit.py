@@ -1,0 +1,34 @@
+"""Write the audit log: one place records who did what to which object and when."""
+
+from flask import has_request_context, request
+from flask_login import current_user
+
+from crm.extensions import db
+from crm.models import AuditEvent, User
+
+# Keys whose values must never reach the log, whatever a caller passes.
+SECRET_KEYS = frozenset({"password", "password_hash", "token", "secret", "totp_secret"})
+
+
+def record_event(
+    action: str,
+    object_type: str,
+    object_id: object = None,
+    *,
+    actor: User | None = None,
+    details: dict | None = None,
+) -> AuditEvent:
+    """Add an audit row; the actor defaults to the logged-in user of the current request."""
+    if actor is None and has_request_context() and current_user.is_authenticated:
+        actor = current_user._get_current_object()
+    clean = {k: v for k, v in (details or {}).items() if k not in SECRET_KEYS}
+    event = AuditEvent(
+        actor_id=actor.id if actor is not None else None,
+        action=action,
+        object_type=object_type,
+        object_id=None if object_id is None else str(object_id),
+        details=clean,
+        ip=request.remote_addr if has_request_context() else None,
+    )
+    db.session.add(event)
+    return event

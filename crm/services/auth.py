@@ -1,0 +1,85 @@
+"""Check credentials with a per-e-mail lock after repeated failures.
+
+Unknown e-mails are counted and locked exactly like real accounts, so neither the message nor
+the timing tells an attacker whether an account exists.
+"""
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from flask import current_app
+from sqlalchemy.exc import IntegrityError
+
+from crm.extensions import db
+from crm.models import LoginAttempt, User
+from crm.services.audit import record_event
+from crm.services.passwords import hash_password, needs_rehash, verify_password
+from crm.services.users import get_user_by_email, normalize_email
+from crm.timeutil import utcnow
+
+INVALID_MESSAGE = "Forkert e-mail eller adgangskode."
+LOCKED_MESSAGE = "For mange mislykkede forsøg. Prøv igen om {minutes} minutter."
+
+
+@dataclass(frozen=True)
+class LoginResult:
+    user: User | None
+    error: str | None = None
+
+
+def _attempt_for(email: str) -> LoginAttempt:
+    attempt = db.session.get(LoginAttempt, email)
+    if attempt is not None:
+        return attempt
+    try:
+        with db.session.begin_nested():
+            attempt = LoginAttempt(email=email, failures=0)
+            db.session.add(attempt)
+    except IntegrityError:  # another worker created it at the same moment
+        attempt = db.session.get(LoginAttempt, email)
+    return attempt
+
+
+def _locked_message() -> str:
+    return LOCKED_MESSAGE.format(minutes=current_app.config["LOGIN_LOCK_MINUTES"])
+
+
+def authenticate(email: str, password: str) -> LoginResult:
+    """Return the user for valid credentials, else an error message in Danish."""
+    email = normalize_email(email)
+    now = utcnow()
+    attempt = db.session.get(LoginAttempt, email)
+    if attempt is not None and attempt.locked_until and attempt.locked_until > now:
+        verify_password(None, password)  # same work as a real check
+        record_event("login.locked", "user", None, details={"email": email})
+        return LoginResult(None, _locked_message())
+
+    user = get_user_by_email(email)
+    valid = verify_password(user.password_hash if user else None, password)
+    if valid and user.active:
+        if attempt is not None:
+            db.session.delete(attempt)
+        if needs_rehash(user.password_hash):
+            user.password_hash = hash_password(password)
+        user.last_login_at = now
+        record_event("login.success", "user", user.id, actor=user)
+        return LoginResult(user)
+
+    attempt = _attempt_for(email)
+    attempt.failures += 1
+    attempt.last_failure_at = now
+    record_event(
+        "login.failure", "user", user.id if user else None,
+        details={"email": email, "reason": "inactive" if valid else "credentials"},
+    )
+    if attempt.failures >= current_app.config["LOGIN_MAX_FAILURES"]:
+        attempt.failures = 0
+        attempt.locked_until = now + timedelta(minutes=current_app.config["LOGIN_LOCK_MINUTES"])
+        return LoginResult(None, _locked_message())
+    return LoginResult(None, INVALID_MESSAGE)
+
+
+def end_all_sessions(user: User) -> None:
+    """Make every existing session cookie of this user useless (used on logout)."""
+    user.session_version += 1
+    record_event("logout", "user", user.id, actor=user)

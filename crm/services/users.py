@@ -1,0 +1,109 @@
+"""Create and change user accounts; every change is audited."""
+
+import sqlalchemy as sa
+from flask import current_app
+
+from crm.extensions import db
+from crm.models import Company, Role, User
+from crm.services import ValidationError
+from crm.services.audit import record_event
+from crm.services.passwords import hash_password
+
+DEFAULT_MIN_PASSWORD_LENGTH = 12
+
+
+def normalize_email(email: str) -> str:
+    return (email or "").strip().lower()
+
+
+def _min_length() -> int:
+    try:
+        return current_app.config["PASSWORD_MIN_LENGTH"]
+    except (RuntimeError, KeyError):
+        return DEFAULT_MIN_PASSWORD_LENGTH
+
+
+def check_password_strength(password: str) -> None:
+    """Raise ValidationError when the password is too weak to accept."""
+    if len(password or "") < _min_length():
+        raise ValidationError(
+            f"Adgangskoden skal være mindst {_min_length()} tegn.", field="password"
+        )
+
+
+def _check_role_and_company(role: str, company_id: int | None) -> None:
+    if role not in {r.value for r in Role}:
+        raise ValidationError("Ukendt rolle.", field="role")
+    if role == Role.EMPLOYER:
+        if company_id is None or db.session.get(Company, company_id) is None:
+            raise ValidationError("En arbejdsgiver skal høre til en virksomhed.", field="company_id")
+    elif company_id is not None:
+        raise ValidationError("Kun arbejdsgivere kan knyttes til en virksomhed.", field="company_id")
+
+
+def get_user_by_email(email: str) -> User | None:
+    return db.session.scalar(sa.select(User).where(User.email == normalize_email(email)))
+
+
+def create_user(
+    *, email: str, name: str, role: str, password: str, company_id: int | None = None, actor=None
+) -> User:
+    """Create an account. Raises ValidationError for a taken e-mail, bad role or weak password."""
+    email = normalize_email(email)
+    if not email or "@" not in email:
+        raise ValidationError("Angiv en gyldig e-mailadresse.", field="email")
+    if get_user_by_email(email) is not None:
+        raise ValidationError("Der findes allerede en bruger med den e-mail.", field="email")
+    if not (name or "").strip():
+        raise ValidationError("Angiv et navn.", field="name")
+    _check_role_and_company(role, company_id)
+    check_password_strength(password)
+    user = User(
+        email=email,
+        name=name.strip(),
+        role=role,
+        company_id=company_id,
+        password_hash=hash_password(password),
+    )
+    db.session.add(user)
+    db.session.flush()
+    record_event(
+        "user.create", "user", user.id, actor=actor, details={"email": email, "role": role}
+    )
+    return user
+
+
+def update_user(
+    user: User, *, email: str, name: str, role: str, company_id: int | None, active: bool, actor=None
+) -> User:
+    """Change an account's details. Deactivating it ends all its sessions."""
+    email = normalize_email(email)
+    other = get_user_by_email(email)
+    if other is not None and other.id != user.id:
+        raise ValidationError("Der findes allerede en bruger med den e-mail.", field="email")
+    if not (name or "").strip():
+        raise ValidationError("Angiv et navn.", field="name")
+    _check_role_and_company(role, company_id)
+    if actor is not None and actor.id == user.id and (not active or role != user.role):
+        raise ValidationError("Du kan ikke fjerne din egen rolle eller deaktivere dig selv.")
+    changes = {}
+    for attr, value in (
+        ("email", email), ("name", name.strip()), ("role", role),
+        ("company_id", company_id), ("active", active),
+    ):
+        if getattr(user, attr) != value:
+            changes[attr] = value
+            setattr(user, attr, value)
+    if "active" in changes and not active:
+        user.session_version += 1
+    if changes:
+        record_event("user.update", "user", user.id, actor=actor, details=changes)
+    return user
+
+
+def reset_password(user: User, new_password: str, *, actor=None) -> None:
+    """Set a new password and end the user's other sessions."""
+    check_password_strength(new_password)
+    user.password_hash = hash_password(new_password)
+    user.session_version += 1
+    record_event("user.password_reset", "user", user.id, actor=actor)

@@ -1,0 +1,43 @@
+"""Template helpers: navigation by role and date formatting."""
+
+from flask import Flask, url_for
+from flask_login import current_user
+
+from crm.timeutil import to_local
+
+# (endpoint, label, roles allowed to see the link). Each later feature adds its entries here.
+NAVIGATION = [
+    ("main.index", "Forside", {"admin", "vejleder", "konsulent"}),
+    ("geo.lookup", "Adresseopslag", {"admin", "vejleder", "konsulent"}),
+    ("admin.users", "Brugere", {"admin"}),
+    ("admin.audit", "Revisionslog", {"admin"}),
+    ("portal.index", "Virksomhedsportal", {"employer"}),
+]
+
+
+def navigation_for(user) -> list[dict]:
+    if not user.is_authenticated:
+        return []
+    return [
+        {"endpoint": endpoint, "url": url_for(endpoint), "label": label}
+        for endpoint, label, roles in NAVIGATION
+        if user.role in roles
+    ]
+
+
+def format_datetime(value) -> str:
+    local = to_local(value)
+    return local.strftime("%d.%m.%Y %H:%M") if local else ""
+
+
+def format_date(value) -> str:
+    return value.strftime("%d.%m.%Y") if value else ""
+
+
+def register_template_helpers(app: Flask) -> None:
+    app.jinja_env.filters["datetime"] = format_datetime
+    app.jinja_env.filters["date"] = format_date
+
+    @app.context_processor
+    def inject_navigation():
+        return {"navigation": navigation_for(current_user)}

@@ -1,0 +1,155 @@
+"""Shared fixtures: an app on a fresh database per test, SQLite by default or PostgreSQL when
+TEST_DATABASE_URL is set; a CSRF-aware client helper; factories that go through the services."""
+
+import os
+import re
+
+import pytest
+import sqlalchemy as sa
+
+from crm import create_app
+from crm.extensions import db
+
+TEST_PASSWORD = "korrekt-hest-batteri-9"
+CSRF_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+
+
+def _database_url(tmp_path_factory) -> str:
+    url = os.environ.get("TEST_DATABASE_URL")
+    if url:
+        return url
+    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory):
+    """Create the schema once per session; each test then starts from empty tables."""
+    url = _database_url(tmp_path_factory)
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "TESTING": True})
+    with app.app_context():
+        db.drop_all()
+        db.create_all()
+        db.engine.dispose()
+    return url
+
+
+@pytest.fixture(scope="session")
+def instance_path(tmp_path_factory):
+    path = tmp_path_factory.mktemp("instance")
+    os.environ["FODFAESTE_INSTANCE_PATH"] = str(path)
+    return path
+
+
+def _empty_all_tables() -> None:
+    tables = list(reversed(db.metadata.sorted_tables))
+    if db.engine.dialect.name == "postgresql":
+        names = ", ".join(f'"{t.name}"' for t in tables)
+        db.session.execute(sa.text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+    else:
+        for table in tables:
+            db.session.execute(table.delete())
+    db.session.commit()
+
+
+@pytest.fixture
+def app_config(database_url, instance_path):
+    """Overrides for create_app; tests may change it before requesting ``app``."""
+    return {
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "TESTING": True,
+        "SECRET_KEY": "test-secret-key-that-is-long-enough-0123456789",
+        "SERVER_NAME": None,
+    }
+
+
+@pytest.fixture
+def app(app_config):
+    app = create_app(app_config)
+    with app.app_context():
+        _empty_all_tables()
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+def csrf_token_from(html: str) -> str:
+    match = CSRF_RE.search(html)
+    assert match, "no CSRF token on the page"
+    return match.group(1)
+
+
+class Browser:
+    """Drive the test client like a person: open a page, then post its form with its CSRF token."""
+
+    def __init__(self, client):
+        self.client = client
+
+    def get(self, url, **kwargs):
+        return self.client.get(url, **kwargs)
+
+    def post_form(self, url, data, *, form_page=None, **kwargs):
+        page = self.client.get(form_page or url)
+        token = csrf_token_from(page.get_data(as_text=True))
+        return self.client.post(url, data={**data, "csrf_token": token}, **kwargs)
+
+    def login(self, email, password=TEST_PASSWORD, *, next_url=None):
+        url = "/login" + (f"?next={next_url}" if next_url else "")
+        return self.post_form(url, {"email": email, "password": password}, form_page="/login")
+
+    def logout(self):
+        return self.post_form("/logout", {}, form_page="/")
+
+
+@pytest.fixture
+def browser(client):
+    return Browser(client)
+
+
+@pytest.fixture
+def make_company(app):
+    from crm.models import Company
+    from crm.services.geocoding import geocode
+
+    def _make(name="Testfirma ApS", postcode="8000", **kwargs):
+        with app.app_context():
+            place = geocode(postcode=postcode)
+            company = Company(name=name, postcode=postcode, city=place.city, lat=place.lat,
+                              lon=place.lon, geo_precision=place.precision, **kwargs)
+            db.session.add(company)
+            db.session.commit()
+            return company.id
+
+    return _make
+
+
+@pytest.fixture
+def make_user(app, make_company):
+    """Create a user through the service; returns its e-mail (log in with TEST_PASSWORD)."""
+    from crm.services.users import create_user
+
+    counter = {"n": 0}
+
+    def _make(role="vejleder", *, email=None, name=None, company_id=None, active=True):
+        counter["n"] += 1
+        email = email or f"{role}{counter['n']}@test.fodfaeste.dk"
+        if role == "employer" and company_id is None:
+            company_id = make_company()
+        with app.app_context():
+            user = create_user(email=email, name=name or f"Test {role.title()} {counter['n']}",
+                               role=role, password=TEST_PASSWORD, company_id=company_id)
+            user.active = active
+            db.session.commit()
+        return email
+
+    return _make
