@@ -74,6 +74,23 @@ def app(app_config):
 
 
 @pytest.fixture
+def make_app(app, app_config):
+    """Create further apps on the same (emptied) database, e.g. with other settings."""
+    made = []
+
+    def _make(**overrides):
+        extra = create_app({**app_config, **overrides})
+        made.append(extra)
+        return extra
+
+    yield _make
+    for extra in made:
+        with extra.app_context():
+            db.session.remove()
+            db.engine.dispose()
+
+
+@pytest.fixture
 def client(app):
     return app.test_client()
 
@@ -153,3 +170,9 @@ def make_user(app, make_company):
         return email
 
     return _make
+
+
+def pytest_report_header(config):
+    url = os.environ.get("TEST_DATABASE_URL")
+    backend = sa.make_url(url).get_backend_name() if url else "sqlite"
+    return f"fodfaeste test database: {backend}"

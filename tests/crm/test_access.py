@@ -61,11 +61,10 @@ def test_staff_cannot_open_the_employer_portal(browser, make_user):
     assert browser.get("/portal/").status_code == 403
 
 
-def test_a_view_without_declared_roles_is_refused_for_everyone(app_config, make_user):
-    from crm import create_app
+def test_a_view_without_declared_roles_is_refused_for_everyone(make_app, make_user):
     from tests.conftest import Browser
 
-    app = create_app(app_config)
+    app = make_app()
 
     @app.route("/glemt")
     def forgotten():

@@ -125,11 +125,8 @@ def test_logout_makes_old_session_cookie_useless(app, browser, make_user):
     assert other.get("/").status_code == 302
 
 
-def test_login_is_rate_limited_per_address(app_config, make_user):
-    app_config["LOGIN_RATE_LIMIT"] = "3 per minute"
-    from crm import create_app
-
-    limited = create_app(app_config)
+def test_login_is_rate_limited_per_address(make_app):
+    limited = make_app(LOGIN_RATE_LIMIT="3 per minute")
     client = limited.test_client()
     page = client.get("/login").get_data(as_text=True)
     from tests.conftest import csrf_token_from

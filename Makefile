@@ -1,0 +1,50 @@
+# Two commands set everything up on a fresh machine:
+#   make run   – virtual environment, requirements, migrations, demo data, then serve on :5000
+#   make test  – the same plus test tools (and Debian's chromium when possible), then the tests
+VENV ?= .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 5000
+export FLASK_APP := wsgi
+
+.PHONY: run test install install-dev browser db demo lint clean
+
+$(PY):
+	python3 -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+
+$(VENV)/.runtime: requirements.txt | $(PY)
+	$(PY) -m pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.dev: requirements.txt requirements-dev.txt | $(PY)
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $@ $(VENV)/.runtime
+
+install: $(VENV)/.runtime
+install-dev: $(VENV)/.dev
+
+db: install
+	$(PY) -m flask db upgrade
+
+demo: db
+	$(PY) -m flask seed-demo
+
+run: demo
+	$(PY) -m flask run --host $(HOST) --port $(PORT)
+
+# Browser tests use Debian's chromium; install it when we may (root with apt), else they skip.
+browser:
+	@if [ ! -x /usr/bin/chromium ] && [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	fi
+	@[ -x /usr/bin/chromium ] || echo "Note: /usr/bin/chromium is missing; browser tests will be skipped."
+
+test: install-dev browser
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: install-dev
+	$(PY) -m ruff check .
+
+clean:
+	rm -rf $(VENV) .pytest_cache

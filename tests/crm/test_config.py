@@ -1,0 +1,53 @@
+import pytest
+
+from crm import create_app
+
+
+def test_production_refuses_to_start_without_a_secret_key(monkeypatch, app_config):
+    monkeypatch.setenv("FODFAESTE_ENV", "production")
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    app_config.pop("SECRET_KEY")
+    with pytest.raises(RuntimeError, match="SECRET_KEY"):
+        create_app(app_config)
+
+
+def test_production_refuses_a_placeholder_secret_key(monkeypatch, app_config):
+    monkeypatch.setenv("FODFAESTE_ENV", "production")
+    app_config["SECRET_KEY"] = "change-me"
+    with pytest.raises(RuntimeError):
+        create_app(app_config)
+
+
+def test_production_turns_on_secure_cookies_and_hsts(monkeypatch, app_config):
+    monkeypatch.setenv("FODFAESTE_ENV", "production")
+    app = create_app(app_config)
+    assert app.config["SESSION_COOKIE_SECURE"] is True
+    assert app.config["SESSION_COOKIE_NAME"] == "__Host-session"
+    with app.test_client() as client:
+        response = client.get("/login")
+    assert response.headers["Strict-Transport-Security"].startswith("max-age=")
+
+
+def test_development_creates_a_secret_key_once_and_keeps_it(monkeypatch, app_config, tmp_path):
+    monkeypatch.setenv("FODFAESTE_INSTANCE_PATH", str(tmp_path))
+    app_config.pop("SECRET_KEY")
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    first = create_app(app_config).config["SECRET_KEY"]
+    second = create_app(app_config).config["SECRET_KEY"]
+    assert len(first) >= 32 and first == second
+    assert (tmp_path / "secret_key").stat().st_mode & 0o077 == 0
+
+
+def test_database_url_switches_the_database(monkeypatch, app_config):
+    app_config.pop("SQLALCHEMY_DATABASE_URI")
+    monkeypatch.setenv("DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/elsewhere")
+    app = create_app(app_config)
+    assert app.config["SQLALCHEMY_DATABASE_URI"] == "postgresql+psycopg://postgres@127.0.0.1:5432/elsewhere"
+
+
+def test_sqlite_is_the_default_under_instance(monkeypatch, app_config, tmp_path):
+    monkeypatch.setenv("FODFAESTE_INSTANCE_PATH", str(tmp_path))
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    app_config.pop("SQLALCHEMY_DATABASE_URI")
+    app = create_app(app_config)
+    assert app.config["SQLALCHEMY_DATABASE_URI"] == f"sqlite:///{tmp_path / 'fodfaeste.db'}"
