@@ -9,6 +9,7 @@ import sqlalchemy as sa
 
 from crm import create_app
 from crm.extensions import db
+from crm.services.reference import ensure_reference_data
 
 TEST_PASSWORD = "korrekt-hest-batteri-9"
 CSRF_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
@@ -27,7 +28,9 @@ def database_url(tmp_path_factory):
     url = _database_url(tmp_path_factory)
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "TESTING": True})
     with app.app_context():
-        db.drop_all()
+        if db.engine.dialect.name == "postgresql":
+            with db.engine.begin() as conn:
+                conn.execute(sa.text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
         db.create_all()
         db.engine.dispose()
     return url
@@ -67,6 +70,8 @@ def app(app_config):
     app = create_app(app_config)
     with app.app_context():
         _empty_all_tables()
+        ensure_reference_data()
+        db.session.commit()
     yield app
     with app.app_context():
         db.session.remove()

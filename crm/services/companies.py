@@ -1,0 +1,248 @@
+"""Create and change companies in the partner register; every change is audited.
+
+Edits carry the version the user started from. If the company has changed since, the save is
+refused with ConflictError (nothing is written) so the user can compare and try again; the
+mapper's version counter also catches a race between two saves that passed the check together.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+
+import sqlalchemy as sa
+from rapidfuzz import fuzz
+from sqlalchemy.orm.exc import StaleDataError
+
+from crm.extensions import db
+from crm.models import Company, CompanyStatusChange, Industry, OfferTag, User
+from crm.models.company import SIZE_BANDS, STATUS_TRANSITIONS, PartnershipStatus
+from crm.models.user import Role
+from crm.services import ServiceError, ValidationError
+from crm.services.audit import record_event
+from crm.services.geocoding import geocode
+from crm.timeutil import utcnow
+from crm.validators import is_valid_cvr, is_valid_pnummer, normalize_company_name, normalize_cvr
+
+CONFLICT_MESSAGE = (
+    "Virksomheden er blevet ændret af en anden, siden du åbnede den. Dine ændringer er ikke gemt: "
+    "se de nye oplysninger, og gem igen."
+)
+# Two names in the same postcode at least this similar (0–100, rapidfuzz token_sort_ratio on the
+# normalised names) are shown as a likely duplicate before saving.
+DUPLICATE_NAME_THRESHOLD = 88
+
+# Fields a form or an import may set directly (besides status, offers and konsulent).
+PROFILE_FIELDS = (
+    "name", "cvr", "pnummer", "address", "postcode", "city", "industry_code", "industry_text",
+    "size_band", "website", "phone", "email", "description", "agreement_signed",
+    "agreement_renewal", "agreement_note", "tags",
+)
+
+
+class ConflictError(ServiceError):
+    """The record changed since the user loaded it."""
+
+
+@dataclass(frozen=True)
+class Duplicate:
+    company: Company
+    reason: str
+
+
+def _clean_text(data: dict, key: str, *, max_length: int) -> str:
+    value = (data.get(key) or "").strip()
+    if len(value) > max_length:
+        raise ValidationError(f"Højst {max_length} tegn.", field=key)
+    return value
+
+
+def _validated(data: dict, *, company_id: int | None = None) -> dict:
+    """Check and normalise the profile fields; raise ValidationError naming the field."""
+    clean = {}
+    clean["name"] = _clean_text(data, "name", max_length=200)
+    if not clean["name"]:
+        raise ValidationError("Angiv virksomhedens navn.", field="name")
+    cvr = normalize_cvr(data.get("cvr"))
+    if cvr is not None and not is_valid_cvr(cvr):
+        raise ValidationError("CVR-nummeret er ikke gyldigt (8 cifre med korrekt kontrolciffer).",
+                              field="cvr")
+    if cvr is not None:
+        taken = db.session.scalar(sa.select(Company.id).where(Company.cvr == cvr, Company.id != company_id))
+        if taken is not None:
+            raise ValidationError("Der findes allerede en virksomhed med det CVR-nummer.", field="cvr")
+    clean["cvr"] = cvr
+    pnummer = (data.get("pnummer") or "").replace(" ", "") or None
+    if pnummer is not None and not is_valid_pnummer(pnummer):
+        raise ValidationError("P-nummeret skal være 10 cifre.", field="pnummer")
+    clean["pnummer"] = pnummer
+    for key, length in (("address", 200), ("industry_text", 120), ("website", 200), ("phone", 40),
+                        ("email", 254), ("description", 5000), ("agreement_note", 2000)):
+        clean[key] = _clean_text(data, key, max_length=length)
+    if clean["email"] and "@" not in clean["email"]:
+        raise ValidationError("Angiv en gyldig e-mailadresse.", field="email")
+    place = geocode(street=clean["address"], postcode=data.get("postcode") or "", city=data.get("city") or "")
+    clean["postcode"] = place.postcode
+    clean["city"] = _clean_text(data, "city", max_length=100) or place.city
+    clean["_place"] = place
+    industry_code = (data.get("industry_code") or "").strip().upper() or None
+    if industry_code is not None and db.session.get(Industry, industry_code) is None:
+        raise ValidationError("Ukendt branche (DB07-hovedgruppe).", field="industry_code")
+    clean["industry_code"] = industry_code
+    size_band = data.get("size_band") or None
+    if size_band is not None and size_band not in SIZE_BANDS:
+        raise ValidationError("Ukendt størrelse.", field="size_band")
+    clean["size_band"] = size_band
+    for key in ("agreement_signed", "agreement_renewal"):
+        value = data.get(key)
+        if value is not None and not isinstance(value, date):
+            raise ValidationError("Angiv en dato.", field=key)
+        clean[key] = value
+    if clean["agreement_signed"] and clean["agreement_renewal"] \
+            and clean["agreement_renewal"] < clean["agreement_signed"]:
+        raise ValidationError("Fornyelsen kan ikke ligge før underskrivelsen.", field="agreement_renewal")
+    tags = data.get("tags") or []
+    if isinstance(tags, str):
+        tags = tags.split(",")
+    clean["tags"] = sorted({t.strip() for t in tags if t and t.strip()})
+    return clean
+
+
+def _offers(codes) -> list[OfferTag]:
+    codes = set(codes or [])
+    if not codes:
+        return []
+    tags = list(db.session.scalars(sa.select(OfferTag).where(OfferTag.code.in_(codes))))
+    unknown = codes - {t.code for t in tags}
+    if unknown:
+        raise ValidationError(f"Ukendte tilbud: {', '.join(sorted(unknown))}.", field="offers")
+    return tags
+
+
+def _konsulent(konsulent_id) -> int | None:
+    if konsulent_id in (None, ""):
+        return None
+    user = db.session.get(User, int(konsulent_id))
+    if user is None or user.role not in (Role.KONSULENT, Role.ADMIN):
+        raise ValidationError("Vælg en virksomhedskonsulent.", field="konsulent_id")
+    return user.id
+
+
+def _apply(company: Company, clean: dict) -> dict:
+    """Set the validated fields; return {field: new value} for those that changed."""
+    place = clean.pop("_place")
+    changes = {}
+    for key, value in clean.items():
+        if getattr(company, key) != value:
+            changes[key] = value.isoformat() if isinstance(value, date) else value
+            setattr(company, key, value)
+    if company.lat is None or {"address", "postcode"} & changes.keys():
+        company.lat, company.lon, company.geo_precision = place.lat, place.lon, place.precision
+    company.name_key = normalize_company_name(company.name)
+    return changes
+
+
+def _record_status(company: Company, from_status: str | None, to_status: str, *, actor, note="") -> None:
+    company.status = to_status
+    company.status_changed_at = utcnow()
+    company.status_changes.append(CompanyStatusChange(
+        from_status=from_status, to_status=to_status, changed_at=company.status_changed_at,
+        changed_by_id=actor.id if actor else None, note=note,
+    ))
+
+
+def create_company(data: dict, *, actor=None) -> Company:
+    """Create a company from form or import data. Raises ValidationError."""
+    clean = _validated(data)
+    status = data.get("status") or PartnershipStatus.EMNE
+    if status not in set(PartnershipStatus):
+        raise ValidationError("Ukendt status.", field="status")
+    company = Company(name=clean["name"], postcode=clean["postcode"])
+    _apply(company, clean)
+    company.offers = _offers(data.get("offers"))
+    company.konsulent_id = _konsulent(data.get("konsulent_id"))
+    _record_status(company, None, status, actor=actor)
+    db.session.add(company)
+    db.session.flush()
+    record_event("company.create", "company", company.id, actor=actor,
+                 details={"name": company.name, "cvr": company.cvr})
+    return company
+
+
+def update_company(company: Company, data: dict, *, expected_version: int, actor=None) -> Company:
+    """Change a company's profile, offers and konsulent.
+
+    Raises ConflictError when the company changed since ``expected_version`` was read, and
+    ValidationError for bad input; in both cases nothing is written.
+    """
+    if company.version != expected_version:
+        raise ConflictError(CONFLICT_MESSAGE)
+    clean = _validated(data, company_id=company.id)
+    changes = _apply(company, clean)
+    if "offers" in data:
+        offers = _offers(data["offers"])
+        if {t.code for t in offers} != company.offer_codes:
+            changes["offers"] = sorted(t.code for t in offers)
+            company.offers = offers
+    if "konsulent_id" in data:
+        konsulent_id = _konsulent(data["konsulent_id"])
+        if konsulent_id != company.konsulent_id:
+            changes["konsulent_id"] = konsulent_id
+            company.konsulent_id = konsulent_id
+    new_status = data.get("status")
+    if new_status and new_status != company.status:
+        change_status(company, new_status, actor=actor)
+        changes["status"] = new_status
+    if changes:
+        company.updated_at = utcnow()
+        try:
+            db.session.flush()
+        except StaleDataError:
+            db.session.rollback()
+            raise ConflictError(CONFLICT_MESSAGE) from None
+        record_event("company.update", "company", company.id, actor=actor, details=changes)
+    return company
+
+
+def change_status(company: Company, new_status: str, *, actor=None, note: str = "") -> None:
+    """Move the partnership along the pipeline; the date of each change is kept."""
+    try:
+        target = PartnershipStatus(new_status)
+    except ValueError:
+        raise ValidationError("Ukendt status.", field="status") from None
+    current = company.status_enum
+    if target == current:
+        return
+    if target not in STATUS_TRANSITIONS[current]:
+        raise ValidationError(
+            f"Status kan ikke gå fra {current.label.lower()} til {target.label.lower()}.", field="status"
+        )
+    _record_status(company, current.value, target.value, actor=actor, note=note)
+    record_event("company.status", "company", company.id, actor=actor,
+                 details={"from": current.value, "to": target.value})
+
+
+def find_duplicates(*, name: str, postcode: str, cvr: str | None = None,
+                    exclude_id: int | None = None) -> list[Duplicate]:
+    """Return likely duplicates: the same CVR anywhere, or a similar name in the same postcode."""
+    found: dict[int, Duplicate] = {}
+    cvr = normalize_cvr(cvr)
+    if cvr:
+        same = db.session.scalar(sa.select(Company).where(Company.cvr == cvr))
+        if same is not None and same.id != exclude_id:
+            found[same.id] = Duplicate(same, "Samme CVR-nummer")
+    key = normalize_company_name(name)
+    if key and postcode:
+        nearby = db.session.scalars(sa.select(Company).where(Company.postcode == postcode.strip()))
+        for other in nearby:
+            if other.id == exclude_id or other.id in found:
+                continue
+            if fuzz.token_sort_ratio(key, other.name_key) >= DUPLICATE_NAME_THRESHOLD:
+                found[other.id] = Duplicate(other, "Lignende navn i samme postnummer")
+    return list(found.values())
+
+
+def company_profile(company: Company) -> dict:
+    """The company's current editable data, in the shape create/update_company take."""
+    data = {key: getattr(company, key) for key in PROFILE_FIELDS}
+    data.update(status=company.status, offers=sorted(company.offer_codes),
+                konsulent_id=company.konsulent_id)
+    return data
