@@ -1,0 +1,37 @@
+"""Fodfæste matcher: rank jobs, openings and partner companies for a borger.
+
+A pure library: it never imports flask, sqlalchemy or the app (``crm``), reads no files at import,
+and works on plain dataclasses. The app builds ``Target`` and ``Candidate`` values from its rows,
+keeps one ``MatchIndex`` and rebuilds it when the data changes::
+
+    from matcher import Candidate, Target, MatchIndex, Weights, load_vocabulary
+    index = MatchIndex(targets, weights=Weights.from_mapping(cfg), vocabulary=load_vocabulary(path),
+                       tag_labels={"mentor": "Mentor på arbejdspladsen", ...})
+    matches = index.rank(candidate, limit=20, today=date.today())   # best first
+
+See ``matcher.scoring`` for the components, weights and hard rules, ``matcher.geo`` for the travel
+model and ``matcher.text`` / ``matcher.vocabulary`` for the text model.
+"""
+
+from .index import MatchIndex, rank
+from .scoring import COMPONENTS, KIND_SCORE, STALE_EXCLUDE_DAYS, STALE_SOFT_DAYS, Weights
+from .types import KINDS, TRANSPORTS, Candidate, Match, Target
+from .vocabulary import Occupation, Vocabulary, load_vocabulary
+
+__all__ = [
+    "Candidate",
+    "Target",
+    "Match",
+    "MatchIndex",
+    "rank",
+    "Weights",
+    "COMPONENTS",
+    "KINDS",
+    "TRANSPORTS",
+    "KIND_SCORE",
+    "STALE_SOFT_DAYS",
+    "STALE_EXCLUDE_DAYS",
+    "Occupation",
+    "Vocabulary",
+    "load_vocabulary",
+]
