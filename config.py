@@ -60,6 +60,10 @@ def load_config() -> dict:
         "GEOCODER_SCHEME": os.environ.get("GEOCODER_SCHEME", "https"),
         "GEOCODER_USER_AGENT": os.environ.get("GEOCODER_USER_AGENT", "fodfaeste"),
         "GEOCODER_TIMEOUT": float(os.environ.get("GEOCODER_TIMEOUT", "3")),
+        # Map background tiles, e.g. the municipality's own tile server
+        # ("https://tiles.example.dk/{z}/{x}/{y}.png"). Empty: markers on a blank background.
+        "MAP_TILE_URL": os.environ.get("MAP_TILE_URL", ""),
+        "MAP_TILE_ATTRIBUTION": os.environ.get("MAP_TILE_ATTRIBUTION", ""),
         "MAX_CONTENT_LENGTH": _int("MAX_UPLOAD_BYTES", 5 * 1024 * 1024),
         "HSTS": production,
         "PASSWORD_MIN_LENGTH": 12,
