@@ -1,6 +1,7 @@
 """Database models, one module per aggregate. Importing this package registers them all."""
 
 from crm.models.audit import AuditEvent
+from crm.models.borger import Borger, Placement, PlacementEvent
 from crm.models.company import (
     Company,
     CompanyStatusChange,
@@ -13,10 +14,12 @@ from crm.models.company import (
     Task,
 )
 from crm.models.geo import GeocodeCache
+from crm.models.opening import Opening
+from crm.models.programme import Programme
 from crm.models.user import LoginAttempt, Role, User
 
 __all__ = [
-    "AuditEvent", "Company", "CompanyStatusChange", "ContactLogEntry", "ContactPerson",
+    "AuditEvent", "Borger", "Opening", "Placement", "PlacementEvent", "Programme", "Company", "CompanyStatusChange", "ContactLogEntry", "ContactPerson",
     "GeocodeCache", "ImportBatch", "ImportChange", "Industry", "LoginAttempt", "OfferTag", "Role",
     "Task", "User",
 ]

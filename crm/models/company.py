@@ -212,11 +212,15 @@ class ContactLogEntry(db.Model):
     )
     with_whom: Mapped[str] = mapped_column(sa.String(200), default="")
     summary: Mapped[str] = mapped_column(sa.Text, default="")
+    # Optionally about one borger (shown only to those who may see that borger).
+    borger_id: Mapped[int | None] = mapped_column(sa.ForeignKey("borgere.id", ondelete="SET NULL"),
+                                                  index=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     company = relationship(Company)
     user = relationship("User")
     contact_person = relationship(ContactPerson)
+    borger = relationship("Borger")
 
     @property
     def kind_enum(self) -> ContactKind:
@@ -239,6 +243,8 @@ class Task(db.Model):
     log_entry_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("contact_log.id", ondelete="SET NULL")
     )
+    borger_id: Mapped[int | None] = mapped_column(sa.ForeignKey("borgere.id", ondelete="CASCADE"),
+                                                  index=True)
     done: Mapped[bool] = mapped_column(default=False, index=True)
     done_at: Mapped[datetime | None]
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
@@ -248,6 +254,7 @@ class Task(db.Model):
     created_by = relationship("User", foreign_keys=[created_by_id])
     company = relationship(Company)
     log_entry = relationship(ContactLogEntry)
+    borger = relationship("Borger")
 
 
 class ImportBatch(db.Model):

@@ -1,0 +1,94 @@
+"""An opening (stilling / praktikplads) at a company, kept current by konsulenter and employers."""
+
+from datetime import date, datetime
+from enum import StrEnum
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from crm.extensions import db
+from crm.timeutil import utcnow
+
+
+class OpeningKind(StrEnum):
+    JOB = "job"
+    FLEXJOB = "flexjob"
+    LOENTILSKUD = "loentilskud"
+    PRAKTIK = "praktik"
+    UDDANNELSE = "uddannelse"
+
+    @property
+    def label(self) -> str:
+        return OPENING_KIND_LABELS[self]
+
+
+OPENING_KIND_LABELS = {
+    OpeningKind.JOB: "Ordinært job",
+    OpeningKind.FLEXJOB: "Fleksjob",
+    OpeningKind.LOENTILSKUD: "Løntilskud",
+    OpeningKind.PRAKTIK: "Virksomhedspraktik",
+    OpeningKind.UDDANNELSE: "Uddannelse",
+}
+
+
+class OpeningStatus(StrEnum):
+    KLADDE = "kladde"
+    AABEN = "aaben"
+    PAUSE = "pause"
+    BESAT = "besat"
+    LUKKET = "lukket"
+
+    @property
+    def label(self) -> str:
+        return OPENING_STATUS_LABELS[self]
+
+
+OPENING_STATUS_LABELS = {
+    OpeningStatus.KLADDE: "Kladde",
+    OpeningStatus.AABEN: "Åben",
+    OpeningStatus.PAUSE: "Pause",
+    OpeningStatus.BESAT: "Besat",
+    OpeningStatus.LUKKET: "Lukket",
+}
+
+
+class Opening(db.Model):
+    __tablename__ = "openings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    company_id: Mapped[int] = mapped_column(sa.ForeignKey("companies.id", ondelete="CASCADE"), index=True)
+    title: Mapped[str] = mapped_column(sa.String(200))
+    occupation: Mapped[str] = mapped_column(sa.String(200), default="")
+    description: Mapped[str] = mapped_column(sa.Text, default="")
+    kind: Mapped[str] = mapped_column(sa.String(12), default=OpeningKind.JOB, index=True)
+    hours_min: Mapped[float] = mapped_column(default=37.0)
+    hours_max: Mapped[float] = mapped_column(default=37.0)
+    low_hour_start: Mapped[bool] = mapped_column(default=False)
+    address: Mapped[str] = mapped_column(sa.String(200), default="")
+    postcode: Mapped[str] = mapped_column(sa.String(4), default="")
+    city: Mapped[str] = mapped_column(sa.String(100), default="")
+    lat: Mapped[float | None]
+    lon: Mapped[float | None]
+    geo_precision: Mapped[str | None] = mapped_column(sa.String(10))
+    start_date: Mapped[date | None]  # None: as soon as possible
+    apply_by: Mapped[date | None]
+    places: Mapped[int] = mapped_column(default=1)
+    skills: Mapped[list] = mapped_column(sa.JSON, default=list)
+    offers: Mapped[list] = mapped_column(sa.JSON, default=list)  # offer-tag codes
+    status: Mapped[str] = mapped_column(sa.String(10), default=OpeningStatus.KLADDE, index=True)
+    confirmed_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    version: Mapped[int] = mapped_column(default=1)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow, index=True)
+
+    __mapper_args__ = {"version_id_col": version}
+
+    company = relationship("Company")
+
+    @property
+    def kind_enum(self) -> OpeningKind:
+        return OpeningKind(self.kind)
+
+    @property
+    def status_enum(self) -> OpeningStatus:
+        return OpeningStatus(self.status)
