@@ -26,7 +26,7 @@ import unicodedata
 import numpy as np
 from sklearn.feature_extraction.text import TfidfVectorizer
 
-__all__ = ["normalise", "make_vectorizer", "calibrate", "SIM_FLOOR", "SIM_FULL"]
+__all__ = ["normalise", "make_vectorizer", "calibrate", "SIM_FLOOR", "SIM_FULL", "DESCRIPTION_MAX_CHARS"]
 
 #: Character n-gram lengths: 3 catches short Danish stems ("kok", "bud"), 5 keeps enough context
 #: to tell "lager" from "læger"; longer n-grams add size without improving recall on short texts.
@@ -37,6 +37,10 @@ SIM_FLOOR = 0.15
 #: Cosine at or above this counts as a full match (a wish that names the title, possibly inflected,
 #: or the same occupation once both texts are expanded with their synonyms).
 SIM_FULL = 0.8
+
+#: Only the start of a description is vectorised: Danish job ads name the role and the tasks first,
+#: and the index's size and query time grow with the characters kept (about 3 n-grams per character).
+DESCRIPTION_MAX_CHARS = 1000
 
 _NON_WORD = re.compile(r"[^\w]+|_")
 

@@ -1,0 +1,202 @@
+"""Benchmark ``MatchIndex.rank`` against a straightforward per-target loop.
+
+Synthetic targets are scattered around Danish cities (weighted roughly by population), with titles
+from the shipped occupation vocabulary, generated descriptions, skills, hours, offers and dates.
+A fixed set of candidates (different cities, transport modes, wishes, needs) is ranked repeatedly;
+the script prints the median time per ``rank`` call at 1k, 10k and 100k targets and the ratio
+against a naive loop (geopy.distance.geodesic and rapidfuzz per target, in the same process).
+
+Run: .venv/bin/python bench/match_bench.py [--sizes 1000 10000 100000] [--repeat 5]
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import statistics
+import sys
+import time
+from datetime import date, timedelta
+from pathlib import Path
+
+import numpy as np
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from geopy.distance import geodesic  # noqa: E402
+from rapidfuzz import fuzz  # noqa: E402
+
+from matcher import KINDS, Candidate, MatchIndex, Target, load_vocabulary  # noqa: E402
+from matcher import geo  # noqa: E402
+from matcher.scoring import STALE_EXCLUDE_DAYS  # noqa: E402
+
+TODAY = date(2025, 6, 2)
+
+# (city, lat, lon, share of targets, spread in km)
+CITIES = [
+    ("København", 55.6761, 12.5683, 0.30, 9.0),
+    ("Aarhus", 56.1629, 10.2039, 0.12, 6.0),
+    ("Odense", 55.4038, 10.4024, 0.08, 5.0),
+    ("Aalborg", 57.0488, 9.9217, 0.07, 5.0),
+    ("Esbjerg", 55.4765, 8.4594, 0.04, 4.0),
+    ("Randers", 56.4607, 10.0364, 0.03, 3.0),
+    ("Kolding", 55.4904, 9.4722, 0.03, 3.0),
+    ("Horsens", 55.8607, 9.8503, 0.03, 3.0),
+    ("Vejle", 55.7093, 9.5357, 0.03, 3.0),
+    ("Roskilde", 55.6419, 12.0878, 0.03, 3.0),
+    ("Herning", 56.1393, 8.9738, 0.03, 3.0),
+    ("Silkeborg", 56.1697, 9.5451, 0.02, 3.0),
+    ("Næstved", 55.2299, 11.7609, 0.02, 3.0),
+    ("Viborg", 56.4532, 9.4020, 0.02, 3.0),
+    ("Holstebro", 56.3601, 8.6161, 0.02, 3.0),
+    ("Hedensted", 55.7706, 9.7017, 0.01, 2.0),
+    ("Hillerød", 55.9267, 12.3109, 0.03, 3.0),
+    ("Helsingør", 56.0361, 12.6136, 0.03, 3.0),
+    ("Slagelse", 55.4028, 11.3546, 0.02, 3.0),
+    ("Svendborg", 55.0598, 10.6068, 0.04, 3.0),
+]
+INDUSTRIES = ["Landbrug, skovbrug og fiskeri", "Industri", "Bygge og anlæg", "Handel", "Transport",
+              "Hoteller og restauranter", "Information og kommunikation", "Finansiering og forsikring",
+              "Videnservice", "Rejsebureauer, rengøring og anden operationel service", "Undervisning",
+              "Sundhed og socialvæsen", "Kultur og fritid", "Andre serviceydelser"]
+SENTENCES = [
+    "Vi søger en {t} til vores team i {c}.", "Som {t} får du faste opgaver og gode kolleger.",
+    "Du bliver en del af en travl hverdag med mange opgaver.", "Vi lægger vægt på godt humør og mødestabilitet.",
+    "Arbejdet foregår primært i dagtimerne.", "Du skal kunne arbejde selvstændigt og i teams.",
+    "Erfaring som {t} er en fordel, men ikke et krav.", "Vi tilbyder grundig oplæring og en fast kontaktperson.",
+    "Stillingen kan kombineres med virksomhedspraktik.", "Du er god til at tale med kunder og kolleger.",
+    "Vi har et roligt arbejdsmiljø med plads til alle.", "Du holder orden og er omhyggelig.",
+    "Der er mulighed for fleksible arbejdstider.", "Opgaverne omfatter {s} og {s2}.",
+    "Vi er en mindre virksomhed i {c} med {n} ansatte.", "Kørekort er en fordel.",
+]
+SKILLS = ["truckcertifikat", "kørekort B", "kundeservice", "ordenssans", "excel", "rengøring", "madlavning",
+          "kassearbejde", "mødestabil", "hygiejne", "IT", "engelsk", "regnskab", "pædagogik", "håndværk",
+          "maskiner", "lagerstyring", "salg", "telefon", "omsorg"]
+TAGS = ["low_hours_start", "gradual_increase", "flexible_hours", "mentor", "ambassador", "quiet",
+        "praktik", "loentilskud", "flexjob", "light_work", "step_free"]
+KIND_SHARES = {"job": 0.45, "company": 0.2, "flexjob": 0.1, "loentilskud": 0.08, "praktik": 0.12, "uddannelse": 0.05}
+MODES = ["bike", "public", "car", "walk"]
+WISHES = [["lager"], ["pluk og pak", "chauffør"], ["butik", "kasse"], ["rengøring"], ["køkken", "kantine"],
+          ["gartner", "udendørs arbejde"], ["kontor"], ["pædagogmedhjælper"], ["lagermedarbjder"], ["it-support"]]
+
+
+def make_targets(n: int, vocabulary, rng: np.random.Generator) -> list[Target]:
+    titles = [o.title for o in vocabulary.occupations]
+    city_idx = rng.choice(len(CITIES), size=n, p=np.array([c[3] for c in CITIES]) / sum(c[3] for c in CITIES))
+    kinds = rng.choice(list(KIND_SHARES), size=n, p=list(KIND_SHARES.values()))
+    targets = []
+    for i in range(n):
+        city, lat, lon, _, spread = CITIES[city_idx[i]]
+        dlat = rng.normal(0, spread / 111.0)
+        dlon = rng.normal(0, spread / (111.0 * np.cos(np.radians(lat))))
+        title = titles[rng.integers(len(titles))]
+        words = {"t": title.lower(), "c": city, "s": SKILLS[rng.integers(20)], "s2": SKILLS[rng.integers(20)],
+                 "n": int(rng.integers(3, 300))}
+        description = " ".join(SENTENCES[j].format(**words) for j in rng.choice(len(SENTENCES), 4, replace=False))
+        kind = str(kinds[i])
+        hours = None if kind == "company" else sorted(rng.choice([5, 10, 15, 20, 25, 30, 37], 2).tolist())
+        targets.append(Target(
+            id=i, company_id=int(rng.integers(n // 3 + 1)), kind=kind,
+            title=f"{title} til {city}" if rng.random() < 0.3 else title,
+            description=description, industry=INDUSTRIES[rng.integers(len(INDUSTRIES))],
+            skills=[SKILLS[j] for j in rng.choice(20, 3, replace=False)],
+            lat=lat + dlat, lon=lon + dlon,
+            hours_min=None if hours is None else float(hours[0]), hours_max=None if hours is None else float(hours[1]),
+            offers={TAGS[j] for j in np.flatnonzero(rng.random(len(TAGS)) < 0.2)},
+            start=None if rng.random() < 0.6 else TODAY + timedelta(days=int(rng.integers(1, 120))),
+            updated=TODAY - timedelta(days=int(rng.integers(0, 90))),
+            partner=bool(rng.random() < 0.2), placements=int(rng.poisson(0.5)),
+        ))
+    return targets
+
+
+def make_candidates(rng: np.random.Generator) -> list[Candidate]:
+    candidates = []
+    for k in range(20):
+        city, lat, lon, _, spread = CITIES[k % 8]
+        mode = MODES[k % len(MODES)]
+        candidates.append(Candidate(
+            id=k, lat=lat + rng.normal(0, 0.01), lon=lon + rng.normal(0, 0.01),
+            wishes=WISHES[k % len(WISHES)], strengths=["mødestabil", "god til kunder"][: 1 + k % 2],
+            hours_min=float(5 + 5 * (k % 3)), hours_max=float(15 + 10 * (k % 3)), transport=mode,
+            max_travel_minutes=float([30, 45, 40, 25][k % 4]),
+            needs={TAGS[j] for j in rng.choice(len(TAGS), k % 3, replace=False)},
+            accepts=set(KINDS) if k % 5 else {"job", "company", "flexjob"},
+        ))
+    return candidates
+
+
+def naive_rank(candidate: Candidate, targets: list[Target], limit: int = 20) -> list[tuple[float, object]]:
+    """The straightforward version: one Python iteration per target with geopy and rapidfuzz."""
+    scored = []
+    for t in targets:
+        if t.kind not in candidate.accepts or t.company_id in candidate.excluded_company_ids:
+            continue
+        if t.kind != "company" and (TODAY - t.updated).days > STALE_EXCLUDE_DAYS:
+            continue
+        km = geodesic((candidate.lat, candidate.lon), (t.lat, t.lon)).km
+        minutes = float(geo.travel_minutes(km, candidate.transport))
+        if minutes > candidate.max_travel_minutes:
+            continue
+        text = f"{t.title} {t.industry} {t.description}"
+        wish = max((fuzz.WRatio(w, text) for w in candidate.wishes), default=50) / 100
+        strength = max((fuzz.partial_ratio(s, " ".join(t.skills)) for s in candidate.strengths), default=50) / 100
+        needs = len(candidate.needs & t.offers) / len(candidate.needs) if candidate.needs else 1.0
+        score = 0.5 * wish + 0.1 * strength + 0.2 * (1 - minutes / candidate.max_travel_minutes) + 0.2 * needs
+        scored.append((score, t.id))
+    scored.sort(reverse=True)
+    return scored[:limit]
+
+
+def median_ms(fn, candidates, repeat: int) -> float:
+    times = []
+    for _ in range(repeat):
+        for c in candidates:
+            start = time.perf_counter()
+            fn(c)
+            times.append((time.perf_counter() - start) * 1000)
+    return statistics.median(times)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1_000, 10_000, 100_000])
+    parser.add_argument("--repeat", type=int, default=5, help="rank calls per candidate")
+    parser.add_argument("--naive-max", type=int, default=2_000, help="largest target count the naive loop runs on")
+    args = parser.parse_args()
+
+    vocabulary = load_vocabulary(REPO / "seeds" / "occupations.csv")
+    rng = np.random.default_rng(2025)
+    all_targets = make_targets(max(args.sizes), vocabulary, rng)
+    candidates = make_candidates(rng)
+    print(f"{len(candidates)} candidates x {args.repeat} calls each; median wall time of one rank(limit=20) call")
+    print("reachable = median number of targets left after the spatial pre-filter and the hard rules")
+    print(f"{'targets':>8} {'build s':>8} {'rank ms':>8} {'p90 ms':>7} {'max ms':>7} {'reachable':>9} "
+          f"{'naive ms':>10} {'ratio':>7}")
+    for n in args.sizes:
+        targets = all_targets[:n]
+        start = time.perf_counter()
+        index = MatchIndex(targets, vocabulary=vocabulary)
+        build_s = time.perf_counter() - start
+        for c in candidates:  # warm-up: vocabulary lookups of the wishes are cached after this
+            index.rank(c, today=TODAY)
+        gc.collect()
+        times = []
+        for _ in range(args.repeat):
+            for c in candidates:
+                t0 = time.perf_counter()
+                index.rank(c, today=TODAY)
+                times.append((time.perf_counter() - t0) * 1000)
+        fast = statistics.median(times)
+        p90 = float(np.percentile(times, 90))
+        reachable = statistics.median(len(index._reachable(c, TODAY.toordinal())[0]) for c in candidates)
+        subset = targets[: min(n, args.naive_max)]
+        naive = median_ms(lambda c, subset=subset: naive_rank(c, subset), candidates, 1) * n / len(subset)
+        note = "" if len(subset) == n else f"  (naive timed on {len(subset):,} targets, extrapolated linearly)"
+        print(f"{n:>8,} {build_s:>8.2f} {fast:>8.2f} {p90:>7.2f} {max(times):>7.2f} {reachable:>9,.0f} "
+              f"{naive:>10,.1f} {naive / fast:>6.0f}x{note}")
+
+
+if __name__ == "__main__":
+    main()
