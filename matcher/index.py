@@ -59,11 +59,18 @@ class _TextField:
         self.row_nnz_ = np.diff(self.matrix_.indptr)
         self.col_nnz_ = np.diff(self.columns_.indptr)
 
-    def similarity(self, rows: np.ndarray, query: sp.csr_matrix) -> np.ndarray:
-        """Calibrated similarity in [0, 1], shape (len(rows), query rows), of targets ``rows`` with ``query``."""
+    def similarity(self, rows: np.ndarray, query: sp.csr_matrix, *, strategy: str = "auto") -> np.ndarray:
+        """Calibrated similarity in [0, 1] of targets ``rows`` with each ``query`` row: (len(rows), k).
+
+        ``strategy``: "rows" slices the targets' rows, "columns" the query's n-gram columns, "auto"
+        picks whichever touches fewer stored values.
+        """
         unique, inverse = np.unique(self.ids_[rows], return_inverse=True)
         features = np.unique(query.indices)
-        if self.col_nnz_[features].sum() < self.row_nnz_[unique].sum():
+        if strategy == "auto":
+            cheaper = self.col_nnz_[features].sum() < self.row_nnz_[unique].sum()
+            strategy = "columns" if cheaper else "rows"
+        if strategy == "columns":
             sims = np.asarray(self.columns_[features].T @ query[:, features].T.toarray())[unique]
         else:
             sims = (self.matrix_[unique] @ query.T).toarray()
@@ -73,7 +80,9 @@ class _TextField:
 def _codes(values: Sequence, *, key=lambda v: v) -> tuple[np.ndarray, dict]:
     """Integer codes for hashable values (first seen = 0) and the value -> code map."""
     table: dict = {}
-    codes = np.fromiter((table.setdefault(key(v), len(table)) for v in values), dtype=np.int32, count=len(values))
+    codes = np.fromiter(
+        (table.setdefault(key(v), len(table)) for v in values), dtype=np.int32, count=len(values)
+    )
     return codes, table
 
 
@@ -113,7 +122,9 @@ class MatchIndex:
 
     def with_targets(self, targets: Iterable[Target]) -> MatchIndex:
         """A new index over ``targets`` with this index's weights, vocabulary and tag labels."""
-        return MatchIndex(targets, weights=self.weights, vocabulary=self.vocabulary, tag_labels=self.tag_labels)
+        return MatchIndex(
+            targets, weights=self.weights, vocabulary=self.vocabulary, tag_labels=self.tag_labels
+        )
 
     # --- build ---------------------------------------------------------------------------------
 
@@ -122,15 +133,16 @@ class MatchIndex:
         n = len(ts)
         self.lat_ = np.array([t.lat for t in ts], dtype=np.float64)
         self.lon_ = np.array([t.lon for t in ts], dtype=np.float64)
-        self.tree_ = BallTree(np.radians(np.column_stack([self.lat_, self.lon_])), metric="haversine") if n else None
+        points = np.radians(np.column_stack([self.lat_, self.lon_]))
+        self.tree_ = BallTree(points, metric="haversine") if n else None
         self.kind_ = np.array([_KIND_CODE[t.kind] for t in ts], dtype=np.int8)
         self.company_, self.company_codes_ = _codes([t.company_id for t in ts])
         self.industry_, self.industry_codes_ = _codes([t.industry for t in ts], key=str.casefold)
         self.updated_ = np.array([t.updated.toordinal() for t in ts], dtype=np.int64)
         self.start_ = np.array([t.start.toordinal() if t.start else -1 for t in ts], dtype=np.int64)
         nan = float("nan")
-        self.hours_min_ = np.array([nan if t.hours_min is None else t.hours_min for t in ts], dtype=np.float32)
-        self.hours_max_ = np.array([nan if t.hours_max is None else t.hours_max for t in ts], dtype=np.float32)
+        self.hours_min_ = np.array([nan if t.hours_min is None else t.hours_min for t in ts], np.float32)
+        self.hours_max_ = np.array([nan if t.hours_max is None else t.hours_max for t in ts], np.float32)
         self.partner_ = np.array([t.partner for t in ts], dtype=bool)
         self.placements_ = np.array([t.placements for t in ts], dtype=np.float32)
 
@@ -146,7 +158,10 @@ class MatchIndex:
 
         flexjob = self.kind_ == _FLEXJOB
         self.start_hours_ = scoring.effective_start_hours(
-            self.hours_min_, low_hours_start=has("low_hours_start"), gradual=has("gradual_increase"), flexjob=flexjob
+            self.hours_min_,
+            low_hours_start=has("low_hours_start"),
+            gradual=has("gradual_increase"),
+            flexjob=flexjob,
         )
         self.low_start_ = (has("low_hours_start") | has("gradual_increase") | flexjob).astype(np.float32)
         self.employer_ = scoring.employer_scores(self.partner_, self.placements_)
@@ -183,7 +198,9 @@ class MatchIndex:
             for k, ids in enumerate([title_id, industry_id, description_id, skills_id])
         )
         n_occ = len(self.vocabulary) if self.vocabulary is not None else 0
-        pairs = [(i, j) for i, title in enumerate(titles) for j in (self.vocabulary.lookup(title) if n_occ else ())]
+        pairs = [
+            (i, j) for i, title in enumerate(titles) for j in (self.vocabulary.lookup(title) if n_occ else ())
+        ]
         rows, cols = zip(*pairs) if pairs else ((), ())
         self.title_occ_ = sp.csr_matrix(
             (np.ones(len(rows), dtype=np.float32), (rows, cols)), shape=(len(titles), max(n_occ, 1))
@@ -215,7 +232,9 @@ class MatchIndex:
         # Best score first; ties go to the nearer target, then to the earlier target.
         top = top[np.lexsort((rows[top], distance[top], -score[top]))]
         return [
-            self._match(candidate, int(i), rows, score, components, distance, minutes, best_wish, best_strength, today)
+            self._match(
+                candidate, int(i), rows, score, components, distance, minutes, best_wish, best_strength, today
+            )
             for i in top
         ]
 
@@ -282,7 +301,11 @@ class MatchIndex:
 
         components["travel"] = scoring.travel_scores(minutes, c.max_travel_minutes)
         components["hours"] = scoring.hours_scores(
-            self.start_hours_[rows], self.hours_max_[rows], self.low_start_[rows], cand_min=c.hours_min, cand_max=c.hours_max
+            self.start_hours_[rows],
+            self.hours_max_[rows],
+            self.low_start_[rows],
+            cand_min=c.hours_min,
+            cand_max=c.hours_max,
         )
         if c.needs:
             columns = [self.tag_columns_[tag] for tag in c.needs if tag in self.tag_columns_]
@@ -293,7 +316,9 @@ class MatchIndex:
         components["kind"] = self.kind_score_[rows]
         start = self.start_[rows]
         components["start"] = scoring.start_scores(np.where(start < 0, 0, start - today))
-        components["freshness"] = scoring.freshness_scores(today - self.updated_[rows], self.kind_[rows] == _COMPANY)
+        components["freshness"] = scoring.freshness_scores(
+            today - self.updated_[rows], self.kind_[rows] == _COMPANY
+        )
         components["employer"] = self.employer_[rows]
         return {name: components[name] for name in COMPONENTS}, best_wish, best_strength
 
@@ -302,7 +327,9 @@ class MatchIndex:
     def _label(self, tag: str) -> str:
         return self.tag_labels.get(tag, tag)
 
-    def _match(self, c, i, rows, score, components, distance, minutes, best_wish, best_strength, today) -> Match:
+    def _match(
+        self, c, i, rows, score, components, distance, minutes, best_wish, best_strength, today
+    ) -> Match:
         t = self.targets_[rows[i]]
         values = {name: round(float(components[name][i]), 4) for name in COMPONENTS}
         return Match(
@@ -316,7 +343,9 @@ class MatchIndex:
                                         None if best_strength is None else int(best_strength[i]), today)),
         )
 
-    def _reasons(self, c: Candidate, t: Target, values, minutes, best_wish, best_strength, today: date) -> list[str]:
+    def _reasons(
+        self, c: Candidate, t: Target, values, minutes, best_wish, best_strength, today: date
+    ) -> list[str]:
         """Danish reasons, most important first: positives by weighted contribution, then caveats."""
         w = self.weights
         good: list[tuple[float, str]] = []

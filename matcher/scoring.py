@@ -70,7 +70,8 @@ class Weights:
     def __post_init__(self) -> None:
         for f in fields(self):
             value = getattr(self, f.name)
-            if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) or value < 0:
+            is_number = isinstance(value, (int, float)) and not isinstance(value, bool)
+            if not is_number or not math.isfinite(value) or value < 0:
                 raise ValueError(f"Weights.{f.name} must be a finite number >= 0, got {value!r}")
             object.__setattr__(self, f.name, float(value))
         if self.total <= 0:
@@ -85,7 +86,9 @@ class Weights:
         mapping = dict(mapping or {})
         unknown = set(mapping) - set(COMPONENTS)
         if unknown:
-            raise ValueError(f"unknown weight(s) {', '.join(sorted(unknown))}; known: {', '.join(COMPONENTS)}")
+            raise ValueError(
+                f"unknown weight(s) {', '.join(sorted(unknown))}; known: {', '.join(COMPONENTS)}"
+            )
         return cls(**{name: float(value) for name, value in mapping.items()})
 
     @property
@@ -187,7 +190,8 @@ def freshness_scores(age_days: np.ndarray, is_company: np.ndarray) -> np.ndarray
     span = STALE_EXCLUDE_DAYS - STALE_SOFT_DAYS
     opening = 1.0 - (1.0 - FRESHNESS_AT_EXCLUDE) * np.clip((age - STALE_SOFT_DAYS) / span, 0.0, 1.0)
     company_span = COMPANY_STALE_DAYS - STALE_SOFT_DAYS
-    company = 1.0 - (1.0 - COMPANY_FRESHNESS_FLOOR) * np.clip((age - STALE_SOFT_DAYS) / company_span, 0.0, 1.0)
+    company_share = np.clip((age - STALE_SOFT_DAYS) / company_span, 0.0, 1.0)
+    company = 1.0 - (1.0 - COMPANY_FRESHNESS_FLOOR) * company_share
     return np.where(is_company, company, opening).astype(np.float32)
 
 
@@ -197,7 +201,9 @@ def travel_scores(minutes: np.ndarray, limit_minutes: float) -> np.ndarray:
     return (1.0 - (1.0 - TRAVEL_SCORE_AT_LIMIT) * share).astype(np.float32)
 
 
-def effective_start_hours(hours_min: np.ndarray, *, low_hours_start: np.ndarray, gradual: np.ndarray, flexjob: np.ndarray) -> np.ndarray:
+def effective_start_hours(
+    hours_min: np.ndarray, *, low_hours_start: np.ndarray, gradual: np.ndarray, flexjob: np.ndarray
+) -> np.ndarray:
     """Hours/week a target can *start* at, given its low-start offers and kind (NaN = to be agreed)."""
     start = hours_min.astype(np.float32).copy()
     start = np.where(gradual, start * GRADUAL_START_FRACTION, start)
@@ -206,7 +212,9 @@ def effective_start_hours(hours_min: np.ndarray, *, low_hours_start: np.ndarray,
     return start
 
 
-def hours_scores(start_hours: np.ndarray, hours_max: np.ndarray, low_start: np.ndarray, *, cand_min: float, cand_max: float) -> np.ndarray:
+def hours_scores(
+    start_hours: np.ndarray, hours_max: np.ndarray, low_start: np.ndarray, *, cand_min: float, cand_max: float
+) -> np.ndarray:
     """Hours score in [0, 1].
 
     The fit is 1 when the target can start at or below the borger's maximum and reaches at least the

@@ -52,17 +52,20 @@ def _tags(value: Iterable[str] | str | None, name: str) -> frozenset[str]:
 def _check_coordinates(lat: float, lon: float, owner: str) -> None:
     for name, value, bound in (("lat", lat, 90.0), ("lon", lon, 180.0)):
         if not isinstance(value, (int, float)) or not math.isfinite(value) or abs(value) > bound:
-            raise ValueError(f"{owner}.{name} must be a finite number within ±{bound:g} degrees, got {value!r}")
+            raise ValueError(f"{owner}.{name} must be a finite number within ±{bound:g}°, got {value!r}")
 
 
 def _check_hours(lo: float | None, hi: float | None, owner: str, *, optional: bool) -> None:
     if lo is None or hi is None:
         if optional and lo is None and hi is None:
             return
-        raise ValueError(f"{owner}.hours_min and hours_max must both be set" + (" or both be None" if optional else ""))
+        either = " or both be None" if optional else ""
+        raise ValueError(f"{owner}.hours_min and hours_max must both be set{either}")
     for name, value in (("hours_min", lo), ("hours_max", hi)):
         if not isinstance(value, (int, float)) or not 0 <= value <= MAX_HOURS_PER_WEEK:
-            raise ValueError(f"{owner}.{name} must be between 0 and {MAX_HOURS_PER_WEEK:g} hours/week, got {value!r}")
+            raise ValueError(
+                f"{owner}.{name} must be between 0 and {MAX_HOURS_PER_WEEK:g} hours/week, got {value!r}"
+            )
     if lo > hi:
         raise ValueError(f"{owner}.hours_min ({lo}) must not exceed hours_max ({hi})")
 
@@ -104,14 +107,18 @@ class Candidate:
         set_(self, "strengths", _strings(self.strengths, "Candidate.strengths"))
         set_(self, "needs", _tags(self.needs, "Candidate.needs"))
         set_(self, "accepts", frozenset(_strings(self.accepts, "Candidate.accepts")))
-        set_(self, "excluded_industries", frozenset(s.casefold() for s in _strings(self.excluded_industries, "Candidate.excluded_industries")))
+        industries = _strings(self.excluded_industries, "Candidate.excluded_industries")
+        set_(self, "excluded_industries", frozenset(s.casefold() for s in industries))
         set_(self, "excluded_company_ids", frozenset(self.excluded_company_ids or ()))
         _check_coordinates(self.lat, self.lon, "Candidate")
         _check_hours(self.hours_min, self.hours_max, "Candidate", optional=False)
         if self.transport not in TRANSPORTS:
-            raise ValueError(f"Candidate.transport must be one of {', '.join(TRANSPORTS)}; got {self.transport!r}")
-        if not isinstance(self.max_travel_minutes, (int, float)) or not 0 < self.max_travel_minutes <= 24 * 60:
-            raise ValueError(f"Candidate.max_travel_minutes must be a positive number of minutes, got {self.max_travel_minutes!r}")
+            raise ValueError(
+                f"Candidate.transport must be one of {', '.join(TRANSPORTS)}; got {self.transport!r}"
+            )
+        minutes = self.max_travel_minutes
+        if not isinstance(minutes, (int, float)) or not 0 < minutes <= 24 * 60:
+            raise ValueError(f"Candidate.max_travel_minutes must be positive minutes, got {minutes!r}")
         for kind in self.accepts:
             _check_kind(kind, "Candidate.accepts")
 

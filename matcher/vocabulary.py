@@ -71,7 +71,7 @@ class Vocabulary:
                 if norm:
                     term_owners.setdefault(norm, set()).add(i)
         self.terms_: tuple[str, ...] = tuple(term_owners)
-        self.term_owners_: tuple[tuple[int, ...], ...] = tuple(tuple(sorted(term_owners[t])) for t in self.terms_)
+        self.term_owners_ = tuple(tuple(sorted(term_owners[t])) for t in self.terms_)
         self.by_first_word_: dict[str, list[tuple[tuple[str, ...], int]]] = {}
         for t, term in enumerate(self.terms_):
             words = tuple(term.split())
@@ -108,11 +108,11 @@ class Vocabulary:
                     if len(term_words) == 1:
                         found.update(self.term_owners_[t])
         if norm and not found:
-            for _, _, t in process.extract(norm, self.terms_, scorer=fuzz.ratio, score_cutoff=FUZZY_MIN_RATIO, limit=None):
+            for t in _close(norm, self.terms_):
                 found.update(self.term_owners_[t])
             for word in words if len(words) > 1 else ():
                 if len(word) >= FUZZY_MIN_WORD_CHARS:
-                    for _, _, j in process.extract(word, self.single_word_terms_, scorer=fuzz.ratio, score_cutoff=FUZZY_MIN_RATIO, limit=None):
+                    for j in _close(word, self.single_word_terms_):
                         found.update(self.term_owners_[self.single_words_[j]])
         result = tuple(sorted(found))
         self._cache[norm] = result
@@ -123,6 +123,12 @@ class Vocabulary:
         parts = [normalise(text)]
         parts.extend(self.expansions_[i] for i in self.lookup(text))
         return " ".join(p for p in parts if p)
+
+
+def _close(text: str, choices: list[str] | tuple[str, ...]) -> list[int]:
+    """Indices of ``choices`` within a typo of ``text`` (``FUZZY_MIN_RATIO``)."""
+    hits = process.extract(text, choices, scorer=fuzz.ratio, score_cutoff=FUZZY_MIN_RATIO, limit=None)
+    return [index for _, _, index in hits]
 
 
 def load_vocabulary(path: str | PathLike[str]) -> Vocabulary:

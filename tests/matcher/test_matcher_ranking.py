@@ -46,8 +46,12 @@ def test_hours_that_can_start_within_the_range_beat_hours_that_cannot(make_candi
     assert ids(ranked(c, [too_many, fits])) == ["fits", "too-many"]
 
 
-@pytest.mark.parametrize("kind, offers", [("job", {"low_hours_start"}), ("job", {"gradual_increase"}), ("flexjob", set())])
-def test_low_hour_starts_and_flexjob_suit_a_borger_with_few_hours(make_candidate, make_target, ranked, kind, offers):
+@pytest.mark.parametrize(
+    "kind, offers", [("job", {"low_hours_start"}), ("job", {"gradual_increase"}), ("flexjob", set())]
+)
+def test_low_hour_starts_and_flexjob_suit_a_borger_with_few_hours(
+    make_candidate, make_target, ranked, kind, offers
+):
     low_start = make_target("low-start", kind=kind, hours_min=15.0, hours_max=37.0, offers=offers)
     plain = make_target("plain", hours_min=15.0, hours_max=37.0)
     matches = ranked(make_candidate(hours_min=4.0, hours_max=8.0), [plain, low_start])
@@ -163,7 +167,9 @@ def test_every_match_has_components_and_a_reason(make_candidate, make_target, ra
 
 
 def test_scores_are_sorted_best_first(make_candidate, make_target, ranked):
-    targets = [make_target(i, at=(HOME[0] + i * 0.005, HOME[1]), kind=KINDS[i % len(KINDS)]) for i in range(12)]
+    targets = [
+        make_target(i, at=(HOME[0] + i * 0.005, HOME[1]), kind=KINDS[i % len(KINDS)]) for i in range(12)
+    ]
     scores = [m.score for m in ranked(make_candidate(), targets)]
     assert scores == sorted(scores, reverse=True)
 
