@@ -62,6 +62,8 @@ def app_config(database_url, instance_path):
         "TESTING": True,
         "SECRET_KEY": "test-secret-key-that-is-long-enough-0123456789",
         "SERVER_NAME": None,
+        # Same Argon2id code path at minimal cost; tests create hundreds of users.
+        "PASSWORD_HASH_PROFILE": "cheapest",
     }
 
 

@@ -41,7 +41,7 @@ def active_offer_tags() -> list[OfferTag]:
 
 def offer_tag_labels() -> dict[str, str]:
     """Code → Danish label for every offer tag (for the matcher's reasons and for display)."""
-    return dict(db.session.execute(sa.select(OfferTag.code, OfferTag.label)).tuples())
+    return dict(db.session.execute(sa.select(OfferTag.code, OfferTag.label)).tuples().all())
 
 
 def industries() -> list[Industry]:

@@ -1,0 +1,103 @@
+import sqlalchemy as sa
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField, DateField, DecimalField, HiddenField, IntegerField, RadioField, SelectChoice,
+    SelectField, SelectMultipleField, StringField, SubmitField, TextAreaField,
+)
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from crm.extensions import db
+from crm.models import Programme, User
+from crm.models.borger import PHASE_LABELS, SHAREABLE_FIELDS, STAGE_LABELS, TRANSPORT_LABELS, Stage
+from crm.models.company import CONTACT_KIND_LABELS
+from crm.models.user import Role
+from crm.services.matching import KIND_LABELS
+from crm.services.reference import active_offer_tags, industries
+
+
+class CheckboxListField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+def _choices(mapping) -> list[SelectChoice]:
+    return [SelectChoice(str(key), label) for key, label in mapping.items()]
+
+
+class BorgerForm(FlaskForm):
+    version = HiddenField()
+    first_name = StringField("Fornavn eller initialer", validators=[
+        DataRequired("Angiv fornavn eller initialer."), Length(max=60)])
+    vejleder_id = SelectField("Vejleder", coerce=int)
+    programme_id = SelectField("Indsats", validators=[Optional()])
+    enrolled_on = DateField("Indskrevet", validators=[InputRequired("Angiv en dato.")])
+    phase = SelectField("Fase", choices=_choices(PHASE_LABELS))
+    postcode = StringField("Postnummer (bopæl)", validators=[DataRequired("Angiv et postnummer."),
+                                                              Length(max=4)])
+    transport = SelectField("Transport", choices=_choices(TRANSPORT_LABELS))
+    max_travel_minutes = IntegerField("Højst rejsetid (minutter, én vej)", validators=[
+        InputRequired("Angiv en rejsetid."), NumberRange(5, 180, "Angiv mellem 5 og 180 minutter.")])
+    hours_min = DecimalField("Timer om ugen nu, fra", places=1, validators=[
+        InputRequired("Angiv timer."), NumberRange(0, 60, "Angiv mellem 0 og 60 timer.")])
+    hours_max = DecimalField("til", places=1, validators=[
+        InputRequired("Angiv timer."), NumberRange(0, 60, "Angiv mellem 0 og 60 timer.")])
+    wishes = TextAreaField("Jobønsker (ét pr. linje)", validators=[Length(max=2000)])
+    strengths = TextAreaField("Styrker (én pr. linje)", validators=[Length(max=2000)])
+    needs = CheckboxListField("Behov for støtte på arbejdspladsen")
+    accepts = CheckboxListField("Åben for (intet valgt = alle)", choices=_choices(KIND_LABELS))
+    excluded_industries = CheckboxListField("Brancher borgeren ikke ønsker")
+    consent_to_propose = BooleanField("Borgeren giver samtykke til at blive foreslået over for arbejdsgivere")
+    shared_fields = CheckboxListField("Må deles med arbejdsgiveren", choices=_choices(SHAREABLE_FIELDS))
+    disclosure = RadioField("Må arbejdsgiveren få at vide, at borgeren har en psykisk sygdom?",
+                            choices=[SelectChoice("nej", "Nej"), SelectChoice("ja", "Ja")], default="nej")
+    notes = TextAreaField("Noter (ingen helbredsoplysninger)", validators=[Length(max=5000)])
+    submit = SubmitField("Gem")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        vejledere = db.session.scalars(
+            sa.select(User).where(User.role == Role.VEJLEDER, User.active).order_by(User.name))
+        self.vejleder_id.choices = [SelectChoice(u.id, u.name) for u in vejledere]
+        programmes = db.session.scalars(sa.select(Programme).order_by(Programme.name))
+        self.programme_id.choices = [SelectChoice("", "— ingen —")] + [
+            SelectChoice(str(p.id), p.name) for p in programmes]
+        self.needs.choices = [SelectChoice(t.code, t.label) for t in active_offer_tags()]
+        self.excluded_industries.choices = [SelectChoice(i.code, f"{i.code} – {i.label}")
+                                            for i in industries()]
+
+    def service_data(self) -> dict:
+        data = {name: field.data for name, field in self._fields.items()
+                if name not in {"csrf_token", "submit", "version"}}
+        data["disclosure"] = self.disclosure.data == "ja"
+        return data
+
+
+class MatchFilterForm(FlaskForm):
+    class Meta:
+        csrf = False  # a GET filter, nothing changes
+
+    kind = CheckboxListField("Type", choices=_choices(KIND_LABELS))
+    max_km = IntegerField("Højst afstand (km)", validators=[Optional(), NumberRange(1, 300)])
+    submit = SubmitField("Filtrér")
+
+
+class TargetActionForm(FlaskForm):
+    target = HiddenField(validators=[DataRequired()])
+
+
+class ExcludeCompanyForm(FlaskForm):
+    company_id = HiddenField(validators=[DataRequired()])
+
+
+class AdvanceForm(FlaskForm):
+    stage = SelectField("Næste trin", choices=[SelectChoice(s.value, STAGE_LABELS[s])
+                                               for s in Stage if s != Stage.KORTLISTE])
+    on_date = DateField("Dato", validators=[InputRequired("Angiv en dato.")])
+    hours_per_week = DecimalField("Timer om ugen (ved job)", places=1, validators=[
+        Optional(), NumberRange(0, 60, "Angiv mellem 0 og 60 timer.")])
+    end_reason = StringField("Årsag (ved afslutning)", validators=[Length(max=200)])
+    note = StringField("Note", validators=[Length(max=300)])
+    log_contact = SelectField("Log også en kontakt med virksomheden", choices=[
+        SelectChoice("", "— nej —"), *[SelectChoice(k.value, v) for k, v in CONTACT_KIND_LABELS.items()]])
+    submit = SubmitField("Gem trin")

@@ -1,0 +1,245 @@
+import sqlalchemy as sa
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from crm.access import allow
+from crm.borgere import bp
+from crm.borgere.forms import AdvanceForm, BorgerForm, ExcludeCompanyForm, MatchFilterForm, TargetActionForm
+from crm.companies.access import get_company_or_404
+from crm.extensions import db
+from crm.forms import apply_service_error
+from crm.models import Borger, Company, Opening, Placement, User
+from crm.models.borger import Phase
+from crm.models.user import Role
+from crm.services import ValidationError
+from crm.services.borgere import (
+    ConflictError, audit_denied, audit_view, can_view_borger, create_borger, exclude_company,
+    update_borger, visible_borgere,
+)
+from crm.services.matching import match_for_target, matches_for, reverse_matches
+from crm.services.placements import advance, propose, shortlist
+from crm.timeutil import today
+
+BORGER_ROLES = (Role.ADMIN, Role.VEJLEDER)
+
+
+def get_borger_or_404(borger_id: int, *, page: str, audit: bool = True) -> Borger:
+    """Load a borger the current user may open; a refused attempt is audited (then 403)."""
+    borger = db.session.get(Borger, borger_id)
+    if borger is None:
+        abort(404)
+    if not can_view_borger(current_user, borger):
+        audit_denied(borger_id, actor=current_user, page=page)
+        db.session.commit()
+        abort(403)
+    if audit:
+        audit_view(borger, actor=current_user, page=page)
+    return borger
+
+
+def _placement_or_404(borger: Borger, placement_id: int) -> Placement:
+    placement = db.session.get(Placement, placement_id)
+    if placement is None or placement.borger_id != borger.id:
+        abort(404)
+    return placement
+
+
+@bp.route("/")
+@allow(*BORGER_ROLES)
+def index():
+    """List the borgere the user may open (a vejleder: the own caseload)."""
+    query = visible_borgere(current_user).order_by(Borger.phase == Phase.AFSLUTTET, Borger.first_name)
+    borgere = db.session.scalars(query).all()
+    return render_template("borgere/list.html", borgere=borgere)
+
+
+@bp.route("/ny", methods=["GET", "POST"])
+@allow(*BORGER_ROLES)
+def new():
+    """Enrol a borger."""
+    form = BorgerForm()
+    if request.method == "GET":
+        form.enrolled_on.data = today()
+        if current_user.role == Role.VEJLEDER:
+            form.vejleder_id.data = current_user.id
+    if form.validate_on_submit():
+        data = form.service_data()
+        if current_user.role == Role.VEJLEDER and data["vejleder_id"] != current_user.id:
+            abort(403)
+        try:
+            borger = create_borger(data, actor=current_user)
+        except ValidationError as exc:
+            apply_service_error(form, exc)
+        else:
+            db.session.commit()
+            flash(f"{borger.display_name} er oprettet.", "success")
+            return redirect(url_for("borgere.detail", borger_id=borger.id))
+    return render_template("borgere/form.html", form=form, borger=None)
+
+
+@bp.route("/<int:borger_id>")
+@allow(*BORGER_ROLES)
+def detail(borger_id: int):
+    """Show a borger's record and placement pipeline."""
+    borger = get_borger_or_404(borger_id, page="detail")
+    db.session.commit()
+    return render_template("borgere/detail.html", borger=borger, advance_form=AdvanceForm(),
+                           action_form=TargetActionForm(), today=today())
+
+
+@bp.route("/<int:borger_id>/rediger", methods=["GET", "POST"])
+@allow(*BORGER_ROLES)
+def edit(borger_id: int):
+    """Edit a borger's record; a concurrent change is refused without losing the input."""
+    borger = get_borger_or_404(borger_id, page="edit", audit=request.method == "GET")
+    form = BorgerForm(obj=borger)
+    if request.method == "GET":
+        form.version.data = borger.version
+        form.disclosure.data = "ja" if borger.disclosure else "nej"
+        form.wishes.data = "\n".join(borger.wishes)
+        form.strengths.data = "\n".join(borger.strengths)
+        db.session.commit()
+    if form.validate_on_submit():
+        data = form.service_data()
+        if current_user.role == Role.VEJLEDER and data["vejleder_id"] != borger.vejleder_id:
+            abort(403)  # handing a borger over to another vejleder is an admin's task
+        try:
+            update_borger(borger, data, expected_version=int(form.version.data or 0), actor=current_user)
+        except ConflictError as exc:
+            db.session.rollback()
+            form.form_errors.append(exc.message)
+        except ValidationError as exc:
+            db.session.rollback()
+            apply_service_error(form, exc)
+        else:
+            db.session.commit()
+            flash("Ændringerne er gemt.", "success")
+            return redirect(url_for("borgere.detail", borger_id=borger.id))
+    return render_template("borgere/form.html", form=form, borger=borger)
+
+
+@bp.route("/<int:borger_id>/match")
+@allow(*BORGER_ROLES)
+def match(borger_id: int):
+    """Rank openings and companies for a borger, with reasons."""
+    borger = get_borger_or_404(borger_id, page="match")
+    filters = MatchFilterForm(request.args)
+    kinds = set(filters.kind.data or []) or None
+    max_km = filters.max_km.data if filters.validate() else None
+    rows = matches_for(borger, limit=20, kinds=kinds, max_km=max_km)
+    active = {(p.company_id, p.opening_id): p for p in borger.placements if p.stage != "afsluttet"}
+    db.session.commit()
+    return render_template("borgere/match.html", borger=borger, rows=rows, filters=filters,
+                           active=active, action_form=TargetActionForm(),
+                           exclude_form=ExcludeCompanyForm())
+
+
+def _target_objects(target_key: str) -> tuple[Company, Opening | None]:
+    kind, _, raw_id = target_key.partition(":")
+    if not raw_id.isdigit() or kind not in {"company", "opening"}:
+        abort(400)
+    if kind == "opening":
+        opening = db.session.get(Opening, int(raw_id)) or abort(404)
+        return get_company_or_404(opening.company_id, current_user), opening
+    return get_company_or_404(int(raw_id), current_user), None
+
+
+def _shortlist_target(borger: Borger, target_key: str) -> Placement:
+    company, opening = _target_objects(target_key)
+    row = match_for_target(borger, target_key)
+    return shortlist(
+        borger, company=company, opening=opening,
+        score=row.match.score if row else None,
+        components=row.match.components if row else {},
+        reasons=list(row.match.reasons) if row else [],
+        actor=current_user,
+    )
+
+
+@bp.route("/<int:borger_id>/kortliste", methods=["POST"])
+@allow(*BORGER_ROLES)
+def add_to_shortlist(borger_id: int):
+    """Put a match on the borger's shortlist, saving its score and reasons."""
+    borger = get_borger_or_404(borger_id, page="shortlist", audit=False)
+    form = TargetActionForm()
+    if form.validate_on_submit():
+        placement = _shortlist_target(borger, form.target.data)
+        db.session.commit()
+        flash(f"{placement.company.name} er sat på kortlisten.", "success")
+    return redirect(url_for("borgere.match", borger_id=borger.id))
+
+
+@bp.route("/<int:borger_id>/foreslaa", methods=["POST"])
+@allow(*BORGER_ROLES)
+def propose_target(borger_id: int):
+    """Propose the borger to the employer (needs the borger's consent)."""
+    borger = get_borger_or_404(borger_id, page="propose", audit=False)
+    form = TargetActionForm()
+    if form.validate_on_submit():
+        placement = _shortlist_target(borger, form.target.data)
+        try:
+            propose(placement, actor=current_user)
+        except ValidationError as exc:
+            db.session.rollback()
+            flash(exc.message, "error")
+        else:
+            db.session.commit()
+            flash(f"{borger.first_name} er foreslået for {placement.company.name}.", "success")
+    return redirect(url_for("borgere.detail", borger_id=borger.id))
+
+
+@bp.route("/<int:borger_id>/udeluk", methods=["POST"])
+@allow(*BORGER_ROLES)
+def exclude(borger_id: int):
+    """Never show this company to the borger again."""
+    borger = get_borger_or_404(borger_id, page="exclude", audit=False)
+    form = ExcludeCompanyForm()
+    if form.validate_on_submit() and form.company_id.data.isdigit():
+        company = get_company_or_404(int(form.company_id.data), current_user)
+        exclude_company(borger, company.id, actor=current_user)
+        db.session.commit()
+        flash(f"{company.name} vises ikke længere for {borger.first_name}.", "info")
+    return redirect(url_for("borgere.match", borger_id=borger.id))
+
+
+@bp.route("/<int:borger_id>/forloeb/<int:placement_id>", methods=["POST"])
+@allow(*BORGER_ROLES)
+def advance_placement(borger_id: int, placement_id: int):
+    """Record the next dated step of a placement."""
+    borger = get_borger_or_404(borger_id, page="placement", audit=False)
+    placement = _placement_or_404(borger, placement_id)
+    form = AdvanceForm()
+    if form.validate_on_submit():
+        try:
+            advance(
+                placement, form.stage.data, on_date=form.on_date.data, actor=current_user,
+                hours_per_week=float(form.hours_per_week.data) if form.hours_per_week.data is not None else None,
+                end_reason=form.end_reason.data or "", note=form.note.data or "",
+                log_contact=form.log_contact.data or None,
+            )
+        except ValidationError as exc:
+            db.session.rollback()
+            flash(exc.message, "error")
+        else:
+            db.session.commit()
+            flash("Trinnet er gemt.", "success")
+    else:
+        for errors in form.errors.values():
+            for message in errors:
+                flash(message, "error")
+    return redirect(url_for("borgere.detail", borger_id=borger.id))
+
+
+@bp.route("/til-virksomhed/<int:company_id>")
+@allow(Role.ADMIN, Role.VEJLEDER, Role.KONSULENT)
+def for_company(company_id: int):
+    """The borgere a company fits. A konsulent sees only references and whom to contact."""
+    company = get_company_or_404(company_id, current_user)
+    candidates = db.session.scalars(
+        sa.select(Borger).where(Borger.phase.not_in([Phase.AFSLUTTET, Phase.EFTERVAERN]))
+    ).all()
+    found = reverse_matches(f"company:{company.id}", candidates)
+    rows = [(borger, m, can_view_borger(current_user, borger)) for borger, m in found]
+    vejledere = {u.id: u for u in db.session.scalars(sa.select(User).where(User.role == Role.VEJLEDER))}
+    return render_template("borgere/reverse.html", company=company, rows=rows, vejledere=vejledere)
+

@@ -1,0 +1,194 @@
+"""Borger records: who may see them, and every view and change written to the audit log.
+
+A vejleder sees their own caseload; an admin sees all; nobody else opens a borger record
+(a konsulent sees only the pseudonymous reference in reverse matches). Services that touch borger
+data audit themselves, so no caller can forget.
+"""
+
+import uuid
+from datetime import date
+
+import sqlalchemy as sa
+
+from crm.extensions import db
+from crm.models import Borger, Industry, OfferTag, Programme, User
+from crm.models.borger import SHAREABLE_FIELDS, Phase, Transport
+from crm.models.user import Role
+from crm.services import ServiceError, ValidationError
+from crm.services.audit import record_event
+from crm.services.geocoding import geocode
+from crm.timeutil import today
+from matcher import KINDS
+
+CONFLICT_MESSAGE = (
+    "Borgerens oplysninger er blevet ændret af en anden, siden du åbnede dem. Dine ændringer er "
+    "ikke gemt: se de nye oplysninger, og gem igen."
+)
+# IPS: an employment specialist carries at most about 20 borgere (DOMAIN.md).
+CASELOAD_NORM = 20
+MAX_TRAVEL_MINUTES = 180
+
+
+class ConflictError(ServiceError):
+    """The borger changed since the user loaded the record."""
+
+
+def can_view_borger(user, borger: Borger) -> bool:
+    if not user.is_authenticated:
+        return False
+    if user.role == Role.ADMIN:
+        return True
+    return user.role == Role.VEJLEDER and borger.vejleder_id == user.id
+
+
+def visible_borgere(user) -> sa.Select:
+    """A query of the borgere this user may open (the list shows only what you may open)."""
+    query = sa.select(Borger)
+    if user.role == Role.ADMIN:
+        return query
+    if user.role == Role.VEJLEDER:
+        return query.where(Borger.vejleder_id == user.id)
+    return query.where(sa.false())
+
+
+def audit_view(borger: Borger, *, actor, page: str) -> None:
+    record_event("borger.view", "borger", borger.id, actor=actor, details={"page": page})
+
+
+def audit_denied(borger_id: int, *, actor, page: str) -> None:
+    record_event("borger.denied", "borger", borger_id, actor=actor, details={"page": page})
+
+
+def _lines(value) -> list[str]:
+    """Accept a list or text with one item per line or comma; return trimmed, unique items."""
+    if isinstance(value, str):
+        value = value.replace(",", "\n").splitlines()
+    seen, items = set(), []
+    for item in value or []:
+        item = " ".join(str(item).split())
+        if item and item.casefold() not in seen:
+            seen.add(item.casefold())
+            items.append(item)
+    return items
+
+
+def _number(data: dict, key: str, *, low: float, high: float, message: str) -> float:
+    try:
+        value = float(str(data.get(key)).replace(",", "."))
+    except (TypeError, ValueError):
+        raise ValidationError(message, field=key) from None
+    if not low <= value <= high:
+        raise ValidationError(message, field=key)
+    return value
+
+
+def _validated(data: dict) -> dict:
+    clean = {}
+    first_name = " ".join((data.get("first_name") or "").split())
+    if not first_name:
+        raise ValidationError("Angiv fornavn eller initialer.", field="first_name")
+    if len(first_name) > 60 or len(first_name.split()) > 2:
+        raise ValidationError("Kun fornavn eller initialer (ikke fulde navn).", field="first_name")
+    clean["first_name"] = first_name
+    vejleder = db.session.get(User, int(data.get("vejleder_id") or 0))
+    if vejleder is None or vejleder.role != Role.VEJLEDER or not vejleder.active:
+        raise ValidationError("Vælg en aktiv vejleder.", field="vejleder_id")
+    clean["vejleder_id"] = vejleder.id
+    programme_id = data.get("programme_id") or None
+    if programme_id is not None and db.session.get(Programme, int(programme_id)) is None:
+        raise ValidationError("Ukendt indsats.", field="programme_id")
+    clean["programme_id"] = int(programme_id) if programme_id else None
+    enrolled_on = data.get("enrolled_on") or today()
+    if not isinstance(enrolled_on, date):
+        raise ValidationError("Angiv en dato.", field="enrolled_on")
+    if enrolled_on > today():
+        raise ValidationError("Indskrivningsdatoen kan ikke ligge i fremtiden.", field="enrolled_on")
+    clean["enrolled_on"] = enrolled_on
+    phase = data.get("phase") or Phase.OPSTART
+    if phase not in set(Phase):
+        raise ValidationError("Ukendt fase.", field="phase")
+    clean["phase"] = phase
+    place = geocode(postcode=data.get("postcode") or "")
+    clean.update(postcode=place.postcode, lat=place.lat, lon=place.lon)
+    transport = data.get("transport") or Transport.PUBLIC
+    if transport not in set(Transport):
+        raise ValidationError("Ukendt transportform.", field="transport")
+    clean["transport"] = transport
+    clean["max_travel_minutes"] = int(_number(
+        data, "max_travel_minutes", low=5, high=MAX_TRAVEL_MINUTES,
+        message=f"Angiv en rejsetid mellem 5 og {MAX_TRAVEL_MINUTES} minutter."))
+    clean["hours_min"] = _number(data, "hours_min", low=0, high=60,
+                                 message="Angiv timer om ugen mellem 0 og 60.")
+    clean["hours_max"] = _number(data, "hours_max", low=0, high=60,
+                                 message="Angiv timer om ugen mellem 0 og 60.")
+    if clean["hours_min"] > clean["hours_max"]:
+        raise ValidationError("Mindste antal timer kan ikke være større end højeste.", field="hours_max")
+    clean["wishes"] = _lines(data.get("wishes"))
+    clean["strengths"] = _lines(data.get("strengths"))
+    needs = sorted(set(data.get("needs") or []))
+    known_tags = set(db.session.scalars(sa.select(OfferTag.code)))
+    if set(needs) - known_tags:
+        raise ValidationError("Ukendt behov.", field="needs")
+    clean["needs"] = needs
+    accepts = sorted(set(data.get("accepts") or []))
+    if set(accepts) - set(KINDS):
+        raise ValidationError("Ukendt type.", field="accepts")
+    clean["accepts"] = accepts
+    excluded = sorted(set(data.get("excluded_industries") or []))
+    if set(excluded) - set(db.session.scalars(sa.select(Industry.code))):
+        raise ValidationError("Ukendt branche.", field="excluded_industries")
+    clean["excluded_industries"] = excluded
+    clean["consent_to_propose"] = bool(data.get("consent_to_propose"))
+    shared = sorted(set(data.get("shared_fields") or []))
+    if set(shared) - set(SHAREABLE_FIELDS):
+        raise ValidationError("Ukendt felt.", field="shared_fields")
+    # Without consent nothing is shared, whatever boxes were ticked.
+    clean["shared_fields"] = shared if clean["consent_to_propose"] else []
+    clean["disclosure"] = bool(data.get("disclosure"))
+    clean["notes"] = (data.get("notes") or "").strip()
+    return clean
+
+
+def create_borger(data: dict, *, actor) -> Borger:
+    """Enrol a borger in a vejleder's caseload. Raises ValidationError."""
+    clean = _validated(data)
+    borger = Borger(reference=f"tmp-{uuid.uuid4().hex[:12]}", **clean)
+    db.session.add(borger)
+    db.session.flush()
+    borger.reference = f"B-{borger.id:04d}"
+    db.session.flush()
+    record_event("borger.create", "borger", borger.id, actor=actor,
+                 details={"reference": borger.reference, "vejleder_id": borger.vejleder_id})
+    return borger
+
+
+def update_borger(borger: Borger, data: dict, *, expected_version: int, actor) -> Borger:
+    """Change a borger's record. Raises ConflictError or ValidationError; nothing is written then."""
+    if borger.version != expected_version:
+        raise ConflictError(CONFLICT_MESSAGE)
+    clean = _validated(data)
+    changed = sorted(k for k, v in clean.items() if getattr(borger, k) != v)
+    for key in changed:
+        setattr(borger, key, clean[key])
+    if changed:
+        db.session.flush()
+        # Field names only: the audit log must not copy the borger's data.
+        record_event("borger.update", "borger", borger.id, actor=actor, details={"fields": changed})
+    return borger
+
+
+def exclude_company(borger: Borger, company_id: int, *, actor) -> None:
+    """Never propose this company to the borger again (the borger's own choice)."""
+    if company_id not in borger.excluded_company_ids:
+        borger.excluded_company_ids = [*borger.excluded_company_ids, company_id]
+        record_event("borger.update", "borger", borger.id, actor=actor,
+                     details={"fields": ["excluded_company_ids"]})
+
+
+def caseload_counts() -> dict[int, int]:
+    """Active borgere per vejleder id."""
+    rows = db.session.execute(
+        sa.select(Borger.vejleder_id, sa.func.count())
+        .where(Borger.phase != Phase.AFSLUTTET).group_by(Borger.vejleder_id)
+    )
+    return dict(rows.tuples().all())

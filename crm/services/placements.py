@@ -1,0 +1,147 @@
+"""The placement pipeline: shortlist → foreslået → kontakt → møde → praktik → job/uddannelse →
+afsluttet, dated, with the match's score and reasons saved when the vejleder acts on it.
+
+Starting a job or education moves the borger to efterværn and plans the IPS follow-along
+contacts: within 3 days of the start, weekly for the first month, then monthly for a year.
+A job that ends gets a task to make contact within 3 days.
+"""
+
+from datetime import date, timedelta
+
+import sqlalchemy as sa
+
+from crm.extensions import db
+from crm.models import Borger, Company, ContactLogEntry, Opening, Placement, PlacementEvent, Task
+from crm.models.borger import Phase, Stage
+from crm.services import ValidationError
+from crm.services.audit import record_event
+from crm.timeutil import today, utcnow
+
+# Days after the start date of the follow-along contacts (efterværn).
+FIRST_CONTACT_DAYS = 3
+WEEKLY_DAYS = (7, 14, 21, 28)
+MONTHLY_MONTHS = range(2, 13)
+CONTACT_AFTER_JOB_END_DAYS = 3
+
+STARTS = {Stage.JOB, Stage.UDDANNELSE}
+ACTIVE_STAGES = [s for s in Stage if s != Stage.AFSLUTTET]
+
+
+def _add_months(start: date, months: int) -> date:
+    year, month = divmod(start.month - 1 + months, 12)
+    year, month = start.year + year, month + 1
+    for day in (start.day, 30, 29, 28):
+        try:
+            return date(year, month, day)
+        except ValueError:
+            continue
+    raise AssertionError("unreachable")
+
+
+def follow_along_dates(start: date) -> list[date]:
+    """The IPS follow-along cadence after a start in job or education."""
+    dates = [start + timedelta(days=FIRST_CONTACT_DAYS)]
+    dates += [start + timedelta(days=d) for d in WEEKLY_DAYS]
+    dates += [_add_months(start, m) for m in MONTHLY_MONTHS]
+    return dates
+
+
+def find_placement(borger: Borger, company_id: int, opening_id: int | None) -> Placement | None:
+    return db.session.scalar(sa.select(Placement).where(
+        Placement.borger_id == borger.id, Placement.company_id == company_id,
+        Placement.opening_id.is_(None) if opening_id is None else Placement.opening_id == opening_id,
+        Placement.stage != Stage.AFSLUTTET,
+    ))
+
+
+def shortlist(borger: Borger, *, company: Company, opening: Opening | None, score: float | None,
+              components: dict, reasons: list[str], actor) -> Placement:
+    """Put a match on the borger's shortlist, saving the match as it stands now."""
+    existing = find_placement(borger, company.id, opening.id if opening else None)
+    if existing is not None:
+        return existing
+    placement = Placement(
+        borger=borger, company_id=company.id, opening_id=opening.id if opening else None,
+        stage=Stage.KORTLISTE, score=score, components=dict(components), reasons=list(reasons),
+        created_by_id=actor.id,
+    )
+    placement.events.append(PlacementEvent(stage=Stage.KORTLISTE, on_date=today(), by_id=actor.id))
+    db.session.add(placement)
+    if borger.phase == Phase.OPSTART:
+        borger.phase = Phase.VIRKSOMHEDSMATCH
+    db.session.flush()
+    record_event("placement.shortlist", "borger", borger.id, actor=actor,
+                 details={"placement_id": placement.id, "company_id": company.id})
+    return placement
+
+
+def propose(placement: Placement, *, actor) -> None:
+    """Propose the borger to the employer; allowed only with the borger's consent."""
+    borger = placement.borger
+    if not borger.consent_to_propose:
+        raise ValidationError("Borgeren har ikke givet samtykke til at blive foreslået over for "
+                              "arbejdsgivere.")
+    if placement.stage not in (Stage.KORTLISTE, Stage.FORESLAAET):
+        raise ValidationError("Forløbet er allerede i gang.")
+    placement.proposed_at = utcnow()
+    _set_stage(placement, Stage.FORESLAAET, on_date=today(), actor=actor)
+
+
+def advance(placement: Placement, stage: str, *, on_date: date, actor, hours_per_week: float | None = None,
+            end_reason: str = "", note: str = "", log_contact: str | None = None) -> None:
+    """Move a placement to a later (or ending) stage, with the date it happened.
+
+    ``log_contact`` (a ContactKind) also writes a contact-log entry with the company.
+    """
+    try:
+        target = Stage(stage)
+    except ValueError:
+        raise ValidationError("Ukendt trin.", field="stage") from None
+    if placement.stage == Stage.AFSLUTTET:
+        raise ValidationError("Forløbet er afsluttet.")
+    if on_date > today():
+        raise ValidationError("Datoen kan ikke ligge i fremtiden.", field="on_date")
+    if target == Stage.AFSLUTTET and not end_reason.strip():
+        raise ValidationError("Angiv hvorfor forløbet slutter.", field="end_reason")
+    if target == Stage.JOB and hours_per_week is None:
+        raise ValidationError("Angiv timer om ugen i jobbet.", field="hours_per_week")
+    was = placement.stage_enum
+    if target == Stage.FORESLAAET:
+        propose(placement, actor=actor)
+        return
+    _set_stage(placement, target, on_date=on_date, actor=actor, note=note)
+    borger = placement.borger
+    if target in STARTS:
+        placement.hours_per_week = hours_per_week
+        borger.phase = Phase.EFTERVAERN
+        for due in follow_along_dates(on_date):
+            _task(borger, placement, f"Efterværn: opfølgning med {borger.first_name}", due, actor)
+    elif target == Stage.PRAKTIK:
+        borger.phase = Phase.VIRKSOMHEDSFORLOEB
+    elif target == Stage.AFSLUTTET:
+        placement.end_reason = end_reason.strip()
+        if was in STARTS:
+            _task(borger, placement, f"Kontakt {borger.first_name}: job/uddannelse er stoppet",
+                  on_date + timedelta(days=CONTACT_AFTER_JOB_END_DAYS), actor)
+            borger.phase = Phase.VIRKSOMHEDSMATCH
+    if log_contact:
+        db.session.add(ContactLogEntry(
+            company_id=placement.company_id, kind=log_contact, user_id=actor.id,
+            face_to_face=log_contact in {"meeting", "visit", "event"}, borger_id=borger.id,
+            summary=f"{Stage(target).label}: {note}".strip(": "),
+        ))
+        company = db.session.get(Company, placement.company_id)
+        company.last_contact_at = max(filter(None, [company.last_contact_at, utcnow()]))
+
+
+def _set_stage(placement: Placement, stage: Stage, *, on_date: date, actor, note: str = "") -> None:
+    placement.stage = stage
+    placement.updated_at = utcnow()
+    placement.events.append(PlacementEvent(stage=stage, on_date=on_date, by_id=actor.id, note=note))
+    record_event("placement.stage", "borger", placement.borger_id, actor=actor,
+                 details={"placement_id": placement.id, "stage": stage.value})
+
+
+def _task(borger: Borger, placement: Placement, title: str, due: date, actor) -> None:
+    db.session.add(Task(title=title, due=due, assignee_id=borger.vejleder_id, borger_id=borger.id,
+                        company_id=placement.company_id, created_by_id=actor.id))
