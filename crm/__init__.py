@@ -48,12 +48,14 @@ def create_app(config: dict | None = None) -> Flask:
     from crm import models  # noqa: F401  (registers the models with the metadata)
     from crm.admin import bp as admin_bp
     from crm.auth import bp as auth_bp
+    from crm.borgere import bp as borgere_bp
     from crm.companies import bp as companies_bp
     from crm.geo import bp as geo_bp
     from crm.main import bp as main_bp
     from crm.portal import bp as portal_bp
+    from crm.tasks import bp as tasks_bp
 
-    for bp in (auth_bp, main_bp, admin_bp, geo_bp, portal_bp, companies_bp):
+    for bp in (auth_bp, main_bp, admin_bp, geo_bp, portal_bp, companies_bp, tasks_bp, borgere_bp):
         app.register_blueprint(bp)
 
     from crm.security import add_security_headers, register_error_handlers

@@ -1,3 +1,250 @@
-"""Placeholder until the routes module lands."""
+"""The company page and the daily relationship work: profile, status, contact persons, the
+contact log, follow-up tasks and the "kontakt snart" list."""
 
-from crm.companies import bp  # noqa: F401
+from datetime import datetime, timedelta
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from crm.access import allow
+from crm.companies import bp
+from crm.companies.access import COMPANY_EDIT_ROLES, COMPANY_VIEW_ROLES, get_company_or_404
+from crm.companies.forms import (
+    CompanyForm, ContactPersonForm, DeleteForm, LogEntryForm, StaleFilterForm, StatusForm,
+    TaskDoneForm, TaskForm,
+)
+from crm.extensions import db
+from crm.forms import apply_service_error
+from crm.models import ContactPerson
+from crm.models.company import STATUS_LABELS, STATUS_TRANSITIONS
+from crm.models.user import Role
+from crm.services import ServiceError
+from crm.services.companies import (
+    ConflictError, change_status, create_company, find_duplicates, update_company,
+)
+from crm.services.contacts import (
+    add_contact_person, contact_log, create_task, delete_contact_person, log_contact,
+    open_tasks_for_company, renewal_state, stale_partners, staleness, update_contact_person,
+)
+from crm.timeutil import DANISH_TZ, today
+
+# How far ahead a follow-up task is due unless the user says otherwise.
+DEFAULT_FOLLOW_UP_DAYS = 7
+
+
+def _get_contact_or_404(company, contact_id: int) -> ContactPerson:
+    person = db.session.get(ContactPerson, contact_id)
+    if person is None or person.company_id != company.id:
+        abort(404)
+    return person
+
+
+@bp.route("/ny", methods=["GET", "POST"])
+@allow(*COMPANY_EDIT_ROLES)
+def new():
+    """Create a company, after showing likely duplicates."""
+    form = CompanyForm()
+    if request.method == "GET":
+        form.status.data = "emne"
+        if current_user.role == Role.KONSULENT:
+            form.konsulent_id.data = str(current_user.id)
+    duplicates = []
+    if form.validate_on_submit():
+        if not form.confirm_duplicate.data:
+            duplicates = find_duplicates(name=form.name.data, postcode=form.postcode.data,
+                                         cvr=form.cvr.data)
+        if not duplicates:
+            try:
+                company = create_company(form.service_data(), actor=current_user)
+            except ServiceError as exc:
+                db.session.rollback()
+                apply_service_error(form, exc)
+            else:
+                db.session.commit()
+                flash(f"{company.name} er oprettet.", "success")
+                return redirect(url_for("companies.detail", company_id=company.id))
+    return render_template("companies/form.html", form=form, company=None, duplicates=duplicates)
+
+
+@bp.route("/<int:company_id>")
+@allow(*COMPANY_VIEW_ROLES)
+def detail(company_id: int):
+    """Show everything about the relationship with a company on one page."""
+    company = get_company_or_404(company_id, current_user)
+    return render_template(
+        "companies/detail.html", company=company, log=contact_log(company),
+        tasks=open_tasks_for_company(company), stale=staleness(company),
+        renewal=renewal_state(company), today=today(),
+        status_form=StatusForm(status=company.status), done_form=TaskDoneForm(),
+        delete_form=DeleteForm(), status_labels=STATUS_LABELS,
+        next_statuses=sorted(STATUS_TRANSITIONS[company.status_enum], key=list(STATUS_TRANSITIONS).index),
+    )
+
+
+@bp.route("/<int:company_id>/rediger", methods=["GET", "POST"])
+@allow(*COMPANY_EDIT_ROLES)
+def edit(company_id: int):
+    """Edit a company's profile; a save based on an outdated version is refused, not lost."""
+    company = get_company_or_404(company_id, current_user, for_edit=True)
+    form = CompanyForm()
+    if request.method == "GET":
+        form.fill_from(company)
+    conflict = False
+    if form.validate_on_submit():
+        expected = int(form.version.data) if (form.version.data or "").isdigit() else -1
+        try:
+            update_company(company, form.service_data(), expected_version=expected, actor=current_user)
+        except ConflictError as exc:
+            db.session.rollback()
+            conflict = True
+            form.form_errors.append(exc.message)
+            # Saving again now knowingly replaces what the other person saved.
+            form.version.data = str(company.version)
+        except ServiceError as exc:
+            db.session.rollback()
+            apply_service_error(form, exc)
+        else:
+            db.session.commit()
+            flash("Ændringerne er gemt.", "success")
+            return redirect(url_for("companies.detail", company_id=company.id))
+    return render_template("companies/form.html", form=form, company=company, duplicates=[],
+                           conflict=conflict)
+
+
+@bp.route("/<int:company_id>/status", methods=["POST"])
+@allow(*COMPANY_EDIT_ROLES)
+def change_company_status(company_id: int):
+    """Move the partnership along the pipeline."""
+    company = get_company_or_404(company_id, current_user, for_edit=True)
+    form = StatusForm()
+    if form.validate_on_submit():
+        try:
+            change_status(company, form.status.data, actor=current_user, note=form.note.data or "")
+        except ServiceError as exc:
+            db.session.rollback()
+            flash(exc.message, "error")
+        else:
+            db.session.commit()
+            flash(f"Status er nu {company.status_enum.label.lower()}.", "success")
+    else:
+        for errors in form.errors.values():
+            for message in errors:
+                flash(message, "error")
+    return redirect(url_for("companies.detail", company_id=company_id))
+
+
+@bp.route("/<int:company_id>/kontaktpersoner/ny", methods=["GET", "POST"])
+@allow(*COMPANY_EDIT_ROLES)
+def new_contact(company_id: int):
+    """Add a contact person."""
+    company = get_company_or_404(company_id, current_user, for_edit=True)
+    form = ContactPersonForm()
+    if form.validate_on_submit():
+        try:
+            add_contact_person(company, form.data, actor=current_user)
+        except ServiceError as exc:
+            db.session.rollback()
+            apply_service_error(form, exc)
+        else:
+            db.session.commit()
+            flash("Kontaktpersonen er tilføjet.", "success")
+            return redirect(url_for("companies.detail", company_id=company.id, _anchor="kontaktpersoner"))
+    return render_template("companies/contact_form.html", form=form, company=company, person=None)
+
+
+@bp.route("/<int:company_id>/kontaktpersoner/<int:contact_id>", methods=["GET", "POST"])
+@allow(*COMPANY_EDIT_ROLES)
+def edit_contact(company_id: int, contact_id: int):
+    """Edit a contact person."""
+    company = get_company_or_404(company_id, current_user, for_edit=True)
+    person = _get_contact_or_404(company, contact_id)
+    form = ContactPersonForm(obj=person)
+    if form.validate_on_submit():
+        try:
+            update_contact_person(person, form.data, actor=current_user)
+        except ServiceError as exc:
+            db.session.rollback()
+            apply_service_error(form, exc)
+        else:
+            db.session.commit()
+            flash("Kontaktpersonen er gemt.", "success")
+            return redirect(url_for("companies.detail", company_id=company.id, _anchor="kontaktpersoner"))
+    return render_template("companies/contact_form.html", form=form, company=company, person=person)
+
+
+@bp.route("/<int:company_id>/kontaktpersoner/<int:contact_id>/slet", methods=["POST"])
+@allow(*COMPANY_EDIT_ROLES)
+def delete_contact(company_id: int, contact_id: int):
+    """Delete a contact person (the log keeps the name it was written with)."""
+    company = get_company_or_404(company_id, current_user, for_edit=True)
+    person = _get_contact_or_404(company, contact_id)
+    if DeleteForm().validate_on_submit():
+        name = person.name
+        delete_contact_person(person, actor=current_user)
+        db.session.commit()
+        flash(f"{name} er slettet som kontaktperson.", "success")
+    return redirect(url_for("companies.detail", company_id=company.id, _anchor="kontaktpersoner"))
+
+
+@bp.route("/<int:company_id>/kontaktlog/ny", methods=["GET", "POST"])
+@allow(*COMPANY_VIEW_ROLES)
+def new_log_entry(company_id: int):
+    """Log a contact with the company, optionally with a follow-up task."""
+    company = get_company_or_404(company_id, current_user)
+    form = LogEntryForm(company=company)
+    if request.method == "GET":
+        form.at.data = datetime.now(DANISH_TZ).replace(tzinfo=None, second=0, microsecond=0)
+        form.task_due.data = today() + timedelta(days=DEFAULT_FOLLOW_UP_DAYS)
+        form.task_assignee_id.data = str(current_user.id)
+    if form.validate_on_submit():
+        try:
+            log_contact(company, form.service_data(), follow_up=form.follow_up_data(), actor=current_user)
+        except ServiceError as exc:
+            db.session.rollback()
+            if exc.field in {"title", "due", "assignee_id"}:
+                exc.field = f"task_{exc.field}"
+            apply_service_error(form, exc)
+        else:
+            db.session.commit()
+            flash("Kontakten er registreret" + (" med en opfølgningsopgave." if form.follow_up.data else "."),
+                  "success")
+            return redirect(url_for("companies.detail", company_id=company.id, _anchor="kontaktlog"))
+    return render_template("companies/log_form.html", form=form, company=company)
+
+
+@bp.route("/<int:company_id>/opgaver/ny", methods=["GET", "POST"])
+@allow(*COMPANY_VIEW_ROLES)
+def new_task(company_id: int):
+    """Create a follow-up task about the company."""
+    company = get_company_or_404(company_id, current_user)
+    form = TaskForm()
+    if request.method == "GET":
+        form.due.data = today() + timedelta(days=DEFAULT_FOLLOW_UP_DAYS)
+        form.assignee_id.data = str(current_user.id)
+    if form.validate_on_submit():
+        try:
+            create_task(title=form.title.data, note=form.note.data, due=form.due.data,
+                        assignee_id=form.assignee_id.data, company=company, actor=current_user)
+        except ServiceError as exc:
+            db.session.rollback()
+            apply_service_error(form, exc)
+        else:
+            db.session.commit()
+            flash("Opgaven er oprettet.", "success")
+            return redirect(url_for("companies.detail", company_id=company.id, _anchor="opgaver"))
+    return render_template("companies/task_form.html", form=form, company=company)
+
+
+@bp.route("/kontakt-snart")
+@allow(*COMPANY_VIEW_ROLES)
+def stale():
+    """Partners with no logged contact for 30 days or more, longest first."""
+    form = StaleFilterForm(request.args)
+    choice = request.args.get("konsulent")
+    if choice is None:
+        choice = str(current_user.id) if current_user.role == Role.KONSULENT else "alle"
+        form.konsulent.data = choice
+    konsulent_id = int(choice) if choice.isdigit() else None
+    if choice != "alle" and konsulent_id is None:
+        abort(400)
+    return render_template("companies/stale.html", form=form, rows=stale_partners(konsulent_id=konsulent_id))

@@ -1,0 +1,215 @@
+"""Forms for the company page: the profile, status, contact persons, the contact log and tasks."""
+
+import sqlalchemy as sa
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField, DateField, DateTimeLocalField, EmailField, HiddenField,
+    SelectChoice, SelectField, SelectMultipleField, StringField, SubmitField, TextAreaField, widgets,
+)
+from wtforms.validators import DataRequired, Length, Optional
+from wtforms.validators import ValidationError as FieldError
+
+from crm.extensions import db
+from crm.models import User
+from crm.models.company import CONTACT_KIND_LABELS, SIZE_BANDS, STATUS_LABELS
+from crm.models.user import STAFF_ROLES, Role
+from crm.services.reference import active_offer_tags, industries
+from crm.validators import is_valid_cvr, is_valid_pnummer, normalize_cvr
+
+DATE_MESSAGE = "Angiv en dato (åååå-mm-dd)."
+DATETIME_MESSAGE = "Angiv dato og tidspunkt."
+
+
+def _optional_int(value):
+    return int(value) if value not in (None, "", "None") else None
+
+
+def _users_choices(roles, *, empty: str | None) -> list[SelectChoice]:
+    rows = db.session.execute(
+        sa.select(User.id, User.name).where(User.active, User.role.in_([str(r) for r in roles]))
+        .order_by(User.name)
+    )
+    choices = [SelectChoice("", empty)] if empty else []
+    return choices + [SelectChoice(str(uid), name) for uid, name in rows]
+
+
+def konsulent_choices(*, empty: str | None = "— ingen —") -> list[SelectChoice]:
+    return _users_choices((Role.KONSULENT, Role.ADMIN), empty=empty)
+
+
+def staff_choices() -> list[SelectChoice]:
+    return _users_choices(STAFF_ROLES, empty=None)
+
+
+class CheckboxListField(SelectMultipleField):
+    """Several checkboxes in a list, e.g. what a workplace can offer."""
+
+    widget = widgets.ListWidget(prefix_label=False)
+    option_widget = widgets.CheckboxInput()
+
+
+class CompanyForm(FlaskForm):
+    name = StringField("Navn", validators=[DataRequired("Angiv virksomhedens navn."), Length(max=200)])
+    cvr = StringField("CVR-nummer", validators=[Optional()])
+    pnummer = StringField("P-nummer", validators=[Optional()])
+    address = StringField("Adresse", validators=[Optional(), Length(max=200)])
+    postcode = StringField("Postnummer", validators=[DataRequired("Angiv et postnummer."), Length(max=4)])
+    city = StringField("By", validators=[Optional(), Length(max=100)])
+    industry_code = SelectField("Branche (DB07)", validators=[Optional()])
+    industry_text = StringField("Branche, fritekst", validators=[Optional(), Length(max=120)])
+    size_band = SelectField("Antal ansatte", choices=[SelectChoice("", "— ikke angivet —")] + [
+        SelectChoice(band, band) for band in SIZE_BANDS], validators=[Optional()])
+    website = StringField("Hjemmeside", validators=[Optional(), Length(max=200)])
+    phone = StringField("Telefon", validators=[Optional(), Length(max=40)])
+    email = EmailField("E-mail", validators=[Optional(), Length(max=254)])
+    description = TextAreaField("Kort beskrivelse", validators=[Optional(), Length(max=5000)])
+    status = SelectField("Status", choices=[SelectChoice(s.value, label)
+                                            for s, label in STATUS_LABELS.items()])
+    agreement_signed = DateField("Aftale underskrevet", validators=[Optional()],
+                                 invalid_value_message=DATE_MESSAGE)
+    agreement_renewal = DateField("Aftale fornyes", validators=[Optional()],
+                                  invalid_value_message=DATE_MESSAGE)
+    agreement_note = TextAreaField("Note om aftalen", validators=[Optional(), Length(max=2000)])
+    offers = CheckboxListField("Hvad arbejdspladsen kan tilbyde")
+    konsulent_id = SelectField("Ansvarlig virksomhedskonsulent", validators=[Optional()])
+    tags = StringField("Mærker (adskilt med komma)", validators=[Optional(), Length(max=500)])
+    version = HiddenField()
+    confirm_duplicate = BooleanField("Opret alligevel: det er ikke en af virksomhederne ovenfor")
+    submit = SubmitField("Gem")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.industry_code.choices = [SelectChoice("", "— vælg branche —")] + [
+            SelectChoice(i.code, f"{i.code} · {i.label}") for i in industries()]
+        self.offers.choices = [SelectChoice(t.code, t.label) for t in active_offer_tags()]
+        self.konsulent_id.choices = konsulent_choices()
+
+    def validate_cvr(self, field):
+        cvr = normalize_cvr(field.data)
+        if cvr is not None and not is_valid_cvr(cvr):
+            raise FieldError("CVR-nummeret er ikke gyldigt (8 cifre med korrekt kontrolciffer).")
+
+    def validate_pnummer(self, field):
+        value = (field.data or "").replace(" ", "")
+        if value and not is_valid_pnummer(value):
+            raise FieldError("P-nummeret skal være 10 cifre.")
+
+    def service_data(self) -> dict:
+        """The fields in the shape create_company/update_company take."""
+        data = {name: self[name].data for name in (
+            "name", "cvr", "pnummer", "address", "postcode", "city", "industry_code", "industry_text",
+            "size_band", "website", "phone", "email", "description", "status", "agreement_signed",
+            "agreement_renewal", "agreement_note", "tags", "konsulent_id")}
+        data["offers"] = list(self.offers.data or [])
+        return data
+
+    def fill_from(self, company) -> None:
+        """Show a company's saved values (on GET of the edit page)."""
+        for name in ("name", "cvr", "pnummer", "address", "postcode", "city", "industry_text",
+                     "website", "phone", "email", "description", "status", "agreement_signed",
+                     "agreement_renewal", "agreement_note"):
+            self[name].data = getattr(company, name)
+        self.industry_code.data = company.industry_code or ""
+        self.size_band.data = company.size_band or ""
+        self.konsulent_id.data = str(company.konsulent_id or "")
+        self.offers.data = sorted(company.offer_codes)
+        self.tags.data = ", ".join(company.tags or [])
+        self.version.data = str(company.version)
+
+
+class StatusForm(FlaskForm):
+    status = SelectField("Ny status", choices=[SelectChoice(s.value, label)
+                                               for s, label in STATUS_LABELS.items()])
+    note = StringField("Note", validators=[Optional(), Length(max=300)])
+    submit = SubmitField("Skift status")
+
+
+class ContactPersonForm(FlaskForm):
+    name = StringField("Navn", validators=[DataRequired("Angiv kontaktpersonens navn."), Length(max=120)])
+    role = StringField("Stilling/rolle", validators=[Optional(), Length(max=120)])
+    phone = StringField("Telefon", validators=[Optional(), Length(max=40)])
+    email = EmailField("E-mail", validators=[Optional(), Length(max=254)])
+    primary = BooleanField("Primær kontaktperson")
+    submit = SubmitField("Gem kontaktperson")
+
+
+class DeleteForm(FlaskForm):
+    submit = SubmitField("Slet")
+
+
+class TaskForm(FlaskForm):
+    title = StringField("Opgave", validators=[DataRequired("Angiv en titel på opgaven."), Length(max=200)])
+    note = TextAreaField("Note", validators=[Optional(), Length(max=5000)])
+    due = DateField("Frist", validators=[DataRequired(DATE_MESSAGE)], invalid_value_message=DATE_MESSAGE)
+    assignee_id = SelectField("Ansvarlig", validators=[DataRequired("Vælg en medarbejder.")])
+    submit = SubmitField("Opret opgave")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.assignee_id.choices = staff_choices()
+
+
+class LogEntryForm(FlaskForm):
+    kind = SelectField("Kontaktform", choices=[SelectChoice(k.value, label)
+                                               for k, label in CONTACT_KIND_LABELS.items()])
+    at = DateTimeLocalField("Tidspunkt", validators=[DataRequired(DATETIME_MESSAGE)],
+                            invalid_value_message=DATETIME_MESSAGE)
+    contact_person_id = SelectField("Med hvem (kontaktperson)", coerce=_optional_int,
+                                    validators=[Optional()])
+    with_whom = StringField("Med hvem (fritekst)", validators=[Optional(), Length(max=200)])
+    summary = TextAreaField("Resumé", validators=[DataRequired("Skriv kort, hvad kontakten handlede om."),
+                                                  Length(max=5000)])
+    follow_up = BooleanField("Opret opfølgningsopgave")
+    task_title = StringField("Opgave", validators=[Optional(), Length(max=200)])
+    task_due = DateField("Frist", validators=[Optional()], invalid_value_message=DATE_MESSAGE)
+    task_assignee_id = SelectField("Ansvarlig for opgaven", validators=[Optional()])
+    submit = SubmitField("Gem i kontaktloggen")
+
+    def __init__(self, *args, company=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        contacts = company.contacts if company is not None else []
+        self.contact_person_id.choices = [SelectChoice("", "— ingen/andre —")] + [
+            SelectChoice(str(p.id), f"{p.name}{' (' + p.role + ')' if p.role else ''}") for p in contacts]
+        self.task_assignee_id.choices = staff_choices()
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        if self.follow_up.data:
+            if not (self.task_title.data or "").strip():
+                self.task_title.errors = [*self.task_title.errors, "Angiv en titel på opfølgningsopgaven."]
+                valid = False
+            if self.task_due.data is None and not self.task_due.errors:
+                self.task_due.errors = [*self.task_due.errors, "Angiv en frist for opfølgningsopgaven."]
+                valid = False
+            if not self.task_assignee_id.data:
+                self.task_assignee_id.errors = [*self.task_assignee_id.errors, "Vælg en medarbejder."]
+                valid = False
+        return valid
+
+    def service_data(self) -> dict:
+        return {"kind": self.kind.data, "at": self.at.data,
+                "contact_person_id": self.contact_person_id.data,
+                "with_whom": self.with_whom.data, "summary": self.summary.data}
+
+    def follow_up_data(self) -> dict | None:
+        if not self.follow_up.data:
+            return None
+        return {"title": self.task_title.data, "due": self.task_due.data,
+                "assignee_id": self.task_assignee_id.data}
+
+
+class TaskDoneForm(FlaskForm):
+    """A bare CSRF-protected POST for the done/undone buttons."""
+
+
+class StaleFilterForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+    konsulent = SelectField("Virksomhedskonsulent", validators=[Optional()])
+    submit = SubmitField("Vis")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.konsulent.choices = [SelectChoice("alle", "Alle konsulenter")] + konsulent_choices(empty=None)
+

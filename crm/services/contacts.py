@@ -1,0 +1,321 @@
+"""The daily relationship work on a company: contact persons, the contact log, follow-up tasks,
+and which partnerships are going stale. Every write is audited; the caller commits once.
+
+``Company.last_contact_at`` is a cache of the newest log entry, kept here. It is written with a
+plain UPDATE that leaves the company's version counter alone: logging a phone call is not an
+edit of the profile, so it must not make someone's open edit form conflict (nor block the undo
+of an import).
+"""
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+
+import sqlalchemy as sa
+from sqlalchemy.orm.attributes import set_committed_value
+
+from crm.extensions import db
+from crm.models import Company, ContactLogEntry, ContactPerson, Task, User
+from crm.models.company import FACE_TO_FACE_KINDS, ContactKind, PartnershipStatus
+from crm.models.user import STAFF_ROLES
+from crm.services import ValidationError
+from crm.services.audit import record_event
+from crm.timeutil import DANISH_TZ, today, utcnow
+
+# A partner with no logged contact for this many days is flagged; the bands say how urgent.
+STALE_BANDS = (90, 60, 30)
+STALE_AFTER_DAYS = min(STALE_BANDS)
+# Done tasks stay on "Mine opgaver" this long, so a mistaken click is easy to undo.
+RECENTLY_DONE_DAYS = 14
+# Log entries a little in the future are clock skew between the browser and the server.
+FUTURE_TOLERANCE = timedelta(minutes=5)
+
+
+def _text(data: dict, key: str, *, max_length: int, required: str | None = None) -> str:
+    value = (data.get(key) or "").strip()
+    if required and not value:
+        raise ValidationError(required, field=key)
+    if len(value) > max_length:
+        raise ValidationError(f"Højst {max_length} tegn.", field=key)
+    return value
+
+
+# --- contact persons -------------------------------------------------------------------------
+
+def _contact_values(data: dict) -> dict:
+    values = {
+        "name": _text(data, "name", max_length=120, required="Angiv kontaktpersonens navn."),
+        "role": _text(data, "role", max_length=120),
+        "phone": _text(data, "phone", max_length=40),
+        "email": _text(data, "email", max_length=254),
+        "primary": bool(data.get("primary")),
+    }
+    if values["email"] and "@" not in values["email"]:
+        raise ValidationError("Angiv en gyldig e-mailadresse.", field="email")
+    return values
+
+
+def _make_only_primary(person: ContactPerson) -> None:
+    for other in person.company.contacts:
+        if other is not person and other.primary:
+            other.primary = False
+
+
+def add_contact_person(company: Company, data: dict, *, actor=None) -> ContactPerson:
+    """Add a contact person; a primary one replaces the company's previous primary contact."""
+    values = _contact_values(data)
+    person = ContactPerson(**values)
+    company.contacts.append(person)
+    if person.primary:
+        _make_only_primary(person)
+    db.session.flush()
+    record_event("contact.create", "company", company.id, actor=actor,
+                 details={"contact_id": person.id, "name": person.name, "primary": person.primary})
+    return person
+
+
+def update_contact_person(person: ContactPerson, data: dict, *, actor=None) -> ContactPerson:
+    values = _contact_values(data)
+    changes = {k: v for k, v in values.items() if getattr(person, k) != v}
+    for key, value in changes.items():
+        setattr(person, key, value)
+    if person.primary:
+        _make_only_primary(person)
+    db.session.flush()
+    if changes:
+        record_event("contact.update", "company", person.company_id, actor=actor,
+                     details={"contact_id": person.id, **changes})
+    return person
+
+
+def delete_contact_person(person: ContactPerson, *, actor=None) -> None:
+    company_id, details = person.company_id, {"contact_id": person.id, "name": person.name}
+    person.company.contacts.remove(person)
+    db.session.flush()
+    record_event("contact.delete", "company", company_id, actor=actor, details=details)
+
+
+# --- tasks ----------------------------------------------------------------------------------
+
+def _staff_user(user_id) -> User:
+    user = db.session.get(User, int(user_id)) if str(user_id or "").isdigit() else None
+    if user is None or not user.active or user.role not in STAFF_ROLES:
+        raise ValidationError("Vælg en medarbejder.", field="assignee_id")
+    return user
+
+
+def create_task(*, title: str, due: date | None, assignee_id, company: Company | None = None,
+                note: str = "", log_entry: ContactLogEntry | None = None, actor=None) -> Task:
+    """Create a follow-up task for a staff member. Raises ValidationError naming the field."""
+    data = {"title": title, "note": note}
+    title = _text(data, "title", max_length=200, required="Angiv en titel på opgaven.")
+    note = _text(data, "note", max_length=5000)
+    if not isinstance(due, date):
+        raise ValidationError("Angiv en frist.", field="due")
+    assignee = _staff_user(assignee_id)
+    task = Task(title=title, note=note, due=due, assignee_id=assignee.id,
+                company_id=company.id if company else None,
+                log_entry_id=log_entry.id if log_entry else None,
+                created_by_id=actor.id if actor else None)
+    db.session.add(task)
+    db.session.flush()
+    record_event("task.create", "task", task.id, actor=actor,
+                 details={"title": title, "due": due.isoformat(), "assignee_id": assignee.id,
+                          "company_id": task.company_id, "log_entry_id": task.log_entry_id})
+    return task
+
+
+def set_task_done(task: Task, done: bool, *, actor=None) -> Task:
+    """Mark a task done (stamped now) or open again."""
+    if task.done == done:
+        return task
+    task.done = done
+    task.done_at = utcnow() if done else None
+    db.session.flush()
+    record_event("task.done" if done else "task.undone", "task", task.id, actor=actor,
+                 details={"title": task.title})
+    return task
+
+
+def tasks_for(user: User, *, now: datetime | None = None) -> list[Task]:
+    """The user's tasks: open ones by due date (so overdue come first), then recently done."""
+    now = now or utcnow()
+    open_tasks = db.session.scalars(
+        sa.select(Task).where(Task.assignee_id == user.id, Task.done.is_(False))
+        .order_by(Task.due, Task.id)
+    ).all()
+    done_tasks = db.session.scalars(
+        sa.select(Task).where(Task.assignee_id == user.id, Task.done.is_(True),
+                              Task.done_at >= now - timedelta(days=RECENTLY_DONE_DAYS))
+        .order_by(Task.done_at.desc(), Task.id.desc())
+    ).all()
+    return [*open_tasks, *done_tasks]
+
+
+def open_tasks_for_company(company: Company) -> list[Task]:
+    return list(db.session.scalars(
+        sa.select(Task).where(Task.company_id == company.id, Task.done.is_(False))
+        .order_by(Task.due, Task.id)
+    ))
+
+
+def is_overdue(task: Task, *, on: date | None = None) -> bool:
+    return not task.done and task.due < (on or today())
+
+
+# --- the contact log ------------------------------------------------------------------------
+
+def _log_time(at) -> datetime:
+    """Accept a naive local (Danish) datetime or None (now); return naive UTC."""
+    if at is None:
+        return utcnow()
+    if not isinstance(at, datetime):
+        raise ValidationError("Angiv dato og tidspunkt.", field="at")
+    if at.tzinfo is None:
+        at = at.replace(tzinfo=DANISH_TZ)
+    at = at.astimezone(UTC).replace(tzinfo=None)
+    if at > utcnow() + FUTURE_TOLERANCE:
+        raise ValidationError("Tidspunktet kan ikke ligge i fremtiden.", field="at")
+    return at
+
+
+def refresh_last_contact(company: Company) -> None:
+    """Set ``last_contact_at`` to the newest log entry, without bumping the company's version."""
+    newest = db.session.scalar(
+        sa.select(sa.func.max(ContactLogEntry.at)).where(ContactLogEntry.company_id == company.id)
+    )
+    db.session.execute(
+        sa.update(Company).where(Company.id == company.id).values(last_contact_at=newest)
+        .execution_options(synchronize_session=False)
+    )
+    # Keep the loaded object in step without marking it dirty (which would bump the version).
+    set_committed_value(company, "last_contact_at", newest)
+
+
+def log_contact(company: Company, data: dict, *, actor=None,
+                follow_up: dict | None = None) -> ContactLogEntry:
+    """Log a contact with the company; optionally create a follow-up task from it.
+
+    ``data``: kind (ContactKind value), at (naive Danish local time, default now; not in the
+    future), contact_person_id or with_whom, summary. ``follow_up``: title, due, assignee_id,
+    note. The face-to-face flag follows from the kind. Raises ValidationError naming the field.
+    """
+    try:
+        kind = ContactKind(data.get("kind") or "")
+    except ValueError:
+        raise ValidationError("Vælg en kontaktform.", field="kind") from None
+    at = _log_time(data.get("at"))
+    person = None
+    if data.get("contact_person_id") not in (None, "", 0):
+        person = db.session.get(ContactPerson, int(data["contact_person_id"]))
+        if person is None or person.company_id != company.id:
+            raise ValidationError("Vælg en kontaktperson fra virksomheden.", field="contact_person_id")
+    with_whom = _text(data, "with_whom", max_length=200) or (person.name if person else "")
+    summary = _text(data, "summary", max_length=5000, required="Skriv kort, hvad kontakten handlede om.")
+    entry = ContactLogEntry(
+        company_id=company.id, at=at, kind=kind.value, face_to_face=kind in FACE_TO_FACE_KINDS,
+        user_id=actor.id if actor else None, contact_person_id=person.id if person else None,
+        with_whom=with_whom, summary=summary,
+    )
+    db.session.add(entry)
+    db.session.flush()
+    record_event("contact_log.create", "company", company.id, actor=actor,
+                 details={"log_entry_id": entry.id, "kind": kind.value, "at": at.isoformat(),
+                          "face_to_face": entry.face_to_face})
+    if follow_up:
+        create_task(title=follow_up.get("title") or "", due=follow_up.get("due"),
+                    assignee_id=follow_up.get("assignee_id"), note=follow_up.get("note") or "",
+                    company=company, log_entry=entry, actor=actor)
+    refresh_last_contact(company)
+    return entry
+
+
+def contact_log(company: Company) -> list[ContactLogEntry]:
+    """The company's contact log, newest first."""
+    return list(db.session.scalars(
+        sa.select(ContactLogEntry).where(ContactLogEntry.company_id == company.id)
+        .order_by(ContactLogEntry.at.desc(), ContactLogEntry.id.desc())
+    ))
+
+
+# --- relationships going stale --------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Staleness:
+    days: int | None  # days since the last logged contact; None: never contacted
+    band: int  # 30, 60 or 90
+
+    @property
+    def label(self) -> str:
+        if self.days is None:
+            return "Ingen kontakt registreret"
+        return f"Ingen kontakt i {self.days} dage"
+
+
+def days_since(moment: datetime | None, *, on: date | None = None) -> int | None:
+    """Whole days from ``moment`` (naive UTC) to ``on`` (a Danish date, default today)."""
+    if moment is None:
+        return None
+    local = moment.replace(tzinfo=UTC).astimezone(DANISH_TZ).date()
+    return ((on or today()) - local).days
+
+
+def staleness(company: Company, *, on: date | None = None) -> Staleness | None:
+    """How stale a partnership is; None when it is not a partner or was contacted lately."""
+    if company.status != PartnershipStatus.PARTNER:
+        return None
+    days = days_since(company.last_contact_at, on=on)
+    if days is None:
+        return Staleness(None, max(STALE_BANDS))
+    for band in STALE_BANDS:
+        if days >= band:
+            return Staleness(days, band)
+    return None
+
+
+def stale_partners(*, konsulent_id: int | None = None, on: date | None = None) \
+        -> list[tuple[Company, Staleness]]:
+    """Partners with no logged contact for STALE_AFTER_DAYS or more (or never), longest first.
+
+    ``konsulent_id`` limits the list to one konsulent's companies; None means all.
+    """
+    on = on or today()
+    # The cut-off is the start of the Danish day STALE_AFTER_DAYS ago, in naive UTC.
+    start_of_day = datetime.combine(on - timedelta(days=STALE_AFTER_DAYS - 1), datetime.min.time(),
+                                    tzinfo=DANISH_TZ)
+    cutoff = start_of_day.astimezone(UTC).replace(tzinfo=None)
+    query = sa.select(Company).where(
+        Company.status == PartnershipStatus.PARTNER.value,
+        sa.or_(Company.last_contact_at.is_(None), Company.last_contact_at < cutoff),
+    ).order_by(Company.last_contact_at.is_(None).desc(), Company.last_contact_at, Company.name)
+    if konsulent_id is not None:
+        query = query.where(Company.konsulent_id == konsulent_id)
+    rows = []
+    for company in db.session.scalars(query):
+        flag = staleness(company, on=on)
+        if flag is not None:
+            rows.append((company, flag))
+    return rows
+
+
+# --- the partnership agreement --------------------------------------------------------------
+
+# A renewal this close (days) is flagged on the company page, so there is time to meet about it.
+RENEWAL_SOON_DAYS = 60
+
+
+@dataclass(frozen=True)
+class RenewalState:
+    overdue: bool
+    label: str
+
+
+def renewal_state(company: Company, *, on: date | None = None) -> RenewalState | None:
+    """Flag an agreement whose renewal date has passed or is within RENEWAL_SOON_DAYS."""
+    if company.agreement_renewal is None:
+        return None
+    days = (company.agreement_renewal - (on or today())).days
+    if days < 0:
+        return RenewalState(True, f"Fornyelsen er overskredet med {-days} dage")
+    if days <= RENEWAL_SOON_DAYS:
+        return RenewalState(False, "Fornyes i dag" if days == 0 else f"Fornyes om {days} dage")
+    return None
