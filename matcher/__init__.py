@@ -9,6 +9,11 @@ keeps one ``MatchIndex`` and rebuilds it when the data changes::
                        tag_labels={"mentor": "Mentor på arbejdspladsen", ...})
     matches = index.rank(candidate, limit=20, today=date.today())   # best first
 
+Hard rules the app can rely on: excluded industries/companies and kinds the borger does not accept
+are never returned; nor is a target beyond ``max_travel_minutes``; nor an opening of any kind but
+``company`` whose ``updated`` date is more than ``STALE_EXCLUDE_DAYS`` (60) days before ``today``
+(openings unconfirmed for more than ``STALE_SOFT_DAYS`` (30) days score lower and say so).
+
 See ``matcher.scoring`` for the components, weights and hard rules, ``matcher.geo`` for the travel
 model and ``matcher.text`` / ``matcher.vocabulary`` for the text model.
 """

@@ -346,9 +346,11 @@ class MatchIndex:
     def _reasons(
         self, c: Candidate, t: Target, values, minutes, best_wish, best_strength, today: date
     ) -> list[str]:
-        """Danish reasons, most important first: positives by weighted contribution, then caveats."""
+        """Danish reasons, most important first: positives by weighted contribution, then neutral
+        notes, then caveats (what speaks against the target)."""
         w = self.weights
         good: list[tuple[float, str]] = []
+        notes: list[str] = []
         caveats: list[str] = []
 
         def add(component: str, text: str) -> None:
@@ -361,7 +363,7 @@ class MatchIndex:
         add("travel", f"{max(1, round(minutes))} min {scoring.TRANSPORT_PHRASE[c.transport]}")
 
         if t.hours_min is None:
-            add("hours", "Timetal aftales med virksomheden")
+            notes.append("Timetal aftales med virksomheden")
         elif values["hours"] >= 0.7:
             low_start = t.hours_min > c.hours_max
             if low_start and t.kind == "flexjob":
@@ -404,7 +406,7 @@ class MatchIndex:
             add("employer", f"{t.placements} tidligere forløb")
 
         good.sort(key=lambda item: -item[0])
-        return [text for _, text in good] + caveats
+        return [text for _, text in good] + notes + caveats
 
 
 def _effective_offers(t: Target) -> frozenset[str]:

@@ -48,7 +48,9 @@ def test_target_beyond_travel_limit_is_not_returned(make_candidate, make_target,
 def test_nearer_beats_farther_all_else_equal(make_candidate, make_target, ranked):
     farther = make_target("farther", at=(HOME[0] + 0.03, HOME[1]))
     nearer = make_target("nearer", at=(HOME[0] + 0.01, HOME[1]))
-    assert ids(ranked(make_candidate(), [farther, nearer])) == ["nearer", "farther"]
+    matches = ranked(make_candidate(), [farther, nearer])
+    assert ids(matches) == ["nearer", "farther"]
+    assert matches[0].score > matches[1].score  # by score, not only by the tie-break on distance
 
 
 def test_prefilter_never_drops_a_target_just_inside_the_limit(make_candidate, make_target, ranked):
