@@ -1,3 +1,259 @@
-"""Placeholder until the listing module lands."""
+"""Finding companies: the searchable list, the map, visit planning ("near here") and export.
 
-from crm.companies import bp  # noqa: F401
+Every view reads the same GET filters (bookmarkable) through ``CompanyFilterForm`` and asks
+``crm.services.company_search.search_companies``; nothing here queries companies itself.
+"""
+
+from datetime import date
+
+import sqlalchemy as sa
+from flask import Response, current_app, render_template, request, url_for
+from flask_login import current_user
+from wtforms import (
+    BooleanField, Form, IntegerField, SelectChoice, SelectField, SelectMultipleField, StringField, widgets,
+)
+from wtforms.validators import NumberRange, Optional
+from wtforms.validators import ValidationError as FieldError
+
+from crm.access import allow
+from crm.companies import bp
+from crm.extensions import db
+from crm.models import Company, User
+from crm.models.company import STATUS_LABELS, PartnershipStatus
+from crm.models.user import Role
+from crm.services import ValidationError
+from crm.services.company_export import export_companies
+from crm.services.company_search import SORTS, CompanySearch, search_companies
+from crm.services.geocoding import lookup_postcode
+from crm.services.reference import active_offer_tags, industries
+
+STAFF = (Role.ADMIN, Role.VEJLEDER, Role.KONSULENT)
+PER_PAGE = 50
+#: The map draws at most this many markers (nearest or most relevant first); more is unreadable.
+MAP_LIMIT = 2000
+MAX_RADIUS_KM = 500
+NEARBY_DEFAULT_RADIUS_KM = 15
+EXPORT_MIMETYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+class _CheckboxList(SelectMultipleField):
+    widget = widgets.ListWidget(prefix_label=False)
+    option_widget = widgets.CheckboxInput()
+
+    def pre_validate(self, form):
+        # Unknown values in a bookmarked URL are ignored rather than refused.
+        known = {choice.value for choice in self.iter_choices()} if self.choices else set()
+        self.data = [value for value in (self.data or []) if value in known]
+
+
+def _optional_int(value):
+    return int(value) if value not in (None, "", "None") and str(value).isdigit() else None
+
+
+class CompanyFilterForm(Form):
+    """The list/map filters, read from the query string (no CSRF: it changes nothing)."""
+
+    q = StringField("Søg (navn, CVR, by eller tags)")
+    status = _CheckboxList("Status", choices=[SelectChoice(s.value, STATUS_LABELS[s]) for s in PartnershipStatus])
+    industry = SelectField("Branche (DB07)", validate_choice=False)
+    offers = _CheckboxList("Kan tilbyde (alle valgte)")
+    konsulent = SelectField("Ansvarlig konsulent", coerce=_optional_int, validate_choice=False)
+    postcode = StringField("Afstand fra postnummer")
+    radius = IntegerField("Højst km væk", validators=[Optional(), NumberRange(
+        min=1, max=MAX_RADIUS_KM, message=f"Angiv et antal km mellem 1 og {MAX_RADIUS_KM}.")])
+    sort = SelectField("Sortér efter", validate_choice=False)
+
+    def __init__(self, formdata, **kwargs):
+        super().__init__(formdata, **kwargs)
+        self.industry.choices = [SelectChoice("", "Alle brancher")] + [
+            SelectChoice(i.code, f"{i.code} {i.label}") for i in industries()
+        ]
+        self.offers.choices = [SelectChoice(t.code, t.label) for t in active_offer_tags()]
+        self.konsulent.choices = [SelectChoice("", "Alle")] + _konsulent_choices()
+        self.sort.choices = [SelectChoice("", "Automatisk")] + [
+            SelectChoice(key, label) for key, label in SORTS.items()
+        ]
+
+    def validate_radius(self, field):
+        if field.data is not None and not (self.postcode.data or "").strip():
+            raise FieldError("Angiv et postnummer for at søge efter afstand.")
+
+    def to_search(self) -> CompanySearch | None:
+        """The validated filters as a search, or None (errors are on the fields)."""
+        if not self.validate():
+            return None
+        origin = None
+        postcode = (self.postcode.data or "").strip()
+        if postcode:
+            try:
+                place = lookup_postcode(postcode)
+            except ValidationError as exc:
+                self.postcode.errors = [*self.postcode.errors, exc.message]
+                return None
+            origin = (place.lat, place.lon)
+        return CompanySearch(
+            q=(self.q.data or "").strip()[:200],
+            statuses=tuple(self.status.data or ()),
+            industry_code=self.industry.data or None,
+            offers=tuple(self.offers.data or ()),
+            konsulent_id=self.konsulent.data,
+            postcode=postcode or None,
+            origin=origin,
+            radius_km=float(self.radius.data) if self.radius.data is not None else None,
+            sort=self.sort.data or "",
+        )
+
+
+def _konsulent_choices() -> list[SelectChoice]:
+    rows = db.session.execute(
+        sa.select(User.id, User.name)
+        .where(User.active, User.role.in_([str(Role.KONSULENT), str(Role.ADMIN)]))
+        .order_by(User.name)
+    )
+    return [SelectChoice(uid, name) for uid, name in rows]
+
+
+def _filter_args() -> dict:
+    """The current filters as url_for keyword arguments (lists stay lists), without the page."""
+    return {key: values if len(values) > 1 or key in ("status", "offers") else values[0]
+            for key, values in request.args.lists() if key != "page" and any(values)}
+
+
+def _filtered(per_page: int | None, page: int = 1):
+    form = CompanyFilterForm(request.args)
+    search = form.to_search() if request.args else CompanySearch()
+    if search is None:
+        return form, None
+    return form, search_companies(search, page=page, per_page=per_page)
+
+
+@bp.route("/")
+@allow(*STAFF)
+def index():
+    """List and search companies."""
+    page = request.args.get("page", 1, type=int)
+    form, result = _filtered(PER_PAGE, page)
+    return render_template("companies/list.html", form=form, result=result, filter_args=_filter_args(),
+                           sorts=SORTS)
+
+
+@bp.route("/kort", endpoint="map")
+@allow(*STAFF)
+def map_view():
+    """Show the filtered companies on a map."""
+    form, result = _filtered(MAP_LIMIT)
+    return render_template(
+        "companies/map.html", form=form, result=result, filter_args=_filter_args(), map_limit=MAP_LIMIT,
+        tile_url=current_app.config.get("MAP_TILE_URL", ""),
+        tile_attribution=current_app.config.get("MAP_TILE_ATTRIBUTION", ""),
+    )
+
+
+@bp.route("/kort.json")
+@allow(*STAFF)
+def map_data():
+    """The filtered companies with coordinates, for the map's markers."""
+    form, result = _filtered(MAP_LIMIT)
+    if result is None:
+        errors = {name: field.errors for name, field in form._fields.items() if field.errors}
+        return {"errors": errors, "companies": []}, 400
+    companies = [
+        {"id": c.id, "name": c.name, "lat": c.lat, "lon": c.lon, "status": c.status,
+         "status_label": c.status_enum.label, "city": c.city,
+         "url": url_for("companies.detail", company_id=c.id)}
+        for c in result.companies if c.lat is not None and c.lon is not None
+    ]
+    return {"total": result.total, "shown": len(companies), "companies": companies}
+
+
+@bp.route("/eksport.csv", defaults={"fmt": "csv"})
+@bp.route("/eksport.xlsx", defaults={"fmt": "xlsx"})
+@allow(*STAFF)
+def export(fmt: str):
+    """Download the filtered list as CSV or XLSX (the import reads the same columns)."""
+    form, result = _filtered(None)
+    if result is None:
+        return render_template("companies/list.html", form=form, result=None,
+                               filter_args=_filter_args(), sorts=SORTS), 400
+    data = export_companies(result.companies, fmt=fmt, actor=current_user, criteria=_filter_args())
+    db.session.commit()
+    filename = f"virksomheder-{date.today().isoformat()}.{fmt}"
+    return Response(data, mimetype=EXPORT_MIMETYPES[fmt],
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+
+class NearbyForm(Form):
+    """Visit planning: from a postcode or a company, within a radius."""
+
+    postcode = StringField("Fra postnummer")
+    company_id = SelectField("eller fra virksomhed", coerce=_optional_int, validate_choice=False)
+    radius = IntegerField("Højst km væk", default=NEARBY_DEFAULT_RADIUS_KM, validators=[
+        Optional(), NumberRange(min=1, max=MAX_RADIUS_KM, message=f"Angiv et antal km mellem 1 og {MAX_RADIUS_KM}.")])
+    all_statuses = BooleanField("Vis alle virksomheder, ikke kun partnere")
+
+    def __init__(self, formdata, **kwargs):
+        super().__init__(formdata, **kwargs)
+        rows = db.session.execute(
+            sa.select(Company.id, Company.name, Company.city)
+            .where(Company.status == PartnershipStatus.PARTNER).order_by(Company.name_key)
+        ).all()
+        chosen = self.company_id.data
+        if chosen and chosen not in {r[0] for r in rows}:
+            extra = db.session.execute(
+                sa.select(Company.id, Company.name, Company.city).where(Company.id == chosen)).first()
+            if extra is not None:
+                rows.insert(0, extra)
+        self.company_id.choices = [SelectChoice("", "— vælg —")] + [
+            SelectChoice(cid, f"{name} ({city})") for cid, name, city in rows
+        ]
+
+    def to_search(self) -> CompanySearch | None:
+        if not self.validate():
+            return None
+        postcode = (self.postcode.data or "").strip()
+        exclude = None
+        if postcode:
+            try:
+                place = lookup_postcode(postcode)
+            except ValidationError as exc:
+                self.postcode.errors = [*self.postcode.errors, exc.message]
+                return None
+            origin = (place.lat, place.lon)
+        elif self.company_id.data:
+            company = db.session.get(Company, self.company_id.data)
+            if company is None or company.lat is None:
+                self.company_id.errors = [*self.company_id.errors, "Virksomheden har ingen position."]
+                return None
+            origin, exclude = (company.lat, company.lon), company.id
+        else:
+            self.postcode.errors = [*self.postcode.errors, "Angiv et postnummer eller vælg en virksomhed."]
+            return None
+        radius = self.radius.data if self.radius.data is not None else NEARBY_DEFAULT_RADIUS_KM
+        return CompanySearch(
+            statuses=() if self.all_statuses.data else (PartnershipStatus.PARTNER.value,),
+            postcode=postcode or None, origin=origin, radius_km=float(radius), sort="distance",
+            exclude_id=exclude,
+        )
+
+
+@bp.route("/naer")
+@allow(*STAFF)
+def nearby():
+    """Plan visits: companies near a postcode or a company, nearest first."""
+    form = NearbyForm(request.args)
+    result = search = None
+    if request.args:
+        search = form.to_search()
+        if search is not None:
+            result = search_companies(search, page=1, per_page=None)
+    map_args = {}
+    if search is not None:
+        # The map filters by postcode; from a company, its own postcode is the closest match.
+        postcode = search.postcode or db.session.get(Company, search.exclude_id).postcode
+        map_args = {"postcode": postcode, "radius": int(search.radius_km), "sort": "distance"}
+        if search.statuses:
+            map_args["status"] = list(search.statuses)
+    return render_template("companies/nearby.html", form=form, result=result, map_args=map_args)

@@ -1,0 +1,99 @@
+"""Export companies to CSV and XLSX in the column layout the import reads back.
+
+``EXPORT_COLUMNS`` is the contract between export and import (crm/companies/importing.py imports it):
+an exported file re-imports to the same companies. Lists (offer codes, free tags) are joined
+with ``LIST_SEPARATOR``. CSV is UTF-8 with a BOM and semicolons, as Danish Excel expects.
+
+Every text cell that a spreadsheet would read as a formula (it starts with =, +, -, @, a tab or
+a carriage return) gets a leading apostrophe, so an exported name like ``=HYPERLINK(...)`` is
+shown as text and never run (CSV/formula injection, OWASP).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable
+
+from openpyxl import Workbook
+
+from crm.models import Company
+from crm.services.audit import record_event
+
+EXPORT_COLUMNS = (
+    "navn", "cvr", "pnummer", "adresse", "postnummer", "by", "branchekode", "branche", "stoerrelse",
+    "hjemmeside", "telefon", "email", "beskrivelse", "status", "tilbud", "tags", "konsulent_email",
+)
+LIST_SEPARATOR = "|"
+CSV_DELIMITER = ";"
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+XLSX_SHEET_TITLE = "Virksomheder"
+
+
+def neutralize(value) -> str:
+    """Return ``value`` as text, with a leading apostrophe if a spreadsheet would run it."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(FORMULA_PREFIXES) else text
+
+
+def company_row(company: Company) -> dict[str, str]:
+    """One company as {column: raw text} (not yet neutralised), in ``EXPORT_COLUMNS`` order."""
+    return {
+        "navn": company.name,
+        "cvr": company.cvr or "",
+        "pnummer": company.pnummer or "",
+        "adresse": company.address or "",
+        "postnummer": company.postcode or "",
+        "by": company.city or "",
+        "branchekode": company.industry_code or "",
+        "branche": company.industry_text or "",
+        "stoerrelse": company.size_band or "",
+        "hjemmeside": company.website or "",
+        "telefon": company.phone or "",
+        "email": company.email or "",
+        "beskrivelse": company.description or "",
+        "status": company.status,
+        "tilbud": LIST_SEPARATOR.join(sorted(company.offer_codes)),
+        "tags": LIST_SEPARATOR.join(company.tags or []),
+        "konsulent_email": company.konsulent.email if company.konsulent else "",
+    }
+
+
+def company_rows(companies: Iterable[Company]) -> list[list[str]]:
+    """Header plus one neutralised row per company, ready for a CSV writer or a worksheet."""
+    rows = [list(EXPORT_COLUMNS)]
+    for company in companies:
+        row = company_row(company)
+        rows.append([neutralize(row[column]) for column in EXPORT_COLUMNS])
+    return rows
+
+
+def export_csv(companies: Iterable[Company]) -> bytes:
+    """CSV bytes: UTF-8 with BOM, semicolon-separated, CRLF line ends."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=CSV_DELIMITER, lineterminator="\r\n")
+    writer.writerows(company_rows(companies))
+    return buffer.getvalue().encode("utf-8-sig")
+
+
+def export_xlsx(companies: Iterable[Company]) -> bytes:
+    """XLSX bytes with one sheet; every cell is stored as text."""
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(XLSX_SHEET_TITLE)
+    for row in company_rows(companies):
+        sheet.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def export_companies(companies: Iterable[Company], *, fmt: str, actor=None,
+                     criteria: dict | None = None) -> bytes:
+    """Build the export file (``fmt`` "csv" or "xlsx") and audit who exported how many, with what filter."""
+    companies = list(companies)
+    if fmt not in ("csv", "xlsx"):
+        raise ValueError(f"Unknown export format {fmt!r}")
+    data = export_csv(companies) if fmt == "csv" else export_xlsx(companies)
+    record_event("company.export", "company", None, actor=actor,
+                 details={"format": fmt, "count": len(companies), "criteria": criteria or {}})
+    return data

@@ -1,0 +1,348 @@
+"""Find companies in the partner register: filters, typo-tolerant text search, distance, sorting.
+
+Built to stay fast with 100,000 companies (``bench/company_search_bench.py`` measures it):
+
+1. SQL does every filter it can: status, industry, konsulent, offers (through the
+   ``company_offers`` table: a company must offer *all* the chosen tags), an exact CVR or postcode
+   for a query of digits, and a latitude/longitude bounding box around the distance origin.
+2. The exact distance of what is left in the box is computed at once with numpy
+   (``matcher.geo.geodesic_km``, WGS84 ellipsoid, agrees with geopy's geodesic to < 0.1 %).
+3. The typo-tolerant text match runs only over the remaining candidates' light columns
+   (normalised name, city, free tags) with ``rapidfuzz.process.cdist`` — one vectorised call per
+   field, never a query per row.
+4. Only the page that is shown is loaded as full ``Company`` objects (with offers and konsulent).
+
+Without a text query or a distance the whole search, count and page included, is plain SQL.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass, field
+from datetime import datetime
+from functools import lru_cache
+
+import numpy as np
+import sqlalchemy as sa
+from rapidfuzz import fuzz, process
+from sqlalchemy.orm import joinedload, selectinload
+
+from crm.extensions import db
+from crm.models import Company
+from crm.models.company import company_offers
+from crm.timeutil import utcnow
+from crm.validators import normalize_company_name, normalize_cvr
+from matcher.geo import geodesic_km
+
+#: Lowest rapidfuzz score (0–100) for a text hit. WRatio gives a misspelt name 85–95
+#: ("hasnens bageri" vs "hansens bageri": 93) and a prefix of a word 90 (partial match × 0.9),
+#: while unrelated names of similar length stay below 70.
+SCORE_CUTOFF = 78
+#: Weight of a city or free-tag hit relative to a name hit, so the company whose *name* matches
+#: ranks first when a query is also a town name.
+OTHER_FIELD_WEIGHT = 0.95
+#: km per degree of latitude (lower bound over the ellipsoid, so the box is never too small).
+KM_PER_DEGREE_LAT = 110.57
+#: Widen the bounding box a little; the exact geodesic check decides afterwards.
+BOX_MARGIN = 1.02
+
+SORTS = {
+    "name": "Navn",
+    "city": "By",
+    "status": "Status",
+    "last_contact": "Længst siden kontakt",
+    "distance": "Afstand",
+    "relevance": "Relevans",
+}
+STATUS_ORDER = ["emne", "dialog", "partner", "pause", "ophoert"]
+#: The normalised name, or the lower-cased name for a row written without the service.
+NAME_KEY = sa.case((Company.name_key == "", sa.func.lower(Company.name)), else_=Company.name_key)
+
+
+@dataclass(frozen=True)
+class CompanySearch:
+    """What to look for. Empty values mean "no filter".
+
+    ``radius_km`` needs an origin: ``postcode`` (its centroid) or ``origin`` (lat, lon), e.g. a
+    company's position. ``sort`` is one of ``SORTS``; empty picks relevance when searching text,
+    distance when there is an origin, else name.
+    """
+
+    q: str = ""
+    statuses: tuple[str, ...] = ()
+    industry_code: str | None = None
+    offers: tuple[str, ...] = ()
+    konsulent_id: int | None = None
+    postcode: str | None = None
+    origin: tuple[float, float] | None = None
+    radius_km: float | None = None
+    sort: str = ""
+    exclude_id: int | None = None
+
+    @property
+    def has_origin(self) -> bool:
+        return self.origin is not None
+
+    def effective_sort(self) -> str:
+        if self.sort == "distance" and not self.has_origin:
+            return "name"
+        if self.sort == "relevance" and not self.q.strip():
+            return "name"
+        if self.sort in SORTS:
+            return self.sort
+        if self.q.strip():
+            return "relevance"
+        return "distance" if self.has_origin else "name"
+
+
+@dataclass
+class SearchHit:
+    company: Company
+    distance_km: float | None = None
+    score: float | None = None
+
+    @property
+    def days_since_contact(self) -> int | None:
+        return days_since(self.company.last_contact_at)
+
+
+@dataclass
+class SearchResult:
+    """One page of hits plus what the pagination macro needs (page, pages, has_prev …)."""
+
+    hits: list[SearchHit]
+    total: int
+    page: int
+    per_page: int
+    sort: str
+    origin: tuple[float, float] | None = None
+    companies: list[Company] = field(init=False)
+
+    def __post_init__(self):
+        self.companies = [hit.company for hit in self.hits]
+
+    @property
+    def pages(self) -> int:
+        return max(1, math.ceil(self.total / self.per_page)) if self.per_page else 1
+
+    @property
+    def has_prev(self) -> bool:
+        return self.page > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+    @property
+    def prev_num(self) -> int:
+        return self.page - 1
+
+    @property
+    def next_num(self) -> int:
+        return self.page + 1
+
+
+def days_since(moment: datetime | None) -> int | None:
+    """Whole days from ``moment`` (naive UTC) until now; None when there was no contact."""
+    if moment is None:
+        return None
+    return max(0, (utcnow() - moment).days)
+
+
+def search_companies(filters: CompanySearch, *, page: int = 1, per_page: int | None = 50) -> SearchResult:
+    """Return one page of companies matching ``filters`` (``per_page=None``: all of them).
+
+    Distances are in km; a hit's ``score`` is the rapidfuzz text score in [0, 100] (None
+    without a text query). A page past the end is clamped to the last page.
+    """
+    page = max(1, int(page or 1))
+    sort = filters.effective_sort()
+    query = filters.q.strip()
+    where = _sql_filters(filters)
+    digits = _digits_query(query)
+    if digits:
+        where.append(sa.or_(Company.cvr.like(f"{digits}%"), Company.postcode == digits)
+                     if len(digits) == 4 else Company.cvr.like(f"{digits}%"))
+    text = normalize_company_name(query) if query and not digits else ""
+
+    if not text and filters.origin is None:
+        return _sql_page(where, sort, filters, page, per_page)
+
+    ids, distances, scores, keys = _candidates(where, filters, text, sort)
+    order = _order(ids, distances, scores, keys, sort)
+    total = len(order)
+    page = _clamp(page, total, per_page)
+    chosen = order if per_page is None else order[(page - 1) * per_page: page * per_page]
+    loaded = _load(ids[chosen].tolist())
+    hits = [
+        SearchHit(loaded[int(ids[i])],
+                  distance_km=float(distances[i]) if distances is not None else None,
+                  score=float(scores[i]) if scores is not None else None)
+        for i in chosen
+    ]
+    return SearchResult(hits, total, page, per_page or max(total, 1), sort, filters.origin)
+
+
+def _digits_query(query: str) -> str:
+    """The digits of a query that is a CVR number or postcode (``DK 1234 5678``), else ""."""
+    cleaned = normalize_cvr(query) or ""
+    return cleaned if cleaned.isdigit() and len(cleaned) >= 4 else ""
+
+
+def _sql_filters(filters: CompanySearch) -> list:
+    where = []
+    if filters.statuses:
+        where.append(Company.status.in_(filters.statuses))
+    if filters.industry_code:
+        where.append(Company.industry_code == filters.industry_code)
+    if filters.konsulent_id:
+        where.append(Company.konsulent_id == filters.konsulent_id)
+    if filters.exclude_id:
+        where.append(Company.id != filters.exclude_id)
+    offers = sorted(set(filters.offers))
+    if offers:
+        # Every chosen offer: the company must have as many matching rows as offers were chosen.
+        having_all = (
+            sa.select(company_offers.c.company_id)
+            .where(company_offers.c.tag_code.in_(offers))
+            .group_by(company_offers.c.company_id)
+            .having(sa.func.count() == len(offers))
+        )
+        where.append(Company.id.in_(having_all))
+    if filters.radius_km is not None:
+        if filters.origin is None:
+            raise ValueError("A distance filter needs an origin (postcode or company).")
+        lat, lon = filters.origin
+        dlat = filters.radius_km / KM_PER_DEGREE_LAT * BOX_MARGIN
+        far_lat = min(89.0, abs(lat) + dlat)
+        dlon = dlat / math.cos(math.radians(far_lat))
+        where += [Company.lat.between(lat - dlat, lat + dlat), Company.lon.between(lon - dlon, lon + dlon)]
+    return where
+
+
+def _sql_order(sort: str) -> list:
+    if sort == "city":
+        return [Company.city, Company.name_key, Company.id]
+    if sort == "status":
+        rank = sa.case({s: i for i, s in enumerate(STATUS_ORDER)}, value=Company.status, else_=99)
+        return [rank, Company.name_key, Company.id]
+    if sort == "last_contact":
+        # Longest without contact first; never contacted before everything else.
+        return [Company.last_contact_at.is_(None).desc(), Company.last_contact_at.asc(), Company.id]
+    return [Company.name_key, Company.id]
+
+
+def _sql_page(where, sort, filters, page, per_page) -> SearchResult:
+    total = db.session.scalar(sa.select(sa.func.count(Company.id)).where(*where)) or 0
+    page = _clamp(page, total, per_page)
+    stmt = (sa.select(Company).where(*where).order_by(*_sql_order(sort))
+            .options(selectinload(Company.offers), joinedload(Company.konsulent)))
+    if per_page is not None:
+        stmt = stmt.limit(per_page).offset((page - 1) * per_page)
+    hits = [SearchHit(company) for company in db.session.scalars(stmt).unique()]
+    return SearchResult(hits, total, page, per_page or max(total, 1), sort, filters.origin)
+
+
+def _clamp(page: int, total: int, per_page: int | None) -> int:
+    if not per_page:
+        return 1
+    return min(page, max(1, math.ceil(total / per_page)))
+
+
+@lru_cache(maxsize=4096)
+def _city_key(city: str) -> str:
+    return normalize_company_name(city)
+
+
+def _tags_text(raw: str | None) -> str:
+    if not raw or raw in ("[]", "null"):
+        return ""
+    try:
+        return " ".join(str(t) for t in json.loads(raw)).casefold()
+    except (TypeError, ValueError):
+        return ""
+
+
+def _candidates(where, filters: CompanySearch, text: str, sort: str):
+    """Fetch the filtered candidates' light columns, then keep those within the radius and
+    matching the text. Returns numpy arrays (ids, distances|None, scores|None) and sort keys."""
+    wanted = {"id": Company.id}
+    if filters.origin is not None:
+        wanted.update(lat=Company.lat, lon=Company.lon)
+    if text:
+        wanted.update(name_key=NAME_KEY, city=Company.city, tags=sa.cast(Company.tags, sa.Text))
+    if sort in ("name", "city", "status"):
+        wanted.update(name_key=NAME_KEY, city=Company.city)
+    if sort == "status":
+        wanted["status"] = Company.status
+    if sort == "last_contact":
+        wanted["last_contact_at"] = Company.last_contact_at
+    at = {name: i for i, name in enumerate(wanted)}
+    rows = db.session.execute(sa.select(*wanted.values()).where(*where)).all()
+    count = len(rows)
+    ids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=count)
+    keep = np.ones(count, dtype=bool)
+    distances = None
+    if filters.origin is not None:
+        lat = np.fromiter((np.nan if r[at["lat"]] is None else r[at["lat"]] for r in rows),
+                          dtype=np.float64, count=count)
+        lon = np.fromiter((np.nan if r[at["lon"]] is None else r[at["lon"]] for r in rows),
+                          dtype=np.float64, count=count)
+        distances = geodesic_km(filters.origin[0], filters.origin[1], lat, lon)
+        if filters.radius_km is not None:
+            keep &= np.nan_to_num(distances, nan=np.inf) <= filters.radius_km
+    scores = None
+    if text:
+        idx = np.flatnonzero(keep)
+        names = [rows[i][at["name_key"]] or "" for i in idx]
+        others = [f"{_city_key(rows[i][at['city']] or '')} {_tags_text(rows[i][at['tags']])}".strip()
+                  for i in idx]
+        scores = np.zeros(count, dtype=np.float64)
+        if len(idx):
+            name_scores = process.cdist([text], names, scorer=fuzz.WRatio, score_cutoff=SCORE_CUTOFF,
+                                        dtype=np.uint8, workers=-1)[0]
+            other_scores = process.cdist([text], others, scorer=fuzz.WRatio, score_cutoff=SCORE_CUTOFF,
+                                         dtype=np.uint8, workers=-1)[0]
+            scores[idx] = np.maximum(name_scores.astype(np.float64),
+                                     other_scores.astype(np.float64) * OTHER_FIELD_WEIGHT)
+        keep &= scores > 0
+    sel = np.flatnonzero(keep)
+    keys = _sort_keys([rows[i] for i in sel], at, sort)
+    return (ids[sel], None if distances is None else distances[sel],
+            None if scores is None else scores[sel], keys)
+
+
+def _sort_keys(rows, at: dict, sort: str) -> list | None:
+    if sort == "name":
+        return [(r[at["name_key"]] or "", r[0]) for r in rows]
+    if sort == "city":
+        return [((r[at["city"]] or "").casefold(), r[at["name_key"]] or "", r[0]) for r in rows]
+    if sort == "status":
+        rank = {s: i for i, s in enumerate(STATUS_ORDER)}
+        return [(rank.get(r[at["status"]], 99), r[at["name_key"]] or "", r[0]) for r in rows]
+    if sort == "last_contact":
+        # Longest without contact first; never contacted before everything else.
+        return [(r[at["last_contact_at"]] is not None, r[at["last_contact_at"]] or datetime.min, r[0])
+                for r in rows]
+    return None
+
+
+def _order(ids, distances, scores, keys, sort) -> np.ndarray:
+    """Positions into ``ids`` in display order."""
+    if sort == "relevance" and scores is not None:
+        secondary = distances if distances is not None else ids.astype(np.float64)
+        return np.lexsort((ids, secondary, -scores))
+    if sort == "distance" and distances is not None:
+        return np.lexsort((ids, np.nan_to_num(distances, nan=np.inf)))
+    if keys is not None:
+        return np.array(sorted(range(len(keys)), key=keys.__getitem__), dtype=np.int64)
+    return np.argsort(ids, kind="stable")
+
+
+def _load(ids: list[int]) -> dict[int, Company]:
+    if not ids:
+        return {}
+    stmt = (sa.select(Company).where(Company.id.in_(ids))
+            .options(selectinload(Company.offers), joinedload(Company.konsulent)))
+    return {company.id: company for company in db.session.scalars(stmt).unique()}
