@@ -14,12 +14,13 @@ from crm.models.company import (
     Task,
 )
 from crm.models.geo import GeocodeCache
+from crm.models.invitation import Invitation
 from crm.models.opening import Opening
 from crm.models.programme import Programme
 from crm.models.user import LoginAttempt, Role, User
 
 __all__ = [
     "AuditEvent", "Borger", "Opening", "Placement", "PlacementEvent", "Programme", "Company", "CompanyStatusChange", "ContactLogEntry", "ContactPerson",
-    "GeocodeCache", "ImportBatch", "ImportChange", "Industry", "LoginAttempt", "OfferTag", "Role",
+    "GeocodeCache", "Invitation", "ImportBatch", "ImportChange", "Industry", "LoginAttempt", "OfferTag", "Role",
     "Task", "User",
 ]

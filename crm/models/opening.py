@@ -77,6 +77,8 @@ class Opening(db.Model):
     offers: Mapped[list] = mapped_column(sa.JSON, default=list)  # offer-tag codes
     status: Mapped[str] = mapped_column(sa.String(10), default=OpeningStatus.KLADDE, index=True)
     confirmed_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    # When the employer was last reminded to confirm; a reminder is sent once per confirmation.
+    reminded_at: Mapped[datetime | None]
     version: Mapped[int] = mapped_column(default=1)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow, index=True)
