@@ -1,0 +1,452 @@
+"""Company import: upload → preview → confirm (all or nothing), undo as a whole."""
+
+import csv
+import io
+import re
+from pathlib import Path
+
+import openpyxl
+import pytest
+import sqlalchemy as sa
+
+from crm.extensions import db
+from crm.models import AuditEvent, Company, ContactPerson, ImportBatch, User
+from crm.services import company_import
+from crm.services.companies import create_company, update_company
+from crm.services.company_import import parse_upload, run_import
+
+UPLOAD_URL = "/virksomheder/import"
+PREVIEW_URL = "/virksomheder/import/forhaandsvisning"
+CONFIRM_URL = "/virksomheder/import/bekraeft"
+HEADER = ["navn", "cvr", "postnummer", "adresse", "telefon", "tilbud", "tags", "status"]
+# Valid CVR-numre (modulus 11).
+CVR_A, CVR_B, CVR_C = "10283981", "10333369", "10407451"
+TOKEN_RE = re.compile(r'name="token"[^>]*value="([^"]+)"')
+
+
+def csv_bytes(rows, *, header=HEADER, delimiter=";", encoding="utf-8-sig") -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\r\n")
+    writer.writerow(header)
+    writer.writerows(rows)
+    return buffer.getvalue().encode(encoding)
+
+
+def xlsx_bytes(rows, *, header=HEADER) -> bytes:
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.append(header)
+    for row in rows:
+        sheet.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+TWO_COMPANIES = [
+    ["Bageriet Aps", CVR_A, "8000", "Søndergade 1", "86 12 34 56", "mentor|fleksible_timer", "CSR", "emne"],
+    ["Holstebro Maskinfabrik A/S", CVR_B, "7500", "", "", "", "", "dialog"],
+]
+
+
+@pytest.fixture
+def konsulent(browser, make_user):
+    email = make_user("konsulent")
+    browser.login(email)
+    return email
+
+
+def upload(browser, data: bytes, filename="virksomheder.csv"):
+    return browser.post_form(UPLOAD_URL, {"file": (io.BytesIO(data), filename)})
+
+
+def preview(browser) -> str:
+    """The preview page with whitespace folded, as a reader sees the text."""
+    return " ".join(browser.get(PREVIEW_URL).get_data(as_text=True).split())
+
+
+def confirm(browser):
+    page = preview(browser)
+    match = TOKEN_RE.search(page)
+    assert match, "no confirm form on the preview"
+    return browser.post_form(CONFIRM_URL, {"token": match.group(1)}, form_page=PREVIEW_URL)
+
+
+def import_file(browser, data: bytes, filename="virksomheder.csv"):
+    assert upload(browser, data, filename).status_code == 302
+    return confirm(browser)
+
+
+def companies(app) -> dict[str, Company]:
+    with app.app_context():
+        rows = db.session.scalars(sa.select(Company)).all()
+        for company in rows:
+            company.offer_codes  # noqa: B018 (load before the session closes)
+        return {c.name: c for c in rows}
+
+
+def count(app, model) -> int:
+    with app.app_context():
+        return db.session.scalar(sa.select(sa.func.count()).select_from(model))
+
+
+def offer_codes(app) -> list[str]:
+    with app.app_context():
+        from crm.models import OfferTag
+        return list(db.session.scalars(sa.select(OfferTag.code).order_by(OfferTag.position)))
+
+
+@pytest.fixture(autouse=True)
+def _known_offer_codes(app):
+    """The tests write two real offer codes from the seeded vocabulary into their files."""
+    codes = offer_codes(app)
+    for row in TWO_COMPANIES:
+        if row[5]:
+            row[5] = "|".join(codes[:2])
+
+
+def add_company(app, **data):
+    with app.app_context():
+        company = create_company({"name": "Testfirma ApS", "postcode": "8000", **data})
+        db.session.commit()
+        return company.id
+
+
+# --- the happy path ---------------------------------------------------------------------------
+
+def test_preview_shows_what_will_be_created_and_writes_nothing(app, browser, konsulent):
+    assert upload(browser, csv_bytes(TWO_COMPANIES)).status_code == 302
+    page = preview(browser)
+    assert "2 oprettes" in page
+    assert "Bageriet Aps" in page and "Oprettes" in page
+    assert count(app, Company) == 0
+
+
+def test_confirmed_csv_import_creates_the_companies(app, browser, konsulent):
+    response = import_file(browser, csv_bytes(TWO_COMPANIES))
+    assert response.status_code == 302
+    found = companies(app)
+    assert set(found) == {"Bageriet Aps", "Holstebro Maskinfabrik A/S"}
+    bageriet = found["Bageriet Aps"]
+    assert (bageriet.cvr, bageriet.address, bageriet.phone, bageriet.tags) == (
+        CVR_A, "Søndergade 1", "86 12 34 56", ["CSR"])
+    assert bageriet.offer_codes == set(offer_codes(app)[:2])
+    assert found["Holstebro Maskinfabrik A/S"].status == "dialog"
+    assert count(app, ImportBatch) == 1
+
+
+def test_second_import_of_the_same_file_updates_by_cvr_instead_of_duplicating(app, browser, konsulent):
+    import_file(browser, csv_bytes(TWO_COMPANIES))
+    changed = [row[:] for row in TWO_COMPANIES]
+    changed[0][4] = "70 70 70 70"
+    upload(browser, csv_bytes(changed))
+    page = preview(browser)
+    assert "0 oprettes, 1 opdateres, 1 er uændrede" in page
+    confirm(browser)
+    found = companies(app)
+    assert len(found) == 2
+    assert found["Bageriet Aps"].phone == "70 70 70 70"
+
+
+def test_row_without_cvr_updates_the_company_with_the_same_name_and_postcode(app, browser, konsulent):
+    company_id = add_company(app, name="Netto Holstebro ApS", postcode="7500")
+    import_file(browser, csv_bytes([["Netto  Holstebro", "", "7500", "Nørregade 3", "", "", "", ""]]))
+    [company] = companies(app).values()
+    assert (company.id, company.address) == (company_id, "Nørregade 3")
+
+
+def test_empty_cells_leave_existing_values_alone(app, browser, konsulent):
+    add_company(app, name="Bageriet Aps", cvr=CVR_A, phone="11 11 11 11")
+    import_file(browser, csv_bytes([["Bageriet Aps", CVR_A, "8000", "Søndergade 1", "", "", "", ""]]))
+    assert companies(app)["Bageriet Aps"].phone == "11 11 11 11"
+
+
+def test_xlsx_import_creates_the_companies(app, browser, konsulent):
+    rows = [["Kantinen I/S", int(CVR_C), 800, "", "", "", "", ""]]  # numbers, as a spreadsheet stores them
+    import_file(browser, xlsx_bytes(rows), "virksomheder.xlsx")
+    kantinen = companies(app)["Kantinen I/S"]
+    assert (kantinen.cvr, kantinen.postcode) == (CVR_C, "0800")
+
+
+def test_semicolon_separated_csv_is_read(browser, konsulent):
+    upload(browser, csv_bytes(TWO_COMPANIES, delimiter=";"))
+    assert "2 oprettes" in preview(browser)
+
+
+def test_comma_separated_csv_is_read(app, browser, konsulent):
+    import_file(browser, csv_bytes(TWO_COMPANIES, delimiter=",", encoding="utf-8"))
+    assert companies(app)["Bageriet Aps"].address == "Søndergade 1"
+
+
+def test_csv_that_is_not_utf8_is_read_as_windows_charset_with_a_notice(app, browser, konsulent):
+    data = csv_bytes([["Århus Tømrerfirma", "", "8000", "Æblevej 2", "", "", "", ""]], encoding="cp1252")
+    upload(browser, data)
+    assert "Windows-tegnsæt" in preview(browser)
+    confirm(browser)
+    assert companies(app)["Århus Tømrerfirma"].address == "Æblevej 2"
+
+
+def test_values_neutralised_against_formulas_are_restored(app, browser, konsulent):
+    import_file(browser, csv_bytes([["'=Lige Linjen", "", "8000", "", "'+45 86 12 34 56", "", "", ""]]))
+    company = companies(app)["=Lige Linjen"]
+    assert company.phone == "+45 86 12 34 56"
+
+
+# --- bad files and bad rows -------------------------------------------------------------------
+
+def test_file_with_one_bad_row_imports_nothing_and_names_the_row_and_the_reason(app, browser, konsulent):
+    rows = [*TWO_COMPANIES, ["Fejlfirma", "12345678", "8000", "", "", "", "", ""]]
+    upload(browser, csv_bytes(rows))
+    page = preview(browser)
+    assert "Række 4: CVR-nummeret er ikke gyldigt" in page
+    assert "Intet importeres" in page
+    assert 'name="token"' not in page  # no confirm button
+    assert count(app, Company) == 0
+
+
+def test_confirming_a_file_with_a_bad_row_anyway_imports_nothing(app, browser, konsulent):
+    upload(browser, csv_bytes(TWO_COMPANIES))
+    token = TOKEN_RE.search(preview(browser)).group(1)
+    add_company(app, name="Nogen andens", cvr=CVR_B, postcode="7500")  # row 3 now updates, status invalid
+    with app.app_context():
+        other = db.session.scalar(sa.select(Company).where(Company.cvr == CVR_B))
+        update_company(other, {"name": "Nogen andens", "postcode": "7500", "cvr": CVR_B, "status": "dialog"},
+                       expected_version=other.version)
+        update_company(other, {"name": "Nogen andens", "postcode": "7500", "cvr": CVR_B,
+                               "status": "partner"}, expected_version=other.version)
+        db.session.commit()
+    page = browser.post_form(CONFIRM_URL, {"token": token}, form_page=PREVIEW_URL).get_data(as_text=True)
+    assert "Intet er importeret" in page
+    assert "Række 3: Status kan ikke gå fra partner til dialog" in page
+    assert set(companies(app)) == {"Nogen andens"}
+    assert count(app, ImportBatch) == 0
+
+
+def test_run_import_rolls_back_every_row_when_one_is_rejected(app):
+    data = csv_bytes([*TWO_COMPANIES, ["", "", "8000", "", "", "", "", ""]])
+    with app.app_context():
+        report = run_import(parse_upload("f.csv", data), filename="f.csv")
+        db.session.commit()
+        assert report.batch is None
+        assert report.errors == ["Række 4: Angiv virksomhedens navn. Kolonne: navn."]
+    assert count(app, Company) == 0
+    assert count(app, ImportBatch) == 0
+
+
+def test_same_cvr_twice_in_the_file_is_rejected(browser, konsulent):
+    rows = [TWO_COMPANIES[0], ["Bageriet igen", CVR_A, "8000", "", "", "", "", ""]]
+    upload(browser, csv_bytes(rows))
+    assert f"Række 3: CVR-nummeret {CVR_A} står også i række 2." in preview(browser)
+
+
+def test_unknown_konsulent_email_rejects_the_row(browser, konsulent):
+    upload(browser, csv_bytes([["Firma", "", "8000", "nogen@andet.dk"]],
+                              header=["navn", "cvr", "postnummer", "konsulent_email"]))
+    page = preview(browser)
+    assert "Række 2: Der er ingen bruger med e-mailen nogen@andet.dk." in page
+
+
+def test_likely_duplicate_is_shown_as_a_warning_on_a_create_row(app, browser, konsulent):
+    add_company(app, name="Netto  Holstebro ApS", postcode="7500", cvr=CVR_C)
+    upload(browser, csv_bytes([["Netto Holstebro", CVR_A, "7500", "", "", "", "", ""]]))
+    page = preview(browser)
+    assert "Mulig dublet: Ligner Netto Holstebro ApS (7500)" in page
+    assert "1 oprettes" in page
+
+
+def test_unknown_columns_are_reported_and_ignored(app, browser, konsulent):
+    data = csv_bytes([["Firma", "8000", "x"]], header=["Navn ", "POSTNUMMER", "Farve"])
+    upload(browser, data)
+    page = preview(browser)
+    assert "kendes ikke og er ignoreret: <code>farve</code>" in page
+    confirm(browser)
+    assert "Firma" in companies(app)
+
+
+def test_file_without_a_required_column_is_refused(browser, konsulent):
+    response = upload(browser, csv_bytes([["Firma"]], header=["navn"]))
+    assert response.status_code == 200
+    assert "Filen mangler kolonnen postnummer" in response.get_data(as_text=True)
+
+
+def test_fake_xlsx_is_refused_with_a_danish_message(app, browser, konsulent):
+    response = upload(browser, csv_bytes(TWO_COMPANIES), "virksomheder.xlsx")
+    assert response.status_code == 200
+    assert "Filen er ikke en gyldig XLSX-fil" in response.get_data(as_text=True)
+
+
+def test_other_file_types_are_refused(browser, konsulent):
+    response = upload(browser, b"hej", "virksomheder.txt")
+    assert "Filen skal være en CSV- eller XLSX-fil." in response.get_data(as_text=True)
+
+
+def test_binary_file_named_csv_is_refused(browser, konsulent):
+    response = upload(browser, xlsx_bytes(TWO_COMPANIES), "virksomheder.csv")
+    assert "Filen er ikke en CSV-fil" in response.get_data(as_text=True)
+
+
+def test_too_many_rows_are_refused(browser, konsulent, monkeypatch):
+    monkeypatch.setattr(company_import, "MAX_ROWS", 1)
+    response = upload(browser, xlsx_bytes(TWO_COMPANIES), "virksomheder.xlsx")
+    assert "Filen har mere end 1 rækker" in response.get_data(as_text=True)
+
+
+def test_confirm_with_a_token_that_is_not_the_sessions_imports_nothing(app, browser, konsulent):
+    upload(browser, csv_bytes(TWO_COMPANIES))
+    response = browser.post_form(CONFIRM_URL, {"token": "A" * 43}, form_page=PREVIEW_URL)
+    assert response.status_code == 302
+    assert count(app, Company) == 0
+
+
+def test_confirmed_upload_is_removed_from_the_instance_folder(app, browser, konsulent):
+    upload(browser, csv_bytes(TWO_COMPANIES))
+    with browser.client.session_transaction() as session:
+        pending = session["company_import"]
+    stored = Path(app.instance_path) / "imports" / f"{pending['token']}.{pending['extension']}"
+    assert stored.is_file()
+    confirm(browser)
+    assert not stored.exists()
+
+
+def test_import_is_audited(app, browser, konsulent):
+    import_file(browser, csv_bytes(TWO_COMPANIES))
+    with app.app_context():
+        actions = db.session.scalars(sa.select(AuditEvent.action)).all()
+    assert "company.import" in actions
+    assert actions.count("company.create") == 2
+
+
+# --- access -----------------------------------------------------------------------------------
+
+def test_vejleder_gets_403_on_import(browser, make_user):
+    browser.login(make_user("vejleder"))
+    for url in (UPLOAD_URL, PREVIEW_URL, "/virksomheder/import/historik"):
+        assert browser.get(url).status_code == 403, url
+
+
+# --- undo -------------------------------------------------------------------------------------
+
+def _batch_id(app) -> int:
+    with app.app_context():
+        return db.session.scalar(sa.select(ImportBatch.id).order_by(ImportBatch.id.desc()))
+
+
+def undo(browser, batch_id):
+    return browser.post_form(f"/virksomheder/import/{batch_id}/fortryd", {},
+                             form_page=f"/virksomheder/import/{batch_id}")
+
+
+def test_undo_removes_created_and_restores_updated_companies(app, browser, konsulent):
+    existing = add_company(app, name="Bageriet Aps", cvr=CVR_A, phone="11 11 11 11")
+    import_file(browser, csv_bytes(TWO_COMPANIES))
+    assert companies(app)["Bageriet Aps"].phone == "86 12 34 56"
+    response = undo(browser, _batch_id(app))
+    assert response.status_code == 302
+    found = companies(app)
+    assert list(found) == ["Bageriet Aps"]
+    bageriet = found["Bageriet Aps"]
+    assert (bageriet.id, bageriet.phone, bageriet.address, bageriet.offer_codes, bageriet.tags) == (
+        existing, "11 11 11 11", "", set(), [])
+    with app.app_context():
+        assert db.session.get(ImportBatch, _batch_id(app)).undone_at is not None
+
+
+def test_undo_restores_a_status_the_pipeline_would_not_allow_back(app, browser, konsulent):
+    add_company(app, name="Holstebro Maskinfabrik A/S", cvr=CVR_B, postcode="7500", status="emne")
+    import_file(browser, csv_bytes([TWO_COMPANIES[1]]))
+    assert companies(app)["Holstebro Maskinfabrik A/S"].status == "dialog"
+    undo(browser, _batch_id(app))
+    assert companies(app)["Holstebro Maskinfabrik A/S"].status == "emne"
+
+
+def test_undo_is_refused_after_someone_edited_an_imported_company(app, browser, konsulent):
+    import_file(browser, csv_bytes(TWO_COMPANIES))
+    with app.app_context():
+        company = db.session.scalar(sa.select(Company).where(Company.cvr == CVR_B))
+        update_company(company, {"name": company.name, "postcode": "7500", "cvr": CVR_B, "phone": "12"},
+                       expected_version=company.version)
+        db.session.commit()
+    response = undo(browser, _batch_id(app))
+    page = browser.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Importen kan ikke fortrydes" in page and "Holstebro Maskinfabrik A/S" in page
+    assert len(companies(app)) == 2
+    with app.app_context():
+        assert db.session.get(ImportBatch, _batch_id(app)).undone_at is None
+
+
+def test_undo_is_refused_when_a_created_company_got_a_contact_person(app, browser, konsulent):
+    import_file(browser, csv_bytes(TWO_COMPANIES))
+    with app.app_context():
+        company_id = db.session.scalar(sa.select(Company.id).where(Company.cvr == CVR_A))
+        db.session.add(ContactPerson(company_id=company_id, name="Jens"))
+        db.session.commit()
+    undo(browser, _batch_id(app))
+    assert len(companies(app)) == 2
+
+
+def test_konsulent_cannot_undo_another_konsulents_import(app, browser, make_user, konsulent):
+    import_file(browser, csv_bytes(TWO_COMPANIES))
+    batch_id = _batch_id(app)
+    browser.logout()
+    browser.login(make_user("konsulent"))
+    response = browser.post_form(f"/virksomheder/import/{batch_id}/fortryd", {},
+                                 form_page="/virksomheder/import/historik")
+    assert response.status_code == 403
+    assert len(companies(app)) == 2
+
+
+def test_admin_can_undo_a_konsulents_import(app, browser, make_user, konsulent):
+    import_file(browser, csv_bytes(TWO_COMPANIES))
+    browser.logout()
+    browser.login(make_user("admin"))
+    undo(browser, _batch_id(app))
+    assert companies(app) == {}
+
+
+def test_history_lists_recent_imports(app, browser, konsulent):
+    import_file(browser, csv_bytes(TWO_COMPANIES))
+    page = browser.get("/virksomheder/import/historik").get_data(as_text=True)
+    assert "virksomheder.csv" in page and "Kan fortrydes" in page
+
+
+# --- the format -------------------------------------------------------------------------------
+
+def test_every_export_column_is_read_by_the_import():
+    from crm.services.company_export import EXPORT_COLUMNS
+
+    assert set(company_import.COLUMN_FIELDS) == set(EXPORT_COLUMNS)
+
+
+# --- round trip -------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_exported_file_reimports_to_the_same_companies(app, browser, make_user, konsulent, fmt):
+    from crm.services.company_export import export_csv, export_xlsx
+
+    codes = offer_codes(app)
+    with app.app_context():
+        owner = db.session.scalar(sa.select(User).where(User.email == konsulent))
+        create_company({
+            "name": "=Formelfirma A/S", "cvr": CVR_A, "pnummer": "1234567890", "address": "Vestergade 7",
+            "postcode": "7500", "city": "Holstebro", "industry_code": "C", "industry_text": "Metal",
+            "size_band": "10-49", "website": "https://formel.dk", "phone": "+45 97 00 00 00",
+            "email": "post@formel.dk", "description": "Laver; alt \"muligt\"\nogså linjeskift",
+            "status": "partner", "offers": codes[:3], "tags": ["CSR", "-minus"], "konsulent_id": owner.id,
+        })
+        create_company({"name": "Lille Café", "postcode": "8000"})
+        db.session.commit()
+        originals = db.session.scalars(sa.select(Company).order_by(Company.name)).all()
+        data = export_csv(originals) if fmt == "csv" else export_xlsx(originals)
+        fields = ("name", "cvr", "pnummer", "address", "postcode", "city", "industry_code",
+                  "industry_text", "size_band", "website", "phone", "email", "description", "status",
+                  "tags", "konsulent_id")
+        before = [tuple(getattr(c, f) for f in fields) + (c.offer_codes,) for c in originals]
+        for company in originals:
+            db.session.delete(company)
+        db.session.commit()
+
+    import_file(browser, data, f"eksport.{fmt}")
+    with app.app_context():
+        again = db.session.scalars(sa.select(Company).order_by(Company.name)).all()
+        after = [tuple(getattr(c, f) for f in fields) + (c.offer_codes,) for c in again]
+    assert after == before
