@@ -64,6 +64,13 @@ def load_config() -> dict:
         # ("https://tiles.example.dk/{z}/{x}/{y}.png"). Empty: markers on a blank background.
         "MAP_TILE_URL": os.environ.get("MAP_TILE_URL", ""),
         "MAP_TILE_ATTRIBUTION": os.environ.get("MAP_TILE_ATTRIBUTION", ""),
+        # E-mail: SMTP when MAIL_SERVER is set; otherwise written as files under instance/mail.
+        "MAIL_SERVER": os.environ.get("MAIL_SERVER"),
+        "MAIL_PORT": _int("MAIL_PORT", 587),
+        "MAIL_USERNAME": os.environ.get("MAIL_USERNAME"),
+        "MAIL_PASSWORD": os.environ.get("MAIL_PASSWORD"),
+        "MAIL_USE_TLS": _bool("MAIL_USE_TLS", True),
+        "MAIL_DEFAULT_SENDER": os.environ.get("MAIL_DEFAULT_SENDER", "Fodfæste <noreply@fodfaeste.dk>"),
         "MAX_CONTENT_LENGTH": _int("MAX_UPLOAD_BYTES", 5 * 1024 * 1024),
         "HSTS": production,
         "PASSWORD_MIN_LENGTH": 12,

@@ -3,13 +3,16 @@ TEST_DATABASE_URL is set; a CSRF-aware client helper; factories that go through 
 
 import os
 import re
+from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
 
 from crm import create_app
 from crm.extensions import db
+from crm.models import User
 from crm.services.reference import ensure_reference_data
+from crm.timeutil import today
 
 TEST_PASSWORD = "korrekt-hest-batteri-9"
 CSRF_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
@@ -64,6 +67,7 @@ def app_config(database_url, instance_path):
         "SERVER_NAME": None,
         # Same Argon2id code path at minimal cost; tests create hundreds of users.
         "PASSWORD_HASH_PROFILE": "cheapest",
+        "MAIL_BACKEND": "locmem",  # sent mail lands in flask_mailman's outbox
     }
 
 
@@ -175,6 +179,52 @@ def make_user(app, make_company):
             user.active = active
             db.session.commit()
         return email
+
+    return _make
+
+
+@pytest.fixture
+def user_id(app):
+    def _id(email):
+        with app.app_context():
+            return db.session.scalar(sa.select(User.id).where(User.email == email))
+
+    return _id
+
+
+@pytest.fixture
+def make_borger(app, user_id):
+    """Enrol a borger through the service; returns its id."""
+    from crm.services.borgere import create_borger
+
+    def _make(vejleder_email, **overrides):
+        data = {
+            "first_name": "Mette", "vejleder_id": user_id(vejleder_email), "postcode": "8000",
+            "transport": "bike", "max_travel_minutes": 30, "hours_min": 10, "hours_max": 20,
+            "wishes": ["lagerarbejde"], "strengths": ["punktlig"], "consent_to_propose": True,
+            "shared_fields": ["first_name", "wishes"], "enrolled_on": today() - timedelta(days=60),
+        }
+        data.update(overrides)
+        with app.app_context():
+            actor = db.session.get(User, data["vejleder_id"])
+            borger = create_borger(data, actor=actor)
+            db.session.commit()
+            return borger.id
+
+    return _make
+
+
+@pytest.fixture
+def make_partner(app):
+    """A partner company through the service; returns its id."""
+    from crm.services.companies import create_company
+
+    def _make(name, postcode="8000", industry_text="", **overrides):
+        with app.app_context():
+            company = create_company({"name": name, "postcode": postcode, "industry_text": industry_text,
+                                      "status": "partner", **overrides})
+            db.session.commit()
+            return company.id
 
     return _make
 

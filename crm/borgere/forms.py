@@ -13,6 +13,7 @@ from crm.models.borger import PHASE_LABELS, SHAREABLE_FIELDS, STAGE_LABELS, TRAN
 from crm.models.company import CONTACT_KIND_LABELS
 from crm.models.user import Role
 from crm.services.matching import KIND_LABELS
+from crm.services.outcomes import MANUAL_KINDS
 from crm.services.reference import active_offer_tags, industries
 
 
@@ -101,3 +102,17 @@ class AdvanceForm(FlaskForm):
     log_contact = SelectField("Log også en kontakt med virksomheden", choices=[
         SelectChoice("", "— nej —"), *[SelectChoice(k.value, v) for k, v in CONTACT_KIND_LABELS.items()]])
     submit = SubmitField("Gem trin")
+
+
+class OutcomeForm(FlaskForm):
+    kind = SelectField("Resultat", choices=[SelectChoice(k.value, k.label) for k in MANUAL_KINDS])
+    on_date = DateField("Dato", validators=[InputRequired("Angiv en dato.")])
+    note = StringField("Note", validators=[Length(max=300)])
+    submit = SubmitField("Registrér")
+
+
+class EndCourseForm(FlaskForm):
+    on_date = DateField("Slutdato", validators=[InputRequired("Angiv en dato.")])
+    reason = StringField("Årsag", validators=[DataRequired("Angiv hvorfor forløbet slutter."),
+                                              Length(max=200)])
+    submit = SubmitField("Afslut forløbet")

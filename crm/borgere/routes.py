@@ -4,11 +4,13 @@ from flask_login import current_user
 
 from crm.access import allow
 from crm.borgere import bp
-from crm.borgere.forms import AdvanceForm, BorgerForm, ExcludeCompanyForm, MatchFilterForm, TargetActionForm
+from crm.borgere.forms import (
+    AdvanceForm, BorgerForm, EndCourseForm, ExcludeCompanyForm, MatchFilterForm, OutcomeForm, TargetActionForm,
+)
 from crm.companies.access import get_company_or_404
 from crm.extensions import db
 from crm.forms import apply_service_error
-from crm.models import Borger, Company, Opening, Placement, User
+from crm.models import Borger, Company, Opening, OutcomeEvent, Placement, User
 from crm.models.borger import Phase
 from crm.models.user import Role
 from crm.services import ValidationError
@@ -16,6 +18,7 @@ from crm.services.borgere import (
     ConflictError, audit_denied, audit_view, can_view_borger, create_borger, exclude_company,
     update_borger, visible_borgere,
 )
+from crm.services.outcomes import end_course, record_outcome
 from crm.services.matching import match_for_target, matches_for, reverse_matches
 from crm.services.placements import advance, propose, shortlist
 from crm.timeutil import today
@@ -82,9 +85,12 @@ def new():
 def detail(borger_id: int):
     """Show a borger's record and placement pipeline."""
     borger = get_borger_or_404(borger_id, page="detail")
+    outcomes = db.session.scalars(sa.select(OutcomeEvent).where(OutcomeEvent.borger_id == borger.id)
+                                  .order_by(OutcomeEvent.on_date, OutcomeEvent.id)).all()
     db.session.commit()
     return render_template("borgere/detail.html", borger=borger, advance_form=AdvanceForm(),
-                           action_form=TargetActionForm(), today=today())
+                           outcome_form=OutcomeForm(), end_form=EndCourseForm(), outcomes=outcomes,
+                           today=today())
 
 
 @bp.route("/<int:borger_id>/rediger", methods=["GET", "POST"])
@@ -224,9 +230,7 @@ def advance_placement(borger_id: int, placement_id: int):
             db.session.commit()
             flash("Trinnet er gemt.", "success")
     else:
-        for errors in form.errors.values():
-            for message in errors:
-                flash(message, "error")
+        _flash_form_errors(form)
     return redirect(url_for("borgere.detail", borger_id=borger.id))
 
 
@@ -243,3 +247,50 @@ def for_company(company_id: int):
     vejledere = {u.id: u for u in db.session.scalars(sa.select(User).where(User.role == Role.VEJLEDER))}
     return render_template("borgere/reverse.html", company=company, rows=rows, vejledere=vejledere)
 
+
+
+def _flash_form_errors(form) -> None:
+    for errors in form.errors.values():
+        for message in errors:
+            flash(message, "error")
+
+
+@bp.route("/<int:borger_id>/resultat", methods=["POST"])
+@allow(*BORGER_ROLES)
+def add_outcome(borger_id: int):
+    """Record an outcome such as flexjob clarification or retention at 13/26 weeks."""
+    borger = get_borger_or_404(borger_id, page="outcome", audit=False)
+    form = OutcomeForm()
+    if form.validate_on_submit():
+        try:
+            record_outcome(borger, form.kind.data, on_date=form.on_date.data, note=form.note.data or "",
+                           actor=current_user)
+        except ValidationError as exc:
+            db.session.rollback()
+            flash(exc.message, "error")
+        else:
+            db.session.commit()
+            flash("Resultatet er registreret.", "success")
+    else:
+        _flash_form_errors(form)
+    return redirect(url_for("borgere.detail", borger_id=borger.id))
+
+
+@bp.route("/<int:borger_id>/afslut", methods=["POST"])
+@allow(*BORGER_ROLES)
+def end(borger_id: int):
+    """End the borger's course with a date and a reason."""
+    borger = get_borger_or_404(borger_id, page="end", audit=False)
+    form = EndCourseForm()
+    if form.validate_on_submit():
+        try:
+            end_course(borger, on_date=form.on_date.data, reason=form.reason.data, actor=current_user)
+        except ValidationError as exc:
+            db.session.rollback()
+            flash(exc.message, "error")
+        else:
+            db.session.commit()
+            flash("Forløbet er afsluttet.", "success")
+    else:
+        _flash_form_errors(form)
+    return redirect(url_for("borgere.detail", borger_id=borger.id))

@@ -16,11 +16,11 @@ from crm.models.company import (
 from crm.models.geo import GeocodeCache
 from crm.models.invitation import Invitation
 from crm.models.opening import Opening
-from crm.models.programme import Programme
+from crm.models.programme import OutcomeEvent, OutcomeKind, Programme, ProgrammeTarget
 from crm.models.user import LoginAttempt, Role, User
 
 __all__ = [
-    "AuditEvent", "Borger", "Opening", "Placement", "PlacementEvent", "Programme", "Company", "CompanyStatusChange", "ContactLogEntry", "ContactPerson",
+    "AuditEvent", "Borger", "Opening", "Placement", "PlacementEvent", "OutcomeEvent", "OutcomeKind", "Programme", "ProgrammeTarget", "Company", "CompanyStatusChange", "ContactLogEntry", "ContactPerson",
     "GeocodeCache", "Invitation", "ImportBatch", "ImportChange", "Industry", "LoginAttempt", "OfferTag", "Role",
     "Task", "User",
 ]

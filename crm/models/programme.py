@@ -1,11 +1,13 @@
 """A programme (indsats) that borgere are enrolled in, e.g. "Din vej i job" in Aarhus."""
 
-from datetime import date
+from datetime import date, datetime
+from enum import StrEnum
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from crm.extensions import db
+from crm.timeutil import utcnow
 
 
 class Programme(db.Model):
@@ -20,5 +22,82 @@ class Programme(db.Model):
     # IPS: an employment specialist carries at most about 20 borgere.
     caseload_norm: Mapped[int] = mapped_column(default=20)
 
+    targets = relationship("ProgrammeTarget", back_populates="programme", cascade="all, delete-orphan",
+                           order_by="ProgrammeTarget.position")
+
     def __repr__(self) -> str:
         return f"<Programme {self.id} {self.name!r}>"
+
+
+class OutcomeKind(StrEnum):
+    """Dated outcomes in a borger's course, the facts a programme is judged by."""
+
+    FIRST_EMPLOYER_CONTACT = "first_employer_contact"
+    PRAKTIK_START = "praktik_start"
+    LOENTILSKUD_START = "loentilskud_start"
+    FLEXJOB_CLARIFIED = "flexjob_clarified"
+    FLEXJOB_START = "flexjob_start"
+    ORDINARY_JOB_START = "ordinary_job_start"
+    EDUCATION_START = "education_start"
+    JOB_ENDED = "job_ended"
+    RETAINED_13W = "retained_13w"
+    RETAINED_26W = "retained_26w"
+    COURSE_ENDED = "course_ended"
+
+    @property
+    def label(self) -> str:
+        return OUTCOME_LABELS[self]
+
+
+OUTCOME_LABELS = {
+    OutcomeKind.FIRST_EMPLOYER_CONTACT: "Første arbejdsgiverkontakt",
+    OutcomeKind.PRAKTIK_START: "Start i virksomhedspraktik",
+    OutcomeKind.LOENTILSKUD_START: "Start i løntilskud",
+    OutcomeKind.FLEXJOB_CLARIFIED: "Afklaret til fleksjob",
+    OutcomeKind.FLEXJOB_START: "Start i fleksjob",
+    OutcomeKind.ORDINARY_JOB_START: "Start i ordinært job",
+    OutcomeKind.EDUCATION_START: "Start på uddannelse",
+    OutcomeKind.JOB_ENDED: "Job/uddannelse stoppet",
+    OutcomeKind.RETAINED_13W: "Stadig i job efter 13 uger",
+    OutcomeKind.RETAINED_26W: "Stadig i job efter 26 uger",
+    OutcomeKind.COURSE_ENDED: "Forløb afsluttet",
+}
+
+
+class ProgrammeTarget(db.Model):
+    """A goal a programme is judged by: a count, or a share (in %) of enrolled borgere."""
+
+    __tablename__ = "programme_targets"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    programme_id: Mapped[int] = mapped_column(sa.ForeignKey("programmes.id", ondelete="CASCADE"), index=True)
+    # An OutcomeKind, or a composite the reports know: "job_or_education", "enrolled", "onward",
+    # "ordinary_hours", "ordinary_job", "education", "praktik".
+    outcome: Mapped[str] = mapped_column(sa.String(40))
+    label: Mapped[str] = mapped_column(sa.String(120))
+    goal_kind: Mapped[str] = mapped_column(sa.String(10))  # "count" or "share"
+    goal: Mapped[float]
+    position: Mapped[int] = mapped_column(default=0)
+
+    programme = relationship(Programme, back_populates="targets")
+
+
+class OutcomeEvent(db.Model):
+    __tablename__ = "outcome_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    borger_id: Mapped[int] = mapped_column(sa.ForeignKey("borgere.id", ondelete="CASCADE"), index=True)
+    programme_id: Mapped[int | None] = mapped_column(sa.ForeignKey("programmes.id", ondelete="SET NULL"),
+                                                     index=True)
+    kind: Mapped[str] = mapped_column(sa.String(30), index=True)
+    on_date: Mapped[date] = mapped_column(index=True)
+    hours_per_week: Mapped[float | None]
+    company_id: Mapped[int | None] = mapped_column(sa.ForeignKey("companies.id", ondelete="SET NULL"))
+    placement_id: Mapped[int | None] = mapped_column(sa.ForeignKey("placements.id", ondelete="SET NULL"))
+    note: Mapped[str] = mapped_column(sa.String(300), default="")
+    recorded_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    @property
+    def kind_enum(self) -> OutcomeKind:
+        return OutcomeKind(self.kind)

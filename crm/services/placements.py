@@ -13,8 +13,10 @@ import sqlalchemy as sa
 from crm.extensions import db
 from crm.models import Borger, Company, ContactLogEntry, Opening, Placement, PlacementEvent, Task
 from crm.models.borger import Phase, Stage
+from crm.models.programme import OutcomeKind
 from crm.services import ValidationError
 from crm.services.audit import record_event
+from crm.services.outcomes import record_first_employer_contact, record_outcome
 from crm.timeutil import today, utcnow
 
 # Days after the start date of the follow-along contacts (efterværn).
@@ -24,6 +26,19 @@ MONTHLY_MONTHS = range(2, 13)
 CONTACT_AFTER_JOB_END_DAYS = 3
 
 STARTS = {Stage.JOB, Stage.UDDANNELSE}
+# Stages that mean an employer has been contacted on the borger's behalf.
+EMPLOYER_CONTACT_STAGES = {Stage.KONTAKT, Stage.MOEDE, Stage.PRAKTIK, Stage.JOB, Stage.UDDANNELSE}
+# Which outcome a start records, by the opening's kind (no opening: an ordinary job found through
+# job development).
+JOB_START_OUTCOMES = {
+    "job": OutcomeKind.ORDINARY_JOB_START,
+    "flexjob": OutcomeKind.FLEXJOB_START,
+    "loentilskud": OutcomeKind.LOENTILSKUD_START,
+    "praktik": OutcomeKind.PRAKTIK_START,
+    "uddannelse": OutcomeKind.EDUCATION_START,
+}
+# Efterværn asks whether the borger is still in the job at these weeks (retention figures).
+RETENTION_WEEKS = (13, 26)
 ACTIVE_STAGES = [s for s in Stage if s != Stage.AFSLUTTET]
 
 
@@ -111,16 +126,29 @@ def advance(placement: Placement, stage: str, *, on_date: date, actor, hours_per
         return
     _set_stage(placement, target, on_date=on_date, actor=actor, note=note)
     borger = placement.borger
+    if target in EMPLOYER_CONTACT_STAGES:
+        record_first_employer_contact(borger, on_date=on_date, actor=actor, company_id=placement.company_id)
     if target in STARTS:
         placement.hours_per_week = hours_per_week
         borger.phase = Phase.EFTERVAERN
+        outcome = (OutcomeKind.EDUCATION_START if target == Stage.UDDANNELSE else
+                   JOB_START_OUTCOMES[placement.opening.kind if placement.opening else "job"])
+        record_outcome(borger, outcome, on_date=on_date, actor=actor, hours_per_week=hours_per_week,
+                       company_id=placement.company_id, placement_id=placement.id)
         for due in follow_along_dates(on_date):
             _task(borger, placement, f"Efterværn: opfølgning med {borger.first_name}", due, actor)
+        for weeks in RETENTION_WEEKS:
+            _task(borger, placement, f"Efterværn: er {borger.first_name} stadig i job efter {weeks} uger? "
+                  "Registrér det på borgerens side.", on_date + timedelta(weeks=weeks), actor)
     elif target == Stage.PRAKTIK:
         borger.phase = Phase.VIRKSOMHEDSFORLOEB
+        record_outcome(borger, OutcomeKind.PRAKTIK_START, on_date=on_date, actor=actor,
+                       company_id=placement.company_id, placement_id=placement.id)
     elif target == Stage.AFSLUTTET:
         placement.end_reason = end_reason.strip()
         if was in STARTS:
+            record_outcome(borger, OutcomeKind.JOB_ENDED, on_date=on_date, actor=actor,
+                           company_id=placement.company_id, placement_id=placement.id, note=end_reason)
             _task(borger, placement, f"Kontakt {borger.first_name}: job/uddannelse er stoppet",
                   on_date + timedelta(days=CONTACT_AFTER_JOB_END_DAYS), actor)
             borger.phase = Phase.VIRKSOMHEDSMATCH

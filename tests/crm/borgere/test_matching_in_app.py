@@ -125,7 +125,7 @@ def test_starting_a_job_moves_to_eftervaern_and_plans_follow_along(app, browser,
         # within 3 days, weekly for the first month, then monthly for a year
         assert dues[0] == start + timedelta(days=3)
         assert dues[1:5] == [start + timedelta(days=d) for d in (7, 14, 21, 28)]
-        assert len(dues) == 1 + 4 + 11
+        assert len(dues) == 1 + 4 + 11 + 2  # and the 13- and 26-week retention questions
         assert dues[-1].year == start.year + 1
 
 

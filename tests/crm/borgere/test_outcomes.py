@@ -1,0 +1,61 @@
+from datetime import timedelta
+
+import sqlalchemy as sa
+
+from crm.extensions import db
+from crm.models import Borger, OutcomeEvent
+from crm.timeutil import today
+
+
+def _kinds(app, borger_id):
+    with app.app_context():
+        return db.session.scalars(sa.select(OutcomeEvent.kind).where(OutcomeEvent.borger_id == borger_id)
+                                  .order_by(OutcomeEvent.id)).all()
+
+
+def test_pipeline_records_first_contact_praktik_and_job_start(app, make_user, make_borger, make_partner):
+    from crm.models import Company, User
+    from crm.services.placements import advance, shortlist
+
+    email = make_user("vejleder")
+    borger_id = make_borger(email)
+    company_id = make_partner("Jyllands Lager ApS")
+    with app.app_context():
+        actor = db.session.scalar(sa.select(User).where(User.email == email))
+        borger = db.session.get(Borger, borger_id)
+        placement = shortlist(borger, company=db.session.get(Company, company_id), opening=None, score=None,
+                              components={}, reasons=[], actor=actor)
+        advance(placement, "kontakt", on_date=today() - timedelta(days=30), actor=actor)
+        advance(placement, "moede", on_date=today() - timedelta(days=25), actor=actor)
+        advance(placement, "praktik", on_date=today() - timedelta(days=20), actor=actor)
+        advance(placement, "job", on_date=today() - timedelta(days=2), actor=actor, hours_per_week=15)
+        db.session.commit()
+        first = db.session.scalar(sa.select(OutcomeEvent).where(OutcomeEvent.kind == "first_employer_contact"))
+        assert first.on_date == today() - timedelta(days=30)
+    assert _kinds(app, borger_id) == ["first_employer_contact", "praktik_start", "ordinary_job_start"]
+
+
+def test_vejleder_records_retention_and_ends_the_course(app, browser, make_user, make_borger):
+    email = make_user("vejleder")
+    borger_id = make_borger(email)
+    browser.login(email)
+    browser.post_form(f"/borgere/{borger_id}/resultat",
+                      {"kind": "retained_13w", "on_date": today().isoformat(), "note": ""},
+                      form_page=f"/borgere/{borger_id}")
+    browser.post_form(f"/borgere/{borger_id}/afslut",
+                      {"on_date": today().isoformat(), "reason": "Fast job"}, form_page=f"/borgere/{borger_id}")
+    assert _kinds(app, borger_id) == ["retained_13w", "course_ended"]
+    with app.app_context():
+        borger = db.session.get(Borger, borger_id)
+        assert borger.phase == "afsluttet" and borger.end_reason == "Fast job"
+
+
+def test_outcome_in_the_future_is_refused(app, browser, make_user, make_borger):
+    email = make_user("vejleder")
+    borger_id = make_borger(email)
+    browser.login(email)
+    response = browser.post_form(f"/borgere/{borger_id}/resultat",
+                                 {"kind": "retained_13w", "on_date": (today() + timedelta(days=5)).isoformat()},
+                                 form_page=f"/borgere/{borger_id}", follow_redirects=True)
+    assert "Datoen kan ikke ligge i fremtiden." in response.get_data(as_text=True)
+    assert _kinds(app, borger_id) == []
