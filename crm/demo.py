@@ -1,6 +1,14 @@
-"""Fictitious demo data for a fresh installation: users of every role and the demo companies."""
+"""Fictitious demo data for a fresh installation: users of every role and the demo companies with
+their contact persons, contact log and tasks (seeds/demo_companies.json).
+
+Dates in the seed file are relative ("days_ago", "due_in_days") and resolved against today, so the
+demo always shows partners going stale, renewals coming up and overdue tasks. Everything goes
+through the same services as the app, so the demo data obeys the same rules (the status pipeline,
+one primary contact, face-to-face flags).
+"""
 
 import json
+from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -8,8 +16,10 @@ import sqlalchemy as sa
 from crm.extensions import db
 from crm.models import Company, User
 from crm.models.user import Role
-from crm.services.geocoding import geocode
+from crm.services.companies import change_status, create_company
+from crm.services.contacts import add_contact_person, create_task, log_contact, set_task_done
 from crm.services.users import create_user
+from crm.timeutil import DANISH_TZ, today, utcnow
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 DEMO_COMPANIES_FILE = SEEDS / "demo_companies.json"
@@ -24,41 +34,89 @@ DEMO_USERS = [
     ("konsulent2@demo.fodfaeste.dk", "Kasper Konsulent", Role.KONSULENT),
     ("arbejdsgiver@demo.fodfaeste.dk", "Erik Arbejdsgiver", Role.EMPLOYER),
 ]
+# Logged contacts happen in office hours (Danish time), so "days ago" reads naturally.
+CONTACT_HOUR = time(10, 0)
 
 
 def database_is_empty() -> bool:
     return db.session.scalar(sa.select(sa.func.count()).select_from(User)) == 0
 
 
-def load_demo_companies() -> list[Company]:
+def _days_ago_utc(days: int) -> datetime:
+    """A naive UTC moment ``days`` ago in office hours, never in the future."""
+    local = datetime.combine(today() - timedelta(days=days), CONTACT_HOUR, tzinfo=DANISH_TZ)
+    moment = local.astimezone(UTC).replace(tzinfo=None)
+    return min(moment, utcnow() - timedelta(minutes=1))
+
+
+def _days_ago_local(days: int) -> datetime:
+    """The same moment as naive Danish local time, the form log_contact takes."""
+    moment = _days_ago_utc(days).replace(tzinfo=UTC)
+    return moment.astimezone(DANISH_TZ).replace(tzinfo=None)
+
+
+def _load_company(row: dict, users: dict[str, User]) -> Company:
+    konsulent = users.get(row.get("konsulent") or "")
+    history = row.get("status_history") or [{"status": row.get("status") or "emne", "days_ago": 0}]
+    agreement = row.get("agreement") or {}
+    data = {key: row.get(key) for key in (
+        "name", "cvr", "pnummer", "address", "postcode", "city", "industry_code", "industry_text",
+        "size_band", "website", "phone", "email", "description", "tags", "offers")}
+    data.update(
+        status=history[0]["status"],
+        konsulent_id=konsulent.id if konsulent else None,
+        agreement_signed=today() - timedelta(days=agreement["signed_days_ago"])
+        if agreement.get("signed_days_ago") is not None else None,
+        agreement_renewal=today() + timedelta(days=agreement["renewal_in_days"])
+        if agreement.get("renewal_in_days") is not None else None,
+        agreement_note=agreement.get("note") or "",
+    )
+    company = create_company(data, actor=konsulent)
+    for step in history[1:]:
+        change_status(company, step["status"], actor=konsulent)
+    # Backdate the history to the seed's relative dates.
+    for change, step in zip(company.status_changes, history, strict=True):
+        change.changed_at = _days_ago_utc(step["days_ago"])
+    company.status_changed_at = company.status_changes[-1].changed_at
+    company.created_at = company.status_changes[0].changed_at
+
+    people = {}
+    for person in row.get("contacts") or []:
+        people[person["name"]] = add_contact_person(company, person, actor=konsulent)
+    for entry in sorted(row.get("log") or [], key=lambda e: -e["days_ago"]):
+        person = people.get(entry.get("with") or "")
+        log_contact(company, {
+            "kind": entry["kind"], "at": _days_ago_local(entry["days_ago"]),
+            "contact_person_id": person.id if person else None, "with_whom": entry.get("with") or "",
+            "summary": entry["summary"],
+        }, actor=users.get(entry.get("by") or ""))
+    for item in row.get("tasks") or []:
+        assignee = users[item["assignee"]]
+        task = create_task(title=item["title"], due=today() + timedelta(days=item["due_in_days"]),
+                           assignee_id=assignee.id, company=company, actor=konsulent)
+        if item.get("done"):
+            set_task_done(task, True, actor=assignee)
+    return company
+
+
+def load_demo_companies(users: dict[str, User]) -> list[Company]:
     if not DEMO_COMPANIES_FILE.exists():
         return []
-    companies = []
-    for row in json.loads(DEMO_COMPANIES_FILE.read_text(encoding="utf-8")):
-        place = geocode(street=row.get("address", ""), postcode=row["postcode"])
-        company = Company(
-            name=row["name"], cvr=row.get("cvr"), address=row.get("address", ""),
-            postcode=place.postcode, city=row.get("city") or place.city,
-            lat=place.lat, lon=place.lon, geo_precision=place.precision,
-        )
-        db.session.add(company)
-        companies.append(company)
+    rows = json.loads(DEMO_COMPANIES_FILE.read_text(encoding="utf-8"))
+    companies = [_load_company(row, users) for row in rows]
     db.session.flush()
     return companies
 
 
 def load_demo_data() -> dict:
     """Create demo users and companies in an empty database; return what was created."""
-    companies = load_demo_companies()
+    users = {email: create_user(email=email, name=name, role=role, password=DEMO_PASSWORD)
+             for email, name, role in DEMO_USERS if role != Role.EMPLOYER}
+    companies = load_demo_companies(users)
     if not companies:
-        first = geocode(postcode="8000")
-        companies = [Company(name="Demo Virksomhed ApS", postcode=first.postcode, city=first.city,
-                             lat=first.lat, lon=first.lon, geo_precision=first.precision)]
-        db.session.add_all(companies)
-        db.session.flush()
-    users = []
+        companies = [create_company({"name": "Demo Virksomhed ApS", "postcode": "8000"})]
     for email, name, role in DEMO_USERS:
-        company_id = companies[0].id if role == Role.EMPLOYER else None
-        users.append(create_user(email=email, name=name, role=role, password=DEMO_PASSWORD,
-                                 company_id=company_id))
-    return {"users": users, "companies": companies}
+        if role == Role.EMPLOYER:
+            users[email] = create_user(email=email, name=name, role=role, password=DEMO_PASSWORD,
+                                       company_id=companies[0].id)
+    return {"users": list(users.values()), "companies": companies}

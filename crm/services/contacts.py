@@ -184,7 +184,9 @@ def refresh_last_contact(company: Company) -> None:
         sa.select(sa.func.max(ContactLogEntry.at)).where(ContactLogEntry.company_id == company.id)
     )
     db.session.execute(
-        sa.update(Company).where(Company.id == company.id).values(last_contact_at=newest)
+        # updated_at is set to itself so its onupdate stamp does not fire: not a profile edit.
+        sa.update(Company).where(Company.id == company.id)
+        .values(last_contact_at=newest, updated_at=Company.updated_at)
         .execution_options(synchronize_session=False)
     )
     # Keep the loaded object in step without marking it dirty (which would bump the version).

@@ -119,6 +119,17 @@ def test_logging_a_contact_does_not_bump_the_company_version(ctx):
     assert db.session.get(Company, company.id).version == version
 
 
+def test_logging_a_contact_leaves_the_profile_updated_stamp_alone(ctx):
+    company = _company()
+    company.updated_at = utcnow() - timedelta(days=3)
+    db.session.commit()
+    stamp = company.updated_at
+    _log(company)
+    db.session.commit()
+    db.session.expire_all()
+    assert db.session.get(Company, company.id).updated_at == stamp
+
+
 def test_a_contact_in_the_future_is_refused(ctx):
     with pytest.raises(ValidationError) as error:
         _log(_company(), days_ago=-1)
@@ -377,3 +388,16 @@ def test_last_contact_uses_utc_storage(ctx):
     company = _company()
     entry = _log(company)
     assert abs((entry.at - utcnow()).total_seconds()) < 120
+
+
+# --- demo data ---
+
+def test_demo_data_shows_stale_partners_and_overdue_tasks(ctx):
+    from crm.demo import load_demo_data
+
+    created = load_demo_data()
+    konsulent = db.session.scalar(sa.select(User).where(User.email == "konsulent@demo.fodfaeste.dk"))
+    assert len(created["companies"]) == 150
+    assert stale_partners(konsulent_id=konsulent.id)
+    assert any(not t.done and t.due < today() for t in tasks_for(konsulent))
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(ContactLogEntry)) > 300

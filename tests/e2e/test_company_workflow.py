@@ -1,0 +1,43 @@
+"""A konsulent's day in a real browser: create a company, log a meeting with a follow-up task,
+and find the task in "Mine opgaver"."""
+
+import pytest
+
+pytestmark = pytest.mark.e2e
+
+
+def test_konsulent_creates_a_company_logs_a_meeting_and_sees_the_follow_up_task(
+        page, login, live_server, make_user):
+    login(make_user("konsulent"))
+    page.goto(f"{live_server}/virksomheder/ny")
+    page.get_by_label("Navn", exact=True).fill("Café Solsikken")
+    page.get_by_label("Adresse", exact=True).fill("Nørregade 10")
+    page.get_by_label("Postnummer").fill("7500")
+    page.get_by_label("Mentor på arbejdspladsen").check()
+    page.get_by_role("button", name="Gem").click()
+
+    page.get_by_role("heading", name="Café Solsikken").wait_for()
+    assert page.get_by_text("Café Solsikken er oprettet.").is_visible()
+    assert page.get_by_text("7500 Holstebro").is_visible()
+
+    page.get_by_role("link", name="Registrer kontakt").first.click()
+    page.get_by_label("Kontaktform").select_option("meeting")
+    page.get_by_label("Med hvem (fritekst)").fill("Susanne, indehaver")
+    page.get_by_label("Resumé").fill("Rundvisning; de kan tage en i praktik 10 timer om ugen.")
+    assert not page.get_by_label("Opgave", exact=True).is_visible()  # shown only when asked for
+    page.get_by_label("Opret opfølgningsopgave").check()
+    page.get_by_label("Opgave", exact=True).fill("Send praktikaftale til Susanne")
+    page.get_by_role("button", name="Gem i kontaktloggen").click()
+
+    page.get_by_text("Kontakten er registreret med en opfølgningsopgave.").wait_for()
+    log = page.get_by_role("region", name="Kontaktlog")
+    assert log.get_by_text("Møde på virksomheden").is_visible()
+    assert log.get_by_text("Personligt").is_visible()
+
+    page.goto(f"{live_server}/opgaver/")
+    row = page.get_by_role("row", name="Send praktikaftale til Susanne")
+    assert row.get_by_role("link", name="Café Solsikken").is_visible()
+    row.get_by_role("button", name="Udført").click()
+    page.get_by_text("er markeret som udført").wait_for()
+    assert page.get_by_role("row", name="Send praktikaftale til Susanne").get_by_role(
+        "button", name="Genåbn").is_visible()
