@@ -48,6 +48,8 @@ def load_config() -> dict:
         "WTF_CSRF_ENABLED": True,
         "WTF_CSRF_TIME_LIMIT": 3600 * 8,
         # Login abuse: per-account lock in the database, plus a per-IP rate limit.
+        # Second factor (TOTP) for staff: on by default in production.
+        "TOTP_REQUIRED": _bool("TOTP_REQUIRED", production),
         "LOGIN_MAX_FAILURES": _int("LOGIN_MAX_FAILURES", 5),
         "LOGIN_LOCK_MINUTES": _int("LOGIN_LOCK_MINUTES", 15),
         "LOGIN_RATE_LIMIT": os.environ.get("LOGIN_RATE_LIMIT", "30 per minute"),

@@ -14,7 +14,9 @@ from flask import abort, current_app, redirect, request, url_for
 from flask_login import current_user
 
 # Endpoints anyone may open without logging in.
-PUBLIC_ENDPOINTS = frozenset({"auth.login", "static"})
+PUBLIC_ENDPOINTS = frozenset({
+    "auth.login", "auth.second_factor_verify", "auth.second_factor_setup", "static",
+})
 ALLOWED_ROLES_ATTR = "_allowed_roles"
 
 

@@ -1,6 +1,12 @@
 """Form helpers shared by every feature."""
 
+from flask_wtf import FlaskForm
+
 from crm.services import ServiceError
+
+
+class ActionForm(FlaskForm):
+    """A button that changes something: nothing to fill in, but the CSRF token is checked."""
 
 
 def apply_service_error(form, error: ServiceError) -> None:

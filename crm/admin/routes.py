@@ -6,10 +6,11 @@ from crm.access import allow
 from crm.admin import bp
 from crm.admin.forms import NewUserForm, PasswordResetForm, UserForm
 from crm.extensions import db
-from crm.forms import apply_service_error
+from crm.forms import ActionForm, apply_service_error
 from crm.models import AuditEvent, User
 from crm.models.user import Role
 from crm.services import ValidationError
+from crm.services import second_factor
 from crm.services.users import create_user, reset_password, update_user
 
 AUDIT_PAGE_SIZE = 50
@@ -93,6 +94,18 @@ def reset_user_password(user_id: int):
     for errors in form.errors.values():
         for message in errors:
             flash(message, "error")
+    return redirect(url_for("admin.edit_user", user_id=user.id))
+
+
+@bp.route("/brugere/<int:user_id>/totrin", methods=["POST"])
+@allow(Role.ADMIN)
+def reset_second_factor(user_id: int):
+    """Remove a user's second factor (lost phone); they enrol again at the next login."""
+    user = get_user_or_404(user_id)
+    if ActionForm().validate_on_submit():
+        second_factor.reset(user, actor=current_user)
+        db.session.commit()
+        flash(f"Totrinsbekræftelse er nulstillet for {user.name}.", "success")
     return redirect(url_for("admin.edit_user", user_id=user.id))
 
 

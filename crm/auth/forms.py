@@ -1,5 +1,5 @@
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField, SubmitField
+from wtforms import EmailField, HiddenField, PasswordField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length
 
 
@@ -11,3 +11,21 @@ class LoginForm(FlaskForm):
 
 class LogoutForm(FlaskForm):
     submit = SubmitField("Log ud")
+
+
+class SecondFactorForm(FlaskForm):
+    code = StringField("Kode fra din godkendelses-app (eller en gendannelseskode)",
+                       validators=[DataRequired("Angiv koden."), Length(max=20)],
+                       render_kw={"autocomplete": "one-time-code", "inputmode": "numeric"})
+    submit = SubmitField("Bekræft")
+
+
+class SecondFactorSetupForm(FlaskForm):
+    code = StringField("Kode fra din godkendelses-app", validators=[DataRequired("Angiv koden."), Length(max=6)],
+                       render_kw={"autocomplete": "one-time-code", "inputmode": "numeric"})
+    submit = SubmitField("Slå totrinsbekræftelse til")
+
+
+class RecoveryCodesForm(FlaskForm):
+    confirm = HiddenField(default="1")
+    submit = SubmitField("Lav nye gendannelseskoder")

@@ -17,10 +17,10 @@ from crm.models.geo import GeocodeCache
 from crm.models.invitation import Invitation
 from crm.models.opening import Opening
 from crm.models.programme import OutcomeEvent, OutcomeKind, Programme, ProgrammeTarget
-from crm.models.user import LoginAttempt, Role, User
+from crm.models.user import LoginAttempt, RecoveryCode, Role, User
 
 __all__ = [
     "AuditEvent", "Borger", "Opening", "Placement", "PlacementEvent", "OutcomeEvent", "OutcomeKind", "Programme", "ProgrammeTarget", "Company", "CompanyStatusChange", "ContactLogEntry", "ContactPerson",
-    "GeocodeCache", "Invitation", "ImportBatch", "ImportChange", "Industry", "LoginAttempt", "OfferTag", "Role",
+    "GeocodeCache", "Invitation", "ImportBatch", "ImportChange", "Industry", "LoginAttempt", "OfferTag", "RecoveryCode", "Role",
     "Task", "User",
 ]

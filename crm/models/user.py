@@ -48,8 +48,14 @@ class User(UserMixin, db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     last_login_at: Mapped[datetime | None]
+    # Second factor (TOTP, an authenticator app). The secret never leaves this row or the
+    # enrolment page; the last used time step stops a code from being used twice.
+    totp_secret: Mapped[str | None] = mapped_column(sa.String(64))
+    totp_enabled_at: Mapped[datetime | None]
+    totp_last_step: Mapped[int | None]
 
     company = relationship("Company", foreign_keys=[company_id])
+    recovery_codes = relationship("RecoveryCode", back_populates="user", cascade="all, delete-orphan")
 
     @property
     def is_active(self) -> bool:  # Flask-Login asks this
@@ -65,6 +71,10 @@ class User(UserMixin, db.Model):
 
     def has_role(self, *roles: str) -> bool:
         return self.role in roles
+
+    @property
+    def has_totp(self) -> bool:
+        return self.totp_enabled_at is not None and self.totp_secret is not None
 
     def get_id(self) -> str:
         # The session stores id and version, so bumping the version logs out every copy.
@@ -87,3 +97,16 @@ class LoginAttempt(db.Model):
     failures: Mapped[int] = mapped_column(default=0)
     locked_until: Mapped[datetime | None]
     last_failure_at: Mapped[datetime | None]
+
+
+class RecoveryCode(db.Model):
+    """A single-use code for logging in without the authenticator app (stored hashed)."""
+
+    __tablename__ = "recovery_codes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    code_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    used_at: Mapped[datetime | None]
+
+    user = relationship(User, back_populates="recovery_codes")

@@ -40,43 +40,62 @@ def _attempt_for(email: str) -> LoginAttempt:
     return attempt
 
 
-def _locked_message() -> str:
+def locked_message() -> str:
     return LOCKED_MESSAGE.format(minutes=current_app.config["LOGIN_LOCK_MINUTES"])
 
 
 def authenticate(email: str, password: str) -> LoginResult:
-    """Return the user for valid credentials, else an error message in Danish."""
+    """Check e-mail and password: the user when they are right, else a Danish error message.
+
+    The caller then asks for the second factor if needed and calls ``complete_login``.
+    """
     email = normalize_email(email)
     now = utcnow()
-    attempt = db.session.get(LoginAttempt, email)
-    if attempt is not None and attempt.locked_until and attempt.locked_until > now:
+    if _is_locked(email, now):
         verify_password(None, password)  # same work as a real check
         record_event("login.locked", "user", None, details={"email": email})
-        return LoginResult(None, _locked_message())
+        return LoginResult(None, locked_message())
 
     user = get_user_by_email(email)
     valid = verify_password(user.password_hash if user else None, password)
     if valid and user.active:
-        if attempt is not None:
-            db.session.delete(attempt)
         if needs_rehash(user.password_hash):
             user.password_hash = hash_password(password)
-        user.last_login_at = now
-        record_event("login.success", "user", user.id, actor=user)
         return LoginResult(user)
+    return register_failure(email, user, reason="inactive" if valid else "credentials")
 
+
+def _is_locked(email: str, now) -> bool:
+    attempt = db.session.get(LoginAttempt, email)
+    return attempt is not None and attempt.locked_until is not None and attempt.locked_until > now
+
+
+def register_failure(email: str, user: User | None, *, reason: str) -> LoginResult:
+    """Count a failed password or second-factor attempt; lock the e-mail after too many."""
+    now = utcnow()
     attempt = _attempt_for(email)
     attempt.failures += 1
     attempt.last_failure_at = now
-    record_event(
-        "login.failure", "user", user.id if user else None,
-        details={"email": email, "reason": "inactive" if valid else "credentials"},
-    )
+    record_event("login.failure", "user", user.id if user else None,
+                 details={"email": email, "reason": reason})
     if attempt.failures >= current_app.config["LOGIN_MAX_FAILURES"]:
         attempt.failures = 0
         attempt.locked_until = now + timedelta(minutes=current_app.config["LOGIN_LOCK_MINUTES"])
-        return LoginResult(None, _locked_message())
+        return LoginResult(None, locked_message())
     return LoginResult(None, INVALID_MESSAGE)
+
+
+def is_locked(email: str) -> bool:
+    return _is_locked(normalize_email(email), utcnow())
+
+
+def complete_login(user: User) -> None:
+    """Record a finished login (all factors passed) and forget earlier failures."""
+    attempt = db.session.get(LoginAttempt, user.email)
+    if attempt is not None:
+        db.session.delete(attempt)
+    user.last_login_at = utcnow()
+    record_event("login.success", "user", user.id, actor=user)
 
 
 def end_all_sessions(user: User) -> None:
