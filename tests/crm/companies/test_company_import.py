@@ -384,6 +384,21 @@ def test_undo_is_refused_when_a_created_company_got_a_contact_person(app, browse
     assert len(companies(app)) == 2
 
 
+def test_undo_is_refused_after_an_imported_company_was_merged_away(app, browser, konsulent):
+    from crm.services.company_merge import merge_companies
+
+    keep = add_company(app, name="Bageriet", postcode="8000")
+    import_file(browser, csv_bytes(TWO_COMPANIES))
+    with app.app_context():
+        duplicate = db.session.scalar(sa.select(Company).where(Company.cvr == CVR_A))
+        merge_companies(db.session.get(Company, keep), duplicate, actor=None)
+        db.session.commit()
+    response = undo(browser, _batch_id(app))
+    page = " ".join(browser.get(response.headers["Location"]).get_data(as_text=True).split())
+    assert "1 af virksomhederne er slettet eller flettet siden" in page
+    assert len(companies(app)) == 2
+
+
 def test_konsulent_cannot_undo_another_konsulents_import(app, browser, make_user, konsulent):
     import_file(browser, csv_bytes(TWO_COMPANIES))
     batch_id = _batch_id(app)
