@@ -8,7 +8,7 @@ from flask import Flask, current_app, session
 from flask_login import current_user, logout_user
 
 from config import MIN_SECRET_KEY_LENGTH, PLACEHOLDER_SECRETS, load_config
-from crm.extensions import csrf, db, limiter, login_manager, migrate
+from crm.extensions import csrf, db, limiter, login_manager, mail, migrate
 from crm.timeutil import utcnow
 
 MIGRATIONS_DIR = str(Path(__file__).resolve().parent / "migrations")
@@ -42,6 +42,7 @@ def create_app(config: dict | None = None) -> Flask:
     migrate.init_app(app, db, directory=MIGRATIONS_DIR, render_as_batch=True)
     csrf.init_app(app)
     limiter.init_app(app)
+    _configure_mail(app)
     _configure_login(app)
     _configure_sqlite(app)
 
@@ -96,6 +97,14 @@ def _configure_secret_key(app: Flask) -> None:
         key_file.write_text(secrets.token_hex(32))
         key_file.chmod(0o600)
     app.config["SECRET_KEY"] = key_file.read_text().strip()
+
+
+def _configure_mail(app: Flask) -> None:
+    if not app.config.get("MAIL_BACKEND"):
+        app.config["MAIL_BACKEND"] = "smtp" if app.config.get("MAIL_SERVER") else "file"
+    if app.config["MAIL_BACKEND"] == "file":
+        app.config.setdefault("MAIL_FILE_PATH", str(Path(app.instance_path) / "mail"))
+    mail.init_app(app)
 
 
 def _configure_login(app: Flask) -> None:

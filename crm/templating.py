@@ -8,6 +8,7 @@ from crm.timeutil import to_local
 # (endpoint, label, roles allowed to see the link). Each later feature adds its entries here.
 NAVIGATION = [
     ("main.index", "Forside", {"admin", "vejleder", "konsulent"}),
+    ("borgere.index", "Borgere", {"admin", "vejleder"}),
     ("geo.lookup", "Adresseopslag", {"admin", "vejleder", "konsulent"}),
     ("admin.users", "Brugere", {"admin"}),
     ("admin.audit", "Revisionslog", {"admin"}),

@@ -5,8 +5,8 @@ import pytest
 pytestmark = pytest.mark.e2e
 
 EXPECTED_NAVIGATION = {
-    "admin": ["Forside", "Adresseopslag", "Brugere", "Revisionslog"],
-    "vejleder": ["Forside", "Adresseopslag"],
+    "admin": ["Forside", "Borgere", "Adresseopslag", "Brugere", "Revisionslog"],
+    "vejleder": ["Forside", "Borgere", "Adresseopslag"],
     "konsulent": ["Forside", "Adresseopslag"],
     "employer": ["Virksomhedsportal"],
 }
