@@ -9,6 +9,9 @@ from crm.timeutil import to_local
 NAVIGATION = [
     ("main.index", "Forside", {"admin", "vejleder", "konsulent"}),
     ("borgere.index", "Borgere", {"admin", "vejleder"}),
+    ("openings.index", "Stillinger", {"admin", "konsulent", "vejleder"}),
+    ("tasks.mine", "Mine opgaver", {"admin", "vejleder", "konsulent"}),
+    ("companies.stale", "Kontakt snart", {"admin", "vejleder", "konsulent"}),
     ("geo.lookup", "Adresseopslag", {"admin", "vejleder", "konsulent"}),
     ("admin.users", "Brugere", {"admin"}),
     ("admin.audit", "Revisionslog", {"admin"}),

@@ -77,6 +77,11 @@ def _validated(data: dict, *, company_id: int | None = None) -> dict:
     for key, length in (("address", 200), ("industry_text", 120), ("website", 200), ("phone", 40),
                         ("email", 254), ("description", 5000), ("agreement_note", 2000)):
         clean[key] = _clean_text(data, key, max_length=length)
+    if clean["website"] and not clean["website"].lower().startswith(("http://", "https://")):
+        # Only web links: a stored "javascript:" URL must never become a clickable link.
+        if ":" in clean["website"].split("/")[0]:
+            raise ValidationError("Hjemmesiden skal være en webadresse (https://…).", field="website")
+        clean["website"] = "https://" + clean["website"]
     if clean["email"] and "@" not in clean["email"]:
         raise ValidationError("Angiv en gyldig e-mailadresse.", field="email")
     place = geocode(street=clean["address"], postcode=data.get("postcode") or "", city=data.get("city") or "")
@@ -175,22 +180,25 @@ def update_company(company: Company, data: dict, *, expected_version: int, actor
     """
     if company.version != expected_version:
         raise ConflictError(CONFLICT_MESSAGE)
-    clean = _validated(data, company_id=company.id)
-    changes = _apply(company, clean)
-    if "offers" in data:
-        offers = _offers(data["offers"])
-        if {t.code for t in offers} != company.offer_codes:
-            changes["offers"] = sorted(t.code for t in offers)
-            company.offers = offers
-    if "konsulent_id" in data:
-        konsulent_id = _konsulent(data["konsulent_id"])
-        if konsulent_id != company.konsulent_id:
-            changes["konsulent_id"] = konsulent_id
-            company.konsulent_id = konsulent_id
-    new_status = data.get("status")
-    if new_status and new_status != company.status:
-        change_status(company, new_status, actor=actor)
-        changes["status"] = new_status
+    # One flush for the whole edit, so the version goes up by exactly one.
+    with db.session.no_autoflush:
+        clean = _validated(data, company_id=company.id)
+        old_offers = company.offer_codes
+        changes = _apply(company, clean)
+        if "offers" in data:
+            offers = _offers(data["offers"])
+            if {t.code for t in offers} != old_offers:
+                changes["offers"] = sorted(t.code for t in offers)
+                company.offers = offers
+        if "konsulent_id" in data:
+            konsulent_id = _konsulent(data["konsulent_id"])
+            if konsulent_id != company.konsulent_id:
+                changes["konsulent_id"] = konsulent_id
+                company.konsulent_id = konsulent_id
+        new_status = data.get("status")
+        if new_status and new_status != company.status:
+            change_status(company, new_status, actor=actor)
+            changes["status"] = new_status
     if changes:
         company.updated_at = utcnow()
         try:

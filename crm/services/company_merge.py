@@ -10,7 +10,7 @@ free tags are united, and the duplicate is deleted.
 import sqlalchemy as sa
 
 from crm.extensions import db
-from crm.models import Company, ImportChange
+from crm.models import Borger, Company, ImportChange
 from crm.services import ValidationError
 from crm.services.audit import record_event
 from crm.services.companies import CONFLICT_MESSAGE, ConflictError, company_profile, update_company
@@ -77,6 +77,7 @@ def merge_companies(keep: Company, duplicate: Company, *, actor, keep_version: i
     db.session.execute(
         sa.update(ImportChange).where(ImportChange.company_id == duplicate_id).values(company_id=None)
     )
+    _repoint_borger_exclusions(duplicate_id, keep_id)
     # The bulk updates went past the ORM: reload what it holds (nothing is pending after the flush).
     db.session.expire_all()
     db.session.delete(duplicate)
@@ -90,3 +91,11 @@ def merge_companies(keep: Company, duplicate: Company, *, actor, keep_version: i
                  details={"kept_id": keep_id, "duplicate_id": duplicate_id,
                           "duplicate_name": duplicate_name, "moved": moved})
     return keep
+
+
+def _repoint_borger_exclusions(duplicate_id: int, keep_id: int) -> None:
+    """A borger who excluded the duplicate has excluded the kept company (a JSON list of ids)."""
+    for borger in db.session.scalars(sa.select(Borger)):
+        if duplicate_id in borger.excluded_company_ids:
+            ids = [keep_id if i == duplicate_id else i for i in borger.excluded_company_ids]
+            borger.excluded_company_ids = list(dict.fromkeys(ids))

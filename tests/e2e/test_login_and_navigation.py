@@ -5,9 +5,9 @@ import pytest
 pytestmark = pytest.mark.e2e
 
 EXPECTED_NAVIGATION = {
-    "admin": ["Forside", "Borgere", "Adresseopslag", "Brugere", "Revisionslog"],
-    "vejleder": ["Forside", "Borgere", "Adresseopslag"],
-    "konsulent": ["Forside", "Adresseopslag"],
+    "admin": ["Forside", "Borgere", "Mine opgaver", "Kontakt snart", "Adresseopslag", "Brugere", "Revisionslog"],
+    "vejleder": ["Forside", "Borgere", "Mine opgaver", "Kontakt snart", "Adresseopslag"],
+    "konsulent": ["Forside", "Mine opgaver", "Kontakt snart", "Adresseopslag"],
     "employer": ["Virksomhedsportal"],
 }
 

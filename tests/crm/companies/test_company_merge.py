@@ -95,7 +95,7 @@ def test_merge_fills_empty_fields_and_unites_offers_and_tags(app):
                             offers=codes[1:3], tags=["Frivillig"])
     merge(app, keep, duplicate)
     company = get(app, keep)
-    assert (company.phone, company.cvr, company.website) == ("11 11 11 11", CVR_A, "bageriet.dk")
+    assert (company.phone, company.cvr, company.website) == ("11 11 11 11", CVR_A, "https://bageriet.dk")
     assert company.offer_codes == set(codes)
     assert company.tags == ["CSR", "Frivillig"]
 

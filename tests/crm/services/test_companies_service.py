@@ -109,3 +109,24 @@ def test_update_from_an_old_version_is_refused_and_writes_nothing(ctx):
         update_company(company, {**company_profile(company), "name": "Anden"}, expected_version=old_version)
     db.session.rollback()
     assert db.session.get(Company, company.id).name == "Første"
+
+
+def test_website_without_scheme_gets_https_and_other_schemes_are_refused(app):
+    with app.app_context():
+        company = create_company({"name": "Webfirma", "postcode": "8000", "website": "webfirma.dk"})
+        assert company.website == "https://webfirma.dk"
+        with pytest.raises(ValidationError, match="webadresse"):
+            create_company({"name": "Ondt", "postcode": "8000", "website": "javascript:alert(1)"})
+
+
+def test_an_edit_raises_the_version_by_one(app):
+    from crm.services.companies import company_profile
+
+    with app.app_context():
+        company = create_company({"name": "Versionsfirma", "postcode": "8000", "offers": ["mentor"]})
+        db.session.commit()
+        before = company.version
+        data = {**company_profile(company), "offers": ["quiet"], "phone": "12345678"}
+        update_company(company, data, expected_version=before)
+        db.session.commit()
+        assert company.version == before + 1
