@@ -1,0 +1,216 @@
+"""Openings for konsulenter (any company) and the portal access of a company's employers."""
+
+import sqlalchemy as sa
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from crm.access import allow
+from crm.companies.access import get_company_or_404
+from crm.extensions import db
+from crm.forms import apply_service_error
+from crm.models import Company, Invitation, Opening, User
+from crm.models.user import Role
+from crm.openings import bp
+from crm.openings.forms import ActionForm, FilterForm, InvitationForm, OpeningForm, StatusForm
+from crm.services import ServiceError
+from crm.services.companies import ConflictError
+from crm.services.invitations import (
+    create_invitation, employer_users, invitation_state, invitations_for, revoke_employer_access,
+    revoke_invitation, send_invitation_email,
+)
+from crm.services.openings import (
+    change_opening_status, confirm_opening, create_opening, openings_query, update_opening,
+)
+
+VIEW_ROLES = (Role.ADMIN, Role.KONSULENT, Role.VEJLEDER)
+EDIT_ROLES = (Role.ADMIN, Role.KONSULENT)
+PER_PAGE = 50
+
+
+def get_opening_or_404(opening_id: int, *, for_edit: bool = False) -> Opening:
+    """Load an opening through its company's access check (staff only)."""
+    opening = db.session.get(Opening, opening_id)
+    if opening is None:
+        abort(404)
+    get_company_or_404(opening.company_id, current_user, for_edit=for_edit)
+    return opening
+
+
+def _back_to(opening: Opening):
+    return redirect(url_for("openings.detail", opening_id=opening.id))
+
+
+@bp.route("/")
+@allow(*VIEW_ROLES)
+def index():
+    """List openings, with filters and the "skal bekræftes" flag."""
+    filters = FilterForm(request.args)
+    valid = filters.validate()
+    query = openings_query(
+        status=filters.status.data or None if valid else None,
+        kind=filters.kind.data or None if valid else None,
+        q=filters.q.data if valid else None,
+        needs_confirming=bool(filters.stale.data) if valid else False,
+    )
+    page = db.paginate(query, per_page=PER_PAGE, error_out=False)
+    args = {k: v for k, v in request.args.items() if k != "page"}
+    return render_template("openings/list.html", filters=filters, page=page, args=args)
+
+
+@bp.route("/virksomhed/<int:company_id>/ny", methods=["GET", "POST"])
+@allow(*EDIT_ROLES)
+def new(company_id: int):
+    """Create an opening at a company."""
+    company = get_company_or_404(company_id, current_user, for_edit=True)
+    form = OpeningForm()
+    if request.method == "GET":
+        form.fill_from(company=company)
+    if form.validate_on_submit():
+        try:
+            opening = create_opening(company, form.service_data(), actor=current_user)
+        except ServiceError as exc:
+            db.session.rollback()
+            apply_service_error(form, exc)
+        else:
+            db.session.commit()
+            flash(f"Stillingen «{opening.title}» er oprettet.", "success")
+            return _back_to(opening)
+    return render_template("openings/form.html", form=form, company=company, opening=None)
+
+
+@bp.route("/<int:opening_id>")
+@allow(*VIEW_ROLES)
+def detail(opening_id: int):
+    """Show an opening, its flags and its status actions."""
+    opening = get_opening_or_404(opening_id)
+    return render_template("openings/detail.html", opening=opening, company=opening.company,
+                           status_form=StatusForm(status=opening.status), action_form=ActionForm())
+
+
+@bp.route("/<int:opening_id>/rediger", methods=["GET", "POST"])
+@allow(*EDIT_ROLES)
+def edit(opening_id: int):
+    """Edit an opening; a save based on an outdated version is refused, not lost."""
+    opening = get_opening_or_404(opening_id, for_edit=True)
+    form = OpeningForm()
+    if request.method == "GET":
+        form.fill_from(opening)
+    conflict = False
+    if form.validate_on_submit():
+        try:
+            update_opening(opening, form.service_data(), expected_version=form.expected_version(),
+                           actor=current_user)
+        except ConflictError as exc:
+            db.session.rollback()
+            conflict = True
+            form.form_errors.append(exc.message)
+            form.version.data = str(opening.version)
+        except ServiceError as exc:
+            db.session.rollback()
+            apply_service_error(form, exc)
+        else:
+            db.session.commit()
+            flash("Ændringerne er gemt.", "success")
+            return _back_to(opening)
+    return render_template("openings/form.html", form=form, company=opening.company, opening=opening,
+                           conflict=conflict)
+
+
+@bp.route("/<int:opening_id>/status", methods=["POST"])
+@allow(*EDIT_ROLES)
+def change_status(opening_id: int):
+    """Open, pause, fill or close an opening."""
+    opening = get_opening_or_404(opening_id, for_edit=True)
+    form = StatusForm()
+    if form.validate_on_submit():
+        change_opening_status(opening, form.status.data, actor=current_user)
+        db.session.commit()
+        flash(f"Stillingen er nu {opening.status_enum.label.lower()}.", "success")
+    else:
+        flash("Vælg en gyldig status.", "error")
+    return _back_to(opening)
+
+
+@bp.route("/<int:opening_id>/bekraeft", methods=["POST"])
+@allow(*EDIT_ROLES)
+def confirm(opening_id: int):
+    """Confirm that the opening is still open today."""
+    opening = get_opening_or_404(opening_id, for_edit=True)
+    if ActionForm().validate_on_submit():
+        try:
+            confirm_opening(opening, actor=current_user)
+        except ServiceError as exc:
+            db.session.rollback()
+            flash(exc.message, "error")
+        else:
+            db.session.commit()
+            flash(f"«{opening.title}» er bekræftet som åben.", "success")
+    return redirect(request.form.get("next") if request.form.get("next") == url_for("openings.index")
+                    else url_for("openings.detail", opening_id=opening.id))
+
+
+# --- portal access -------------------------------------------------------------------------
+
+def _access_page(company: Company, form: InvitationForm):
+    return render_template(
+        "openings/access.html", company=company, form=form, invitations=invitations_for(company),
+        users=employer_users(company), invitation_state=invitation_state, action_form=ActionForm(),
+    )
+
+
+@bp.route("/virksomhed/<int:company_id>/adgang", methods=["GET", "POST"])
+@allow(*EDIT_ROLES)
+def access(company_id: int):
+    """Invite a contact person to the portal; list invitations and employer users."""
+    company = get_company_or_404(company_id, current_user, for_edit=True)
+    form = InvitationForm(company=company)
+    if form.validate_on_submit():
+        person = None
+        if (form.contact_person_id.data or "").isdigit():
+            person = next((p for p in company.contacts if p.id == int(form.contact_person_id.data)), None)
+        try:
+            invitation, token = create_invitation(company, email=form.email.data or "",
+                                                  name=form.name.data or "", contact_person=person,
+                                                  actor=current_user)
+            link = url_for("portal.accept_invitation", token=token, _external=True)
+            send_invitation_email(invitation, link)
+        except ServiceError as exc:
+            db.session.rollback()
+            apply_service_error(form, exc)
+        else:
+            db.session.commit()
+            flash(f"Invitationen er sendt til {invitation.email}. Linket gælder i 7 dage: {link}", "success")
+            return redirect(url_for("openings.access", company_id=company.id))
+    return _access_page(company, form)
+
+
+@bp.route("/virksomhed/<int:company_id>/adgang/invitation/<int:invitation_id>/tilbagekald",
+          methods=["POST"])
+@allow(*EDIT_ROLES)
+def revoke(company_id: int, invitation_id: int):
+    """Withdraw an invitation (and the access it gave)."""
+    company = get_company_or_404(company_id, current_user, for_edit=True)
+    invitation = db.session.get(Invitation, invitation_id)
+    if invitation is None or invitation.company_id != company.id:
+        abort(404)
+    if ActionForm().validate_on_submit():
+        revoke_invitation(invitation, actor=current_user)
+        db.session.commit()
+        flash(f"Invitationen til {invitation.email} er trukket tilbage.", "success")
+    return redirect(url_for("openings.access", company_id=company.id))
+
+
+@bp.route("/virksomhed/<int:company_id>/adgang/bruger/<int:user_id>/fjern", methods=["POST"])
+@allow(*EDIT_ROLES)
+def revoke_user(company_id: int, user_id: int):
+    """Take an employer user's portal access away."""
+    company = get_company_or_404(company_id, current_user, for_edit=True)
+    user = db.session.scalar(sa.select(User).where(User.id == user_id, User.company_id == company.id,
+                                                   User.role == Role.EMPLOYER))
+    if user is None:
+        abort(404)
+    if ActionForm().validate_on_submit():
+        revoke_employer_access(user, actor=current_user)
+        db.session.commit()
+        flash(f"{user.name} har ikke længere adgang til portalen.", "success")
+    return redirect(url_for("openings.access", company_id=company.id))

@@ -1,0 +1,57 @@
+"""Portal forms: the company's public profile, answers to proposals and the invitation page."""
+
+from flask_wtf import FlaskForm
+from wtforms import (
+    EmailField, HiddenField, PasswordField, SelectChoice, StringField, SubmitField, TextAreaField,
+)
+from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
+
+from crm.openings.forms import CheckboxListField
+from crm.services.reference import active_offer_tags
+
+# What an employer may change on its company's profile (the rest is the konsulent's register).
+PUBLIC_PROFILE_FIELDS = ("phone", "email", "website", "description")
+
+
+class ProfileForm(FlaskForm):
+    phone = StringField("Telefon", validators=[Optional(), Length(max=40)])
+    email = EmailField("E-mail", validators=[Optional(), Email("Angiv en gyldig e-mailadresse."),
+                                             Length(max=254)])
+    website = StringField("Hjemmeside", validators=[Optional(), Length(max=200)])
+    description = TextAreaField("Kort beskrivelse af virksomheden", validators=[Optional(), Length(max=5000)])
+    offers = CheckboxListField("Hvad arbejdspladsen kan tilbyde")
+    version = HiddenField()
+    submit = SubmitField("Gem profilen")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.offers.choices = [SelectChoice(t.code, t.label) for t in active_offer_tags()]
+
+    def fill_from(self, company) -> None:
+        for name in PUBLIC_PROFILE_FIELDS:
+            self[name].data = getattr(company, name)
+        self.offers.data = sorted(company.offer_codes)
+        self.version.data = str(company.version)
+
+    def expected_version(self) -> int:
+        return int(self.version.data) if (self.version.data or "").isdigit() else -1
+
+    def service_data(self) -> dict:
+        data = {name: self[name].data or "" for name in PUBLIC_PROFILE_FIELDS}
+        data["offers"] = list(self.offers.data or [])
+        return data
+
+
+class AnswerForm(FlaskForm):
+    """One button per answer (``ANSWER_LABELS``); the button pressed sets ``answer``."""
+
+    answer = StringField("Jeres svar", validators=[DataRequired("Vælg et svar.")])
+
+
+class AcceptInvitationForm(FlaskForm):
+    name = StringField("Dit navn", validators=[DataRequired("Angiv dit navn."), Length(max=120)])
+    password = PasswordField("Vælg en adgangskode", validators=[DataRequired("Vælg en adgangskode.")])
+    confirm = PasswordField("Gentag adgangskoden",
+                            validators=[DataRequired("Gentag adgangskoden."),
+                                        EqualTo("password", "De to adgangskoder er ikke ens.")])
+    submit = SubmitField("Opret adgang")

@@ -1,0 +1,193 @@
+"""Invitations to the employer portal: a konsulent invites a company's contact person, the
+invited person sets a password, and a konsulent can take the access away again.
+
+The link carries a token signed with the app's SECRET_KEY (itsdangerous) naming the invitation
+row and its random nonce. The signature proves the link was made here; the row decides whether it
+still works: used, revoked or expired invitations are refused, each with its own Danish message.
+Accepting marks the row used with a conditional UPDATE, so two clicks on the same link can never
+create two accounts.
+"""
+
+import secrets
+from datetime import timedelta
+
+import sqlalchemy as sa
+from flask import current_app
+from flask_mailman import EmailMessage
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+
+from crm.extensions import db
+from crm.models import Company, ContactPerson, Invitation, User
+from crm.models.user import Role
+from crm.services import ServiceError, ValidationError
+from crm.services.audit import record_event
+from crm.services.users import check_password_strength, create_user, get_user_by_email, normalize_email
+from crm.timeutil import utcnow
+
+INVITATION_DAYS = 7
+MAX_AGE_SECONDS = INVITATION_DAYS * 24 * 3600
+SALT = "fodfaeste.portal-invitation"
+
+INVALID_MESSAGE = "Linket virker ikke. Tjek, at du har kopieret hele linket, eller bed om en ny invitation."
+EXPIRED_MESSAGE = (f"Invitationen er udløbet (et link gælder i {INVITATION_DAYS} dage). "
+                   "Bed jobcentrets virksomhedskonsulent om en ny invitation.")
+USED_MESSAGE = ("Invitationen er allerede brugt. Log ind med den adgangskode, du valgte, "
+                "eller bed om en ny invitation.")
+REVOKED_MESSAGE = "Invitationen er trukket tilbage. Kontakt jobcentrets virksomhedskonsulent."
+
+
+class InvitationError(ServiceError):
+    """The invitation link cannot be used (tampered, expired, used or revoked)."""
+
+
+def _serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=SALT)
+
+
+def token_for(invitation: Invitation) -> str:
+    return _serializer().dumps({"id": invitation.id, "nonce": invitation.nonce})
+
+
+def create_invitation(company: Company, *, email: str, name: str = "",
+                      contact_person: ContactPerson | None = None, actor=None) -> tuple[Invitation, str]:
+    """Invite a person to the company's portal; return the invitation and its link token.
+
+    Raises ValidationError for a bad e-mail, a contact person of another company, or an e-mail
+    that already has an account.
+    """
+    if contact_person is not None:
+        if contact_person.company_id != company.id:
+            raise ValidationError("Vælg en kontaktperson fra virksomheden.", field="contact_person_id")
+        email = email or contact_person.email
+        name = name or contact_person.name
+    email = normalize_email(email)
+    if not email or "@" not in email or len(email) > 254:
+        raise ValidationError("Angiv en gyldig e-mailadresse.", field="email")
+    if get_user_by_email(email) is not None:
+        raise ValidationError("Der findes allerede en bruger med den e-mail.", field="email")
+    name = (name or "").strip()
+    if len(name) > 120:
+        raise ValidationError("Højst 120 tegn.", field="name")
+    now = utcnow()
+    invitation = Invitation(
+        company_id=company.id, contact_person_id=contact_person.id if contact_person else None,
+        email=email, name=name, nonce=secrets.token_urlsafe(32),
+        created_by_id=actor.id if actor else None, created_at=now,
+        expires_at=now + timedelta(days=INVITATION_DAYS),
+    )
+    db.session.add(invitation)
+    db.session.flush()
+    record_event("invitation.create", "company", company.id, actor=actor,
+                 details={"invitation_id": invitation.id, "email": email})
+    return invitation, token_for(invitation)
+
+
+def send_invitation_email(invitation: Invitation, link: str) -> None:
+    """E-mail the invitation link to the invited person."""
+    greeting = f"Kære {invitation.name}" if invitation.name else "Hej"
+    body = (
+        f"{greeting}\n\n"
+        f"Du er inviteret til Fodfæstes virksomhedsportal for {invitation.company.name}. I portalen "
+        "kan I holde jeres stillinger og praktikpladser opdateret og svare på forslag fra "
+        "jobcentret.\n\n"
+        f"Vælg din adgangskode her (linket gælder i {INVITATION_DAYS} dage og kan bruges én gang):\n"
+        f"{link}\n\nVenlig hilsen\nJobcentret\n"
+    )
+    EmailMessage(subject="Invitation til virksomhedsportalen", body=body, to=[invitation.email]).send()
+
+
+def load_invitation(token: str) -> Invitation:
+    """The usable invitation a token names. Raises InvitationError with a Danish message."""
+    serializer = _serializer()
+    try:
+        payload = serializer.loads(token, max_age=MAX_AGE_SECONDS)
+    except SignatureExpired:
+        raise InvitationError(EXPIRED_MESSAGE) from None
+    except BadSignature:
+        raise InvitationError(INVALID_MESSAGE) from None
+    if not isinstance(payload, dict) or not isinstance(payload.get("id"), int):
+        raise InvitationError(INVALID_MESSAGE)
+    invitation = db.session.get(Invitation, payload["id"])
+    if invitation is None or not secrets.compare_digest(invitation.nonce, str(payload.get("nonce"))):
+        raise InvitationError(INVALID_MESSAGE)
+    if invitation.revoked_at is not None:
+        raise InvitationError(REVOKED_MESSAGE)
+    if invitation.used_at is not None:
+        raise InvitationError(USED_MESSAGE)
+    if invitation.expires_at <= utcnow():
+        raise InvitationError(EXPIRED_MESSAGE)
+    return invitation
+
+
+def accept_invitation(token: str, *, password: str, name: str | None = None) -> User:
+    """Use an invitation: create the employer's account with the chosen password.
+
+    Raises InvitationError for an unusable link and ValidationError for a weak password.
+    """
+    invitation = load_invitation(token)
+    check_password_strength(password)
+    now = utcnow()
+    claimed = db.session.execute(
+        sa.update(Invitation)
+        .where(Invitation.id == invitation.id, Invitation.used_at.is_(None),
+               Invitation.revoked_at.is_(None))
+        .values(used_at=now)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if claimed != 1:
+        raise InvitationError(USED_MESSAGE)
+    name = (name or "").strip() or invitation.name or invitation.email
+    user = create_user(email=invitation.email, name=name, role=Role.EMPLOYER, password=password,
+                       company_id=invitation.company_id)
+    invitation.used_at = now
+    invitation.user_id = user.id
+    record_event("invitation.accept", "company", invitation.company_id, actor=user,
+                 details={"invitation_id": invitation.id, "user_id": user.id})
+    return user
+
+
+def revoke_invitation(invitation: Invitation, *, actor=None) -> None:
+    """End an invitation; if it has been used, the account it created is deactivated too."""
+    if invitation.revoked_at is None:
+        invitation.revoked_at = utcnow()
+    if invitation.user is not None:
+        _deactivate(invitation.user)
+    record_event("invitation.revoke", "company", invitation.company_id, actor=actor,
+                 details={"invitation_id": invitation.id, "user_id": invitation.user_id})
+
+
+def revoke_employer_access(user: User, *, actor=None) -> None:
+    """Take an employer's portal access away (deactivate the account; its sessions end)."""
+    if user.role != Role.EMPLOYER:
+        raise ValidationError("Kun arbejdsgiveres adgang kan fjernes her.")
+    _deactivate(user)
+    record_event("invitation.revoke_user", "company", user.company_id, actor=actor,
+                 details={"user_id": user.id})
+
+
+def _deactivate(user: User) -> None:
+    if user.active:
+        user.active = False
+        user.session_version += 1
+
+
+def invitations_for(company: Company) -> list[Invitation]:
+    return list(db.session.scalars(sa.select(Invitation).where(Invitation.company_id == company.id)
+                                   .order_by(Invitation.created_at.desc(), Invitation.id.desc())))
+
+
+def employer_users(company: Company) -> list[User]:
+    return list(db.session.scalars(sa.select(User).where(User.company_id == company.id,
+                                                         User.role == Role.EMPLOYER)
+                                   .order_by(User.active.desc(), User.name)))
+
+
+def invitation_state(invitation: Invitation) -> str:
+    """A Danish word for where the invitation stands."""
+    if invitation.revoked_at is not None:
+        return "Trukket tilbage"
+    if invitation.used_at is not None:
+        return "Brugt"
+    if invitation.expires_at <= utcnow():
+        return "Udløbet"
+    return "Afventer"

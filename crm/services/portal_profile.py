@@ -1,0 +1,27 @@
+"""An employer's changes to its own company's public profile (through the portal)."""
+
+from crm.models import Company
+from crm.services.companies import company_profile, update_company
+from crm.services.openings import log_employer_change
+
+FIELD_LABELS = {"phone": "telefon", "email": "e-mail", "website": "hjemmeside",
+                "description": "beskrivelse", "offers": "hvad arbejdspladsen kan tilbyde"}
+PUBLIC_FIELDS = tuple(FIELD_LABELS)
+
+
+def update_public_profile(company: Company, data: dict, *, expected_version: int, actor) -> list[str]:
+    """Change the public part of the profile (contact details, description, offers) with the
+    register's version check; return the names of the fields that changed.
+
+    Raises ConflictError and ValidationError like update_company; only ``PUBLIC_FIELDS`` are taken
+    from ``data``, the rest of the profile is kept as it is.
+    """
+    before = company_profile(company)
+    merged = {**before, **{key: data[key] for key in PUBLIC_FIELDS if key in data}}
+    update_company(company, merged, expected_version=expected_version, actor=actor)
+    after = company_profile(company)
+    changed = [key for key in PUBLIC_FIELDS if before[key] != after[key]]
+    if changed:
+        log_employer_change(company, "Arbejdsgiveren opdaterede virksomhedsprofilen i portalen ("
+                                     + ", ".join(FIELD_LABELS[k] for k in changed) + ").", actor=actor)
+    return changed
