@@ -7,9 +7,11 @@ Built to stay fast with 100,000 companies (``bench/company_search_bench.py`` mea
    for a query of digits, and a latitude/longitude bounding box around the distance origin.
 2. The exact distance of what is left in the box is computed at once with numpy
    (``matcher.geo.geodesic_km``, WGS84 ellipsoid, agrees with geopy's geodesic to < 0.1 %).
-3. The typo-tolerant text match runs only over the remaining candidates' light columns
-   (normalised name, city, free tags) with ``rapidfuzz.process.cdist`` — one vectorised call per
-   field, never a query per row.
+3. The typo-tolerant text match runs only over the remaining candidates' normalised name, city
+   and free tags with ``rapidfuzz.process.cdist`` (WRatio, with a score cutoff) — one vectorised
+   call per field, never a query per row. Those text columns come from ``TextIndex``, read once
+   per process and reused until the companies table changes (reading 100,000 names costs more
+   than matching them); a query of digits is a CVR number or postcode and is matched in SQL.
 4. Only the page that is shown is loaded as full ``Company`` objects (with offers and konsulent).
 
 Without a text query or a distance the whole search, count and page included, is plain SQL.
@@ -19,6 +21,7 @@ from __future__ import annotations
 
 import json
 import math
+import threading
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache
@@ -179,7 +182,7 @@ def search_companies(filters: CompanySearch, *, page: int = 1, per_page: int | N
         SearchHit(loaded[int(ids[i])],
                   distance_km=float(distances[i]) if distances is not None else None,
                   score=float(scores[i]) if scores is not None else None)
-        for i in chosen
+        for i in chosen if int(ids[i]) in loaded  # one deleted meanwhile is left out
     ]
     return SearchResult(hits, total, page, per_page or max(total, 1), sort, filters.origin)
 
@@ -264,24 +267,106 @@ def _tags_text(raw: str | None) -> str:
         return ""
 
 
+@dataclass
+class TextIndex:
+    """The searchable text of every company, kept in memory per database and process.
+
+    Reading 100,000 names from the database costs more than matching them, so the text columns
+    are read once and reused while the table's fingerprint (row count, highest id, sum of the
+    version counters, latest ``updated_at``) is unchanged: every create, edit, merge and delete
+    changes it, and checking it is one aggregate query. Cities are matched once per distinct
+    city and free tags only where a company has some.
+    """
+
+    fingerprint: tuple
+    ids: np.ndarray  # company ids, ascending
+    names: list[str]  # normalised names, aligned with ids
+    city_of: np.ndarray  # index into ``cities`` per company
+    cities: list[str]  # distinct normalised city names
+    tag_pos: np.ndarray  # positions of the companies that have free tags
+    tag_texts: list[str]
+
+    def scores(self, text: str, pos: np.ndarray | None) -> np.ndarray:
+        """rapidfuzz scores (0–100, 0 below ``SCORE_CUTOFF``) of ``text`` at positions ``pos``
+        (None: every company); a city or tag hit counts ``OTHER_FIELD_WEIGHT`` of a name hit."""
+        names = self.names if pos is None else [self.names[i] for i in pos]
+        name_scores = _cdist(text, names)
+        other = _cdist(text, self.cities)[self.city_of]
+        if len(self.tag_pos):
+            other[self.tag_pos] = np.maximum(other[self.tag_pos], _cdist(text, self.tag_texts))
+        if pos is not None:
+            other = other[pos]
+        return np.maximum(name_scores, other * OTHER_FIELD_WEIGHT)
+
+
+_TEXT_INDEXES: dict[str, TextIndex] = {}
+_TEXT_INDEX_LOCK = threading.Lock()
+
+
+def _cdist(text: str, choices: list[str]) -> np.ndarray:
+    if not choices:
+        return np.zeros(0, dtype=np.float64)
+    return process.cdist([text], choices, scorer=fuzz.WRatio, score_cutoff=SCORE_CUTOFF,
+                         dtype=np.uint8, workers=1)[0].astype(np.float64)
+
+
+def text_index() -> TextIndex:
+    """Return the current text index for this app's database, rebuilding it when stale."""
+    conn = db.session.connection()
+    fingerprint = tuple(conn.execute(sa.select(
+        sa.func.count(Company.id), sa.func.max(Company.id), sa.func.sum(Company.version),
+        sa.func.max(Company.updated_at),
+    )).one())
+    key = str(db.engine.url)
+    with _TEXT_INDEX_LOCK:
+        index = _TEXT_INDEXES.get(key)
+        if index is not None and index.fingerprint == fingerprint:
+            return index
+    rows = conn.execute(
+        sa.select(Company.id, NAME_KEY, Company.city, sa.cast(Company.tags, sa.Text)).order_by(Company.id)
+    ).all()
+    city_numbers: dict[str, int] = {}
+    city_of = np.fromiter((city_numbers.setdefault(_city_key(r[2] or ""), len(city_numbers)) for r in rows),
+                          dtype=np.int64, count=len(rows))
+    tags = [(i, _tags_text(r[3])) for i, r in enumerate(rows) if r[3] and r[3] not in ("[]", "null")]
+    tags = [(i, t) for i, t in tags if t]
+    index = TextIndex(
+        fingerprint=fingerprint,
+        ids=np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows)),
+        names=[r[1] or "" for r in rows],
+        city_of=city_of,
+        cities=list(city_numbers),
+        tag_pos=np.array([i for i, _ in tags], dtype=np.int64),
+        tag_texts=[t for _, t in tags],
+    )
+    with _TEXT_INDEX_LOCK:
+        _TEXT_INDEXES[key] = index
+    return index
+
+
 def _candidates(where, filters: CompanySearch, text: str, sort: str):
-    """Fetch the filtered candidates' light columns, then keep those within the radius and
-    matching the text. Returns numpy arrays (ids, distances|None, scores|None) and sort keys."""
+    """Keep the SQL-filtered companies within the radius and matching the text.
+
+    Returns numpy arrays (ids, distances|None, scores|None) and the sort keys (or None)."""
+    index = text_index() if text else None
     wanted = {"id": Company.id}
     if filters.origin is not None:
         wanted.update(lat=Company.lat, lon=Company.lon)
-    if text:
-        wanted.update(name_key=NAME_KEY, city=Company.city, tags=sa.cast(Company.tags, sa.Text))
-    if sort in ("name", "city", "status"):
+    if sort in ("name", "city", "status") and index is None:
         wanted.update(name_key=NAME_KEY, city=Company.city)
     if sort == "status":
         wanted["status"] = Company.status
     if sort == "last_contact":
         wanted["last_contact_at"] = Company.last_contact_at
     at = {name: i for i, name in enumerate(wanted)}
-    rows = db.session.execute(sa.select(*wanted.values()).where(*where)).all()
-    count = len(rows)
-    ids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=count)
+    # A text search with nothing else to narrow or sort by needs no rows from the database.
+    if index is not None and len(wanted) == 1 and not where:
+        rows, ids, pos = None, index.ids, None
+    else:
+        rows = db.session.connection().execute(sa.select(*wanted.values()).where(*where)).all()
+        ids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
+        pos = None
+    count = len(ids)
     keep = np.ones(count, dtype=bool)
     distances = None
     if filters.origin is not None:
@@ -293,24 +378,38 @@ def _candidates(where, filters: CompanySearch, text: str, sort: str):
         if filters.radius_km is not None:
             keep &= np.nan_to_num(distances, nan=np.inf) <= filters.radius_km
     scores = None
-    if text:
-        idx = np.flatnonzero(keep)
-        names = [rows[i][at["name_key"]] or "" for i in idx]
-        others = [f"{_city_key(rows[i][at['city']] or '')} {_tags_text(rows[i][at['tags']])}".strip()
-                  for i in idx]
+    if index is not None:
         scores = np.zeros(count, dtype=np.float64)
-        if len(idx):
-            name_scores = process.cdist([text], names, scorer=fuzz.WRatio, score_cutoff=SCORE_CUTOFF,
-                                        dtype=np.uint8, workers=-1)[0]
-            other_scores = process.cdist([text], others, scorer=fuzz.WRatio, score_cutoff=SCORE_CUTOFF,
-                                         dtype=np.uint8, workers=-1)[0]
-            scores[idx] = np.maximum(name_scores.astype(np.float64),
-                                     other_scores.astype(np.float64) * OTHER_FIELD_WEIGHT)
+        if rows is None:
+            scores = index.scores(text, None)
+        else:
+            # Only companies in the index can match (one created this instant waits for the next).
+            sel = np.flatnonzero(keep)
+            pos = np.searchsorted(index.ids, ids[sel])
+            known = pos < len(index.ids)
+            known[known] = index.ids[pos[known]] == ids[sel][known]
+            scores[sel[known]] = index.scores(text, pos[known])
         keep &= scores > 0
     sel = np.flatnonzero(keep)
-    keys = _sort_keys([rows[i] for i in sel], at, sort)
+    if index is not None and sort in ("name", "city", "status"):
+        where_in_index = np.searchsorted(index.ids, ids[sel])
+        keys = _index_sort_keys(index, where_in_index, ids[sel], rows, sel, at, sort)
+    else:
+        keys = _sort_keys([rows[i] for i in sel], at, sort) if rows is not None else None
     return (ids[sel], None if distances is None else distances[sel],
             None if scores is None else scores[sel], keys)
+
+
+def _index_sort_keys(index: TextIndex, pos, ids, rows, sel, at, sort) -> list:
+    names = [index.names[p] for p in pos]
+    if sort == "name":
+        return list(zip(names, ids.tolist(), strict=True))
+    if sort == "city":
+        cities = [index.cities[c] for c in index.city_of[pos]]
+        return list(zip(cities, names, ids.tolist(), strict=True))
+    rank = {s: i for i, s in enumerate(STATUS_ORDER)}
+    statuses = [rank.get(rows[i][at["status"]], 99) for i in sel]
+    return list(zip(statuses, names, ids.tolist(), strict=True))
 
 
 def _sort_keys(rows, at: dict, sort: str) -> list | None:

@@ -379,3 +379,26 @@ def test_employer_is_refused(browser, make_user, url):
 def test_other_staff_may_search(browser, make_user, role):
     browser.login(make_user(role))
     assert browser.get("/virksomheder/").status_code == 200
+
+
+# --- the in-memory text index stays current ----------------------------------------------------
+
+def test_search_sees_a_company_added_after_an_earlier_search(app, add_company):
+    add_company("Hansens Bageri")
+    assert names(app, CompanySearch(q="bageri")) == ["Hansens Bageri"]
+    add_company("Jensens Bageri")
+    assert names(app, CompanySearch(q="bageri")) == ["Hansens Bageri", "Jensens Bageri"]
+
+
+def test_search_sees_a_rename_after_an_earlier_search(app, add_company):
+    from crm.services.companies import company_profile, update_company
+
+    company_id = add_company("Hansens Bageri")
+    assert names(app, CompanySearch(q="hansens bageri")) == ["Hansens Bageri"]
+    with app.app_context():
+        company = db.session.get(Company, company_id)
+        update_company(company, {**company_profile(company), "name": "Vestjysk Maskinfabrik"},
+                       expected_version=company.version)
+        db.session.commit()
+    assert names(app, CompanySearch(q="hansens bageri")) == []
+    assert names(app, CompanySearch(q="vestjysk maskinfabrik")) == ["Vestjysk Maskinfabrik"]
