@@ -39,7 +39,7 @@ def register_cli(app: Flask) -> None:
             created = load_demo_data()
             db.session.commit()
             click.echo(f"Demodata indlæst: {len(created['users'])} brugere, "
-                       f"{len(created['companies'])} virksomheder.")
+                       f"{len(created['companies'])} virksomheder, {len(created['borgere'])} borgere.")
         else:
             click.echo("Databasen har allerede data; demodata blev ikke indlæst.")
         click.echo(f"Demo-logins (adgangskode for alle: {DEMO_PASSWORD}):")

@@ -14,15 +14,22 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from crm.extensions import db
-from crm.models import Company, User
+from crm.models import Borger, Company, Programme, User
 from crm.models.user import Role
+from crm.services.borgere import create_borger
 from crm.services.companies import change_status, create_company
 from crm.services.contacts import add_contact_person, create_task, log_contact, set_task_done
+from crm.services.matching import matches_for
+from crm.services.placements import advance, shortlist
 from crm.services.users import create_user
 from crm.timeutil import DANISH_TZ, today, utcnow
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 DEMO_COMPANIES_FILE = SEEDS / "demo_companies.json"
+DEMO_BORGERE_FILE = SEEDS / "demo_borgere.json"
+# Every DEMO_PIPELINE_EVERY-th demo borger gets a placement history, so pipelines, efterværn tasks
+# and the programme figures have something to show.
+DEMO_PIPELINE_EVERY = 4
 # Shown in the README and printed by `make run`; demo data is refused in production.
 DEMO_PASSWORD = "demo-adgang-2026"
 DEMO_USERS = [
@@ -108,6 +115,43 @@ def load_demo_companies(users: dict[str, User]) -> list[Company]:
     return companies
 
 
+def load_demo_borgere(users: dict[str, User]) -> list[Borger]:
+    """The demo caseloads: about 40 borgere over three vejledere (seeds/demo_borgere.json)."""
+    if not DEMO_BORGERE_FILE.exists():
+        return []
+    programmes = {p.name: p.id for p in db.session.scalars(sa.select(Programme))}
+    borgere = []
+    for row in json.loads(DEMO_BORGERE_FILE.read_text(encoding="utf-8")):
+        vejleder = users[row["vejleder"]]
+        data = {key: row[key] for key in (
+            "first_name", "phase", "postcode", "transport", "max_travel_minutes", "hours_min", "hours_max",
+            "wishes", "strengths", "needs", "consent_to_propose", "shared_fields", "disclosure")}
+        data.update(vejleder_id=vejleder.id, programme_id=programmes.get(row.get("programme")),
+                    enrolled_on=today() - timedelta(days=row["enrolled_days_ago"]))
+        borgere.append(create_borger(data, actor=vejleder))
+    for i, borger in enumerate(borgere):
+        if i % DEMO_PIPELINE_EVERY == 0:
+            _demo_pipeline(borger, depth=i // DEMO_PIPELINE_EVERY)
+    return borgere
+
+
+def _demo_pipeline(borger: Borger, *, depth: int) -> None:
+    """Shortlist the borger's best match and walk it some steps along the pipeline, in the past."""
+    rows = matches_for(borger, limit=1)
+    if not rows:
+        return
+    row = rows[0]
+    placement = shortlist(borger, company=row.company, opening=row.opening, score=row.match.score,
+                          components=row.match.components, reasons=list(row.match.reasons),
+                          actor=borger.vejleder)
+    enrolled_days = (today() - borger.enrolled_on).days
+    steps = [("kontakt", 0.2), ("moede", 0.35), ("praktik", 0.5), ("job", 0.8)][: 1 + depth % 4]
+    for stage, share in steps:
+        on_date = borger.enrolled_on + timedelta(days=int(enrolled_days * share))
+        advance(placement, stage, on_date=on_date, actor=borger.vejleder,
+                hours_per_week=borger.hours_max if stage == "job" else None)
+
+
 def load_demo_data() -> dict:
     """Create demo users and companies in an empty database; return what was created."""
     users = {email: create_user(email=email, name=name, role=role, password=DEMO_PASSWORD)
@@ -119,4 +163,5 @@ def load_demo_data() -> dict:
         if role == Role.EMPLOYER:
             users[email] = create_user(email=email, name=name, role=role, password=DEMO_PASSWORD,
                                        company_id=companies[0].id)
-    return {"users": list(users.values()), "companies": companies}
+    borgere = load_demo_borgere(users)
+    return {"users": list(users.values()), "companies": companies, "borgere": borgere}
