@@ -73,6 +73,8 @@ def load_config() -> dict:
         "MAIL_PASSWORD": os.environ.get("MAIL_PASSWORD"),
         "MAIL_USE_TLS": _bool("MAIL_USE_TLS", True),
         "MAIL_DEFAULT_SENDER": os.environ.get("MAIL_DEFAULT_SENDER", "Fodfæste <noreply@fodfaeste.dk>"),
+        # Borger data is erased this many days after the course ends (`flask borgere purge`).
+        "BORGER_RETENTION_DAYS": _int("BORGER_RETENTION_DAYS", 365),
         "MAX_CONTENT_LENGTH": _int("MAX_UPLOAD_BYTES", 5 * 1024 * 1024),
         "HSTS": production,
         "PASSWORD_MIN_LENGTH": 12,

@@ -2,6 +2,7 @@
 
 import click
 from flask import Flask, current_app
+from flask.cli import AppGroup
 
 from crm.extensions import db
 from crm.models.user import Role
@@ -9,6 +10,7 @@ from crm.services import ValidationError
 
 
 def register_cli(app: Flask) -> None:
+    register_borger_commands(app)
     @app.cli.command("create-user")
     @click.option("--email", prompt="E-mail")
     @click.option("--name", prompt="Navn")
@@ -45,3 +47,24 @@ def register_cli(app: Flask) -> None:
         click.echo(f"Demo-logins (adgangskode for alle: {DEMO_PASSWORD}):")
         for email, _name, role in DEMO_USERS:
             click.echo(f"  {role.label:<22} {email}")
+
+
+def register_borger_commands(app: Flask) -> None:
+    borgere = AppGroup("borgere", help="Borger data: retention.")
+
+    @borgere.command("purge")
+    @click.option("--dry-run", is_flag=True, help="Only list who would be erased.")
+    def purge_command(dry_run):
+        """Erase borgere whose course ended longer ago than BORGER_RETENTION_DAYS."""
+        from crm.services.borger_rights import due_for_erasure, erase_borger
+
+        due = due_for_erasure()
+        for borger in due:
+            click.echo(f"{'Ville slette' if dry_run else 'Sletter'} {borger.reference} "
+                       f"(afsluttet {borger.ended_on.isoformat()})")
+            if not dry_run:
+                erase_borger(borger, actor=None, reason="retention")
+        db.session.commit()
+        click.echo(f"{len(due)} borgere {'ville blive' if dry_run else 'er'} slettet.")
+
+    app.cli.add_command(borgere)

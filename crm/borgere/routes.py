@@ -1,5 +1,7 @@
+import json
+
 import sqlalchemy as sa
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from crm.access import allow
@@ -9,7 +11,7 @@ from crm.borgere.forms import (
 )
 from crm.companies.access import get_company_or_404
 from crm.extensions import db
-from crm.forms import apply_service_error
+from crm.forms import ActionForm, apply_service_error
 from crm.models import Borger, Company, Opening, OutcomeEvent, Placement, User
 from crm.models.borger import Phase
 from crm.models.user import Role
@@ -18,6 +20,7 @@ from crm.services.borgere import (
     ConflictError, audit_denied, audit_view, can_view_borger, create_borger, exclude_company,
     update_borger, visible_borgere,
 )
+from crm.services.borger_rights import erase_borger, export_borger_data
 from crm.services.outcomes import end_course, record_outcome
 from crm.services.matching import match_for_target, matches_for, reverse_matches
 from crm.services.placements import advance, propose, shortlist
@@ -294,3 +297,28 @@ def end(borger_id: int):
     else:
         _flash_form_errors(form)
     return redirect(url_for("borgere.detail", borger_id=borger.id))
+
+
+@bp.route("/<int:borger_id>/indsigt")
+@allow(*BORGER_ROLES)
+def export(borger_id: int):
+    """Download everything stored about the borger and who has looked at it (right of access)."""
+    borger = get_borger_or_404(borger_id, page="export", audit=False)
+    data = export_borger_data(borger, actor=current_user)
+    db.session.commit()
+    body = json.dumps(data, ensure_ascii=False, indent=2)
+    return Response(body, mimetype="application/json", headers={
+        "Content-Disposition": f'attachment; filename="indsigt-{borger.reference}.json"'})
+
+
+@bp.route("/<int:borger_id>/slet", methods=["POST"])
+@allow(Role.ADMIN)
+def erase(borger_id: int):
+    """Erase a borger's data on request (admins only)."""
+    borger = get_borger_or_404(borger_id, page="erase", audit=False)
+    if ActionForm().validate_on_submit():
+        reference = borger.reference
+        erase_borger(borger, actor=current_user, reason="request")
+        db.session.commit()
+        flash(f"Oplysningerne om {reference} er slettet.", "success")
+    return redirect(url_for("borgere.index"))

@@ -9,6 +9,7 @@ import uuid
 from datetime import date
 
 import sqlalchemy as sa
+from sqlalchemy.orm.exc import StaleDataError
 
 from crm.extensions import db
 from crm.models import Borger, Industry, OfferTag, Programme, User
@@ -171,7 +172,11 @@ def update_borger(borger: Borger, data: dict, *, expected_version: int, actor) -
     for key in changed:
         setattr(borger, key, clean[key])
     if changed:
-        db.session.flush()
+        try:
+            db.session.flush()
+        except StaleDataError:  # another save won the race after our version check
+            db.session.rollback()
+            raise ConflictError(CONFLICT_MESSAGE) from None
         # Field names only: the audit log must not copy the borger's data.
         record_event("borger.update", "borger", borger.id, actor=actor, details={"fields": changed})
     return borger
