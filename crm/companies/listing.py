@@ -10,7 +10,14 @@ import sqlalchemy as sa
 from flask import Response, current_app, render_template, request, url_for
 from flask_login import current_user
 from wtforms import (
-    BooleanField, Form, IntegerField, SelectChoice, SelectField, SelectMultipleField, StringField, widgets,
+    BooleanField,
+    Form,
+    IntegerField,
+    SelectChoice,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    widgets,
 )
 from wtforms.validators import NumberRange, Optional
 from wtforms.validators import ValidationError as FieldError
@@ -33,6 +40,7 @@ PER_PAGE = 50
 MAP_LIMIT = 2000
 MAX_RADIUS_KM = 500
 NEARBY_DEFAULT_RADIUS_KM = 15
+RADIUS_MESSAGE = f"Angiv et antal km mellem 1 og {MAX_RADIUS_KM}."
 EXPORT_MIMETYPES = {
     "csv": "text/csv; charset=utf-8",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -49,6 +57,16 @@ class _CheckboxList(SelectMultipleField):
         self.data = [value for value in (self.data or []) if value in known]
 
 
+class _KmField(IntegerField):
+    """Whole kilometres, with a Danish message for anything else."""
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            raise ValueError("Angiv afstanden som et helt antal km.") from None
+
+
 def _optional_int(value):
     return int(value) if value not in (None, "", "None") and str(value).isdigit() else None
 
@@ -57,13 +75,14 @@ class CompanyFilterForm(Form):
     """The list/map filters, read from the query string (no CSRF: it changes nothing)."""
 
     q = StringField("Søg (navn, CVR, by eller tags)")
-    status = _CheckboxList("Status", choices=[SelectChoice(s.value, STATUS_LABELS[s]) for s in PartnershipStatus])
+    status = _CheckboxList("Status", choices=[
+        SelectChoice(s.value, STATUS_LABELS[s]) for s in PartnershipStatus])
     industry = SelectField("Branche (DB07)", validate_choice=False)
     offers = _CheckboxList("Kan tilbyde (alle valgte)")
     konsulent = SelectField("Ansvarlig konsulent", coerce=_optional_int, validate_choice=False)
     postcode = StringField("Afstand fra postnummer")
-    radius = IntegerField("Højst km væk", validators=[Optional(), NumberRange(
-        min=1, max=MAX_RADIUS_KM, message=f"Angiv et antal km mellem 1 og {MAX_RADIUS_KM}.")])
+    radius = _KmField("Højst km væk", validators=[
+        Optional(), NumberRange(min=1, max=MAX_RADIUS_KM, message=RADIUS_MESSAGE)])
     sort = SelectField("Sortér efter", validate_choice=False)
 
     def __init__(self, formdata, **kwargs):
@@ -190,8 +209,8 @@ class NearbyForm(Form):
 
     postcode = StringField("Fra postnummer")
     company_id = SelectField("eller fra virksomhed", coerce=_optional_int, validate_choice=False)
-    radius = IntegerField("Højst km væk", default=NEARBY_DEFAULT_RADIUS_KM, validators=[
-        Optional(), NumberRange(min=1, max=MAX_RADIUS_KM, message=f"Angiv et antal km mellem 1 og {MAX_RADIUS_KM}.")])
+    radius = _KmField("Højst km væk", default=NEARBY_DEFAULT_RADIUS_KM, validators=[
+        Optional(), NumberRange(min=1, max=MAX_RADIUS_KM, message=RADIUS_MESSAGE)])
     all_statuses = BooleanField("Vis alle virksomheder, ikke kun partnere")
 
     def __init__(self, formdata, **kwargs):

@@ -9,8 +9,8 @@ from geopy.distance import geodesic
 
 from crm.extensions import db
 from crm.models import Company, User
-from crm.services.company_search import CompanySearch, search_companies
 from crm.services.companies import create_company
+from crm.services.company_search import CompanySearch, search_companies
 from crm.services.geocoding import lookup_postcode
 from crm.timeutil import utcnow
 
@@ -197,7 +197,8 @@ def test_sort_by_distance_puts_nearest_first(app, add_company):
 def test_text_search_can_be_sorted_by_name(app, add_company):
     add_company("Bageriet Hansen")
     add_company("Alfa Bageri Hansen")
-    assert names(app, CompanySearch(q="bageri hansen", sort="name")) == ["Alfa Bageri Hansen", "Bageriet Hansen"]
+    assert names(app, CompanySearch(q="bageri hansen", sort="name")) == [
+        "Alfa Bageri Hansen", "Bageriet Hansen"]
 
 
 # --- pagination --------------------------------------------------------------------------------
@@ -402,3 +403,8 @@ def test_search_sees_a_rename_after_an_earlier_search(app, add_company):
         db.session.commit()
     assert names(app, CompanySearch(q="hansens bageri")) == []
     assert names(app, CompanySearch(q="vestjysk maskinfabrik")) == ["Vestjysk Maskinfabrik"]
+
+
+def test_distance_that_is_not_a_number_is_explained(konsulent):
+    html = konsulent.get("/virksomheder/?postcode=8000&radius=ti").get_data(as_text=True)
+    assert "Angiv afstanden som et helt antal km." in html
