@@ -1,0 +1,86 @@
+"""Unknown e-mails and wrong passwords look the same (status, body, time); the rate limit is
+shared between workers through Redis when RATELIMIT_STORAGE_URI is set."""
+
+import os
+import re
+import statistics
+import time
+
+import pytest
+
+from tests.conftest import Browser, csrf_token_from
+
+REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+
+
+def _body(response, email):
+    html = response.get_data(as_text=True).replace(email, "EMAIL")
+    return re.sub(r'name="csrf_token"[^>]*value="[^"]+"', "CSRF", html)
+
+
+def test_unknown_email_and_wrong_password_take_the_same_time(make_app):
+    from crm.extensions import db
+    from crm.services.users import create_user
+
+    # Real Argon2 cost: the timing claim is about the production hash, not the cheap test one.
+    app = make_app(PASSWORD_HASH_PROFILE="default", LOGIN_MAX_FAILURES=1000, LOGIN_RATE_LIMIT="1000 per minute")
+    known = "kendt@test.fodfaeste.dk"
+    with app.app_context():
+        create_user(email=known, name="Kendt", role="vejleder", password="korrekt-hest-batteri-9")
+        db.session.commit()
+    unknown = "ingen.konto@test.fodfaeste.dk"
+    client = app.test_client()
+    token = csrf_token_from(client.get("/login").get_data(as_text=True))
+    timings = {known: [], unknown: []}
+    bodies = {known: set(), unknown: set()}
+    for _ in range(8):
+        for email in (known, unknown):
+            start = time.perf_counter()
+            response = client.post("/login", data={"email": email, "password": "forkert-kode",
+                                                   "csrf_token": token})
+            timings[email].append(time.perf_counter() - start)
+            bodies[email].add((response.status_code, _body(response, email)))
+    assert bodies[known] == bodies[unknown] and len(bodies[known]) == 1
+    a, b = statistics.median(timings[known]), statistics.median(timings[unknown])
+    assert abs(a - b) / max(a, b) < 0.10, (a, b)
+
+
+def _redis_available() -> bool:
+    import redis
+
+    try:
+        return redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1).ping()
+    except redis.exceptions.ConnectionError:
+        return False
+
+
+@pytest.fixture
+def redis_url():
+    if not _redis_available():
+        if os.environ.get("CI"):
+            pytest.fail(f"Redis is required in CI ({REDIS_URL})")
+        pytest.skip(f"no Redis at {REDIS_URL}")
+    import redis
+
+    redis.Redis.from_url(REDIS_URL).flushdb()
+    return REDIS_URL
+
+
+def test_rate_limit_is_shared_between_workers_through_redis(make_app, redis_url):
+    workers = [make_app(RATELIMIT_STORAGE_URI=redis_url, LOGIN_RATE_LIMIT="4 per minute") for _ in range(2)]
+    codes = []
+    for i in range(6):
+        client = workers[i % 2].test_client()
+        token = csrf_token_from(client.get("/login").get_data(as_text=True))
+        codes.append(client.post("/login", data={"email": "x@y.dk", "password": "z",
+                                                 "csrf_token": token}).status_code)
+    assert codes == [401, 401, 401, 401, 429, 429]
+
+
+def test_failed_login_counter_lives_in_the_database_for_every_worker(make_app, make_user):
+    email = make_user("vejleder")
+    workers = [make_app(), make_app()]
+    for i in range(workers[0].config["LOGIN_MAX_FAILURES"]):
+        Browser(workers[i % 2].test_client()).login(email, "forkert")
+    response = Browser(workers[1].test_client()).login(email)
+    assert "For mange mislykkede forsøg" in response.get_data(as_text=True)

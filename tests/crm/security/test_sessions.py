@@ -1,0 +1,58 @@
+"""Sessions: a fresh session on login, idle and absolute timeouts, no remember-me."""
+
+import time
+
+from tests.conftest import Browser
+
+
+def test_login_replaces_the_session(browser, make_user):
+    browser.get("/login")
+    with browser.client.session_transaction() as session:
+        session["planted"] = "by-an-attacker"
+    browser.login(make_user("vejleder"))
+    with browser.client.session_transaction() as session:
+        assert "planted" not in session
+        assert "login_at" in session and session.permanent
+
+
+def test_idle_session_expires(make_app, make_user):
+    app = make_app(PERMANENT_SESSION_LIFETIME=1)
+    browser = Browser(app.test_client())
+    browser.login(make_user("vejleder"))
+    assert browser.get("/").status_code == 200
+    time.sleep(2.1)
+    assert browser.get("/").status_code == 302
+
+
+def test_session_ends_after_the_absolute_lifetime_even_when_active(app, browser, make_user):
+    browser.login(make_user("vejleder"))
+    hours = app.config["SESSION_ABSOLUTE_HOURS"]
+    with browser.client.session_transaction() as session:
+        session["login_at"] -= hours * 3600 + 60
+    response = browser.get("/")
+    assert response.status_code == 302 and response.headers["Location"].startswith("/login")
+
+
+def test_no_remember_me_cookie_is_set(browser, make_user):
+    response = browser.login(make_user("konsulent"))
+    assert "remember_token" not in response.headers.get("Set-Cookie", "")
+
+
+def test_deactivation_ends_every_copy_of_the_session(app, make_user):
+    import sqlalchemy as sa
+
+    from crm.extensions import db
+    from crm.models import User
+    from crm.services.users import update_user
+
+    email = make_user("vejleder")
+    browser = Browser(app.test_client())
+    browser.login(email)
+    copy = app.test_client()
+    copy.set_cookie("session", browser.client.get_cookie("session").value)
+    with app.app_context():
+        user = db.session.scalar(sa.select(User).where(User.email == email))
+        update_user(user, email=user.email, name=user.name, role=user.role, company_id=None, active=False)
+        db.session.commit()
+    assert browser.get("/").status_code == 302
+    assert copy.get("/").status_code == 302
