@@ -145,8 +145,7 @@ def confirm(opening_id: int):
         else:
             db.session.commit()
             flash(f"«{opening.title}» er bekræftet som åben.", "success")
-    return redirect(request.form.get("next") if request.form.get("next") == url_for("openings.index")
-                    else url_for("openings.detail", opening_id=opening.id))
+    return _back_to(opening)
 
 
 # --- portal access -------------------------------------------------------------------------

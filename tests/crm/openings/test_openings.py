@@ -24,10 +24,12 @@ def test_konsulent_creates_an_opening_for_any_company(app, browser, make_user, m
     response = browser.post_form(url, FORM, follow_redirects=True)
     assert "Stillingen «Lagermedarbejder» er oprettet" in response.get_data(as_text=True)
     opening = _only_opening(app)
-    assert (opening.company_id, opening.kind, opening.hours_min, opening.status) == (company_id, "job", 10, "aaben")
+    assert (opening.company_id, opening.kind, opening.hours_min, opening.status) == (
+        company_id, "job", 10, "aaben")
 
 
-def test_a_new_opening_is_placed_at_the_companys_address_with_its_offers(app, browser, make_user, make_partner):
+def test_a_new_opening_is_placed_at_the_companys_address_with_its_offers(app, browser, make_user,
+                                                                          make_partner):
     company_id = make_partner("Lager A/S", "8200", "Lager", address="Lagervej 1", offers=["mentor", "quiet"])
     browser.login(make_user("konsulent"))
     url = f"/stillinger/virksomhed/{company_id}/ny"

@@ -112,7 +112,8 @@ def test_konsulent_invites_a_contact_person_by_email(app, browser, make_user, ma
     company_id = make_partner("Lager A/S", "8000", "Lager")
     browser.login(make_user("konsulent"))
     url = f"/stillinger/virksomhed/{company_id}/adgang"
-    response = browser.post_form(url, {"name": "Lone Leder", "email": "leder@lager.dk"}, follow_redirects=True)
+    response = browser.post_form(url, {"name": "Lone Leder", "email": "leder@lager.dk"},
+                                 follow_redirects=True)
     assert "Invitationen er sendt til leder@lager.dk" in response.get_data(as_text=True)
     outbox = app.extensions["mailman"].outbox
     assert [m.to for m in outbox] == [["leder@lager.dk"]]

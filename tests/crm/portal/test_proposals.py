@@ -23,8 +23,8 @@ def proposed(employer, make_borger, make_opening, propose, vejleder):
         shared_fields=["first_name", "wishes"],
     )
     opening_id = make_opening(company_id, title="Lagermedarbejder")
-    return {"email": email, "borger_id": borger_id, "placement_id": propose(borger_id, company_id, opening_id),
-            "company_id": company_id}
+    placement_id = propose(borger_id, company_id, opening_id)
+    return {"email": email, "borger_id": borger_id, "placement_id": placement_id, "company_id": company_id}
 
 
 def test_proposal_shows_only_the_fields_the_borger_consented_to_share(app, browser, proposed):
