@@ -25,3 +25,11 @@ def _offer_label(code: str) -> str:
     if "offer_labels" not in g:
         g.offer_labels = offer_tag_labels()
     return g.offer_labels.get(code, code)
+
+
+@bp.app_template_filter("employer_answer")
+def _employer_answer(code: str | None) -> str:
+    """The Danish label of an employer's answer to a proposal (e.g. on the borger's page)."""
+    from crm.services.proposals import ANSWER_LABELS
+
+    return ANSWER_LABELS.get(code or "", code or "")

@@ -121,3 +121,10 @@ def test_vejleder_sees_the_answer_on_the_borger_page(app, browser, proposed, vej
     browser.login(vejleder)
     html = browser.get(f"/borgere/{proposed['borger_id']}").get_data(as_text=True)
     assert "Arbejdsgiverens svar" in html and "Interesseret – kontakt mig" in html
+
+
+def test_the_employer_answer_filter_gives_the_danish_label(app):
+    with app.app_context():
+        render = app.jinja_env.from_string(
+            "{{ 'interesseret' | employer_answer }}/{{ 'ikke_nu' | employer_answer }}")
+        assert render.render() == "Interesseret – kontakt mig/Ikke lige nu"
