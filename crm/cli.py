@@ -11,6 +11,7 @@ from crm.services import ValidationError
 
 def register_cli(app: Flask) -> None:
     register_borger_commands(app)
+    register_backup_commands(app)
     @app.cli.command("create-user")
     @click.option("--email", prompt="E-mail")
     @click.option("--name", prompt="Navn")
@@ -68,3 +69,32 @@ def register_borger_commands(app: Flask) -> None:
         click.echo(f"{len(due)} borgere {'ville blive' if dry_run else 'er'} slettet.")
 
     app.cli.add_command(borgere)
+
+
+def register_backup_commands(app: Flask) -> None:
+    @app.cli.command("backup")
+    @click.argument("target", type=click.Path(dir_okay=False))
+    def backup_command(target):
+        """Back up the database to TARGET (consistent while the app runs), with a manifest."""
+        from crm.services.backup import backup
+
+        counts = backup(current_app.config["SQLALCHEMY_DATABASE_URI"], target)
+        click.echo(f"Backup skrevet til {target}: {sum(counts.values())} rækker i {len(counts)} tabeller.")
+
+    @app.cli.command("restore")
+    @click.argument("source", type=click.Path(exists=True, dir_okay=False))
+    def restore_command(source):
+        """Restore SOURCE into the configured (empty) database and check it."""
+        from crm.services.backup import restore
+
+        try:
+            report = restore(source, current_app.config["SQLALCHEMY_DATABASE_URI"])
+        except ValueError as exc:
+            raise click.ClickException(str(exc)) from None
+        click.echo(f"Integritetstjek: {'ok' if report.integrity_ok else 'FEJL'}")
+        for table, count in sorted(report.counts.items()):
+            mark = "" if report.expected.get(table) == count else f"  (forventet {report.expected.get(table)})"
+            click.echo(f"  {table}: {count}{mark}")
+        if not report.ok:
+            raise click.ClickException("Gendannelsen stemmer ikke med backuppen.")
+        click.echo("Gendannelsen stemmer med backuppen.")
