@@ -55,10 +55,11 @@ def create_app(config: dict | None = None) -> Flask:
     from crm.main import bp as main_bp
     from crm.openings import bp as openings_bp
     from crm.portal import bp as portal_bp
+    from crm.reports import bp as reports_bp
     from crm.tasks import bp as tasks_bp
 
     for bp in (auth_bp, main_bp, admin_bp, geo_bp, portal_bp, companies_bp, tasks_bp, borgere_bp,
-               openings_bp):
+               openings_bp, reports_bp):
         app.register_blueprint(bp)
 
     from crm.security import add_security_headers, register_error_handlers

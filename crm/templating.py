@@ -9,6 +9,8 @@ from crm.timeutil import to_local
 NAVIGATION = [
     ("main.index", "Forside", {"admin", "vejleder", "konsulent"}),
     ("borgere.index", "Borgere", {"admin", "vejleder"}),
+    ("reports.my_week", "Min uge", {"vejleder"}),
+    ("reports.programmes", "Indsatser", {"admin", "vejleder", "konsulent"}),
     ("openings.index", "Stillinger", {"admin", "konsulent", "vejleder"}),
     ("tasks.mine", "Mine opgaver", {"admin", "vejleder", "konsulent"}),
     ("companies.stale", "Kontakt snart", {"admin", "vejleder", "konsulent"}),

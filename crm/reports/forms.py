@@ -1,0 +1,45 @@
+from flask_wtf import FlaskForm
+from wtforms import (
+    DateField, FieldList, FloatField, Form, FormField, IntegerField, SelectChoice, SelectField, StringField,
+    SubmitField, TextAreaField,
+)
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
+
+from crm.services.programmes import GOAL_KINDS, outcome_choices
+
+EMPTY_TARGET_ROWS = 3
+
+
+class TargetForm(Form):
+    """One target row; a row with no outcome chosen is ignored."""
+
+    outcome = SelectField("Resultat", validators=[Optional()])
+    title = StringField("Betegnelse", validators=[Optional(), Length(max=120)])
+    goal_kind = SelectField("Måltype", choices=[SelectChoice(k, v) for k, v in GOAL_KINDS.items()])
+    goal = FloatField("Mål", validators=[Optional()])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.outcome.choices = [SelectChoice("", "— intet mål —")] + [
+            SelectChoice(code, label) for code, label in outcome_choices()]
+
+
+class ProgrammeForm(FlaskForm):
+    name = StringField("Navn", validators=[DataRequired("Angiv indsatsens navn."), Length(max=120)])
+    municipality = StringField("Kommune", validators=[Optional(), Length(max=80)])
+    starts_on = DateField("Start", validators=[Optional()])
+    ends_on = DateField("Slut", validators=[Optional()])
+    target_group = TextAreaField("Målgruppe", validators=[Optional()])
+    caseload_norm = IntegerField("Norm for sagsstamme (borgere pr. vejleder)", default=20,
+                                 validators=[DataRequired("Angiv normen."), NumberRange(1, 40, "Mellem 1 og 40.")])
+    targets = FieldList(FormField(TargetForm), min_entries=EMPTY_TARGET_ROWS)
+    submit = SubmitField("Gem")
+
+    def service_data(self) -> dict:
+        return {
+            "name": self.name.data, "municipality": self.municipality.data, "starts_on": self.starts_on.data,
+            "ends_on": self.ends_on.data, "target_group": self.target_group.data,
+            "caseload_norm": self.caseload_norm.data,
+            "targets": [{"outcome": t.form.outcome.data, "label": t.form.title.data, "goal_kind": t.form.goal_kind.data,
+                         "goal": t.form.goal.data} for t in self.targets],
+        }

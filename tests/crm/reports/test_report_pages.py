@@ -1,0 +1,206 @@
+"""The dashboard, drill-downs, exports and printable page: same numbers everywhere, masked for non-admins."""
+
+import csv
+import io
+from datetime import timedelta
+
+import openpyxl
+import sqlalchemy as sa
+
+from crm.extensions import db
+from crm.models import AuditEvent
+from crm.models.programme import OutcomeKind as K
+from crm.timeutil import today
+from tests.crm.reports.report_tables import page_tables, row_by_label
+
+
+def _setup(make_user, make_borger, make_programme, add_outcome, *, n=3, label_outcome="job_or_education"):
+    pid = make_programme(targets=[(label_outcome, "share", 60), ("praktik", "count", 25)])
+    vejleder = make_user("vejleder")
+    borgere = [make_borger(vejleder, programme_id=pid, first_name=f"Borger{i}") for i in range(n)]
+    add_outcome(borgere[0], pid, K.ORDINARY_JOB_START)
+    add_outcome(borgere[0], pid, K.FIRST_EMPLOYER_CONTACT, days_ago=20)
+    return pid, vejleder, borgere
+
+
+def _tables(browser, url):
+    response = browser.get(url)
+    assert response.status_code == 200
+    return page_tables(response.get_data(as_text=True))
+
+
+def test_admin_sees_exact_small_counts(browser, make_user, make_borger, make_programme, add_outcome):
+    pid, _, _ = _setup(make_user, make_borger, make_programme, add_outcome)
+    browser.login(make_user("admin"))
+    tables = _tables(browser, f"/indsatser/{pid}")
+    assert row_by_label(tables["overblik"], "Indskrevne borgere")[1] == "3"
+    assert row_by_label(tables["maal"], "Mål job_or_education")[1:3] == ["33,3 %", "1"]
+
+
+def test_konsulent_sees_small_counts_masked(browser, make_user, make_borger, make_programme, add_outcome):
+    pid, _, _ = _setup(make_user, make_borger, make_programme, add_outcome)
+    browser.login(make_user("konsulent"))
+    tables = _tables(browser, f"/indsatser/{pid}")
+    assert row_by_label(tables["overblik"], "Indskrevne borgere")[1] == "<5"
+    assert row_by_label(tables["overblik"], "Fase: Udvikling")[1] == "0"
+    assert row_by_label(tables["maal"], "Mål job_or_education")[1:3] == ["–", "<5"]
+    assert row_by_label(tables["maal"], "Mål job_or_education")[-1] == "–"
+
+
+def test_vejleder_sees_masked_aggregates_on_the_dashboard_too(browser, make_user, make_borger, make_programme,
+                                                              add_outcome):
+    pid, vejleder, _ = _setup(make_user, make_borger, make_programme, add_outcome)
+    browser.login(vejleder)
+    tables = _tables(browser, f"/indsatser/{pid}")
+    assert row_by_label(tables["overblik"], "Indskrevne borgere")[1] == "<5"
+
+
+def test_counts_of_five_or_more_are_shown_to_everyone(browser, make_user, make_borger, make_programme,
+                                                      add_outcome):
+    pid, _, _ = _setup(make_user, make_borger, make_programme, add_outcome, n=6)
+    browser.login(make_user("konsulent"))
+    tables = _tables(browser, f"/indsatser/{pid}")
+    assert row_by_label(tables["overblik"], "Indskrevne borgere")[1] == "6"
+
+
+def test_dashboard_shows_fidelity_figures_and_a_chart_with_its_table(browser, make_user, make_borger,
+                                                                     make_programme, add_outcome):
+    pid, _, _ = _setup(make_user, make_borger, make_programme, add_outcome)
+    browser.login(make_user("admin"))
+    response = browser.get(f"/indsatser/{pid}")
+    html = response.get_data(as_text=True)
+    tables = page_tables(html)
+    assert row_by_label(tables["fidelity"], "Dage fra indskrivning til første arbejdsgiverkontakt (median)")[1] == "40"
+    assert row_by_label(tables["fidelity"], "Konkurrenceudsatte job blandt jobstarter")[1] == "100 %"
+    assert "<svg" in html and 'role="img"' in html and "style=" not in html
+    assert len(tables["udvikling"]) == 13  # header + 12 months
+
+
+def test_drill_down_names_only_the_viewers_own_borgere(browser, make_user, make_borger, make_programme,
+                                                       add_outcome):
+    pid, vejleder, _ = _setup(make_user, make_borger, make_programme, add_outcome)
+    other = make_user("vejleder")
+    make_borger(other, programme_id=pid, first_name="Fremmed")
+    browser.login(vejleder)
+    html = browser.get(f"/indsatser/{pid}/figur/enrolled").get_data(as_text=True)
+    assert "Borger0" in html and "Fremmed" not in html
+    assert "Andre borgere: &lt;5" in html
+
+
+def test_konsulent_drill_down_shows_only_a_masked_count(browser, make_user, make_borger, make_programme,
+                                                        add_outcome):
+    pid, _, _ = _setup(make_user, make_borger, make_programme, add_outcome)
+    browser.login(make_user("konsulent"))
+    html = browser.get(f"/indsatser/{pid}/figur/enrolled").get_data(as_text=True)
+    assert "Borger0" not in html
+    assert '<strong class="figure-total">&lt;5</strong>' in html
+
+
+def test_admin_drill_down_names_all_borgere(browser, make_user, make_borger, make_programme, add_outcome):
+    pid, _, _ = _setup(make_user, make_borger, make_programme, add_outcome)
+    browser.login(make_user("admin"))
+    html = browser.get(f"/indsatser/{pid}/figur/no_contact").get_data(as_text=True)
+    assert "Borger1" in html and "Borger2" in html and "Borger0" not in html
+
+
+def test_unknown_figure_is_404(browser, make_user, make_programme):
+    pid = make_programme()
+    browser.login(make_user("admin"))
+    assert browser.get(f"/indsatser/{pid}/figur/whatever").status_code == 404
+    assert browser.get("/indsatser/999").status_code == 404
+
+
+def test_xlsx_export_opens_with_openpyxl_and_holds_the_same_numbers_as_the_page(
+        browser, make_user, make_borger, make_programme, add_outcome):
+    pid, _, _ = _setup(make_user, make_borger, make_programme, add_outcome)
+    browser.login(make_user("admin"))
+    page = _tables(browser, f"/indsatser/{pid}")
+    response = browser.get(f"/indsatser/{pid}/eksport.xlsx")
+    assert response.status_code == 200
+    assert "attachment" in response.headers["Content-Disposition"]
+    workbook = openpyxl.load_workbook(io.BytesIO(response.data), read_only=True)
+    sheets = {ws.title: [[c if c is not None else "" for c in row] for row in ws.iter_rows(values_only=True)]
+              for ws in workbook.worksheets}
+    workbook.close()
+    assert sheets["Overblik"] == page["overblik"]
+    assert sheets["Mål"] == page["maal"]
+    assert sheets["IPS-fidelity"] == page["fidelity"]
+    assert sheets["Resultater pr. måned"] == page["udvikling"]
+
+
+def test_csv_export_is_semicolon_utf8_with_bom_and_holds_the_same_numbers(
+        browser, make_user, make_borger, make_programme, add_outcome):
+    pid, _, _ = _setup(make_user, make_borger, make_programme, add_outcome)
+    browser.login(make_user("konsulent"))
+    page = _tables(browser, f"/indsatser/{pid}")
+    data = browser.get(f"/indsatser/{pid}/eksport.csv").data
+    assert data.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig")), delimiter=";"))
+    overview = [r[1:] for r in rows if r[0] == "Overblik"]
+    assert overview == page["overblik"]
+    assert ["Indskrevne borgere", "<5"] in overview
+
+
+def test_export_is_audited(app, browser, make_user, make_programme):
+    pid = make_programme()
+    browser.login(make_user("admin"))
+    browser.get(f"/indsatser/{pid}/eksport.csv")
+    with app.app_context():
+        event = db.session.scalar(sa.select(AuditEvent).where(AuditEvent.action == "programme.export"))
+        assert event.details == {"format": "csv", "masked": False}
+
+
+def test_export_neutralises_formula_cells(app, browser, make_user, make_programme):
+    pid = make_programme(targets=[("praktik", "count", 5)])
+    with app.app_context():
+        from crm.models import Programme
+        db.session.get(Programme, pid).targets[0].label = "=HYPERLINK(\"http://x\")"
+        db.session.commit()
+    browser.login(make_user("admin"))
+    data = browser.get(f"/indsatser/{pid}/eksport.csv").data.decode("utf-8-sig")
+    assert "'=HYPERLINK" in data
+    workbook = openpyxl.load_workbook(io.BytesIO(browser.get(f"/indsatser/{pid}/eksport.xlsx").data))
+    assert workbook["Mål"]["A2"].value.startswith("'=")
+
+
+def test_unknown_export_format_is_404(browser, make_user, make_programme):
+    pid = make_programme()
+    browser.login(make_user("admin"))
+    assert browser.get(f"/indsatser/{pid}/eksport.pdf").status_code == 404
+
+
+def test_print_page_uses_the_print_stylesheet_and_masks_like_the_page(browser, make_user, make_borger,
+                                                                      make_programme, add_outcome):
+    pid, _, _ = _setup(make_user, make_borger, make_programme, add_outcome)
+    browser.login(make_user("konsulent"))
+    html = browser.get(f"/indsatser/{pid}/print").get_data(as_text=True)
+    assert "css/print.css" in html
+    assert row_by_label(page_tables(html)["overblik"], "Indskrevne borgere")[1] == "<5"
+    with browser.get("/static/css/print.css") as response:
+        assert b"@media print" in response.data
+
+
+def test_programme_list_shows_masked_enrolment_to_non_admins(browser, make_user, make_borger, make_programme):
+    pid = make_programme("Futurum")
+    make_borger(make_user("vejleder"), programme_id=pid)
+    browser.login(make_user("konsulent"))
+    html = browser.get("/indsatser").get_data(as_text=True)
+    assert "Futurum" in html and "&lt;5" in html
+
+
+def test_contacts_drill_down_lists_entries_only_for_admin_and_the_vejleder(
+        browser, make_user, make_borger, make_programme, make_company, add_contact, user_id):
+    from crm.services.reports import full_weeks_window
+
+    pid = make_programme()
+    vejleder = make_user("vejleder")
+    make_borger(vejleder, programme_id=pid)
+    first, _ = full_weeks_window(today(), 4)
+    add_contact(user_id(vejleder), make_company("Bageriet ApS"), first + timedelta(days=2))
+    url = f"/indsatser/{pid}/kontakter/{user_id(vejleder)}"
+    browser.login(vejleder)
+    assert "Bageriet ApS" in browser.get(url).get_data(as_text=True)
+    browser.logout()
+    browser.login(make_user("konsulent"))
+    html = browser.get(url).get_data(as_text=True)
+    assert "Bageriet ApS" not in html and "<strong>1</strong>" in html
