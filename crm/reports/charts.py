@@ -59,8 +59,17 @@ def bar_chart(labels: list[str], series: dict[str, list[int]], *, full: bool) ->
             masked = value == MASKED
             h = plot_h * (SMALL_COUNT_LIMIT if masked else value) / top
             x = LEFT + i * group_w + group_w * 0.1 + s * bar_w
-            bars.append(Bar(round(x, 1), round(baseline - h, 1), round(bar_w, 1), round(h, 1),
-                            COLOURS[s % len(COLOURS)], masked, f"{name}, {labels[i]}: {value}"))
+            bars.append(
+                Bar(
+                    round(x, 1),
+                    round(baseline - h, 1),
+                    round(bar_w, 1),
+                    round(h, 1),
+                    COLOURS[s % len(COLOURS)],
+                    masked,
+                    f"{name}, {labels[i]}: {value}",
+                )
+            )
     x_labels = [(round(LEFT + (i + 0.5) * group_w, 1), label) for i, label in enumerate(labels)]
     y_ticks = [(round(baseline - plot_h * t / top, 1), t) for t in ticks]
     legend = [(COLOURS[s % len(COLOURS)], name) for s, name in enumerate(series)]

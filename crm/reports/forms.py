@@ -1,7 +1,16 @@
 from flask_wtf import FlaskForm
 from wtforms import (
-    DateField, FieldList, FloatField, Form, FormField, IntegerField, SelectChoice, SelectField, StringField,
-    SubmitField, TextAreaField,
+    DateField,
+    FieldList,
+    FloatField,
+    Form,
+    FormField,
+    IntegerField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
@@ -21,7 +30,8 @@ class TargetForm(Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.outcome.choices = [SelectChoice("", "— intet mål —")] + [
-            SelectChoice(code, label) for code, label in outcome_choices()]
+            SelectChoice(code, label) for code, label in outcome_choices()
+        ]
 
 
 class ProgrammeForm(FlaskForm):
@@ -30,16 +40,29 @@ class ProgrammeForm(FlaskForm):
     starts_on = DateField("Start", validators=[Optional()])
     ends_on = DateField("Slut", validators=[Optional()])
     target_group = TextAreaField("Målgruppe", validators=[Optional()])
-    caseload_norm = IntegerField("Norm for sagsstamme (borgere pr. vejleder)", default=20,
-                                 validators=[DataRequired("Angiv normen."), NumberRange(1, 40, "Mellem 1 og 40.")])
+    caseload_norm = IntegerField(
+        "Norm for sagsstamme (borgere pr. vejleder)",
+        default=20,
+        validators=[DataRequired("Angiv normen."), NumberRange(1, 40, "Mellem 1 og 40.")],
+    )
     targets = FieldList(FormField(TargetForm), min_entries=EMPTY_TARGET_ROWS)
     submit = SubmitField("Gem")
 
     def service_data(self) -> dict:
         return {
-            "name": self.name.data, "municipality": self.municipality.data, "starts_on": self.starts_on.data,
-            "ends_on": self.ends_on.data, "target_group": self.target_group.data,
+            "name": self.name.data,
+            "municipality": self.municipality.data,
+            "starts_on": self.starts_on.data,
+            "ends_on": self.ends_on.data,
+            "target_group": self.target_group.data,
             "caseload_norm": self.caseload_norm.data,
-            "targets": [{"outcome": t.form.outcome.data, "label": t.form.title.data, "goal_kind": t.form.goal_kind.data,
-                         "goal": t.form.goal.data} for t in self.targets],
+            "targets": [
+                {
+                    "outcome": t.form.outcome.data,
+                    "label": t.form.title.data,
+                    "goal_kind": t.form.goal_kind.data,
+                    "goal": t.form.goal.data,
+                }
+                for t in self.targets
+            ],
         }

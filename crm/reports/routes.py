@@ -10,8 +10,7 @@ from crm.models.user import Role
 from crm.reports import bp
 from crm.reports.charts import bar_chart
 from crm.reports.forms import EMPTY_TARGET_ROWS, ProgrammeForm
-from crm.services import ValidationError
-from crm.services import reports
+from crm.services import ValidationError, reports
 from crm.services.borgere import CASELOAD_NORM, can_view_borger
 from crm.services.programmes import create_programme, update_programme
 from crm.services.report_export import export_dashboard
@@ -33,7 +32,9 @@ def _dashboard_context(programme: Programme) -> dict:
     as_of = today()
     months, series = reports.outcomes_by_month(programme, as_of=as_of)
     return {
-        "programme": programme, "full": full, "as_of": as_of,
+        "programme": programme,
+        "full": full,
+        "as_of": as_of,
         "tables": reports.dashboard_tables(programme, full=full, as_of=as_of),
         "chart": bar_chart([reports.month_label(m) for m in months], series, full=full),
         "elapsed": reports.elapsed_share(programme, as_of),
@@ -46,8 +47,14 @@ def programmes():
     """List the programmes with their enrolment (small counts hidden for non-admins)."""
     full = reports.sees_full_figures(current_user)
     rows = db.session.scalars(sa.select(Programme).order_by(Programme.name)).all()
-    items = [(p, reports.mask_count(reports.enrolled_count(p), full=full),
-              reports.mask_count(reports.active_count(p), full=full)) for p in rows]
+    items = [
+        (
+            p,
+            reports.mask_count(reports.enrolled_count(p), full=full),
+            reports.mask_count(reports.active_count(p), full=full),
+        )
+        for p in rows
+    ]
     return render_template("reports/programmes.html", items=items)
 
 
@@ -79,8 +86,11 @@ def export(programme_id: int, fmt: str):
     data = export_dashboard(programme, tables, fmt=fmt, actor=current_user, masked=not full)
     db.session.commit()
     filename = f"indsats-{programme.id}-{today().isoformat()}.{fmt}"
-    return Response(data, mimetype=EXPORT_TYPES[fmt],
-                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+    return Response(
+        data,
+        mimetype=EXPORT_TYPES[fmt],
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
 
 
 @bp.route("/indsatser/<int:programme_id>/figur/<key>")
@@ -100,8 +110,12 @@ def figure(programme_id: int, key: str):
     if key in ("first_contact", "no_contact"):
         days = {f.borger_id: f.days for f in reports.first_contacts(programme)}
     return render_template(
-        "reports/figure.html", programme=programme, title=reports.figure_title(programme, key),
-        total=reports.mask_count(len(ids), full=full), visible=visible, days=days,
+        "reports/figure.html",
+        programme=programme,
+        title=reports.figure_title(programme, key),
+        total=reports.mask_count(len(ids), full=full),
+        visible=visible,
+        days=days,
         others=reports.mask_count(len(ids) - len(visible), full=full),
     )
 
@@ -117,19 +131,34 @@ def contacts(programme_id: int, user_id: int):
     first, last = reports.full_weeks_window(today(), reports.F2F_WEEKS)
     entries = reports.f2f_contacts(user_id, first, last)
     may_list = current_user.role == Role.ADMIN or current_user.id == user_id
-    return render_template("reports/contacts.html", programme=programme, vejleder=vejleder, first=first,
-                           last=last, entries=entries if may_list else None, count=len(entries))
+    return render_template(
+        "reports/contacts.html",
+        programme=programme,
+        vejleder=vejleder,
+        first=first,
+        last=last,
+        entries=entries if may_list else None,
+        count=len(entries),
+    )
 
 
 def _form_data(programme: Programme | None) -> dict:
-    targets = [{"outcome": t.outcome, "title": t.label, "goal_kind": t.goal_kind, "goal": t.goal}
-               for t in (programme.targets if programme else [])]
+    targets = [
+        {"outcome": t.outcome, "title": t.label, "goal_kind": t.goal_kind, "goal": t.goal}
+        for t in (programme.targets if programme else [])
+    ]
     targets += [{} for _ in range(EMPTY_TARGET_ROWS)]
     if programme is None:
         return {"targets": targets, "caseload_norm": 20}
-    return {"name": programme.name, "municipality": programme.municipality, "starts_on": programme.starts_on,
-            "ends_on": programme.ends_on, "target_group": programme.target_group,
-            "caseload_norm": programme.caseload_norm, "targets": targets}
+    return {
+        "name": programme.name,
+        "municipality": programme.municipality,
+        "starts_on": programme.starts_on,
+        "ends_on": programme.ends_on,
+        "target_group": programme.target_group,
+        "caseload_norm": programme.caseload_norm,
+        "targets": targets,
+    }
 
 
 @bp.route("/indsatser/ny", methods=["GET", "POST"])
@@ -175,7 +204,8 @@ def my_week():
     """Show the vejleder's own week: caseload by phase, employer contacts, waiting borgere, overdue tasks."""
     as_of = today()
     return render_template(
-        "reports/my_week.html", as_of=as_of,
+        "reports/my_week.html",
+        as_of=as_of,
         phases=reports.my_phase_counts(current_user.id),
         contacts=reports.my_f2f_contacts_this_week(current_user.id, as_of=as_of),
         contacts_goal=reports.F2F_CONTACTS_GOAL,

@@ -78,11 +78,17 @@ def _validated(data: dict, *, programme: Programme | None) -> dict:
     except (TypeError, ValueError):
         raise ValidationError("Angiv et helt tal.", field="caseload_norm") from None
     if not 1 <= norm <= MAX_CASELOAD_NORM:
-        raise ValidationError(f"Normen skal være mellem 1 og {MAX_CASELOAD_NORM} borgere.", field="caseload_norm")
+        raise ValidationError(
+            f"Normen skal være mellem 1 og {MAX_CASELOAD_NORM} borgere.", field="caseload_norm"
+        )
     return {
-        "name": name[:120], "municipality": " ".join((data.get("municipality") or "").split())[:80],
-        "starts_on": starts_on, "ends_on": ends_on, "target_group": (data.get("target_group") or "").strip(),
-        "caseload_norm": norm, "targets": _validated_targets(data.get("targets")),
+        "name": name[:120],
+        "municipality": " ".join((data.get("municipality") or "").split())[:80],
+        "starts_on": starts_on,
+        "ends_on": ends_on,
+        "target_group": (data.get("target_group") or "").strip(),
+        "caseload_norm": norm,
+        "targets": _validated_targets(data.get("targets")),
     }
 
 
@@ -101,8 +107,13 @@ def create_programme(data: dict, *, actor) -> Programme:
     db.session.add(programme)
     _set_targets(programme, targets)
     db.session.flush()
-    record_event("programme.create", "programme", programme.id, actor=actor,
-                 details={"name": programme.name, "targets": len(targets)})
+    record_event(
+        "programme.create",
+        "programme",
+        programme.id,
+        actor=actor,
+        details={"name": programme.name, "targets": len(targets)},
+    )
     return programme
 
 
@@ -134,8 +145,17 @@ def load_demo_programmes(*, actor=None, path: Path = SEED_FILE) -> list[Programm
         if existing is not None:
             programmes.append(existing)
             continue
-        data = {**item, "targets": [{"outcome": t["outcome"], "label": t["label"],
-                                     "goal_kind": t.get("goal_kind") or t.get("kind"), "goal": t["goal"]}
-                                    for t in item.get("targets", [])]}
+        data = {
+            **item,
+            "targets": [
+                {
+                    "outcome": t["outcome"],
+                    "label": t["label"],
+                    "goal_kind": t.get("goal_kind") or t.get("kind"),
+                    "goal": t["goal"],
+                }
+                for t in item.get("targets", [])
+            ],
+        }
         programmes.append(create_programme(data, actor=actor))
     return programmes

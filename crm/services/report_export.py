@@ -58,6 +58,7 @@ def export_dashboard(programme, tables: list[Table], *, fmt: str, actor, masked:
     if fmt not in ("csv", "xlsx"):
         raise ValueError(f"Unknown export format {fmt!r}")
     data = export_xlsx(tables) if fmt == "xlsx" else export_csv(tables)
-    record_event("programme.export", "programme", programme.id, actor=actor,
-                 details={"format": fmt, "masked": masked})
+    record_event(
+        "programme.export", "programme", programme.id, actor=actor, details={"format": fmt, "masked": masked}
+    )
     return data

@@ -27,7 +27,17 @@ from datetime import date, datetime, time, timedelta
 import sqlalchemy as sa
 
 from crm.extensions import db
-from crm.models import Borger, Company, ContactLogEntry, Opening, OutcomeEvent, Placement, Programme, Task, User
+from crm.models import (
+    Borger,
+    Company,
+    ContactLogEntry,
+    Opening,
+    OutcomeEvent,
+    Placement,
+    Programme,
+    Task,
+    User,
+)
 from crm.models.borger import Phase
 from crm.models.programme import OutcomeKind, ProgrammeTarget
 from crm.timeutil import to_local, today
@@ -42,16 +52,30 @@ MASKED = "<5"
 # IPS counts competitive work: ordinary paid jobs and flexjob (ordinary pay, reduced hours), plus
 # education. Løntilskud is a subsidised job, not competitive, so it is not "job or education".
 COMPOSITE_OUTCOMES: dict[str, tuple[str, frozenset[str]]] = {
-    "job_or_education": ("Job eller uddannelse",
-                         frozenset({K.ORDINARY_JOB_START, K.FLEXJOB_START, K.EDUCATION_START})),
+    "job_or_education": (
+        "Job eller uddannelse",
+        frozenset({K.ORDINARY_JOB_START, K.FLEXJOB_START, K.EDUCATION_START}),
+    ),
     # Job in mind: moved on to an employment-oriented offer after the clarification course.
-    "onward": ("Videre i beskæftigelsesrettet tilbud",
-               frozenset({K.PRAKTIK_START, K.LOENTILSKUD_START, K.FLEXJOB_CLARIFIED, K.FLEXJOB_START,
-                          K.ORDINARY_JOB_START, K.EDUCATION_START})),
+    "onward": (
+        "Videre i beskæftigelsesrettet tilbud",
+        frozenset(
+            {
+                K.PRAKTIK_START,
+                K.LOENTILSKUD_START,
+                K.FLEXJOB_CLARIFIED,
+                K.FLEXJOB_START,
+                K.ORDINARY_JOB_START,
+                K.EDUCATION_START,
+            }
+        ),
+    ),
     "ordinary_hours": ("Ordinære timer", frozenset({K.ORDINARY_JOB_START})),
     # Rum til os: ordinary paid work, løntimer and flexjob.
-    "ordinary_job": ("Ordinært lønnet arbejde (inkl. fleksjob)",
-                     frozenset({K.ORDINARY_JOB_START, K.FLEXJOB_START})),
+    "ordinary_job": (
+        "Ordinært lønnet arbejde (inkl. fleksjob)",
+        frozenset({K.ORDINARY_JOB_START, K.FLEXJOB_START}),
+    ),
     "education": ("Uddannelse", frozenset({K.EDUCATION_START})),
     "praktik": ("Virksomhedspraktik", frozenset({K.PRAKTIK_START})),
     "enrolled": ("Indskrevne borgere", frozenset()),
@@ -61,14 +85,14 @@ JOB_STARTS = frozenset({K.ORDINARY_JOB_START, K.FLEXJOB_START, K.LOENTILSKUD_STA
 RETENTION_STARTS = JOB_STARTS | {K.EDUCATION_START}
 
 # IPS fidelity goals (DOMAIN.md / the IPS fidelity scale).
-F2F_CONTACTS_GOAL = 6          # face-to-face employer contacts per vejleder per week, at least
-F2F_WEEKS = 4                  # averaged over the last four full weeks (Monday to Sunday)
-FIRST_CONTACT_DAYS_GOAL = 30   # days from enrolment to the first employer contact, at most
-COMPETITIVE_SHARE_GOAL = 95    # % of job starts that are ordinary paid jobs, at least
-DIVERSITY_GOAL = 85            # % different employers / job types among job starts, at least
+F2F_CONTACTS_GOAL = 6  # face-to-face employer contacts per vejleder per week, at least
+F2F_WEEKS = 4  # averaged over the last four full weeks (Monday to Sunday)
+FIRST_CONTACT_DAYS_GOAL = 30  # days from enrolment to the first employer contact, at most
+COMPETITIVE_SHARE_GOAL = 95  # % of job starts that are ordinary paid jobs, at least
+DIVERSITY_GOAL = 85  # % different employers / job types among job starts, at least
 # House goal: efterværn contacts done on time (no number in the IPS scale; adjust here).
 CADENCE_GOAL = 90
-CADENCE_GRACE_DAYS = 2         # a follow-along task done up to two days after its due date is on time
+CADENCE_GRACE_DAYS = 2  # a follow-along task done up to two days after its due date is on time
 FOLLOW_ALONG_PREFIX = "Efterværn:"
 
 
@@ -105,6 +129,7 @@ def outcome_kinds(code: str) -> frozenset[str]:
 
 # --- enrolment ------------------------------------------------------------------------------------
 
+
 def enrolled_ids(programme: Programme) -> set[int]:
     """Ids of every borger enrolled in the programme (active or ended)."""
     return set(db.session.scalars(sa.select(Borger.id).where(Borger.programme_id == programme.id)))
@@ -116,8 +141,11 @@ def enrolled_count(programme: Programme) -> int:
 
 
 def active_ids(programme: Programme) -> set[int]:
-    return set(db.session.scalars(sa.select(Borger.id).where(
-        Borger.programme_id == programme.id, Borger.phase != Phase.AFSLUTTET)))
+    return set(
+        db.session.scalars(
+            sa.select(Borger.id).where(Borger.programme_id == programme.id, Borger.phase != Phase.AFSLUTTET)
+        )
+    )
 
 
 def active_count(programme: Programme) -> int:
@@ -126,28 +154,47 @@ def active_count(programme: Programme) -> int:
 
 
 def phase_ids(programme: Programme, phase: str) -> set[int]:
-    return set(db.session.scalars(sa.select(Borger.id).where(
-        Borger.programme_id == programme.id, Borger.phase == phase)))
+    return set(
+        db.session.scalars(
+            sa.select(Borger.id).where(Borger.programme_id == programme.id, Borger.phase == phase)
+        )
+    )
 
 
 def phase_counts(programme: Programme) -> dict[Phase, int]:
     """Borgere in the programme per phase, every phase listed (0 when none)."""
-    rows = db.session.execute(sa.select(Borger.phase, sa.func.count()).where(
-        Borger.programme_id == programme.id).group_by(Borger.phase)).tuples().all()
+    rows = (
+        db.session.execute(
+            sa.select(Borger.phase, sa.func.count())
+            .where(Borger.programme_id == programme.id)
+            .group_by(Borger.phase)
+        )
+        .tuples()
+        .all()
+    )
     found = dict(rows)
     return {phase: found.get(phase, 0) for phase in Phase}
 
 
 # --- targets ----------------------------------------------------------------------------------------
 
+
 def outcome_borger_ids(programme: Programme, code: str, *, as_of: date | None = None) -> set[int]:
     """Distinct borgere who reached the outcome (composite or single kind) in the programme by ``as_of``."""
     if code == "enrolled":
         return enrolled_ids(programme)
     as_of = as_of or today()
-    return set(db.session.scalars(sa.select(OutcomeEvent.borger_id).where(
-        OutcomeEvent.programme_id == programme.id, OutcomeEvent.kind.in_(outcome_kinds(code)),
-        OutcomeEvent.on_date <= as_of).distinct()))
+    return set(
+        db.session.scalars(
+            sa.select(OutcomeEvent.borger_id)
+            .where(
+                OutcomeEvent.programme_id == programme.id,
+                OutcomeEvent.kind.in_(outcome_kinds(code)),
+                OutcomeEvent.on_date <= as_of,
+            )
+            .distinct()
+        )
+    )
 
 
 def elapsed_share(programme: Programme, as_of: date) -> float | None:
@@ -162,15 +209,17 @@ def elapsed_share(programme: Programme, as_of: date) -> float | None:
 @dataclass
 class TargetProgress:
     target: ProgrammeTarget
-    count: int                   # distinct borgere reaching the outcome
-    value: float | None          # the count, or for a share goal the share in % (None: nobody enrolled)
-    expected: float | None       # what the value should be by now to be on track
-    met: bool | None             # the final goal is reached
-    on_track: bool | None        # None when it cannot be judged (no borgere enrolled)
+    count: int  # distinct borgere reaching the outcome
+    value: float | None  # the count, or for a share goal the share in % (None: nobody enrolled)
+    expected: float | None  # what the value should be by now to be on track
+    met: bool | None  # the final goal is reached
+    on_track: bool | None  # None when it cannot be judged (no borgere enrolled)
     borger_ids: set[int] = field(default_factory=set)
 
 
-def target_progress(programme: Programme, target: ProgrammeTarget, *, as_of: date | None = None) -> TargetProgress:
+def target_progress(
+    programme: Programme, target: ProgrammeTarget, *, as_of: date | None = None
+) -> TargetProgress:
     """Current value of one target and whether it is on track.
 
     Rule: a *count* goal is on track when count ≥ goal × the elapsed share of the programme period
@@ -217,8 +266,9 @@ def _add_month(day: date, n: int = 1) -> date:
     return date(day.year + year, month + 1, 1)
 
 
-def outcomes_by_month(programme: Programme, *, as_of: date | None = None,
-                      months: int = CHART_MONTHS) -> tuple[list[date], dict[str, list[int]]]:
+def outcomes_by_month(
+    programme: Programme, *, as_of: date | None = None, months: int = CHART_MONTHS
+) -> tuple[list[date], dict[str, list[int]]]:
     """Outcome events per calendar month for the last ``months`` months up to ``as_of`` (or the
     programme's end when it ended earlier): (month starts, {series label: counts per month}).
     Counts are events (a borger starting two jobs in a month counts twice)."""
@@ -226,9 +276,17 @@ def outcomes_by_month(programme: Programme, *, as_of: date | None = None,
     last = min(as_of, programme.ends_on) if programme.ends_on else as_of
     first = _add_month(_month_start(last), -(months - 1))
     month_list = [_add_month(first, i) for i in range(months)]
-    rows = db.session.execute(sa.select(OutcomeEvent.kind, OutcomeEvent.on_date).where(
-        OutcomeEvent.programme_id == programme.id, OutcomeEvent.on_date >= first,
-        OutcomeEvent.on_date <= last)).tuples().all()
+    rows = (
+        db.session.execute(
+            sa.select(OutcomeEvent.kind, OutcomeEvent.on_date).where(
+                OutcomeEvent.programme_id == programme.id,
+                OutcomeEvent.on_date >= first,
+                OutcomeEvent.on_date <= last,
+            )
+        )
+        .tuples()
+        .all()
+    )
     index = {m: i for i, m in enumerate(month_list)}
     series = {label: [0] * months for label, _ in TIME_SERIES}
     for kind, on_date in rows:
@@ -240,16 +298,26 @@ def outcomes_by_month(programme: Programme, *, as_of: date | None = None,
 
 # --- IPS fidelity ------------------------------------------------------------------------------------
 
+
 def programme_vejleder_ids(programme: Programme) -> list[int]:
     """Vejledere with at least one active borger in the programme."""
-    return sorted(set(db.session.scalars(sa.select(Borger.vejleder_id).where(
-        Borger.programme_id == programme.id, Borger.phase != Phase.AFSLUTTET))))
+    return sorted(
+        set(
+            db.session.scalars(
+                sa.select(Borger.vejleder_id).where(
+                    Borger.programme_id == programme.id, Borger.phase != Phase.AFSLUTTET
+                )
+            )
+        )
+    )
 
 
 def _names(user_ids) -> dict[int, str]:
     if not user_ids:
         return {}
-    return dict(db.session.execute(sa.select(User.id, User.name).where(User.id.in_(list(user_ids)))).tuples().all())
+    return dict(
+        db.session.execute(sa.select(User.id, User.name).where(User.id.in_(list(user_ids)))).tuples().all()
+    )
 
 
 @dataclass
@@ -267,18 +335,29 @@ def caseload_per_vejleder(programme: Programme) -> list[VejlederFigure]:
     ids = programme_vejleder_ids(programme)
     if not ids:
         return []
-    counts = dict(db.session.execute(sa.select(Borger.vejleder_id, sa.func.count()).where(
-        Borger.vejleder_id.in_(ids), Borger.phase != Phase.AFSLUTTET).group_by(Borger.vejleder_id)
-    ).tuples().all())
+    counts = dict(
+        db.session.execute(
+            sa.select(Borger.vejleder_id, sa.func.count())
+            .where(Borger.vejleder_id.in_(ids), Borger.phase != Phase.AFSLUTTET)
+            .group_by(Borger.vejleder_id)
+        )
+        .tuples()
+        .all()
+    )
     names = _names(ids)
     norm = programme.caseload_norm
-    return [VejlederFigure(v, names.get(v, "?"), counts.get(v, 0), norm, counts.get(v, 0) <= norm)
-            for v in sorted(ids, key=lambda i: names.get(i, ""))]
+    return [
+        VejlederFigure(v, names.get(v, "?"), counts.get(v, 0), norm, counts.get(v, 0) <= norm)
+        for v in sorted(ids, key=lambda i: names.get(i, ""))
+    ]
 
 
 def caseload_ids(vejleder_id: int) -> set[int]:
-    return set(db.session.scalars(sa.select(Borger.id).where(
-        Borger.vejleder_id == vejleder_id, Borger.phase != Phase.AFSLUTTET)))
+    return set(
+        db.session.scalars(
+            sa.select(Borger.id).where(Borger.vejleder_id == vejleder_id, Borger.phase != Phase.AFSLUTTET)
+        )
+    )
 
 
 def week_start(day: date) -> date:
@@ -295,16 +374,22 @@ def full_weeks_window(as_of: date, weeks: int) -> tuple[date, date]:
 def f2f_contacts(user_id: int, first: date, last: date) -> list[ContactLogEntry]:
     """Face-to-face employer contacts logged by the user between two dates (Danish local dates)."""
     # The log stores naive UTC; widen by a day each side, then filter on the local date.
-    rows = db.session.scalars(sa.select(ContactLogEntry).where(
-        ContactLogEntry.user_id == user_id, ContactLogEntry.face_to_face.is_(True),
-        ContactLogEntry.at >= datetime.combine(first - timedelta(days=1), time.min),
-        ContactLogEntry.at < datetime.combine(last + timedelta(days=2), time.min),
-    ).order_by(ContactLogEntry.at)).all()
+    rows = db.session.scalars(
+        sa.select(ContactLogEntry)
+        .where(
+            ContactLogEntry.user_id == user_id,
+            ContactLogEntry.face_to_face.is_(True),
+            ContactLogEntry.at >= datetime.combine(first - timedelta(days=1), time.min),
+            ContactLogEntry.at < datetime.combine(last + timedelta(days=2), time.min),
+        )
+        .order_by(ContactLogEntry.at)
+    ).all()
     return [e for e in rows if first <= to_local(e.at).date() <= last]
 
 
-def f2f_contacts_per_week(programme: Programme, *, as_of: date | None = None,
-                          weeks: int = F2F_WEEKS) -> list[VejlederFigure]:
+def f2f_contacts_per_week(
+    programme: Programme, *, as_of: date | None = None, weeks: int = F2F_WEEKS
+) -> list[VejlederFigure]:
     """Face-to-face employer contacts per programme vejleder per week, averaged over the last
     ``weeks`` full weeks; ok when ≥ 6 (IPS fidelity)."""
     as_of = as_of or today()
@@ -314,8 +399,11 @@ def f2f_contacts_per_week(programme: Programme, *, as_of: date | None = None,
     result = []
     for vid in sorted(ids, key=lambda i: names.get(i, "")):
         per_week = len(f2f_contacts(vid, first, last)) / weeks
-        result.append(VejlederFigure(vid, names.get(vid, "?"), per_week, F2F_CONTACTS_GOAL,
-                                     per_week >= F2F_CONTACTS_GOAL))
+        result.append(
+            VejlederFigure(
+                vid, names.get(vid, "?"), per_week, F2F_CONTACTS_GOAL, per_week >= F2F_CONTACTS_GOAL
+            )
+        )
     return result
 
 
@@ -331,8 +419,9 @@ class FirstContact:
         return self.contact_on is None
 
 
-def first_contacts(programme: Programme, *, as_of: date | None = None,
-                   vejleder_id: int | None = None) -> list[FirstContact]:
+def first_contacts(
+    programme: Programme, *, as_of: date | None = None, vejleder_id: int | None = None
+) -> list[FirstContact]:
     """Per borger in the programme: days from enrolment to the first employer contact, or days so
     far without one (borgere who ended without contact are left out of the waiting list)."""
     as_of = as_of or today()
@@ -348,19 +437,29 @@ def first_contacts(programme: Programme, *, as_of: date | None = None,
             continue
         days = ((contact or as_of) - enrolled_on).days
         result.append(FirstContact(bid, enrolled_on, contact, days))
-    return sorted(result, key=lambda f: (-f.days if f.waiting else f.days))
+    return sorted(result, key=lambda f: -f.days if f.waiting else f.days)
 
 
 def _first_contact_dates(borger_ids: list[int]) -> dict[int, date]:
     if not borger_ids:
         return {}
-    return dict(db.session.execute(sa.select(OutcomeEvent.borger_id, sa.func.min(OutcomeEvent.on_date)).where(
-        OutcomeEvent.borger_id.in_(borger_ids), OutcomeEvent.kind == K.FIRST_EMPLOYER_CONTACT,
-    ).group_by(OutcomeEvent.borger_id)).tuples().all())
+    return dict(
+        db.session.execute(
+            sa.select(OutcomeEvent.borger_id, sa.func.min(OutcomeEvent.on_date))
+            .where(
+                OutcomeEvent.borger_id.in_(borger_ids),
+                OutcomeEvent.kind == K.FIRST_EMPLOYER_CONTACT,
+            )
+            .group_by(OutcomeEvent.borger_id)
+        )
+        .tuples()
+        .all()
+    )
 
 
-def median_days_to_first_contact(programme: Programme, *, as_of: date | None = None,
-                                 vejleder_id: int | None = None) -> float | None:
+def median_days_to_first_contact(
+    programme: Programme, *, as_of: date | None = None, vejleder_id: int | None = None
+) -> float | None:
     """Median days from enrolment to first employer contact over borgere who have had one
     (goal ≤ 30); None when nobody has."""
     days = [f.days for f in first_contacts(programme, as_of=as_of, vejleder_id=vejleder_id) if not f.waiting]
@@ -395,15 +494,28 @@ def first_contact_within_goal(programme: Programme, *, as_of: date | None = None
 
 
 def _job_start_rows(programme: Programme, *, as_of: date):
-    return db.session.execute(
-        sa.select(OutcomeEvent.borger_id, OutcomeEvent.kind, OutcomeEvent.company_id, Opening.title,
-                  Opening.occupation, Company.industry_code)
-        .outerjoin(Placement, Placement.id == OutcomeEvent.placement_id)
-        .outerjoin(Opening, Opening.id == Placement.opening_id)
-        .outerjoin(Company, Company.id == OutcomeEvent.company_id)
-        .where(OutcomeEvent.programme_id == programme.id, OutcomeEvent.kind.in_(JOB_STARTS),
-               OutcomeEvent.on_date <= as_of)
-    ).tuples().all()
+    return (
+        db.session.execute(
+            sa.select(
+                OutcomeEvent.borger_id,
+                OutcomeEvent.kind,
+                OutcomeEvent.company_id,
+                Opening.title,
+                Opening.occupation,
+                Company.industry_code,
+            )
+            .outerjoin(Placement, Placement.id == OutcomeEvent.placement_id)
+            .outerjoin(Opening, Opening.id == Placement.opening_id)
+            .outerjoin(Company, Company.id == OutcomeEvent.company_id)
+            .where(
+                OutcomeEvent.programme_id == programme.id,
+                OutcomeEvent.kind.in_(JOB_STARTS),
+                OutcomeEvent.on_date <= as_of,
+            )
+        )
+        .tuples()
+        .all()
+    )
 
 
 def competitive_share(programme: Programme, *, as_of: date | None = None) -> Ratio:
@@ -442,14 +554,26 @@ def follow_along_cadence(programme: Programme, *, as_of: date | None = None) -> 
     """Efterværn follow-along tasks (titles starting "Efterværn:") due by ``as_of`` for the programme's
     borgere that were done on or before their due date + 2 days; counted in tasks; goal ≥ 90 %."""
     as_of = as_of or today()
-    tasks = db.session.execute(
-        sa.select(Task.borger_id, Task.due, Task.done, Task.done_at).join(Borger, Borger.id == Task.borger_id)
-        .where(Borger.programme_id == programme.id, Task.title.startswith(FOLLOW_ALONG_PREFIX),
-               Task.due <= as_of)
-    ).tuples().all()
+    tasks = (
+        db.session.execute(
+            sa.select(Task.borger_id, Task.due, Task.done, Task.done_at)
+            .join(Borger, Borger.id == Task.borger_id)
+            .where(
+                Borger.programme_id == programme.id,
+                Task.title.startswith(FOLLOW_ALONG_PREFIX),
+                Task.due <= as_of,
+            )
+        )
+        .tuples()
+        .all()
+    )
     kept, missed = 0, set()
     for borger_id, due, done, done_at in tasks:
-        if done and done_at is not None and to_local(done_at).date() <= due + timedelta(days=CADENCE_GRACE_DAYS):
+        if (
+            done
+            and done_at is not None
+            and to_local(done_at).date() <= due + timedelta(days=CADENCE_GRACE_DAYS)
+        ):
             kept += 1
         else:
             missed.add(borger_id)
@@ -463,12 +587,31 @@ def retention(programme: Programme, weeks: int, *, as_of: date | None = None) ->
     as_of = as_of or today()
     kind = {13: K.RETAINED_13W, 26: K.RETAINED_26W}[weeks]
     cutoff = as_of - timedelta(weeks=weeks)
-    started = set(db.session.scalars(sa.select(OutcomeEvent.borger_id).where(
-        OutcomeEvent.programme_id == programme.id, OutcomeEvent.kind.in_(RETENTION_STARTS),
-        OutcomeEvent.on_date <= cutoff).distinct()))
-    retained = set(db.session.scalars(sa.select(OutcomeEvent.borger_id).where(
-        OutcomeEvent.programme_id == programme.id, OutcomeEvent.kind == kind,
-        OutcomeEvent.on_date <= as_of).distinct())) & started
+    started = set(
+        db.session.scalars(
+            sa.select(OutcomeEvent.borger_id)
+            .where(
+                OutcomeEvent.programme_id == programme.id,
+                OutcomeEvent.kind.in_(RETENTION_STARTS),
+                OutcomeEvent.on_date <= cutoff,
+            )
+            .distinct()
+        )
+    )
+    retained = (
+        set(
+            db.session.scalars(
+                sa.select(OutcomeEvent.borger_id)
+                .where(
+                    OutcomeEvent.programme_id == programme.id,
+                    OutcomeEvent.kind == kind,
+                    OutcomeEvent.on_date <= as_of,
+                )
+                .distinct()
+            )
+        )
+        & started
+    )
     return Ratio(len(retained), len(started), None, retained)
 
 
@@ -506,8 +649,8 @@ def _hidden(count: int, full: bool) -> bool:
 @dataclass
 class Row:
     cells: list[str]
-    drill: str | None = None     # key of the drill-down page behind the row's figure
-    status: str | None = None    # "ok", "behind" or None: a CSS hint, also given as text in a cell
+    drill: str | None = None  # key of the drill-down page behind the row's figure
+    status: str | None = None  # "ok", "behind" or None: a CSS hint, also given as text in a cell
 
 
 @dataclass
@@ -519,22 +662,32 @@ class Table:
     note: str = ""
 
 
-def _status(ok: bool | None, hidden: bool, yes: str = STATUS_OK, no: str = STATUS_NOT_OK) -> tuple[str, str | None]:
+def _status(
+    ok: bool | None, hidden: bool, yes: str = STATUS_OK, no: str = STATUS_NOT_OK
+) -> tuple[str, str | None]:
     if hidden or ok is None:
         return NOT_AVAILABLE, None
     return (yes, "ok") if ok else (no, "behind")
 
 
 def overview_table(programme: Programme, *, full: bool) -> Table:
-    rows = [Row(["Indskrevne borgere", _shown(enrolled_count(programme), full)], "enrolled"),
-            Row(["Aktive borgere", _shown(active_count(programme), full)], "active")]
-    rows += [Row([f"Fase: {phase.label}", _shown(n, full)], f"phase:{phase.value}")
-             for phase, n in phase_counts(programme).items()]
+    rows = [
+        Row(["Indskrevne borgere", _shown(enrolled_count(programme), full)], "enrolled"),
+        Row(["Aktive borgere", _shown(active_count(programme), full)], "active"),
+    ]
+    rows += [
+        Row([f"Fase: {phase.label}", _shown(n, full)], f"phase:{phase.value}")
+        for phase, n in phase_counts(programme).items()
+    ]
     return Table("overblik", "Overblik", ["Figur", "Antal borgere"], rows)
 
 
 def _goal_text(target: ProgrammeTarget) -> str:
-    return f"≥ {format_number(target.goal)} %" if target.goal_kind == "share" else f"{format_number(target.goal)}"
+    return (
+        f"≥ {format_number(target.goal)} %"
+        if target.goal_kind == "share"
+        else f"{format_number(target.goal)}"
+    )
 
 
 def targets_table(programme: Programme, *, full: bool, as_of: date | None = None) -> Table:
@@ -542,7 +695,9 @@ def targets_table(programme: Programme, *, full: bool, as_of: date | None = None
     for p in targets_progress(programme, as_of=as_of):
         t = p.target
         # A share reveals its count when the enrolment is known, so it hides with it.
-        hidden = _hidden(p.count, full) or (t.goal_kind == "share" and _hidden(enrolled_count(programme), full))
+        hidden = _hidden(p.count, full) or (
+            t.goal_kind == "share" and _hidden(enrolled_count(programme), full)
+        )
         if t.goal_kind == "share":
             value = NOT_AVAILABLE if hidden else format_percent(p.value)
             expected = format_percent(p.expected)
@@ -553,11 +708,21 @@ def targets_table(programme: Programme, *, full: bool, as_of: date | None = None
             status, css = _status(True, hidden, yes=STATUS_MET)
         else:
             status, css = _status(p.on_track, hidden, yes=STATUS_ON_TRACK, no=STATUS_BEHIND)
-        rows.append(Row([t.label, value, _shown(p.count, full), _goal_text(t), expected, status],
-                        f"target:{t.id}", css))
-    return Table("maal", "Mål", ["Mål", "Resultat", "Borgere", "Mål", "Forventet nu", "Status"], rows,
-                 note="Et antal er på sporet, når det er mindst målet gange den del af perioden, der er gået. "
-                      "En andel sammenlignes direkte med målet.")
+        rows.append(
+            Row(
+                [t.label, value, _shown(p.count, full), _goal_text(t), expected, status],
+                f"target:{t.id}",
+                css,
+            )
+        )
+    return Table(
+        "maal",
+        "Mål",
+        ["Mål", "Resultat", "Borgere", "Mål", "Forventet nu", "Status"],
+        rows,
+        note="Et antal er på sporet, når det er mindst målet gange den del af perioden, der er gået. "
+        "En andel sammenlignes direkte med målet.",
+    )
 
 
 def month_label(month: date) -> str:
@@ -566,10 +731,17 @@ def month_label(month: date) -> str:
 
 def timeline_table(programme: Programme, *, full: bool, as_of: date | None = None) -> Table:
     months, series = outcomes_by_month(programme, as_of=as_of)
-    rows = [Row([month_label(m), *[_shown(series[label][i], full) for label, _ in TIME_SERIES]])
-            for i, m in enumerate(months)]
-    return Table("udvikling", "Resultater pr. måned", ["Måned", *[label for label, _ in TIME_SERIES]], rows,
-                 note="Antal hændelser pr. måned.")
+    rows = [
+        Row([month_label(m), *[_shown(series[label][i], full) for label, _ in TIME_SERIES]])
+        for i, m in enumerate(months)
+    ]
+    return Table(
+        "udvikling",
+        "Resultater pr. måned",
+        ["Måned", *[label for label, _ in TIME_SERIES]],
+        rows,
+        note="Antal hændelser pr. måned.",
+    )
 
 
 def caseload_table(programme: Programme, *, full: bool) -> Table:
@@ -577,9 +749,16 @@ def caseload_table(programme: Programme, *, full: bool) -> Table:
     for f in caseload_per_vejleder(programme):
         hidden = _hidden(int(f.value), full)
         status, css = _status(f.ok, hidden)
-        rows.append(Row([f.name, _shown(int(f.value), full), f"≤ {f.goal}", status], f"caseload:{f.vejleder_id}", css))
-    return Table("sagsstamme", "Sagsstamme pr. vejleder", ["Vejleder", "Aktive borgere", "Norm", "Status"], rows,
-                 note="Vejlederens samlede aktive sagsstamme, på tværs af indsatser.")
+        rows.append(
+            Row([f.name, _shown(int(f.value), full), f"≤ {f.goal}", status], f"caseload:{f.vejleder_id}", css)
+        )
+    return Table(
+        "sagsstamme",
+        "Sagsstamme pr. vejleder",
+        ["Vejleder", "Aktive borgere", "Norm", "Status"],
+        rows,
+        note="Vejlederens samlede aktive sagsstamme, på tværs af indsatser.",
+    )
 
 
 def contacts_table(programme: Programme, *, as_of: date | None = None) -> Table:
@@ -587,19 +766,31 @@ def contacts_table(programme: Programme, *, as_of: date | None = None) -> Table:
     rows = []
     for f in f2f_contacts_per_week(programme, as_of=as_of):
         status, css = _status(f.ok, False)
-        rows.append(Row([f.name, format_number(f.value), f"≥ {F2F_CONTACTS_GOAL}", status],
-                        f"contacts:{f.vejleder_id}", css))
-    return Table("kontakter", "Arbejdsgiverkontakter ansigt til ansigt pr. uge",
-                 ["Vejleder", "Pr. uge", "Mål", "Status"], rows,
-                 note=f"Gennemsnit over de seneste {F2F_WEEKS} hele uger (mandag–søndag).")
+        rows.append(
+            Row(
+                [f.name, format_number(f.value), f"≥ {F2F_CONTACTS_GOAL}", status],
+                f"contacts:{f.vejleder_id}",
+                css,
+            )
+        )
+    return Table(
+        "kontakter",
+        "Arbejdsgiverkontakter ansigt til ansigt pr. uge",
+        ["Vejleder", "Pr. uge", "Mål", "Status"],
+        rows,
+        note=f"Gennemsnit over de seneste {F2F_WEEKS} hele uger (mandag–søndag).",
+    )
 
 
 def _ratio_row(label: str, ratio: Ratio, goal_text: str, drill: str | None, full: bool) -> Row:
     hidden = _hidden(ratio.numerator, full) or _hidden(ratio.denominator, full)
     status, css = _status(ratio.ok, hidden)
     value = NOT_AVAILABLE if hidden else format_percent(ratio.percent)
-    return Row([label, value, _shown(ratio.numerator, full), _shown(ratio.denominator, full), goal_text, status],
-               drill, css)
+    return Row(
+        [label, value, _shown(ratio.numerator, full), _shown(ratio.denominator, full), goal_text, status],
+        drill,
+        css,
+    )
 
 
 def fidelity_table(programme: Programme, *, full: bool, as_of: date | None = None) -> Table:
@@ -610,29 +801,87 @@ def fidelity_table(programme: Programme, *, full: bool, as_of: date | None = Non
     status, css = _status(None if median is None else median <= FIRST_CONTACT_DAYS_GOAL, hidden)
     waiting = len(contacts) - len(done)
     rows = [
-        Row(["Dage fra indskrivning til første arbejdsgiverkontakt (median)",
-             NOT_AVAILABLE if hidden else format_number(median), _shown(len(done), full), NOT_AVAILABLE,
-             f"≤ {FIRST_CONTACT_DAYS_GOAL}", status], "first_contact", css),
-        _ratio_row(f"Første arbejdsgiverkontakt inden for {FIRST_CONTACT_DAYS_GOAL} dage",
-                   first_contact_within_goal(programme, as_of=as_of), NOT_AVAILABLE, "first_contact", full),
-        Row(["Borgere uden arbejdsgiverkontakt endnu", _shown(waiting, full), _shown(waiting, full),
-             NOT_AVAILABLE, NOT_AVAILABLE, NOT_AVAILABLE], "no_contact"),
-        _ratio_row("Konkurrenceudsatte job blandt jobstarter", competitive_share(programme, as_of=as_of),
-                   f"≥ {COMPETITIVE_SHARE_GOAL} %", "job_starts", full),
-        _ratio_row("Forskellige arbejdsgivere blandt jobstarter", employer_diversity(programme, as_of=as_of),
-                   f"≥ {DIVERSITY_GOAL} %", "job_starts", full),
-        _ratio_row("Forskellige jobtyper blandt jobstarter", job_type_diversity(programme, as_of=as_of),
-                   f"≥ {DIVERSITY_GOAL} %", "job_starts", full),
-        _ratio_row("Efterværnskontakter holdt til tiden", follow_along_cadence(programme, as_of=as_of),
-                   f"≥ {CADENCE_GOAL} %", "cadence_missed", full),
-        _ratio_row("Stadig i job/uddannelse efter 13 uger", retention(programme, 13, as_of=as_of),
-                   NOT_AVAILABLE, "retained_13", full),
-        _ratio_row("Stadig i job/uddannelse efter 26 uger", retention(programme, 26, as_of=as_of),
-                   NOT_AVAILABLE, "retained_26", full),
+        Row(
+            [
+                "Dage fra indskrivning til første arbejdsgiverkontakt (median)",
+                NOT_AVAILABLE if hidden else format_number(median),
+                _shown(len(done), full),
+                NOT_AVAILABLE,
+                f"≤ {FIRST_CONTACT_DAYS_GOAL}",
+                status,
+            ],
+            "first_contact",
+            css,
+        ),
+        _ratio_row(
+            f"Første arbejdsgiverkontakt inden for {FIRST_CONTACT_DAYS_GOAL} dage",
+            first_contact_within_goal(programme, as_of=as_of),
+            NOT_AVAILABLE,
+            "first_contact",
+            full,
+        ),
+        Row(
+            [
+                "Borgere uden arbejdsgiverkontakt endnu",
+                _shown(waiting, full),
+                _shown(waiting, full),
+                NOT_AVAILABLE,
+                NOT_AVAILABLE,
+                NOT_AVAILABLE,
+            ],
+            "no_contact",
+        ),
+        _ratio_row(
+            "Konkurrenceudsatte job blandt jobstarter",
+            competitive_share(programme, as_of=as_of),
+            f"≥ {COMPETITIVE_SHARE_GOAL} %",
+            "job_starts",
+            full,
+        ),
+        _ratio_row(
+            "Forskellige arbejdsgivere blandt jobstarter",
+            employer_diversity(programme, as_of=as_of),
+            f"≥ {DIVERSITY_GOAL} %",
+            "job_starts",
+            full,
+        ),
+        _ratio_row(
+            "Forskellige jobtyper blandt jobstarter",
+            job_type_diversity(programme, as_of=as_of),
+            f"≥ {DIVERSITY_GOAL} %",
+            "job_starts",
+            full,
+        ),
+        _ratio_row(
+            "Efterværnskontakter holdt til tiden",
+            follow_along_cadence(programme, as_of=as_of),
+            f"≥ {CADENCE_GOAL} %",
+            "cadence_missed",
+            full,
+        ),
+        _ratio_row(
+            "Stadig i job/uddannelse efter 13 uger",
+            retention(programme, 13, as_of=as_of),
+            NOT_AVAILABLE,
+            "retained_13",
+            full,
+        ),
+        _ratio_row(
+            "Stadig i job/uddannelse efter 26 uger",
+            retention(programme, 26, as_of=as_of),
+            NOT_AVAILABLE,
+            "retained_26",
+            full,
+        ),
     ]
-    return Table("fidelity", "IPS-fidelity", ["Figur", "Værdi", "Antal", "Ud af", "Mål", "Status"], rows,
-                 note="Jobstarter er ordinære job, fleksjob og løntilskud. Efterværnskontakter tæller som holdt, "
-                      f"når opgaven er løst senest {CADENCE_GRACE_DAYS} dage efter fristen.")
+    return Table(
+        "fidelity",
+        "IPS-fidelity",
+        ["Figur", "Værdi", "Antal", "Ud af", "Mål", "Status"],
+        rows,
+        note="Jobstarter er ordinære job, fleksjob og løntilskud. Efterværnskontakter tæller som holdt, "
+        f"når opgaven er løst senest {CADENCE_GRACE_DAYS} dage efter fristen.",
+    )
 
 
 def dashboard_tables(programme: Programme, *, full: bool, as_of: date | None = None) -> list[Table]:
@@ -652,6 +901,7 @@ def dashboard_tables(programme: Programme, *, full: bool, as_of: date | None = N
 
 
 # --- drill-down: the borgere behind a figure -------------------------------------------------------
+
 
 def figure_borger_ids(programme: Programme, key: str, *, as_of: date | None = None) -> set[int] | None:
     """The borgere behind a dashboard figure (``Row.drill``); None for an unknown key."""
@@ -683,10 +933,14 @@ def figure_borger_ids(programme: Programme, key: str, *, as_of: date | None = No
 
 def figure_title(programme: Programme, key: str) -> str:
     titles = {
-        "enrolled": "Indskrevne borgere", "active": "Aktive borgere",
-        "first_contact": "Borgere med første arbejdsgiverkontakt", "no_contact": "Borgere uden arbejdsgiverkontakt endnu",
-        "job_starts": "Borgere med jobstart", "cadence_missed": "Borgere med efterværnskontakter, der ikke blev holdt til tiden",
-        "retained_13": "Stadig i job/uddannelse efter 13 uger", "retained_26": "Stadig i job/uddannelse efter 26 uger",
+        "enrolled": "Indskrevne borgere",
+        "active": "Aktive borgere",
+        "first_contact": "Borgere med første arbejdsgiverkontakt",
+        "no_contact": "Borgere uden arbejdsgiverkontakt endnu",
+        "job_starts": "Borgere med jobstart",
+        "cadence_missed": "Borgere med efterværnskontakter, der ikke blev holdt til tiden",
+        "retained_13": "Stadig i job/uddannelse efter 13 uger",
+        "retained_26": "Stadig i job/uddannelse efter 26 uger",
     }
     kind, _, arg = key.partition(":")
     if kind == "phase":
@@ -701,10 +955,18 @@ def figure_title(programme: Programme, key: str) -> str:
 
 # --- a vejleder's own week ------------------------------------------------------------------------------
 
+
 def my_phase_counts(user_id: int) -> dict[Phase, int]:
     """The vejleder's active borgere per phase (afsluttet left out)."""
-    rows = dict(db.session.execute(sa.select(Borger.phase, sa.func.count()).where(
-        Borger.vejleder_id == user_id, Borger.phase != Phase.AFSLUTTET).group_by(Borger.phase)).tuples().all())
+    rows = dict(
+        db.session.execute(
+            sa.select(Borger.phase, sa.func.count())
+            .where(Borger.vejleder_id == user_id, Borger.phase != Phase.AFSLUTTET)
+            .group_by(Borger.phase)
+        )
+        .tuples()
+        .all()
+    )
     return {phase: rows.get(phase, 0) for phase in Phase if phase != Phase.AFSLUTTET}
 
 
@@ -728,8 +990,11 @@ def my_borgere_without_contact(user_id: int, *, as_of: date | None = None) -> li
     """The vejleder's active borgere with no employer contact yet, longest waiting first."""
     as_of = as_of or today()
     contacted = sa.select(OutcomeEvent.borger_id).where(OutcomeEvent.kind == K.FIRST_EMPLOYER_CONTACT)
-    borgere = db.session.scalars(sa.select(Borger).where(
-        Borger.vejleder_id == user_id, Borger.phase != Phase.AFSLUTTET, Borger.id.not_in(contacted))).all()
+    borgere = db.session.scalars(
+        sa.select(Borger).where(
+            Borger.vejleder_id == user_id, Borger.phase != Phase.AFSLUTTET, Borger.id.not_in(contacted)
+        )
+    ).all()
     waiting = [Waiting(b, (as_of - b.enrolled_on).days) for b in borgere]
     return sorted(waiting, key=lambda w: (-w.days, w.borger.first_name))
 
@@ -737,5 +1002,10 @@ def my_borgere_without_contact(user_id: int, *, as_of: date | None = None) -> li
 def my_overdue_tasks(user_id: int, *, as_of: date | None = None) -> list[Task]:
     """Open tasks assigned to the user whose due date has passed, oldest first."""
     as_of = as_of or today()
-    return list(db.session.scalars(sa.select(Task).where(
-        Task.assignee_id == user_id, Task.done.is_(False), Task.due < as_of).order_by(Task.due, Task.id)))
+    return list(
+        db.session.scalars(
+            sa.select(Task)
+            .where(Task.assignee_id == user_id, Task.done.is_(False), Task.due < as_of)
+            .order_by(Task.due, Task.id)
+        )
+    )

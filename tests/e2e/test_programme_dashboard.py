@@ -1,4 +1,4 @@
-"""An admin opens the Din vej i job dashboard, sees its targets and fidelity figures, and downloads the XLSX."""
+"""An admin opens the Din vej i job dashboard, sees targets and fidelity figures, downloads the XLSX."""
 
 import openpyxl
 import pytest
@@ -12,8 +12,9 @@ from crm.services.programmes import load_demo_programmes
 pytestmark = pytest.mark.e2e
 
 
-def test_admin_opens_din_vej_i_job_and_downloads_the_xlsx(app, page, login, live_server, make_user, make_borger,
-                                                          tmp_path):
+def test_admin_opens_din_vej_i_job_and_downloads_the_xlsx(
+    app, page, login, live_server, make_user, make_borger, tmp_path
+):
     with app.app_context():
         load_demo_programmes()
         db.session.commit()
@@ -23,7 +24,10 @@ def test_admin_opens_din_vej_i_job_and_downloads_the_xlsx(app, page, login, live
     with app.app_context():
         from crm.models import OutcomeEvent
         from crm.timeutil import today
-        db.session.add(OutcomeEvent(borger_id=borger, programme_id=pid, kind=K.ORDINARY_JOB_START, on_date=today()))
+
+        db.session.add(
+            OutcomeEvent(borger_id=borger, programme_id=pid, kind=K.ORDINARY_JOB_START, on_date=today())
+        )
         db.session.commit()
 
     login(make_user("admin"))

@@ -1,4 +1,4 @@
-"""The vejleder's own week: caseload by phase, face-to-face contacts against 6, waiting borgere, overdue tasks."""
+"""A vejleder's own week: caseload by phase, face-to-face contacts against 6, waiting borgere, tasks."""
 
 from datetime import timedelta
 
@@ -9,22 +9,24 @@ from crm.services.reports import week_start
 from crm.timeutil import today
 
 
-def test_my_week_counts_face_to_face_contacts_since_monday_against_six(browser, make_user, make_company,
-                                                                        add_contact, user_id):
+def test_my_week_counts_face_to_face_contacts_since_monday_against_six(
+    browser, make_user, make_company, add_contact, user_id
+):
     vejleder = make_user("vejleder")
     vid, company = user_id(vejleder), make_company()
     for _ in range(2):
         add_contact(vid, company, today())
     add_contact(vid, company, today(), face_to_face=False)
     add_contact(vid, company, week_start(today()) - timedelta(days=1))  # last week
-    add_contact(user_id(make_user("vejleder")), company, today())       # someone else's
+    add_contact(user_id(make_user("vejleder")), company, today())  # someone else's
     browser.login(vejleder)
     html = browser.get("/min-uge").get_data(as_text=True)
-    assert '<strong>2</strong> af 6 i denne uge' in html
+    assert "<strong>2</strong> af 6 i denne uge" in html
 
 
 def test_my_week_lists_borgere_without_employer_contact_with_days_since_enrolment(
-        browser, make_user, make_borger, make_programme, add_outcome):
+    browser, make_user, make_borger, make_programme, add_outcome
+):
     vejleder = make_user("vejleder")
     pid = make_programme()
     waiting = make_borger(vejleder, first_name="Venter", enrolled_on=today() - timedelta(days=45))
@@ -34,7 +36,7 @@ def test_my_week_lists_borgere_without_employer_contact_with_days_since_enrolmen
     make_borger(make_user("vejleder"), first_name="Andens")
     browser.login(vejleder)
     html = browser.get("/min-uge").get_data(as_text=True)
-    section = html[html.index('id="uden-kontakt"'):html.index('id="opgaver-titel"')]
+    section = html[html.index('id="uden-kontakt"') : html.index('id="opgaver-titel"')]
     assert f"/borgere/{waiting}" in section and "<td>45 <span" in section and "over 30 dage" in section
     assert "Kontaktet" not in section and "Afsluttet" not in section and "Andens" not in section
 
@@ -65,7 +67,7 @@ def test_my_week_lists_only_my_open_overdue_tasks(app, browser, make_user, user_
         db.session.commit()
     browser.login(vejleder)
     html = browser.get("/min-uge").get_data(as_text=True)
-    section = html[html.index('id="overskredne-opgaver"'):]
+    section = html[html.index('id="overskredne-opgaver"') :]
     assert "Ring til Bageriet" in section
     assert "Allerede løst" not in section and "Frist i dag" not in section and "Kollegaens" not in section
 

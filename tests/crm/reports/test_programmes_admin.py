@@ -7,13 +7,24 @@ from crm.models import AuditEvent, Programme
 from crm.services.programmes import load_demo_programmes
 
 FORM = {
-    "name": "Ny vej", "municipality": "Aarhus", "starts_on": "2025-01-01", "ends_on": "2026-12-31",
-    "target_group": "Borgere over 30", "caseload_norm": "18",
-    "targets-0-outcome": "job_or_education", "targets-0-title": "", "targets-0-goal_kind": "share",
+    "name": "Ny vej",
+    "municipality": "Aarhus",
+    "starts_on": "2025-01-01",
+    "ends_on": "2026-12-31",
+    "target_group": "Borgere over 30",
+    "caseload_norm": "18",
+    "targets-0-outcome": "job_or_education",
+    "targets-0-title": "",
+    "targets-0-goal_kind": "share",
     "targets-0-goal": "60",
-    "targets-1-outcome": "praktik", "targets-1-title": "Praktik", "targets-1-goal_kind": "count",
+    "targets-1-outcome": "praktik",
+    "targets-1-title": "Praktik",
+    "targets-1-goal_kind": "count",
     "targets-1-goal": "25",
-    "targets-2-outcome": "", "targets-2-title": "", "targets-2-goal_kind": "count", "targets-2-goal": "",
+    "targets-2-outcome": "",
+    "targets-2-title": "",
+    "targets-2-goal_kind": "count",
+    "targets-2-goal": "",
 }
 
 
@@ -24,9 +35,13 @@ def test_admin_creates_a_programme_with_targets_and_it_is_audited(app, browser, 
     with app.app_context():
         programme = db.session.scalar(sa.select(Programme))
         assert [(t.outcome, t.label, t.goal_kind, t.goal) for t in programme.targets] == [
-            ("job_or_education", "Job eller uddannelse", "share", 60.0), ("praktik", "Praktik", "count", 25.0)]
-        assert db.session.scalar(sa.select(AuditEvent.action).where(AuditEvent.object_type == "programme")) == \
-            "programme.create"
+            ("job_or_education", "Job eller uddannelse", "share", 60.0),
+            ("praktik", "Praktik", "count", 25.0),
+        ]
+        assert (
+            db.session.scalar(sa.select(AuditEvent.action).where(AuditEvent.object_type == "programme"))
+            == "programme.create"
+        )
 
 
 def test_share_goal_over_100_is_refused_and_the_form_keeps_the_input(browser, make_user):
@@ -75,6 +90,8 @@ def test_demo_programmes_load_once_with_their_real_targets(app):
         programmes = {p.name: p for p in db.session.scalars(sa.select(Programme))}
         assert sorted(programmes) == ["Din vej i job", "Futurum", "Job in mind", "Rum til os"]
         assert [(t.outcome, t.goal_kind, t.goal) for t in programmes["Job in mind"].targets] == [
-            ("onward", "share", 60.0), ("ordinary_hours", "share", 20.0)]
+            ("onward", "share", 60.0),
+            ("ordinary_hours", "share", 20.0),
+        ]
         assert len(programmes["Rum til os"].targets) == 4
         assert programmes["Din vej i job"].caseload_norm == 18

@@ -26,7 +26,8 @@ def _borgere(make_borger, vejleder, programme_id, n, **fields):
 
 
 def test_three_of_five_into_job_or_education_is_60_percent_and_meets_a_60_percent_target(
-        app, make_user, make_borger, make_programme, add_outcome):
+    app, make_user, make_borger, make_programme, add_outcome
+):
     pid = make_programme(targets=[("job_or_education", "share", 60)])
     b = _borgere(make_borger, make_user("vejleder"), pid, 5)
     add_outcome(b[0], pid, K.ORDINARY_JOB_START)
@@ -39,8 +40,9 @@ def test_three_of_five_into_job_or_education_is_60_percent_and_meets_a_60_percen
     assert (progress.count, progress.value, progress.met, progress.on_track) == (3, 60.0, True, True)
 
 
-def test_loentilskud_and_praktik_are_not_job_or_education(app, make_user, make_borger, make_programme,
-                                                          add_outcome):
+def test_loentilskud_and_praktik_are_not_job_or_education(
+    app, make_user, make_borger, make_programme, add_outcome
+):
     pid = make_programme(targets=[("job_or_education", "share", 60)])
     b = _borgere(make_borger, make_user("vejleder"), pid, 4)
     add_outcome(b[0], pid, K.LOENTILSKUD_START)
@@ -64,10 +66,14 @@ def test_onward_counts_any_employment_oriented_step(app, make_user, make_borger,
 
 
 def test_count_target_is_on_track_when_count_reaches_goal_times_elapsed_share(
-        app, make_user, make_borger, make_programme, add_outcome):
+    app, make_user, make_borger, make_programme, add_outcome
+):
     # Half the period has passed: 10 × 0.5 = 5 expected.
-    pid = make_programme(targets=[("praktik", "count", 10)], starts_on=today() - timedelta(days=100),
-                         ends_on=today() + timedelta(days=100))
+    pid = make_programme(
+        targets=[("praktik", "count", 10)],
+        starts_on=today() - timedelta(days=100),
+        ends_on=today() + timedelta(days=100),
+    )
     b = _borgere(make_borger, make_user("vejleder"), pid, 5)
     for borger_id in b[:4]:
         add_outcome(borger_id, pid, K.PRAKTIK_START)
@@ -105,8 +111,9 @@ def test_enrolled_active_and_phase_counts(app, make_user, make_borger, make_prog
     assert (phases["opstart"], phases["eftervaern"], phases["afsluttet"], phases["udvikling"]) == (2, 1, 1, 0)
 
 
-def test_caseload_per_vejleder_counts_active_borgere_against_the_norm(app, make_user, make_borger,
-                                                                      make_programme, user_id):
+def test_caseload_per_vejleder_counts_active_borgere_against_the_norm(
+    app, make_user, make_borger, make_programme, user_id
+):
     pid = make_programme(caseload_norm=3)
     heavy, light = make_user("vejleder", name="Anna"), make_user("vejleder", name="Bo")
     _borgere(make_borger, heavy, pid, 4)
@@ -118,12 +125,13 @@ def test_caseload_per_vejleder_counts_active_borgere_against_the_norm(app, make_
 
 
 def test_median_days_to_first_contact_of_a_vejleder_with_seven_borgere_is_20(
-        app, make_user, make_borger, make_programme, add_outcome, user_id):
+    app, make_user, make_borger, make_programme, add_outcome, user_id
+):
     pid = make_programme()
     vejleder = make_user("vejleder")
     enrolled = today() - timedelta(days=100)
     b = _borgere(make_borger, vejleder, pid, 7, enrolled_on=enrolled)
-    for borger_id, days in zip(b, (10, 20, 40)):
+    for borger_id, days in zip(b[:3], (10, 20, 40), strict=True):
         add_outcome(borger_id, pid, K.FIRST_EMPLOYER_CONTACT, on_date=enrolled + timedelta(days=days))
     vid = user_id(vejleder)
     with app.app_context():
@@ -136,8 +144,9 @@ def test_median_days_to_first_contact_of_a_vejleder_with_seven_borgere_is_20(
     assert waiting == [100, 100, 100, 100]
 
 
-def test_f2f_contacts_per_week_average_the_last_four_full_weeks(app, make_user, make_borger, make_programme,
-                                                                 make_company, add_contact, user_id):
+def test_f2f_contacts_per_week_average_the_last_four_full_weeks(
+    app, make_user, make_borger, make_programme, make_company, add_contact, user_id
+):
     pid = make_programme()
     vejleder = make_user("vejleder")
     make_borger(vejleder, programme_id=pid)
@@ -145,16 +154,17 @@ def test_f2f_contacts_per_week_average_the_last_four_full_weeks(app, make_user, 
     first, last = reports.full_weeks_window(today(), 4)
     for i in range(26):  # 26 face-to-face contacts spread over the four weeks → 6.5 a week
         add_contact(vid, company, first + timedelta(days=i % 28))
-    add_contact(vid, company, last, face_to_face=False)           # a phone call does not count
-    add_contact(vid, company, first - timedelta(days=1))           # before the window
-    add_contact(vid, company, last + timedelta(days=1))            # this week: not a full week yet
+    add_contact(vid, company, last, face_to_face=False)  # a phone call does not count
+    add_contact(vid, company, first - timedelta(days=1))  # before the window
+    add_contact(vid, company, last + timedelta(days=1))  # this week: not a full week yet
     with app.app_context():
         [row] = reports.f2f_contacts_per_week(_programme(pid))
     assert (row.value, row.ok) == (6.5, True)
 
 
-def test_competitive_share_is_ordinary_starts_of_all_job_starts(app, make_user, make_borger, make_programme,
-                                                                 add_outcome):
+def test_competitive_share_is_ordinary_starts_of_all_job_starts(
+    app, make_user, make_borger, make_programme, add_outcome
+):
     pid = make_programme()
     b = _borgere(make_borger, make_user("vejleder"), pid, 4)
     for borger_id in b[:3]:
@@ -166,26 +176,33 @@ def test_competitive_share_is_ordinary_starts_of_all_job_starts(app, make_user, 
     assert (share.numerator, share.denominator, share.percent, share.ok) == (3, 4, 75.0, False)
 
 
-def test_employer_diversity_is_distinct_companies_per_job_start(app, make_user, make_borger, make_programme,
-                                                                make_company, add_outcome):
+def test_employer_diversity_is_distinct_companies_per_job_start(
+    app, make_user, make_borger, make_programme, make_company, add_outcome
+):
     pid = make_programme()
     b = _borgere(make_borger, make_user("vejleder"), pid, 4)
     c1, c2, c3 = make_company("A"), make_company("B"), make_company("C")
-    for borger_id, company in zip(b, (c1, c1, c2, c3)):
+    for borger_id, company in zip(b, (c1, c1, c2, c3), strict=True):
         add_outcome(borger_id, pid, K.ORDINARY_JOB_START, company_id=company)
     with app.app_context():
         diversity = reports.employer_diversity(_programme(pid))
-    assert (diversity.numerator, diversity.denominator, diversity.percent, diversity.ok) == (3, 4, 75.0, False)
+    assert (diversity.numerator, diversity.denominator, diversity.percent, diversity.ok) == (
+        3,
+        4,
+        75.0,
+        False,
+    )
 
 
-def test_job_type_diversity_is_distinct_opening_titles_per_job_start(app, make_user, make_borger, make_programme,
-                                                                     make_company, add_outcome):
+def test_job_type_diversity_is_distinct_opening_titles_per_job_start(
+    app, make_user, make_borger, make_programme, make_company, add_outcome
+):
     pid = make_programme()
     b = _borgere(make_borger, make_user("vejleder"), pid, 3)
     company = make_company()
     with app.app_context():
         placements = []
-        for borger_id, title in zip(b, ("Lagermedarbejder", "lagermedarbejder", "Gartner")):
+        for borger_id, title in zip(b, ("Lagermedarbejder", "lagermedarbejder", "Gartner"), strict=True):
             opening = Opening(company_id=company, title=title)
             db.session.add(opening)
             db.session.flush()
@@ -194,15 +211,16 @@ def test_job_type_diversity_is_distinct_opening_titles_per_job_start(app, make_u
             db.session.flush()
             placements.append(placement.id)
         db.session.commit()
-    for borger_id, placement_id in zip(b, placements):
+    for borger_id, placement_id in zip(b, placements, strict=True):
         add_outcome(borger_id, pid, K.ORDINARY_JOB_START, company_id=company, placement_id=placement_id)
     with app.app_context():
         diversity = reports.job_type_diversity(_programme(pid))
     assert (diversity.numerator, diversity.denominator) == (2, 3)
 
 
-def test_follow_along_cadence_counts_tasks_done_within_two_days_of_due(app, make_user, make_borger,
-                                                                       make_programme, user_id):
+def test_follow_along_cadence_counts_tasks_done_within_two_days_of_due(
+    app, make_user, make_borger, make_programme, user_id
+):
     pid = make_programme()
     vejleder = make_user("vejleder")
     borger = make_borger(vejleder, programme_id=pid)
@@ -213,21 +231,23 @@ def test_follow_along_cadence_counts_tasks_done_within_two_days_of_due(app, make
 
     with app.app_context():
         for title, task_due, done, at in [
-            ("Efterværn: opfølgning", due, True, done_at(2)),     # on time (grace 2 days)
-            ("Efterværn: opfølgning", due, True, done_at(3)),     # late
-            ("Efterværn: opfølgning", due, False, None),          # missed
+            ("Efterværn: opfølgning", due, True, done_at(2)),  # on time (grace 2 days)
+            ("Efterværn: opfølgning", due, True, done_at(3)),  # late
+            ("Efterværn: opfølgning", due, False, None),  # missed
             ("Efterværn: opfølgning", today() + timedelta(days=5), False, None),  # not due yet
-            ("Ring til virksomheden", due, False, None),          # not a follow-along task
+            ("Ring til virksomheden", due, False, None),  # not a follow-along task
         ]:
-            db.session.add(Task(title=title, due=task_due, done=done, done_at=at, assignee_id=vid,
-                                borger_id=borger))
+            db.session.add(
+                Task(title=title, due=task_due, done=done, done_at=at, assignee_id=vid, borger_id=borger)
+            )
         db.session.commit()
         cadence = reports.follow_along_cadence(_programme(pid))
     assert (cadence.numerator, cadence.denominator, cadence.ok) == (1, 3, False)
 
 
-def test_retention_at_13_weeks_counts_only_starts_at_least_13_weeks_old(app, make_user, make_borger,
-                                                                         make_programme, add_outcome):
+def test_retention_at_13_weeks_counts_only_starts_at_least_13_weeks_old(
+    app, make_user, make_borger, make_programme, add_outcome
+):
     pid = make_programme()
     b = _borgere(make_borger, make_user("vejleder"), pid, 4, enrolled_on=today() - timedelta(days=300))
     for borger_id in b[:3]:
@@ -256,15 +276,24 @@ def test_outcomes_by_month_counts_events_per_series(app, make_user, make_borger,
     assert sum(series["Første arbejdsgiverkontakt"]) == 0
 
 
-@pytest.mark.parametrize(("count", "full", "shown"), [
-    (0, False, 0), (1, False, "<5"), (4, False, "<5"), (5, False, 5), (3, True, 3), (None, False, None),
-])
+@pytest.mark.parametrize(
+    ("count", "full", "shown"),
+    [
+        (0, False, 0),
+        (1, False, "<5"),
+        (4, False, "<5"),
+        (5, False, 5),
+        (3, True, 3),
+        (None, False, None),
+    ],
+)
 def test_mask_count_hides_one_to_four_from_everyone_but_full_viewers(count, full, shown):
     assert reports.mask_count(count, full=full) == shown
 
 
-def test_figure_drill_down_lists_the_borgere_behind_a_target(app, make_user, make_borger, make_programme,
-                                                             add_outcome):
+def test_figure_drill_down_lists_the_borgere_behind_a_target(
+    app, make_user, make_borger, make_programme, add_outcome
+):
     pid = make_programme(targets=[("education", "count", 5)])
     b = _borgere(make_borger, make_user("vejleder"), pid, 2)
     add_outcome(b[1], pid, K.EDUCATION_START)

@@ -47,37 +47,44 @@ def test_konsulent_sees_small_counts_masked(browser, make_user, make_borger, mak
     assert row_by_label(tables["maal"], "Mål job_or_education")[-1] == "–"
 
 
-def test_vejleder_sees_masked_aggregates_on_the_dashboard_too(browser, make_user, make_borger, make_programme,
-                                                              add_outcome):
+def test_vejleder_sees_masked_aggregates_on_the_dashboard_too(
+    browser, make_user, make_borger, make_programme, add_outcome
+):
     pid, vejleder, _ = _setup(make_user, make_borger, make_programme, add_outcome)
     browser.login(vejleder)
     tables = _tables(browser, f"/indsatser/{pid}")
     assert row_by_label(tables["overblik"], "Indskrevne borgere")[1] == "<5"
 
 
-def test_counts_of_five_or_more_are_shown_to_everyone(browser, make_user, make_borger, make_programme,
-                                                      add_outcome):
+def test_counts_of_five_or_more_are_shown_to_everyone(
+    browser, make_user, make_borger, make_programme, add_outcome
+):
     pid, _, _ = _setup(make_user, make_borger, make_programme, add_outcome, n=6)
     browser.login(make_user("konsulent"))
     tables = _tables(browser, f"/indsatser/{pid}")
     assert row_by_label(tables["overblik"], "Indskrevne borgere")[1] == "6"
 
 
-def test_dashboard_shows_fidelity_figures_and_a_chart_with_its_table(browser, make_user, make_borger,
-                                                                     make_programme, add_outcome):
+def test_dashboard_shows_fidelity_figures_and_a_chart_with_its_table(
+    browser, make_user, make_borger, make_programme, add_outcome
+):
     pid, _, _ = _setup(make_user, make_borger, make_programme, add_outcome)
     browser.login(make_user("admin"))
     response = browser.get(f"/indsatser/{pid}")
     html = response.get_data(as_text=True)
     tables = page_tables(html)
-    assert row_by_label(tables["fidelity"], "Dage fra indskrivning til første arbejdsgiverkontakt (median)")[1] == "40"
+    assert (
+        row_by_label(tables["fidelity"], "Dage fra indskrivning til første arbejdsgiverkontakt (median)")[1]
+        == "40"
+    )
     assert row_by_label(tables["fidelity"], "Konkurrenceudsatte job blandt jobstarter")[1] == "100 %"
     assert "<svg" in html and 'role="img"' in html and "style=" not in html
     assert len(tables["udvikling"]) == 13  # header + 12 months
 
 
-def test_drill_down_names_only_the_viewers_own_borgere(browser, make_user, make_borger, make_programme,
-                                                       add_outcome):
+def test_drill_down_names_only_the_viewers_own_borgere(
+    browser, make_user, make_borger, make_programme, add_outcome
+):
     pid, vejleder, _ = _setup(make_user, make_borger, make_programme, add_outcome)
     other = make_user("vejleder")
     make_borger(other, programme_id=pid, first_name="Fremmed")
@@ -87,8 +94,9 @@ def test_drill_down_names_only_the_viewers_own_borgere(browser, make_user, make_
     assert "Andre borgere: &lt;5" in html
 
 
-def test_konsulent_drill_down_shows_only_a_masked_count(browser, make_user, make_borger, make_programme,
-                                                        add_outcome):
+def test_konsulent_drill_down_shows_only_a_masked_count(
+    browser, make_user, make_borger, make_programme, add_outcome
+):
     pid, _, _ = _setup(make_user, make_borger, make_programme, add_outcome)
     browser.login(make_user("konsulent"))
     html = browser.get(f"/indsatser/{pid}/figur/enrolled").get_data(as_text=True)
@@ -111,7 +119,8 @@ def test_unknown_figure_is_404(browser, make_user, make_programme):
 
 
 def test_xlsx_export_opens_with_openpyxl_and_holds_the_same_numbers_as_the_page(
-        browser, make_user, make_borger, make_programme, add_outcome):
+    browser, make_user, make_borger, make_programme, add_outcome
+):
     pid, _, _ = _setup(make_user, make_borger, make_programme, add_outcome)
     browser.login(make_user("admin"))
     page = _tables(browser, f"/indsatser/{pid}")
@@ -119,8 +128,10 @@ def test_xlsx_export_opens_with_openpyxl_and_holds_the_same_numbers_as_the_page(
     assert response.status_code == 200
     assert "attachment" in response.headers["Content-Disposition"]
     workbook = openpyxl.load_workbook(io.BytesIO(response.data), read_only=True)
-    sheets = {ws.title: [[c if c is not None else "" for c in row] for row in ws.iter_rows(values_only=True)]
-              for ws in workbook.worksheets}
+    sheets = {
+        ws.title: [[c if c is not None else "" for c in row] for row in ws.iter_rows(values_only=True)]
+        for ws in workbook.worksheets
+    }
     workbook.close()
     assert sheets["Overblik"] == page["overblik"]
     assert sheets["Mål"] == page["maal"]
@@ -129,7 +140,8 @@ def test_xlsx_export_opens_with_openpyxl_and_holds_the_same_numbers_as_the_page(
 
 
 def test_csv_export_is_semicolon_utf8_with_bom_and_holds_the_same_numbers(
-        browser, make_user, make_borger, make_programme, add_outcome):
+    browser, make_user, make_borger, make_programme, add_outcome
+):
     pid, _, _ = _setup(make_user, make_borger, make_programme, add_outcome)
     browser.login(make_user("konsulent"))
     page = _tables(browser, f"/indsatser/{pid}")
@@ -154,7 +166,8 @@ def test_export_neutralises_formula_cells(app, browser, make_user, make_programm
     pid = make_programme(targets=[("praktik", "count", 5)])
     with app.app_context():
         from crm.models import Programme
-        db.session.get(Programme, pid).targets[0].label = "=HYPERLINK(\"http://x\")"
+
+        db.session.get(Programme, pid).targets[0].label = '=HYPERLINK("http://x")'
         db.session.commit()
     browser.login(make_user("admin"))
     data = browser.get(f"/indsatser/{pid}/eksport.csv").data.decode("utf-8-sig")
@@ -169,8 +182,9 @@ def test_unknown_export_format_is_404(browser, make_user, make_programme):
     assert browser.get(f"/indsatser/{pid}/eksport.pdf").status_code == 404
 
 
-def test_print_page_uses_the_print_stylesheet_and_masks_like_the_page(browser, make_user, make_borger,
-                                                                      make_programme, add_outcome):
+def test_print_page_uses_the_print_stylesheet_and_masks_like_the_page(
+    browser, make_user, make_borger, make_programme, add_outcome
+):
     pid, _, _ = _setup(make_user, make_borger, make_programme, add_outcome)
     browser.login(make_user("konsulent"))
     html = browser.get(f"/indsatser/{pid}/print").get_data(as_text=True)
@@ -189,7 +203,8 @@ def test_programme_list_shows_masked_enrolment_to_non_admins(browser, make_user,
 
 
 def test_contacts_drill_down_lists_entries_only_for_admin_and_the_vejleder(
-        browser, make_user, make_borger, make_programme, make_company, add_contact, user_id):
+    browser, make_user, make_borger, make_programme, make_company, add_contact, user_id
+):
     from crm.services.reports import full_weeks_window
 
     pid = make_programme()
