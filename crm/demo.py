@@ -13,6 +13,7 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
+from crm.demo_openings import load_demo_openings
 from crm.extensions import db
 from crm.models import Borger, Company, Programme, User
 from crm.models.user import Role
@@ -163,5 +164,6 @@ def load_demo_data() -> dict:
         if role == Role.EMPLOYER:
             users[email] = create_user(email=email, name=name, role=role, password=DEMO_PASSWORD,
                                        company_id=companies[0].id)
+    load_demo_openings()
     borgere = load_demo_borgere(users)
     return {"users": list(users.values()), "companies": companies, "borgere": borgere}

@@ -10,8 +10,14 @@ from crm.access import allow
 from crm.companies import bp
 from crm.companies.access import COMPANY_EDIT_ROLES, COMPANY_VIEW_ROLES, get_company_or_404
 from crm.companies.forms import (
-    CompanyForm, ContactPersonForm, DeleteForm, LogEntryForm, StaleFilterForm, StatusForm,
-    TaskDoneForm, TaskForm,
+    CompanyForm,
+    ContactPersonForm,
+    DeleteForm,
+    LogEntryForm,
+    StaleFilterForm,
+    StatusForm,
+    TaskDoneForm,
+    TaskForm,
 )
 from crm.extensions import db
 from crm.forms import apply_service_error
@@ -20,12 +26,25 @@ from crm.models.company import STATUS_LABELS, STATUS_TRANSITIONS
 from crm.models.user import Role
 from crm.services import ServiceError
 from crm.services.companies import (
-    ConflictError, change_status, create_company, find_duplicates, update_company,
+    ConflictError,
+    change_status,
+    create_company,
+    find_duplicates,
+    update_company,
 )
 from crm.services.contacts import (
-    add_contact_person, contact_log, create_task, delete_contact_person, log_contact,
-    open_tasks_for_company, renewal_state, stale_partners, staleness, update_contact_person,
+    add_contact_person,
+    contact_log,
+    create_task,
+    delete_contact_person,
+    log_contact,
+    open_tasks_for_company,
+    renewal_state,
+    stale_partners,
+    staleness,
+    update_contact_person,
 )
+from crm.services.openings import company_openings
 from crm.timeutil import DANISH_TZ, today
 
 # How far ahead a follow-up task is due unless the user says otherwise.
@@ -74,7 +93,7 @@ def detail(company_id: int):
     return render_template(
         "companies/detail.html", company=company, log=contact_log(company),
         tasks=open_tasks_for_company(company), stale=staleness(company),
-        renewal=renewal_state(company), today=today(),
+        renewal=renewal_state(company), today=today(), openings=company_openings(company),
         status_form=StatusForm(status=company.status), done_form=TaskDoneForm(),
         delete_form=DeleteForm(), status_labels=STATUS_LABELS,
         next_statuses=sorted(STATUS_TRANSITIONS[company.status_enum], key=list(STATUS_TRANSITIONS).index),
