@@ -32,7 +32,7 @@ DEMO_BORGERE_FILE = SEEDS / "demo_borgere.json"
 # and the programme figures have something to show.
 DEMO_PIPELINE_EVERY = 4
 # Shown in the README and printed by `make run`; demo data is refused in production.
-DEMO_PASSWORD = "demo-adgang-2026"
+DEMO_PASSWORD = "demo-adgang-2026"  # noqa: S105 - public by design, refused in production
 DEMO_USERS = [
     ("admin@demo.fodfaeste.dk", "Anne Admin", Role.ADMIN),
     ("vejleder1@demo.fodfaeste.dk", "Vera Vejleder", Role.VEJLEDER),

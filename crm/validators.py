@@ -29,7 +29,7 @@ _POSTCODE_RE = re.compile(r"[0-9]{4}")
 
 def cvr_checksum(digits: str) -> int:
     """Return the weighted CVR digit sum modulo 11 for an 8-digit string (0 means valid)."""
-    return sum(int(d) * w for d, w in zip(digits, CVR_WEIGHTS)) % 11
+    return sum(int(d) * w for d, w in zip(digits, CVR_WEIGHTS, strict=True)) % 11
 
 
 def is_valid_cvr(value: str) -> bool:

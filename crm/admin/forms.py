@@ -1,7 +1,13 @@
 import sqlalchemy as sa
 from flask_wtf import FlaskForm
 from wtforms import (
-    BooleanField, EmailField, PasswordField, SelectChoice, SelectField, StringField, SubmitField,
+    BooleanField,
+    EmailField,
+    PasswordField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    SubmitField,
 )
 from wtforms.validators import DataRequired, EqualTo, Length, Optional
 

@@ -9,8 +9,7 @@ from crm.extensions import db
 from crm.forms import ActionForm, apply_service_error
 from crm.models import AuditEvent, User
 from crm.models.user import Role
-from crm.services import ValidationError
-from crm.services import second_factor
+from crm.services import ValidationError, second_factor
 from crm.services.users import create_user, reset_password, update_user
 
 AUDIT_PAGE_SIZE = 50

@@ -9,7 +9,12 @@ from crm.models import User
 from crm.models.user import STAFF_ROLES, Role
 from crm.services import second_factor
 from crm.services.auth import (
-    authenticate, complete_login, end_all_sessions, is_locked, locked_message, register_failure,
+    authenticate,
+    complete_login,
+    end_all_sessions,
+    is_locked,
+    locked_message,
+    register_failure,
 )
 from crm.timeutil import utcnow
 

@@ -7,7 +7,13 @@ from flask_login import current_user
 from crm.access import allow
 from crm.borgere import bp
 from crm.borgere.forms import (
-    AdvanceForm, BorgerForm, EndCourseForm, ExcludeCompanyForm, MatchFilterForm, OutcomeForm, TargetActionForm,
+    AdvanceForm,
+    BorgerForm,
+    EndCourseForm,
+    ExcludeCompanyForm,
+    MatchFilterForm,
+    OutcomeForm,
+    TargetActionForm,
 )
 from crm.companies.access import get_company_or_404
 from crm.extensions import db
@@ -16,13 +22,19 @@ from crm.models import Borger, Company, Opening, OutcomeEvent, Placement, User
 from crm.models.borger import Phase
 from crm.models.user import Role
 from crm.services import ValidationError
-from crm.services.borgere import (
-    ConflictError, audit_denied, audit_view, can_view_borger, create_borger, exclude_company,
-    update_borger, visible_borgere,
-)
 from crm.services.borger_rights import erase_borger, export_borger_data
-from crm.services.outcomes import end_course, record_outcome
+from crm.services.borgere import (
+    ConflictError,
+    audit_denied,
+    audit_view,
+    can_view_borger,
+    create_borger,
+    exclude_company,
+    update_borger,
+    visible_borgere,
+)
 from crm.services.matching import match_for_target, matches_for, reverse_matches
+from crm.services.outcomes import end_course, record_outcome
 from crm.services.placements import advance, propose, shortlist
 from crm.timeutil import today
 

@@ -27,8 +27,16 @@ from crm.models.user import Role
 from crm.services import NotAuthorized, ServiceError
 from crm.services.companies import ConflictError, find_duplicates
 from crm.services.company_import import (
-    ACTION_LABELS, IMPORT_COLUMNS, MAX_ROWS, REQUIRED_COLUMNS, ImportFileError, can_undo_import,
-    parse_upload, preview_import, run_import, undo_import,
+    ACTION_LABELS,
+    IMPORT_COLUMNS,
+    MAX_ROWS,
+    REQUIRED_COLUMNS,
+    ImportFileError,
+    can_undo_import,
+    parse_upload,
+    preview_import,
+    run_import,
+    undo_import,
 )
 from crm.services.company_merge import merge_companies
 

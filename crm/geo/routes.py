@@ -1,9 +1,9 @@
 from flask import render_template
 
 from crm.access import allow
+from crm.extensions import db
 from crm.geo import bp
 from crm.geo.forms import AddressLookupForm
-from crm.extensions import db
 from crm.models.user import STAFF_ROLES
 from crm.services.geocoding import geocode
 

@@ -20,7 +20,8 @@ from crm.models.programme import OutcomeEvent, OutcomeKind, Programme, Programme
 from crm.models.user import LoginAttempt, RecoveryCode, Role, User
 
 __all__ = [
-    "AuditEvent", "Borger", "Opening", "Placement", "PlacementEvent", "OutcomeEvent", "OutcomeKind", "Programme", "ProgrammeTarget", "Company", "CompanyStatusChange", "ContactLogEntry", "ContactPerson",
-    "GeocodeCache", "Invitation", "ImportBatch", "ImportChange", "Industry", "LoginAttempt", "OfferTag", "RecoveryCode", "Role",
-    "Task", "User",
+    "AuditEvent", "Borger", "Company", "CompanyStatusChange", "ContactLogEntry", "ContactPerson",
+    "GeocodeCache", "ImportBatch", "ImportChange", "Industry", "Invitation", "LoginAttempt",
+    "OfferTag", "Opening", "OutcomeEvent", "OutcomeKind", "Placement", "PlacementEvent",
+    "Programme", "ProgrammeTarget", "RecoveryCode", "Role", "Task", "User",
 ]

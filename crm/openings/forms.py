@@ -2,8 +2,19 @@
 
 from flask_wtf import FlaskForm
 from wtforms import (
-    BooleanField, DateField, DecimalField, EmailField, HiddenField, IntegerField, SelectChoice,
-    SelectField, SelectMultipleField, StringField, SubmitField, TextAreaField, widgets,
+    BooleanField,
+    DateField,
+    DecimalField,
+    EmailField,
+    HiddenField,
+    IntegerField,
+    SelectChoice,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+    widgets,
 )
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional
 

@@ -15,11 +15,20 @@ from crm.openings.forms import ActionForm, FilterForm, InvitationForm, OpeningFo
 from crm.services import ServiceError
 from crm.services.companies import ConflictError
 from crm.services.invitations import (
-    create_invitation, employer_users, invitation_state, invitations_for, revoke_employer_access,
-    revoke_invitation, send_invitation_email,
+    create_invitation,
+    employer_users,
+    invitation_state,
+    invitations_for,
+    revoke_employer_access,
+    revoke_invitation,
+    send_invitation_email,
 )
 from crm.services.openings import (
-    change_opening_status, confirm_opening, create_opening, openings_query, update_opening,
+    change_opening_status,
+    confirm_opening,
+    create_opening,
+    openings_query,
+    update_opening,
 )
 
 VIEW_ROLES = (Role.ADMIN, Role.KONSULENT, Role.VEJLEDER)

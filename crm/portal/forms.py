@@ -2,7 +2,13 @@
 
 from flask_wtf import FlaskForm
 from wtforms import (
-    EmailField, HiddenField, PasswordField, SelectChoice, StringField, SubmitField, TextAreaField,
+    EmailField,
+    HiddenField,
+    PasswordField,
+    SelectChoice,
+    StringField,
+    SubmitField,
+    TextAreaField,
 )
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
 

@@ -17,12 +17,20 @@ from crm.services import ServiceError
 from crm.services.companies import ConflictError
 from crm.services.invitations import InvitationError, accept_invitation, load_invitation
 from crm.services.openings import (
-    change_opening_status, confirm_opening, create_opening, needs_confirmation, openings_query,
+    change_opening_status,
+    confirm_opening,
+    create_opening,
+    needs_confirmation,
+    openings_query,
     update_opening,
 )
 from crm.services.portal_profile import update_public_profile
 from crm.services.proposals import (
-    ANSWER_LABELS, answer_proposal, audit_employer_view, proposal_view, proposals_for,
+    ANSWER_LABELS,
+    answer_proposal,
+    audit_employer_view,
+    proposal_view,
+    proposals_for,
 )
 
 # The status buttons an employer sees for an opening: (status, button text).

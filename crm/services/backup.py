@@ -9,8 +9,8 @@ database and checks integrity and the row counts against the manifest.
 import json
 import shutil
 import sqlite3
-from contextlib import closing
 import subprocess  # noqa: S404 - pg_dump/pg_restore are called with fixed argument lists
+from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -66,7 +66,7 @@ def backup(url: str, target: Path) -> dict[str, int]:
                 snapshot = conn.execute(sa.text("SELECT pg_export_snapshot()")).scalar_one()
                 counts = _counts(conn)
                 subprocess.run(  # noqa: S603
-                    ["pg_dump", "--format=custom", f"--snapshot={snapshot}", "--no-owner",
+                    [_tool("pg_dump"), "--format=custom", f"--snapshot={snapshot}", "--no-owner",
                      f"--file={target}", f"--dbname={_libpq_url(url)}"],
                     check=True, capture_output=True)
         engine.dispose()
@@ -95,7 +95,7 @@ def restore(source: Path, url: str) -> RestoreReport:
             counts = _counts(conn)
     else:
         subprocess.run(  # noqa: S603
-            ["pg_restore", "--no-owner", "--exit-on-error", f"--dbname={_libpq_url(url)}", str(source)],
+            [_tool("pg_restore"), "--no-owner", "--exit-on-error", f"--dbname={_libpq_url(url)}", str(source)],
             check=True, capture_output=True)
         with engine.connect() as conn:
             # PostgreSQL checks every constraint as it restores; re-check foreign keys are valid.
@@ -107,5 +107,8 @@ def restore(source: Path, url: str) -> RestoreReport:
     return RestoreReport(integrity_ok, counts, expected)
 
 
-def pg_tools_available() -> bool:
-    return shutil.which("pg_dump") is not None and shutil.which("pg_restore") is not None
+def _tool(name: str) -> str:
+    path = shutil.which(name)
+    if path is None:
+        raise RuntimeError(f"{name} blev ikke fundet; installer PostgreSQL-klientværktøjerne.")
+    return path

@@ -7,8 +7,8 @@ from crm.companies.forms import TaskDoneForm
 from crm.extensions import db
 from crm.models import Task
 from crm.models.user import STAFF_ROLES
-from crm.tasks import bp
 from crm.services.contacts import is_overdue, set_task_done, tasks_for
+from crm.tasks import bp
 from crm.timeutil import today
 
 

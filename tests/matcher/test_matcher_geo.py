@@ -1,8 +1,8 @@
 import numpy as np
 import pytest
 from geopy.distance import geodesic
-
 from matcher_fixtures import HOME, ids
+
 from matcher import geo
 
 DANISH_PAIRS = [

@@ -3,10 +3,9 @@
 from datetime import timedelta
 
 import pytest
-
 from matcher_fixtures import HOME, TODAY, ids
-from matcher import COMPONENTS, KINDS, MatchIndex, Weights, rank
 
+from matcher import COMPONENTS, KINDS, MatchIndex, Weights, rank
 
 # 1. Wishes first ---------------------------------------------------------------------------------
 

@@ -2,8 +2,8 @@ import csv
 import re
 
 import pytest
-
 from matcher_fixtures import REPO, ids
+
 from matcher import load_vocabulary
 from matcher.text import normalise
 

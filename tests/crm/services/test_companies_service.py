@@ -8,7 +8,12 @@ from crm.extensions import db
 from crm.models import Company
 from crm.services import ValidationError
 from crm.services.companies import (
-    ConflictError, change_status, company_profile, create_company, find_duplicates, update_company,
+    ConflictError,
+    change_status,
+    company_profile,
+    create_company,
+    find_duplicates,
+    update_company,
 )
 from crm.timeutil import utcnow
 
