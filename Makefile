@@ -43,8 +43,10 @@ browser:
 test: install-dev browser
 	$(PY) -m pytest $(PYTEST_ARGS)
 
+# Static checks: ruff, and bandit failing on any high-severity finding.
 lint: install-dev
 	$(PY) -m ruff check .
+	$(PY) -m bandit -q -r crm matcher config.py wsgi.py --severity-level high
 
 clean:
 	rm -rf $(VENV) .pytest_cache

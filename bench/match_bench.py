@@ -32,8 +32,14 @@ sys.path.insert(0, str(REPO))
 from geopy.distance import geodesic  # noqa: E402
 from rapidfuzz import fuzz  # noqa: E402
 
-from matcher import KINDS, Candidate, MatchIndex, Target, load_vocabulary  # noqa: E402
-from matcher import geo  # noqa: E402
+from matcher import (  # noqa: E402
+    KINDS,
+    Candidate,
+    MatchIndex,
+    Target,
+    geo,  # noqa: E402
+    load_vocabulary,
+)
 from matcher.scoring import STALE_EXCLUDE_DAYS  # noqa: E402
 
 TODAY = date(2025, 6, 2)

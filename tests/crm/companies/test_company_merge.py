@@ -7,8 +7,16 @@ import sqlalchemy as sa
 
 from crm.extensions import db
 from crm.models import (
-    AuditEvent, Company, CompanyStatusChange, ContactLogEntry, ContactPerson, ImportBatch, ImportChange,
-    OfferTag, Task, User,
+    AuditEvent,
+    Company,
+    CompanyStatusChange,
+    ContactLogEntry,
+    ContactPerson,
+    ImportBatch,
+    ImportChange,
+    OfferTag,
+    Task,
+    User,
 )
 from crm.services import ValidationError
 from crm.services.companies import ConflictError, create_company, update_company

@@ -10,8 +10,15 @@ from crm.models import AuditEvent, Company, ContactLogEntry, ContactPerson, Task
 from crm.services import ValidationError
 from crm.services.companies import change_status, create_company
 from crm.services.contacts import (
-    add_contact_person, create_task, log_contact, renewal_state, set_task_done, stale_partners,
-    staleness, tasks_for, update_contact_person,
+    add_contact_person,
+    create_task,
+    log_contact,
+    renewal_state,
+    set_task_done,
+    stale_partners,
+    staleness,
+    tasks_for,
+    update_contact_person,
 )
 from crm.timeutil import DANISH_TZ, today, utcnow
 
