@@ -5,6 +5,7 @@ SECRET_KEY there. Production (``FODFAESTE_ENV=production``) refuses to start wit
 SECRET_KEY and turns on secure cookies and HSTS.
 """
 
+import json
 import os
 from datetime import timedelta
 
@@ -73,6 +74,11 @@ def load_config() -> dict:
         "MAIL_PASSWORD": os.environ.get("MAIL_PASSWORD"),
         "MAIL_USE_TLS": _bool("MAIL_USE_TLS", True),
         "MAIL_DEFAULT_SENDER": os.environ.get("MAIL_DEFAULT_SENDER", "Fodfæste <noreply@fodfaeste.dk>"),
+        # Weights of the match components as JSON, e.g. {"wishes": 0.4, "travel": 0.15}; the rest keep
+        # their defaults (matcher/scoring.py, Weights).
+        "MATCH_WEIGHTS": json.loads(os.environ["MATCH_WEIGHTS"]) if os.environ.get("MATCH_WEIGHTS") else None,
+        # The site's public address, for links in e-mails sent outside a request (reminders).
+        "PUBLIC_BASE_URL": os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000"),
         # Borger data is erased this many days after the course ends (`flask borgere purge`).
         "BORGER_RETENTION_DAYS": _int("BORGER_RETENTION_DAYS", 365),
         "MAX_CONTENT_LENGTH": _int("MAX_UPLOAD_BYTES", 5 * 1024 * 1024),

@@ -51,3 +51,11 @@ def test_sqlite_is_the_default_under_instance(monkeypatch, app_config, tmp_path)
     app_config.pop("SQLALCHEMY_DATABASE_URI")
     app = create_app(app_config)
     assert app.config["SQLALCHEMY_DATABASE_URI"] == f"sqlite:///{tmp_path / 'fodfaeste.db'}"
+
+
+def test_match_weights_come_from_the_environment(monkeypatch, app_config):
+    from matcher import Weights
+
+    monkeypatch.setenv("MATCH_WEIGHTS", '{"wishes": 0.9}')
+    app = create_app(app_config)
+    assert Weights.from_mapping(app.config["MATCH_WEIGHTS"]).wishes == 0.9
