@@ -22,6 +22,7 @@ from crm.services.companies import change_status, create_company
 from crm.services.contacts import add_contact_person, create_task, log_contact, set_task_done
 from crm.services.matching import matches_for
 from crm.services.placements import advance, shortlist
+from crm.services.programmes import load_demo_programmes
 from crm.services.users import create_user
 from crm.timeutil import DANISH_TZ, today, utcnow
 
@@ -165,5 +166,6 @@ def load_demo_data() -> dict:
             users[email] = create_user(email=email, name=name, role=role, password=DEMO_PASSWORD,
                                        company_id=companies[0].id)
     load_demo_openings()
+    load_demo_programmes()
     borgere = load_demo_borgere(users)
     return {"users": list(users.values()), "companies": companies, "borgere": borgere}

@@ -6,15 +6,17 @@ from flask_login import current_user
 from crm.timeutil import to_local
 
 # (endpoint, label, roles allowed to see the link). Each later feature adds its entries here.
+STAFF = {"admin", "vejleder", "konsulent"}
 NAVIGATION = [
-    ("main.index", "Forside", {"admin", "vejleder", "konsulent"}),
-    ("borgere.index", "Borgere", {"admin", "vejleder"}),
+    ("main.index", "Forside", STAFF),
     ("reports.my_week", "Min uge", {"vejleder"}),
-    ("reports.programmes", "Indsatser", {"admin", "vejleder", "konsulent"}),
-    ("openings.index", "Stillinger", {"admin", "konsulent", "vejleder"}),
-    ("tasks.mine", "Mine opgaver", {"admin", "vejleder", "konsulent"}),
-    ("companies.stale", "Kontakt snart", {"admin", "vejleder", "konsulent"}),
-    ("geo.lookup", "Adresseopslag", {"admin", "vejleder", "konsulent"}),
+    ("borgere.index", "Borgere", {"admin", "vejleder"}),
+    ("companies.index", "Virksomheder", STAFF),
+    ("companies.stale", "Kontakt snart", {"admin", "konsulent"}),
+    ("openings.index", "Stillinger", STAFF),
+    ("tasks.mine", "Mine opgaver", STAFF),
+    ("reports.programmes", "Indsatser", STAFF),
+    ("geo.lookup", "Adresseopslag", {"admin"}),
     ("admin.users", "Brugere", {"admin"}),
     ("admin.audit", "Revisionslog", {"admin"}),
     ("portal.index", "Virksomhedsportal", {"employer"}),

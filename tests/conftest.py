@@ -13,6 +13,7 @@ from crm.extensions import db
 from crm.models import User
 from crm.services.reference import ensure_reference_data
 from crm.timeutil import today
+from crm.validators import normalize_company_name
 
 TEST_PASSWORD = "korrekt-hest-batteri-9"
 CSRF_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
@@ -152,7 +153,8 @@ def make_company(app):
     def _make(name="Testfirma ApS", postcode="8000", **kwargs):
         with app.app_context():
             place = geocode(postcode=postcode)
-            company = Company(name=name, postcode=postcode, city=place.city, lat=place.lat,
+            company = Company(name=name, name_key=normalize_company_name(name), postcode=postcode,
+                              city=place.city, lat=place.lat,
                               lon=place.lon, geo_precision=place.precision, **kwargs)
             db.session.add(company)
             db.session.commit()

@@ -5,17 +5,20 @@ import pytest
 pytestmark = pytest.mark.e2e
 
 EXPECTED_NAVIGATION = {
-    "admin": ["Forside", "Borgere", "Mine opgaver", "Kontakt snart", "Adresseopslag", "Brugere", "Revisionslog"],
-    "vejleder": ["Forside", "Borgere", "Mine opgaver", "Kontakt snart", "Adresseopslag"],
-    "konsulent": ["Forside", "Mine opgaver", "Kontakt snart", "Adresseopslag"],
-    "employer": ["Virksomhedsportal"],
+    "admin": ["Forside", "Borgere", "Virksomheder", "Kontakt snart", "Stillinger", "Mine opgaver", "Indsatser",
+              "Adresseopslag", "Brugere", "Revisionslog"],
+    "vejleder": ["Forside", "Min uge", "Borgere", "Virksomheder", "Stillinger", "Mine opgaver", "Indsatser"],
+    "konsulent": ["Forside", "Virksomheder", "Kontakt snart", "Stillinger", "Mine opgaver", "Indsatser"],
+    "employer": ["Forside", "Stillinger", "Profil", "Forslag"],
 }
+# Employers have the portal's own layout and menu.
+MENU_NAME = {"employer": "Portalmenu"}
 
 
 @pytest.mark.parametrize("role", list(EXPECTED_NAVIGATION))
 def test_each_role_logs_in_and_sees_its_navigation(page, login, live_server, make_user, role):
     login(make_user(role))
-    nav = page.get_by_role("navigation", name="Hovedmenu")
+    nav = page.get_by_role("navigation", name=MENU_NAME.get(role, "Hovedmenu"))
     assert nav.get_by_role("link").all_inner_texts() == EXPECTED_NAVIGATION[role]
     assert page.get_by_role("button", name="Log ud").is_visible()
     page.get_by_role("button", name="Log ud").click()
