@@ -1,5 +1,4 @@
 import sqlalchemy as sa
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     EmailField,
@@ -12,6 +11,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, EqualTo, Length, Optional
 
 from crm.extensions import db
+from crm.forms import Form
 from crm.models import Company
 from crm.models.user import ROLE_LABELS
 
@@ -27,7 +27,7 @@ def _optional_int(value):
     return int(value) if value not in (None, "", "None") else None
 
 
-class UserForm(FlaskForm):
+class UserForm(Form):
     email = EmailField("E-mail", validators=[DataRequired("Angiv en e-mail."), Length(max=254)])
     name = StringField("Navn", validators=[DataRequired("Angiv et navn."), Length(max=120)])
     role = SelectField("Rolle", choices=[SelectChoice(r.value, label) for r, label in ROLE_LABELS.items()])
@@ -48,7 +48,7 @@ class NewUserForm(UserForm):
     )
 
 
-class PasswordResetForm(FlaskForm):
+class PasswordResetForm(Form):
     password = PasswordField("Ny adgangskode", validators=[DataRequired("Angiv en adgangskode.")])
     password2 = PasswordField(
         "Gentag ny adgangskode", validators=[EqualTo("password", "Adgangskoderne er ikke ens.")]

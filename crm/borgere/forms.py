@@ -1,5 +1,4 @@
 import sqlalchemy as sa
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
@@ -18,6 +17,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from crm.extensions import db
+from crm.forms import Form
 from crm.models import Programme, User
 from crm.models.borger import PHASE_LABELS, SHAREABLE_FIELDS, STAGE_LABELS, TRANSPORT_LABELS, Stage
 from crm.models.company import CONTACT_KIND_LABELS
@@ -36,7 +36,7 @@ def _choices(mapping) -> list[SelectChoice]:
     return [SelectChoice(str(key), label) for key, label in mapping.items()]
 
 
-class BorgerForm(FlaskForm):
+class BorgerForm(Form):
     version = HiddenField()
     first_name = StringField("Fornavn eller initialer", validators=[
         DataRequired("Angiv fornavn eller initialer."), Length(max=60)])
@@ -84,7 +84,7 @@ class BorgerForm(FlaskForm):
         return data
 
 
-class MatchFilterForm(FlaskForm):
+class MatchFilterForm(Form):
     class Meta:
         csrf = False  # a GET filter, nothing changes
 
@@ -93,15 +93,15 @@ class MatchFilterForm(FlaskForm):
     submit = SubmitField("Filtrér")
 
 
-class TargetActionForm(FlaskForm):
+class TargetActionForm(Form):
     target = HiddenField(validators=[DataRequired()])
 
 
-class ExcludeCompanyForm(FlaskForm):
+class ExcludeCompanyForm(Form):
     company_id = HiddenField(validators=[DataRequired()])
 
 
-class AdvanceForm(FlaskForm):
+class AdvanceForm(Form):
     stage = SelectField("Næste trin", choices=[SelectChoice(s.value, STAGE_LABELS[s])
                                                for s in Stage if s != Stage.KORTLISTE])
     on_date = DateField("Dato", validators=[InputRequired("Angiv en dato.")])
@@ -114,14 +114,14 @@ class AdvanceForm(FlaskForm):
     submit = SubmitField("Gem trin")
 
 
-class OutcomeForm(FlaskForm):
+class OutcomeForm(Form):
     kind = SelectField("Resultat", choices=[SelectChoice(k.value, k.label) for k in MANUAL_KINDS])
     on_date = DateField("Dato", validators=[InputRequired("Angiv en dato.")])
     note = StringField("Note", validators=[Length(max=300)])
     submit = SubmitField("Registrér")
 
 
-class EndCourseForm(FlaskForm):
+class EndCourseForm(Form):
     on_date = DateField("Slutdato", validators=[InputRequired("Angiv en dato.")])
     reason = StringField("Årsag", validators=[DataRequired("Angiv hvorfor forløbet slutter."),
                                               Length(max=200)])

@@ -1,7 +1,6 @@
 """Forms for the company page: the profile, status, contact persons, the contact log and tasks."""
 
 import sqlalchemy as sa
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
@@ -20,6 +19,7 @@ from wtforms.validators import DataRequired, Length, Optional
 from wtforms.validators import ValidationError as FieldError
 
 from crm.extensions import db
+from crm.forms import Form
 from crm.models import User
 from crm.models.company import CONTACT_KIND_LABELS, SIZE_BANDS, STATUS_LABELS
 from crm.models.user import STAFF_ROLES, Role
@@ -58,7 +58,7 @@ class CheckboxListField(SelectMultipleField):
     option_widget = widgets.CheckboxInput()
 
 
-class CompanyForm(FlaskForm):
+class CompanyForm(Form):
     name = StringField("Navn", validators=[DataRequired("Angiv virksomhedens navn."), Length(max=200)])
     cvr = StringField("CVR-nummer", validators=[Optional()])
     pnummer = StringField("P-nummer", validators=[Optional()])
@@ -127,14 +127,14 @@ class CompanyForm(FlaskForm):
         self.version.data = str(company.version)
 
 
-class StatusForm(FlaskForm):
+class StatusForm(Form):
     status = SelectField("Ny status", choices=[SelectChoice(s.value, label)
                                                for s, label in STATUS_LABELS.items()])
     note = StringField("Note", validators=[Optional(), Length(max=300)])
     submit = SubmitField("Skift status")
 
 
-class ContactPersonForm(FlaskForm):
+class ContactPersonForm(Form):
     name = StringField("Navn", validators=[DataRequired("Angiv kontaktpersonens navn."), Length(max=120)])
     role = StringField("Stilling/rolle", validators=[Optional(), Length(max=120)])
     phone = StringField("Telefon", validators=[Optional(), Length(max=40)])
@@ -143,11 +143,11 @@ class ContactPersonForm(FlaskForm):
     submit = SubmitField("Gem kontaktperson")
 
 
-class DeleteForm(FlaskForm):
+class DeleteForm(Form):
     submit = SubmitField("Slet")
 
 
-class TaskForm(FlaskForm):
+class TaskForm(Form):
     title = StringField("Opgave", validators=[DataRequired("Angiv en titel på opgaven."), Length(max=200)])
     note = TextAreaField("Note", validators=[Optional(), Length(max=5000)])
     due = DateField("Frist", validators=[DataRequired(DATE_MESSAGE)], invalid_value_message=DATE_MESSAGE)
@@ -159,7 +159,7 @@ class TaskForm(FlaskForm):
         self.assignee_id.choices = staff_choices()
 
 
-class LogEntryForm(FlaskForm):
+class LogEntryForm(Form):
     kind = SelectField("Kontaktform", choices=[SelectChoice(k.value, label)
                                                for k, label in CONTACT_KIND_LABELS.items()])
     at = DateTimeLocalField("Tidspunkt", validators=[DataRequired(DATETIME_MESSAGE)],
@@ -169,14 +169,18 @@ class LogEntryForm(FlaskForm):
     with_whom = StringField("Med hvem (fritekst)", validators=[Optional(), Length(max=200)])
     summary = TextAreaField("Resumé", validators=[DataRequired("Skriv kort, hvad kontakten handlede om."),
                                                   Length(max=5000)])
+    borger_id = SelectField("Om borger (valgfrit)", coerce=_optional_int, validators=[Optional()])
     follow_up = BooleanField("Opret opfølgningsopgave")
     task_title = StringField("Opgave", validators=[Optional(), Length(max=200)])
     task_due = DateField("Frist", validators=[Optional()], invalid_value_message=DATE_MESSAGE)
     task_assignee_id = SelectField("Ansvarlig for opgaven", validators=[Optional()])
     submit = SubmitField("Gem i kontaktloggen")
 
-    def __init__(self, *args, company=None, **kwargs):
+    def __init__(self, *args, company=None, borgere=(), **kwargs):
         super().__init__(*args, **kwargs)
+        # Only borgere the user may open can be named (a vejleder: the own caseload).
+        self.borger_id.choices = [SelectChoice("", "— ingen —")] + [
+            SelectChoice(str(b.id), b.display_name) for b in borgere]
         contacts = company.contacts if company is not None else []
         self.contact_person_id.choices = [SelectChoice("", "— ingen/andre —")] + [
             SelectChoice(str(p.id), f"{p.name}{' (' + p.role + ')' if p.role else ''}") for p in contacts]
@@ -199,7 +203,8 @@ class LogEntryForm(FlaskForm):
     def service_data(self) -> dict:
         return {"kind": self.kind.data, "at": self.at.data,
                 "contact_person_id": self.contact_person_id.data,
-                "with_whom": self.with_whom.data, "summary": self.summary.data}
+                "with_whom": self.with_whom.data, "summary": self.summary.data,
+                "borger_id": self.borger_id.data}
 
     def follow_up_data(self) -> dict | None:
         if not self.follow_up.data:
@@ -208,11 +213,11 @@ class LogEntryForm(FlaskForm):
                 "assignee_id": self.task_assignee_id.data}
 
 
-class TaskDoneForm(FlaskForm):
+class TaskDoneForm(Form):
     """A bare CSRF-protected POST for the done/undone buttons."""
 
 
-class StaleFilterForm(FlaskForm):
+class StaleFilterForm(Form):
     class Meta:
         csrf = False
 

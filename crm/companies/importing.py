@@ -13,7 +13,6 @@ from pathlib import Path
 import sqlalchemy as sa
 from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import HiddenField, IntegerField, SubmitField
 from wtforms.validators import DataRequired, NumberRange, Optional
@@ -22,6 +21,7 @@ from crm.access import allow
 from crm.companies import bp
 from crm.companies.access import get_company_or_404
 from crm.extensions import db
+from crm.forms import Form
 from crm.models import Company, ContactLogEntry, ContactPerson, ImportBatch, Task, User
 from crm.models.user import Role
 from crm.services import NotAuthorized, ServiceError
@@ -49,7 +49,7 @@ STALE_UPLOAD_SECONDS = 24 * 3600
 HISTORY_SIZE = 50
 
 
-class ImportUploadForm(FlaskForm):
+class ImportUploadForm(Form):
     file = FileField("Fil (CSV eller XLSX)", validators=[
         FileRequired("Vælg en fil."),
         FileAllowed(["csv", "xlsx"], "Filen skal være en CSV- eller XLSX-fil."),
@@ -57,16 +57,16 @@ class ImportUploadForm(FlaskForm):
     submit = SubmitField("Vis forhåndsvisning")
 
 
-class ImportConfirmForm(FlaskForm):
+class ImportConfirmForm(Form):
     token = HiddenField(validators=[DataRequired()])
     submit = SubmitField("Importér")
 
 
-class ImportUndoForm(FlaskForm):
+class ImportUndoForm(Form):
     submit = SubmitField("Fortryd importen")
 
 
-class MergeChooseForm(FlaskForm):
+class MergeChooseForm(Form):
     class Meta:
         csrf = False  # a GET form that only chooses what to show
 
@@ -74,7 +74,7 @@ class MergeChooseForm(FlaskForm):
         Optional(), NumberRange(min=1, message="Angiv et gyldigt id.")])
 
 
-class MergeForm(FlaskForm):
+class MergeForm(Form):
     duplicate_id = HiddenField(validators=[DataRequired()])
     keep_version = HiddenField(validators=[DataRequired()])
     duplicate_version = HiddenField(validators=[DataRequired()])

@@ -21,10 +21,12 @@ from crm.companies.forms import (
 )
 from crm.extensions import db
 from crm.forms import apply_service_error
-from crm.models import ContactPerson
+from crm.models import Borger, ContactPerson
+from crm.models.borger import Phase
 from crm.models.company import STATUS_LABELS, STATUS_TRANSITIONS
 from crm.models.user import Role
 from crm.services import ServiceError
+from crm.services.borgere import visible_borgere
 from crm.services.companies import (
     ConflictError,
     change_status,
@@ -210,8 +212,11 @@ def delete_contact(company_id: int, contact_id: int):
 def new_log_entry(company_id: int):
     """Log a contact with the company, optionally with a follow-up task."""
     company = get_company_or_404(company_id, current_user)
-    form = LogEntryForm(company=company)
+    borgere = db.session.scalars(visible_borgere(current_user).where(Borger.phase != Phase.AFSLUTTET)
+                                 .order_by(Borger.first_name)).all()
+    form = LogEntryForm(company=company, borgere=borgere)
     if request.method == "GET":
+        form.borger_id.data = request.args.get("borger_id", type=int)
         form.at.data = datetime.now(DANISH_TZ).replace(tzinfo=None, second=0, microsecond=0)
         form.task_due.data = today() + timedelta(days=DEFAULT_FOLLOW_UP_DAYS)
         form.task_assignee_id.data = str(current_user.id)

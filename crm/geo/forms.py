@@ -1,7 +1,7 @@
-from flask_wtf import FlaskForm
 from wtforms import StringField, SubmitField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
+from crm.forms import Form
 from crm.services import ValidationError as ServiceValidationError
 from crm.services.geocoding import lookup_postcode
 
@@ -22,5 +22,5 @@ class AddressFormMixin:
             self.city.data = place.city
 
 
-class AddressLookupForm(AddressFormMixin, FlaskForm):
+class AddressLookupForm(AddressFormMixin, Form):
     submit = SubmitField("Slå op")

@@ -1,6 +1,5 @@
 """Forms for openings (shared by the konsulent pages and the employer portal) and portal access."""
 
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
@@ -18,6 +17,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional
 
+from crm.forms import Form
 from crm.models.opening import OPENING_KIND_LABELS, OPENING_STATUS_LABELS
 from crm.services.reference import active_offer_tags
 
@@ -40,7 +40,7 @@ def status_choices(*, empty: str | None = None) -> list[SelectChoice]:
     return head + [SelectChoice(s.value, label) for s, label in OPENING_STATUS_LABELS.items()]
 
 
-class OpeningForm(FlaskForm):
+class OpeningForm(Form):
     title = StringField("Titel", validators=[DataRequired("Angiv stillingens titel."), Length(max=200)])
     occupation = StringField("Stillingsbetegnelse", validators=[Optional(), Length(max=200)])
     kind = SelectField("Type", choices=kind_choices())
@@ -98,16 +98,16 @@ class OpeningForm(FlaskForm):
         return data
 
 
-class StatusForm(FlaskForm):
+class StatusForm(Form):
     status = SelectField("Ny status", choices=status_choices())
     submit = SubmitField("Skift status")
 
 
-class ActionForm(FlaskForm):
+class ActionForm(Form):
     """A bare CSRF-protected POST (confirm, revoke)."""
 
 
-class FilterForm(FlaskForm):
+class FilterForm(Form):
     class Meta:
         csrf = False
 
@@ -118,7 +118,7 @@ class FilterForm(FlaskForm):
     submit = SubmitField("Vis")
 
 
-class InvitationForm(FlaskForm):
+class InvitationForm(Form):
     contact_person_id = SelectField("Kontaktperson", validators=[Optional()])
     name = StringField("Navn", validators=[Optional(), Length(max=120)])
     email = EmailField("E-mail", validators=[Optional(), Email("Angiv en gyldig e-mailadresse."),

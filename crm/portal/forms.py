@@ -1,6 +1,5 @@
 """Portal forms: the company's public profile, answers to proposals and the invitation page."""
 
-from flask_wtf import FlaskForm
 from wtforms import (
     EmailField,
     HiddenField,
@@ -12,6 +11,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
 
+from crm.forms import Form
 from crm.openings.forms import CheckboxListField
 from crm.services.reference import active_offer_tags
 
@@ -19,7 +19,7 @@ from crm.services.reference import active_offer_tags
 PUBLIC_PROFILE_FIELDS = ("phone", "email", "website", "description")
 
 
-class ProfileForm(FlaskForm):
+class ProfileForm(Form):
     phone = StringField("Telefon", validators=[Optional(), Length(max=40)])
     email = EmailField("E-mail", validators=[Optional(), Email("Angiv en gyldig e-mailadresse."),
                                              Length(max=254)])
@@ -48,13 +48,13 @@ class ProfileForm(FlaskForm):
         return data
 
 
-class AnswerForm(FlaskForm):
+class AnswerForm(Form):
     """One button per answer (``ANSWER_LABELS``); the button pressed sets ``answer``."""
 
     answer = StringField("Jeres svar", validators=[DataRequired("Vælg et svar.")])
 
 
-class AcceptInvitationForm(FlaskForm):
+class AcceptInvitationForm(Form):
     name = StringField("Dit navn", validators=[DataRequired("Angiv dit navn."), Length(max=120)])
     password = PasswordField("Vælg en adgangskode", validators=[DataRequired("Vælg en adgangskode.")])
     confirm = PasswordField("Gentag adgangskoden",

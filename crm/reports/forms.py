@@ -1,9 +1,7 @@
-from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
     FieldList,
     FloatField,
-    Form,
     FormField,
     IntegerField,
     SelectChoice,
@@ -14,12 +12,13 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
+from crm.forms import Form, SubForm
 from crm.services.programmes import GOAL_KINDS, outcome_choices
 
 EMPTY_TARGET_ROWS = 3
 
 
-class TargetForm(Form):
+class TargetForm(SubForm):
     """One target row; a row with no outcome chosen is ignored."""
 
     outcome = SelectField("Resultat", validators=[Optional()])
@@ -34,7 +33,7 @@ class TargetForm(Form):
         ]
 
 
-class ProgrammeForm(FlaskForm):
+class ProgrammeForm(Form):
     name = StringField("Navn", validators=[DataRequired("Angiv indsatsens navn."), Length(max=120)])
     municipality = StringField("Kommune", validators=[Optional(), Length(max=80)])
     starts_on = DateField("Start", validators=[Optional()])

@@ -14,11 +14,13 @@ import sqlalchemy as sa
 from sqlalchemy.orm.attributes import set_committed_value
 
 from crm.extensions import db
-from crm.models import Company, ContactLogEntry, ContactPerson, Task, User
+from crm.models import Borger, Company, ContactLogEntry, ContactPerson, Task, User
 from crm.models.company import FACE_TO_FACE_KINDS, ContactKind, PartnershipStatus
 from crm.models.user import STAFF_ROLES
 from crm.services import ValidationError
 from crm.services.audit import record_event
+from crm.services.borgere import can_view_borger
+from crm.services.outcomes import record_first_employer_contact
 from crm.timeutil import DANISH_TZ, today, utcnow
 
 # A partner with no logged contact for this many days is flagged; the bands say how urgent.
@@ -193,6 +195,16 @@ def refresh_last_contact(company: Company) -> None:
     set_committed_value(company, "last_contact_at", newest)
 
 
+def _borger_for(borger_id, actor) -> Borger | None:
+    """The borger a contact was about, if the actor may open that borger's record."""
+    if borger_id in (None, "", 0):
+        return None
+    borger = db.session.get(Borger, int(borger_id))
+    if borger is None or actor is None or not can_view_borger(actor, borger):
+        raise ValidationError("Vælg en borger fra din egen caseload.", field="borger_id")
+    return borger
+
+
 def log_contact(company: Company, data: dict, *, actor=None,
                 follow_up: dict | None = None) -> ContactLogEntry:
     """Log a contact with the company; optionally create a follow-up task from it.
@@ -213,13 +225,16 @@ def log_contact(company: Company, data: dict, *, actor=None,
             raise ValidationError("Vælg en kontaktperson fra virksomheden.", field="contact_person_id")
     with_whom = _text(data, "with_whom", max_length=200) or (person.name if person else "")
     summary = _text(data, "summary", max_length=5000, required="Skriv kort, hvad kontakten handlede om.")
+    borger = _borger_for(data.get("borger_id"), actor)
     entry = ContactLogEntry(
         company_id=company.id, at=at, kind=kind.value, face_to_face=kind in FACE_TO_FACE_KINDS,
         user_id=actor.id if actor else None, contact_person_id=person.id if person else None,
-        with_whom=with_whom, summary=summary,
+        with_whom=with_whom, summary=summary, borger_id=borger.id if borger else None,
     )
     db.session.add(entry)
     db.session.flush()
+    if borger is not None and entry.face_to_face:
+        record_first_employer_contact(borger, on_date=at.date(), actor=actor, company_id=company.id)
     record_event("contact_log.create", "company", company.id, actor=actor,
                  details={"log_entry_id": entry.id, "kind": kind.value, "at": at.isoformat(),
                           "face_to_face": entry.face_to_face})

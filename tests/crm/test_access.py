@@ -73,3 +73,12 @@ def test_a_view_without_declared_roles_is_refused_for_everyone(make_app, make_us
     browser = Browser(app.test_client())
     browser.login(make_user("admin"))
     assert browser.get("/glemt").status_code == 403
+
+
+def test_built_in_form_messages_are_danish(browser, make_user):
+    browser.login(make_user("admin"))
+    response = browser.post_form("/admin/brugere/ny", {
+        "name": "Nina", "email": "nina@test.fodfaeste.dk", "role": "ukendt-rolle", "company_id": "",
+        "password": "en-lang-adgangskode", "password2": "en-lang-adgangskode"})
+    html = response.get_data(as_text=True)
+    assert "Ugyldigt valg." in html and "Not a valid choice" not in html

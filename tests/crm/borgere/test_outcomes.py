@@ -59,3 +59,29 @@ def test_outcome_in_the_future_is_refused(app, browser, make_user, make_borger):
                                  form_page=f"/borgere/{borger_id}", follow_redirects=True)
     assert "Datoen kan ikke ligge i fremtiden." in response.get_data(as_text=True)
     assert _kinds(app, borger_id) == []
+
+
+def test_a_logged_meeting_about_a_borger_is_the_first_employer_contact(app, browser, make_user, make_borger,
+                                                                        make_partner):
+    email = make_user("vejleder")
+    borger_id = make_borger(email)
+    company_id = make_partner("Jyllands Lager ApS")
+    browser.login(email)
+    page = browser.get(f"/virksomheder/{company_id}/kontaktlog/ny?borger_id={borger_id}").get_data(as_text=True)
+    assert f'<option selected value="{borger_id}">' in page
+    response = browser.post_form(f"/virksomheder/{company_id}/kontaktlog/ny", {
+        "kind": "meeting", "at": today().isoformat() + "T09:00", "summary": "Præsenterede Mette",
+        "borger_id": str(borger_id), "contact_person_id": ""})
+    assert response.status_code == 302
+    assert _kinds(app, borger_id) == ["first_employer_contact"]
+
+
+def test_a_contact_cannot_name_another_vejleders_borger(app, browser, make_user, make_borger, make_partner):
+    other_borger = make_borger(make_user("vejleder"))
+    company_id = make_partner("Jyllands Lager ApS")
+    browser.login(make_user("vejleder"))
+    response = browser.post_form(f"/virksomheder/{company_id}/kontaktlog/ny", {
+        "kind": "meeting", "at": today().isoformat() + "T09:00", "summary": "x",
+        "borger_id": str(other_borger), "contact_person_id": ""})
+    assert response.status_code == 200  # the form again, nothing saved
+    assert _kinds(app, other_borger) == []
