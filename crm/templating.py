@@ -3,6 +3,7 @@
 from flask import Flask, url_for
 from flask_login import current_user
 
+from crm.services.borgere import can_view_borger
 from crm.timeutil import to_local
 
 # (endpoint, label, roles allowed to see the link). Each later feature adds its entries here.
@@ -45,6 +46,8 @@ def format_date(value) -> str:
 def register_template_helpers(app: Flask) -> None:
     app.jinja_env.filters["datetime"] = format_datetime
     app.jinja_env.filters["date"] = format_date
+    # Templates hide borger details the viewer may not open (e.g. in a company's contact log).
+    app.jinja_env.globals["can_view_borger"] = can_view_borger
 
     @app.context_processor
     def inject_navigation():

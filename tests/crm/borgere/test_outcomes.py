@@ -85,3 +85,19 @@ def test_a_contact_cannot_name_another_vejleders_borger(app, browser, make_user,
         "borger_id": str(other_borger), "contact_person_id": ""})
     assert response.status_code == 200  # the form again, nothing saved
     assert _kinds(app, other_borger) == []
+
+
+def test_company_log_hides_a_borgers_contact_summary_from_other_staff(app, browser, make_user, make_borger,
+                                                                      make_partner):
+    email = make_user("vejleder")
+    borger_id = make_borger(email, first_name="Mette")
+    company_id = make_partner("Jyllands Lager ApS")
+    browser.login(email)
+    browser.post_form(f"/virksomheder/{company_id}/kontaktlog/ny", {
+        "kind": "meeting", "at": today().isoformat() + "T09:00", "summary": "Hemmelig detalje om Mette",
+        "borger_id": str(borger_id), "contact_person_id": ""})
+    assert "Hemmelig detalje om Mette" in browser.get(f"/virksomheder/{company_id}").get_data(as_text=True)
+    browser.logout()
+    browser.login(make_user("konsulent"))
+    html = browser.get(f"/virksomheder/{company_id}").get_data(as_text=True)
+    assert "Hemmelig detalje" not in html and "B-0" in html
