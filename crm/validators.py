@@ -17,6 +17,7 @@ __all__ = [
     "is_valid_pnummer",
     "is_valid_postcode",
     "normalize_company_name",
+    "split_items",
 ]
 
 #: Weights of the CVR modulus-11 check (the last weight applies to the check digit).
@@ -112,3 +113,19 @@ def normalize_company_name(name: str | None) -> str:
     text = text.replace("&", " og ").replace("+", " og ")
     text = _NON_ALNUM_RE.sub(" ", text)
     return " ".join(text.split())
+
+
+def split_items(value) -> list[str]:
+    """A list, or text with one item per line or comma, as trimmed items without repeats.
+
+    Repeats are found case-insensitively; the first spelling is kept.
+    """
+    if isinstance(value, str):
+        value = value.replace(",", "\n").splitlines()
+    seen, items = set(), []
+    for item in value or []:
+        item = " ".join(str(item).split())
+        if item and item.casefold() not in seen:
+            seen.add(item.casefold())
+            items.append(item)
+    return items

@@ -19,6 +19,7 @@ from crm.services import ServiceError, ValidationError
 from crm.services.audit import record_event
 from crm.services.geocoding import geocode
 from crm.timeutil import today
+from crm.validators import split_items
 from matcher import KINDS
 
 CONFLICT_MESSAGE = (
@@ -58,19 +59,6 @@ def audit_view(borger: Borger, *, actor, page: str) -> None:
 
 def audit_denied(borger_id: int, *, actor, page: str) -> None:
     record_event("borger.denied", "borger", borger_id, actor=actor, details={"page": page})
-
-
-def _lines(value) -> list[str]:
-    """Accept a list or text with one item per line or comma; return trimmed, unique items."""
-    if isinstance(value, str):
-        value = value.replace(",", "\n").splitlines()
-    seen, items = set(), []
-    for item in value or []:
-        item = " ".join(str(item).split())
-        if item and item.casefold() not in seen:
-            seen.add(item.casefold())
-            items.append(item)
-    return items
 
 
 def _number(data: dict, key: str, *, low: float, high: float, message: str) -> float:
@@ -124,8 +112,8 @@ def _validated(data: dict) -> dict:
                                  message="Angiv timer om ugen mellem 0 og 60.")
     if clean["hours_min"] > clean["hours_max"]:
         raise ValidationError("Mindste antal timer kan ikke være større end højeste.", field="hours_max")
-    clean["wishes"] = _lines(data.get("wishes"))
-    clean["strengths"] = _lines(data.get("strengths"))
+    clean["wishes"] = split_items(data.get("wishes"))
+    clean["strengths"] = split_items(data.get("strengths"))
     needs = sorted(set(data.get("needs") or []))
     known_tags = set(db.session.scalars(sa.select(OfferTag.code)))
     if set(needs) - known_tags:

@@ -25,6 +25,7 @@ from crm.services.audit import record_event
 from crm.services.companies import ConflictError
 from crm.services.geocoding import geocode
 from crm.timeutil import utcnow
+from crm.validators import split_items
 from matcher import STALE_EXCLUDE_DAYS, STALE_SOFT_DAYS
 
 # The matcher's thresholds, so the flag and the ranking always agree.
@@ -89,18 +90,6 @@ def _hours(data: dict, key: str) -> float:
     return hours
 
 
-def _lines(value) -> list[str]:
-    if isinstance(value, str):
-        value = value.replace(",", "\n").splitlines()
-    seen, items = set(), []
-    for item in value or []:
-        item = " ".join(str(item).split())
-        if item and item.casefold() not in seen:
-            seen.add(item.casefold())
-            items.append(item)
-    return items
-
-
 def _offer_codes(codes) -> list[str]:
     codes = sorted(set(codes or []))
     if not codes:
@@ -145,7 +134,7 @@ def _validated(company: Company, data: dict) -> dict:
         raise ValidationError("Angiv et antal pladser.", field="places") from None
     if not 1 <= clean["places"] <= MAX_PLACES:
         raise ValidationError(f"Antal pladser skal være mellem 1 og {MAX_PLACES}.", field="places")
-    clean["skills"] = _lines(data.get("skills"))
+    clean["skills"] = split_items(data.get("skills"))
     offers = data.get("offers")
     clean["offers"] = _offer_codes(sorted(company.offer_codes) if offers is None else offers)
     # Place of work: the company's own address unless another is given.
