@@ -230,23 +230,12 @@ def advance_placement(borger_id: int, placement_id: int):
     borger = get_borger_or_404(borger_id, page="placement", audit=False)
     placement = _placement_or_404(borger, placement_id)
     form = AdvanceForm()
-    if form.validate_on_submit():
-        try:
-            advance(
-                placement, form.stage.data, on_date=form.on_date.data, actor=current_user,
-                hours_per_week=float(form.hours_per_week.data) if form.hours_per_week.data is not None else None,
-                end_reason=form.end_reason.data or "", note=form.note.data or "",
-                log_contact=form.log_contact.data or None,
-            )
-        except ValidationError as exc:
-            db.session.rollback()
-            flash(exc.message, "error")
-        else:
-            db.session.commit()
-            flash("Trinnet er gemt.", "success")
-    else:
-        _flash_form_errors(form)
-    return redirect(url_for("borgere.detail", borger_id=borger.id))
+    return _run_on_detail_page(borger, form, lambda: advance(
+        placement, form.stage.data, on_date=form.on_date.data, actor=current_user,
+        hours_per_week=float(form.hours_per_week.data) if form.hours_per_week.data is not None else None,
+        end_reason=form.end_reason.data or "", note=form.note.data or "",
+        log_contact=form.log_contact.data or None,
+    ), "Trinnet er gemt.")
 
 
 @bp.route("/til-virksomhed/<int:company_id>")
@@ -264,10 +253,22 @@ def for_company(company_id: int):
 
 
 
-def _flash_form_errors(form) -> None:
-    for errors in form.errors.values():
-        for message in errors:
-            flash(message, "error")
+def _run_on_detail_page(borger: Borger, form, action, success: str):
+    """Validate a small form posted from the borger's page, run ``action``, flash and go back."""
+    if form.validate_on_submit():
+        try:
+            action()
+        except ValidationError as exc:
+            db.session.rollback()
+            flash(exc.message, "error")
+        else:
+            db.session.commit()
+            flash(success, "success")
+    else:
+        for errors in form.errors.values():
+            for message in errors:
+                flash(message, "error")
+    return redirect(url_for("borgere.detail", borger_id=borger.id))
 
 
 @bp.route("/<int:borger_id>/resultat", methods=["POST"])
@@ -276,19 +277,9 @@ def add_outcome(borger_id: int):
     """Record an outcome such as flexjob clarification or retention at 13/26 weeks."""
     borger = get_borger_or_404(borger_id, page="outcome", audit=False)
     form = OutcomeForm()
-    if form.validate_on_submit():
-        try:
-            record_outcome(borger, form.kind.data, on_date=form.on_date.data, note=form.note.data or "",
-                           actor=current_user)
-        except ValidationError as exc:
-            db.session.rollback()
-            flash(exc.message, "error")
-        else:
-            db.session.commit()
-            flash("Resultatet er registreret.", "success")
-    else:
-        _flash_form_errors(form)
-    return redirect(url_for("borgere.detail", borger_id=borger.id))
+    return _run_on_detail_page(borger, form, lambda: record_outcome(
+        borger, form.kind.data, on_date=form.on_date.data, note=form.note.data or "", actor=current_user,
+    ), "Resultatet er registreret.")
 
 
 @bp.route("/<int:borger_id>/afslut", methods=["POST"])
@@ -297,18 +288,9 @@ def end(borger_id: int):
     """End the borger's course with a date and a reason."""
     borger = get_borger_or_404(borger_id, page="end", audit=False)
     form = EndCourseForm()
-    if form.validate_on_submit():
-        try:
-            end_course(borger, on_date=form.on_date.data, reason=form.reason.data, actor=current_user)
-        except ValidationError as exc:
-            db.session.rollback()
-            flash(exc.message, "error")
-        else:
-            db.session.commit()
-            flash("Forløbet er afsluttet.", "success")
-    else:
-        _flash_form_errors(form)
-    return redirect(url_for("borgere.detail", borger_id=borger.id))
+    return _run_on_detail_page(borger, form, lambda: end_course(
+        borger, on_date=form.on_date.data, reason=form.reason.data, actor=current_user,
+    ), "Forløbet er afsluttet.")
 
 
 @bp.route("/<int:borger_id>/indsigt")
