@@ -1,5 +1,7 @@
 """A konsulent's day in a real browser: create a company, log a meeting with a follow-up task,
-and find the task in "Mine opgaver"."""
+find the task in "Mine opgaver", find the company again by a misspelled name and see it on the map."""
+
+import re
 
 import pytest
 
@@ -41,3 +43,14 @@ def test_konsulent_creates_a_company_logs_a_meeting_and_sees_the_follow_up_task(
     page.get_by_text("er markeret som udført").wait_for()
     assert page.get_by_role("row", name="Send praktikaftale til Susanne").get_by_role(
         "button", name="Genåbn").is_visible()
+
+    # Later: find the company again by a misspelled name, and see it on the map.
+    page.get_by_role("navigation", name="Hovedmenu").get_by_role("link", name="Virksomheder").click()
+    page.get_by_label("Søg (navn, CVR, by eller tags)").fill("Cafe Solsiken")
+    page.get_by_role("button", name="Søg").click()
+    assert page.locator("table.companies tbody tr").first.get_by_role("link", name="Café Solsikken").is_visible()
+    page.get_by_role("link", name="Vis på kort").click()
+    page.wait_for_url(re.compile(r"/virksomheder/kort"))
+    page.locator("path.company-marker").first.wait_for()
+    assert page.get_by_role("table", name="Virksomhederne på kortet").get_by_role(
+        "link", name="Café Solsikken").is_visible()
