@@ -243,14 +243,27 @@ def advance_placement(borger_id: int, placement_id: int):
 def for_company(company_id: int):
     """The borgere a company fits. A konsulent sees only references and whom to contact."""
     company = get_company_or_404(company_id, current_user)
+    return _reverse_match(f"company:{company.id}", company=company, opening=None)
+
+
+@bp.route("/til-stilling/<int:opening_id>")
+@allow(Role.ADMIN, Role.VEJLEDER, Role.KONSULENT)
+def for_opening(opening_id: int):
+    """The borgere an opening fits, with the same privacy rule as for a company."""
+    opening = db.session.get(Opening, opening_id) or abort(404)
+    company = get_company_or_404(opening.company_id, current_user)
+    return _reverse_match(f"opening:{opening.id}", company=company, opening=opening)
+
+
+def _reverse_match(target_key: str, *, company: Company, opening: Opening | None):
     candidates = db.session.scalars(
         sa.select(Borger).where(Borger.phase.not_in([Phase.AFSLUTTET, Phase.EFTERVAERN]))
     ).all()
-    found = reverse_matches(f"company:{company.id}", candidates)
+    found = reverse_matches(target_key, candidates)
     rows = [(borger, m, can_view_borger(current_user, borger)) for borger, m in found]
     vejledere = {u.id: u for u in db.session.scalars(sa.select(User).where(User.role == Role.VEJLEDER))}
-    return render_template("borgere/reverse.html", company=company, rows=rows, vejledere=vejledere)
-
+    return render_template("borgere/reverse.html", company=company, opening=opening, rows=rows,
+                           vejledere=vejledere)
 
 
 def _run_on_detail_page(borger: Borger, form, action, success: str):

@@ -187,3 +187,15 @@ def test_the_index_is_reused_until_the_register_changes(app, make_partner):
     with app.app_context():
         second = current_index()
         assert second is not first and len(second) == 2
+
+
+def test_reverse_match_for_an_opening(app, browser, make_user, make_borger, make_partner, make_opening):
+    vejleder = make_user("vejleder")
+    make_borger(vejleder, first_name="Mette", wishes=["lagermedarbejder"])
+    make_borger(vejleder, first_name="Ole", wishes=["frisør"], transport="walk", max_travel_minutes=10,
+                postcode="7500")
+    opening_id = make_opening(make_partner("Jyllands Lager ApS"), title="Lagermedarbejder")
+    browser.login(vejleder)
+    html = browser.get(f"/borgere/til-stilling/{opening_id}").get_data(as_text=True)
+    assert "Lagermedarbejder hos Jyllands Lager ApS" in html
+    assert "Mette" in html and "Ole" not in html
