@@ -37,7 +37,7 @@ def guess_object(rule: str, endpoint: str) -> str:
     variables = set(re.findall(r"<(?:[^:<>]+:)?([^<>]+)>", rule))
     if endpoint.startswith("portal."):
         return "own_company"
-    if rule.startswith("/borgere/") and "company_id" not in variables or rule == "/min-uge":
+    if rule.startswith("/borgere/") and (not variables or "borger_id" in variables) or rule == "/min-uge":
         return "own_caseload"
     if "task_id" in variables:
         return "own_task"

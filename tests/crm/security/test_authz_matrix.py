@@ -76,9 +76,6 @@ HARMLESS_EMPTY_POSTS = {
     "reports.new_programme", "reports.edit_programme",
 }
 
-# Known holes: (endpoint, method, role, variant) → reason. Each is an xfail(strict=True) case below.
-KNOWN_HOLES: dict[tuple[str, str, str, str], str] = {}
-
 VARIABLE_RE = re.compile(r"<(?:[^:<>]+:)?([^<>]+)>")
 
 
@@ -391,10 +388,6 @@ def post_walk(get_walk):
     return world
 
 
-def _is_known_hole(case: Case) -> bool:
-    return (case.endpoint, case.method, case.role, case.variant) in KNOWN_HOLES
-
-
 def _report(deviations) -> str:
     return "\n".join(str(case) for case in deviations)
 
@@ -436,13 +429,13 @@ def test_only_login_second_factor_invitation_and_static_are_open_to_anonymous_us
 # --- the app answers as the matrix says ------------------------------------------------------
 
 def test_every_get_answers_every_role_as_the_matrix_says(get_walk):
-    deviations = [case for case in get_walk.get_results if case.problem and not _is_known_hole(case)]
+    deviations = [case for case in get_walk.get_results if case.problem]
     assert len(get_walk.get_results) > 300
     assert deviations == [], f"{len(deviations)} deviations:\n{_report(deviations)}"
 
 
 def test_every_post_answers_every_role_as_the_matrix_says(post_walk):
-    deviations = [case for case in post_walk.post_results if case.problem and not _is_known_hole(case)]
+    deviations = [case for case in post_walk.post_results if case.problem]
     assert len(post_walk.post_results) > 150
     assert deviations == [], f"{len(deviations)} deviations:\n{_report(deviations)}"
 
