@@ -47,7 +47,7 @@ def instance_path(tmp_path_factory):
     return path
 
 
-def _empty_all_tables() -> None:
+def empty_all_tables() -> None:
     tables = list(reversed(db.metadata.sorted_tables))
     if db.engine.dialect.name == "postgresql":
         names = ", ".join(f'"{t.name}"' for t in tables)
@@ -76,7 +76,7 @@ def app_config(database_url, instance_path):
 def app(app_config):
     app = create_app(app_config)
     with app.app_context():
-        _empty_all_tables()
+        empty_all_tables()
         ensure_reference_data()
         db.session.commit()
     yield app

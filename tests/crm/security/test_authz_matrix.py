@@ -31,7 +31,7 @@ from crm import create_app
 from crm.extensions import db
 from crm.services.reference import ensure_reference_data
 from crm.timeutil import today
-from tests.conftest import TEST_PASSWORD, _empty_all_tables, csrf_token_from
+from tests.conftest import TEST_PASSWORD, empty_all_tables, csrf_token_from
 
 MATRIX_PATH = Path(__file__).resolve().parents[3] / "crm" / "authz_matrix.csv"
 ROLES = ("anonymous", "admin", "vejleder", "konsulent", "employer")
@@ -193,7 +193,7 @@ def world(database_url, instance_path):
     })
     ids = {}
     with app.app_context():
-        _empty_all_tables()
+        empty_all_tables()
         ensure_reference_data()
         _build(ids)
         db.session.commit()
@@ -205,7 +205,7 @@ def world(database_url, instance_path):
     yield World(app=app, ids=ids, clients=clients, tokens=tokens)
     with app.app_context():
         db.session.remove()
-        _empty_all_tables()
+        empty_all_tables()
         db.session.remove()
         db.engine.dispose()
 
