@@ -52,6 +52,8 @@ FIELD_COLUMNS = {value: key for key, value in COLUMN_FIELDS.items()}
 MAX_ROWS = 20_000
 # An XLSX is a zip; refuse one that would unpack to more than this (a "zip bomb").
 MAX_XLSX_UNPACKED_BYTES = 100 * 1024 * 1024
+# A workbook has a few dozen parts; thousands mean a crafted file (zip-bomb style).
+MAX_XLSX_ENTRIES = 500
 XLSX_REQUIRED_PARTS = ("[Content_Types].xml", "xl/workbook.xml")
 CREATE, UPDATE, UNCHANGED, REJECT = "create", "update", "unchanged", "reject"
 ACTION_LABELS = {CREATE: "Oprettes", UPDATE: "Opdateres", UNCHANGED: "Uændret", REJECT: "Afvist"}
@@ -173,6 +175,8 @@ def _read_xlsx(data: bytes) -> tuple[list, list]:
         raise not_xlsx from None
     if not all(part in names for part in XLSX_REQUIRED_PARTS):
         raise not_xlsx
+    if len(names) > MAX_XLSX_ENTRIES:
+        raise ImportFileError("Filen har for mange dele til at være et almindeligt regneark.")
     if unpacked > MAX_XLSX_UNPACKED_BYTES:
         raise ImportFileError("Filen er for stor, når den pakkes ud. Del den op i flere filer.")
     try:
@@ -191,6 +195,10 @@ def _read_xlsx(data: bytes) -> tuple[list, list]:
             if len(records) >= MAX_ROWS:
                 raise _too_many_rows()
             records.append(list(row))
+    except ImportFileError:
+        raise
+    except Exception:  # read-only sheets are parsed lazily: damage shows up while reading rows
+        raise not_xlsx from None
     finally:
         workbook.close()
     return header, records

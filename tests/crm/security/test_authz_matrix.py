@@ -31,7 +31,7 @@ from crm import create_app
 from crm.extensions import db
 from crm.services.reference import ensure_reference_data
 from crm.timeutil import today
-from tests.conftest import TEST_PASSWORD, empty_all_tables, csrf_token_from
+from tests.conftest import TEST_PASSWORD, csrf_token_from, empty_all_tables
 
 MATRIX_PATH = Path(__file__).resolve().parents[3] / "crm" / "authz_matrix.csv"
 ROLES = ("anonymous", "admin", "vejleder", "konsulent", "employer")
