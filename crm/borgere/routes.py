@@ -165,7 +165,7 @@ def _target_objects(target_key: str) -> tuple[Company, Opening | None]:
     return get_company_or_404(int(raw_id), current_user), None
 
 
-def _shortlist_target(borger: Borger, target_key: str) -> Placement:
+def _shortlist_target(borger: Borger, target_key: str, *, audit: bool = True) -> Placement:
     company, opening = _target_objects(target_key)
     row = match_for_target(borger, target_key)
     return shortlist(
@@ -173,7 +173,7 @@ def _shortlist_target(borger: Borger, target_key: str) -> Placement:
         score=row.match.score if row else None,
         components=row.match.components if row else {},
         reasons=list(row.match.reasons) if row else [],
-        actor=current_user,
+        actor=current_user, audit=audit,
     )
 
 
@@ -197,7 +197,7 @@ def propose_target(borger_id: int):
     borger = get_borger_or_404(borger_id, page="propose", audit=False)
     form = TargetActionForm()
     if form.validate_on_submit():
-        placement = _shortlist_target(borger, form.target.data)
+        placement = _shortlist_target(borger, form.target.data, audit=False)  # propose writes the row
         try:
             propose(placement, actor=current_user)
         except ValidationError as exc:

@@ -22,8 +22,11 @@ MANUAL_KINDS = (OutcomeKind.FLEXJOB_CLARIFIED, OutcomeKind.RETAINED_13W, Outcome
 
 def record_outcome(borger: Borger, kind: str, *, on_date: date, actor, hours_per_week: float | None = None,
                    company_id: int | None = None, placement_id: int | None = None,
-                   note: str = "") -> OutcomeEvent:
-    """Record one outcome for the borger's current programme. Raises ValidationError."""
+                   note: str = "", audit: bool = True) -> OutcomeEvent:
+    """Record one outcome for the borger's current programme. Raises ValidationError.
+
+    ``audit=False`` when the caller writes the one audit row of the operation itself.
+    """
     try:
         kind = OutcomeKind(kind)
     except ValueError:
@@ -36,7 +39,8 @@ def record_outcome(borger: Borger, kind: str, *, on_date: date, actor, hours_per
                          hours_per_week=hours_per_week, company_id=company_id, placement_id=placement_id,
                          note=note.strip(), recorded_by_id=actor.id if actor else None)
     db.session.add(event)
-    record_event("outcome.record", "borger", borger.id, actor=actor, details={"kind": kind.value})
+    if audit:
+        record_event("outcome.record", "borger", borger.id, actor=actor, details={"kind": kind.value})
     return event
 
 
@@ -45,12 +49,17 @@ def has_outcome(borger: Borger, kind: OutcomeKind) -> bool:
         OutcomeEvent.borger_id == borger.id, OutcomeEvent.kind == kind)) > 0
 
 
-def record_first_employer_contact(borger: Borger, *, on_date: date, actor, company_id: int | None) -> None:
-    """The first employer contact on the borger's behalf (IPS fidelity: within 30 days)."""
+def record_first_employer_contact(borger: Borger, *, on_date: date, actor, company_id: int | None) -> bool:
+    """The first employer contact on the borger's behalf (IPS fidelity: within 30 days).
+
+    Returns whether this was the first; the caller's audit row says so.
+    """
     db.session.flush()
-    if not has_outcome(borger, OutcomeKind.FIRST_EMPLOYER_CONTACT):
-        record_outcome(borger, OutcomeKind.FIRST_EMPLOYER_CONTACT, on_date=max(on_date, borger.enrolled_on),
-                       actor=actor, company_id=company_id)
+    if has_outcome(borger, OutcomeKind.FIRST_EMPLOYER_CONTACT):
+        return False
+    record_outcome(borger, OutcomeKind.FIRST_EMPLOYER_CONTACT, on_date=max(on_date, borger.enrolled_on),
+                   actor=actor, company_id=company_id, audit=False)
+    return True
 
 
 def end_course(borger: Borger, *, on_date: date, reason: str, actor) -> None:

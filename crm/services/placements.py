@@ -11,11 +11,12 @@ from datetime import date, timedelta
 import sqlalchemy as sa
 
 from crm.extensions import db
-from crm.models import Borger, Company, ContactLogEntry, Opening, Placement, PlacementEvent, Task
+from crm.models import Borger, Company, Opening, Placement, PlacementEvent, Task
 from crm.models.borger import Phase, Stage
 from crm.models.programme import OutcomeKind
 from crm.services import ValidationError
 from crm.services.audit import record_event
+from crm.services.contacts import log_contact as log_contact_entry
 from crm.services.outcomes import record_first_employer_contact, record_outcome
 from crm.timeutil import today, utcnow
 
@@ -70,8 +71,11 @@ def find_placement(borger: Borger, company_id: int, opening_id: int | None) -> P
 
 
 def shortlist(borger: Borger, *, company: Company, opening: Opening | None, score: float | None,
-              components: dict, reasons: list[str], actor) -> Placement:
-    """Put a match on the borger's shortlist, saving the match as it stands now."""
+              components: dict, reasons: list[str], actor, audit: bool = True) -> Placement:
+    """Put a match on the borger's shortlist, saving the match as it stands now.
+
+    ``audit=False`` when the same operation goes on to propose (which writes the audit row).
+    """
     existing = find_placement(borger, company.id, opening.id if opening else None)
     if existing is not None:
         return existing
@@ -85,7 +89,8 @@ def shortlist(borger: Borger, *, company: Company, opening: Opening | None, scor
     if borger.phase == Phase.OPSTART:
         borger.phase = Phase.VIRKSOMHEDSMATCH
     db.session.flush()
-    record_event("placement.shortlist", "borger", borger.id, actor=actor,
+    if audit:
+        record_event("placement.shortlist", "borger", borger.id, actor=actor,
                  details={"placement_id": placement.id, "company_id": company.id})
     return placement
 
@@ -124,17 +129,24 @@ def advance(placement: Placement, stage: str, *, on_date: date, actor, hours_per
     if target == Stage.FORESLAAET:
         propose(placement, actor=actor)
         return
-    _set_stage(placement, target, on_date=on_date, actor=actor, note=note)
+    audit_row = _set_stage(placement, target, on_date=on_date, actor=actor, note=note)
     borger = placement.borger
-    if target in EMPLOYER_CONTACT_STAGES:
-        record_first_employer_contact(borger, on_date=on_date, actor=actor, company_id=placement.company_id)
+    outcomes = []
+
+    def outcome(kind: OutcomeKind, **fields) -> None:
+        record_outcome(borger, kind, on_date=on_date, actor=actor, company_id=placement.company_id,
+                       placement_id=placement.id, audit=False, **fields)
+        outcomes.append(kind.value)
+
+    if target in EMPLOYER_CONTACT_STAGES and record_first_employer_contact(
+            borger, on_date=on_date, actor=actor, company_id=placement.company_id):
+        outcomes.append(OutcomeKind.FIRST_EMPLOYER_CONTACT.value)
     if target in STARTS:
         placement.hours_per_week = hours_per_week
         borger.phase = Phase.EFTERVAERN
-        outcome = (OutcomeKind.EDUCATION_START if target == Stage.UDDANNELSE else
-                   JOB_START_OUTCOMES[placement.opening.kind if placement.opening else "job"])
-        record_outcome(borger, outcome, on_date=on_date, actor=actor, hours_per_week=hours_per_week,
-                       company_id=placement.company_id, placement_id=placement.id)
+        outcome(OutcomeKind.EDUCATION_START if target == Stage.UDDANNELSE else
+                JOB_START_OUTCOMES[placement.opening.kind if placement.opening else "job"],
+                hours_per_week=hours_per_week)
         for due in follow_along_dates(on_date):
             _task(borger, placement, f"Efterværn: opfølgning med {borger.first_name}", due, actor)
         for weeks in RETENTION_WEEKS:
@@ -142,32 +154,30 @@ def advance(placement: Placement, stage: str, *, on_date: date, actor, hours_per
                   "Registrér det på borgerens side.", on_date + timedelta(weeks=weeks), actor)
     elif target == Stage.PRAKTIK:
         borger.phase = Phase.VIRKSOMHEDSFORLOEB
-        record_outcome(borger, OutcomeKind.PRAKTIK_START, on_date=on_date, actor=actor,
-                       company_id=placement.company_id, placement_id=placement.id)
+        outcome(OutcomeKind.PRAKTIK_START)
     elif target == Stage.AFSLUTTET:
         placement.end_reason = end_reason.strip()
         if was in STARTS:
-            record_outcome(borger, OutcomeKind.JOB_ENDED, on_date=on_date, actor=actor,
-                           company_id=placement.company_id, placement_id=placement.id, note=end_reason)
+            outcome(OutcomeKind.JOB_ENDED, note=end_reason)
             _task(borger, placement, f"Kontakt {borger.first_name}: job/uddannelse er stoppet",
                   on_date + timedelta(days=CONTACT_AFTER_JOB_END_DAYS), actor)
             borger.phase = Phase.VIRKSOMHEDSMATCH
     if log_contact:
-        db.session.add(ContactLogEntry(
-            company_id=placement.company_id, kind=log_contact, user_id=actor.id,
-            face_to_face=log_contact in {"meeting", "visit", "event"}, borger_id=borger.id,
-            summary=f"{Stage(target).label}: {note}".strip(": "),
-        ))
-        company = db.session.get(Company, placement.company_id)
-        company.last_contact_at = max(filter(None, [company.last_contact_at, utcnow()]))
+        entry = log_contact_entry(placement.company, {
+            "kind": log_contact, "borger_id": borger.id,
+            "summary": f"{Stage(target).label}: {note}".strip(": ")}, actor=actor, audit_borger=False)
+        audit_row.details = {**audit_row.details, "log_entry_id": entry.id}
+    if outcomes:
+        # One operation, one audit row: the outcomes it recorded go in the stage change's row.
+        audit_row.details = {**audit_row.details, "outcomes": outcomes}
 
 
-def _set_stage(placement: Placement, stage: Stage, *, on_date: date, actor, note: str = "") -> None:
+def _set_stage(placement: Placement, stage: Stage, *, on_date: date, actor, note: str = ""):
     placement.stage = stage
     placement.updated_at = utcnow()
     placement.events.append(PlacementEvent(stage=stage, on_date=on_date, by_id=actor.id, note=note))
-    record_event("placement.stage", "borger", placement.borger_id, actor=actor,
-                 details={"placement_id": placement.id, "stage": stage.value})
+    return record_event("placement.stage", "borger", placement.borger_id, actor=actor,
+                        details={"placement_id": placement.id, "stage": stage.value})
 
 
 def _task(borger: Borger, placement: Placement, title: str, due: date, actor) -> None:

@@ -1,0 +1,79 @@
+"""Every read and write of a borger record gives exactly one audit row naming who, what and which
+borger; passwords, tokens and TOTP secrets never reach the log."""
+
+from datetime import timedelta
+
+import sqlalchemy as sa
+
+from crm.extensions import db
+from crm.models import AuditEvent, Placement
+from crm.timeutil import today
+from tests.conftest import csrf_token_from
+
+
+def _rows_for(app, borger_id):
+    with app.app_context():
+        return db.session.execute(
+            sa.select(AuditEvent.action, AuditEvent.actor_id).where(
+                AuditEvent.object_type == "borger", AuditEvent.object_id == str(borger_id))
+        ).all()
+
+
+def test_each_borger_request_writes_exactly_one_audit_row(app, browser, make_user, make_borger, make_partner,
+                                                          user_id):
+    email = make_user("vejleder")
+    me = user_id(email)
+    borger_id = make_borger(email)
+    company_id = make_partner("Jyllands Lager ApS", industry_text="Lager")
+    other_id = make_partner("Aarhus Frisør", industry_text="Frisør")
+    browser.login(email)
+    base = f"/borgere/{borger_id}"
+    yesterday = (today() - timedelta(days=1)).isoformat()
+
+    def placement_id():
+        with app.app_context():
+            return db.session.scalar(sa.select(Placement.id).where(Placement.company_id == company_id))
+
+    steps = [
+        ("GET", base, None),
+        ("GET", f"{base}/match", None),
+        ("GET", f"{base}/rediger", None),
+        ("GET", f"{base}/indsigt", None),
+        ("POST", f"{base}/kortliste", {"target": f"company:{company_id}"}),
+        ("POST", f"{base}/foreslaa", {"target": f"company:{other_id}"}),
+        ("POST", lambda: f"{base}/forloeb/{placement_id()}", {
+            "stage": "job", "on_date": yesterday, "hours_per_week": "12", "end_reason": "", "note": "Start",
+            "log_contact": "meeting"}),
+        ("POST", f"{base}/resultat", {"kind": "retained_13w", "on_date": today().isoformat(), "note": ""}),
+        ("POST", f"/virksomheder/{other_id}/kontaktlog/ny", {
+            "kind": "phone", "at": today().isoformat() + "T09:00", "summary": "Opfølgning",
+            "borger_id": str(borger_id), "contact_person_id": ""}),
+        ("POST", f"{base}/udeluk", {"company_id": str(other_id)}),
+        ("POST", f"{base}/afslut", {"on_date": today().isoformat(), "reason": "Fast job"}),
+    ]
+    # The token from a page that is not about the borger, so fetching it writes no row.
+    token = csrf_token_from(browser.get("/").get_data(as_text=True))
+    for method, url, data in steps:
+        url = url() if callable(url) else url
+        before = len(_rows_for(app, borger_id))
+        if method == "GET":
+            response = browser.get(url)
+        else:
+            response = browser.client.post(url, data={**data, "csrf_token": token})
+        assert response.status_code in (200, 302), (url, response.status_code)
+        rows = _rows_for(app, borger_id)[before:]
+        assert len(rows) == 1 and rows[0][1] == me, (url, rows)
+
+
+def test_secrets_never_reach_the_audit_log(app, browser, make_user):
+    admin = make_user("admin")
+    browser.login(admin)
+    browser.post_form("/admin/brugere/ny", {
+        "name": "Nina", "email": "nina@test.fodfaeste.dk", "role": "vejleder", "company_id": "",
+        "password": "hemmelig-adgangskode-42", "password2": "hemmelig-adgangskode-42", "active": "y"})
+    browser.logout()
+    browser.login("nina@test.fodfaeste.dk", "forkert-hemmelig-kode-99")
+    with app.app_context():
+        dump = " ".join(f"{e.action} {e.details}" for e in db.session.scalars(sa.select(AuditEvent)))
+    assert "hemmelig-adgangskode-42" not in dump and "forkert-hemmelig-kode-99" not in dump
+    assert "argon2" not in dump
