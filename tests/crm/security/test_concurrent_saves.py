@@ -120,3 +120,18 @@ def test_concurrent_borger_saves_one_wins(app, make_user, make_borger, n):
         assert borger.notes == f"Værdi fra person {winners[0]}"
         assert borger.version == version + 1
         assert db.session.scalar(sa.select(sa.func.count()).select_from(Borger)) == 1
+
+
+def test_postgresql_serialization_failures_are_retried_not_500(make_app, make_user, make_partner):
+    """Under SERIALIZABLE, PostgreSQL aborts colliding saves (SQLSTATE 40001); the app re-runs the
+    request, which then sees the winner's version and answers with the conflict message."""
+    import os
+
+    if not (os.environ.get("TEST_DATABASE_URL") or "").startswith("postgresql"):
+        pytest.skip("PostgreSQL only")
+    app = make_app(SQLALCHEMY_ENGINE_OPTIONS={"isolation_level": "SERIALIZABLE", "pool_pre_ping": True})
+    email = make_user("konsulent")
+    company_id = make_partner("Serialiseret ApS")
+    results = _save_concurrently(app, email, f"/virksomheder/{company_id}/rediger", "description", 8)
+    statuses = [status for status, _ in results]
+    assert statuses.count(302) == 1 and not any(s >= 500 for s in statuses), statuses
