@@ -77,3 +77,39 @@ def test_secrets_never_reach_the_audit_log(app, browser, make_user):
         dump = " ".join(f"{e.action} {e.details}" for e in db.session.scalars(sa.select(AuditEvent)))
     assert "hemmelig-adgangskode-42" not in dump and "forkert-hemmelig-kode-99" not in dump
     assert "argon2" not in dump
+
+
+def test_secrets_never_reach_the_application_log(app, browser, make_user, make_partner, caplog):
+    """Passwords, invitation tokens and TOTP secrets appear in no log record, at any level."""
+    import logging
+    import re
+
+    import pyotp
+
+    from crm.models import Company
+    from crm.services.invitations import create_invitation
+    from tests.conftest import Browser
+
+    caplog.set_level(logging.DEBUG)
+    company_id = make_partner("Lager A/S")
+    with app.app_context():
+        _invitation, token = create_invitation(db.session.get(Company, company_id), email="leder@lager.dk",
+                                               name="Lone Leder")
+        db.session.commit()
+    employer_password = "arbejdsgiver-hemmelig-77"
+    browser.post_form(f"/portal/invitation/{token}", {"name": "Lone Leder", "password": employer_password,
+                                                       "confirm": employer_password})
+    Browser(app.test_client()).login("leder@lager.dk", "forkert-hemmelig-kode-11")
+    app.config["TOTP_REQUIRED"] = True
+    staff = Browser(app.test_client())
+    staff.login(make_user("vejleder"))
+    secret = re.search(r"<code>([A-Z2-7]{16,})</code>", staff.get("/login/totp/opsaet").get_data(as_text=True)).group(1)
+    enrolled = staff.post_form("/login/totp/opsaet", {"code": pyotp.TOTP(secret).now()})
+    assert enrolled.headers["Location"] == "/konto/gendannelseskoder"  # the flows really ran
+    with app.app_context():
+        from crm.models import User
+
+        assert db.session.scalar(sa.select(User).where(User.email == "leder@lager.dk")).role == "employer"
+    logged = "\n".join(record.getMessage() for record in caplog.records)
+    for secret_value in (token, employer_password, "forkert-hemmelig-kode-11", secret, "korrekt-hest-batteri-9"):
+        assert secret_value not in logged
