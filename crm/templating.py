@@ -4,6 +4,7 @@ from flask import Flask, url_for
 from flask_login import current_user
 
 from crm.services.borgere import can_view_borger
+from crm.services.matching import occupation_titles
 from crm.timeutil import to_local
 
 # (endpoint, label, roles allowed to see the link). Each later feature adds its entries here.
@@ -48,6 +49,7 @@ def register_template_helpers(app: Flask) -> None:
     app.jinja_env.filters["date"] = format_date
     # Templates hide borger details the viewer may not open (e.g. in a company's contact log).
     app.jinja_env.globals["can_view_borger"] = can_view_borger
+    app.jinja_env.globals["occupation_titles"] = occupation_titles
 
     @app.context_processor
     def inject_navigation():

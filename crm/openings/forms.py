@@ -42,7 +42,8 @@ def status_choices(*, empty: str | None = None) -> list[SelectChoice]:
 
 class OpeningForm(Form):
     title = StringField("Titel", validators=[DataRequired("Angiv stillingens titel."), Length(max=200)])
-    occupation = StringField("Stillingsbetegnelse", validators=[Optional(), Length(max=200)])
+    occupation = StringField("Stillingsbetegnelse", validators=[Optional(), Length(max=200)],
+                             render_kw={"list": "occupation-titles", "autocomplete": "off"})
     kind = SelectField("Type", choices=kind_choices())
     status = SelectField("Status", choices=status_choices())
     description = TextAreaField("Beskrivelse", validators=[Optional(), Length(max=5000)])

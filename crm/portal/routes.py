@@ -1,11 +1,11 @@
 """The employer portal: the own company's openings, public profile and proposals, and the public
 page where an invited employer sets a password."""
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from crm.access import allow
-from crm.extensions import db
+from crm.extensions import db, limiter
 from crm.forms import apply_service_error
 from crm.models.opening import OpeningStatus
 from crm.models.user import Role
@@ -220,6 +220,7 @@ def answer(placement_id: int):
 
 
 @bp.route("/invitation/<token>", methods=["GET", "POST"], endpoint="accept_invitation")
+@limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"], methods=["POST"])
 def accept_invitation_page(token: str):
     """Public: the invited employer sets a password (the link works once, for 7 days)."""
     try:

@@ -62,6 +62,12 @@ def vocabulary():
     return load_vocabulary(VOCABULARY_FILE)
 
 
+@cache
+def occupation_titles() -> tuple[str, ...]:
+    """The shipped occupation titles (DISCO-08 based), sorted, for suggestions in forms."""
+    return tuple(sorted({o.title[:1].upper() + o.title[1:] for o in vocabulary().occupations}))
+
+
 def _signature() -> tuple:
     def stats(model, *extra):
         return tuple(db.session.execute(

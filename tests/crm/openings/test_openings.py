@@ -159,3 +159,11 @@ def test_employer_profile_save_after_a_konsulents_edit_is_refused(app, browser, 
     assert "Profilen er blevet ændret af en anden" in html and "Ny tekst" in html
     with app.app_context():
         assert db.session.get(Company, company_id).phone == "87654321"
+
+
+def test_opening_form_suggests_the_shipped_occupation_titles(browser, make_user, make_partner):
+    company_id = make_partner("Lager A/S")
+    browser.login(make_user("konsulent"))
+    html = browser.get(f"/stillinger/virksomhed/{company_id}/ny").get_data(as_text=True)
+    assert 'list="occupation-titles"' in html
+    assert '<option value="Lagermedarbejder">' in html

@@ -144,3 +144,13 @@ def test_employers_and_vejledere_cannot_manage_portal_access(browser, make_user,
         browser.login(user, TEST_PASSWORD)
         assert browser.get(f"/stillinger/virksomhed/{company_id}/adgang").status_code == 403
         browser.logout()
+
+
+def test_invitation_page_is_rate_limited(make_app):
+    from tests.conftest import Browser
+
+    limited = make_app(LOGIN_RATE_LIMIT="2 per minute")
+    browser = Browser(limited.test_client())
+    codes = [browser.post_form("/portal/invitation/ugyldig", {"password": "x"}, form_page="/login").status_code
+             for _ in range(3)]
+    assert codes[-1] == 429
