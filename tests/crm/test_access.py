@@ -82,3 +82,14 @@ def test_built_in_form_messages_are_danish(browser, make_user):
         "password": "en-lang-adgangskode", "password2": "en-lang-adgangskode"})
     html = response.get_data(as_text=True)
     assert "Ugyldigt valg." in html and "Not a valid choice" not in html
+
+
+def test_start_page_shows_what_needs_doing_by_role(browser, make_user):
+    browser.login(make_user("vejleder"))
+    html = browser.get("/").get_data(as_text=True)
+    assert "opgaver over fristen" in html and "af 6 personlige virksomhedskontakter" in html
+    assert "partnere, der trænger til kontakt" not in html
+    browser.logout()
+    browser.login(make_user("konsulent"))
+    html = browser.get("/").get_data(as_text=True)
+    assert "partnere, der trænger til kontakt" in html and "stillinger, der skal bekræftes" in html
