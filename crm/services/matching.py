@@ -32,8 +32,12 @@ SUCCESS_STAGES = (Stage.JOB, Stage.UDDANNELSE)
 KIND_LABELS = {**{k.value: v for k, v in OPENING_KIND_LABELS.items()},
                "company": "Virksomhed (jobudvikling)"}
 
+# Above this many targets a changed register is re-indexed in the background (seconds of work).
+BACKGROUND_REBUILD_ABOVE = 5_000
+
 _lock = threading.Lock()
 _indexes: dict[str, tuple[tuple, MatchIndex]] = {}
+_rebuilding: set[str] = set()
 
 
 @dataclass(frozen=True)
@@ -143,20 +147,50 @@ def build_targets(target_key: str | None = None) -> list[Target]:
     return targets
 
 
+def _build_index() -> MatchIndex:
+    return MatchIndex(
+        build_targets(),
+        weights=Weights.from_mapping(current_app.config.get("MATCH_WEIGHTS")),
+        vocabulary=vocabulary(),
+        tag_labels=offer_tag_labels(),
+    )
+
+
+def _rebuild_in_background(app, key: str) -> None:
+    """Build a fresh index in its own thread and swap it in; requests meanwhile use the old one."""
+    def run():
+        try:
+            with app.app_context():
+                signature = _signature()
+                index = _build_index()
+                with _lock:
+                    _indexes[key] = (signature, index)
+        finally:
+            with _lock:
+                _rebuilding.discard(key)
+
+    threading.Thread(target=run, name="match-index-rebuild", daemon=True).start()
+
+
 def current_index() -> MatchIndex:
-    """The index for this database, rebuilt only when the register has changed."""
+    """The index for this database, rebuilt only when the register has changed.
+
+    A small register is rebuilt at once, so a change shows in the very next match. A large one
+    (more than BACKGROUND_REBUILD_ABOVE targets; 100,000 take ~15 s) is rebuilt in a background
+    thread while requests keep using the previous index, so nobody waits for it.
+    """
     key = current_app.config["SQLALCHEMY_DATABASE_URI"]
     signature = _signature()
     with _lock:
         cached = _indexes.get(key)
         if cached is not None and cached[0] == signature:
             return cached[1]
-        index = MatchIndex(
-            build_targets(),
-            weights=Weights.from_mapping(current_app.config.get("MATCH_WEIGHTS")),
-            vocabulary=vocabulary(),
-            tag_labels=offer_tag_labels(),
-        )
+        if cached is not None and len(cached[1]) > BACKGROUND_REBUILD_ABOVE:
+            if key not in _rebuilding:
+                _rebuilding.add(key)
+                _rebuild_in_background(current_app._get_current_object(), key)
+            return cached[1]
+        index = _build_index()
         _indexes[key] = (signature, index)
         return index
 

@@ -199,3 +199,24 @@ def test_reverse_match_for_an_opening(app, browser, make_user, make_borger, make
     html = browser.get(f"/borgere/til-stilling/{opening_id}").get_data(as_text=True)
     assert "Lagermedarbejder hos Jyllands Lager ApS" in html
     assert "Mette" in html and "Ole" not in html
+
+
+def test_a_large_register_is_reindexed_in_the_background(app, make_partner, monkeypatch):
+    import time
+
+    from crm.services import matching
+
+    monkeypatch.setattr(matching, "BACKGROUND_REBUILD_ABOVE", 0)
+    make_partner("Første ApS")
+    with app.app_context():
+        first = matching.current_index()
+    make_partner("Anden ApS")
+    with app.app_context():
+        assert matching.current_index() is first  # served at once while the new one is built
+    for _ in range(100):
+        with app.app_context():
+            latest = matching.current_index()
+        if latest is not first:
+            break
+        time.sleep(0.05)
+    assert latest is not first and len(latest) == 2
