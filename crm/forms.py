@@ -1,8 +1,11 @@
 """Form helpers shared by every feature."""
 
+from dataclasses import dataclass
+
 import wtforms
 from flask_wtf import FlaskForm
 
+from crm.extensions import db
 from crm.services import ServiceError
 
 # WTForms ships no Danish catalogue; these are its built-in messages in Danish, so a validator
@@ -78,6 +81,29 @@ class SubForm(wtforms.Form):
 
 class ActionForm(Form):
     """A button that changes something: nothing to fill in, but the CSRF token is checked."""
+
+
+@dataclass(frozen=True)
+class Saved:
+    """What ``save_form`` did: ``ok`` when the change was committed, with the service's result."""
+
+    ok: bool
+    value: object = None
+
+
+def save_form(form, change) -> Saved:
+    """Run ``change`` (a service call for a validated form) and commit once.
+
+    A ServiceError is rolled back and shown on the form with everything the user typed kept.
+    """
+    try:
+        value = change()
+    except ServiceError as error:
+        db.session.rollback()
+        apply_service_error(form, error)
+        return Saved(False)
+    db.session.commit()
+    return Saved(True, value)
 
 
 def apply_service_error(form, error: ServiceError) -> None:

@@ -6,7 +6,7 @@ from crm.access import allow
 from crm.admin import bp
 from crm.admin.forms import NewUserForm, PasswordResetForm, UserForm
 from crm.extensions import db
-from crm.forms import ActionForm, apply_service_error
+from crm.forms import ActionForm, save_form
 from crm.models import AuditEvent, User
 from crm.models.user import Role
 from crm.services import ValidationError, second_factor
@@ -33,22 +33,21 @@ def new_user():
     """Create a user account."""
     form = NewUserForm()
     if form.validate_on_submit():
-        try:
-            user = create_user(
-                email=form.email.data, name=form.name.data, role=form.role.data,
-                password=form.password.data, company_id=form.company_id.data,
-                actor=current_user,
-            )
-            if not form.active.data:
-                update_user(user, email=user.email, name=user.name, role=user.role,
-                            company_id=user.company_id, active=False, actor=current_user)
-        except ValidationError as exc:
-            apply_service_error(form, exc)
-        else:
-            db.session.commit()
+        saved = save_form(form, lambda: _create_user_from(form))
+        if saved.ok:
+            user = saved.value
             flash(f"Brugeren {user.name} er oprettet.", "success")
             return redirect(url_for("admin.users"))
     return render_template("admin/user_form.html", form=form, user=None)
+
+
+def _create_user_from(form):
+    user = create_user(email=form.email.data, name=form.name.data, role=form.role.data,
+                       password=form.password.data, company_id=form.company_id.data, actor=current_user)
+    if not form.active.data:
+        update_user(user, email=user.email, name=user.name, role=user.role,
+                    company_id=user.company_id, active=False, actor=current_user)
+    return user
 
 
 @bp.route("/brugere/<int:user_id>", methods=["GET", "POST"])
@@ -60,15 +59,10 @@ def edit_user(user_id: int):
     if request.method == "GET":
         form.company_id.data = user.company_id
     if form.validate_on_submit():
-        try:
-            update_user(
-                user, email=form.email.data, name=form.name.data, role=form.role.data,
-                company_id=form.company_id.data, active=form.active.data, actor=current_user,
-            )
-        except ValidationError as exc:
-            apply_service_error(form, exc)
-        else:
-            db.session.commit()
+        saved = save_form(form, lambda: update_user(
+            user, email=form.email.data, name=form.name.data, role=form.role.data,
+            company_id=form.company_id.data, active=form.active.data, actor=current_user))
+        if saved.ok:
             flash("Ændringerne er gemt.", "success")
             return redirect(url_for("admin.users"))
     return render_template("admin/user_form.html", form=form, user=user,

@@ -17,7 +17,7 @@ from crm.borgere.forms import (
 )
 from crm.companies.access import get_company_or_404
 from crm.extensions import db
-from crm.forms import ActionForm, apply_service_error
+from crm.forms import ActionForm, apply_service_error, save_form
 from crm.models import Borger, Company, Opening, OutcomeEvent, Placement, User
 from crm.models.borger import Phase
 from crm.models.user import Role
@@ -84,12 +84,9 @@ def new():
         data = form.service_data()
         if current_user.role == Role.VEJLEDER and data["vejleder_id"] != current_user.id:
             abort(403)
-        try:
-            borger = create_borger(data, actor=current_user)
-        except ValidationError as exc:
-            apply_service_error(form, exc)
-        else:
-            db.session.commit()
+        saved = save_form(form, lambda: create_borger(data, actor=current_user))
+        if saved.ok:
+            borger = saved.value
             flash(f"{borger.display_name} er oprettet.", "success")
             return redirect(url_for("borgere.detail", borger_id=borger.id))
     return render_template("borgere/form.html", form=form, borger=None)

@@ -20,7 +20,7 @@ from crm.companies.forms import (
     TaskForm,
 )
 from crm.extensions import db
-from crm.forms import apply_service_error
+from crm.forms import apply_service_error, save_form
 from crm.models import Borger, ContactPerson
 from crm.models.borger import Phase
 from crm.models.company import STATUS_LABELS, STATUS_TRANSITIONS
@@ -75,13 +75,9 @@ def new():
             duplicates = find_duplicates(name=form.name.data, postcode=form.postcode.data,
                                          cvr=form.cvr.data)
         if not duplicates:
-            try:
-                company = create_company(form.service_data(), actor=current_user)
-            except ServiceError as exc:
-                db.session.rollback()
-                apply_service_error(form, exc)
-            else:
-                db.session.commit()
+            saved = save_form(form, lambda: create_company(form.service_data(), actor=current_user))
+            if saved.ok:
+                company = saved.value
                 flash(f"{company.name} er oprettet.", "success")
                 return redirect(url_for("companies.detail", company_id=company.id))
     return render_template("companies/form.html", form=form, company=None, duplicates=duplicates)
@@ -161,13 +157,8 @@ def new_contact(company_id: int):
     company = get_company_or_404(company_id, current_user, for_edit=True)
     form = ContactPersonForm()
     if form.validate_on_submit():
-        try:
-            add_contact_person(company, form.data, actor=current_user)
-        except ServiceError as exc:
-            db.session.rollback()
-            apply_service_error(form, exc)
-        else:
-            db.session.commit()
+        saved = save_form(form, lambda: add_contact_person(company, form.data, actor=current_user))
+        if saved.ok:
             flash("Kontaktpersonen er tilføjet.", "success")
             return redirect(url_for("companies.detail", company_id=company.id, _anchor="kontaktpersoner"))
     return render_template("companies/contact_form.html", form=form, company=company, person=None)
@@ -181,13 +172,8 @@ def edit_contact(company_id: int, contact_id: int):
     person = _get_contact_or_404(company, contact_id)
     form = ContactPersonForm(obj=person)
     if form.validate_on_submit():
-        try:
-            update_contact_person(person, form.data, actor=current_user)
-        except ServiceError as exc:
-            db.session.rollback()
-            apply_service_error(form, exc)
-        else:
-            db.session.commit()
+        saved = save_form(form, lambda: update_contact_person(person, form.data, actor=current_user))
+        if saved.ok:
             flash("Kontaktpersonen er gemt.", "success")
             return redirect(url_for("companies.detail", company_id=company.id, _anchor="kontaktpersoner"))
     return render_template("companies/contact_form.html", form=form, company=company, person=person)
@@ -246,14 +232,10 @@ def new_task(company_id: int):
         form.due.data = today() + timedelta(days=DEFAULT_FOLLOW_UP_DAYS)
         form.assignee_id.data = str(current_user.id)
     if form.validate_on_submit():
-        try:
-            create_task(title=form.title.data, note=form.note.data, due=form.due.data,
-                        assignee_id=form.assignee_id.data, company=company, actor=current_user)
-        except ServiceError as exc:
-            db.session.rollback()
-            apply_service_error(form, exc)
-        else:
-            db.session.commit()
+        saved = save_form(form, lambda: create_task(
+            title=form.title.data, note=form.note.data, due=form.due.data,
+            assignee_id=form.assignee_id.data, company=company, actor=current_user))
+        if saved.ok:
             flash("Opgaven er oprettet.", "success")
             return redirect(url_for("companies.detail", company_id=company.id, _anchor="opgaver"))
     return render_template("companies/task_form.html", form=form, company=company)

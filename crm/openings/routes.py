@@ -7,7 +7,7 @@ from flask_login import current_user
 from crm.access import allow
 from crm.companies.access import get_company_or_404
 from crm.extensions import db
-from crm.forms import apply_service_error
+from crm.forms import apply_service_error, save_form
 from crm.models import Company, Invitation, Opening, User
 from crm.models.user import Role
 from crm.openings import bp
@@ -75,13 +75,9 @@ def new(company_id: int):
     if request.method == "GET":
         form.fill_from(company=company)
     if form.validate_on_submit():
-        try:
-            opening = create_opening(company, form.service_data(), actor=current_user)
-        except ServiceError as exc:
-            db.session.rollback()
-            apply_service_error(form, exc)
-        else:
-            db.session.commit()
+        saved = save_form(form, lambda: create_opening(company, form.service_data(), actor=current_user))
+        if saved.ok:
+            opening = saved.value
             flash(f"Stillingen «{opening.title}» er oprettet.", "success")
             return _back_to(opening)
     return render_template("openings/form.html", form=form, company=company, opening=None)
@@ -159,6 +155,14 @@ def confirm(opening_id: int):
 
 # --- portal access -------------------------------------------------------------------------
 
+def _invite(company, person, form):
+    invitation, token = create_invitation(company, email=form.email.data or "", name=form.name.data or "",
+                                          contact_person=person, actor=current_user)
+    link = url_for("portal.accept_invitation", token=token, _external=True)
+    send_invitation_email(invitation, link)
+    return invitation, link
+
+
 def _access_page(company: Company, form: InvitationForm):
     return render_template(
         "openings/access.html", company=company, form=form, invitations=invitations_for(company),
@@ -176,17 +180,9 @@ def access(company_id: int):
         person = None
         if (form.contact_person_id.data or "").isdigit():
             person = next((p for p in company.contacts if p.id == int(form.contact_person_id.data)), None)
-        try:
-            invitation, token = create_invitation(company, email=form.email.data or "",
-                                                  name=form.name.data or "", contact_person=person,
-                                                  actor=current_user)
-            link = url_for("portal.accept_invitation", token=token, _external=True)
-            send_invitation_email(invitation, link)
-        except ServiceError as exc:
-            db.session.rollback()
-            apply_service_error(form, exc)
-        else:
-            db.session.commit()
+        saved = save_form(form, lambda: _invite(company, person, form))
+        if saved.ok:
+            invitation, link = saved.value
             flash(f"Invitationen er sendt til {invitation.email}. Linket gælder i 7 dage: {link}", "success")
             return redirect(url_for("openings.access", company_id=company.id))
     return _access_page(company, form)

@@ -6,7 +6,7 @@ from flask_login import current_user
 
 from crm.access import allow
 from crm.extensions import db, limiter
-from crm.forms import apply_service_error
+from crm.forms import apply_service_error, save_form
 from crm.models.opening import OpeningStatus
 from crm.models.user import Role
 from crm.openings.forms import ActionForm, OpeningForm
@@ -79,13 +79,9 @@ def new_opening():
     if request.method == "GET":
         form.fill_from(company=company)
     if form.validate_on_submit():
-        try:
-            opening = create_opening(company, form.service_data(), actor=current_user)
-        except ServiceError as exc:
-            db.session.rollback()
-            apply_service_error(form, exc)
-        else:
-            db.session.commit()
+        saved = save_form(form, lambda: create_opening(company, form.service_data(), actor=current_user))
+        if saved.ok:
+            opening = saved.value
             flash(f"Stillingen «{opening.title}» er oprettet.", "success")
             return redirect(url_for("portal.openings"))
     return render_template("portal/opening_form.html", form=form, company=company, opening=None)

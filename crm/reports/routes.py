@@ -4,13 +4,13 @@ from flask_login import current_user
 
 from crm.access import allow
 from crm.extensions import db
-from crm.forms import apply_service_error
+from crm.forms import save_form
 from crm.models import Borger, Programme, User
 from crm.models.user import Role
 from crm.reports import bp
 from crm.reports.charts import bar_chart
 from crm.reports.forms import EMPTY_TARGET_ROWS, ProgrammeForm
-from crm.services import ValidationError, reports
+from crm.services import reports
 from crm.services.borgere import CASELOAD_NORM, can_view_borger
 from crm.services.programmes import create_programme, update_programme
 from crm.services.report_export import export_dashboard
@@ -167,13 +167,9 @@ def new_programme():
     """Create a programme with its targets."""
     form = ProgrammeForm() if request.method == "POST" else ProgrammeForm(data=_form_data(None))
     if form.validate_on_submit():
-        try:
-            programme = create_programme(form.service_data(), actor=current_user)
-        except ValidationError as exc:
-            db.session.rollback()
-            apply_service_error(form, exc)
-        else:
-            db.session.commit()
+        saved = save_form(form, lambda: create_programme(form.service_data(), actor=current_user))
+        if saved.ok:
+            programme = saved.value
             flash(f"Indsatsen {programme.name} er oprettet.", "success")
             return redirect(url_for("reports.dashboard", programme_id=programme.id))
     return render_template("reports/programme_form.html", form=form, programme=None)
@@ -186,13 +182,8 @@ def edit_programme(programme_id: int):
     programme = get_programme_or_404(programme_id)
     form = ProgrammeForm() if request.method == "POST" else ProgrammeForm(data=_form_data(programme))
     if form.validate_on_submit():
-        try:
-            update_programme(programme, form.service_data(), actor=current_user)
-        except ValidationError as exc:
-            db.session.rollback()
-            apply_service_error(form, exc)
-        else:
-            db.session.commit()
+        saved = save_form(form, lambda: update_programme(programme, form.service_data(), actor=current_user))
+        if saved.ok:
             flash("Ændringerne er gemt.", "success")
             return redirect(url_for("reports.dashboard", programme_id=programme.id))
     return render_template("reports/programme_form.html", form=form, programme=programme)

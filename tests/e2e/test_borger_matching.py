@@ -18,7 +18,7 @@ def test_vejleder_matches_shortlists_and_proposes(app, page, login, live_server,
     make_partner("Aarhus Frisørsalon", industry_text="Frisør")
     login(vejleder)
 
-    page.get_by_role("link", name="Borgere").click()
+    page.get_by_role("navigation", name="Hovedmenu").get_by_role("link", name="Borgere").click()
     page.get_by_role("link", name="Mette (B-").click()
     page.get_by_role("link", name="Find match").click()
     first = page.locator(".match-list > li").first
