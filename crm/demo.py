@@ -154,6 +154,16 @@ def _demo_pipeline(borger: Borger, *, depth: int) -> None:
                 hours_per_week=borger.hours_max if stage == "job" else None)
 
 
+def _run_demo_programmes_now() -> None:
+    """The seed programmes keep their real targets, but those that have ended are moved (keeping
+    their length) to end a year from today, so the demo caseloads fall inside a running period."""
+    for programme in db.session.scalars(sa.select(Programme)):
+        if programme.starts_on and programme.ends_on and programme.ends_on < today():
+            length = programme.ends_on - programme.starts_on
+            programme.ends_on = today() + timedelta(days=365)
+            programme.starts_on = programme.ends_on - length
+
+
 def load_demo_data() -> dict:
     """Create demo users and companies in an empty database; return what was created."""
     users = {email: create_user(email=email, name=name, role=role, password=DEMO_PASSWORD)
@@ -167,5 +177,6 @@ def load_demo_data() -> dict:
                                        company_id=companies[0].id)
     load_demo_openings()
     load_demo_programmes()
+    _run_demo_programmes_now()
     borgere = load_demo_borgere(users)
     return {"users": list(users.values()), "companies": companies, "borgere": borgere}
