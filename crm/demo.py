@@ -21,7 +21,7 @@ from crm.services.borgere import create_borger
 from crm.services.companies import change_status, create_company
 from crm.services.contacts import add_contact_person, create_task, log_contact, set_task_done
 from crm.services.matching import matches_for
-from crm.services.placements import advance, shortlist
+from crm.services.placements import advance, propose, shortlist
 from crm.services.programmes import load_demo_programmes
 from crm.services.users import create_user
 from crm.timeutil import DANISH_TZ, today, utcnow
@@ -154,6 +154,17 @@ def _demo_pipeline(borger: Borger, *, depth: int) -> None:
                 hours_per_week=borger.hours_max if stage == "job" else None)
 
 
+def _demo_proposal(borgere: list[Borger], users: dict[str, User]) -> None:
+    """Propose one consenting borger to the demo employer's company, so the portal has a proposal."""
+    employer = next((u for u in users.values() if u.role == Role.EMPLOYER), None)
+    borger = next((b for b in borgere if b.consent_to_propose and not b.placements), None)
+    if employer is None or borger is None:
+        return
+    placement = shortlist(borger, company=employer.company, opening=None, score=None, components={},
+                          reasons=[], actor=borger.vejleder, audit=False)
+    propose(placement, actor=borger.vejleder)
+
+
 def _run_demo_programmes_now() -> None:
     """The seed programmes keep their real targets, but those that have ended are moved (keeping
     their length) to end a year from today, so the demo caseloads fall inside a running period."""
@@ -179,4 +190,5 @@ def load_demo_data() -> dict:
     load_demo_programmes()
     _run_demo_programmes_now()
     borgere = load_demo_borgere(users)
+    _demo_proposal(borgere, users)
     return {"users": list(users.values()), "companies": companies, "borgere": borgere}
