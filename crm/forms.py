@@ -3,10 +3,11 @@
 from dataclasses import dataclass
 
 import wtforms
+from flask import flash
 from flask_wtf import FlaskForm
 
 from crm.extensions import db
-from crm.services import ServiceError
+from crm.services import ConflictError, ServiceError
 
 # WTForms ships no Danish catalogue; these are its built-in messages in Danish, so a validator
 # message that a form does not set itself is never shown in English.
@@ -85,25 +86,51 @@ class ActionForm(Form):
 
 @dataclass(frozen=True)
 class Saved:
-    """What ``save_form`` did: ``ok`` when the change was committed, with the service's result."""
+    """What ``save_form`` did: ``ok`` when the change was committed, with the service's result;
+    ``conflict`` when someone else had changed the record first."""
 
     ok: bool
     value: object = None
+    conflict: bool = False
 
 
-def save_form(form, change) -> Saved:
+def save_form(form, change, *, record=None) -> Saved:
     """Run ``change`` (a service call for a validated form) and commit once.
 
-    A ServiceError is rolled back and shown on the form with everything the user typed kept.
+    A ServiceError is rolled back and shown on the form with everything the user typed kept. On a
+    ConflictError with ``record`` given, the form's hidden version is moved to the record's current
+    one, so saving again (after seeing the other person's values) knowingly replaces them.
     """
     try:
         value = change()
+    except ConflictError as error:
+        db.session.rollback()
+        form.form_errors.append(error.message)
+        if record is not None:
+            form.version.data = str(record.version)
+        return Saved(False, conflict=True)
     except ServiceError as error:
         db.session.rollback()
         apply_service_error(form, error)
         return Saved(False)
     db.session.commit()
     return Saved(True, value)
+
+
+def run_action(action, *, success: str) -> bool:
+    """Run a button's service call (an ActionForm post): commit and flash ``success``, or roll back
+    and flash the service's message. Returns whether it was done."""
+    if not ActionForm().validate_on_submit():
+        return False
+    try:
+        action()
+    except ServiceError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+        return False
+    db.session.commit()
+    flash(success, "success")
+    return True
 
 
 def apply_service_error(form, error: ServiceError) -> None:

@@ -17,14 +17,13 @@ from crm.borgere.forms import (
 )
 from crm.companies.access import get_company_or_404
 from crm.extensions import db
-from crm.forms import ActionForm, apply_service_error, save_form
+from crm.forms import ActionForm, save_form
 from crm.models import Borger, Company, Opening, OutcomeEvent, Placement, User
 from crm.models.borger import Phase
 from crm.models.user import Role
 from crm.services import ValidationError
 from crm.services.borger_rights import erase_borger, export_borger_data
 from crm.services.borgere import (
-    ConflictError,
     audit_denied,
     audit_view,
     can_view_borger,
@@ -121,16 +120,9 @@ def edit(borger_id: int):
         data = form.service_data()
         if current_user.role == Role.VEJLEDER and data["vejleder_id"] != borger.vejleder_id:
             abort(403)  # handing a borger over to another vejleder is an admin's task
-        try:
-            update_borger(borger, data, expected_version=int(form.version.data or 0), actor=current_user)
-        except ConflictError as exc:
-            db.session.rollback()
-            form.form_errors.append(exc.message)
-        except ValidationError as exc:
-            db.session.rollback()
-            apply_service_error(form, exc)
-        else:
-            db.session.commit()
+        saved = save_form(form, lambda: update_borger(
+            borger, data, expected_version=int(form.version.data or 0), actor=current_user))
+        if saved.ok:
             flash("Ændringerne er gemt.", "success")
             return redirect(url_for("borgere.detail", borger_id=borger.id))
     return render_template("borgere/form.html", form=form, borger=borger)

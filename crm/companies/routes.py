@@ -28,7 +28,6 @@ from crm.models.user import Role
 from crm.services import ServiceError
 from crm.services.borgere import visible_borgere
 from crm.services.companies import (
-    ConflictError,
     change_status,
     create_company,
     find_duplicates,
@@ -106,26 +105,16 @@ def edit(company_id: int):
     form = CompanyForm()
     if request.method == "GET":
         form.fill_from(company)
-    conflict = False
+    saved = None
     if form.validate_on_submit():
         expected = int(form.version.data) if (form.version.data or "").isdigit() else -1
-        try:
-            update_company(company, form.service_data(), expected_version=expected, actor=current_user)
-        except ConflictError as exc:
-            db.session.rollback()
-            conflict = True
-            form.form_errors.append(exc.message)
-            # Saving again now knowingly replaces what the other person saved.
-            form.version.data = str(company.version)
-        except ServiceError as exc:
-            db.session.rollback()
-            apply_service_error(form, exc)
-        else:
-            db.session.commit()
+        saved = save_form(form, lambda: update_company(
+            company, form.service_data(), expected_version=expected, actor=current_user), record=company)
+        if saved.ok:
             flash("Ændringerne er gemt.", "success")
             return redirect(url_for("companies.detail", company_id=company.id))
     return render_template("companies/form.html", form=form, company=company, duplicates=[],
-                           conflict=conflict)
+                           conflict=bool(saved and saved.conflict))
 
 
 @bp.route("/<int:company_id>/status", methods=["POST"])

@@ -7,13 +7,11 @@ from flask_login import current_user
 from crm.access import allow
 from crm.companies.access import get_company_or_404
 from crm.extensions import db
-from crm.forms import apply_service_error, save_form
+from crm.forms import run_action, save_form
 from crm.models import Company, Invitation, Opening, User
 from crm.models.user import Role
 from crm.openings import bp
 from crm.openings.forms import ActionForm, FilterForm, InvitationForm, OpeningForm, StatusForm
-from crm.services import ServiceError
-from crm.services.companies import ConflictError
 from crm.services.invitations import (
     create_invitation,
     employer_users,
@@ -100,25 +98,16 @@ def edit(opening_id: int):
     form = OpeningForm()
     if request.method == "GET":
         form.fill_from(opening)
-    conflict = False
+    saved = None
     if form.validate_on_submit():
-        try:
-            update_opening(opening, form.service_data(), expected_version=form.expected_version(),
-                           actor=current_user)
-        except ConflictError as exc:
-            db.session.rollback()
-            conflict = True
-            form.form_errors.append(exc.message)
-            form.version.data = str(opening.version)
-        except ServiceError as exc:
-            db.session.rollback()
-            apply_service_error(form, exc)
-        else:
-            db.session.commit()
+        saved = save_form(form, lambda: update_opening(
+            opening, form.service_data(), expected_version=form.expected_version(), actor=current_user),
+            record=opening)
+        if saved.ok:
             flash("Ændringerne er gemt.", "success")
             return _back_to(opening)
     return render_template("openings/form.html", form=form, company=opening.company, opening=opening,
-                           conflict=conflict)
+                           conflict=bool(saved and saved.conflict))
 
 
 @bp.route("/<int:opening_id>/status", methods=["POST"])
@@ -141,15 +130,8 @@ def change_status(opening_id: int):
 def confirm(opening_id: int):
     """Confirm that the opening is still open today."""
     opening = get_opening_or_404(opening_id, for_edit=True)
-    if ActionForm().validate_on_submit():
-        try:
-            confirm_opening(opening, actor=current_user)
-        except ServiceError as exc:
-            db.session.rollback()
-            flash(exc.message, "error")
-        else:
-            db.session.commit()
-            flash(f"«{opening.title}» er bekræftet som åben.", "success")
+    run_action(lambda: confirm_opening(opening, actor=current_user),
+               success=f"«{opening.title}» er bekræftet som åben.")
     return _back_to(opening)
 
 

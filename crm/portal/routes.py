@@ -6,7 +6,7 @@ from flask_login import current_user
 
 from crm.access import allow
 from crm.extensions import db, limiter
-from crm.forms import apply_service_error, save_form
+from crm.forms import apply_service_error, run_action, save_form
 from crm.models.opening import OpeningStatus
 from crm.models.user import Role
 from crm.openings.forms import ActionForm, OpeningForm
@@ -14,7 +14,6 @@ from crm.portal import bp
 from crm.portal.access import get_own_opening_or_404, get_own_proposal_or_404, own_company
 from crm.portal.forms import AcceptInvitationForm, AnswerForm, ProfileForm
 from crm.services import ServiceError
-from crm.services.companies import ConflictError
 from crm.services.invitations import InvitationError, accept_invitation, load_invitation
 from crm.services.openings import (
     change_opening_status,
@@ -96,18 +95,10 @@ def edit_opening(opening_id: int):
     if request.method == "GET":
         form.fill_from(opening)
     if form.validate_on_submit():
-        try:
-            update_opening(opening, form.service_data(), expected_version=form.expected_version(),
-                           actor=current_user)
-        except ConflictError as exc:
-            db.session.rollback()
-            form.form_errors.append(exc.message)
-            form.version.data = str(opening.version)
-        except ServiceError as exc:
-            db.session.rollback()
-            apply_service_error(form, exc)
-        else:
-            db.session.commit()
+        saved = save_form(form, lambda: update_opening(
+            opening, form.service_data(), expected_version=form.expected_version(), actor=current_user),
+            record=opening)
+        if saved.ok:
             flash("Ændringerne er gemt.", "success")
             return redirect(url_for("portal.openings"))
     return render_template("portal/opening_form.html", form=form, company=opening.company, opening=opening,
@@ -134,15 +125,8 @@ def opening_status(opening_id: int):
 def confirm(opening_id: int):
     """Confirm in one click that the opening is still open."""
     opening = get_own_opening_or_404(opening_id)
-    if ActionForm().validate_on_submit():
-        try:
-            confirm_opening(opening, actor=current_user)
-        except ServiceError as exc:
-            db.session.rollback()
-            flash(exc.message, "error")
-        else:
-            db.session.commit()
-            flash(f"Tak! «{opening.title}» er bekræftet som åben.", "success")
+    run_action(lambda: confirm_opening(opening, actor=current_user),
+               success=f"Tak! «{opening.title}» er bekræftet som åben.")
     return redirect(url_for("portal.index") if request.form.get("from") == "index"
                     else url_for("portal.openings"))
 
@@ -156,19 +140,10 @@ def profile():
     if request.method == "GET":
         form.fill_from(company)
     if form.validate_on_submit():
-        try:
-            update_public_profile(company, form.service_data(), expected_version=form.expected_version(),
-                                  actor=current_user)
-        except ConflictError:
-            db.session.rollback()
-            form.form_errors.append("Profilen er blevet ændret af en anden, siden du åbnede den. Dine "
-                                    "ændringer er ikke gemt: tjek felterne, og gem igen.")
-            form.version.data = str(company.version)
-        except ServiceError as exc:
-            db.session.rollback()
-            apply_service_error(form, exc)
-        else:
-            db.session.commit()
+        saved = save_form(form, lambda: update_public_profile(
+            company, form.service_data(), expected_version=form.expected_version(), actor=current_user),
+            record=company)
+        if saved.ok:
             flash("Profilen er gemt.", "success")
             return redirect(url_for("portal.profile"))
     return render_template("portal/profile.html", form=form, company=company)

@@ -17,3 +17,7 @@ class ValidationError(ServiceError):
 
 class NotAuthorized(ServiceError):
     """The acting user may not do this."""
+
+
+class ConflictError(ServiceError):
+    """The record changed since the user loaded it (optimistic locking); nothing was written."""

@@ -15,7 +15,7 @@ from crm.extensions import db
 from crm.models import Borger, Industry, OfferTag, Programme, User
 from crm.models.borger import SHAREABLE_FIELDS, Phase, Transport
 from crm.models.user import Role
-from crm.services import ServiceError, ValidationError
+from crm.services import ConflictError, ValidationError
 from crm.services.audit import record_event
 from crm.services.geocoding import geocode
 from crm.timeutil import today
@@ -29,10 +29,6 @@ CONFLICT_MESSAGE = (
 # IPS: an employment specialist carries at most about 20 borgere (DOMAIN.md).
 CASELOAD_NORM = 20
 MAX_TRAVEL_MINUTES = 180
-
-
-class ConflictError(ServiceError):
-    """The borger changed since the user loaded the record."""
 
 
 def can_view_borger(user, borger: Borger) -> bool:

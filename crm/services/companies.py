@@ -16,7 +16,7 @@ from crm.extensions import db
 from crm.models import Company, CompanyStatusChange, Industry, OfferTag, User
 from crm.models.company import SIZE_BANDS, STATUS_TRANSITIONS, PartnershipStatus
 from crm.models.user import Role
-from crm.services import ServiceError, ValidationError
+from crm.services import ConflictError, ValidationError
 from crm.services.audit import record_event
 from crm.services.geocoding import geocode
 from crm.timeutil import utcnow
@@ -36,10 +36,6 @@ PROFILE_FIELDS = (
     "size_band", "website", "phone", "email", "description", "agreement_signed",
     "agreement_renewal", "agreement_note", "tags",
 )
-
-
-class ConflictError(ServiceError):
-    """The record changed since the user loaded it."""
 
 
 @dataclass(frozen=True)

@@ -1,12 +1,17 @@
 """An employer's changes to its own company's public profile (through the portal)."""
 
 from crm.models import Company
+from crm.services import ConflictError
 from crm.services.companies import company_profile, update_company
 from crm.services.openings import log_employer_change
 
 FIELD_LABELS = {"phone": "telefon", "email": "e-mail", "website": "hjemmeside",
                 "description": "beskrivelse", "offers": "hvad arbejdspladsen kan tilbyde"}
 PUBLIC_FIELDS = tuple(FIELD_LABELS)
+
+
+PROFILE_CONFLICT_MESSAGE = ("Profilen er blevet ændret af en anden, siden du åbnede den. Dine ændringer er "
+                            "ikke gemt: tjek felterne, og gem igen.")
 
 
 def update_public_profile(company: Company, data: dict, *, expected_version: int, actor) -> list[str]:
@@ -18,7 +23,10 @@ def update_public_profile(company: Company, data: dict, *, expected_version: int
     """
     before = company_profile(company)
     merged = {**before, **{key: data[key] for key in PUBLIC_FIELDS if key in data}}
-    update_company(company, merged, expected_version=expected_version, actor=actor)
+    try:
+        update_company(company, merged, expected_version=expected_version, actor=actor)
+    except ConflictError:
+        raise ConflictError(PROFILE_CONFLICT_MESSAGE) from None
     after = company_profile(company)
     changed = [key for key in PUBLIC_FIELDS if before[key] != after[key]]
     if changed:
