@@ -235,12 +235,14 @@ def find_duplicates(*, name: str, postcode: str, cvr: str | None = None,
             found[same.id] = Duplicate(same, "Samme CVR-nummer")
     key = normalize_company_name(name)
     if key and postcode:
-        nearby = db.session.scalars(sa.select(Company).where(Company.postcode == postcode.strip()))
-        for other in nearby:
-            if other.id == exclude_id or other.id in found:
-                continue
-            if fuzz.token_sort_ratio(key, other.name_key) >= DUPLICATE_NAME_THRESHOLD:
-                found[other.id] = Duplicate(other, "Lignende navn i samme postnummer")
+        # Compare names only (no full rows): an import checks thousands of rows this way.
+        nearby = db.session.execute(
+            sa.select(Company.id, Company.name_key).where(Company.postcode == postcode.strip())).all()
+        similar = [company_id for company_id, name_key in nearby
+                   if company_id != exclude_id and company_id not in found
+                   and fuzz.token_sort_ratio(key, name_key) >= DUPLICATE_NAME_THRESHOLD]
+        for other in db.session.scalars(sa.select(Company).where(Company.id.in_(similar))) if similar else ():
+            found[other.id] = Duplicate(other, "Lignende navn i samme postnummer")
     return list(found.values())
 
 
