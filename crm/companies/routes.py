@@ -26,6 +26,7 @@ from crm.models.borger import Phase
 from crm.models.company import STATUS_LABELS, STATUS_TRANSITIONS
 from crm.models.user import Role
 from crm.services import ServiceError
+from crm.services.audit import COMPANY_TIMELINE_LABELS, company_timeline
 from crm.services.borgere import visible_borgere
 from crm.services.companies import (
     change_status,
@@ -91,6 +92,7 @@ def detail(company_id: int):
         "companies/detail.html", company=company, log=contact_log(company),
         tasks=open_tasks_for_company(company), stale=staleness(company),
         renewal=renewal_state(company), today=today(), openings=company_openings(company),
+        timeline=company_timeline(company.id), timeline_labels=COMPANY_TIMELINE_LABELS,
         status_form=StatusForm(status=company.status), done_form=TaskDoneForm(),
         delete_form=DeleteForm(), status_labels=STATUS_LABELS,
         next_statuses=sorted(STATUS_TRANSITIONS[company.status_enum], key=list(STATUS_TRANSITIONS).index),

@@ -1,5 +1,6 @@
 """Write the audit log: one place records who did what to which object and when."""
 
+import sqlalchemy as sa
 from flask import has_request_context, request
 from flask_login import current_user
 
@@ -32,3 +33,38 @@ def record_event(
     )
     db.session.add(event)
     return event
+
+
+# Danish wording of the audit actions shown on a company's timeline.
+COMPANY_TIMELINE_LABELS = {
+    "company.create": "Virksomheden oprettet",
+    "company.update": "Profilen ændret",
+    "company.status": "Status ændret",
+    "company.merge": "Dublet flettet ind",
+    "company.import": "Importeret",
+    "company.import_undo": "Import fortrudt",
+    "contact.create": "Kontaktperson tilføjet",
+    "contact.update": "Kontaktperson ændret",
+    "contact.delete": "Kontaktperson slettet",
+    "opening.create": "Stilling oprettet",
+    "opening.update": "Stilling ændret",
+    "opening.status": "Stillingens status ændret",
+    "opening.confirm": "Stilling bekræftet",
+    "opening.remind": "Påmindelse sendt om stillinger",
+    "invitation.create": "Invitation til portalen sendt",
+    "invitation.accept": "Invitation til portalen taget i brug",
+    "invitation.revoke": "Invitation trukket tilbage",
+    "invitation.revoke_user": "Portaladgang fjernet",
+}
+COMPANY_TIMELINE_LENGTH = 25
+
+
+def company_timeline(company_id: int) -> list[AuditEvent]:
+    """The latest changes to a company and its openings and portal access, newest first."""
+    return list(db.session.scalars(
+        sa.select(AuditEvent)
+        .where(AuditEvent.object_type == "company", AuditEvent.object_id == str(company_id),
+               AuditEvent.action.in_(COMPANY_TIMELINE_LABELS))
+        .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
+        .limit(COMPANY_TIMELINE_LENGTH)
+    ))

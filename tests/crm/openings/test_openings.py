@@ -167,3 +167,14 @@ def test_opening_form_suggests_the_shipped_occupation_titles(browser, make_user,
     html = browser.get(f"/stillinger/virksomhed/{company_id}/ny").get_data(as_text=True)
     assert 'list="occupation-titles"' in html
     assert '<option value="Lagermedarbejder">' in html
+
+
+def test_opening_changes_show_on_the_company_timeline(browser, make_user, make_partner, make_opening):
+    company_id = make_partner("Lager A/S")
+    opening_id = make_opening(company_id)
+    browser.login(make_user("konsulent"))
+    browser.post_form(f"/stillinger/{opening_id}/bekraeft", {}, form_page=f"/stillinger/{opening_id}")
+    html = browser.get(f"/virksomheder/{company_id}").get_data(as_text=True)
+    timeline = html.split('id="historik"')[1]
+    assert "Stilling oprettet" in timeline and "Stilling bekræftet" in timeline
+    assert "Virksomheden oprettet" in timeline
