@@ -202,6 +202,7 @@ def test_reverse_match_for_an_opening(app, browser, make_user, make_borger, make
 
 
 def test_a_large_register_is_reindexed_in_the_background(app, make_partner, monkeypatch):
+    import threading
     import time
 
     from crm.services import matching
@@ -220,3 +221,6 @@ def test_a_large_register_is_reindexed_in_the_background(app, make_partner, monk
             break
         time.sleep(0.05)
     assert latest is not first and len(latest) == 2
+    for thread in threading.enumerate():  # let it close its database session before teardown
+        if thread.name == "match-index-rebuild":
+            thread.join(10)
