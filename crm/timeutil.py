@@ -11,9 +11,23 @@ def utcnow() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
 
 
+def local_now() -> datetime:
+    """Return Danish wall-clock time now as a naive datetime, the form a datetime-local input takes."""
+    return datetime.now(DANISH_TZ).replace(tzinfo=None)
+
+
 def today() -> date:
     """Return today's date in Denmark."""
     return datetime.now(DANISH_TZ).date()
+
+
+def local_to_utc(value: datetime, *, fold: int = 0) -> datetime:
+    """Convert a naive Danish wall-clock time to naive UTC.
+
+    In the autumn hour that comes twice (02:00–03:00 on the last Sunday of October) ``fold=0`` reads
+    the first, summer-time pass and ``fold=1`` the second; other times have only one reading.
+    """
+    return value.replace(tzinfo=DANISH_TZ, fold=fold).astimezone(UTC).replace(tzinfo=None)
 
 
 def to_local(value: datetime | None) -> datetime | None:

@@ -1,22 +1,55 @@
-"""Shared fixtures: an app on a fresh database per test, SQLite by default or PostgreSQL when
-TEST_DATABASE_URL is set; a CSRF-aware client helper; factories that go through the services."""
+"""Shared fixtures: one controllable clock; an app on a fresh database per test, SQLite by default
+or PostgreSQL when TEST_DATABASE_URL is set; a CSRF-aware client helper; factories that go through
+the services."""
 
 import os
 import re
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
+import time_machine
 
 from crm import create_app
 from crm.extensions import db
 from crm.models import Borger, Company, Opening, User
 from crm.services.reference import ensure_reference_data
-from crm.timeutil import today, utcnow
+from crm.timeutil import DANISH_TZ, today, utcnow
 from crm.validators import normalize_company_name
 
 TEST_PASSWORD = "korrekt-hest-batteri-9"
 CSRF_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+
+# Every test starts at this instant, whatever the wall clock says, so no test depends on the hour
+# or the season CI happens to run in: a weekday morning in winter time. FODFAESTE_TEST_NOW (ISO 8601
+# with an offset) runs the suite at another instant, e.g. 2026-01-13T23:30:00+00:00.
+DEFAULT_TEST_NOW = "2026-03-10T10:00:00+01:00"
+
+
+def test_now() -> datetime:
+    """The instant the suite's clock starts at (time zone aware)."""
+    now = datetime.fromisoformat(os.environ.get("FODFAESTE_TEST_NOW") or DEFAULT_TEST_NOW)
+    if now.tzinfo is None:
+        raise pytest.UsageError("FODFAESTE_TEST_NOW needs a UTC offset, e.g. 2026-01-13T05:30:00+00:00")
+    return now
+
+
+test_now.__test__ = False  # a helper, not a test
+
+
+@pytest.fixture(autouse=True)
+def clock(request):
+    """The suite's one clock (time-machine): it starts at ``test_now()`` and ticks on from there.
+
+    Move it with ``clock.shift(timedelta(...))`` or stop it at an instant with
+    ``clock.move_to(instant, tick=False)``; never sleep. Browser tests keep the wall clock, because
+    Chromium judges cookie expiry by its own clock; they must not depend on the hour either.
+    """
+    if request.node.get_closest_marker("e2e"):
+        yield None
+        return
+    with time_machine.travel(test_now(), tick=True) as traveller:
+        yield traveller
 
 
 def _database_url(tmp_path_factory) -> str:
@@ -110,6 +143,11 @@ def client(app):
 @pytest.fixture
 def runner(app):
     return app.test_cli_runner()
+
+
+def danish_form_time(ago: timedelta = timedelta(hours=1)) -> str:
+    """A moment ``ago`` before now as a datetime-local form value in Danish time ("2026-03-10T09:00")."""
+    return (datetime.now(UTC) - ago).astimezone(DANISH_TZ).strftime("%Y-%m-%dT%H:%M")
 
 
 def csrf_token_from(html: str) -> str:

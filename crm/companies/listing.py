@@ -4,7 +4,6 @@ Every view reads the same GET filters (bookmarkable) through ``CompanyFilterForm
 ``crm.services.company_search.search_companies``; nothing here queries companies itself.
 """
 
-from datetime import date
 
 import sqlalchemy as sa
 from flask import Response, current_app, render_template, request, url_for
@@ -33,6 +32,7 @@ from crm.services.company_export import export_companies
 from crm.services.company_search import SORTS, CompanySearch, search_companies
 from crm.services.geocoding import lookup_postcode
 from crm.services.reference import active_offer_tags, industries
+from crm.timeutil import today
 
 STAFF = (Role.ADMIN, Role.VEJLEDER, Role.KONSULENT)
 PER_PAGE = 50
@@ -199,7 +199,7 @@ def export(fmt: str):
                                filter_args=_filter_args(), sorts=SORTS), 400
     data = export_companies(result.companies, fmt=fmt, actor=current_user, criteria=_filter_args())
     db.session.commit()
-    filename = f"virksomheder-{date.today().isoformat()}.{fmt}"
+    filename = f"virksomheder-{today().isoformat()}.{fmt}"
     return Response(data, mimetype=EXPORT_MIMETYPES[fmt],
                     headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 

@@ -1,7 +1,7 @@
 """The company page and the daily relationship work: profile, status, contact persons, the
 contact log, follow-up tasks and the "kontakt snart" list."""
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
@@ -47,7 +47,7 @@ from crm.services.contacts import (
     update_contact_person,
 )
 from crm.services.openings import company_openings
-from crm.timeutil import DANISH_TZ, today
+from crm.timeutil import local_now, today
 
 # How far ahead a follow-up task is due unless the user says otherwise.
 DEFAULT_FOLLOW_UP_DAYS = 7
@@ -194,7 +194,7 @@ def new_log_entry(company_id: int):
     form = LogEntryForm(company=company, borgere=borgere)
     if request.method == "GET":
         form.borger_id.data = request.args.get("borger_id", type=int)
-        form.at.data = datetime.now(DANISH_TZ).replace(tzinfo=None, second=0, microsecond=0)
+        form.at.data = local_now().replace(second=0, microsecond=0)
         form.task_due.data = today() + timedelta(days=DEFAULT_FOLLOW_UP_DAYS)
         form.task_assignee_id.data = str(current_user.id)
     if form.validate_on_submit():

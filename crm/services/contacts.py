@@ -21,7 +21,7 @@ from crm.services import ValidationError
 from crm.services.audit import record_event
 from crm.services.borgere import can_view_borger
 from crm.services.outcomes import record_first_employer_contact
-from crm.timeutil import DANISH_TZ, today, utcnow
+from crm.timeutil import DANISH_TZ, local_to_utc, to_local, today, utcnow
 
 # A partner with no logged contact for this many days is flagged; the bands say how urgent.
 STALE_BANDS = (90, 60, 30)
@@ -172,9 +172,12 @@ def _log_time(at) -> datetime:
         return utcnow()
     if not isinstance(at, datetime):
         raise ValidationError("Angiv dato og tidspunkt.", field="at")
-    if at.tzinfo is None:
-        at = at.replace(tzinfo=DANISH_TZ)
-    at = at.astimezone(UTC).replace(tzinfo=None)
+    if at.tzinfo is not None:
+        at = at.astimezone(UTC).replace(tzinfo=None)
+    else:
+        # A time in the autumn hour that comes twice means the latest pass that has happened.
+        latest = local_to_utc(at, fold=1)
+        at = latest if latest <= utcnow() + FUTURE_TOLERANCE else local_to_utc(at, fold=0)
     if at > utcnow() + FUTURE_TOLERANCE:
         raise ValidationError("Tidspunktet kan ikke ligge i fremtiden.", field="at")
     return at
@@ -235,7 +238,7 @@ def log_contact(company: Company, data: dict, *, actor=None,
     db.session.flush()
     if borger is not None:
         first = entry.face_to_face and record_first_employer_contact(
-            borger, on_date=at.date(), actor=actor, company_id=company.id)
+            borger, on_date=to_local(at).date(), actor=actor, company_id=company.id)
         if audit_borger:  # the borger's record gains a contact: one audit row on the borger
             record_event("borger.contact_logged", "borger", borger.id, actor=actor,
                          details={"company_id": company.id, "log_entry_id": entry.id,

@@ -1,9 +1,11 @@
 import re
+from datetime import timedelta
 
 import sqlalchemy as sa
 
 from crm.extensions import db
 from crm.models import AuditEvent, Borger
+from crm.timeutil import today
 
 
 def _audit(app, borger_id):
@@ -17,7 +19,8 @@ def _audit(app, borger_id):
 
 def _form(user_id, email, **overrides):
     data = {"first_name": "Jens", "vejleder_id": str(user_id(email)), "programme_id": "",
-            "enrolled_on": "2026-11-02", "phase": "opstart", "postcode": "8000", "transport": "bike",
+            "enrolled_on": (today() - timedelta(days=30)).isoformat(), "phase": "opstart", "postcode": "8000",
+            "transport": "bike",
             "max_travel_minutes": "30", "hours_min": "10", "hours_max": "20",
             "wishes": "Lagerarbejde\nGartner", "strengths": "Punktlig", "disclosure": "nej", "notes": ""}
     data.update(overrides)

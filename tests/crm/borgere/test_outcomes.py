@@ -5,6 +5,7 @@ import sqlalchemy as sa
 from crm.extensions import db
 from crm.models import Borger, OutcomeEvent
 from crm.timeutil import today
+from tests.conftest import danish_form_time
 
 
 def _kinds(app, borger_id):
@@ -70,7 +71,7 @@ def test_a_logged_meeting_about_a_borger_is_the_first_employer_contact(app, brow
     page = browser.get(f"/virksomheder/{company_id}/kontaktlog/ny?borger_id={borger_id}").get_data(as_text=True)
     assert f'<option selected value="{borger_id}">' in page
     response = browser.post_form(f"/virksomheder/{company_id}/kontaktlog/ny", {
-        "kind": "meeting", "at": today().isoformat() + "T09:00", "summary": "Præsenterede Mette",
+        "kind": "meeting", "at": danish_form_time(), "summary": "Præsenterede Mette",
         "borger_id": str(borger_id), "contact_person_id": ""})
     assert response.status_code == 302
     assert _kinds(app, borger_id) == ["first_employer_contact"]
@@ -81,7 +82,7 @@ def test_a_contact_cannot_name_another_vejleders_borger(app, browser, make_user,
     company_id = make_partner("Jyllands Lager ApS")
     browser.login(make_user("vejleder"))
     response = browser.post_form(f"/virksomheder/{company_id}/kontaktlog/ny", {
-        "kind": "meeting", "at": today().isoformat() + "T09:00", "summary": "x",
+        "kind": "meeting", "at": danish_form_time(), "summary": "x",
         "borger_id": str(other_borger), "contact_person_id": ""})
     assert response.status_code == 200  # the form again, nothing saved
     assert _kinds(app, other_borger) == []
@@ -94,7 +95,7 @@ def test_company_log_hides_a_borgers_contact_summary_from_other_staff(app, brows
     company_id = make_partner("Jyllands Lager ApS")
     browser.login(email)
     browser.post_form(f"/virksomheder/{company_id}/kontaktlog/ny", {
-        "kind": "meeting", "at": today().isoformat() + "T09:00", "summary": "Hemmelig detalje om Mette",
+        "kind": "meeting", "at": danish_form_time(), "summary": "Hemmelig detalje om Mette",
         "borger_id": str(borger_id), "contact_person_id": ""})
     assert "Hemmelig detalje om Mette" in browser.get(f"/virksomheder/{company_id}").get_data(as_text=True)
     browser.logout()

@@ -1,6 +1,6 @@
 """Contact persons, the contact log, follow-up tasks, "Mine opgaver" and "Kontakt snart"."""
 
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -296,7 +296,7 @@ def test_task_form_creates_a_task_for_the_company(app, browser, make_user, make_
     with app.app_context():
         user_id = db.session.scalar(sa.select(User.id).where(User.email == email))
     response = browser.post_form(f"/virksomheder/{company_id}/opgaver/ny", {
-        "title": "Send materiale", "due": date.today().isoformat(), "assignee_id": str(user_id)})
+        "title": "Send materiale", "due": today().isoformat(), "assignee_id": str(user_id)})
     assert response.status_code == 302
     assert "Send materiale" in browser.get(f"/virksomheder/{company_id}").get_data(as_text=True)
 

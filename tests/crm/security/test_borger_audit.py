@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from crm.extensions import db
 from crm.models import AuditEvent, Placement
 from crm.timeutil import today
-from tests.conftest import csrf_token_from
+from tests.conftest import csrf_token_from, danish_form_time
 
 
 def _rows_for(app, borger_id):
@@ -46,7 +46,7 @@ def test_each_borger_request_writes_exactly_one_audit_row(app, browser, make_use
             "log_contact": "meeting"}),
         ("POST", f"{base}/resultat", {"kind": "retained_13w", "on_date": today().isoformat(), "note": ""}),
         ("POST", f"/virksomheder/{other_id}/kontaktlog/ny", {
-            "kind": "phone", "at": today().isoformat() + "T09:00", "summary": "Opfølgning",
+            "kind": "phone", "at": danish_form_time(), "summary": "Opfølgning",
             "borger_id": str(borger_id), "contact_person_id": ""}),
         ("POST", f"{base}/udeluk", {"company_id": str(other_id)}),
         ("POST", f"{base}/afslut", {"on_date": today().isoformat(), "reason": "Fast job"}),
