@@ -179,6 +179,29 @@ class Browser:
 
 
 @pytest.fixture
+def count_queries(app):
+    """Count the SQL statements the app runs in a block: ``with count_queries() as counted: ...``."""
+    from contextlib import contextmanager
+
+    @contextmanager
+    def _count():
+        with app.app_context():
+            engine = db.engine
+        counted = {"n": 0}
+
+        def _one(*_args, **_kwargs):
+            counted["n"] += 1
+
+        sa.event.listen(engine, "before_cursor_execute", _one)
+        try:
+            yield counted
+        finally:
+            sa.event.remove(engine, "before_cursor_execute", _one)
+
+    return _count
+
+
+@pytest.fixture
 def browser(client):
     return Browser(client)
 

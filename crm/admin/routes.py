@@ -9,10 +9,9 @@ from crm.extensions import db
 from crm.forms import ActionForm, save_form
 from crm.models import AuditEvent, User
 from crm.models.user import Role
+from crm.paging import page_of
 from crm.services import ValidationError, second_factor
 from crm.services.users import create_user, reset_password, update_user
-
-AUDIT_PAGE_SIZE = 50
 
 
 def get_user_or_404(user_id: int) -> User:
@@ -106,8 +105,5 @@ def reset_second_factor(user_id: int):
 @allow(Role.ADMIN)
 def audit():
     """Show the audit log, newest first."""
-    page = db.paginate(
-        sa.select(AuditEvent).order_by(AuditEvent.at.desc(), AuditEvent.id.desc()),
-        per_page=AUDIT_PAGE_SIZE, error_out=False,
-    )
+    page = page_of(sa.select(AuditEvent).order_by(AuditEvent.at.desc(), AuditEvent.id.desc()))
     return render_template("admin/audit.html", page=page)

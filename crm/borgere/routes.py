@@ -21,6 +21,7 @@ from crm.forms import ActionForm, save_form
 from crm.models import Borger, Company, Opening, OutcomeEvent, Placement, User
 from crm.models.borger import Phase
 from crm.models.user import Role
+from crm.paging import page_of
 from crm.services import ValidationError
 from crm.services.borger_rights import erase_borger, export_borger_data
 from crm.services.borgere import (
@@ -35,6 +36,7 @@ from crm.services.borgere import (
 from crm.services.matching import match_for_target, matches_for, reverse_matches
 from crm.services.outcomes import end_course, record_outcome
 from crm.services.placements import advance, propose, shortlist
+from crm.services.reports import my_phase_counts
 from crm.timeutil import today
 
 BORGER_ROLES = (Role.ADMIN, Role.VEJLEDER)
@@ -65,9 +67,10 @@ def _placement_or_404(borger: Borger, placement_id: int) -> Placement:
 @allow(*BORGER_ROLES)
 def index():
     """List the borgere the user may open (a vejleder: the own caseload)."""
-    query = visible_borgere(current_user).order_by(Borger.phase == Phase.AFSLUTTET, Borger.first_name)
-    borgere = db.session.scalars(query).all()
-    return render_template("borgere/list.html", borgere=borgere)
+    page = page_of(visible_borgere(current_user).order_by(Borger.phase == Phase.AFSLUTTET, Borger.first_name,
+                                                          Borger.id))
+    active_count = sum(my_phase_counts(current_user.id).values()) if current_user.role == Role.VEJLEDER else None
+    return render_template("borgere/list.html", borgere=page.items, page=page, active_count=active_count)
 
 
 @bp.route("/ny", methods=["GET", "POST"])

@@ -25,6 +25,7 @@ from crm.models import Borger, ContactPerson
 from crm.models.borger import Phase
 from crm.models.company import STATUS_LABELS, STATUS_TRANSITIONS
 from crm.models.user import Role
+from crm.paging import page_of
 from crm.services import ServiceError
 from crm.services.audit import COMPANY_TIMELINE_LABELS, company_timeline
 from crm.services.borgere import visible_borgere
@@ -42,9 +43,10 @@ from crm.services.contacts import (
     log_contact,
     open_tasks_for_company,
     renewal_state,
-    stale_partners,
+    stale_partners_query,
     staleness,
     update_contact_person,
+    with_staleness,
 )
 from crm.services.openings import company_openings
 from crm.timeutil import local_now, today
@@ -244,4 +246,6 @@ def stale():
     konsulent_id = int(choice) if choice.isdigit() else None
     if choice != "alle" and konsulent_id is None:
         abort(400)
-    return render_template("companies/stale.html", form=form, rows=stale_partners(konsulent_id=konsulent_id))
+    page = page_of(stale_partners_query(konsulent_id=konsulent_id))
+    return render_template("companies/stale.html", form=form, page=page, rows=with_staleness(page.items),
+                           args={"konsulent": choice})

@@ -12,6 +12,7 @@ from crm.models import Company, Invitation, Opening, User
 from crm.models.user import Role
 from crm.openings import bp
 from crm.openings.forms import ActionForm, FilterForm, InvitationForm, OpeningForm, StatusForm
+from crm.paging import page_of
 from crm.services.invitations import (
     create_invitation,
     employer_users,
@@ -31,7 +32,6 @@ from crm.services.openings import (
 
 VIEW_ROLES = (Role.ADMIN, Role.KONSULENT, Role.VEJLEDER)
 EDIT_ROLES = (Role.ADMIN, Role.KONSULENT)
-PER_PAGE = 50
 
 
 def get_opening_or_404(opening_id: int, *, for_edit: bool = False) -> Opening:
@@ -59,7 +59,7 @@ def index():
         q=filters.q.data if valid else None,
         needs_confirming=bool(filters.stale.data) if valid else False,
     )
-    page = db.paginate(query, per_page=PER_PAGE, error_out=False)
+    page = page_of(query)
     args = {k: v for k, v in request.args.items() if k != "page"}
     return render_template("openings/list.html", filters=filters, page=page, args=args)
 

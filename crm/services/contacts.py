@@ -138,19 +138,23 @@ def set_task_done(task: Task, done: bool, *, actor=None) -> Task:
     return task
 
 
-def tasks_for(user: User, *, now: datetime | None = None) -> list[Task]:
+def tasks_query(user: User, *, now: datetime | None = None) -> sa.Select:
     """The user's tasks: open ones by due date (so overdue come first), then recently done."""
     now = now or utcnow()
-    open_tasks = db.session.scalars(
-        sa.select(Task).where(Task.assignee_id == user.id, Task.done.is_(False))
-        .order_by(Task.due, Task.id)
-    ).all()
-    done_tasks = db.session.scalars(
-        sa.select(Task).where(Task.assignee_id == user.id, Task.done.is_(True),
-                              Task.done_at >= now - timedelta(days=RECENTLY_DONE_DAYS))
-        .order_by(Task.done_at.desc(), Task.id.desc())
-    ).all()
-    return [*open_tasks, *done_tasks]
+    return sa.select(Task).where(
+        Task.assignee_id == user.id,
+        sa.or_(Task.done.is_(False), Task.done_at >= now - timedelta(days=RECENTLY_DONE_DAYS)),
+    ).order_by(
+        Task.done,
+        sa.case((Task.done.is_(False), Task.due)),
+        sa.case((Task.done.is_(True), Task.done_at)).desc(),
+        Task.id,
+    )
+
+
+def tasks_for(user: User, *, now: datetime | None = None) -> list[Task]:
+    """All of tasks_query; pages use the query itself."""
+    return list(db.session.scalars(tasks_query(user, now=now)))
 
 
 def open_tasks_for_company(company: Company) -> list[Task]:
@@ -297,8 +301,7 @@ def staleness(company: Company, *, on: date | None = None) -> Staleness | None:
     return None
 
 
-def stale_partners(*, konsulent_id: int | None = None, on: date | None = None) \
-        -> list[tuple[Company, Staleness]]:
+def stale_partners_query(*, konsulent_id: int | None = None, on: date | None = None) -> sa.Select:
     """Partners with no logged contact for STALE_AFTER_DAYS or more (or never), longest first.
 
     ``konsulent_id`` limits the list to one konsulent's companies; None means all.
@@ -311,15 +314,26 @@ def stale_partners(*, konsulent_id: int | None = None, on: date | None = None) \
     query = sa.select(Company).where(
         Company.status == PartnershipStatus.PARTNER.value,
         sa.or_(Company.last_contact_at.is_(None), Company.last_contact_at < cutoff),
-    ).order_by(Company.last_contact_at.is_(None).desc(), Company.last_contact_at, Company.name)
+    ).order_by(Company.last_contact_at.is_(None).desc(), Company.last_contact_at, Company.name, Company.id)
     if konsulent_id is not None:
         query = query.where(Company.konsulent_id == konsulent_id)
-    rows = []
-    for company in db.session.scalars(query):
-        flag = staleness(company, on=on)
-        if flag is not None:
-            rows.append((company, flag))
-    return rows
+    return query
+
+
+def with_staleness(companies, *, on: date | None = None) -> list[tuple[Company, Staleness]]:
+    """Pair each company of a stale_partners_query page with its staleness flag."""
+    return [(company, staleness(company, on=on)) for company in companies]
+
+
+def stale_partners(*, konsulent_id: int | None = None, on: date | None = None) \
+        -> list[tuple[Company, Staleness]]:
+    """All of stale_partners_query as (company, flag) pairs; pages use the query itself."""
+    return with_staleness(db.session.scalars(stale_partners_query(konsulent_id=konsulent_id, on=on)), on=on)
+
+
+def count_stale_partners(*, konsulent_id: int | None = None, on: date | None = None) -> int:
+    query = stale_partners_query(konsulent_id=konsulent_id, on=on).order_by(None)
+    return db.session.scalar(sa.select(sa.func.count()).select_from(query.subquery()))
 
 
 # --- the partnership agreement --------------------------------------------------------------

@@ -371,20 +371,37 @@ def full_weeks_window(as_of: date, weeks: int) -> tuple[date, date]:
     return end - timedelta(days=7 * weeks - 1), end
 
 
+def _f2f_query(first: date, last: date) -> sa.Select:
+    # The log stores naive UTC; widen by a day each side, then filter on the local date.
+    return sa.select(ContactLogEntry).where(
+        ContactLogEntry.face_to_face.is_(True),
+        ContactLogEntry.at >= datetime.combine(first - timedelta(days=1), time.min),
+        ContactLogEntry.at < datetime.combine(last + timedelta(days=2), time.min),
+    )
+
+
 def f2f_contacts(user_id: int, first: date, last: date) -> list[ContactLogEntry]:
     """Face-to-face employer contacts logged by the user between two dates (Danish local dates)."""
-    # The log stores naive UTC; widen by a day each side, then filter on the local date.
     rows = db.session.scalars(
-        sa.select(ContactLogEntry)
-        .where(
-            ContactLogEntry.user_id == user_id,
-            ContactLogEntry.face_to_face.is_(True),
-            ContactLogEntry.at >= datetime.combine(first - timedelta(days=1), time.min),
-            ContactLogEntry.at < datetime.combine(last + timedelta(days=2), time.min),
-        )
-        .order_by(ContactLogEntry.at)
+        _f2f_query(first, last).where(ContactLogEntry.user_id == user_id).order_by(ContactLogEntry.at)
     ).all()
     return [e for e in rows if first <= to_local(e.at).date() <= last]
+
+
+def f2f_contact_counts(user_ids, first: date, last: date) -> dict[int, int]:
+    """Face-to-face contacts per user between two Danish dates, in one query whatever the number of users."""
+    ids = list(user_ids)
+    counts = dict.fromkeys(ids, 0)
+    if not ids:
+        return counts
+    rows = db.session.execute(
+        _f2f_query(first, last).with_only_columns(ContactLogEntry.user_id, ContactLogEntry.at)
+        .where(ContactLogEntry.user_id.in_(ids))
+    ).tuples()
+    for user_id, at in rows:
+        if first <= to_local(at).date() <= last:
+            counts[user_id] += 1
+    return counts
 
 
 def f2f_contacts_per_week(
@@ -396,9 +413,10 @@ def f2f_contacts_per_week(
     first, last = full_weeks_window(as_of, weeks)
     ids = programme_vejleder_ids(programme)
     names = _names(ids)
+    counts = f2f_contact_counts(ids, first, last)
     result = []
     for vid in sorted(ids, key=lambda i: names.get(i, "")):
-        per_week = len(f2f_contacts(vid, first, last)) / weeks
+        per_week = counts[vid] / weeks
         result.append(
             VejlederFigure(
                 vid, names.get(vid, "?"), per_week, F2F_CONTACTS_GOAL, per_week >= F2F_CONTACTS_GOAL
@@ -999,13 +1017,16 @@ def my_borgere_without_contact(user_id: int, *, as_of: date | None = None) -> li
     return sorted(waiting, key=lambda w: (-w.days, w.borger.first_name))
 
 
+def _overdue_tasks_query(user_id: int, as_of: date) -> sa.Select:
+    return sa.select(Task).where(Task.assignee_id == user_id, Task.done.is_(False), Task.due < as_of)
+
+
 def my_overdue_tasks(user_id: int, *, as_of: date | None = None) -> list[Task]:
     """Open tasks assigned to the user whose due date has passed, oldest first."""
-    as_of = as_of or today()
-    return list(
-        db.session.scalars(
-            sa.select(Task)
-            .where(Task.assignee_id == user_id, Task.done.is_(False), Task.due < as_of)
-            .order_by(Task.due, Task.id)
-        )
-    )
+    query = _overdue_tasks_query(user_id, as_of or today()).order_by(Task.due, Task.id)
+    return list(db.session.scalars(query))
+
+
+def count_my_overdue_tasks(user_id: int, *, as_of: date | None = None) -> int:
+    query = _overdue_tasks_query(user_id, as_of or today())
+    return db.session.scalar(sa.select(sa.func.count()).select_from(query.subquery()))

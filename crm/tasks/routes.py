@@ -7,7 +7,8 @@ from crm.companies.forms import TaskDoneForm
 from crm.extensions import db
 from crm.models import Task
 from crm.models.user import STAFF_ROLES
-from crm.services.contacts import is_overdue, set_task_done, tasks_for
+from crm.paging import page_of
+from crm.services.contacts import is_overdue, set_task_done, tasks_query
 from crm.tasks import bp
 from crm.timeutil import today
 
@@ -32,7 +33,8 @@ def get_task_or_404(task_id: int, user) -> Task:
 @allow(*STAFF_ROLES)
 def mine():
     """Show the current user's tasks: overdue first, then due later, then recently done."""
-    return render_template("tasks/mine.html", tasks=tasks_for(current_user), today=today(),
+    page = page_of(tasks_query(current_user))
+    return render_template("tasks/mine.html", tasks=page.items, page=page, today=today(),
                            is_overdue=is_overdue, done_form=TaskDoneForm())
 
 

@@ -219,3 +219,29 @@ def test_contacts_drill_down_lists_entries_only_for_admin_and_the_vejleder(
     browser.login(make_user("konsulent"))
     html = browser.get(url).get_data(as_text=True)
     assert "Bageriet ApS" not in html and "<strong>1</strong>" in html
+
+
+def test_dashboard_runs_as_many_queries_for_eight_vejledere_as_for_two(
+    browser, make_user, make_borger, make_programme, make_company, add_contact, user_id, count_queries
+):
+    pid = make_programme()
+    company = make_company()
+    admin = make_user("admin")
+    browser.login(admin)
+
+    def add_vejleder():
+        vejleder = make_user("vejleder")
+        make_borger(vejleder, programme_id=pid)
+        add_contact(user_id(vejleder), company, today() - timedelta(days=8))
+
+    def queries():
+        with count_queries() as counted:
+            assert browser.get(f"/indsatser/{pid}").status_code == 200
+        return counted["n"]
+
+    for _ in range(2):
+        add_vejleder()
+    two = queries()
+    for _ in range(6):
+        add_vejleder()
+    assert queries() == two
