@@ -7,9 +7,9 @@ are reported and ignored. An empty cell leaves the current value of an existing 
 Every row goes through ``create_company``/``update_company``, so an import obeys exactly the
 rules of the company form. A row updates an existing company when the CVR-nummer matches, or,
 for a row without CVR, when the normalised name and the postcode match exactly; otherwise it
-creates one. ``preview_import`` runs the whole file inside a savepoint and rolls it back, so the
-preview is what the real import would do, row by row; ``run_import`` does it for real and keeps
-nothing unless every row is accepted. ``undo_import`` reverses a batch while none of its
+creates one. ``preview_import`` checks every row by the same rules without writing anything, so
+the preview says what the real import would do, row by row; ``run_import`` does it for real and
+keeps nothing unless every row is accepted. ``undo_import`` reverses a batch while none of its
 companies has changed since.
 """
 
@@ -30,7 +30,14 @@ from crm.models.company import PartnershipStatus
 from crm.models.user import Role
 from crm.services import NotAuthorized, ValidationError
 from crm.services.audit import record_event
-from crm.services.companies import company_profile, create_company, find_duplicates, update_company
+from crm.services.companies import (
+    check_new_company,
+    company_profile,
+    create_company,
+    find_duplicates,
+    profile_after_update,
+    update_company,
+)
 from crm.services.company_export import EXPORT_COLUMNS, FORMULA_PREFIXES, LIST_SEPARATOR
 from crm.services.company_merge import company_references
 from crm.timeutil import utcnow
@@ -363,9 +370,10 @@ class _SeenInFile:
         self.company[company.id] = number
 
 
-def _process(parsed: ParsedFile, *, actor) -> list[RowResult]:
-    """Create or update company by company, each row in its own savepoint; the caller decides
-    whether to keep the result."""
+def _process(parsed: ParsedFile, *, actor, write: bool) -> list[RowResult]:
+    """Check every row and, with ``write``, create or update company by company, each row in its
+    own savepoint; the caller decides whether to keep the result. Without ``write`` the rows are
+    checked by the same rules and nothing is written (the preview)."""
     vocabulary = _Vocabulary()
     seen = _SeenInFile()
     results = []
@@ -378,22 +386,30 @@ def _process(parsed: ParsedFile, *, actor) -> list[RowResult]:
             company = _matching_company(data)
             if company is not None:
                 seen.check_company(number, company)
-            with db.session.begin_nested():
-                if company is None:
-                    result.warnings = [
-                        f"Ligner {dup.company.name} ({dup.company.postcode}): {dup.reason.lower()}."
-                        for dup in find_duplicates(name=data["name"], postcode=data["postcode"],
-                                                   cvr=data.get("cvr"))
-                    ]
-                    company = create_company(data, actor=actor)
-                    result.action = CREATE
+            if company is None:
+                result.warnings = [
+                    f"Ligner {dup.company.name} ({dup.company.postcode}): {dup.reason.lower()}."
+                    for dup in find_duplicates(name=data["name"], postcode=data["postcode"],
+                                               cvr=data.get("cvr"))
+                ]
+                result.action = CREATE
+                if write:
+                    with db.session.begin_nested():
+                        result.company_id = create_company(data, actor=actor).id
                 else:
-                    before = company_profile(company)
-                    update_company(company, {**before, **data}, expected_version=company.version,
-                                   actor=actor)
-                    result.before = json_safe(before)
-                    result.changed_columns = _changed_columns(before, company_profile(company))
-                    result.action = UPDATE if result.changed_columns else UNCHANGED
+                    check_new_company(data)
+            else:
+                before = company_profile(company)
+                if write:
+                    with db.session.begin_nested():
+                        update_company(company, {**before, **data}, expected_version=company.version,
+                                       actor=actor)
+                    after = company_profile(company)
+                else:
+                    after = profile_after_update(company, {**before, **data})
+                result.before = json_safe(before)
+                result.changed_columns = _changed_columns(before, after)
+                result.action = UPDATE if result.changed_columns else UNCHANGED
                 result.company_id = company.id
         except ValidationError as exc:
             result.action = REJECT
@@ -403,12 +419,13 @@ def _process(parsed: ParsedFile, *, actor) -> list[RowResult]:
 
 
 def preview_import(parsed: ParsedFile, *, actor=None) -> ImportReport:
-    """Say what importing the file would do, row by row, without writing anything."""
-    savepoint = db.session.begin_nested()
-    try:
-        rows = _process(parsed, actor=actor)
-    finally:
-        savepoint.rollback()
+    """Say what importing the file would do, row by row, without writing anything.
+
+    Nothing is written, not even inside a savepoint: on SQLite any write takes the database's one
+    write lock, and a preview of thousands of rows must not hold it while other people work.
+    """
+    with db.session.no_autoflush:
+        rows = _process(parsed, actor=actor, write=False)
     return ImportReport(rows=rows, unknown_columns=parsed.unknown_columns, notices=parsed.notices)
 
 
@@ -419,7 +436,7 @@ def run_import(parsed: ParsedFile, *, filename: str, actor=None) -> ImportReport
     db.session.add(batch)
     # A write before the savepoints: on SQLite this opens the real transaction they nest in.
     db.session.flush()
-    rows = _process(parsed, actor=actor)
+    rows = _process(parsed, actor=actor, write=True)
     report = ImportReport(rows=rows, unknown_columns=parsed.unknown_columns, notices=parsed.notices)
     if not report.ok:
         db.session.rollback()
