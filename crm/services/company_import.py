@@ -16,13 +16,18 @@ companies has changed since.
 import codecs
 import csv
 import io
+import re
 import warnings
 import zipfile
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from xml.sax import SAXException  # nosec B406 (the exception only; defusedxml parses)
+from xml.sax.handler import ContentHandler  # nosec B406 (the handler base; defusedxml parses)
 
 import openpyxl
 import sqlalchemy as sa
+from defusedxml import DefusedXmlException
+from defusedxml.sax import make_parser
 
 from crm.extensions import db
 from crm.models import Company, CompanyStatusChange, ImportBatch, ImportChange, OfferTag, User
@@ -62,6 +67,14 @@ MAX_XLSX_UNPACKED_BYTES = 100 * 1024 * 1024
 # A workbook has a few dozen parts; thousands mean a crafted file (zip-bomb style).
 MAX_XLSX_ENTRIES = 500
 XLSX_REQUIRED_PARTS = ("[Content_Types].xml", "xl/workbook.xml")
+# openpyxl holds every shared string in memory at once (and a long one several times over while
+# it parses), so the strings and each cell are capped before openpyxl sees the file. The longest
+# field (beskrivelse) takes 5,000 characters; 20,000 rows of ordinary text stay far below 25 MB.
+MAX_XLSX_SHARED_STRINGS_BYTES = 25 * 1024 * 1024
+MAX_CELL_CHARS = 10_000
+XLSX_SHARED_STRINGS_PART = "xl/sharedStrings.xml"
+XLSX_CELL_PARTS = re.compile(r"xl/(sharedStrings|worksheets/[^/]+)\.xml")
+XLSX_SCAN_CHUNK_BYTES = 64 * 1024
 CREATE, UPDATE, UNCHANGED, REJECT = "create", "update", "unchanged", "reject"
 ACTION_LABELS = {CREATE: "Oprettes", UPDATE: "Opdateres", UNCHANGED: "Uændret", REJECT: "Afvist"}
 CP1252_NOTICE = (
@@ -186,6 +199,7 @@ def _read_xlsx(data: bytes) -> tuple[list, list]:
         raise ImportFileError("Filen har for mange dele til at være et almindeligt regneark.")
     if unpacked > MAX_XLSX_UNPACKED_BYTES:
         raise ImportFileError("Filen er for stor, når den pakkes ud. Del den op i flere filer.")
+    _check_xlsx_cells(data, not_xlsx)
     try:
         with warnings.catch_warnings():
             # openpyxl warns about styles and extensions it ignores; they do not matter here.
@@ -209,6 +223,62 @@ def _read_xlsx(data: bytes) -> tuple[list, list]:
     finally:
         workbook.close()
     return header, records
+
+
+class _CellTooLong(Exception):
+    pass
+
+
+class _CellLengths(ContentHandler):
+    """Count the characters of each shared string (<si>) or cell (<c>) as the XML streams by,
+    without keeping them; stop at the first one longer than MAX_CELL_CHARS."""
+
+    def __init__(self):
+        super().__init__()
+        self.length = None
+
+    def startElement(self, name, attrs):  # noqa: N802 (SAX's names)
+        if name.rpartition(":")[2] in ("si", "c"):
+            self.length = 0
+
+    def endElement(self, name):  # noqa: N802
+        if name.rpartition(":")[2] in ("si", "c"):
+            self.length = None
+
+    def characters(self, content):
+        if self.length is not None:
+            self.length += len(content)
+            if self.length > MAX_CELL_CHARS:
+                raise _CellTooLong
+
+
+def _check_xlsx_cells(data: bytes, not_xlsx: ImportFileError) -> None:
+    """Refuse an XLSX whose shared strings or any cell are too long, reading the XML as a stream
+    (a few chunks in memory at a time) before openpyxl loads any of it."""
+    too_long = ImportFileError(
+        f"En celle i filen indeholder mere end {MAX_CELL_CHARS:,} tegn. Ret eller fjern den lange "
+        "celle, og prøv igen.".replace(",", ".")
+    )
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            for info in archive.infolist():
+                if not XLSX_CELL_PARTS.fullmatch(info.filename):
+                    continue
+                if info.filename == XLSX_SHARED_STRINGS_PART and info.file_size > MAX_XLSX_SHARED_STRINGS_BYTES:
+                    raise ImportFileError("Filens tekster fylder for meget (over "
+                                          f"{MAX_XLSX_SHARED_STRINGS_BYTES // (1024 * 1024)} MB). "
+                                          "Del den op i flere filer.")
+                parser = make_parser()
+                parser.forbid_dtd = True  # a spreadsheet part never has a DTD
+                parser.setContentHandler(_CellLengths())
+                with archive.open(info) as part:
+                    while chunk := part.read(XLSX_SCAN_CHUNK_BYTES):
+                        parser.feed(chunk)
+                parser.close()
+    except _CellTooLong:
+        raise too_long from None
+    except (zipfile.BadZipFile, SAXException, DefusedXmlException, EOFError, ValueError, OSError):
+        raise not_xlsx from None
 
 
 def _too_many_rows() -> ImportFileError:
