@@ -48,6 +48,7 @@ def create_app(config: dict | None = None) -> Flask:
     if config:
         app.config.update(config)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    _check_timeouts(app)
     _configure_secret_key(app)
     if not app.config.get("SQLALCHEMY_DATABASE_URI"):
         app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{Path(app.instance_path) / 'fodfaeste.db'}"
@@ -102,6 +103,12 @@ def _normalize_db_url(url: str) -> str:
         if url.startswith(prefix):
             return "postgresql+psycopg://" + url[len(prefix):]
     return url
+
+
+def _check_timeouts(app: Flask) -> None:
+    # An import must stop by itself before gunicorn kills the request (gunicorn.conf.py).
+    if app.config["IMPORT_TIME_LIMIT_SECONDS"] >= app.config["REQUEST_TIMEOUT_SECONDS"]:
+        raise RuntimeError("IMPORT_TIME_LIMIT_SECONDS must be below REQUEST_TIMEOUT_SECONDS.")
 
 
 def _configure_secret_key(app: Flask) -> None:

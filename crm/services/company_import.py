@@ -21,6 +21,7 @@ import warnings
 import zipfile
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from time import monotonic
 from xml.sax import SAXException  # nosec B406 (the exception only; defusedxml parses)
 from xml.sax.handler import ContentHandler  # nosec B406 (the handler base; defusedxml parses)
 
@@ -28,6 +29,7 @@ import openpyxl
 import sqlalchemy as sa
 from defusedxml import DefusedXmlException
 from defusedxml.sax import make_parser
+from flask import current_app
 
 from crm.extensions import db
 from crm.models import Company, CompanyStatusChange, ImportBatch, ImportChange, OfferTag, User
@@ -440,14 +442,29 @@ class _SeenInFile:
         self.company[company.id] = number
 
 
+def _out_of_time(seconds: int) -> ImportFileError:
+    return ImportFileError(
+        f"Filen er for stor til at blive gennemgået på én gang (mere end {seconds} sekunder), så intet "
+        "er importeret. Del den op i mindre filer, og prøv igen."
+    )
+
+
 def _process(parsed: ParsedFile, *, actor, write: bool) -> list[RowResult]:
     """Check every row and, with ``write``, create or update company by company, each row in its
     own savepoint; the caller decides whether to keep the result. Without ``write`` the rows are
-    checked by the same rules and nothing is written (the preview)."""
+    checked by the same rules and nothing is written (the preview).
+
+    Raises ImportFileError when the rows take longer than IMPORT_TIME_LIMIT_SECONDS: better than
+    being killed by the server's request timeout, and the caller rolls back, so nothing is kept.
+    """
+    limit = current_app.config["IMPORT_TIME_LIMIT_SECONDS"]
+    deadline = monotonic() + limit
     vocabulary = _Vocabulary()
     seen = _SeenInFile()
     results = []
     for number, values in parsed.rows:
+        if monotonic() > deadline:
+            raise _out_of_time(limit)
         result = RowResult(number=number, name=values.get("navn", ""), postcode=values.get("postnummer", ""))
         results.append(result)
         try:
