@@ -190,7 +190,8 @@ def _configure_sqlite(app: Flask) -> None:
             dbapi_connection = cursor.connection
             if dbapi_connection.in_transaction:
                 return
-            if statement.lstrip().split(None, 1)[0].upper() in SQLITE_READ_ONLY_STATEMENTS:
+            first_word = statement.lstrip()[:8].split(None, 1)[:1]
+            if first_word and first_word[0].upper() in SQLITE_READ_ONLY_STATEMENTS:
                 return
             dbapi_connection.execute("BEGIN IMMEDIATE")
 

@@ -22,8 +22,8 @@ import zipfile
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from time import monotonic
-from xml.sax import SAXException  # nosec B406 (the exception only; defusedxml parses)
-from xml.sax.handler import ContentHandler  # nosec B406 (the handler base; defusedxml parses)
+from xml.sax import SAXException  # nosec B406
+from xml.sax.handler import ContentHandler  # nosec B406
 
 import openpyxl
 import sqlalchemy as sa
@@ -256,7 +256,8 @@ class _CellLengths(ContentHandler):
 
 def _check_xlsx_cells(data: bytes, not_xlsx: ImportFileError) -> None:
     """Refuse an XLSX whose shared strings or any cell are too long, reading the XML as a stream
-    (a few chunks in memory at a time) before openpyxl loads any of it."""
+    (a few chunks in memory at a time) before openpyxl loads any of it. defusedxml's parser reads
+    the XML; only its exception and handler base come from xml.sax."""
     too_long = ImportFileError(
         f"En celle i filen indeholder mere end {MAX_CELL_CHARS:,} tegn. Ret eller fjern den lange "
         "celle, og prøv igen.".replace(",", ".")

@@ -138,3 +138,36 @@ def test_an_import_preview_sends_no_write_to_the_database(app, browser, konsulen
     assert "3 oprettes" in " ".join(page.split())
     assert "SELECT" in statements
     assert [s for s in statements if s in WRITES] == []
+
+
+def test_the_preview_without_writing_says_row_by_row_what_the_import_does(app):
+    from crm.services.companies import create_company
+    from tests.crm.companies.test_company_import import CVR_A, CVR_B, CVR_C
+
+    with app.app_context():
+        create_company({"name": "Bageriet ApS", "cvr": CVR_A, "postcode": "8000", "status": "partner"})
+        create_company({"name": "Uændret ApS", "postcode": "8000", "phone": "12345678"})
+        db.session.commit()
+    header = ["navn", "cvr", "postnummer", "telefon", "status"]
+    rows = [
+        ["Bageriet ApS", CVR_A, "8000", "87654321", ""],  # updates the phone
+        ["Bageriet Aps", CVR_B, "8000", "", ""],  # created; looks like Bageriet ApS
+        ["Uændret ApS", "", "8000", "12345678", ""],  # unchanged
+        ["Ny ApS", CVR_C, "8000", "", "partner"],  # created straight as partner
+        ["Bageriet igen", CVR_A, "8000", "", ""],  # same CVR twice in the file
+        ["Ugyldig", "12345678", "8000", "", ""],  # bad CVR
+        ["Forkert status", "", "8000", "", "findes-ikke"],
+    ]
+    parsed = company_import.parse_upload("f.csv", csv_bytes(rows, header=header))
+
+    def outcome(report):
+        return [(r.number, r.action, r.changed_columns, r.errors, r.warnings) for r in report.rows]
+
+    with app.app_context():
+        previewed = outcome(company_import.preview_import(parsed))
+        imported = outcome(company_import.run_import(parsed, filename="f.csv"))
+        db.session.rollback()
+    assert previewed == imported
+    assert [action for _, action, *_ in previewed] == [
+        "update", "create", "unchanged", "create", "reject", "reject", "reject"]
+    assert previewed[0][2] == ["telefon"] and previewed[1][4], previewed
