@@ -258,9 +258,9 @@ def _check_xlsx_cells(data: bytes, not_xlsx: ImportFileError) -> None:
     """Refuse an XLSX whose shared strings or any cell are too long, reading the XML as a stream
     (a few chunks in memory at a time) before openpyxl loads any of it. defusedxml's parser reads
     the XML; only its exception and handler base come from xml.sax."""
+    limit = f"{MAX_CELL_CHARS:,}".replace(",", ".")
     too_long = ImportFileError(
-        f"En celle i filen indeholder mere end {MAX_CELL_CHARS:,} tegn. Ret eller fjern den lange "
-        "celle, og prøv igen.".replace(",", ".")
+        f"En celle i filen indeholder mere end {limit} tegn. Ret eller fjern den lange celle, og prøv igen."
     )
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:

@@ -16,7 +16,8 @@ from tests.crm.security.test_hostile_uploads import SHARED_STRINGS, UPLOAD_URL, 
 TWENTY_MB = 20 * 1024 * 1024
 # Reading the file may use a few chunks of it; unpacking the cell would take tens of MB.
 MEMORY_LIMIT_BYTES = 8 * 1024 * 1024
-TOO_LONG = f"mere end {MAX_CELL_CHARS:,} tegn".replace(",", ".")
+TOO_LONG = (f"En celle i filen indeholder mere end {MAX_CELL_CHARS:,} tegn".replace(",", ".")
+            + ". Ret eller fjern den lange celle, og prøv igen.")
 
 
 def _with_shared_string(text: str) -> bytes:
