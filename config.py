@@ -26,10 +26,17 @@ def _int(name: str, default: int) -> int:
     return int(value) if value else default
 
 
+def request_timeout_seconds() -> int:
+    """Seconds before gunicorn kills a request (gunicorn.conf.py); the app's long operations
+    stop well before it (IMPORT_TIME_LIMIT_SECONDS)."""
+    return _int("REQUEST_TIMEOUT_SECONDS", 120)
+
+
 def load_config() -> dict:
     """Return the configuration dict read from the environment."""
     env = os.environ.get("FODFAESTE_ENV", "development").strip().lower()
     production = env == "production"
+    request_timeout = request_timeout_seconds()
     return {
         "ENV_NAME": env,
         "PRODUCTION": production,
@@ -82,6 +89,12 @@ def load_config() -> dict:
         # Borger data is erased this many days after the course ends (`flask borgere purge`).
         "BORGER_RETENTION_DAYS": _int("BORGER_RETENTION_DAYS", 365),
         "MAX_CONTENT_LENGTH": _int("MAX_UPLOAD_BYTES", 5 * 1024 * 1024),
+        # A request is killed by gunicorn after REQUEST_TIMEOUT_SECONDS; an import (preview or
+        # confirm) that is still checking rows after IMPORT_TIME_LIMIT_SECONDS stops by itself with
+        # a Danish message and writes nothing. The rest of the timeout is for reading the file,
+        # rendering and committing.
+        "REQUEST_TIMEOUT_SECONDS": request_timeout,
+        "IMPORT_TIME_LIMIT_SECONDS": _int("IMPORT_TIME_LIMIT_SECONDS", request_timeout * 3 // 4),
         "HSTS": production,
         "PASSWORD_MIN_LENGTH": 12,
     }

@@ -48,6 +48,7 @@ def create_app(config: dict | None = None) -> Flask:
     if config:
         app.config.update(config)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    _check_timeouts(app)
     _configure_secret_key(app)
     if not app.config.get("SQLALCHEMY_DATABASE_URI"):
         app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{Path(app.instance_path) / 'fodfaeste.db'}"
@@ -104,6 +105,12 @@ def _normalize_db_url(url: str) -> str:
     return url
 
 
+def _check_timeouts(app: Flask) -> None:
+    # An import must stop by itself before gunicorn kills the request (gunicorn.conf.py).
+    if app.config["IMPORT_TIME_LIMIT_SECONDS"] >= app.config["REQUEST_TIMEOUT_SECONDS"]:
+        raise RuntimeError("IMPORT_TIME_LIMIT_SECONDS must be below REQUEST_TIMEOUT_SECONDS.")
+
+
 def _configure_secret_key(app: Flask) -> None:
     key = app.config.get("SECRET_KEY")
     if app.config["PRODUCTION"]:
@@ -150,6 +157,11 @@ def _configure_login(app: Flask) -> None:
         return user
 
 
+# Statements that only read: they run outside any transaction, so in WAL mode they never wait for
+# (or hold) the write lock. Everything else (INSERT, UPDATE, DELETE, DDL, SAVEPOINT …) writes.
+SQLITE_READ_ONLY_STATEMENTS = ("SELECT", "PRAGMA", "EXPLAIN")
+
+
 def _configure_sqlite(app: Flask) -> None:
     if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         return
@@ -160,7 +172,7 @@ def _configure_sqlite(app: Flask) -> None:
 
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_connection, _record):
-            # SQLAlchemy, not the sqlite3 module, starts transactions (see _begin_immediate).
+            # SQLAlchemy, not the sqlite3 module, starts transactions (see _write_lock_before_writing).
             dbapi_connection.isolation_level = None
             cursor = dbapi_connection.cursor()
             cursor.execute("PRAGMA foreign_keys=ON")
@@ -168,11 +180,20 @@ def _configure_sqlite(app: Flask) -> None:
             cursor.execute("PRAGMA busy_timeout=5000")
             cursor.close()
 
-        @event.listens_for(engine, "begin")
-        def _begin_immediate(conn):
-            # Take the write lock at the start: a transaction that reads and then writes can
-            # otherwise fail with "database is locked" instead of waiting its turn.
-            conn.exec_driver_sql("BEGIN IMMEDIATE")
+        @event.listens_for(engine, "before_cursor_execute")
+        def _write_lock_before_writing(_conn, cursor, statement, _parameters, _context, _executemany):
+            # Reads run in autocommit (each sees the latest commit and never waits, as PostgreSQL's
+            # READ COMMITTED). The first write of a transaction takes the one write lock with
+            # BEGIN IMMEDIATE: waiting up to busy_timeout for it, on a fresh snapshot, so a write
+            # never fails mid-transaction with "database is locked" (SQLITE_BUSY_SNAPSHOT) as a
+            # deferred read-then-write transaction can. The lock is held until commit/rollback.
+            dbapi_connection = cursor.connection
+            if dbapi_connection.in_transaction:
+                return
+            first_word = statement.lstrip()[:8].split(None, 1)[:1]
+            if first_word and first_word[0].upper() in SQLITE_READ_ONLY_STATEMENTS:
+                return
+            dbapi_connection.execute("BEGIN IMMEDIATE")
 
 
 def _check_session_age():

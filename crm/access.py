@@ -12,6 +12,8 @@ from urllib.parse import urlsplit
 
 from flask import abort, current_app, redirect, request, url_for
 from flask_login import current_user
+from werkzeug.exceptions import HTTPException
+from werkzeug.routing import RequestRedirect
 
 # Endpoints anyone may open without logging in.
 PUBLIC_ENDPOINTS = frozenset({
@@ -67,6 +69,20 @@ def is_safe_next(target: str | None) -> bool:
         and target.startswith("/")
         and not target.startswith("//")
     )
+
+
+def may_open(user, target: str) -> bool:
+    """Return whether ``user``'s role may open the page at the site path ``target`` (GET).
+
+    Only the role check of ``@allow``: a page behind an object check (another caseload) still
+    answers 403 or 404 itself. An unknown or redirecting path counts as not openable.
+    """
+    adapter = current_app.url_map.bind("localhost")
+    try:
+        endpoint, _ = adapter.match(urlsplit(target).path, method="GET")
+    except (HTTPException, RequestRedirect):
+        return False
+    return endpoint in PUBLIC_ENDPOINTS or user.role in allowed_roles(endpoint)
 
 
 def home_endpoint_for(user) -> str:

@@ -2,6 +2,9 @@
 
 Usage: python scripts/build_postcodes.py [SOURCE_TSV]
 The source is GeoNames postal code data (CC BY 4.0); keep the attribution in seeds/README.md.
+A few special postcodes have placeholder coordinates in GeoNames (accuracy 0, far from where the
+postcode is); CORRECTIONS and LEFT_OUT fix them on every regeneration, and
+tests/crm/services/test_postcodes.py fails on any postcode outside its postal region.
 """
 
 import csv
@@ -11,6 +14,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SOURCE = ROOT.parent / "shared" / "data" / "geonames_dk_postcodes.tsv"
 TARGET = ROOT / "seeds" / "postcodes.csv"
+# GeoNames' København centroid (as it gives for 0917 and 1001–1026) for the two København C
+# business postcodes that GeoNames places in Aalborg (0900) and near Skagen (0999).
+COPENHAGEN = (55.6759, 12.5655)
+CORRECTIONS = {"0900": COPENHAGEN, "0999": COPENHAGEN}
+# 0960 "Udland" is mail abroad: no place in Denmark (GeoNames puts it near Viborg).
+LEFT_OUT = {"0960"}
 
 
 def main(source: Path) -> None:
@@ -19,8 +28,9 @@ def main(source: Path) -> None:
         lines = (line for line in handle if not line.startswith("#"))
         for row in csv.DictReader(lines, delimiter="\t"):
             code = row["postcode"].strip()
-            if len(code) == 4 and code.isdigit():
-                rows[code] = (row["place"].strip(), float(row["latitude"]), float(row["longitude"]))
+            if len(code) == 4 and code.isdigit() and code not in LEFT_OUT:
+                lat, lon = CORRECTIONS.get(code, (float(row["latitude"]), float(row["longitude"])))
+                rows[code] = (row["place"].strip(), lat, lon)
     with TARGET.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle)
         writer.writerow(["postcode", "city", "lat", "lon"])

@@ -1,7 +1,7 @@
 from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_user, logout_user
 
-from crm.access import allow, home_endpoint_for, is_safe_next
+from crm.access import allow, home_endpoint_for, is_safe_next, may_open
 from crm.auth import bp
 from crm.auth.forms import LoginForm, LogoutForm, RecoveryCodesForm, SecondFactorForm, SecondFactorSetupForm
 from crm.extensions import db, limiter
@@ -34,7 +34,8 @@ def _finish_login(user: User, target: str | None):
     login_user(user)
     session.permanent = True
     session["login_at"] = utcnow().timestamp()
-    if not is_safe_next(target):
+    # A page the role may not open would only answer 403: go home instead.
+    if not is_safe_next(target) or not may_open(user, target):
         target = url_for(home_endpoint_for(user))
     return redirect(target)
 

@@ -74,8 +74,11 @@ def register_failure(email: str, user: User | None, *, reason: str) -> LoginResu
     """Count a failed password or second-factor attempt; lock the e-mail after too many."""
     now = utcnow()
     attempt = _attempt_for(email)
-    attempt.failures += 1
+    # Counted in SQL: failures at the same moment all count, whatever each request read before.
+    # The flush takes the row (PostgreSQL) or write (SQLite) lock, so the value read next is exact.
+    attempt.failures = LoginAttempt.failures + 1
     attempt.last_failure_at = now
+    db.session.flush()
     record_event("login.failure", "user", user.id if user else None,
                  details={"email": email, "reason": reason})
     if attempt.failures >= current_app.config["LOGIN_MAX_FAILURES"]:

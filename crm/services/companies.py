@@ -150,16 +150,27 @@ def _record_status(company: Company, from_status: str | None, to_status: str, *,
     ))
 
 
-def create_company(data: dict, *, actor=None) -> Company:
-    """Create a company from form or import data. Raises ValidationError."""
+def _checked_new(data: dict) -> tuple[dict, str, list[OfferTag], int | None]:
     clean = _validated(data)
     status = data.get("status") or PartnershipStatus.EMNE
     if status not in set(PartnershipStatus):
         raise ValidationError("Ukendt status.", field="status")
+    return clean, status, _offers(data.get("offers")), _konsulent(data.get("konsulent_id"))
+
+
+def check_new_company(data: dict) -> None:
+    """Raise ValidationError exactly as ``create_company(data)`` would, writing nothing."""
+    with db.session.no_autoflush:
+        _checked_new(data)
+
+
+def create_company(data: dict, *, actor=None) -> Company:
+    """Create a company from form or import data. Raises ValidationError."""
+    clean, status, offers, konsulent_id = _checked_new(data)
     company = Company(name=clean["name"], postcode=clean["postcode"])
     _apply(company, clean)
-    company.offers = _offers(data.get("offers"))
-    company.konsulent_id = _konsulent(data.get("konsulent_id"))
+    company.offers = offers
+    company.konsulent_id = konsulent_id
     _record_status(company, None, status, actor=actor)
     db.session.add(company)
     db.session.flush()
@@ -206,19 +217,44 @@ def update_company(company: Company, data: dict, *, expected_version: int, actor
     return company
 
 
-def change_status(company: Company, new_status: str, *, actor=None, note: str = "") -> None:
-    """Move the partnership along the pipeline; the date of each change is kept."""
+def profile_after_update(company: Company, data: dict) -> dict:
+    """The ``company_profile`` that ``update_company(company, data, …)`` would leave; raises
+    ValidationError exactly as it would. Writes and changes nothing (an import preview)."""
+    after = company_profile(company)
+    with db.session.no_autoflush:
+        clean = _validated(data, company_id=company.id)
+        after.update((key, value) for key, value in clean.items() if key in after)
+        if "offers" in data:
+            after["offers"] = sorted(t.code for t in _offers(data["offers"]))
+        if "konsulent_id" in data:
+            after["konsulent_id"] = _konsulent(data["konsulent_id"])
+        new_status = data.get("status")
+        if new_status and new_status != company.status:
+            _status_target(company, new_status)
+            after["status"] = new_status
+    return after
+
+
+def _status_target(company: Company, new_status: str) -> PartnershipStatus:
+    """The pipeline status ``new_status`` names; ValidationError when the company cannot move there."""
     try:
         target = PartnershipStatus(new_status)
     except ValueError:
         raise ValidationError("Ukendt status.", field="status") from None
     current = company.status_enum
-    if target == current:
-        return
-    if target not in STATUS_TRANSITIONS[current]:
+    if target != current and target not in STATUS_TRANSITIONS[current]:
         raise ValidationError(
             f"Status kan ikke gå fra {current.label.lower()} til {target.label.lower()}.", field="status"
         )
+    return target
+
+
+def change_status(company: Company, new_status: str, *, actor=None, note: str = "") -> None:
+    """Move the partnership along the pipeline; the date of each change is kept."""
+    target = _status_target(company, new_status)
+    current = company.status_enum
+    if target == current:
+        return
     _record_status(company, current.value, target.value, actor=actor, note=note)
     record_event("company.status", "company", company.id, actor=actor,
                  details={"from": current.value, "to": target.value})

@@ -7,22 +7,29 @@ are reported and ignored. An empty cell leaves the current value of an existing 
 Every row goes through ``create_company``/``update_company``, so an import obeys exactly the
 rules of the company form. A row updates an existing company when the CVR-nummer matches, or,
 for a row without CVR, when the normalised name and the postcode match exactly; otherwise it
-creates one. ``preview_import`` runs the whole file inside a savepoint and rolls it back, so the
-preview is what the real import would do, row by row; ``run_import`` does it for real and keeps
-nothing unless every row is accepted. ``undo_import`` reverses a batch while none of its
+creates one. ``preview_import`` checks every row by the same rules without writing anything, so
+the preview says what the real import would do, row by row; ``run_import`` does it for real and
+keeps nothing unless every row is accepted. ``undo_import`` reverses a batch while none of its
 companies has changed since.
 """
 
 import codecs
 import csv
 import io
+import re
 import warnings
 import zipfile
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from time import monotonic
+from xml.sax import SAXException  # nosec B406
+from xml.sax.handler import ContentHandler  # nosec B406
 
 import openpyxl
 import sqlalchemy as sa
+from defusedxml import DefusedXmlException
+from defusedxml.sax import make_parser
+from flask import current_app
 
 from crm.extensions import db
 from crm.models import Company, CompanyStatusChange, ImportBatch, ImportChange, OfferTag, User
@@ -30,7 +37,14 @@ from crm.models.company import PartnershipStatus
 from crm.models.user import Role
 from crm.services import NotAuthorized, ValidationError
 from crm.services.audit import record_event
-from crm.services.companies import company_profile, create_company, find_duplicates, update_company
+from crm.services.companies import (
+    check_new_company,
+    company_profile,
+    create_company,
+    find_duplicates,
+    profile_after_update,
+    update_company,
+)
 from crm.services.company_export import EXPORT_COLUMNS, FORMULA_PREFIXES, LIST_SEPARATOR
 from crm.services.company_merge import company_references
 from crm.timeutil import utcnow
@@ -55,6 +69,14 @@ MAX_XLSX_UNPACKED_BYTES = 100 * 1024 * 1024
 # A workbook has a few dozen parts; thousands mean a crafted file (zip-bomb style).
 MAX_XLSX_ENTRIES = 500
 XLSX_REQUIRED_PARTS = ("[Content_Types].xml", "xl/workbook.xml")
+# openpyxl holds every shared string in memory at once (and a long one several times over while
+# it parses), so the strings and each cell are capped before openpyxl sees the file. The longest
+# field (beskrivelse) takes 5,000 characters; 20,000 rows of ordinary text stay far below 25 MB.
+MAX_XLSX_SHARED_STRINGS_BYTES = 25 * 1024 * 1024
+MAX_CELL_CHARS = 10_000
+XLSX_SHARED_STRINGS_PART = "xl/sharedStrings.xml"
+XLSX_CELL_PARTS = re.compile(r"xl/(sharedStrings|worksheets/[^/]+)\.xml")
+XLSX_SCAN_CHUNK_BYTES = 64 * 1024
 CREATE, UPDATE, UNCHANGED, REJECT = "create", "update", "unchanged", "reject"
 ACTION_LABELS = {CREATE: "Oprettes", UPDATE: "Opdateres", UNCHANGED: "Uændret", REJECT: "Afvist"}
 CP1252_NOTICE = (
@@ -179,6 +201,7 @@ def _read_xlsx(data: bytes) -> tuple[list, list]:
         raise ImportFileError("Filen har for mange dele til at være et almindeligt regneark.")
     if unpacked > MAX_XLSX_UNPACKED_BYTES:
         raise ImportFileError("Filen er for stor, når den pakkes ud. Del den op i flere filer.")
+    _check_xlsx_cells(data, not_xlsx)
     try:
         with warnings.catch_warnings():
             # openpyxl warns about styles and extensions it ignores; they do not matter here.
@@ -202,6 +225,63 @@ def _read_xlsx(data: bytes) -> tuple[list, list]:
     finally:
         workbook.close()
     return header, records
+
+
+class _CellTooLong(Exception):
+    pass
+
+
+class _CellLengths(ContentHandler):
+    """Count the characters of each shared string (<si>) or cell (<c>) as the XML streams by,
+    without keeping them; stop at the first one longer than MAX_CELL_CHARS."""
+
+    def __init__(self):
+        super().__init__()
+        self.length = None
+
+    def startElement(self, name, attrs):  # noqa: N802 (SAX's names)
+        if name.rpartition(":")[2] in ("si", "c"):
+            self.length = 0
+
+    def endElement(self, name):  # noqa: N802
+        if name.rpartition(":")[2] in ("si", "c"):
+            self.length = None
+
+    def characters(self, content):
+        if self.length is not None:
+            self.length += len(content)
+            if self.length > MAX_CELL_CHARS:
+                raise _CellTooLong
+
+
+def _check_xlsx_cells(data: bytes, not_xlsx: ImportFileError) -> None:
+    """Refuse an XLSX whose shared strings or any cell are too long, reading the XML as a stream
+    (a few chunks in memory at a time) before openpyxl loads any of it. defusedxml's parser reads
+    the XML; only its exception and handler base come from xml.sax."""
+    limit = f"{MAX_CELL_CHARS:,}".replace(",", ".")
+    too_long = ImportFileError(
+        f"En celle i filen indeholder mere end {limit} tegn. Ret eller fjern den lange celle, og prøv igen."
+    )
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            for info in archive.infolist():
+                if not XLSX_CELL_PARTS.fullmatch(info.filename):
+                    continue
+                if info.filename == XLSX_SHARED_STRINGS_PART and info.file_size > MAX_XLSX_SHARED_STRINGS_BYTES:
+                    raise ImportFileError("Filens tekster fylder for meget (over "
+                                          f"{MAX_XLSX_SHARED_STRINGS_BYTES // (1024 * 1024)} MB). "
+                                          "Del den op i flere filer.")
+                parser = make_parser()
+                parser.forbid_dtd = True  # a spreadsheet part never has a DTD
+                parser.setContentHandler(_CellLengths())
+                with archive.open(info) as part:
+                    while chunk := part.read(XLSX_SCAN_CHUNK_BYTES):
+                        parser.feed(chunk)
+                parser.close()
+    except _CellTooLong:
+        raise too_long from None
+    except (zipfile.BadZipFile, SAXException, DefusedXmlException, EOFError, ValueError, OSError):
+        raise not_xlsx from None
 
 
 def _too_many_rows() -> ImportFileError:
@@ -363,13 +443,29 @@ class _SeenInFile:
         self.company[company.id] = number
 
 
-def _process(parsed: ParsedFile, *, actor) -> list[RowResult]:
-    """Create or update company by company, each row in its own savepoint; the caller decides
-    whether to keep the result."""
+def _out_of_time(seconds: int) -> ImportFileError:
+    return ImportFileError(
+        f"Filen er for stor til at blive gennemgået på én gang (mere end {seconds} sekunder), så intet "
+        "er importeret. Del den op i mindre filer, og prøv igen."
+    )
+
+
+def _process(parsed: ParsedFile, *, actor, write: bool) -> list[RowResult]:
+    """Check every row and, with ``write``, create or update company by company, each row in its
+    own savepoint; the caller decides whether to keep the result. Without ``write`` the rows are
+    checked by the same rules and nothing is written (the preview).
+
+    Raises ImportFileError when the rows take longer than IMPORT_TIME_LIMIT_SECONDS: better than
+    being killed by the server's request timeout, and the caller rolls back, so nothing is kept.
+    """
+    limit = current_app.config["IMPORT_TIME_LIMIT_SECONDS"]
+    deadline = monotonic() + limit
     vocabulary = _Vocabulary()
     seen = _SeenInFile()
     results = []
     for number, values in parsed.rows:
+        if monotonic() > deadline:
+            raise _out_of_time(limit)
         result = RowResult(number=number, name=values.get("navn", ""), postcode=values.get("postnummer", ""))
         results.append(result)
         try:
@@ -378,22 +474,30 @@ def _process(parsed: ParsedFile, *, actor) -> list[RowResult]:
             company = _matching_company(data)
             if company is not None:
                 seen.check_company(number, company)
-            with db.session.begin_nested():
-                if company is None:
-                    result.warnings = [
-                        f"Ligner {dup.company.name} ({dup.company.postcode}): {dup.reason.lower()}."
-                        for dup in find_duplicates(name=data["name"], postcode=data["postcode"],
-                                                   cvr=data.get("cvr"))
-                    ]
-                    company = create_company(data, actor=actor)
-                    result.action = CREATE
+            if company is None:
+                result.warnings = [
+                    f"Ligner {dup.company.name} ({dup.company.postcode}): {dup.reason.lower()}."
+                    for dup in find_duplicates(name=data["name"], postcode=data["postcode"],
+                                               cvr=data.get("cvr"))
+                ]
+                result.action = CREATE
+                if write:
+                    with db.session.begin_nested():
+                        result.company_id = create_company(data, actor=actor).id
                 else:
-                    before = company_profile(company)
-                    update_company(company, {**before, **data}, expected_version=company.version,
-                                   actor=actor)
-                    result.before = json_safe(before)
-                    result.changed_columns = _changed_columns(before, company_profile(company))
-                    result.action = UPDATE if result.changed_columns else UNCHANGED
+                    check_new_company(data)
+            else:
+                before = company_profile(company)
+                if write:
+                    with db.session.begin_nested():
+                        update_company(company, {**before, **data}, expected_version=company.version,
+                                       actor=actor)
+                    after = company_profile(company)
+                else:
+                    after = profile_after_update(company, {**before, **data})
+                result.before = json_safe(before)
+                result.changed_columns = _changed_columns(before, after)
+                result.action = UPDATE if result.changed_columns else UNCHANGED
                 result.company_id = company.id
         except ValidationError as exc:
             result.action = REJECT
@@ -403,12 +507,13 @@ def _process(parsed: ParsedFile, *, actor) -> list[RowResult]:
 
 
 def preview_import(parsed: ParsedFile, *, actor=None) -> ImportReport:
-    """Say what importing the file would do, row by row, without writing anything."""
-    savepoint = db.session.begin_nested()
-    try:
-        rows = _process(parsed, actor=actor)
-    finally:
-        savepoint.rollback()
+    """Say what importing the file would do, row by row, without writing anything.
+
+    Nothing is written, not even inside a savepoint: on SQLite any write takes the database's one
+    write lock, and a preview of thousands of rows must not hold it while other people work.
+    """
+    with db.session.no_autoflush:
+        rows = _process(parsed, actor=actor, write=False)
     return ImportReport(rows=rows, unknown_columns=parsed.unknown_columns, notices=parsed.notices)
 
 
@@ -419,7 +524,7 @@ def run_import(parsed: ParsedFile, *, filename: str, actor=None) -> ImportReport
     db.session.add(batch)
     # A write before the savepoints: on SQLite this opens the real transaction they nest in.
     db.session.flush()
-    rows = _process(parsed, actor=actor)
+    rows = _process(parsed, actor=actor, write=True)
     report = ImportReport(rows=rows, unknown_columns=parsed.unknown_columns, notices=parsed.notices)
     if not report.ok:
         db.session.rollback()

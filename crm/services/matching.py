@@ -36,8 +36,9 @@ KIND_LABELS = {**{k.value: v for k, v in OPENING_KIND_LABELS.items()},
 BACKGROUND_REBUILD_ABOVE = 5_000
 
 _lock = threading.Lock()
-_indexes: dict[str, tuple[tuple, MatchIndex]] = {}
-_rebuilding: set[str] = set()
+# Keyed by _index_key(): an app with other weights or another database never gets this one's index.
+_indexes: dict[tuple, tuple[tuple, MatchIndex]] = {}
+_rebuilding: set[tuple] = set()
 
 
 @dataclass(frozen=True)
@@ -72,7 +73,18 @@ def occupation_titles() -> tuple[str, ...]:
     return tuple(sorted({o.title[:1].upper() + o.title[1:] for o in vocabulary().occupations}))
 
 
+def _weights() -> Weights:
+    return Weights.from_mapping(current_app.config.get("MATCH_WEIGHTS"))
+
+
+def _index_key() -> tuple:
+    """What the index depends on besides the register's contents: the database and the weights."""
+    return (current_app.config["SQLALCHEMY_DATABASE_URI"], _weights())
+
+
 def _signature() -> tuple:
+    """The register's state as far as the index sees it: rows, update stamps and the labels it
+    puts into targets and reasons (a few dozen rows)."""
     def stats(model, *extra):
         return tuple(db.session.execute(
             sa.select(sa.func.count(), sa.func.max(model.updated_at), *extra)
@@ -83,6 +95,8 @@ def _signature() -> tuple:
         stats(Opening, sa.func.max(Opening.confirmed_at)),
         db.session.scalar(sa.select(sa.func.count()).select_from(Placement)
                           .where(Placement.stage.in_(SUCCESS_STAGES))),
+        tuple(sorted(_industry_labels().items())),
+        tuple(sorted(offer_tag_labels().items())),
     )
 
 
@@ -150,13 +164,13 @@ def build_targets(target_key: str | None = None) -> list[Target]:
 def _build_index() -> MatchIndex:
     return MatchIndex(
         build_targets(),
-        weights=Weights.from_mapping(current_app.config.get("MATCH_WEIGHTS")),
+        weights=_weights(),
         vocabulary=vocabulary(),
         tag_labels=offer_tag_labels(),
     )
 
 
-def _rebuild_in_background(app, key: str) -> None:
+def _rebuild_in_background(app, key: tuple) -> None:
     """Build a fresh index in its own thread and swap it in; requests meanwhile use the old one."""
     def run():
         try:
@@ -173,13 +187,13 @@ def _rebuild_in_background(app, key: str) -> None:
 
 
 def current_index() -> MatchIndex:
-    """The index for this database, rebuilt only when the register has changed.
+    """The index for this database and these weights, rebuilt only when the register has changed.
 
     A small register is rebuilt at once, so a change shows in the very next match. A large one
     (more than BACKGROUND_REBUILD_ABOVE targets; 100,000 take ~15 s) is rebuilt in a background
     thread while requests keep using the previous index, so nobody waits for it.
     """
-    key = current_app.config["SQLALCHEMY_DATABASE_URI"]
+    key = _index_key()
     signature = _signature()
     with _lock:
         cached = _indexes.get(key)

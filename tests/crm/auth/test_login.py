@@ -138,3 +138,23 @@ def test_login_is_rate_limited_per_address(make_app):
     ]
     assert codes == [401, 401, 401, 429]
     assert "For mange forsøg" in client.post("/login", data={"csrf_token": token}).get_data(as_text=True)
+
+
+def test_employer_sent_to_login_from_the_start_page_lands_on_the_portal(browser, make_user):
+    email = make_user("employer")
+    assert browser.get("/").headers["Location"] == "/login?next=/"
+    response = browser.login(email, next_url="/")
+    assert response.headers["Location"] == "/portal/"
+    assert browser.get(response.headers["Location"]).status_code == 200
+
+
+def test_next_the_role_may_not_open_goes_to_the_role_home(browser, make_user):
+    email = make_user("vejleder")
+    response = browser.login(email, next_url="/admin/brugere")
+    assert response.headers["Location"] == "/"
+
+
+def test_next_to_an_unknown_page_goes_to_the_role_home(browser, make_user):
+    email = make_user("vejleder")
+    response = browser.login(email, next_url="/findes-ikke?x=1")
+    assert response.headers["Location"] == "/"

@@ -189,6 +189,33 @@ def test_the_index_is_reused_until_the_register_changes(app, make_partner):
         assert second is not first and len(second) == 2
 
 
+def test_match_weights_take_effect_when_an_index_is_already_cached(make_app, make_partner):
+    from crm.services.matching import current_index
+    from matcher import Weights
+
+    make_partner("Første ApS")
+    default_app = make_app(MATCH_WEIGHTS=None)
+    with default_app.app_context():
+        assert current_index().weights == Weights()
+    travel_first = make_app(MATCH_WEIGHTS={"travel": 0.9})
+    with travel_first.app_context():
+        assert current_index().weights == Weights.from_mapping({"travel": 0.9})
+
+
+def test_a_changed_offer_label_rebuilds_the_index(app, make_partner):
+    from crm.models import OfferTag
+    from crm.services.matching import current_index
+
+    make_partner("Første ApS")
+    with app.app_context():
+        first = current_index()
+        tag = db.session.scalars(sa.select(OfferTag).order_by(OfferTag.code)).first()
+        tag.label = "Nyt navn for tilbuddet"
+        db.session.commit()
+        assert current_index() is not first
+        assert current_index().tag_labels[tag.code] == "Nyt navn for tilbuddet"
+
+
 def test_reverse_match_for_an_opening(app, browser, make_user, make_borger, make_partner, make_opening):
     vejleder = make_user("vejleder")
     make_borger(vejleder, first_name="Mette", wishes=["lagermedarbejder"])
