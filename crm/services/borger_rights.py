@@ -2,6 +2,7 @@
 Datatilsynet's practice after CJEU C-579/21), and erasure on request or when the retention period
 after the course has run out."""
 
+import secrets
 from datetime import date, timedelta
 
 import sqlalchemy as sa
@@ -77,22 +78,42 @@ def export_borger_data(borger: Borger, *, actor) -> dict:
     }
 
 
+# What an erased borger's audit rows are filed under: a random key, the same for all of that
+# person's rows and known to nothing else, so the rows still show who looked when, but can never
+# be matched to the borger's id (or anyone else's) again.
+ERASED_SUBJECT_PREFIX = "slettet-"
+
+
 def erase_borger(borger: Borger, *, actor, reason: str) -> None:
-    """Erase the borger and what concerns only them; the audit keeps a row with no personal data.
+    """Erase the borger and what concerns only them; the audit log keeps who did what and when.
 
     Placements, outcome events and tasks about the borger go with them; contact-log entries about
-    the borger stay with the company but lose the link and their summary (it may name them).
+    the borger stay with the company but lose the link and their summary (it may name them). The
+    borger's audit rows are moved to a pseudonym that dies here and lose their details (they name
+    companies, fields and the reference); so do the rows about the borger's tasks (their titles
+    name the borger). The reference stays issued (borger_references), so it is never given again.
     """
     borger_id = borger.id
+    pseudonym = ERASED_SUBJECT_PREFIX + secrets.token_hex(12)
+    task_ids = [str(task_id) for task_id in db.session.scalars(sa.select(Task.id).where(Task.borger_id == borger_id))]
     db.session.execute(
         sa.update(ContactLogEntry).where(ContactLogEntry.borger_id == borger_id)
         .values(borger_id=None, summary="(slettet sammen med borgerens oplysninger)")
     )
     db.session.execute(sa.delete(Task).where(Task.borger_id == borger_id))
     db.session.execute(sa.delete(OutcomeEvent).where(OutcomeEvent.borger_id == borger_id))
+    db.session.execute(
+        sa.update(AuditEvent).where(AuditEvent.object_type == "borger", AuditEvent.object_id == str(borger_id))
+        .values(object_id=pseudonym, details={})
+    )
+    if task_ids:
+        db.session.execute(
+            sa.update(AuditEvent).where(AuditEvent.object_type == "task", AuditEvent.object_id.in_(task_ids))
+            .values(details={})
+        )
     db.session.delete(borger)
     db.session.flush()
-    record_event("borger.erase", "borger", borger_id, actor=actor, details={"reason": reason})
+    record_event("borger.erase", "borger", pseudonym, actor=actor, details={"reason": reason})
 
 
 def due_for_erasure(*, on: date | None = None) -> list[Borger]:

@@ -5,14 +5,14 @@ A vejleder sees their own caseload; an admin sees all; nobody else opens a borge
 data audit themselves, so no caller can forget.
 """
 
-import uuid
+import secrets
 from datetime import date
 
 import sqlalchemy as sa
 from sqlalchemy.orm.exc import StaleDataError
 
 from crm.extensions import db
-from crm.models import Borger, Industry, OfferTag, Programme, User
+from crm.models import Borger, Industry, IssuedReference, OfferTag, Programme, User
 from crm.models.borger import SHAREABLE_FIELDS, Phase, Transport
 from crm.models.user import Role
 from crm.services import ConflictError, ValidationError
@@ -29,6 +29,15 @@ CONFLICT_MESSAGE = (
 # IPS: an employment specialist carries at most about 20 borgere (DOMAIN.md).
 CASELOAD_NORM = 20
 MAX_TRAVEL_MINUTES = 180
+# A borger's reference is drawn at random and never handed out twice (borger_references keeps
+# every one ever issued), so it cannot point to someone else after an erasure, and it says
+# nothing about how many borgere came before. The symbols are easy to read aloud in Danish and
+# to type: digits 2-9 and consonants that neither look like a digit (no I, L, O) nor rhyme with
+# another letter over the phone (no B/C/D/G/P/T/V, no N beside M, no S beside F).
+REFERENCE_PREFIX = "B-"
+REFERENCE_ALPHABET = "23456789FHJKMRXZ"
+REFERENCE_LENGTH = 4  # 16**4 = 65,536 references; a longer one is drawn once they grow scarce
+REFERENCE_TRIES = 20
 
 
 def can_view_borger(user, borger: Borger) -> bool:
@@ -134,13 +143,24 @@ def _validated(data: dict) -> dict:
     return clean
 
 
+def issue_reference() -> str:
+    """Draw a reference never issued before and register it (it stays after an erasure)."""
+    length = REFERENCE_LENGTH
+    while True:
+        for _ in range(REFERENCE_TRIES):
+            reference = REFERENCE_PREFIX + "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(length))
+            if db.session.get(IssuedReference, reference) is None:
+                db.session.add(IssuedReference(reference=reference))
+                db.session.flush()  # before the borger that refers to it
+                return reference
+        length += 1  # the short references are nearly all used
+
+
 def create_borger(data: dict, *, actor) -> Borger:
     """Enrol a borger in a vejleder's caseload. Raises ValidationError."""
     clean = _validated(data)
-    borger = Borger(reference=f"tmp-{uuid.uuid4().hex[:12]}", **clean)
+    borger = Borger(reference=issue_reference(), **clean)
     db.session.add(borger)
-    db.session.flush()
-    borger.reference = f"B-{borger.id:04d}"
     db.session.flush()
     record_event("borger.create", "borger", borger.id, actor=actor,
                  details={"reference": borger.reference, "vejleder_id": borger.vejleder_id})
