@@ -58,8 +58,9 @@ def visible_borgere(user) -> sa.Select:
     return query.where(sa.false())
 
 
-def audit_view(borger: Borger, *, actor, page: str) -> None:
-    record_event("borger.view", "borger", borger.id, actor=actor, details={"page": page})
+def audit_view(borger: Borger, *, actor, page: str, details: dict | None = None) -> None:
+    """A page showed the borger (by name) to ``actor``: a read of the record."""
+    record_event("borger.view", "borger", borger.id, actor=actor, details={"page": page, **(details or {})})
 
 
 def audit_denied(borger_id: int, *, actor, page: str) -> None:

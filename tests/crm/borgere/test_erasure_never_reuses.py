@@ -43,7 +43,7 @@ def test_the_new_borgers_access_log_holds_nothing_of_the_erased_person(app, brow
 
     new_id = make_borger(vejleder, first_name="Jonas")
     browser.login(vejleder)
-    data = json.loads(browser.get(f"/borgere/{new_id}/indsigt").get_data(as_text=True))
+    data = json.loads(browser.get(f"/borgere/{new_id}/indsigt.json").get_data(as_text=True))
 
     assert [row["what"] for row in data["access_log"]] == ["borger.create", "borger.export"]
     assert {row["who"] for row in data["access_log"]} == {"Test Vejleder 1"}
