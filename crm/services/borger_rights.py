@@ -41,6 +41,7 @@ ACCESS_PAGE_LABELS = {
     "export": "indsigt", "erase": "sletning",
     "reverse_match": "borgere, der passer til en virksomhed eller stilling",
     "portal.proposal": "forslaget i virksomhedsportalen",
+    "company_log": "en virksomheds kontaktlog", "report_figure": "en opgørelse over en indsats",
 }
 
 

@@ -63,6 +63,14 @@ def audit_view(borger: Borger, *, actor, page: str, details: dict | None = None)
     record_event("borger.view", "borger", borger.id, actor=actor, details={"page": page, **(details or {})})
 
 
+def audit_shown_by_name(borgere, *, actor, page: str, details: dict | None = None) -> None:
+    """A page showed these borgere with something of their casework to ``actor``: those it
+    showed by name (the ones ``actor`` may open) were read, one audit row each."""
+    shown = {borger.id: borger for borger in borgere if can_view_borger(actor, borger)}
+    for borger in shown.values():
+        audit_view(borger, actor=actor, page=page, details=details)
+
+
 def audit_denied(borger_id: int, *, actor, page: str) -> None:
     record_event("borger.denied", "borger", borger_id, actor=actor, details={"page": page})
 

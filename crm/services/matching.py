@@ -21,7 +21,7 @@ from crm.models import Borger, Company, Industry, Opening, Placement
 from crm.models.borger import Phase, Stage
 from crm.models.company import PartnershipStatus
 from crm.models.opening import OPENING_KIND_LABELS, OpeningStatus
-from crm.services.borgere import audit_view, can_view_borger
+from crm.services.borgere import audit_shown_by_name, can_view_borger
 from crm.services.reference import offer_tag_labels
 from crm.timeutil import today
 from matcher import KINDS, Candidate, Match, MatchIndex, Target, Weights, load_vocabulary
@@ -275,7 +275,6 @@ def reverse_match_for(target_key: str, *, viewer) -> list[tuple[Borger, Match, b
     ).all()
     rows = [(borger, match, can_view_borger(viewer, borger))
             for borger, match in reverse_matches(target_key, candidates)]
-    for borger, _match, by_name in rows:
-        if by_name:
-            audit_view(borger, actor=viewer, page="reverse_match", details={"target": target_key})
+    audit_shown_by_name([borger for borger, _match, _by_name in rows], actor=viewer, page="reverse_match",
+                        details={"target": target_key})
     return rows

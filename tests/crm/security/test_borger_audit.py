@@ -100,6 +100,44 @@ def test_reverse_match_audits_only_the_borgere_shown_by_name(app, browser, make_
         assert _rows_for(app, borger_id)[-1] == ("borger.view", user_id(admin))
 
 
+def test_a_company_log_naming_a_borger_audits_the_read(app, browser, make_user, make_borger, make_partner,
+                                                       user_id):
+    vejleder = make_user("vejleder")
+    borger_id = make_borger(vejleder, first_name="Mette")
+    company_id = make_partner("Jyllands Lager ApS")
+    with app.app_context():
+        from crm.models import Company, User
+        from crm.services.contacts import log_contact
+
+        log_contact(db.session.get(Company, company_id), {
+            "kind": "phone", "summary": "Mette vil gerne starte på lageret", "borger_id": borger_id},
+            actor=db.session.scalar(sa.select(User).where(User.email == vejleder)))
+        db.session.commit()
+    before = len(_rows_for(app, borger_id))
+    browser.login(vejleder)
+    assert "Mette vil gerne" in browser.get(f"/virksomheder/{company_id}").get_data(as_text=True)
+    assert _rows_for(app, borger_id)[before:] == [("borger.view", user_id(vejleder))]
+    browser.logout()
+    browser.login(make_user("konsulent"))  # sees only the reference: not a read by name
+    assert "Mette vil gerne" not in browser.get(f"/virksomheder/{company_id}").get_data(as_text=True)
+    assert len(_rows_for(app, borger_id)) == before + 1
+
+
+def test_a_report_figure_naming_borgere_audits_each_read(app, browser, make_user, make_borger, user_id):
+    from crm.models import Programme
+
+    with app.app_context():
+        programme = Programme(name="Testindsats", municipality="Aarhus")
+        db.session.add(programme)
+        db.session.commit()
+        programme_id = programme.id
+    vejleder = make_user("vejleder")
+    borger_id = make_borger(vejleder, first_name="Mette", programme_id=programme_id)
+    browser.login(vejleder)
+    assert "Mette" in browser.get(f"/indsatser/{programme_id}/figur/enrolled").get_data(as_text=True)
+    assert _rows_for(app, borger_id)[1:] == [("borger.view", user_id(vejleder))]
+
+
 def test_secrets_never_reach_the_audit_log(app, browser, make_user):
     admin = make_user("admin")
     browser.login(admin)
