@@ -32,11 +32,12 @@ MAX_TRAVEL_MINUTES = 180
 # A borger's reference is drawn at random and never handed out twice (borger_references keeps
 # every one ever issued), so it cannot point to someone else after an erasure, and it says
 # nothing about how many borgere came before. The symbols are easy to read aloud in Danish and
-# to type: digits 2-9 and consonants that neither look like a digit (no I, L, O) nor rhyme with
-# another letter over the phone (no B/C/D/G/P/T/V, no N beside M, no S beside F).
+# to type: digits 2-9 and consonants that neither look like a digit (no I, L, O, S, Z) nor
+# sound like another symbol over the phone (no B/C/D/G/P/T/V, which rhyme on "e"; no N beside
+# M; no X, "æks", beside 6, "seks").
 REFERENCE_PREFIX = "B-"
-REFERENCE_ALPHABET = "23456789FHJKMRXZ"
-REFERENCE_LENGTH = 4  # 16**4 = 65,536 references; a longer one is drawn once they grow scarce
+REFERENCE_ALPHABET = "23456789FHJKMRW"
+REFERENCE_LENGTH = 4  # 15**4 = 50,625 references; a longer one is drawn once they grow scarce
 REFERENCE_TRIES = 20
 
 
