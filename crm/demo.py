@@ -21,7 +21,7 @@ from crm.services.borgere import create_borger
 from crm.services.companies import change_status, create_company
 from crm.services.contacts import add_contact_person, create_task, log_contact, set_task_done
 from crm.services.matching import matches_for
-from crm.services.placements import advance, propose, shortlist
+from crm.services.placements import advance, propose_match, shortlist
 from crm.services.programmes import load_demo_programmes
 from crm.services.users import create_user
 from crm.timeutil import DANISH_TZ, today, utcnow
@@ -160,9 +160,8 @@ def _demo_proposal(borgere: list[Borger], users: dict[str, User]) -> None:
     borger = next((b for b in borgere if b.consent_to_propose and not b.placements), None)
     if employer is None or borger is None:
         return
-    placement = shortlist(borger, company=employer.company, opening=None, score=None, components={},
-                          reasons=[], actor=borger.vejleder, audit=False)
-    propose(placement, actor=borger.vejleder)
+    propose_match(borger, company=employer.company, opening=None, score=None, components={}, reasons=[],
+                  actor=borger.vejleder)
 
 
 def _run_demo_programmes_now() -> None:

@@ -20,8 +20,16 @@ NAMING_CONVENTION = {
 }
 
 
+# SQLite hands out the highest id + 1, so after a delete the next row gets the deleted row's id,
+# and with it the deleted row's URLs, reference and audit trail. AUTOINCREMENT makes SQLite keep
+# the highest id ever used (PostgreSQL sequences never go back anyway). A model that declares its
+# own ``__table_args__`` must include these (tests/crm/test_ids_never_reused.py checks).
+NEVER_REUSE_IDS = {"sqlite_autoincrement": True}
+
+
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    __table_args__ = NEVER_REUSE_IDS
 
 
 db = SQLAlchemy(model_class=Base)

@@ -5,7 +5,7 @@ from flask_login import current_user
 
 from crm.services.borgere import can_view_borger
 from crm.services.matching import occupation_titles
-from crm.timeutil import to_local
+from crm.timeutil import long_date, long_datetime, to_local
 
 # (endpoint, label, roles allowed to see the link). Each later feature adds its entries here.
 STAFF = {"admin", "vejleder", "konsulent"}
@@ -47,6 +47,8 @@ def format_date(value) -> str:
 def register_template_helpers(app: Flask) -> None:
     app.jinja_env.filters["datetime"] = format_datetime
     app.jinja_env.filters["date"] = format_date
+    app.jinja_env.filters["long_date"] = long_date
+    app.jinja_env.filters["long_datetime"] = long_datetime
     # Templates hide borger details the viewer may not open (e.g. in a company's contact log).
     app.jinja_env.globals["can_view_borger"] = can_view_borger
     app.jinja_env.globals["occupation_titles"] = occupation_titles

@@ -23,7 +23,7 @@ from crm.models.borger import Phase
 from crm.models.user import Role
 from crm.paging import page_of
 from crm.services import ValidationError
-from crm.services.borger_rights import erase_borger, export_borger_data
+from crm.services.borger_rights import access_document, erase_borger, export_borger_data
 from crm.services.borgere import (
     audit_denied,
     audit_view,
@@ -33,17 +33,21 @@ from crm.services.borgere import (
     update_borger,
     visible_borgere,
 )
-from crm.services.matching import match_for_target, matches_for, reverse_matches
+from crm.services.matching import match_for_target, matches_for, reverse_match_for
 from crm.services.outcomes import end_course, record_outcome
-from crm.services.placements import advance, propose, shortlist
+from crm.services.placements import advance, propose_match, shortlist
 from crm.services.reports import my_phase_counts
 from crm.timeutil import today
 
 BORGER_ROLES = (Role.ADMIN, Role.VEJLEDER)
 
 
-def get_borger_or_404(borger_id: int, *, page: str, audit: bool = True) -> Borger:
-    """Load a borger the current user may open; a refused attempt is audited (then 403)."""
+def get_borger_or_404(borger_id: int, *, page: str) -> Borger:
+    """Load a borger the current user may open; a refused attempt is audited (then 403).
+
+    Loading is not reading: a page that shows the borger goes through ``render_borger_page``
+    (which audits the read), and a change goes through a service (which audits the change).
+    """
     borger = db.session.get(Borger, borger_id)
     if borger is None:
         abort(404)
@@ -51,9 +55,14 @@ def get_borger_or_404(borger_id: int, *, page: str, audit: bool = True) -> Borge
         audit_denied(borger_id, actor=current_user, page=page)
         db.session.commit()
         abort(403)
-    if audit:
-        audit_view(borger, actor=current_user, page=page)
     return borger
+
+
+def render_borger_page(template: str, borger: Borger, *, page: str, **context):
+    """Show a page about the borger: the one audit row of the request is this read."""
+    audit_view(borger, actor=current_user, page=page)
+    db.session.commit()
+    return render_template(template, borger=borger, **context)
 
 
 def _placement_or_404(borger: Borger, placement_id: int) -> Placement:
@@ -101,24 +110,22 @@ def detail(borger_id: int):
     borger = get_borger_or_404(borger_id, page="detail")
     outcomes = db.session.scalars(sa.select(OutcomeEvent).where(OutcomeEvent.borger_id == borger.id)
                                   .order_by(OutcomeEvent.on_date, OutcomeEvent.id)).all()
-    db.session.commit()
-    return render_template("borgere/detail.html", borger=borger, advance_form=AdvanceForm(),
-                           outcome_form=OutcomeForm(), end_form=EndCourseForm(), outcomes=outcomes,
-                           today=today())
+    return render_borger_page("borgere/detail.html", borger, page="detail", advance_form=AdvanceForm(),
+                              outcome_form=OutcomeForm(), end_form=EndCourseForm(), outcomes=outcomes,
+                              today=today())
 
 
 @bp.route("/<int:borger_id>/rediger", methods=["GET", "POST"])
 @allow(*BORGER_ROLES)
 def edit(borger_id: int):
     """Edit a borger's record; a concurrent change is refused without losing the input."""
-    borger = get_borger_or_404(borger_id, page="edit", audit=request.method == "GET")
+    borger = get_borger_or_404(borger_id, page="edit")
     form = BorgerForm(obj=borger)
     if request.method == "GET":
         form.version.data = borger.version
         form.disclosure.data = "ja" if borger.disclosure else "nej"
         form.wishes.data = "\n".join(borger.wishes)
         form.strengths.data = "\n".join(borger.strengths)
-        db.session.commit()
     if form.validate_on_submit():
         data = form.service_data()
         if current_user.role == Role.VEJLEDER and data["vejleder_id"] != borger.vejleder_id:
@@ -128,7 +135,7 @@ def edit(borger_id: int):
         if saved.ok:
             flash("Ændringerne er gemt.", "success")
             return redirect(url_for("borgere.detail", borger_id=borger.id))
-    return render_template("borgere/form.html", form=form, borger=borger)
+    return render_borger_page("borgere/form.html", borger, page="edit", form=form)
 
 
 @bp.route("/<int:borger_id>/match")
@@ -141,10 +148,9 @@ def match(borger_id: int):
     max_km = filters.max_km.data if filters.validate() else None
     rows = matches_for(borger, limit=20, kinds=kinds, max_km=max_km)
     active = {(p.company_id, p.opening_id): p for p in borger.placements if p.stage != "afsluttet"}
-    db.session.commit()
-    return render_template("borgere/match.html", borger=borger, rows=rows, filters=filters,
-                           active=active, action_form=TargetActionForm(),
-                           exclude_form=ExcludeCompanyForm())
+    return render_borger_page("borgere/match.html", borger, page="match", rows=rows, filters=filters,
+                              active=active, action_form=TargetActionForm(),
+                              exclude_form=ExcludeCompanyForm())
 
 
 def _target_objects(target_key: str) -> tuple[Company, Opening | None]:
@@ -157,15 +163,16 @@ def _target_objects(target_key: str) -> tuple[Company, Opening | None]:
     return get_company_or_404(int(raw_id), current_user), None
 
 
-def _shortlist_target(borger: Borger, target_key: str, *, audit: bool = True) -> Placement:
+def _act_on_target(service, borger: Borger, target_key: str) -> Placement:
+    """Run ``shortlist`` or ``propose_match`` for a target, with the match as it stands now."""
     company, opening = _target_objects(target_key)
     row = match_for_target(borger, target_key)
-    return shortlist(
+    return service(
         borger, company=company, opening=opening,
         score=row.match.score if row else None,
         components=row.match.components if row else {},
         reasons=list(row.match.reasons) if row else [],
-        actor=current_user, audit=audit,
+        actor=current_user,
     )
 
 
@@ -173,10 +180,10 @@ def _shortlist_target(borger: Borger, target_key: str, *, audit: bool = True) ->
 @allow(*BORGER_ROLES)
 def add_to_shortlist(borger_id: int):
     """Put a match on the borger's shortlist, saving its score and reasons."""
-    borger = get_borger_or_404(borger_id, page="shortlist", audit=False)
+    borger = get_borger_or_404(borger_id, page="shortlist")
     form = TargetActionForm()
     if form.validate_on_submit():
-        placement = _shortlist_target(borger, form.target.data)
+        placement = _act_on_target(shortlist, borger, form.target.data)
         db.session.commit()
         flash(f"{placement.company.name} er sat på kortlisten.", "success")
     return redirect(url_for("borgere.match", borger_id=borger.id))
@@ -186,12 +193,11 @@ def add_to_shortlist(borger_id: int):
 @allow(*BORGER_ROLES)
 def propose_target(borger_id: int):
     """Propose the borger to the employer (needs the borger's consent)."""
-    borger = get_borger_or_404(borger_id, page="propose", audit=False)
+    borger = get_borger_or_404(borger_id, page="propose")
     form = TargetActionForm()
     if form.validate_on_submit():
-        placement = _shortlist_target(borger, form.target.data, audit=False)  # propose writes the row
         try:
-            propose(placement, actor=current_user)
+            placement = _act_on_target(propose_match, borger, form.target.data)
         except ValidationError as exc:
             db.session.rollback()
             flash(exc.message, "error")
@@ -205,7 +211,7 @@ def propose_target(borger_id: int):
 @allow(*BORGER_ROLES)
 def exclude(borger_id: int):
     """Never show this company to the borger again."""
-    borger = get_borger_or_404(borger_id, page="exclude", audit=False)
+    borger = get_borger_or_404(borger_id, page="exclude")
     form = ExcludeCompanyForm()
     if form.validate_on_submit() and form.company_id.data.isdigit():
         company = get_company_or_404(int(form.company_id.data), current_user)
@@ -219,7 +225,7 @@ def exclude(borger_id: int):
 @allow(*BORGER_ROLES)
 def advance_placement(borger_id: int, placement_id: int):
     """Record the next dated step of a placement."""
-    borger = get_borger_or_404(borger_id, page="placement", audit=False)
+    borger = get_borger_or_404(borger_id, page="placement")
     placement = _placement_or_404(borger, placement_id)
     form = AdvanceForm()
     return _run_on_detail_page(borger, form, lambda: advance(
@@ -248,12 +254,9 @@ def for_opening(opening_id: int):
 
 
 def _reverse_match(target_key: str, *, company: Company, opening: Opening | None):
-    candidates = db.session.scalars(
-        sa.select(Borger).where(Borger.phase.not_in([Phase.AFSLUTTET, Phase.EFTERVAERN]))
-    ).all()
-    found = reverse_matches(target_key, candidates)
-    rows = [(borger, m, can_view_borger(current_user, borger)) for borger, m in found]
+    rows = reverse_match_for(target_key, viewer=current_user)
     vejledere = {u.id: u for u in db.session.scalars(sa.select(User).where(User.role == Role.VEJLEDER))}
+    db.session.commit()
     return render_template("borgere/reverse.html", company=company, opening=opening, rows=rows,
                            vejledere=vejledere)
 
@@ -280,7 +283,7 @@ def _run_on_detail_page(borger: Borger, form, action, success: str):
 @allow(*BORGER_ROLES)
 def add_outcome(borger_id: int):
     """Record an outcome such as flexjob clarification or retention at 13/26 weeks."""
-    borger = get_borger_or_404(borger_id, page="outcome", audit=False)
+    borger = get_borger_or_404(borger_id, page="outcome")
     form = OutcomeForm()
     return _run_on_detail_page(borger, form, lambda: record_outcome(
         borger, form.kind.data, on_date=form.on_date.data, note=form.note.data or "", actor=current_user,
@@ -291,7 +294,7 @@ def add_outcome(borger_id: int):
 @allow(*BORGER_ROLES)
 def end(borger_id: int):
     """End the borger's course with a date and a reason."""
-    borger = get_borger_or_404(borger_id, page="end", audit=False)
+    borger = get_borger_or_404(borger_id, page="end")
     form = EndCourseForm()
     return _run_on_detail_page(borger, form, lambda: end_course(
         borger, on_date=form.on_date.data, reason=form.reason.data, actor=current_user,
@@ -300,13 +303,26 @@ def end(borger_id: int):
 
 @bp.route("/<int:borger_id>/indsigt")
 @allow(*BORGER_ROLES)
+def access_copy(borger_id: int):
+    """Show the borger's right-of-access copy as a Danish document to print or save as PDF."""
+    borger = get_borger_or_404(borger_id, page="export")
+    document = access_document(borger, actor=current_user)
+    db.session.commit()
+    response = Response(render_template("borgere/access_document.html", borger=borger, document=document))
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.route("/<int:borger_id>/indsigt.json")
+@allow(*BORGER_ROLES)
 def export(borger_id: int):
-    """Download everything stored about the borger and who has looked at it (right of access)."""
-    borger = get_borger_or_404(borger_id, page="export", audit=False)
+    """Download everything stored about the borger and who has looked at it, as data (JSON)."""
+    borger = get_borger_or_404(borger_id, page="export")
     data = export_borger_data(borger, actor=current_user)
     db.session.commit()
     body = json.dumps(data, ensure_ascii=False, indent=2)
     return Response(body, mimetype="application/json", headers={
+        "Cache-Control": "no-store",
         "Content-Disposition": f'attachment; filename="indsigt-{borger.reference}.json"'})
 
 
@@ -314,7 +330,7 @@ def export(borger_id: int):
 @allow(Role.ADMIN)
 def erase(borger_id: int):
     """Erase a borger's data on request (admins only)."""
-    borger = get_borger_or_404(borger_id, page="erase", audit=False)
+    borger = get_borger_or_404(borger_id, page="erase")
     if ActionForm().validate_on_submit():
         reference = borger.reference
         erase_borger(borger, actor=current_user, reason="request")

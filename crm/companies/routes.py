@@ -28,7 +28,7 @@ from crm.models.user import Role
 from crm.paging import page_of
 from crm.services import ServiceError
 from crm.services.audit import COMPANY_TIMELINE_LABELS, company_timeline
-from crm.services.borgere import visible_borgere
+from crm.services.borgere import audit_shown_by_name, visible_borgere
 from crm.services.companies import (
     change_status,
     create_company,
@@ -90,8 +90,13 @@ def new():
 def detail(company_id: int):
     """Show everything about the relationship with a company on one page."""
     company = get_company_or_404(company_id, current_user)
+    log = contact_log(company)
+    # The log shows a contact's summary about a borger by name to those who may open the borger.
+    audit_shown_by_name([entry.borger for entry in log if entry.borger is not None], actor=current_user,
+                        page="company_log", details={"company_id": company.id})
+    db.session.commit()
     return render_template(
-        "companies/detail.html", company=company, log=contact_log(company),
+        "companies/detail.html", company=company, log=log,
         tasks=open_tasks_for_company(company), stale=staleness(company),
         renewal=renewal_state(company), today=today(), openings=company_openings(company),
         timeline=company_timeline(company.id), timeline_labels=COMPANY_TIMELINE_LABELS,

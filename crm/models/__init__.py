@@ -1,7 +1,7 @@
 """Database models, one module per aggregate. Importing this package registers them all."""
 
 from crm.models.audit import AuditEvent
-from crm.models.borger import Borger, Placement, PlacementEvent
+from crm.models.borger import Borger, IssuedReference, Placement, PlacementEvent
 from crm.models.company import (
     Company,
     CompanyStatusChange,
@@ -21,7 +21,7 @@ from crm.models.user import LoginAttempt, RecoveryCode, Role, User
 
 __all__ = [
     "AuditEvent", "Borger", "Company", "CompanyStatusChange", "ContactLogEntry", "ContactPerson",
-    "GeocodeCache", "ImportBatch", "ImportChange", "Industry", "Invitation", "LoginAttempt",
+    "GeocodeCache", "ImportBatch", "ImportChange", "Industry", "Invitation", "IssuedReference", "LoginAttempt",
     "OfferTag", "Opening", "OutcomeEvent", "OutcomeKind", "Placement", "PlacementEvent",
     "Programme", "ProgrammeTarget", "RecoveryCode", "Role", "Task", "User",
 ]

@@ -5,7 +5,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from crm.extensions import db
+from crm.extensions import NEVER_REUSE_IDS, db
 from crm.timeutil import utcnow
 
 
@@ -26,4 +26,4 @@ class AuditEvent(db.Model):
 
     actor = relationship("User", foreign_keys=[actor_id])
 
-    __table_args__ = (sa.Index("ix_audit_events_object", "object_type", "object_id"),)
+    __table_args__ = (sa.Index("ix_audit_events_object", "object_type", "object_id"), NEVER_REUSE_IDS)

@@ -66,12 +66,23 @@ SHAREABLE_FIELDS = {
 }
 
 
+class IssuedReference(db.Model):
+    """Every borger reference ever handed out. It outlives the borger's erasure, holding nothing
+    but the reference, so that no reference (on a note, in an e-mail, in a vejleder's memory) is
+    ever given to a second person."""
+
+    __tablename__ = "borger_references"
+
+    reference: Mapped[str] = mapped_column(sa.String(20), primary_key=True)
+
+
 class Borger(db.Model):
     __tablename__ = "borgere"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    # Internal reference (e.g. "B-0042"); safe to show to a konsulent instead of the name.
-    reference: Mapped[str] = mapped_column(sa.String(20), unique=True)
+    # Internal reference (e.g. "B-7K3M", drawn at random, never reused); safe to show to a
+    # konsulent instead of the name.
+    reference: Mapped[str] = mapped_column(sa.ForeignKey("borger_references.reference"), unique=True)
     first_name: Mapped[str] = mapped_column(sa.String(60))  # first name or initials only
     vejleder_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
     programme_id: Mapped[int | None] = mapped_column(sa.ForeignKey("programmes.id"), index=True)

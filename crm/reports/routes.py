@@ -11,7 +11,7 @@ from crm.reports import bp
 from crm.reports.charts import bar_chart
 from crm.reports.forms import EMPTY_TARGET_ROWS, ProgrammeForm
 from crm.services import reports
-from crm.services.borgere import CASELOAD_NORM, can_view_borger
+from crm.services.borgere import CASELOAD_NORM, audit_shown_by_name, can_view_borger
 from crm.services.programmes import create_programme, update_programme
 from crm.services.report_export import export_dashboard
 from crm.timeutil import today
@@ -106,6 +106,9 @@ def figure(programme_id: int, key: str):
     if ids and current_user.role in (Role.ADMIN, Role.VEJLEDER):
         borgere = db.session.scalars(sa.select(Borger).where(Borger.id.in_(ids)).order_by(Borger.first_name))
         visible = [b for b in borgere if can_view_borger(current_user, b)]
+        audit_shown_by_name(visible, actor=current_user, page="report_figure",
+                            details={"programme_id": programme.id, "figure": key})
+        db.session.commit()
     days = {}
     if key in ("first_contact", "no_contact"):
         days = {f.borger_id: f.days for f in reports.first_contacts(programme)}

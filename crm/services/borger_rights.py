@@ -2,20 +2,47 @@
 Datatilsynet's practice after CJEU C-579/21), and erasure on request or when the retention period
 after the course has run out."""
 
-from datetime import date, timedelta
+import secrets
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
 from flask import current_app
 
 from crm.extensions import db
-from crm.models import AuditEvent, Borger, ContactLogEntry, OutcomeEvent, Task, User
-from crm.models.borger import Phase
+from crm.models import AuditEvent, Borger, Company, ContactLogEntry, Industry, OutcomeEvent, Task, User
+from crm.models.borger import SHAREABLE_FIELDS, Phase, Stage
+from crm.models.company import ContactKind
 from crm.services.audit import record_event
-from crm.timeutil import to_local, today
+from crm.services.matching import KIND_LABELS
+from crm.services.proposals import ANSWER_LABELS
+from crm.services.reference import offer_tag_labels
+from crm.timeutil import long_date, to_local, today, utcnow
 
-# Audit actions that are someone looking at or changing the borger's record.
-ACCESS_ACTIONS = ("borger.view", "borger.create", "borger.update", "borger.export", "borger.denied",
-                  "placement.shortlist", "placement.stage", "outcome.record")
+# Every audit action on a borger record, in the words the borger reads in their copy. The access
+# log lists them all (a test checks every borger action in the code has a label here).
+ACCESS_ACTION_LABELS = {
+    "borger.create": "Oprettede dine oplysninger",
+    "borger.view": "Så dine oplysninger",
+    "borger.update": "Ændrede dine oplysninger",
+    "borger.export": "Udleverede en kopi af dine oplysninger (indsigt)",
+    "borger.denied": "Forsøgte at åbne dine oplysninger, men havde ikke adgang",
+    "borger.contact_logged": "Noterede en kontakt med en arbejdsgiver om dig",
+    "placement.shortlist": "Satte en virksomhed på din kortliste",
+    "placement.stage": "Registrerede et trin i et forløb med en virksomhed",
+    "outcome.record": "Registrerede et resultat",
+    "proposal.answer": "Arbejdsgiveren svarede på forslaget om dig",
+}
+# Where in the app it happened (the audit row's "page").
+ACCESS_PAGE_LABELS = {
+    "detail": "din side", "edit": "redigering af dine oplysninger", "match": "virksomheder, der passer til dig",
+    "shortlist": "kortlisten", "propose": "forslag til en arbejdsgiver", "exclude": "fravalg af en virksomhed",
+    "placement": "et forløb med en virksomhed", "outcome": "resultater", "end": "afslutning af forløbet",
+    "export": "indsigt", "erase": "sletning",
+    "reverse_match": "borgere, der passer til en virksomhed eller stilling",
+    "portal.proposal": "forslaget i virksomhedsportalen",
+    "company_log": "en virksomheds kontaktlog", "report_figure": "en opgørelse over en indsats",
+}
 
 
 def _iso(value) -> str | None:
@@ -26,17 +53,46 @@ def _iso(value) -> str | None:
     return value.isoformat()
 
 
-def export_borger_data(borger: Borger, *, actor) -> dict:
-    """Everything stored about the borger, and every access to the record (who, when, what)."""
-    record_event("borger.export", "borger", borger.id, actor=actor)
+def _audit_export(borger: Borger, *, actor, fmt: str) -> None:
+    record_event("borger.export", "borger", borger.id, actor=actor, details={"format": fmt})
     db.session.flush()
-    users = {u.id: u.name for u in db.session.scalars(sa.select(User))}
-    access = db.session.scalars(
-        sa.select(AuditEvent).where(AuditEvent.object_type == "borger",
-                                    AuditEvent.object_id == str(borger.id),
-                                    AuditEvent.action.in_(ACCESS_ACTIONS))
+
+
+def _access_events(borger: Borger) -> list[AuditEvent]:
+    # By id: ids are never reused, and an erased borger's rows are moved to a pseudonym.
+    return list(db.session.scalars(
+        sa.select(AuditEvent).where(AuditEvent.object_type == "borger", AuditEvent.object_id == str(borger.id))
         .order_by(AuditEvent.at, AuditEvent.id)
-    )
+    ))
+
+
+def _outcomes(borger: Borger) -> list[OutcomeEvent]:
+    return list(db.session.scalars(sa.select(OutcomeEvent).where(OutcomeEvent.borger_id == borger.id)
+                                   .order_by(OutcomeEvent.on_date, OutcomeEvent.id)))
+
+
+def _contacts(borger: Borger) -> list[ContactLogEntry]:
+    return list(db.session.scalars(sa.select(ContactLogEntry).where(ContactLogEntry.borger_id == borger.id)
+                                   .order_by(ContactLogEntry.at, ContactLogEntry.id)))
+
+
+def _tasks(borger: Borger) -> list[Task]:
+    return list(db.session.scalars(sa.select(Task).where(Task.borger_id == borger.id)
+                                   .order_by(Task.due, Task.id)))
+
+
+def _excluded_company_names(borger: Borger) -> list[str]:
+    if not borger.excluded_company_ids:
+        return []
+    return list(db.session.scalars(sa.select(Company.name).where(Company.id.in_(borger.excluded_company_ids))
+                                   .order_by(Company.name)))
+
+
+def export_borger_data(borger: Borger, *, actor) -> dict:
+    """Everything stored about the borger, and every access to the record (who, when, what), as
+    machine-readable data (stable English keys and codes). Audited."""
+    _audit_export(borger, actor=actor, fmt="json")
+    users = {u.id: u.name for u in db.session.scalars(sa.select(User))}
     return {
         "borger": {
             "reference": borger.reference, "first_name": borger.first_name,
@@ -47,6 +103,7 @@ def export_borger_data(borger: Borger, *, actor) -> dict:
             "hours_per_week": [borger.hours_min, borger.hours_max], "wishes": borger.wishes,
             "strengths": borger.strengths, "needs": borger.needs, "open_to": borger.accepts,
             "excluded_industries": borger.excluded_industries,
+            "excluded_companies": _excluded_company_names(borger),
             "consent_to_be_proposed": borger.consent_to_propose, "shared_with_employers": borger.shared_fields,
             "employer_may_be_told_of_illness": borger.disclosure, "notes": borger.notes,
             "ended_on": _iso(borger.ended_on), "end_reason": borger.end_reason,
@@ -59,40 +116,159 @@ def export_borger_data(borger: Borger, *, actor) -> dict:
         ],
         "outcomes": [
             {"outcome": o.kind_enum.label, "date": _iso(o.on_date), "hours_per_week": o.hours_per_week}
-            for o in db.session.scalars(sa.select(OutcomeEvent).where(OutcomeEvent.borger_id == borger.id))
+            for o in _outcomes(borger)
         ],
         "contacts_with_employers": [
             {"company": entry.company.name, "at": _iso(entry.at), "summary": entry.summary}
-            for entry in db.session.scalars(sa.select(ContactLogEntry).where(ContactLogEntry.borger_id == borger.id))
+            for entry in _contacts(borger)
         ],
-        "tasks": [
-            {"title": t.title, "due": _iso(t.due), "done": t.done}
-            for t in db.session.scalars(sa.select(Task).where(Task.borger_id == borger.id))
-        ],
+        "tasks": [{"title": t.title, "due": _iso(t.due), "done": t.done} for t in _tasks(borger)],
         "access_log": [
-            {"at": _iso(e.at), "who": users.get(e.actor_id, "ukendt"), "what": e.action,
-             "details": e.details}
-            for e in access
+            {"at": _iso(e.at), "who": users.get(e.actor_id, "ukendt"), "what": e.action, "details": e.details}
+            for e in _access_events(borger)
         ],
     }
 
 
+@dataclass(frozen=True)
+class AccessRow:
+    at: datetime  # naive UTC, as stored (the template shows Danish time)
+    who: str
+    what: str
+    where: str
+
+
+@dataclass(frozen=True)
+class AccessDocument:
+    """The borger's copy in plain Danish: labelled facts, the course, and who looked when."""
+
+    reference: str
+    first_name: str
+    made_at: datetime
+    made_by: str
+    facts: list[tuple[str, str]]
+    placements: list[dict]
+    outcomes: list[tuple[date, str, str]]
+    contacts: list[tuple[datetime, str, str, str]]
+    tasks: list[tuple[date, str, str]]
+    access_log: list[AccessRow]
+
+
+def _yes_no(value: bool) -> str:
+    return "Ja" if value else "Nej"
+
+
+def _listing(values) -> str:
+    return ", ".join(values) or "Ingen"
+
+
+def _hours(value: float) -> str:
+    return f"{value:g}".replace(".", ",")
+
+
+def _who(user: User | None) -> str:
+    if user is None:
+        return "Systemet (automatisk)"
+    where = f", {user.company.name}" if user.company is not None else ""
+    return f"{user.name} ({user.role_enum.label.lower()}{where})"
+
+
+def _facts(borger: Borger) -> list[tuple[str, str]]:
+    tags = offer_tag_labels()
+    industries = dict(db.session.execute(sa.select(Industry.code, Industry.label)).tuples().all())
+    return [
+        ("Reference", borger.reference),
+        ("Fornavn eller initialer", borger.first_name),
+        ("Vejleder", borger.vejleder.name),
+        ("Indsats", borger.programme.name if borger.programme else "Ingen"),
+        ("Indskrevet", long_date(borger.enrolled_on)),
+        ("Fase", borger.phase_enum.label),
+        ("Postnummer", borger.postcode),
+        ("Transport", borger.transport_enum.label),
+        ("Højeste rejsetid", f"{borger.max_travel_minutes} minutter"),
+        ("Timer om ugen nu", f"{_hours(borger.hours_min)}–{_hours(borger.hours_max)}"),
+        ("Jobønsker", _listing(borger.wishes)),
+        ("Styrker", _listing(borger.strengths)),
+        ("Behov på arbejdspladsen", _listing(tags.get(code, code) for code in borger.needs)),
+        ("Åben for", _listing(KIND_LABELS.get(kind, kind) for kind in borger.accepts)
+         if borger.accepts else "Alle slags job og forløb"),
+        ("Fravalgte brancher", _listing(industries.get(code, code) for code in borger.excluded_industries)),
+        ("Fravalgte virksomheder", _listing(_excluded_company_names(borger))),
+        ("Må foreslås over for arbejdsgivere", _yes_no(borger.consent_to_propose)),
+        ("Må vises for en arbejdsgiver, du foreslås til",
+         _listing(SHAREABLE_FIELDS[key] for key in borger.shared_fields if key in SHAREABLE_FIELDS)),
+        ("Arbejdsgiveren må få at vide, at du har en psykisk sygdom", _yes_no(borger.disclosure)),
+        ("Noter", borger.notes or "Ingen"),
+        ("Forløbet sluttede", long_date(borger.ended_on) if borger.ended_on else "Forløbet er i gang"),
+        ("Årsag til at forløbet sluttede", borger.end_reason or "—"),
+    ]
+
+
+def access_document(borger: Borger, *, actor) -> AccessDocument:
+    """The right-of-access copy as a document the borger can read (Danish labels). Audited."""
+    _audit_export(borger, actor=actor, fmt="html")
+    users = {u.id: u for u in db.session.scalars(sa.select(User))}
+    return AccessDocument(
+        reference=borger.reference, first_name=borger.first_name, made_at=utcnow(),
+        made_by=actor.name if actor is not None else "Systemet",
+        facts=_facts(borger),
+        placements=[
+            {"company": p.company.name, "opening": p.opening.title if p.opening else None,
+             "stage": p.stage_enum.label, "answer": ANSWER_LABELS.get(p.employer_answer or "", "Intet svar endnu"),
+             "steps": [(e.on_date, Stage(e.stage).label, e.note)
+                       for e in sorted(p.events, key=lambda e: (e.on_date, e.at))]}
+            for p in borger.placements
+        ],
+        outcomes=[(o.on_date, o.kind_enum.label,
+                   f"{_hours(o.hours_per_week)} timer om ugen" if o.hours_per_week else "") for o in _outcomes(borger)],
+        contacts=[(entry.at, entry.company.name, ContactKind(entry.kind).label, entry.summary)
+                  for entry in _contacts(borger)],
+        tasks=[(t.due, t.title, "Udført" if t.done else "Ikke udført") for t in _tasks(borger)],
+        access_log=[
+            AccessRow(at=e.at, who=_who(users.get(e.actor_id)),
+                      what=ACCESS_ACTION_LABELS.get(e.action, "Anden handling"),
+                      where=ACCESS_PAGE_LABELS.get((e.details or {}).get("page", ""), ""))
+            for e in _access_events(borger)
+        ],
+    )
+
+
+# What an erased borger's audit rows are filed under: a random key, the same for all of that
+# person's rows and known to nothing else, so the rows still show who looked when, but can never
+# be matched to the borger's id (or anyone else's) again.
+ERASED_SUBJECT_PREFIX = "slettet-"
+
+
 def erase_borger(borger: Borger, *, actor, reason: str) -> None:
-    """Erase the borger and what concerns only them; the audit keeps a row with no personal data.
+    """Erase the borger and what concerns only them; the audit log keeps who did what and when.
 
     Placements, outcome events and tasks about the borger go with them; contact-log entries about
-    the borger stay with the company but lose the link and their summary (it may name them).
+    the borger stay with the company but lose the link and their summary (it may name them). The
+    borger's audit rows are moved to a pseudonym that dies here and lose their details (they name
+    companies, fields and the reference); so do the rows about the borger's tasks (their titles
+    name the borger). The reference stays issued (borger_references), so it is never given again.
     """
     borger_id = borger.id
+    pseudonym = ERASED_SUBJECT_PREFIX + secrets.token_hex(12)
+    task_ids = [str(task_id) for task_id in db.session.scalars(sa.select(Task.id).where(Task.borger_id == borger_id))]
     db.session.execute(
         sa.update(ContactLogEntry).where(ContactLogEntry.borger_id == borger_id)
         .values(borger_id=None, summary="(slettet sammen med borgerens oplysninger)")
     )
     db.session.execute(sa.delete(Task).where(Task.borger_id == borger_id))
     db.session.execute(sa.delete(OutcomeEvent).where(OutcomeEvent.borger_id == borger_id))
+    db.session.execute(
+        sa.update(AuditEvent).where(AuditEvent.object_type == "borger", AuditEvent.object_id == str(borger_id))
+        .values(object_id=pseudonym, details={})
+    )
+    if task_ids:
+        db.session.execute(
+            sa.update(AuditEvent).where(AuditEvent.object_type == "task", AuditEvent.object_id.in_(task_ids))
+            .values(details={})
+        )
     db.session.delete(borger)
     db.session.flush()
-    record_event("borger.erase", "borger", borger_id, actor=actor, details={"reason": reason})
+    record_event("borger.erase", "borger", pseudonym, actor=actor, details={"reason": reason})
 
 
 def due_for_erasure(*, on: date | None = None) -> list[Borger]:

@@ -5,14 +5,14 @@ A vejleder sees their own caseload; an admin sees all; nobody else opens a borge
 data audit themselves, so no caller can forget.
 """
 
-import uuid
+import secrets
 from datetime import date
 
 import sqlalchemy as sa
 from sqlalchemy.orm.exc import StaleDataError
 
 from crm.extensions import db
-from crm.models import Borger, Industry, OfferTag, Programme, User
+from crm.models import Borger, Industry, IssuedReference, OfferTag, Programme, User
 from crm.models.borger import SHAREABLE_FIELDS, Phase, Transport
 from crm.models.user import Role
 from crm.services import ConflictError, ValidationError
@@ -29,6 +29,16 @@ CONFLICT_MESSAGE = (
 # IPS: an employment specialist carries at most about 20 borgere (DOMAIN.md).
 CASELOAD_NORM = 20
 MAX_TRAVEL_MINUTES = 180
+# A borger's reference is drawn at random and never handed out twice (borger_references keeps
+# every one ever issued), so it cannot point to someone else after an erasure, and it says
+# nothing about how many borgere came before. The symbols are easy to read aloud in Danish and
+# to type: digits 2-9 and consonants that neither look like a digit (no I, L, O, S, Z) nor
+# sound like another symbol over the phone (no B/C/D/G/P/T/V, which rhyme on "e"; no N beside
+# M; no X, "æks", beside 6, "seks").
+REFERENCE_PREFIX = "B-"
+REFERENCE_ALPHABET = "23456789FHJKMRW"
+REFERENCE_LENGTH = 4  # 15**4 = 50,625 references; a longer one is drawn once they grow scarce
+REFERENCE_TRIES = 20
 
 
 def can_view_borger(user, borger: Borger) -> bool:
@@ -49,8 +59,17 @@ def visible_borgere(user) -> sa.Select:
     return query.where(sa.false())
 
 
-def audit_view(borger: Borger, *, actor, page: str) -> None:
-    record_event("borger.view", "borger", borger.id, actor=actor, details={"page": page})
+def audit_view(borger: Borger, *, actor, page: str, details: dict | None = None) -> None:
+    """A page showed the borger (by name) to ``actor``: a read of the record."""
+    record_event("borger.view", "borger", borger.id, actor=actor, details={"page": page, **(details or {})})
+
+
+def audit_shown_by_name(borgere, *, actor, page: str, details: dict | None = None) -> None:
+    """A page showed these borgere with something of their casework to ``actor``: those it
+    showed by name (the ones ``actor`` may open) were read, one audit row each."""
+    shown = {borger.id: borger for borger in borgere if can_view_borger(actor, borger)}
+    for borger in shown.values():
+        audit_view(borger, actor=actor, page=page, details=details)
 
 
 def audit_denied(borger_id: int, *, actor, page: str) -> None:
@@ -134,13 +153,24 @@ def _validated(data: dict) -> dict:
     return clean
 
 
+def issue_reference() -> str:
+    """Draw a reference never issued before and register it (it stays after an erasure)."""
+    length = REFERENCE_LENGTH
+    while True:
+        for _ in range(REFERENCE_TRIES):
+            reference = REFERENCE_PREFIX + "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(length))
+            if db.session.get(IssuedReference, reference) is None:
+                db.session.add(IssuedReference(reference=reference))
+                db.session.flush()  # before the borger that refers to it
+                return reference
+        length += 1  # the short references are nearly all used
+
+
 def create_borger(data: dict, *, actor) -> Borger:
     """Enrol a borger in a vejleder's caseload. Raises ValidationError."""
     clean = _validated(data)
-    borger = Borger(reference=f"tmp-{uuid.uuid4().hex[:12]}", **clean)
+    borger = Borger(reference=issue_reference(), **clean)
     db.session.add(borger)
-    db.session.flush()
-    borger.reference = f"B-{borger.id:04d}"
     db.session.flush()
     record_event("borger.create", "borger", borger.id, actor=actor,
                  details={"reference": borger.reference, "vejleder_id": borger.vejleder_id})

@@ -213,7 +213,7 @@ def _borger_for(borger_id, actor) -> Borger | None:
 
 
 def log_contact(company: Company, data: dict, *, actor=None,
-                follow_up: dict | None = None, audit_borger: bool = True) -> ContactLogEntry:
+                follow_up: dict | None = None) -> ContactLogEntry:
     """Log a contact with the company; optionally create a follow-up task from it.
 
     ``data``: kind (ContactKind value), at (naive Danish local time, default now; not in the
@@ -243,10 +243,10 @@ def log_contact(company: Company, data: dict, *, actor=None,
     if borger is not None:
         first = entry.face_to_face and record_first_employer_contact(
             borger, on_date=to_local(at).date(), actor=actor, company_id=company.id)
-        if audit_borger:  # the borger's record gains a contact: one audit row on the borger
-            record_event("borger.contact_logged", "borger", borger.id, actor=actor,
-                         details={"company_id": company.id, "log_entry_id": entry.id,
-                                  "first_employer_contact": bool(first)})
+        # The borger's record gains a contact: one audit row on the borger.
+        record_event("borger.contact_logged", "borger", borger.id, actor=actor,
+                     details={"company_id": company.id, "log_entry_id": entry.id,
+                              "first_employer_contact": bool(first)})
     record_event("contact_log.create", "company", company.id, actor=actor,
                  details={"log_entry_id": entry.id, "kind": kind.value, "at": at.isoformat(),
                           "face_to_face": entry.face_to_face})

@@ -18,9 +18,10 @@ from sqlalchemy.orm import selectinload
 
 from crm.extensions import db
 from crm.models import Borger, Company, Industry, Opening, Placement
-from crm.models.borger import Stage
+from crm.models.borger import Phase, Stage
 from crm.models.company import PartnershipStatus
 from crm.models.opening import OPENING_KIND_LABELS, OpeningStatus
+from crm.services.borgere import audit_shown_by_name, can_view_borger
 from crm.services.reference import offer_tag_labels
 from crm.timeutil import today
 from matcher import KINDS, Candidate, Match, MatchIndex, Target, Weights, load_vocabulary
@@ -277,3 +278,17 @@ def reverse_matches(target_key: str, borgere: list[Borger], *, on: date | None =
         if ranked:
             found.append((borger, ranked[0]))
     return sorted(found, key=lambda pair: pair[1].score, reverse=True)
+
+
+def reverse_match_for(target_key: str, *, viewer) -> list[tuple[Borger, Match, bool]]:
+    """The active borgere a target fits, best first, each with whether ``viewer`` sees them by
+    name (their vejleder, an admin) or only by reference. Every borger shown by name is audited
+    as a read of their record, as on the borger's own pages."""
+    candidates = db.session.scalars(
+        sa.select(Borger).where(Borger.phase.not_in([Phase.AFSLUTTET, Phase.EFTERVAERN]))
+    ).all()
+    rows = [(borger, match, can_view_borger(viewer, borger))
+            for borger, match in reverse_matches(target_key, candidates)]
+    audit_shown_by_name([borger for borger, _match, _by_name in rows], actor=viewer, page="reverse_match",
+                        details={"target": target_key})
+    return rows

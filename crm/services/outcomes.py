@@ -21,12 +21,20 @@ MANUAL_KINDS = (OutcomeKind.FLEXJOB_CLARIFIED, OutcomeKind.RETAINED_13W, Outcome
 
 
 def record_outcome(borger: Borger, kind: str, *, on_date: date, actor, hours_per_week: float | None = None,
-                   company_id: int | None = None, placement_id: int | None = None,
-                   note: str = "", audit: bool = True) -> OutcomeEvent:
-    """Record one outcome for the borger's current programme. Raises ValidationError.
+                   note: str = "") -> OutcomeEvent:
+    """Record one outcome for the borger's current programme, audited. Raises ValidationError."""
+    event = add_outcome_event(borger, kind, on_date=on_date, actor=actor, hours_per_week=hours_per_week,
+                              note=note)
+    record_event("outcome.record", "borger", borger.id, actor=actor, details={"kind": str(event.kind)})
+    return event
 
-    ``audit=False`` when the caller writes the one audit row of the operation itself.
-    """
+
+def add_outcome_event(borger: Borger, kind: str, *, on_date: date, actor, hours_per_week: float | None = None,
+                      company_id: int | None = None, placement_id: int | None = None,
+                      note: str = "") -> OutcomeEvent:
+    """Add an outcome event as one step of a larger operation (a placement's stage change) whose
+    own audit row names it; ``record_outcome`` is the audited operation on its own.
+    Raises ValidationError."""
     try:
         kind = OutcomeKind(kind)
     except ValueError:
@@ -39,8 +47,6 @@ def record_outcome(borger: Borger, kind: str, *, on_date: date, actor, hours_per
                          hours_per_week=hours_per_week, company_id=company_id, placement_id=placement_id,
                          note=note.strip(), recorded_by_id=actor.id if actor else None)
     db.session.add(event)
-    if audit:
-        record_event("outcome.record", "borger", borger.id, actor=actor, details={"kind": kind.value})
     return event
 
 
@@ -57,8 +63,8 @@ def record_first_employer_contact(borger: Borger, *, on_date: date, actor, compa
     db.session.flush()
     if has_outcome(borger, OutcomeKind.FIRST_EMPLOYER_CONTACT):
         return False
-    record_outcome(borger, OutcomeKind.FIRST_EMPLOYER_CONTACT, on_date=max(on_date, borger.enrolled_on),
-                   actor=actor, company_id=company_id, audit=False)
+    add_outcome_event(borger, OutcomeKind.FIRST_EMPLOYER_CONTACT, on_date=max(on_date, borger.enrolled_on),
+                      actor=actor, company_id=company_id)
     return True
 
 

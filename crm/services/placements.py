@@ -17,7 +17,7 @@ from crm.models.programme import OutcomeKind
 from crm.services import ValidationError
 from crm.services.audit import record_event
 from crm.services.contacts import log_contact as log_contact_entry
-from crm.services.outcomes import record_first_employer_contact, record_outcome
+from crm.services.outcomes import add_outcome_event, record_first_employer_contact
 from crm.timeutil import today, utcnow
 
 # Days after the start date of the follow-along contacts (efterværn).
@@ -70,15 +70,12 @@ def find_placement(borger: Borger, company_id: int, opening_id: int | None) -> P
     ))
 
 
-def shortlist(borger: Borger, *, company: Company, opening: Opening | None, score: float | None,
-              components: dict, reasons: list[str], actor, audit: bool = True) -> Placement:
-    """Put a match on the borger's shortlist, saving the match as it stands now.
-
-    ``audit=False`` when the same operation goes on to propose (which writes the audit row).
-    """
+def _placement_for(borger: Borger, *, company: Company, opening: Opening | None, score: float | None,
+                   components: dict, reasons: list[str], actor) -> tuple[Placement, bool]:
+    """The borger's open placement at the target, shortlisted now if there is none (and whether)."""
     existing = find_placement(borger, company.id, opening.id if opening else None)
     if existing is not None:
-        return existing
+        return existing, False
     placement = Placement(
         borger=borger, company_id=company.id, opening_id=opening.id if opening else None,
         stage=Stage.KORTLISTE, score=score, components=dict(components), reasons=list(reasons),
@@ -89,9 +86,27 @@ def shortlist(borger: Borger, *, company: Company, opening: Opening | None, scor
     if borger.phase == Phase.OPSTART:
         borger.phase = Phase.VIRKSOMHEDSMATCH
     db.session.flush()
-    if audit:
+    return placement, True
+
+
+def shortlist(borger: Borger, *, company: Company, opening: Opening | None, score: float | None,
+              components: dict, reasons: list[str], actor) -> Placement:
+    """Put a match on the borger's shortlist, saving the match as it stands now."""
+    placement, created = _placement_for(borger, company=company, opening=opening, score=score,
+                                        components=components, reasons=reasons, actor=actor)
+    if created:
         record_event("placement.shortlist", "borger", borger.id, actor=actor,
-                 details={"placement_id": placement.id, "company_id": company.id})
+                     details={"placement_id": placement.id, "company_id": company.id})
+    return placement
+
+
+def propose_match(borger: Borger, *, company: Company, opening: Opening | None, score: float | None,
+                  components: dict, reasons: list[str], actor) -> Placement:
+    """Propose the borger for a match, shortlisting it on the way if needed: one operation, one
+    audit row (the stage change). Raises ValidationError without the borger's consent."""
+    placement, _created = _placement_for(borger, company=company, opening=opening, score=score,
+                                         components=components, reasons=reasons, actor=actor)
+    propose(placement, actor=actor)
     return placement
 
 
@@ -134,8 +149,8 @@ def advance(placement: Placement, stage: str, *, on_date: date, actor, hours_per
     outcomes = []
 
     def outcome(kind: OutcomeKind, **fields) -> None:
-        record_outcome(borger, kind, on_date=on_date, actor=actor, company_id=placement.company_id,
-                       placement_id=placement.id, audit=False, **fields)
+        add_outcome_event(borger, kind, on_date=on_date, actor=actor, company_id=placement.company_id,
+                          placement_id=placement.id, **fields)
         outcomes.append(kind.value)
 
     if target in EMPLOYER_CONTACT_STAGES and record_first_employer_contact(
@@ -164,8 +179,10 @@ def advance(placement: Placement, stage: str, *, on_date: date, actor, hours_per
             borger.phase = Phase.VIRKSOMHEDSMATCH
     if log_contact:
         entry = log_contact_entry(placement.company, {
-            "kind": log_contact, "borger_id": borger.id,
-            "summary": f"{Stage(target).label}: {note}".strip(": ")}, actor=actor, audit_borger=False)
+            "kind": log_contact, "summary": f"{Stage(target).label}: {note}".strip(": ")}, actor=actor)
+        # Linked here rather than through the form's borger field: this stage change is the
+        # borger's one audit row and has counted the first employer contact already.
+        entry.borger_id = borger.id
         audit_row.details = {**audit_row.details, "log_entry_id": entry.id}
     if outcomes:
         # One operation, one audit row: the outcomes it recorded go in the stage change's row.

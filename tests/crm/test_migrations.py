@@ -45,3 +45,58 @@ def test_migrations_match_the_models_and_downgrade_cleanly(app_config, tmp_path)
             remaining = set(sa.inspect(db.engine).get_table_names()) - {"alembic_version"}
             assert remaining == set()
             db.engine.dispose()
+
+
+def test_upgrading_an_existing_database_stops_it_reusing_erased_ids(app_config, tmp_path):
+    """A database from before 0007 where borger #3 (B-0003) was erased: after the upgrade no id
+    or reference that ever existed comes back, and no row is lost on the way."""
+    from datetime import date
+
+    from crm.models import Borger, IssuedReference, Placement, RecoveryCode, User
+    from crm.services.audit import record_event
+    from crm.services.borgere import create_borger
+    from crm.services.companies import create_company
+    from crm.services.users import create_user
+
+    with _fresh_database(tmp_path) as url:
+        app_config["SQLALCHEMY_DATABASE_URI"] = url
+        app = create_app(app_config)
+        with app.app_context():
+            upgrade(revision="0006")
+            vejleder = create_user(email="v@test.fodfaeste.dk", name="Vera", role="vejleder",
+                                   password="korrekt-hest-batteri-9")
+            db.session.add(RecoveryCode(user_id=vejleder.id, code_hash="x" * 64))
+            company = create_company({"name": "Lager ApS", "postcode": "8000", "status": "partner"})
+            borgere = []
+            for n in (1, 2, 3):
+                borger = Borger(reference=f"B-{n:04d}", first_name=f"B{n}", vejleder_id=vejleder.id,
+                                enrolled_on=date(2026, 1, 5), postcode="8000", lat=56.15, lon=10.2)
+                db.session.add(borger)
+                db.session.flush()
+                record_event("borger.create", "borger", borger.id, actor=vejleder)
+                borgere.append(borger)
+            db.session.add(Placement(borger_id=borgere[0].id, company_id=company.id))
+            db.session.delete(borgere[2])
+            db.session.commit()
+
+            upgrade()
+
+            if db.engine.dialect.name == "sqlite":
+                schemas = dict(db.session.execute(sa.text(
+                    "SELECT name, sql FROM sqlite_master WHERE type = 'table'")).tuples().all())
+                id_tables = [t.name for t in db.metadata.sorted_tables if "id" in t.primary_key.columns]
+                assert [t for t in id_tables if "AUTOINCREMENT" not in schemas[t]] == []
+            assert db.session.scalar(sa.select(sa.func.count()).select_from(Placement)) == 1
+            assert db.session.scalar(sa.select(sa.func.count()).select_from(RecoveryCode)) == 1
+            assert {"B-0001", "B-0002", "B-0003"} <= set(db.session.scalars(sa.select(IssuedReference.reference)))
+            new = create_borger({"first_name": "Ny", "vejleder_id": vejleder.id, "postcode": "8000",
+                                 "max_travel_minutes": 30, "hours_min": 5, "hours_max": 10},
+                                actor=db.session.get(User, vejleder.id))
+            new_id, new_reference = new.id, new.reference
+            db.session.commit()
+            assert new_id == 4 and new_reference not in {"B-0001", "B-0002", "B-0003"}
+
+            downgrade(revision="0006")
+            assert db.session.scalar(sa.select(sa.func.count()).select_from(Placement)) == 1
+            db.session.remove()
+            db.engine.dispose()

@@ -15,7 +15,7 @@ def test_vejleder_exports_the_borgers_data_and_access_log(app, browser, make_use
     borger_id = make_borger(email, first_name="Mette", wishes=["gartner"])
     browser.login(email)
     browser.get(f"/borgere/{borger_id}")
-    response = browser.get(f"/borgere/{borger_id}/indsigt")
+    response = browser.get(f"/borgere/{borger_id}/indsigt.json")
     assert response.status_code == 200
     assert "attachment" in response.headers["Content-Disposition"]
     data = json.loads(response.get_data(as_text=True))
@@ -28,7 +28,7 @@ def test_vejleder_exports_the_borgers_data_and_access_log(app, browser, make_use
 def test_another_vejleder_cannot_export(browser, make_user, make_borger):
     borger_id = make_borger(make_user("vejleder"))
     browser.login(make_user("vejleder"))
-    assert browser.get(f"/borgere/{borger_id}/indsigt").status_code == 403
+    assert browser.get(f"/borgere/{borger_id}/indsigt.json").status_code == 403
 
 
 def _borger_with_history(app, make_user, make_borger, make_partner, **fields):

@@ -6,7 +6,7 @@ from datetime import timedelta
 import sqlalchemy as sa
 
 from crm.extensions import db
-from crm.models import AuditEvent, Placement
+from crm.models import AuditEvent, Borger, Placement
 from crm.timeutil import today
 from tests.conftest import csrf_token_from, danish_form_time
 
@@ -20,11 +20,12 @@ def _rows_for(app, borger_id):
 
 
 def test_each_borger_request_writes_exactly_one_audit_row(app, browser, make_user, make_borger, make_partner,
-                                                          user_id):
+                                                          make_opening, user_id):
     email = make_user("vejleder")
     me = user_id(email)
     borger_id = make_borger(email)
     company_id = make_partner("Jyllands Lager ApS", industry_text="Lager")
+    opening_id = make_opening(company_id, title="Lagermedarbejder")
     other_id = make_partner("Aarhus Frisør", industry_text="Frisør")
     browser.login(email)
     base = f"/borgere/{borger_id}"
@@ -39,6 +40,11 @@ def test_each_borger_request_writes_exactly_one_audit_row(app, browser, make_use
         ("GET", f"{base}/match", None),
         ("GET", f"{base}/rediger", None),
         ("GET", f"{base}/indsigt", None),
+        ("GET", f"{base}/indsigt.json", None),
+        # The reverse match shows the vejleder's own borger by name (before the job moves them to
+        # efterværn, when they are no longer offered).
+        ("GET", f"/borgere/til-virksomhed/{company_id}", None),
+        ("GET", f"/borgere/til-stilling/{opening_id}", None),
         ("POST", f"{base}/kortliste", {"target": f"company:{company_id}"}),
         ("POST", f"{base}/foreslaa", {"target": f"company:{other_id}"}),
         ("POST", lambda: f"{base}/forloeb/{placement_id()}", {
@@ -63,6 +69,73 @@ def test_each_borger_request_writes_exactly_one_audit_row(app, browser, make_use
         assert response.status_code in (200, 302), (url, response.status_code)
         rows = _rows_for(app, borger_id)[before:]
         assert len(rows) == 1 and rows[0][1] == me, (url, rows)
+
+
+def test_reverse_match_audits_only_the_borgere_shown_by_name(app, browser, make_user, make_borger,
+                                                             make_partner, user_id):
+    mine = make_user("vejleder")
+    my_borger = make_borger(mine, first_name="Mette")
+    others_borger = make_borger(make_user("vejleder"), first_name="Jonas")
+    company_id = make_partner("Jyllands Lager ApS", industry_text="Lager")
+    browser.login(mine)
+    html = browser.get(f"/borgere/til-virksomhed/{company_id}").get_data(as_text=True)
+    with app.app_context():
+        others_reference = db.session.get(Borger, others_borger).reference
+    # Both fit; the other vejleder's borger is shown by reference only.
+    assert "Mette" in html and others_reference in html and "Jonas" not in html
+    assert _rows_for(app, my_borger)[1:] == [("borger.view", user_id(mine))]
+    assert _rows_for(app, others_borger)[1:] == []
+    browser.logout()
+
+    konsulent = make_user("konsulent")
+    browser.login(konsulent)
+    assert "Mette" not in browser.get(f"/borgere/til-virksomhed/{company_id}").get_data(as_text=True)
+    assert [row for row in _rows_for(app, my_borger) if row[1] == user_id(konsulent)] == []
+    browser.logout()
+
+    admin = make_user("admin")
+    browser.login(admin)
+    browser.get(f"/borgere/til-virksomhed/{company_id}")
+    for borger_id in (my_borger, others_borger):
+        assert _rows_for(app, borger_id)[-1] == ("borger.view", user_id(admin))
+
+
+def test_a_company_log_naming_a_borger_audits_the_read(app, browser, make_user, make_borger, make_partner,
+                                                       user_id):
+    vejleder = make_user("vejleder")
+    borger_id = make_borger(vejleder, first_name="Mette")
+    company_id = make_partner("Jyllands Lager ApS")
+    with app.app_context():
+        from crm.models import Company, User
+        from crm.services.contacts import log_contact
+
+        log_contact(db.session.get(Company, company_id), {
+            "kind": "phone", "summary": "Mette vil gerne starte på lageret", "borger_id": borger_id},
+            actor=db.session.scalar(sa.select(User).where(User.email == vejleder)))
+        db.session.commit()
+    before = len(_rows_for(app, borger_id))
+    browser.login(vejleder)
+    assert "Mette vil gerne" in browser.get(f"/virksomheder/{company_id}").get_data(as_text=True)
+    assert _rows_for(app, borger_id)[before:] == [("borger.view", user_id(vejleder))]
+    browser.logout()
+    browser.login(make_user("konsulent"))  # sees only the reference: not a read by name
+    assert "Mette vil gerne" not in browser.get(f"/virksomheder/{company_id}").get_data(as_text=True)
+    assert len(_rows_for(app, borger_id)) == before + 1
+
+
+def test_a_report_figure_naming_borgere_audits_each_read(app, browser, make_user, make_borger, user_id):
+    from crm.models import Programme
+
+    with app.app_context():
+        programme = Programme(name="Testindsats", municipality="Aarhus")
+        db.session.add(programme)
+        db.session.commit()
+        programme_id = programme.id
+    vejleder = make_user("vejleder")
+    borger_id = make_borger(vejleder, first_name="Mette", programme_id=programme_id)
+    browser.login(vejleder)
+    assert "Mette" in browser.get(f"/indsatser/{programme_id}/figur/enrolled").get_data(as_text=True)
+    assert _rows_for(app, borger_id)[1:] == [("borger.view", user_id(vejleder))]
 
 
 def test_secrets_never_reach_the_audit_log(app, browser, make_user):
