@@ -26,6 +26,7 @@ from crm.services import ValidationError
 from crm.services.borger_rights import access_document, erase_borger, export_borger_data
 from crm.services.borgere import (
     audit_denied,
+    audit_shown_by_name,
     audit_view,
     can_view_borger,
     create_borger,
@@ -78,6 +79,8 @@ def index():
     """List the borgere the user may open (a vejleder: the own caseload)."""
     page = page_of(visible_borgere(current_user).order_by(Borger.phase == Phase.AFSLUTTET, Borger.first_name,
                                                           Borger.id))
+    audit_shown_by_name(page.items, actor=current_user, page="list")
+    db.session.commit()
     active_count = sum(my_phase_counts(current_user.id).values()) if current_user.role == Role.VEJLEDER else None
     return render_template("borgere/list.html", borgere=page.items, page=page, active_count=active_count)
 

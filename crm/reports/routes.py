@@ -197,13 +197,16 @@ def edit_programme(programme_id: int):
 def my_week():
     """Show the vejleder's own week: caseload by phase, employer contacts, waiting borgere, overdue tasks."""
     as_of = today()
+    waiting = reports.my_borgere_without_contact(current_user.id, as_of=as_of)
+    audit_shown_by_name([w.borger for w in waiting], actor=current_user, page="my_week")
+    db.session.commit()
     return render_template(
         "reports/my_week.html",
         as_of=as_of,
         phases=reports.my_phase_counts(current_user.id),
         contacts=reports.my_f2f_contacts_this_week(current_user.id, as_of=as_of),
         contacts_goal=reports.F2F_CONTACTS_GOAL,
-        waiting=reports.my_borgere_without_contact(current_user.id, as_of=as_of),
+        waiting=waiting,
         first_contact_goal=reports.FIRST_CONTACT_DAYS_GOAL,
         overdue=reports.my_overdue_tasks(current_user.id, as_of=as_of),
         caseload_norm=CASELOAD_NORM,

@@ -42,6 +42,7 @@ ACCESS_PAGE_LABELS = {
     "reverse_match": "borgere, der passer til en virksomhed eller stilling",
     "portal.proposal": "forslaget i virksomhedsportalen",
     "company_log": "en virksomheds kontaktlog", "report_figure": "en opgørelse over en indsats",
+    "list": "listen over borgere", "my_week": "vejlederens ugeoversigt",
 }
 
 

@@ -138,6 +138,24 @@ def test_a_report_figure_naming_borgere_audits_each_read(app, browser, make_user
     assert _rows_for(app, borger_id)[1:] == [("borger.view", user_id(vejleder))]
 
 
+def test_the_borger_list_audits_each_borger_it_names(app, browser, make_user, make_borger, user_id):
+    vejleder = make_user("vejleder")
+    mine = make_borger(vejleder, first_name="Mette")
+    other = make_borger(make_user("vejleder"), first_name="Ole")
+    browser.login(vejleder)
+    assert "Mette" in browser.get("/borgere/").get_data(as_text=True)
+    assert _rows_for(app, mine)[1:] == [("borger.view", user_id(vejleder))]
+    assert _rows_for(app, other)[1:] == []
+
+
+def test_my_week_audits_each_waiting_borger_it_names(app, browser, make_user, make_borger, user_id):
+    vejleder = make_user("vejleder")
+    waiting = make_borger(vejleder, first_name="Venter")
+    browser.login(vejleder)
+    assert "Venter" in browser.get("/min-uge").get_data(as_text=True)
+    assert _rows_for(app, waiting)[1:] == [("borger.view", user_id(vejleder))]
+
+
 def test_secrets_never_reach_the_audit_log(app, browser, make_user):
     admin = make_user("admin")
     browser.login(admin)
