@@ -37,8 +37,8 @@ from matcher import (  # noqa: E402
     Candidate,
     MatchIndex,
     Target,
+    default_vocabulary,
     geo,  # noqa: E402
-    load_vocabulary,
 )
 from matcher.scoring import STALE_EXCLUDE_DAYS  # noqa: E402
 
@@ -188,7 +188,7 @@ def main() -> None:
     parser.add_argument("--naive-max", type=int, default=2_000, help="most targets the naive loop runs on")
     args = parser.parse_args()
 
-    vocabulary = load_vocabulary(REPO / "seeds" / "occupations.csv")
+    vocabulary = default_vocabulary()
     rng = np.random.default_rng(2025)
     all_targets = make_targets(max(args.sizes), vocabulary, rng)
     candidates = make_candidates(rng)

@@ -21,7 +21,7 @@ model and ``matcher.text`` / ``matcher.vocabulary`` for the text model.
 from .index import MatchIndex, rank
 from .scoring import COMPONENTS, KIND_SCORE, STALE_EXCLUDE_DAYS, STALE_SOFT_DAYS, Weights
 from .types import KINDS, TRANSPORTS, Candidate, Match, Target
-from .vocabulary import Occupation, Vocabulary, load_vocabulary
+from .vocabulary import Occupation, Vocabulary, default_vocabulary, load_vocabulary
 
 __all__ = [
     "Candidate",
@@ -39,4 +39,5 @@ __all__ = [
     "Occupation",
     "Vocabulary",
     "load_vocabulary",
+    "default_vocabulary",
 ]

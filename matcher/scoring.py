@@ -59,10 +59,10 @@ class Weights:
 
     wishes: float = 0.34
     strengths: float = 0.10
-    travel: float = 0.14
+    travel: float = 0.12
     hours: float = 0.12
     needs: float = 0.10
-    kind: float = 0.08
+    kind: float = 0.10
     start: float = 0.04
     freshness: float = 0.03
     employer: float = 0.05
@@ -137,7 +137,17 @@ COMPANY_FRESHNESS_FLOOR = 0.5
 START_HORIZON_DAYS = 180
 
 #: Travel score at the candidate's limit: a target at the limit is still reachable, so not 0.
-TRAVEL_SCORE_AT_LIMIT = 0.25
+#:
+#: Kind against distance (IPS: competitive work first; the borger chose the travel limit). Within the
+#: limit, distance may cost at most ``Weights.travel * (1 - TRAVEL_SCORE_AT_LIMIT)`` = 0.12 × 0.5 =
+#: 0.06 of the weighted score, while an ordinary job beats a praktik by ``Weights.kind * (1 - 0.3)``
+#: = 0.10 × 0.7 = 0.07. So of two targets that fit equally well otherwise, the ordinary job wins
+#: wherever both lie within the borger's limit (a praktik next door does not beat a job at the
+#: limit); a løntilskud job (0.5) still loses to a job only when it is not much nearer
+#: (0.05 < 0.06). A better wish fit still outweighs both: one wish grade step (0.1 × 0.34) is worth
+#: about half the whole kind difference. The test ``test_ordinary_job_within_reach_beats_nearer_praktik``
+#: holds the trade-off.
+TRAVEL_SCORE_AT_LIMIT = 0.5
 
 #: Hours. A target offering ``low_hours_start`` can start at this many hours/week (tag: "under 10").
 LOW_HOURS_START_HOURS = 5.0
@@ -164,6 +174,23 @@ EMPLOYER_PLACEMENTS_SCALE = 2.0
 
 #: A shared occupation between a wish and the target title counts as this text score.
 OCCUPATION_MATCH_SCORE = 0.9
+#: A company without an opening stands for the occupations its kind of workplace typically employs
+#: (``vocabulary.Workplace``) at this grade of a posted title.
+WORKPLACE_GRADE = 0.85
+#: The occupation hierarchy (DISCO-08): a wish for one occupation gives this share of the credit to
+#: the others of its minor group (3 digits: IT-supporter ↔ PC-tekniker) and its sub-major group
+#: (2 digits), as JobTech's taxonomy boosts occupation over group over field.
+MINOR_GROUP_SHARE = 0.6
+SUBMAJOR_GROUP_SHARE = 0.3
+#: Word model: a wish word found as a word (inflected) or compound part (``morph``) of the title, the
+#: industry label or the description, times its grade (``morph.EXACT`` / ``COMPOUND_*``).
+WORD_TITLE_FACTOR = 0.9
+WORD_INDUSTRY_FACTOR = 0.55
+WORD_DESCRIPTION_FACTOR = 0.5
+#: A target that mentions what a wish rules out ("ikke telefon") keeps this share of its wish score less.
+NEGATION_PENALTY = 0.6
+#: The reason a match gets when the borger has wishes and none of them speaks for the target.
+NO_WISH_REASON = "Ingen af borgerens ønsker"
 #: How much a match on the industry / description counts against a match on the title.
 INDUSTRY_FACTOR = 0.85
 DESCRIPTION_FACTOR = 0.7

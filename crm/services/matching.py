@@ -10,7 +10,6 @@ import threading
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
-from pathlib import Path
 
 import sqlalchemy as sa
 from flask import current_app
@@ -23,9 +22,8 @@ from crm.models.company import PartnershipStatus
 from crm.models.opening import OPENING_KIND_LABELS, OpeningStatus
 from crm.services.reference import offer_tag_labels
 from crm.timeutil import today
-from matcher import KINDS, Candidate, Match, MatchIndex, Target, Weights, load_vocabulary
+from matcher import KINDS, Candidate, Match, MatchIndex, Target, Weights, default_vocabulary
 
-VOCABULARY_FILE = Path(__file__).resolve().parents[2] / "seeds" / "occupations.csv"
 # Companies in these statuses are matchable without an opening (job development).
 MATCHABLE_COMPANY_STATUSES = (PartnershipStatus.PARTNER, PartnershipStatus.DIALOG)
 SUCCESS_STAGES = (Stage.JOB, Stage.UDDANNELSE)
@@ -61,9 +59,9 @@ class MatchRow:
         return str(self.match.target_id)
 
 
-@cache
 def vocabulary():
-    return load_vocabulary(VOCABULARY_FILE)
+    """The matcher's shipped vocabulary (occupations, concepts, workplaces in matcher/data/)."""
+    return default_vocabulary()
 
 
 @cache

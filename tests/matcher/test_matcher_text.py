@@ -14,7 +14,7 @@ def test_normalise_keeps_danish_letters_and_drops_punctuation():
 
 
 def test_shipped_vocabulary_has_several_hundred_occupations_with_isco_codes():
-    with open(REPO / "seeds" / "occupations.csv", encoding="utf-8", newline="") as f:
+    with open(REPO / "matcher" / "data" / "occupations.csv", encoding="utf-8", newline="") as f:
         rows = list(csv.DictReader(f))
     assert len(rows) >= 300
     assert all(re.fullmatch(r"\d{4}(\d{2})?", row["disco_code"]) for row in rows)
