@@ -62,6 +62,11 @@ FUZZY_MIN_WORD_CHARS = 7
 MAX_INFLECTION_CHARS = 4
 #: Terms shorter than this are matched only as whole words, never as the start of a longer word.
 MIN_PREFIX_TERM_CHARS = 4
+#: Generic compound heads: "helpdeskmedarbejder" is a helpdesk worker, "kantinemedhjælper" a canteen
+#: helper, so a word ending in one of these mentions the occupation its first part names.
+GENERIC_HEADS = ("medarbejder", "medhjælper", "assistent", "hjælper", "arbejder", "ansat", "elev")
+#: Linking letters dropped between a first part and a generic head ("museum-s-medarbejder").
+_LINKING = ("s", "e")
 
 
 @dataclass(frozen=True)
@@ -211,6 +216,14 @@ class Vocabulary:
                 for term_words, t in self.by_first_word_.get(head, ()):
                     if len(term_words) == 1:
                         found.update(self.term_owners_[t])
+        for word in words:
+            for head in GENERIC_HEADS:
+                if word.endswith(head) and len(word) - len(head) >= MIN_PREFIX_TERM_CHARS:
+                    first = word[: -len(head)]
+                    for part in {first, *(first[:-1] for link in _LINKING if first.endswith(link))}:
+                        for term_words, t in self.by_first_word_.get(part, ()):
+                            if len(term_words) == 1:
+                                found.update(self.term_owners_[t])
         known = self.known_words_
         if norm and not found and not all(is_known(w, known) for w in words):
             for t in _close(norm, self.terms_):
