@@ -58,7 +58,8 @@ def test_wish_for_elderly_people_finds_compounds_not_people_in_general(make_targ
 
 @pytest.mark.parametrize("wish, title", [("museum", "Museumsvært"), ("bibliotek", "Biblioteksmedhjælper")])
 def test_museum_and_library_wishes_find_their_compounds(make_target, make_candidate, ranked, wish, title):
-    matches = ranked(make_candidate(wishes=[wish]), [make_target("other", at=north(0.5)), make_target("t", title=title)])
+    targets = [make_target("other", at=north(0.5)), make_target("t", title=title)]
+    matches = ranked(make_candidate(wishes=[wish]), targets)
     assert ids(matches)[0] == "t"
     assert matches[0].components["wishes"] >= 0.8
 
@@ -143,7 +144,8 @@ def test_demo_wishes_find_their_openings_and_companies(make_target, make_candida
 
 @pytest.mark.parametrize("wish, title", [("warehouse", "Lagermedarbejder"), ("cleaning", "Rengøringsassistent")])
 def test_english_wishes_find_danish_titles(make_target, make_candidate, ranked, wish, title):
-    matches = ranked(make_candidate(wishes=[wish]), [make_target("other", at=north(0.5)), make_target("t", title=title)])
+    targets = [make_target("other", at=north(0.5)), make_target("t", title=title)]
+    matches = ranked(make_candidate(wishes=[wish]), targets)
     assert ids(matches)[0] == "t"
     assert matches[0].components["wishes"] >= 0.8
 
