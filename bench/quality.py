@@ -35,13 +35,12 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from matcher import Candidate, Target, geo, load_vocabulary
+from matcher import Candidate, Target, default_vocabulary, geo
 
 REPO = Path(__file__).resolve().parents[1]
 JUDGED_DIR = REPO / "tests" / "matcher" / "judged"
-# The app ranks with the shipped occupation vocabulary and the offer-tag labels
+# The app ranks with the vocabulary shipped in matcher/data and the offer-tag labels
 # (crm/services/matching.py); the bench does the same so it measures what the app gets.
-VOCABULARY_FILE = REPO / "seeds" / "occupations.csv"
 OFFER_TAGS_FILE = REPO / "seeds" / "offer_tags.csv"
 
 SPLITS = ("dev", "heldout")
@@ -156,8 +155,8 @@ def load_judged(folder: Path = JUDGED_DIR) -> JudgedSet:
 
 
 def app_vocabulary():
-    """The occupation vocabulary the app passes to the matcher."""
-    return load_vocabulary(VOCABULARY_FILE)
+    """The vocabulary the app passes to the matcher (the one shipped with it)."""
+    return default_vocabulary()
 
 
 def app_tag_labels() -> dict[str, str]:
