@@ -409,12 +409,22 @@ class MatchIndex:
             occ_rows = self.occ_[occ_unique]
             for j, k in enumerate(text_wishes):
                 wish = parsed[k]
+                # A concept's other words count too ("dyr" → "kæledyr", "hunde"), at a share.
+                related_words = tuple(
+                    w for k2 in self.vocabulary.concepts_in(wish.text)
+                    for w in self.vocabulary.concept_words_[k2] if w not in wish.terms
+                )
                 for name, field, factor in (
                     ("words_title", self.title_words_, scoring.WORD_TITLE_FACTOR),
                     ("words_industry", self.industry_words_, scoring.WORD_INDUSTRY_FACTOR),
                     ("words_description", self.description_words_, scoring.WORD_DESCRIPTION_FACTOR),
                 ):
-                    sources[name][:, j] = factor * self._word_grades(wish.terms, field)[field.ids_[rows]]
+                    grades = self._word_grades(wish.terms, field)
+                    # Not on the industry: a DB07 label names a sector, not what the work is about.
+                    if related_words and field is not self.industry_words_:
+                        best = np.maximum.reduce([field.grades(self.words_.matches(w)) for w in related_words])
+                        grades = np.maximum(grades, scoring.CONCEPT_WORD_SHARE * best)
+                    sources[name][:, j] = factor * grades[field.ids_[rows]]
                 grades, how = self._wish_occupations(wish)
                 explain.occupations.append((grades, how))
                 if how:

@@ -187,6 +187,8 @@ SUBMAJOR_GROUP_SHARE = 0.3
 WORD_TITLE_FACTOR = 0.9
 WORD_INDUSTRY_FACTOR = 0.55
 WORD_DESCRIPTION_FACTOR = 0.5
+#: A word of the wish's concept other than the wish's own ("kæledyr" for "dyr") counts this share.
+CONCEPT_WORD_SHARE = 0.8
 #: A target that mentions what a wish rules out ("ikke telefon") keeps this share of its wish score less.
 NEGATION_PENALTY = 0.6
 #: The reason a match gets when the borger has wishes and none of them speaks for the target.

@@ -43,7 +43,7 @@ from pathlib import Path
 
 from rapidfuzz import fuzz, process
 
-from .morph import is_known, stems
+from .morph import is_known, stem, stems
 from .text import normalise
 
 __all__ = [
@@ -56,6 +56,9 @@ DATA_DIR = Path(__file__).resolve().parent / "data"
 #: rapidfuzz ratio (0–100) from which two terms count as the same word with a typo: one wrong
 #: letter in a 12-letter word scores about 92, one in a 7-letter word about 86.
 FUZZY_MIN_RATIO = 88.0
+#: A word that splits into known words is corrected only when closer than this to a known term:
+#: "hjemehjælper" (96 to "hjemmehjælper") is a typo, "bryggeriarbejder" (90 to "byggearbejder") is not.
+COMPOUND_FUZZY_MIN_RATIO = 94.0
 #: Words shorter than this are not fuzzy-matched on their own (too many near neighbours: "bager"/"maler").
 FUZZY_MIN_WORD_CHARS = 7
 #: Longest Danish inflection ending accepted after a one-word term: -en, -et, -er, -ne, -erne, -ens.
@@ -155,6 +158,10 @@ class Vocabulary:
             Workplace(name, tuple(terms), tuple(occupation(t, name) for t in employs), text)
             for name, terms, employs, text in workplaces
         )
+        #: The one-word terms of each concept (normalised): the words a target about it may use.
+        self.concept_words_ = tuple(
+            tuple(dict.fromkeys(normalise(t) for t in c.terms if " " not in normalise(t))) for c in self.concepts
+        )
         self.concept_phrases_ = _phrase_index((k, c.terms) for k, c in enumerate(self.concepts))
         self.workplace_phrases_ = _phrase_index((k, w.terms) for k, w in enumerate(self.workplaces))
         self.workplace_words_ = sorted(
@@ -186,6 +193,9 @@ class Vocabulary:
             words = tuple(term.split())
             self.by_first_word_.setdefault(words[0], []).append((words, t))
         self.single_words_ = [t for t, term in enumerate(self.terms_) if " " not in term]
+        self.by_stem_: dict[str, set[int]] = {}
+        for t in self.single_words_:
+            self.by_stem_.setdefault(stem(self.terms_[t]), set()).update(self.term_owners_[t])
         self.single_word_terms_ = [self.terms_[t] for t in self.single_words_]
         self.expansions_ = tuple(
             normalise(" ".join(occupation.terms)) for occupation in self.occupations
@@ -217,6 +227,9 @@ class Vocabulary:
                     if len(term_words) == 1:
                         found.update(self.term_owners_[t])
         for word in words:
+            # Another inflection of a one-word term ("tømre" for "tømrer": the same Snowball stem).
+            if len(word) >= MIN_PREFIX_TERM_CHARS:
+                found.update(self.by_stem_.get(stem(word), ()))
             for head in GENERIC_HEADS:
                 if word.endswith(head) and len(word) - len(head) >= MIN_PREFIX_TERM_CHARS:
                     first = word[: -len(head)]
@@ -224,17 +237,32 @@ class Vocabulary:
                         for term_words, t in self.by_first_word_.get(part, ()):
                             if len(term_words) == 1:
                                 found.update(self.term_owners_[t])
-        known = self.known_words_
-        if norm and not found and not all(is_known(w, known) for w in words):
-            for t in _close(norm, self.terms_):
-                found.update(self.term_owners_[t])
-            for word in words if len(words) > 1 else ():
-                if len(word) >= FUZZY_MIN_WORD_CHARS and not is_known(word, known):
-                    for j in _close(word, self.single_word_terms_):
+        if norm and not found:
+            floors = [self._fuzzy_floor(w) for w in words]
+            if any(f is not None for f in floors):
+                floor = max(f for f in floors if f is not None) if all(f is not None for f in floors) else 0
+                for t in _close(norm, self.terms_, max(floor, FUZZY_MIN_RATIO)):
+                    found.update(self.term_owners_[t])
+            for word, floor in zip(words, floors) if len(words) > 1 else ():
+                if len(word) >= FUZZY_MIN_WORD_CHARS and floor is not None:
+                    for j in _close(word, self.single_word_terms_, floor):
                         found.update(self.term_owners_[self.single_words_[j]])
         result = tuple(sorted(found))
         self._cache[norm] = result
         return result
+
+    def _fuzzy_floor(self, word: str) -> float | None:
+        """The typo ratio needed to correct ``word``: None for a known word (never corrected), a
+        higher one for a word that splits into known words (a compound, or a typo that looks like
+        one: "hjemehjælper"), ``FUZZY_MIN_RATIO`` otherwise."""
+        known = self.known_words_
+        if word in known or stem(word) in known:
+            return None
+        return COMPOUND_FUZZY_MIN_RATIO if is_known(word, known) else FUZZY_MIN_RATIO
+
+    def concepts_in(self, text: str) -> tuple[int, ...]:
+        """Indices of the concepts ``text`` names."""
+        return tuple(sorted(_find_phrases(normalise(text).split(), self.concept_phrases_, self._longest)))
 
     def concept_occupations(self, text: str) -> dict[int, tuple[float, int]]:
         """Occupations the concepts named in ``text`` point to: index -> (grade, concept index)."""
@@ -274,9 +302,9 @@ class Vocabulary:
         return " ".join(p for p in parts if p)
 
 
-def _close(text: str, choices: list[str] | tuple[str, ...]) -> list[int]:
-    """Indices of ``choices`` within a typo of ``text`` (``FUZZY_MIN_RATIO``)."""
-    hits = process.extract(text, choices, scorer=fuzz.ratio, score_cutoff=FUZZY_MIN_RATIO, limit=None)
+def _close(text: str, choices: list[str] | tuple[str, ...], floor: float = FUZZY_MIN_RATIO) -> list[int]:
+    """Indices of ``choices`` within a typo of ``text`` (ratio >= ``floor``)."""
+    hits = process.extract(text, choices, scorer=fuzz.ratio, score_cutoff=floor, limit=None)
     return [index for _, _, index in hits]
 
 
