@@ -130,7 +130,8 @@ def build_targets(target_key: str | None = None) -> list[Target]:
         targets.append(Target(
             id=f"opening:{opening.id}", company_id=company.id, kind=opening.kind,
             title=" ".join(filter(None, [opening.title, opening.occupation])),
-            description=opening.description,
+            # The company's own words for its trade ("Dyrehandel") tell what the work is about.
+            description=" ".join(filter(None, [opening.description, company.industry_text])),
             industry=industries.get(company.industry_code or "", ""),
             skills=opening.skills,
             lat=opening.lat if opening.lat is not None else company.lat,
