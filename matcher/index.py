@@ -47,6 +47,8 @@ __all__ = ["MatchIndex", "rank"]
 #: Offers implied by a target's kind: a flexjob opening offers flexjob, and so on.
 IMPLIED_OFFERS: dict[str, str] = {"flexjob": "flexjob", "loentilskud": "loentilskud", "praktik": "praktik"}
 
+#: How much of a company's description is searched for its kind of workplace.
+WORKPLACE_DESCRIPTION_CHARS = 160
 #: Words of two or more letters (the word model's tokens; "it" counts, "a" does not).
 _WORD_PATTERN = r"(?u)\b\w\w+\b"
 _KIND_CODE = {kind: i for i, kind in enumerate(KINDS)}
@@ -254,7 +256,10 @@ class MatchIndex:
             grades: dict[int, float] = {}
             via: dict[int, int] = {}
             if company:
-                for k in vocab.workplaces_in(title) or vocab.workplaces_in(description):
+                # The title (the company's own word for its trade) first; else the description's
+                # opening ("<name>. <what it does>"), where a company says what it is.
+                places = vocab.workplaces_in(title) or vocab.workplaces_in(description[:WORKPLACE_DESCRIPTION_CHARS])
+                for k in places:
                     for o in vocab.workplaces[k].employs:
                         grades[o] = scoring.WORKPLACE_GRADE
                         via.setdefault(o, k)

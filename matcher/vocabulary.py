@@ -164,9 +164,13 @@ class Vocabulary:
         )
         self.concept_phrases_ = _phrase_index((k, c.terms) for k, c in enumerate(self.concepts))
         self.workplace_phrases_ = _phrase_index((k, w.terms) for k, w in enumerate(self.workplaces))
-        self.workplace_words_ = sorted(
-            {(normalise(t), k) for k, w in enumerate(self.workplaces) for t in w.terms if " " not in normalise(t)}
-        )
+        #: One-word workplace terms of 5+ letters, for compounds that end in one ("erhvervsrengøring").
+        self.workplace_suffixes_: dict[str, set[int]] = {}
+        for k, w in enumerate(self.workplaces):
+            for t in w.terms:
+                norm = normalise(t)
+                if " " not in norm and len(norm) >= 5:
+                    self.workplace_suffixes_.setdefault(norm, set()).add(k)
         self._longest = max([len(k) for k in (*self.concept_phrases_, *self.workplace_phrases_)] or [1])
         self.codes_ = tuple(o.disco_code for o in self.occupations)
         known: set[str] = set()
@@ -280,17 +284,21 @@ class Vocabulary:
 
     def workplaces_in(self, text: str) -> tuple[int, ...]:
         """Indices of the workplaces ``text`` names, as a phrase or as the end of a compound
-        ("Kirkegaards Erhvervsrengøring" → Rengøringsfirma; "plejecentret" → Plejecenter)."""
+        ("Kirkegaards Erhvervsrengøring" → Rengøringsfirma; "Plejecenter Solgården" → Plejecenter)."""
         norm = normalise(text)
         cached = self._workplace_cache.get(norm)
         if cached is not None:
             return cached
         words = norm.split()
         found = _find_phrases(words, self.workplace_phrases_, self._longest)
+        suffixes = self.workplace_suffixes_
         for word in words:
-            for term, k in self.workplace_words_:
-                if len(word) > len(term) + 2 and len(term) >= 5 and word.endswith(term):
-                    found.add(k)
+            # Each proper suffix of at least 5 letters, leaving a first part of at least 3: a few
+            # dict lookups per word instead of a scan over the workplace terms.
+            for start in range(3, len(word) - 4):
+                owners = suffixes.get(word[start:])
+                if owners:
+                    found |= owners
         result = tuple(sorted(found))
         self._workplace_cache[norm] = result
         return result
