@@ -38,6 +38,9 @@ USE_LEMMAS = True
 
 #: A compound part must have at least this many letters ("dyr", "bil", "kok" are three).
 MIN_PART_CHARS = 3
+#: Generic compound heads: "helpdeskmedarbejder" is a helpdesk worker, "kantinemedhjælper" a canteen
+#: helper; the first part names the job.
+GENERIC_HEADS = ("medarbejder", "medhjælper", "assistent", "hjælper", "arbejder", "ansat", "elev")
 #: A query word this long starts compounds whatever follows, if at least ``MIN_REST_CHARS`` letters do.
 LONG_QUERY_CHARS = 5
 MIN_REST_CHARS = 4
@@ -46,6 +49,9 @@ LINKING = ("s", "e")
 #: Grades of a word match: the same word (inflected), a compound ending in the query word (a kind of
 #: it: "pedelmedhjælper" is a medhjælper), a compound starting with it ("dyrehandel" is about animals).
 EXACT = 1.0
+#: A compound of the query word and a generic head ("pedel-medhjælper", "stald-medhjælper",
+#: "lager-medarbejder") is nearly the same job as the query word names.
+COMPOUND_GENERIC = 0.95
 COMPOUND_HEAD = 0.85
 COMPOUND_MODIFIER = 0.8
 
@@ -114,6 +120,8 @@ def compound_grade(query: str, word: str, known: frozenset[str] | set[str]) -> f
         if len(prefix) < MIN_PART_CHARS or not word.startswith(prefix):
             continue
         rest = word[len(prefix):]
+        if rest in GENERIC_HEADS or (rest[:1] in LINKING and rest[1:] in GENERIC_HEADS):
+            return COMPOUND_GENERIC
         # A short query word ("dyr", "bil") needs a known word after it ("dyr-e-handel", not "dyrker");
         # a longer one is a compound modifier unless the rest is too short for a word ("ældre-centret").
         if _is_part(rest, known) or (len(prefix) >= LONG_QUERY_CHARS and len(rest.lstrip("se")) >= MIN_REST_CHARS):

@@ -43,7 +43,7 @@ from pathlib import Path
 
 from rapidfuzz import fuzz, process
 
-from .morph import is_known, stem, stems
+from .morph import GENERIC_HEADS, is_known, stem, stems
 from .text import normalise
 
 __all__ = [
@@ -65,9 +65,6 @@ FUZZY_MIN_WORD_CHARS = 7
 MAX_INFLECTION_CHARS = 4
 #: Terms shorter than this are matched only as whole words, never as the start of a longer word.
 MIN_PREFIX_TERM_CHARS = 4
-#: Generic compound heads: "helpdeskmedarbejder" is a helpdesk worker, "kantinemedhjælper" a canteen
-#: helper, so a word ending in one of these mentions the occupation its first part names.
-GENERIC_HEADS = ("medarbejder", "medhjælper", "assistent", "hjælper", "arbejder", "ansat", "elev")
 #: Linking letters dropped between a first part and a generic head ("museum-s-medarbejder").
 _LINKING = ("s", "e")
 
