@@ -260,9 +260,11 @@ class MatchIndex:
                 # opening ("<name>. <what it does>"), where a company says what it is.
                 places = vocab.workplaces_in(title) or vocab.workplaces_in(description[:WORKPLACE_DESCRIPTION_CHARS])
                 for k in places:
-                    for o in vocab.workplaces[k].employs:
-                        grades[o] = scoring.WORKPLACE_GRADE
-                        via.setdefault(o, k)
+                    for rank_, o in enumerate(vocab.workplaces[k].employs):
+                        grade = scoring.WORKPLACE_GRADE if rank_ == 0 else scoring.WORKPLACE_OTHER_GRADE
+                        if grade > grades.get(o, 0.0):
+                            grades[o] = grade
+                            via[o] = k
                 for o in vocab.lookup(title):
                     grades.setdefault(o, scoring.WORKPLACE_GRADE)
             else:
@@ -414,11 +416,17 @@ class MatchIndex:
             occ_rows = self.occ_[occ_unique]
             for j, k in enumerate(text_wishes):
                 wish = parsed[k]
-                # A concept's other words count too ("dyr" → "kæledyr", "hunde"), at a share.
-                related_words = tuple(
-                    w for k2 in self.vocabulary.concepts_in(wish.text)
-                    for w in self.vocabulary.concept_words_[k2] if w not in wish.terms
-                )
+                # A concept's other words count too ("dyr" → "kæledyr", "hunde"), at a share; merged
+                # into one column -> grade map so each field is looked up once per wish.
+                related: dict[int, float] = {}
+                for k2 in self.vocabulary.concepts_in(wish.text):
+                    for word in self.vocabulary.concept_words_[k2]:
+                        if word in wish.terms:
+                            continue
+                        for col, grade in self.words_.matches(word).items():
+                            value = scoring.CONCEPT_WORD_SHARE * grade
+                            if value > related.get(col, 0.0):
+                                related[col] = value
                 for name, field, factor in (
                     ("words_title", self.title_words_, scoring.WORD_TITLE_FACTOR),
                     ("words_industry", self.industry_words_, scoring.WORD_INDUSTRY_FACTOR),
@@ -426,9 +434,8 @@ class MatchIndex:
                 ):
                     grades = self._word_grades(wish.terms, field)
                     # Not on the industry: a DB07 label names a sector, not what the work is about.
-                    if related_words and field is not self.industry_words_:
-                        best = np.maximum.reduce([field.grades(self.words_.matches(w)) for w in related_words])
-                        grades = np.maximum(grades, scoring.CONCEPT_WORD_SHARE * best)
+                    if related and field is not self.industry_words_:
+                        grades = np.maximum(grades, field.grades(related))
                     sources[name][:, j] = factor * grades[field.ids_[rows]]
                 grades, how = self._wish_occupations(wish)
                 explain.occupations.append((grades, how))
@@ -521,7 +528,9 @@ class MatchIndex:
             if workplace is not None:
                 place = vocab.workplaces[workplace]
                 name = t.title if t.title and len(t.title) <= 40 else place.name
-                return f"{head} → {name} – ansætter {place.employs_text}"
+                if place.employs and place.employs[0] == o:
+                    return f"{head} → {name} – ansætter {place.employs_text}"
+                return f"{head} → {name} – ansætter også {vocab.occupations[o].title}"
             if kind == "related":
                 return f"{head} → {vocab.occupations[o].title}, beslægtet med {vocab.occupations[via].title}"
             return f"{head} → {vocab.occupations[o].title}"

@@ -52,15 +52,16 @@ class Weights:
     """Relative weight of each score component (non-negative; only the ratios matter).
 
     The defaults put the borger's wishes first (IPS principle 3), then what makes a start realistic
-    now (travel, hours, needs), then the IPS preferences that separate otherwise equal targets
+    now (hours, travel, needs: a job that starts at twice the hours the borger manages is no start,
+    so hours weigh second; set on the judged set's dev split, issue 11), then the IPS preferences that separate otherwise equal targets
     (competitive work, speed, fresh data, proven employers). Set them from app configuration with
     ``Weights.from_mapping(app.config["MATCH_WEIGHTS"])``.
     """
 
     wishes: float = 0.34
-    strengths: float = 0.10
+    strengths: float = 0.06
     travel: float = 0.12
-    hours: float = 0.12
+    hours: float = 0.20
     needs: float = 0.10
     kind: float = 0.10
     start: float = 0.04
@@ -175,8 +176,11 @@ EMPLOYER_PLACEMENTS_SCALE = 2.0
 #: A shared occupation between a wish and the target title counts as this text score.
 OCCUPATION_MATCH_SCORE = 0.9
 #: A company without an opening stands for the occupations its kind of workplace typically employs
-#: (``vocabulary.Workplace``) at this grade of a posted title.
+#: (``vocabulary.Workplace``) at a grade of a posted title: this one ...
 WORKPLACE_GRADE = 0.85
+#: ... for the first occupation a workplace lists (what it mainly employs); the others at this grade
+#: (a plejecenter mainly employs care staff, but also a kitchen helper now and then).
+WORKPLACE_OTHER_GRADE = 0.65
 #: The occupation hierarchy (DISCO-08): a wish for one occupation gives this share of the credit to
 #: the others of its minor group (3 digits: IT-supporter ↔ PC-tekniker) and its sub-major group
 #: (2 digits), as JobTech's taxonomy boosts occupation over group over field.

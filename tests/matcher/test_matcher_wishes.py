@@ -158,7 +158,7 @@ def test_neighbouring_occupation_gets_partial_credit_and_says_so(make_target, ma
     matches = ranked(make_candidate(wishes=["IT-supporter"]), [shop, pc])
     assert ids(matches)[0] == "pc"
     assert 0.4 < matches[0].components["wishes"] < 0.8
-    assert matches[0].reasons[0] == "Ønsker it-supporter → PC-tekniker, beslægtet med IT-supporter"
+    assert "Ønsker it-supporter → PC-tekniker, beslægtet med IT-supporter" in matches[0].reasons
 
 
 def test_same_occupation_beats_a_neighbouring_one(make_target, make_candidate, ranked):
