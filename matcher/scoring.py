@@ -54,8 +54,8 @@ class Weights:
     The defaults put the borger's wishes first (IPS principle 3), then what makes a start realistic
     now (hours, travel, needs: a job that starts at twice the hours the borger manages is no start,
     so hours weigh second; set on the judged set's dev split, issue 11), then the IPS preferences
-    that separate otherwise equal targets (competitive work, speed, fresh data, proven employers). Set them from app configuration with
-    ``Weights.from_mapping(app.config["MATCH_WEIGHTS"])``.
+    that separate otherwise equal targets (competitive work, speed, fresh data, proven employers).
+    Set them from app configuration with ``Weights.from_mapping(app.config["MATCH_WEIGHTS"])``.
     """
 
     wishes: float = 0.34
