@@ -95,7 +95,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     parser.add_argument("--no-vocabulary", action="store_true",
-                        help="rank without the app's vocabulary and tag labels (the bare API)")
+                        help="rank as the bare API does: MatchIndex(targets), no tag labels (since issue 11 "
+                             "the matcher's shipped vocabulary is used then too)")
     parser.add_argument("--show", action="store_true", help="also list each dev borger's top 10 with grades")
     parser.add_argument("--show-heldout", action="store_true",
                         help="with --show, list the heldout borgere's top 10 too (do not tune on them)")

@@ -11,11 +11,18 @@ A query (``MatchIndex.rank``; tens of milliseconds for 100,000 targets on one co
    candidate's transport can cover in ``max_travel_minutes`` (``geo.max_distance_km``);
 2. hard rules on the survivors with numpy masks (kinds accepted, excluded industries and companies,
    stale openings), then exact geodesic distance and travel minutes, dropping targets over the limit;
-3. the candidate's wishes and strengths are vectorised once; similarities are sparse dot products
+3. the candidate's wishes are parsed (``wishes.parse_wish``); wishes and strengths are vectorised
+   once; similarities are sparse dot products
    restricted to the surviving targets: either their rows are sliced from the TF-IDF matrix and
    multiplied, or, when that would touch more non-zeros (a large reachable area), the matrix columns
    of the query's few n-grams are multiplied and the surviving rows picked from the result
    (``_TextField.similarity`` picks the cheaper by counting non-zeros; both give the same numbers);
+   The word model (``morph.WordTable``: the sorted distinct words of titles, industries and
+   descriptions, binary text x word matrices) finds a wish word's inflections and compounds by
+   binary search, then reads the texts containing them from the word's matrix column; the
+   occupation model is a sparse target x occupation matrix of grades (title occupations, or for
+   a company the occupations its workplace employs) multiplied with the wish's graded occupations.
+   Both work over a fixed word / occupation list, so they fit a persisted index;
 4. all components and the score as numpy arrays; ``argpartition`` picks the top ``limit``;
 5. ``Match`` objects and Danish reasons are built for those ``limit`` targets only.
 

@@ -3,14 +3,20 @@
 Every component is a number in [0, 1], computed for many targets at once with numpy:
 
 =========== ==========================================================================================
-wishes      text similarity of the candidate's wishes with the target's title, industry and
-            description; a shared occupation from the vocabulary counts as a near-full match.
+wishes      per wish (parsed: ``matcher.wishes``), the best of: character n-gram similarity with
+            the title, industry and description; the wish's words found as words or compound
+            parts of them (``morph``); the occupations the wish names or its concepts point to
+            against the target's occupation (its title's, or for a company what its kind of
+            workplace employs), with partial credit within a DISCO-08 group. A target mentioning
+            what a wish rules out ("ikke telefon") loses ``NEGATION_PENALTY`` of it.
             IPS: the borger's own wishes set the direction, so this carries the largest weight.
 strengths   how well the candidate's strengths meet the target's skills or description.
 travel      1 at the door, falling linearly to ``TRAVEL_SCORE_AT_LIMIT`` at the candidate's
             ``max_travel_minutes``; targets beyond the limit are not returned at all.
-hours       can the target start within the hours the borger manages now (see ``hours_scores``).
-needs       share of the candidate's needs (accommodation tags) the target offers.
+hours       can the target start within the hours the borger manages now (see ``hours_scores``);
+            a wish for "få timer" caps them at ``FEW_HOURS``.
+needs       share of the candidate's needs (accommodation tags) the target offers, with needs
+            named in the wishes ("noget stille" → ``quiet``) added.
 kind        IPS preference for competitive work (``KIND_SCORE``).
 start       1 when the target can start now, falling to 0 at ``START_HORIZON_DAYS``.
 freshness   1 when confirmed within ``STALE_SOFT_DAYS``, then falling (see ``freshness_scores``).
