@@ -4,8 +4,8 @@ A pure library: it never imports flask, sqlalchemy or the app (``crm``), reads n
 and works on plain dataclasses. The app builds ``Target`` and ``Candidate`` values from its rows,
 keeps one ``MatchIndex`` and rebuilds it when the data changes::
 
-    from matcher import Candidate, Target, MatchIndex, Weights, load_vocabulary
-    index = MatchIndex(targets, weights=Weights.from_mapping(cfg), vocabulary=load_vocabulary(path),
+    from matcher import Candidate, Target, MatchIndex, Weights
+    index = MatchIndex(targets, weights=Weights.from_mapping(cfg),
                        tag_labels={"mentor": "Mentor på arbejdspladsen", ...})
     matches = index.rank(candidate, limit=20, today=date.today())   # best first
 
@@ -14,14 +14,19 @@ are never returned; nor is a target beyond ``max_travel_minutes``; nor an openin
 ``company`` whose ``updated`` date is more than ``STALE_EXCLUDE_DAYS`` (60) days before ``today``
 (openings unconfirmed for more than ``STALE_SOFT_DAYS`` (30) days score lower and say so).
 
+The vocabulary (occupations with DISCO-08 codes and synonyms, concepts, workplaces) ships with the
+library in ``matcher/data/`` and is loaded on first use (``default_vocabulary``); pass
+``vocabulary=load_vocabulary(path, concepts=..., workplaces=...)`` to use another.
+
 See ``matcher.scoring`` for the components, weights and hard rules, ``matcher.geo`` for the travel
-model and ``matcher.text`` / ``matcher.vocabulary`` for the text model.
+model, ``matcher.wishes`` for how a wish is read, and ``matcher.text`` / ``matcher.morph`` /
+``matcher.vocabulary`` for the text model.
 """
 
 from .index import MatchIndex, rank
 from .scoring import COMPONENTS, KIND_SCORE, STALE_EXCLUDE_DAYS, STALE_SOFT_DAYS, Weights
 from .types import KINDS, TRANSPORTS, Candidate, Match, Target
-from .vocabulary import Occupation, Vocabulary, load_vocabulary
+from .vocabulary import Occupation, Vocabulary, default_vocabulary, load_vocabulary
 
 __all__ = [
     "Candidate",
@@ -39,4 +44,5 @@ __all__ = [
     "Occupation",
     "Vocabulary",
     "load_vocabulary",
+    "default_vocabulary",
 ]

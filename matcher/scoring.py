@@ -3,14 +3,20 @@
 Every component is a number in [0, 1], computed for many targets at once with numpy:
 
 =========== ==========================================================================================
-wishes      text similarity of the candidate's wishes with the target's title, industry and
-            description; a shared occupation from the vocabulary counts as a near-full match.
+wishes      per wish (parsed: ``matcher.wishes``), the best of: character n-gram similarity with
+            the title, industry and description; the wish's words found as words or compound
+            parts of them (``morph``); the occupations the wish names or its concepts point to
+            against the target's occupation (its title's, or for a company what its kind of
+            workplace employs), with partial credit within a DISCO-08 group. A target mentioning
+            what a wish rules out ("ikke telefon") loses ``NEGATION_PENALTY`` of it.
             IPS: the borger's own wishes set the direction, so this carries the largest weight.
 strengths   how well the candidate's strengths meet the target's skills or description.
 travel      1 at the door, falling linearly to ``TRAVEL_SCORE_AT_LIMIT`` at the candidate's
             ``max_travel_minutes``; targets beyond the limit are not returned at all.
-hours       can the target start within the hours the borger manages now (see ``hours_scores``).
-needs       share of the candidate's needs (accommodation tags) the target offers.
+hours       can the target start within the hours the borger manages now (see ``hours_scores``);
+            a wish for "få timer" caps them at ``FEW_HOURS``.
+needs       share of the candidate's needs (accommodation tags) the target offers, with needs
+            named in the wishes ("noget stille" → ``quiet``) added.
 kind        IPS preference for competitive work (``KIND_SCORE``).
 start       1 when the target can start now, falling to 0 at ``START_HORIZON_DAYS``.
 freshness   1 when confirmed within ``STALE_SOFT_DAYS``, then falling (see ``freshness_scores``).
@@ -52,17 +58,18 @@ class Weights:
     """Relative weight of each score component (non-negative; only the ratios matter).
 
     The defaults put the borger's wishes first (IPS principle 3), then what makes a start realistic
-    now (travel, hours, needs), then the IPS preferences that separate otherwise equal targets
-    (competitive work, speed, fresh data, proven employers). Set them from app configuration with
-    ``Weights.from_mapping(app.config["MATCH_WEIGHTS"])``.
+    now (hours, travel, needs: a job that starts at twice the hours the borger manages is no start,
+    so hours weigh second; set on the judged set's dev split, issue 11), then the IPS preferences
+    that separate otherwise equal targets (competitive work, speed, fresh data, proven employers).
+    Set them from app configuration with ``Weights.from_mapping(app.config["MATCH_WEIGHTS"])``.
     """
 
     wishes: float = 0.34
-    strengths: float = 0.10
-    travel: float = 0.14
-    hours: float = 0.12
+    strengths: float = 0.06
+    travel: float = 0.12
+    hours: float = 0.20
     needs: float = 0.10
-    kind: float = 0.08
+    kind: float = 0.10
     start: float = 0.04
     freshness: float = 0.03
     employer: float = 0.05
@@ -137,7 +144,17 @@ COMPANY_FRESHNESS_FLOOR = 0.5
 START_HORIZON_DAYS = 180
 
 #: Travel score at the candidate's limit: a target at the limit is still reachable, so not 0.
-TRAVEL_SCORE_AT_LIMIT = 0.25
+#:
+#: Kind against distance (IPS: competitive work first; the borger chose the travel limit). Within the
+#: limit, distance may cost at most ``Weights.travel * (1 - TRAVEL_SCORE_AT_LIMIT)`` = 0.12 × 0.5 =
+#: 0.06 of the weighted score, while an ordinary job beats a praktik by ``Weights.kind * (1 - 0.3)``
+#: = 0.10 × 0.7 = 0.07. So of two targets that fit equally well otherwise, the ordinary job wins
+#: wherever both lie within the borger's limit (a praktik next door does not beat a job at the
+#: limit); a løntilskud job (0.5) still loses to a job only when it is not much nearer
+#: (0.05 < 0.06). A better wish fit still outweighs both: one wish grade step (0.1 × 0.34) is worth
+#: about half the whole kind difference. The test ``test_ordinary_job_within_reach_beats_nearer_praktik``
+#: holds the trade-off.
+TRAVEL_SCORE_AT_LIMIT = 0.5
 
 #: Hours. A target offering ``low_hours_start`` can start at this many hours/week (tag: "under 10").
 LOW_HOURS_START_HOURS = 5.0
@@ -164,6 +181,28 @@ EMPLOYER_PLACEMENTS_SCALE = 2.0
 
 #: A shared occupation between a wish and the target title counts as this text score.
 OCCUPATION_MATCH_SCORE = 0.9
+#: A company without an opening stands for the occupations its kind of workplace typically employs
+#: (``vocabulary.Workplace``) at a grade of a posted title: this one ...
+WORKPLACE_GRADE = 0.85
+#: ... for the first occupation a workplace lists (what it mainly employs); the others at this grade
+#: (a plejecenter mainly employs care staff, but also a kitchen helper now and then).
+WORKPLACE_OTHER_GRADE = 0.65
+#: The occupation hierarchy (DISCO-08): a wish for one occupation gives this share of the credit to
+#: the others of its minor group (3 digits: IT-supporter ↔ PC-tekniker) and its sub-major group
+#: (2 digits), as JobTech's taxonomy boosts occupation over group over field.
+MINOR_GROUP_SHARE = 0.6
+SUBMAJOR_GROUP_SHARE = 0.3
+#: Word model: a wish word found as a word (inflected) or compound part (``morph``) of the title, the
+#: industry label or the description, times its grade (``morph.EXACT`` / ``COMPOUND_*``).
+WORD_TITLE_FACTOR = 0.9
+WORD_INDUSTRY_FACTOR = 0.55
+WORD_DESCRIPTION_FACTOR = 0.5
+#: A word of the wish's concept other than the wish's own ("kæledyr" for "dyr") counts this share.
+CONCEPT_WORD_SHARE = 0.8
+#: A target that mentions what a wish rules out ("ikke telefon") keeps this share of its wish score less.
+NEGATION_PENALTY = 0.6
+#: The reason a match gets when the borger has wishes and none of them speaks for the target.
+NO_WISH_REASON = "Ingen af borgerens ønsker"
 #: How much a match on the industry / description counts against a match on the title.
 INDUSTRY_FACTOR = 0.85
 DESCRIPTION_FACTOR = 0.7

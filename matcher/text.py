@@ -9,8 +9,10 @@ Character n-grams are what make this work for Danish without a stemmer:
 * a typo breaks only the few n-grams around it ("lagermedarbjder").
 
 Synonyms that share no letters ("pluk og pak" ↔ "lagermedarbejder") come from the occupation
-vocabulary (``matcher.vocabulary``), which expands a text with the titles and synonyms of the
-occupations it mentions before it is vectorised.
+vocabulary (``matcher.vocabulary``), which expands a title or a parsed wish with the titles and
+synonyms of the occupations it mentions before it is vectorised (never an industry label: DB07
+sectors are not occupations). Whole words, inflections and compounds are matched besides, by the
+word model in ``matcher.morph``.
 
 Cosine similarities are not match probabilities: unrelated Danish titles still share endings
 ("-medarbejder", "-assistent") and reach 0.1–0.2, while the same occupation written differently

@@ -10,7 +10,6 @@ import threading
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
-from pathlib import Path
 
 import sqlalchemy as sa
 from flask import current_app
@@ -24,9 +23,8 @@ from crm.models.opening import OPENING_KIND_LABELS, OpeningStatus
 from crm.services.borgere import audit_shown_by_name, can_view_borger
 from crm.services.reference import offer_tag_labels
 from crm.timeutil import today
-from matcher import KINDS, Candidate, Match, MatchIndex, Target, Weights, load_vocabulary
+from matcher import KINDS, Candidate, Match, MatchIndex, Target, Weights, default_vocabulary
 
-VOCABULARY_FILE = Path(__file__).resolve().parents[2] / "seeds" / "occupations.csv"
 # Companies in these statuses are matchable without an opening (job development).
 MATCHABLE_COMPANY_STATUSES = (PartnershipStatus.PARTNER, PartnershipStatus.DIALOG)
 SUCCESS_STAGES = (Stage.JOB, Stage.UDDANNELSE)
@@ -63,9 +61,9 @@ class MatchRow:
         return str(self.match.target_id)
 
 
-@cache
 def vocabulary():
-    return load_vocabulary(VOCABULARY_FILE)
+    """The matcher's shipped vocabulary (occupations, concepts, workplaces in matcher/data/)."""
+    return default_vocabulary()
 
 
 @cache
@@ -147,7 +145,8 @@ def build_targets(target_key: str | None = None) -> list[Target]:
         targets.append(Target(
             id=f"opening:{opening.id}", company_id=company.id, kind=opening.kind,
             title=" ".join(filter(None, [opening.title, opening.occupation])),
-            description=opening.description,
+            # The company's own words for its trade ("Dyrehandel") tell what the work is about.
+            description=" ".join(filter(None, [opening.description, company.industry_text])),
             industry=industries.get(company.industry_code or "", ""),
             skills=opening.skills,
             lat=opening.lat if opening.lat is not None else company.lat,

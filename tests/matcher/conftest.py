@@ -5,12 +5,12 @@ import csv
 import pytest
 from matcher_fixtures import HOME, NEAR, REPO, TODAY
 
-from matcher import Candidate, MatchIndex, Target, load_vocabulary
+from matcher import Candidate, MatchIndex, Target, default_vocabulary
 
 
 @pytest.fixture(scope="session")
 def vocabulary():
-    return load_vocabulary(REPO / "seeds" / "occupations.csv")
+    return default_vocabulary()
 
 
 @pytest.fixture(scope="session")

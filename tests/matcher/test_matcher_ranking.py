@@ -162,7 +162,7 @@ def test_every_match_has_components_and_a_reason(make_candidate, make_target, ra
         assert all(0.0 <= v <= 1.0 for v in m.components.values())
         assert 0.0 <= m.score <= 1.0
         assert m.reasons and all(isinstance(r, str) and r for r in m.reasons)
-    assert matches[0].reasons[0] == "Ønsker lager"
+    assert matches[0].reasons[0] == "Ønsker lager → Lagermedarbejder"
     assert any(r.endswith("min på cykel") for r in matches[0].reasons)
 
 

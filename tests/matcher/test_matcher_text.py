@@ -14,7 +14,7 @@ def test_normalise_keeps_danish_letters_and_drops_punctuation():
 
 
 def test_shipped_vocabulary_has_several_hundred_occupations_with_isco_codes():
-    with open(REPO / "seeds" / "occupations.csv", encoding="utf-8", newline="") as f:
+    with open(REPO / "matcher" / "data" / "occupations.csv", encoding="utf-8", newline="") as f:
         rows = list(csv.DictReader(f))
     assert len(rows) >= 300
     assert all(re.fullmatch(r"\d{4}(\d{2})?", row["disco_code"]) for row in rows)
@@ -73,3 +73,19 @@ def test_wish_meets_industry_of_a_company_without_opening(make_candidate, make_t
     other = make_target("o", kind="company", title="Frisør Hansen", industry="Frisørsaloner",
                         hours_min=None, hours_max=None)
     assert ids(ranked(make_candidate(wishes=["lager"]), [other, company]))[0] == "c"
+
+
+def test_concepts_must_name_known_occupations(tmp_path):
+    occupations = tmp_path / "occ.csv"
+    occupations.write_text("disco_code,title,synonyms\n4321,lagermedarbejder,lager\n", encoding="utf-8")
+    concepts = tmp_path / "concepts.csv"
+    concepts.write_text("concept,terms,occupations\nlager,lager|varer,lagerarbejder:1.0\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="lagerarbejder"):
+        load_vocabulary(occupations, concepts=concepts)
+
+
+def test_shipped_concepts_and_workplaces_load_with_the_vocabulary(vocabulary):
+    names = {c.name for c in vocabulary.concepts}
+    assert {"dyr", "børn", "ældre", "natur", "hænderne", "kunder", "mad", "biler", "computere", "rengøring",
+            "byggeri", "kontor", "lager", "butik"} <= names
+    assert any(w.name == "Børnehave" for w in vocabulary.workplaces)

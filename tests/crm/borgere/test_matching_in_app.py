@@ -20,6 +20,31 @@ def test_match_page_ranks_fitting_companies_with_reasons(browser, make_user, mak
     assert "min på cykel" in html  # a travel reason
 
 
+def test_wish_in_everyday_words_meets_a_company_by_what_it_employs(browser, make_user, make_borger,
+                                                                  make_partner):
+    email = make_user("vejleder")
+    borger_id = make_borger(email, wishes=["pædagogmedhjælper"])
+    make_partner("Børnehuset Solsikken", industry_text="Daginstitution")
+    browser.login(email)
+    html = browser.get(f"/borgere/{borger_id}/match").get_data(as_text=True)
+    assert "Ønsker pædagogmedhjælper → Daginstitution – ansætter pædagogmedhjælpere" in html
+
+
+def test_opening_matches_a_wish_through_its_companys_trade(app, browser, make_user, make_borger, make_partner):
+    email = make_user("vejleder")
+    borger_id = make_borger(email, wishes=["vil gerne arbejde med dyr"])
+    pets = make_partner("Zoo-butikken", industry_text="Dyrehandel")
+    office = make_partner("Kontorhuset", industry_text="Kontor")
+    with app.app_context():
+        for company_id, title in ((office, "Kontorassistent"), (pets, "Butiksassistent")):
+            db.session.add(Opening(company_id=company_id, title=title, kind="job",
+                                   hours_min=10, hours_max=20, status="aaben"))
+        db.session.commit()
+    browser.login(email)
+    html = browser.get(f"/borgere/{borger_id}/match").get_data(as_text=True)
+    assert html.index("Butiksassistent") < html.index("Kontorassistent")
+
+
 def test_companies_beyond_travel_time_are_not_shown(browser, make_user, make_borger, make_partner):
     email = make_user("vejleder")
     borger_id = make_borger(email, transport="bike", max_travel_minutes=20)
