@@ -42,7 +42,7 @@ MAX_RADIUS_KM = 500
 NEARBY_DEFAULT_RADIUS_KM = 15
 RADIUS_MESSAGE = f"Angiv et antal km mellem 1 og {MAX_RADIUS_KM}."
 EXPORT_MIMETYPES = {
-    "csv": "text/csv; charset=utf-8",
+    "csv": "text/csv",  # Flask adds "; charset=utf-8" to a text/* mimetype
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
 
