@@ -173,6 +173,8 @@ def import_preview():
         flash(exc.message, "error")
         return redirect(url_for("companies.import_upload"))
     db.session.rollback()
+    # Remembered so that a refused confirm can tell a bad file from a register changed meanwhile.
+    session[SESSION_KEY] = {**pending, "previewed_ok": report.ok}
     form = ImportConfirmForm(token=pending["token"])
     return render_template("companies/import_preview.html", report=report, form=form,
                            filename=pending["filename"], labels=ACTION_LABELS)
@@ -200,8 +202,12 @@ def import_confirm():
               "se forhåndsvisningen igen.", "error")
         return redirect(url_for("companies.import_preview"))
     if report.batch is None:
-        flash("Intet er importeret: registret er ændret siden forhåndsvisningen, og nogle rækker kan "
-              "ikke længere importeres.", "error")
+        if pending.get("previewed_ok"):
+            flash("Intet er importeret: registret er ændret siden forhåndsvisningen, og nogle rækker kan "
+                  "ikke længere importeres.", "error")
+        else:
+            flash("Intet er importeret: filen har rækker, der ikke kan importeres. Ret dem, og upload "
+                  "filen igen.", "error")
         return render_template("companies/import_preview.html", report=report, form=form,
                                filename=pending["filename"], labels=ACTION_LABELS)
     db.session.commit()
