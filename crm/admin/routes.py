@@ -6,7 +6,7 @@ from crm.access import allow
 from crm.admin import bp
 from crm.admin.forms import NewUserForm, PasswordResetForm, UserForm
 from crm.extensions import db
-from crm.forms import ActionForm, save_form
+from crm.forms import ActionForm, page_number, save_form
 from crm.models import AuditEvent, User
 from crm.models.user import Role
 from crm.services import ValidationError, second_factor
@@ -108,6 +108,6 @@ def audit():
     """Show the audit log, newest first."""
     page = db.paginate(
         sa.select(AuditEvent).order_by(AuditEvent.at.desc(), AuditEvent.id.desc()),
-        per_page=AUDIT_PAGE_SIZE, error_out=False,
+        page=page_number(), per_page=AUDIT_PAGE_SIZE, error_out=False,
     )
     return render_template("admin/audit.html", page=page)

@@ -11,7 +11,6 @@ from flask import Response, current_app, render_template, request, url_for
 from flask_login import current_user
 from wtforms import (
     BooleanField,
-    Form,
     IntegerField,
     SelectChoice,
     SelectField,
@@ -25,6 +24,7 @@ from wtforms.validators import ValidationError as FieldError
 from crm.access import allow
 from crm.companies import bp
 from crm.extensions import db
+from crm.forms import SubForm, coerce_optional_id, page_number
 from crm.models import Company, User
 from crm.models.company import STATUS_LABELS, PartnershipStatus
 from crm.models.user import Role
@@ -67,11 +67,7 @@ class _KmField(IntegerField):
             raise ValueError("Angiv afstanden som et helt antal km.") from None
 
 
-def _optional_int(value):
-    return int(value) if value not in (None, "", "None") and str(value).isdigit() else None
-
-
-class CompanyFilterForm(Form):
+class CompanyFilterForm(SubForm):
     """The list/map filters, read from the query string (no CSRF: it changes nothing)."""
 
     q = StringField("Søg (navn, CVR, by eller tags)")
@@ -79,7 +75,7 @@ class CompanyFilterForm(Form):
         SelectChoice(s.value, STATUS_LABELS[s]) for s in PartnershipStatus])
     industry = SelectField("Branche (DB07)", validate_choice=False)
     offers = _CheckboxList("Kan tilbyde (alle valgte)")
-    konsulent = SelectField("Ansvarlig konsulent", coerce=_optional_int, validate_choice=False)
+    konsulent = SelectField("Ansvarlig konsulent", coerce=coerce_optional_id, validate_choice=False)
     postcode = StringField("Afstand fra postnummer")
     radius = _KmField("Højst km væk", validators=[
         Optional(), NumberRange(min=1, max=MAX_RADIUS_KM, message=RADIUS_MESSAGE)])
@@ -153,7 +149,7 @@ def _filtered(per_page: int | None, page: int = 1):
 @allow(*STAFF)
 def index():
     """List and search companies."""
-    page = request.args.get("page", 1, type=int)
+    page = page_number()
     form, result = _filtered(PER_PAGE, page)
     return render_template("companies/list.html", form=form, result=result, filter_args=_filter_args(),
                            sorts=SORTS)
@@ -204,11 +200,11 @@ def export(fmt: str):
                     headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 
 
-class NearbyForm(Form):
+class NearbyForm(SubForm):
     """Visit planning: from a postcode or a company, within a radius."""
 
     postcode = StringField("Fra postnummer")
-    company_id = SelectField("eller fra virksomhed", coerce=_optional_int, validate_choice=False)
+    company_id = SelectField("eller fra virksomhed", coerce=coerce_optional_id, validate_choice=False)
     radius = _KmField("Højst km væk", default=NEARBY_DEFAULT_RADIUS_KM, validators=[
         Optional(), NumberRange(min=1, max=MAX_RADIUS_KM, message=RADIUS_MESSAGE)])
     all_statuses = BooleanField("Vis alle virksomheder, ikke kun partnere")

@@ -7,7 +7,7 @@ from flask_login import current_user
 from crm.access import allow
 from crm.companies.access import get_company_or_404
 from crm.extensions import db
-from crm.forms import run_action, save_form
+from crm.forms import page_number, run_action, save_form
 from crm.models import Company, Invitation, Opening, User
 from crm.models.user import Role
 from crm.openings import bp
@@ -28,6 +28,7 @@ from crm.services.openings import (
     openings_query,
     update_opening,
 )
+from crm.validators import parse_id
 
 VIEW_ROLES = (Role.ADMIN, Role.KONSULENT, Role.VEJLEDER)
 EDIT_ROLES = (Role.ADMIN, Role.KONSULENT)
@@ -59,7 +60,7 @@ def index():
         q=filters.q.data if valid else None,
         needs_confirming=bool(filters.stale.data) if valid else False,
     )
-    page = db.paginate(query, per_page=PER_PAGE, error_out=False)
+    page = db.paginate(query, page=page_number(), per_page=PER_PAGE, error_out=False)
     args = {k: v for k, v in request.args.items() if k != "page"}
     return render_template("openings/list.html", filters=filters, page=page, args=args)
 
@@ -160,8 +161,9 @@ def access(company_id: int):
     form = InvitationForm(company=company)
     if form.validate_on_submit():
         person = None
-        if (form.contact_person_id.data or "").isdigit():
-            person = next((p for p in company.contacts if p.id == int(form.contact_person_id.data)), None)
+        person_id = parse_id(form.contact_person_id.data)
+        if person_id is not None:
+            person = next((p for p in company.contacts if p.id == person_id), None)
         saved = save_form(form, lambda: _invite(company, person, form))
         if saved.ok:
             invitation, link = saved.value
