@@ -119,7 +119,7 @@ def _finite_number(form, field):
 
 def _date_in_range(form, field):
     value = field.data
-    day = value.date() if isinstance(value, datetime) else value
+    day = value.date() if isinstance(value, datetime) else value if isinstance(value, date) else None
     if day is not None and not EARLIEST_DATE <= day <= LATEST_DATE:
         field.data = None
         raise StopValidation(DATE_RANGE_MESSAGE)

@@ -28,8 +28,13 @@ class CleanMultiDict(ImmutableMultiDict):
         if mapping is None:
             super().__init__()
             return
-        items = mapping.items(multi=True) if isinstance(mapping, MultiDict) else (
-            mapping.items() if isinstance(mapping, dict) else mapping)
+        if isinstance(mapping, MultiDict):
+            items = mapping.items(multi=True)
+        elif isinstance(mapping, dict):  # a list or tuple value holds several values
+            items = [(key, value) for key, values in mapping.items()
+                     for value in (values if isinstance(values, (list, tuple)) else [values])]
+        else:
+            items = mapping
         super().__init__([(strip_control_characters(key), _clean(value)) for key, value in items])
 
 

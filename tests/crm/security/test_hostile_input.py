@@ -12,6 +12,7 @@ import sqlalchemy as sa
 
 from crm.extensions import db
 from crm.models import Borger, Company, ContactLogEntry, Opening
+from crm.timeutil import today
 from tests.crm.security.test_concurrent_saves import form_fields
 
 TAMPERED_VERSIONS = ["²", "9" * 5000, "abc", "99999999999999999999", "-1", ""]
@@ -318,3 +319,36 @@ def test_nul_in_an_uploaded_csv_past_its_first_4_kb_is_taken_out(app, konsulent)
     assert response.status_code == 302
     with app.app_context():
         assert db.session.scalar(sa.select(Company.id).where(Company.name == "Nulfirma ApS")) is not None
+
+
+# --- found by the property test (test_hostile_input_property.py) -----------------------------
+
+@pytest.mark.parametrize("url", ["/virksomheder/", "/virksomheder/kort", "/virksomheder/eksport.csv"])
+def test_a_company_filter_konsulent_beyond_what_the_database_holds_is_refused(konsulent, url):
+    response = konsulent.get(url, query_string={"konsulent": "99999999999999999999"})
+    assert response.status_code in (200, 400)
+    assert "Ugyldigt valg." in response.get_data(as_text=True)
+
+
+def test_the_map_data_refuses_a_konsulent_beyond_what_the_database_holds(konsulent):
+    response = konsulent.get("/virksomheder/kort.json", query_string={"konsulent": "99999999999999999999"})
+    assert response.status_code == 400
+    assert response.get_json()["errors"] == {"konsulent": ["Ugyldigt valg."]}
+
+
+@pytest.mark.parametrize("hours", ["sNaN", "-sNaN", "inf"])
+def test_a_placement_step_with_hours_that_are_not_a_number_is_refused(app, browser, make_user, make_borger,
+                                                                       make_partner, propose, hours):
+    from crm.models import Placement
+
+    email = make_user("vejleder")
+    borger_id = make_borger(email)
+    placement_id = propose(borger_id, make_partner("Trinfirma ApS"))
+    browser.login(email)
+    response = browser.post_form(f"/borgere/{borger_id}/forloeb/{placement_id}",
+                                 {"stage": "job", "on_date": today().isoformat(), "hours_per_week": hours},
+                                 form_page=f"/borgere/{borger_id}", follow_redirects=True)
+    assert response.status_code == 200
+    assert "Angiv mellem 0 og 60 timer." in response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.get(Placement, placement_id).stage != "job"

@@ -143,9 +143,13 @@ class _Forms(HTMLParser):
             self._textarea.values[0] += data
 
     def handle_endtag(self, tag):
-        if tag == "select":
+        if tag == "select" and self._select is not None:
+            if not self._select.values and self._select.options:  # a browser sends the first option
+                self._select.values.append(self._select.options[0])
             self._select = None
-        elif tag == "textarea":
+        elif tag == "textarea" and self._textarea is not None:
+            text = self._textarea.values[0]  # HTML drops a line break right after <textarea>
+            self._textarea.values[0] = text[2:] if text.startswith("\r\n") else text.removeprefix("\n")
             self._textarea = None
         elif tag == "form":
             self._form = None
