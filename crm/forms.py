@@ -1,8 +1,9 @@
 """Form helpers shared by every feature.
 
-Every form derives from ``Form`` (posted, with CSRF), ``QueryForm`` (GET filters) or ``SubForm``
-(nested); their common ``Meta`` guards each field the same way, so odd or tampered input gets a
-Danish message on the form instead of a server error:
+Every form derives from ``Form`` (Flask-WTF, with CSRF unless its Meta turns it off for a GET
+filter) or ``SubForm`` (nested, or read from the query string by hand); their common ``Meta``
+guards each field the same way, so odd or tampered input gets a Danish message on the form
+instead of a server error:
 
 - one-line text fields turn tab and line breaks into spaces (control characters never arrive,
   see ``crm.request``);
@@ -85,12 +86,12 @@ class DanishTranslations:
 # near the ends of Python's calendar, where date arithmetic and time zone conversion overflow.
 EARLIEST_DATE = date(1900, 1, 1)
 LATEST_DATE = date(2199, 12, 31)
-DATE_RANGE_MESSAGE = (f"Angiv en dato mellem {EARLIEST_DATE:%d.%m.%Y} og {LATEST_DATE:%d.%m.%Y}.")
+DATE_RANGE_MESSAGE = f"Angiv en dato mellem {EARLIEST_DATE:%d.%m.%Y} og {LATEST_DATE:%d.%m.%Y}."
 TOO_LARGE_MESSAGE = "Tallet er for stort."
 NOT_FINITE_MESSAGE = "Angiv et endeligt tal."
 _LINE_BREAKS_RE = re.compile(r"\r\n|[\t\r\n]")
-ONE_LINE_TEXT_FIELDS = (wtforms.StringField,)
-MULTI_LINE_TEXT_FIELDS = (wtforms.TextAreaField, wtforms.PasswordField)
+# Text kept as typed (line breaks and all); other string fields are one line.
+KEPT_AS_TYPED = (wtforms.TextAreaField, wtforms.PasswordField)
 
 
 def _one_line(value):
@@ -134,7 +135,7 @@ def guard_field(field) -> None:
         guard = _finite_number
     elif isinstance(field, (wtforms.DateField, wtforms.DateTimeField)):
         guard = _date_in_range
-    elif isinstance(field, ONE_LINE_TEXT_FIELDS) and not isinstance(field, MULTI_LINE_TEXT_FIELDS):
+    elif isinstance(field, wtforms.StringField) and not isinstance(field, KEPT_AS_TYPED):
         field.filters = (*field.filters, _one_line)
     if guard is not None:
         # First in the chain: a range check would compare (and raise on) a signalling NaN.
@@ -160,15 +161,9 @@ class Form(FlaskForm):
         pass
 
 
-class QueryForm(Form):
-    """A GET filter read from the query string: nothing changes, so no CSRF token."""
-
-    class Meta:
-        csrf = False
-
-
 class SubForm(wtforms.Form):
-    """A form nested in another with FormField (no CSRF of its own), guarded the same way."""
+    """A form without CSRF of its own (nested with FormField, or a GET filter read from
+    ``request.args``), guarded the same way."""
 
     class Meta(GuardedMeta):
         pass
@@ -187,26 +182,26 @@ def coerce_optional_id(value) -> int | None:
     return None if value in (None, "", "None") else coerce_id(value)
 
 
-class VersionField(wtforms.HiddenField):
+class IdField(wtforms.HiddenField):
+    """A hidden database id posted back by a button: an int, or None when missing or tampered."""
+
+    def process_formdata(self, valuelist):
+        self.data = parse_id(valuelist[0]) if valuelist else None
+
+    def _value(self) -> str:
+        return "" if self.data is None else str(self.data)
+
+
+class VersionField(IdField):
     """The hidden version a save is based on: an int, or None when missing or tampered."""
 
     def process_formdata(self, valuelist):
         self.data = parse_int(valuelist[0], minimum=0) if valuelist else None
 
-    def _value(self) -> str:
-        return "" if self.data is None else str(self.data)
-
     @property
     def expected(self) -> int:
         """The version to check against; one no record has when the field was tampered."""
         return -1 if self.data is None else self.data
-
-
-class IdField(VersionField):
-    """A hidden database id posted back by a button: an int, or None when tampered."""
-
-    def process_formdata(self, valuelist):
-        self.data = parse_id(valuelist[0]) if valuelist else None
 
 
 # Pages past this are empty anyway; a bigger number would overflow the database's OFFSET.
