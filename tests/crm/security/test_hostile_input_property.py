@@ -199,7 +199,9 @@ def hostile_world(database_url, instance_path):
     app = create_app({
         "SQLALCHEMY_DATABASE_URI": database_url, "TESTING": True,
         "SECRET_KEY": "test-secret-key-that-is-long-enough-0123456789", "SERVER_NAME": None,
-        "PASSWORD_HASH_PROFILE": "cheapest", "MAIL_BACKEND": "locmem", "RATELIMIT_ENABLED": False,
+        "PASSWORD_HASH_PROFILE": "cheapest", "MAIL_BACKEND": "locmem",
+        # Every rebuild logs four users in again; RATELIMIT_ENABLED=False would stick to the shared limiter.
+        "LOGIN_RATE_LIMIT": "100000 per minute",
     })
     world = HostileWorld(app)
     world.build()
