@@ -10,6 +10,7 @@ from sqlalchemy.exc import OperationalError
 
 from config import MIN_SECRET_KEY_LENGTH, PLACEHOLDER_SECRETS, load_config
 from crm.extensions import csrf, db, limiter, login_manager, mail, migrate
+from crm.request import CleanRequest, IdConverter
 from crm.timeutil import utcnow
 
 MIGRATIONS_DIR = str(Path(__file__).resolve().parent / "migrations")
@@ -23,7 +24,10 @@ REQUEST_ATTEMPTS = 3
 
 
 class FodfaesteFlask(Flask):
-    """Flask, re-running a request whose database transaction PostgreSQL aborted as a conflict."""
+    """Flask, re-running a request whose database transaction PostgreSQL aborted as a conflict;
+    its requests carry no control characters in their parameters (``crm.request``)."""
+
+    request_class = CleanRequest
 
     def full_dispatch_request(self):
         for attempt in range(1, REQUEST_ATTEMPTS + 1):
@@ -68,6 +72,7 @@ def create_app(config: dict | None = None) -> Flask:
     _configure_login(app)
     _configure_sqlite(app)
 
+    app.url_map.converters["int"] = IdConverter  # before any route is added
     from crm import models  # noqa: F401  (registers the models with the metadata)
     from crm.admin import bp as admin_bp
     from crm.auth import bp as auth_bp

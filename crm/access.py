@@ -18,7 +18,7 @@ from werkzeug.routing import RequestRedirect
 # Endpoints anyone may open without logging in.
 PUBLIC_ENDPOINTS = frozenset({
     "auth.login", "auth.second_factor_verify", "auth.second_factor_setup", "static",
-    "portal.accept_invitation",
+    "portal.accept_invitation", "main.favicon",
 })
 ALLOWED_ROLES_ATTR = "_allowed_roles"
 

@@ -1,13 +1,31 @@
-"""Form helpers shared by every feature."""
+"""Form helpers shared by every feature.
 
+Every form derives from ``Form`` (Flask-WTF, with CSRF unless its Meta turns it off for a GET
+filter) or ``SubForm`` (nested, or read from the query string by hand); their common ``Meta``
+guards each field the same way, so odd or tampered input gets a Danish message on the form
+instead of a server error:
+
+- one-line text fields turn tab and line breaks into spaces (control characters never arrive,
+  see ``crm.request``);
+- whole numbers must fit an INTEGER column, decimal numbers must be finite (NaN, sNaN and
+  infinity are refused before any range check compares them), dates and times must lie between
+  ``EARLIEST_DATE`` and ``LATEST_DATE``.
+"""
+
+import math
+import re
 from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
 
 import wtforms
 from flask import flash
 from flask_wtf import FlaskForm
+from wtforms.validators import NumberRange, StopValidation
 
 from crm.extensions import db
 from crm.services import ConflictError, ServiceError
+from crm.validators import MAX_DB_INTEGER, parse_id, parse_int
 
 # WTForms ships no Danish catalogue; these are its built-in messages in Danish, so a validator
 # message that a form does not set itself is never shown in English.
@@ -64,20 +82,126 @@ class DanishTranslations:
         return self.gettext(singular if n == 1 else plural)
 
 
-class Form(FlaskForm):
-    """The base of every form in the app: Flask-WTF (CSRF) with Danish built-in messages."""
+# The calendar a date in this app may fall in: far enough back for an old agreement, and nothing
+# near the ends of Python's calendar, where date arithmetic and time zone conversion overflow.
+EARLIEST_DATE = date(1900, 1, 1)
+LATEST_DATE = date(2199, 12, 31)
+DATE_RANGE_MESSAGE = f"Angiv en dato mellem {EARLIEST_DATE:%d.%m.%Y} og {LATEST_DATE:%d.%m.%Y}."
+TOO_LARGE_MESSAGE = "Tallet er for stort."
+NOT_FINITE_MESSAGE = "Angiv et endeligt tal."
+_LINE_BREAKS_RE = re.compile(r"\r\n|[\t\r\n]")
+# Text kept as typed (line breaks and all); other string fields are one line.
+KEPT_AS_TYPED = (wtforms.TextAreaField, wtforms.PasswordField)
 
-    class Meta:
-        def get_translations(self, form):
-            return DanishTranslations()
+
+def _one_line(value):
+    return _LINE_BREAKS_RE.sub(" ", value) if isinstance(value, str) else value
+
+
+def _range_message(field, default: str) -> str:
+    """The message of the field's own range check, so an odd number reads as any wrong one."""
+    return next((v.message for v in field.validators if isinstance(v, NumberRange) and v.message), default)
+
+
+def _whole_number_fits(form, field):
+    if field.data is not None and not -MAX_DB_INTEGER - 1 <= field.data <= MAX_DB_INTEGER:
+        field.data = None
+        raise StopValidation(_range_message(field, TOO_LARGE_MESSAGE))
+
+
+def _finite_number(form, field):
+    value = field.data
+    if value is None:
+        return
+    if not (value.is_finite() if isinstance(value, Decimal) else math.isfinite(value)):
+        field.data = None
+        raise StopValidation(_range_message(field, NOT_FINITE_MESSAGE))
+
+
+def _date_in_range(form, field):
+    value = field.data
+    day = value.date() if isinstance(value, datetime) else value if isinstance(value, date) else None
+    if day is not None and not EARLIEST_DATE <= day <= LATEST_DATE:
+        field.data = None
+        raise StopValidation(DATE_RANGE_MESSAGE)
+
+
+def guard_field(field) -> None:
+    """Give a bound field the checks every field of its kind needs (see the module docstring)."""
+    guard = None
+    if isinstance(field, wtforms.IntegerField):
+        guard = _whole_number_fits
+    elif isinstance(field, (wtforms.DecimalField, wtforms.FloatField)):
+        guard = _finite_number
+    elif isinstance(field, (wtforms.DateField, wtforms.DateTimeField)):
+        guard = _date_in_range
+    elif isinstance(field, wtforms.StringField) and not isinstance(field, KEPT_AS_TYPED):
+        field.filters = (*field.filters, _one_line)
+    if guard is not None:
+        # First in the chain: a range check would compare (and raise on) a signalling NaN.
+        field.validators = [guard, *field.validators]
+
+
+class GuardedMeta:
+    """Danish built-in messages, and ``guard_field`` on every field."""
+
+    def get_translations(self, form):
+        return DanishTranslations()
+
+    def bind_field(self, form, unbound_field, options):
+        field = unbound_field.bind(form=form, **options)
+        guard_field(field)
+        return field
+
+
+class Form(FlaskForm):
+    """The base of every form in the app: Flask-WTF (CSRF), Danish messages, guarded fields."""
+
+    class Meta(GuardedMeta):
+        pass
 
 
 class SubForm(wtforms.Form):
-    """A form nested in another with FormField (no CSRF of its own), Danish messages too."""
+    """A form without CSRF of its own (nested with FormField, or a GET filter read from
+    ``request.args``), guarded the same way."""
 
-    class Meta:
-        def get_translations(self, form):
-            return DanishTranslations()
+    class Meta(GuardedMeta):
+        pass
+
+
+def coerce_id(value) -> int:
+    """``coerce`` of a select of database ids: a tampered value is "Ugyldigt valg", not a crash."""
+    number = parse_id(value)
+    if number is None:
+        raise ValueError("not an id")
+    return number
+
+
+def coerce_optional_id(value) -> int | None:
+    """Like ``coerce_id``, with "" (the "— ingen —" choice) as None."""
+    return None if value in (None, "", "None") else coerce_id(value)
+
+
+class IdField(wtforms.HiddenField):
+    """A hidden database id posted back by a button: an int, or None when missing or tampered."""
+
+    def process_formdata(self, valuelist):
+        self.data = parse_id(valuelist[0]) if valuelist else None
+
+    def _value(self) -> str:
+        return "" if self.data is None else str(self.data)
+
+
+class VersionField(IdField):
+    """The hidden version a save is based on: an int, or None when missing or tampered."""
+
+    def process_formdata(self, valuelist):
+        self.data = parse_int(valuelist[0], minimum=0) if valuelist else None
+
+    @property
+    def expected(self) -> int:
+        """The version to check against; one no record has when the field was tampered."""
+        return -1 if self.data is None else self.data
 
 
 class ActionForm(Form):
@@ -107,7 +231,7 @@ def save_form(form, change, *, record=None) -> Saved:
         db.session.rollback()
         form.form_errors.append(error.message)
         if record is not None:
-            form.version.data = str(record.version)
+            form.version.data = record.version
         return Saved(False, conflict=True)
     except ServiceError as error:
         db.session.rollback()

@@ -5,6 +5,7 @@ from flask import request
 from flask_sqlalchemy.pagination import Pagination
 
 from crm.extensions import db
+from crm.validators import parse_int
 
 # Lists of people and tasks: long enough to scan, short enough to stay fast at any register size.
 PAGE_SIZE = 50
@@ -12,12 +13,11 @@ PAGE_SIZE = 50
 MAX_PAGE = 100_000
 
 
-def requested_page() -> int:
-    """The ``page`` query parameter, or 1 when it is missing, not a number or out of range."""
-    page = request.args.get("page", 1, type=int)
-    return page if 1 <= page <= MAX_PAGE else 1
+def page_number() -> int:
+    """The ``page`` query parameter as a page number from 1 to MAX_PAGE (1 when missing or odd)."""
+    return parse_int(request.args.get("page", ""), minimum=1, maximum=MAX_PAGE) or 1
 
 
 def page_of(query: sa.Select, *, per_page: int = PAGE_SIZE) -> Pagination:
     """One page of ``query`` (ordered by the caller), with what the pagination macro needs."""
-    return db.paginate(query, page=requested_page(), per_page=per_page, max_per_page=per_page, error_out=False)
+    return db.paginate(query, page=page_number(), per_page=per_page, max_per_page=per_page, error_out=False)

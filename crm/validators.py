@@ -18,6 +18,10 @@ __all__ = [
     "is_valid_postcode",
     "normalize_company_name",
     "split_items",
+    "MAX_DB_INTEGER",
+    "parse_int",
+    "parse_id",
+    "strip_control_characters",
 ]
 
 #: Weights of the CVR modulus-11 check (the last weight applies to the check digit).
@@ -26,6 +30,15 @@ CVR_WEIGHTS: tuple[int, ...] = (2, 7, 6, 5, 4, 3, 2, 1)
 _CVR_RE = re.compile(r"[1-9][0-9]{7}")
 _PNUMMER_RE = re.compile(r"[0-9]{10}")
 _POSTCODE_RE = re.compile(r"[0-9]{4}")
+
+#: The largest value an INTEGER column holds on PostgreSQL (32 bits); ids and versions are INTEGER.
+MAX_DB_INTEGER = 2**31 - 1
+# ASCII digits only: str.isdigit() and int() also take "²", "١٢" or "1_000", and int() refuses
+# more than 4,300 digits with a ValueError; a length cap keeps both out.
+_INT_RE = re.compile(r"[+-]?[0-9]{1,19}")
+# C0 and C1 control characters and DEL. PostgreSQL refuses NUL in text; the others are never
+# typed on purpose and only hide text or break exports.
+_CONTROL_RE = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 
 def cvr_checksum(digits: str) -> int:
@@ -129,3 +142,27 @@ def split_items(value) -> list[str]:
             seen.add(item.casefold())
             items.append(item)
     return items
+
+
+def parse_int(value, *, minimum: int = -MAX_DB_INTEGER - 1, maximum: int = MAX_DB_INTEGER) -> int | None:
+    """The whole number written in ASCII digits (optional sign, surrounding spaces) in *value*,
+    or None when it is anything else or outside [minimum, maximum] (default: an INTEGER column)."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        number = value
+    elif isinstance(value, str) and _INT_RE.fullmatch(value.strip()):
+        number = int(value.strip())
+    else:
+        return None
+    return number if minimum <= number <= maximum else None
+
+
+def parse_id(value) -> int | None:
+    """A database id (1 .. MAX_DB_INTEGER) from untrusted input, or None."""
+    return parse_int(value, minimum=1)
+
+
+def strip_control_characters(text: str, *, keep: str = "\t\n\r") -> str:
+    """*text* without NUL and other control characters, except those in *keep*."""
+    return _CONTROL_RE.sub(lambda match: match.group() if match.group() in keep else "", text)

@@ -11,7 +11,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, EqualTo, Length, Optional
 
 from crm.extensions import db
-from crm.forms import Form
+from crm.forms import Form, coerce_optional_id
 from crm.models import Company
 from crm.models.user import ROLE_LABELS
 
@@ -23,15 +23,11 @@ def _company_choices() -> list[SelectChoice]:
     ]
 
 
-def _optional_int(value):
-    return int(value) if value not in (None, "", "None") else None
-
-
 class UserForm(Form):
     email = EmailField("E-mail", validators=[DataRequired("Angiv en e-mail."), Length(max=254)])
     name = StringField("Navn", validators=[DataRequired("Angiv et navn."), Length(max=120)])
     role = SelectField("Rolle", choices=[SelectChoice(r.value, label) for r, label in ROLE_LABELS.items()])
-    company_id = SelectField("Virksomhed (kun arbejdsgivere)", coerce=_optional_int,
+    company_id = SelectField("Virksomhed (kun arbejdsgivere)", coerce=coerce_optional_id,
                              validators=[Optional()])
     active = BooleanField("Aktiv", default=True)
     submit = SubmitField("Gem")

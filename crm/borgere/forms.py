@@ -17,7 +17,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from crm.extensions import db
-from crm.forms import Form
+from crm.forms import Form, IdField, VersionField, coerce_id
 from crm.models import Programme, User
 from crm.models.borger import PHASE_LABELS, SHAREABLE_FIELDS, STAGE_LABELS, TRANSPORT_LABELS, Stage
 from crm.models.company import CONTACT_KIND_LABELS
@@ -37,10 +37,10 @@ def _choices(mapping) -> list[SelectChoice]:
 
 
 class BorgerForm(Form):
-    version = HiddenField()
+    version = VersionField()
     first_name = StringField("Fornavn eller initialer", validators=[
         DataRequired("Angiv fornavn eller initialer."), Length(max=60)])
-    vejleder_id = SelectField("Vejleder", coerce=int)
+    vejleder_id = SelectField("Vejleder", coerce=coerce_id)
     programme_id = SelectField("Indsats", validators=[Optional()])
     enrolled_on = DateField("Indskrevet", validators=[InputRequired("Angiv en dato.")])
     phase = SelectField("Fase", choices=_choices(PHASE_LABELS))
@@ -98,7 +98,7 @@ class TargetActionForm(Form):
 
 
 class ExcludeCompanyForm(Form):
-    company_id = HiddenField(validators=[DataRequired()])
+    company_id = IdField(validators=[DataRequired()])
 
 
 class AdvanceForm(Form):

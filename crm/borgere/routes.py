@@ -39,6 +39,7 @@ from crm.services.outcomes import end_course, record_outcome
 from crm.services.placements import advance, propose_match, shortlist
 from crm.services.reports import my_phase_counts
 from crm.timeutil import today
+from crm.validators import parse_id
 
 BORGER_ROLES = (Role.ADMIN, Role.VEJLEDER)
 
@@ -134,7 +135,7 @@ def edit(borger_id: int):
         if current_user.role == Role.VEJLEDER and data["vejleder_id"] != borger.vejleder_id:
             abort(403)  # handing a borger over to another vejleder is an admin's task
         saved = save_form(form, lambda: update_borger(
-            borger, data, expected_version=int(form.version.data or 0), actor=current_user))
+            borger, data, expected_version=form.version.expected, actor=current_user))
         if saved.ok:
             flash("Ændringerne er gemt.", "success")
             return redirect(url_for("borgere.detail", borger_id=borger.id))
@@ -158,12 +159,13 @@ def match(borger_id: int):
 
 def _target_objects(target_key: str) -> tuple[Company, Opening | None]:
     kind, _, raw_id = target_key.partition(":")
-    if not raw_id.isdigit() or kind not in {"company", "opening"}:
+    target_id = parse_id(raw_id)
+    if target_id is None or kind not in {"company", "opening"}:
         abort(400)
     if kind == "opening":
-        opening = db.session.get(Opening, int(raw_id)) or abort(404)
+        opening = db.session.get(Opening, target_id) or abort(404)
         return get_company_or_404(opening.company_id, current_user), opening
-    return get_company_or_404(int(raw_id), current_user), None
+    return get_company_or_404(target_id, current_user), None
 
 
 def _act_on_target(service, borger: Borger, target_key: str) -> Placement:
@@ -216,8 +218,8 @@ def exclude(borger_id: int):
     """Never show this company to the borger again."""
     borger = get_borger_or_404(borger_id, page="exclude")
     form = ExcludeCompanyForm()
-    if form.validate_on_submit() and form.company_id.data.isdigit():
-        company = get_company_or_404(int(form.company_id.data), current_user)
+    if form.validate_on_submit():
+        company = get_company_or_404(form.company_id.data, current_user)
         exclude_company(borger, company.id, actor=current_user)
         db.session.commit()
         flash(f"{company.name} vises ikke længere for {borger.first_name}.", "info")

@@ -6,7 +6,6 @@ from wtforms import (
     DateField,
     DateTimeLocalField,
     EmailField,
-    HiddenField,
     SelectChoice,
     SelectField,
     SelectMultipleField,
@@ -19,7 +18,7 @@ from wtforms.validators import DataRequired, Length, Optional
 from wtforms.validators import ValidationError as FieldError
 
 from crm.extensions import db
-from crm.forms import Form
+from crm.forms import Form, VersionField, coerce_optional_id
 from crm.models import User
 from crm.models.company import CONTACT_KIND_LABELS, SIZE_BANDS, STATUS_LABELS
 from crm.models.user import STAFF_ROLES, Role
@@ -28,10 +27,6 @@ from crm.validators import is_valid_cvr, is_valid_pnummer, normalize_cvr
 
 DATE_MESSAGE = "Angiv en dato (åååå-mm-dd)."
 DATETIME_MESSAGE = "Angiv dato og tidspunkt."
-
-
-def _optional_int(value):
-    return int(value) if value not in (None, "", "None") else None
 
 
 def _users_choices(roles, *, empty: str | None) -> list[SelectChoice]:
@@ -83,7 +78,7 @@ class CompanyForm(Form):
     offers = CheckboxListField("Hvad arbejdspladsen kan tilbyde")
     konsulent_id = SelectField("Ansvarlig virksomhedskonsulent", validators=[Optional()])
     tags = StringField("Mærker (adskilt med komma)", validators=[Optional(), Length(max=500)])
-    version = HiddenField()
+    version = VersionField()
     confirm_duplicate = BooleanField("Opret alligevel: det er ikke en af virksomhederne ovenfor")
     submit = SubmitField("Gem")
 
@@ -124,7 +119,7 @@ class CompanyForm(Form):
         self.konsulent_id.data = str(company.konsulent_id or "")
         self.offers.data = sorted(company.offer_codes)
         self.tags.data = ", ".join(company.tags or [])
-        self.version.data = str(company.version)
+        self.version.data = company.version
 
 
 class StatusForm(Form):
@@ -164,12 +159,12 @@ class LogEntryForm(Form):
                                                for k, label in CONTACT_KIND_LABELS.items()])
     at = DateTimeLocalField("Tidspunkt", validators=[DataRequired(DATETIME_MESSAGE)],
                             invalid_value_message=DATETIME_MESSAGE)
-    contact_person_id = SelectField("Med hvem (kontaktperson)", coerce=_optional_int,
+    contact_person_id = SelectField("Med hvem (kontaktperson)", coerce=coerce_optional_id,
                                     validators=[Optional()])
     with_whom = StringField("Med hvem (fritekst)", validators=[Optional(), Length(max=200)])
     summary = TextAreaField("Resumé", validators=[DataRequired("Skriv kort, hvad kontakten handlede om."),
                                                   Length(max=5000)])
-    borger_id = SelectField("Om borger (valgfrit)", coerce=_optional_int, validators=[Optional()])
+    borger_id = SelectField("Om borger (valgfrit)", coerce=coerce_optional_id, validators=[Optional()])
     follow_up = BooleanField("Opret opfølgningsopgave")
     task_title = StringField("Opgave", validators=[Optional(), Length(max=200)])
     task_due = DateField("Frist", validators=[Optional()], invalid_value_message=DATE_MESSAGE)

@@ -21,7 +21,7 @@ from crm.access import allow
 from crm.companies import bp
 from crm.companies.access import get_company_or_404
 from crm.extensions import db
-from crm.forms import Form
+from crm.forms import Form, IdField, VersionField
 from crm.models import Company, ContactLogEntry, ContactPerson, ImportBatch, Task, User
 from crm.models.user import Role
 from crm.services import NotAuthorized, ServiceError
@@ -75,9 +75,9 @@ class MergeChooseForm(Form):
 
 
 class MergeForm(Form):
-    duplicate_id = HiddenField(validators=[DataRequired()])
-    keep_version = HiddenField(validators=[DataRequired()])
-    duplicate_version = HiddenField(validators=[DataRequired()])
+    duplicate_id = IdField(validators=[DataRequired()])
+    keep_version = VersionField(validators=[DataRequired()])
+    duplicate_version = VersionField(validators=[DataRequired()])
     submit = SubmitField("Flet virksomhederne")
 
 
@@ -173,6 +173,8 @@ def import_preview():
         flash(exc.message, "error")
         return redirect(url_for("companies.import_upload"))
     db.session.rollback()
+    # Remembered so that a refused confirm can tell a bad file from a register changed meanwhile.
+    session[SESSION_KEY] = {**pending, "previewed_ok": report.ok}
     form = ImportConfirmForm(token=pending["token"])
     return render_template("companies/import_preview.html", report=report, form=form,
                            filename=pending["filename"], labels=ACTION_LABELS)
@@ -200,8 +202,12 @@ def import_confirm():
               "se forhåndsvisningen igen.", "error")
         return redirect(url_for("companies.import_preview"))
     if report.batch is None:
-        flash("Intet er importeret: registret er ændret siden forhåndsvisningen, og nogle rækker kan "
-              "ikke længere importeres.", "error")
+        if pending.get("previewed_ok"):
+            flash("Intet er importeret: registret er ændret siden forhåndsvisningen, og nogle rækker kan "
+                  "ikke længere importeres.", "error")
+        else:
+            flash("Intet er importeret: filen har rækker, der ikke kan importeres. Ret dem, og upload "
+                  "filen igen.", "error")
         return render_template("companies/import_preview.html", report=report, form=form,
                                filename=pending["filename"], labels=ACTION_LABELS)
     db.session.commit()
@@ -282,15 +288,15 @@ def merge(company_id: int):
     company = get_company_or_404(company_id, current_user, for_edit=True)
     form = MergeForm()
     if form.validate_on_submit():
-        other_id = int(form.duplicate_id.data) if form.duplicate_id.data.isdigit() else None
+        other_id = form.duplicate_id.data
         duplicate = _other_company(company, other_id)
         if duplicate is None:
             return redirect(url_for("companies.merge", company_id=company.id))
         duplicate_name = duplicate.name
         try:
             merge_companies(company, duplicate, actor=current_user,
-                            keep_version=_int_or_none(form.keep_version.data),
-                            duplicate_version=_int_or_none(form.duplicate_version.data))
+                            keep_version=form.keep_version.data,
+                            duplicate_version=form.duplicate_version.data)
         except ServiceError as exc:
             db.session.rollback()
             flash(exc.message, "error")
@@ -303,14 +309,10 @@ def merge(company_id: int):
     duplicates = find_duplicates(name=company.name, postcode=company.postcode, cvr=company.cvr,
                                  exclude_id=company.id)
     if other is not None:
-        form = MergeForm(duplicate_id=str(other.id), keep_version=str(company.version),
-                         duplicate_version=str(other.version))
+        form = MergeForm(duplicate_id=other.id, keep_version=company.version,
+                         duplicate_version=other.version)
     return render_template("companies/merge.html", company=company, other=other, form=form,
                            choose=choose, duplicates=duplicates, counts=_counts)
-
-
-def _int_or_none(value: str | None) -> int | None:
-    return int(value) if value and value.isdigit() else None
 
 
 def _counts(company: Company) -> dict[str, int]:

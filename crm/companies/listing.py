@@ -10,7 +10,6 @@ from flask import Response, current_app, render_template, request, url_for
 from flask_login import current_user
 from wtforms import (
     BooleanField,
-    Form,
     IntegerField,
     SelectChoice,
     SelectField,
@@ -24,9 +23,11 @@ from wtforms.validators import ValidationError as FieldError
 from crm.access import allow
 from crm.companies import bp
 from crm.extensions import db
+from crm.forms import SubForm, coerce_optional_id
 from crm.models import Company, User
 from crm.models.company import STATUS_LABELS, PartnershipStatus
 from crm.models.user import Role
+from crm.paging import page_number
 from crm.services import ValidationError
 from crm.services.company_export import export_companies
 from crm.services.company_search import SORTS, CompanySearch, search_companies
@@ -42,7 +43,7 @@ MAX_RADIUS_KM = 500
 NEARBY_DEFAULT_RADIUS_KM = 15
 RADIUS_MESSAGE = f"Angiv et antal km mellem 1 og {MAX_RADIUS_KM}."
 EXPORT_MIMETYPES = {
-    "csv": "text/csv; charset=utf-8",
+    "csv": "text/csv",  # Flask adds "; charset=utf-8" to a text/* mimetype
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
 
@@ -67,11 +68,7 @@ class _KmField(IntegerField):
             raise ValueError("Angiv afstanden som et helt antal km.") from None
 
 
-def _optional_int(value):
-    return int(value) if value not in (None, "", "None") and str(value).isdigit() else None
-
-
-class CompanyFilterForm(Form):
+class CompanyFilterForm(SubForm):
     """The list/map filters, read from the query string (no CSRF: it changes nothing)."""
 
     q = StringField("Søg (navn, CVR, by eller tags)")
@@ -79,7 +76,7 @@ class CompanyFilterForm(Form):
         SelectChoice(s.value, STATUS_LABELS[s]) for s in PartnershipStatus])
     industry = SelectField("Branche (DB07)", validate_choice=False)
     offers = _CheckboxList("Kan tilbyde (alle valgte)")
-    konsulent = SelectField("Ansvarlig konsulent", coerce=_optional_int, validate_choice=False)
+    konsulent = SelectField("Ansvarlig konsulent", coerce=coerce_optional_id, validate_choice=False)
     postcode = StringField("Afstand fra postnummer")
     radius = _KmField("Højst km væk", validators=[
         Optional(), NumberRange(min=1, max=MAX_RADIUS_KM, message=RADIUS_MESSAGE)])
@@ -153,7 +150,7 @@ def _filtered(per_page: int | None, page: int = 1):
 @allow(*STAFF)
 def index():
     """List and search companies."""
-    page = request.args.get("page", 1, type=int)
+    page = page_number()
     form, result = _filtered(PER_PAGE, page)
     return render_template("companies/list.html", form=form, result=result, filter_args=_filter_args(),
                            sorts=SORTS)
@@ -204,11 +201,11 @@ def export(fmt: str):
                     headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 
 
-class NearbyForm(Form):
+class NearbyForm(SubForm):
     """Visit planning: from a postcode or a company, within a radius."""
 
     postcode = StringField("Fra postnummer")
-    company_id = SelectField("eller fra virksomhed", coerce=_optional_int, validate_choice=False)
+    company_id = SelectField("eller fra virksomhed", coerce=coerce_optional_id, validate_choice=False)
     radius = _KmField("Højst km væk", default=NEARBY_DEFAULT_RADIUS_KM, validators=[
         Optional(), NumberRange(min=1, max=MAX_RADIUS_KM, message=RADIUS_MESSAGE)])
     all_statuses = BooleanField("Vis alle virksomheder, ikke kun partnere")

@@ -50,6 +50,7 @@ from crm.services.contacts import (
 )
 from crm.services.openings import company_openings
 from crm.timeutil import local_now, today
+from crm.validators import parse_id
 
 # How far ahead a follow-up task is due unless the user says otherwise.
 DEFAULT_FOLLOW_UP_DAYS = 7
@@ -116,9 +117,9 @@ def edit(company_id: int):
         form.fill_from(company)
     saved = None
     if form.validate_on_submit():
-        expected = int(form.version.data) if (form.version.data or "").isdigit() else -1
         saved = save_form(form, lambda: update_company(
-            company, form.service_data(), expected_version=expected, actor=current_user), record=company)
+            company, form.service_data(), expected_version=form.version.expected, actor=current_user),
+            record=company)
         if saved.ok:
             flash("Ændringerne er gemt.", "success")
             return redirect(url_for("companies.detail", company_id=company.id))
@@ -248,7 +249,7 @@ def stale():
     if choice is None:
         choice = str(current_user.id) if current_user.role == Role.KONSULENT else "alle"
         form.konsulent.data = choice
-    konsulent_id = int(choice) if choice.isdigit() else None
+    konsulent_id = parse_id(choice)
     if choice != "alle" and konsulent_id is None:
         abort(400)
     page = page_of(stale_partners_query(konsulent_id=konsulent_id))

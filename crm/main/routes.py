@@ -1,5 +1,5 @@
 import sqlalchemy as sa
-from flask import render_template
+from flask import current_app, render_template
 from flask_login import current_user
 
 from crm.access import allow
@@ -28,3 +28,9 @@ def index():
             sa.select(sa.func.count()).select_from(Opening)
             .where(Opening.status == OpeningStatus.AABEN, Opening.confirmed_at < stale_cutoff()))
     return render_template("main/index.html", overview=overview)
+
+
+@bp.route("/favicon.ico")
+def favicon():
+    """Serve the site icon where browsers look for it without a <link> (public, like /static)."""
+    return current_app.send_static_file("favicon.ico")

@@ -5,7 +5,6 @@ from wtforms import (
     DateField,
     DecimalField,
     EmailField,
-    HiddenField,
     IntegerField,
     SelectChoice,
     SelectField,
@@ -17,7 +16,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional
 
-from crm.forms import Form
+from crm.forms import Form, VersionField
 from crm.models.opening import OPENING_KIND_LABELS, OPENING_STATUS_LABELS
 from crm.services.reference import active_offer_tags
 
@@ -62,7 +61,7 @@ class OpeningForm(Form):
     address = StringField("Arbejdssted, adresse", validators=[Optional(), Length(max=200)])
     postcode = StringField("Arbejdssted, postnummer", validators=[Optional(), Length(max=4)])
     city = StringField("Arbejdssted, by", validators=[Optional(), Length(max=100)])
-    version = HiddenField()
+    version = VersionField()
     submit = SubmitField("Gem")
 
     def __init__(self, *args, **kwargs):
@@ -84,10 +83,10 @@ class OpeningForm(Form):
         self.hours_max.data = opening.hours_max
         self.skills.data = "\n".join(opening.skills or [])
         self.offers.data = list(opening.offers or [])
-        self.version.data = str(opening.version)
+        self.version.data = opening.version
 
     def expected_version(self) -> int:
-        return int(self.version.data) if (self.version.data or "").isdigit() else -1
+        return self.version.expected
 
     def service_data(self) -> dict:
         data = {name: self[name].data for name in (

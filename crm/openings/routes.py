@@ -29,6 +29,7 @@ from crm.services.openings import (
     openings_query,
     update_opening,
 )
+from crm.validators import parse_id
 
 VIEW_ROLES = (Role.ADMIN, Role.KONSULENT, Role.VEJLEDER)
 EDIT_ROLES = (Role.ADMIN, Role.KONSULENT)
@@ -160,8 +161,9 @@ def access(company_id: int):
     form = InvitationForm(company=company)
     if form.validate_on_submit():
         person = None
-        if (form.contact_person_id.data or "").isdigit():
-            person = next((p for p in company.contacts if p.id == int(form.contact_person_id.data)), None)
+        person_id = parse_id(form.contact_person_id.data)
+        if person_id is not None:
+            person = next((p for p in company.contacts if p.id == person_id), None)
         saved = save_form(form, lambda: _invite(company, person, form))
         if saved.ok:
             invitation, link = saved.value

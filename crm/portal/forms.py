@@ -2,7 +2,6 @@
 
 from wtforms import (
     EmailField,
-    HiddenField,
     PasswordField,
     SelectChoice,
     StringField,
@@ -11,7 +10,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
 
-from crm.forms import Form
+from crm.forms import Form, VersionField
 from crm.openings.forms import CheckboxListField
 from crm.services.reference import active_offer_tags
 
@@ -26,7 +25,7 @@ class ProfileForm(Form):
     website = StringField("Hjemmeside", validators=[Optional(), Length(max=200)])
     description = TextAreaField("Kort beskrivelse af virksomheden", validators=[Optional(), Length(max=5000)])
     offers = CheckboxListField("Hvad arbejdspladsen kan tilbyde")
-    version = HiddenField()
+    version = VersionField()
     submit = SubmitField("Gem profilen")
 
     def __init__(self, *args, **kwargs):
@@ -37,10 +36,10 @@ class ProfileForm(Form):
         for name in PUBLIC_PROFILE_FIELDS:
             self[name].data = getattr(company, name)
         self.offers.data = sorted(company.offer_codes)
-        self.version.data = str(company.version)
+        self.version.data = company.version
 
     def expected_version(self) -> int:
-        return int(self.version.data) if (self.version.data or "").isdigit() else -1
+        return self.version.expected
 
     def service_data(self) -> dict:
         data = {name: self[name].data or "" for name in PUBLIC_PROFILE_FIELDS}

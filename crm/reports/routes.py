@@ -19,7 +19,7 @@ from crm.timeutil import today
 STAFF = (Role.ADMIN, Role.VEJLEDER, Role.KONSULENT)
 EXPORT_TYPES = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "csv": "text/csv; charset=utf-8",
+    "csv": "text/csv",  # Flask adds "; charset=utf-8" to a text/* mimetype
 }
 
 

@@ -20,7 +20,7 @@ from crm.services import ConflictError, ValidationError
 from crm.services.audit import record_event
 from crm.services.geocoding import geocode
 from crm.timeutil import utcnow
-from crm.validators import is_valid_cvr, is_valid_pnummer, normalize_company_name, normalize_cvr
+from crm.validators import is_valid_cvr, is_valid_pnummer, normalize_company_name, normalize_cvr, parse_id
 
 CONFLICT_MESSAGE = (
     "Virksomheden er blevet ændret af en anden, siden du åbnede den. Dine ændringer er ikke gemt: "
@@ -121,7 +121,7 @@ def _offers(codes) -> list[OfferTag]:
 def _konsulent(konsulent_id) -> int | None:
     if konsulent_id in (None, ""):
         return None
-    user = db.session.get(User, int(konsulent_id))
+    user = db.session.get(User, parse_id(konsulent_id) or 0)
     if user is None or user.role not in (Role.KONSULENT, Role.ADMIN):
         raise ValidationError("Vælg en virksomhedskonsulent.", field="konsulent_id")
     return user.id

@@ -48,7 +48,7 @@ from crm.services.companies import (
 from crm.services.company_export import EXPORT_COLUMNS, FORMULA_PREFIXES, LIST_SEPARATOR
 from crm.services.company_merge import company_references
 from crm.timeutil import utcnow
-from crm.validators import normalize_company_name, normalize_cvr
+from crm.validators import normalize_company_name, normalize_cvr, strip_control_characters
 
 # The export's columns are the format: an exported file re-imports to the same companies.
 IMPORT_COLUMNS = EXPORT_COLUMNS
@@ -301,7 +301,8 @@ def _cell_text(value, column: str) -> str:
         return text.zfill(4) if column == "postnummer" else text
     if isinstance(value, (datetime, date)):
         return value.isoformat()
-    text = str(value).strip()
+    # A file is text from anywhere, and PostgreSQL refuses NUL: take control characters out.
+    text = strip_control_characters(str(value)).strip()
     # The export puts an apostrophe before a value a spreadsheet would run as a formula; take it off.
     if len(text) > 1 and text[0] == "'" and text[1] in FORMULA_PREFIXES:
         text = text[1:]

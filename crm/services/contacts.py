@@ -22,6 +22,7 @@ from crm.services.audit import record_event
 from crm.services.borgere import can_view_borger
 from crm.services.outcomes import record_first_employer_contact
 from crm.timeutil import DANISH_TZ, local_to_utc, to_local, today, utcnow
+from crm.validators import parse_id
 
 # A partner with no logged contact for this many days is flagged; the bands say how urgent.
 STALE_BANDS = (90, 60, 30)
@@ -30,6 +31,8 @@ STALE_AFTER_DAYS = min(STALE_BANDS)
 RECENTLY_DONE_DAYS = 14
 # Log entries a little in the future are clock skew between the browser and the server.
 FUTURE_TOLERANCE = timedelta(minutes=5)
+# No contact is logged before this; at the very start of the calendar the conversion to UTC overflows.
+EARLIEST_LOG_TIME = datetime(1900, 1, 1)
 
 
 def _text(data: dict, key: str, *, max_length: int, required: str | None = None) -> str:
@@ -99,7 +102,8 @@ def delete_contact_person(person: ContactPerson, *, actor=None) -> None:
 # --- tasks ----------------------------------------------------------------------------------
 
 def _staff_user(user_id) -> User:
-    user = db.session.get(User, int(user_id)) if str(user_id or "").isdigit() else None
+    user_id = parse_id(user_id)
+    user = db.session.get(User, user_id) if user_id is not None else None
     if user is None or not user.active or user.role not in STAFF_ROLES:
         raise ValidationError("Vælg en medarbejder.", field="assignee_id")
     return user
@@ -176,12 +180,17 @@ def _log_time(at) -> datetime:
         return utcnow()
     if not isinstance(at, datetime):
         raise ValidationError("Angiv dato og tidspunkt.", field="at")
-    if at.tzinfo is not None:
-        at = at.astimezone(UTC).replace(tzinfo=None)
-    else:
-        # A time in the autumn hour that comes twice means the latest pass that has happened.
-        latest = local_to_utc(at, fold=1)
-        at = latest if latest <= utcnow() + FUTURE_TOLERANCE else local_to_utc(at, fold=0)
+    if at.replace(tzinfo=None) < EARLIEST_LOG_TIME:
+        raise ValidationError(f"Tidspunktet kan ikke ligge før {EARLIEST_LOG_TIME.year}.", field="at")
+    try:
+        if at.tzinfo is not None:
+            at = at.astimezone(UTC).replace(tzinfo=None)
+        else:
+            # A time in the autumn hour that comes twice means the latest pass that has happened.
+            latest = local_to_utc(at, fold=1)
+            at = latest if latest <= utcnow() + FUTURE_TOLERANCE else local_to_utc(at, fold=0)
+    except OverflowError:  # the last hours of year 9999
+        raise ValidationError("Tidspunktet kan ikke ligge i fremtiden.", field="at") from None
     if at > utcnow() + FUTURE_TOLERANCE:
         raise ValidationError("Tidspunktet kan ikke ligge i fremtiden.", field="at")
     return at
@@ -206,7 +215,7 @@ def _borger_for(borger_id, actor) -> Borger | None:
     """The borger a contact was about, if the actor may open that borger's record."""
     if borger_id in (None, "", 0):
         return None
-    borger = db.session.get(Borger, int(borger_id))
+    borger = db.session.get(Borger, parse_id(borger_id) or 0)
     if borger is None or actor is None or not can_view_borger(actor, borger):
         raise ValidationError("Vælg en borger fra din egen caseload.", field="borger_id")
     return borger
@@ -227,7 +236,7 @@ def log_contact(company: Company, data: dict, *, actor=None,
     at = _log_time(data.get("at"))
     person = None
     if data.get("contact_person_id") not in (None, "", 0):
-        person = db.session.get(ContactPerson, int(data["contact_person_id"]))
+        person = db.session.get(ContactPerson, parse_id(data["contact_person_id"]) or 0)
         if person is None or person.company_id != company.id:
             raise ValidationError("Vælg en kontaktperson fra virksomheden.", field="contact_person_id")
     with_whom = _text(data, "with_whom", max_length=200) or (person.name if person else "")

@@ -23,6 +23,7 @@ from crm.models.opening import OPENING_KIND_LABELS, OpeningStatus
 from crm.services.borgere import audit_shown_by_name, can_view_borger
 from crm.services.reference import offer_tag_labels
 from crm.timeutil import today
+from crm.validators import parse_id
 from matcher import KINDS, Candidate, Match, MatchIndex, Target, Weights, default_vocabulary
 
 # Companies in these statuses are matchable without an opening (job development).
@@ -107,7 +108,7 @@ def build_targets(target_key: str | None = None) -> list[Target]:
     """The matchable targets in the register as the matcher's value objects: all of them, or
     only the one named by ``target_key`` ("company:ID" or "opening:ID")."""
     kind, _, raw_id = (target_key or "").partition(":")
-    only_id = int(raw_id) if raw_id.isdigit() else None
+    only_id = parse_id(raw_id)
     industries = _industry_labels()
     placements = dict(db.session.execute(
         sa.select(Placement.company_id, sa.func.count())

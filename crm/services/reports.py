@@ -41,6 +41,7 @@ from crm.models import (
 from crm.models.borger import Phase
 from crm.models.programme import OutcomeKind, ProgrammeTarget
 from crm.timeutil import to_local, today
+from crm.validators import parse_id
 
 K = OutcomeKind
 
@@ -931,11 +932,11 @@ def figure_borger_ids(programme: Programme, key: str, *, as_of: date | None = No
         return active_ids(programme)
     if kind == "phase" and arg in set(Phase):
         return phase_ids(programme, arg)
-    if kind == "target" and arg.isdigit():
-        target = next((t for t in programme.targets if t.id == int(arg)), None)
+    if kind == "target" and parse_id(arg) is not None:
+        target = next((t for t in programme.targets if t.id == parse_id(arg)), None)
         return None if target is None else outcome_borger_ids(programme, target.outcome, as_of=as_of)
-    if kind == "caseload" and arg.isdigit():
-        return caseload_ids(int(arg)) if int(arg) in programme_vejleder_ids(programme) else None
+    if kind == "caseload" and parse_id(arg) is not None:
+        return caseload_ids(parse_id(arg)) if parse_id(arg) in programme_vejleder_ids(programme) else None
     if kind == "first_contact":
         return {f.borger_id for f in first_contacts(programme, as_of=as_of) if not f.waiting}
     if kind == "no_contact":

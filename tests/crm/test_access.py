@@ -34,6 +34,14 @@ def test_login_page_and_static_files_are_public(client):
         assert response.status_code == 200
 
 
+def test_the_site_icon_is_served_to_everyone_and_linked_from_every_page(client):
+    with client.get("/favicon.ico") as response:
+        assert response.status_code == 200
+        assert response.mimetype in ("image/x-icon", "image/vnd.microsoft.icon")
+        assert response.data[:4] == b"\x00\x00\x01\x00"  # an ICO file
+    assert 'rel="icon" href="/favicon.ico"' in client.get("/login").get_data(as_text=True)
+
+
 def test_every_view_declares_its_roles(app):
     with app.app_context():
         undeclared = [r.endpoint for r in _protected_rules(app) if not allowed_roles(r.endpoint)]

@@ -3,12 +3,16 @@
 import pytest
 
 from crm.validators import (
+    MAX_DB_INTEGER,
     cvr_checksum,
     is_valid_cvr,
     is_valid_pnummer,
     is_valid_postcode,
     normalize_company_name,
     normalize_cvr,
+    parse_id,
+    parse_int,
+    strip_control_characters,
 )
 
 # 1*2 + 0 + 0 + 0 + 0 + 0 + 0 + 9*1 = 11 -> divisible by 11
@@ -163,3 +167,31 @@ def test_lookalike_words_are_kept():
 @pytest.mark.parametrize("value", ["", None, "   ", "ApS", "--"])
 def test_empty_names(value):
     assert normalize_company_name(value) == ""
+
+
+# --- whole numbers and ids from untrusted input -------------------------------------------------
+
+@pytest.mark.parametrize("value", ["²", "١٢", "１２", "1_000", "0x10", "1.0", "", " ", "abc", "9" * 5000, None, True])
+def test_parse_int_takes_only_ascii_digits(value):
+    assert parse_int(value) is None
+
+
+@pytest.mark.parametrize(("value", "expected"), [("12", 12), (" 7 ", 7), ("-3", -3), ("+5", 5), (42, 42)])
+def test_parse_int_reads_a_whole_number(value, expected):
+    assert parse_int(value) == expected
+
+
+def test_parse_int_refuses_what_an_integer_column_cannot_hold():
+    assert parse_int(str(MAX_DB_INTEGER)) == MAX_DB_INTEGER
+    assert parse_int(str(MAX_DB_INTEGER + 1)) is None
+    assert parse_int("99999999999999999999") is None
+
+
+@pytest.mark.parametrize(("value", "expected"), [("1", 1), ("0", None), ("-1", None), ("2147483648", None)])
+def test_parse_id_is_a_positive_integer_column_value(value, expected):
+    assert parse_id(value) == expected
+
+
+def test_strip_control_characters_keeps_tabs_and_line_breaks_by_default():
+    assert strip_control_characters("a\x00b\x07\x1b[0m\x7f\x85c\td\r\ne") == "ab[0mc\td\r\ne"
+    assert strip_control_characters("a\tb\nc", keep="") == "abc"

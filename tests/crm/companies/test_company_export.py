@@ -56,6 +56,7 @@ def test_export_columns_are_the_agreed_headers():
 def test_csv_export_has_headers_and_only_the_filtered_companies(konsulent, companies):
     response = konsulent.get("/virksomheder/eksport.csv?status=partner")
     assert response.mimetype == "text/csv"
+    assert response.headers["Content-Type"] == "text/csv; charset=utf-8"  # the charset once
     assert "attachment" in response.headers["Content-Disposition"]
     rows = read_csv(response)
     assert rows[0] == HEADERS

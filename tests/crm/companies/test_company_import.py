@@ -14,6 +14,7 @@ from crm.models import AuditEvent, Company, ContactPerson, ImportBatch, User
 from crm.services import company_import
 from crm.services.companies import create_company, update_company
 from crm.services.company_import import parse_upload, run_import
+from tests.conftest import csrf_token_from
 
 UPLOAD_URL = "/virksomheder/import"
 PREVIEW_URL = "/virksomheder/import/forhaandsvisning"
@@ -206,7 +207,8 @@ def test_file_with_one_bad_row_imports_nothing_and_names_the_row_and_the_reason(
 
 def test_confirming_a_file_with_a_bad_row_anyway_imports_nothing(app, browser, konsulent):
     upload(browser, csv_bytes(TWO_COMPANIES))
-    token = TOKEN_RE.search(preview(browser)).group(1)
+    seen = browser.get(PREVIEW_URL).get_data(as_text=True)  # the preview the user confirms from
+    token = TOKEN_RE.search(seen).group(1)
     add_company(app, name="Nogen andens", cvr=CVR_B, postcode="7500")  # row 3 now updates, status invalid
     with app.app_context():
         other = db.session.scalar(sa.select(Company).where(Company.cvr == CVR_B))
@@ -215,11 +217,25 @@ def test_confirming_a_file_with_a_bad_row_anyway_imports_nothing(app, browser, k
         update_company(other, {"name": "Nogen andens", "postcode": "7500", "cvr": CVR_B,
                                "status": "partner"}, expected_version=other.version)
         db.session.commit()
-    page = browser.post_form(CONFIRM_URL, {"token": token}, form_page=PREVIEW_URL).get_data(as_text=True)
+    page = browser.client.post(CONFIRM_URL, data={"token": token, "csrf_token": csrf_token_from(seen)})
+    page = page.get_data(as_text=True)
     assert "Intet er importeret" in page
     assert "Række 3: Status kan ikke gå fra partner til dialog" in page
+    assert "registret er ændret siden forhåndsvisningen" in page
     assert set(companies(app)) == {"Nogen andens"}
     assert count(app, ImportBatch) == 0
+
+
+def test_forcing_the_confirm_of_a_file_with_a_bad_row_blames_the_file_not_the_register(app, browser, konsulent):
+    rows = [*TWO_COMPANIES, ["Fejlfirma", "12345678", "8000", "", "", "", "", ""]]
+    upload(browser, csv_bytes(rows))
+    preview(browser)
+    with browser.client.session_transaction() as session:
+        token = session["company_import"]["token"]  # the preview offers no button; the POST is forced
+    page = browser.post_form(CONFIRM_URL, {"token": token}, form_page=PREVIEW_URL).get_data(as_text=True)
+    assert "Intet er importeret: filen har rækker, der ikke kan importeres." in page
+    assert "registret er ændret" not in page
+    assert count(app, Company) == 0
 
 
 def test_run_import_rolls_back_every_row_when_one_is_rejected(app):

@@ -145,7 +145,9 @@ def test_csv_export_is_semicolon_utf8_with_bom_and_holds_the_same_numbers(
     pid, _, _ = _setup(make_user, make_borger, make_programme, add_outcome)
     browser.login(make_user("konsulent"))
     page = _tables(browser, f"/indsatser/{pid}")
-    data = browser.get(f"/indsatser/{pid}/eksport.csv").data
+    response = browser.get(f"/indsatser/{pid}/eksport.csv")
+    assert response.headers["Content-Type"] == "text/csv; charset=utf-8"  # the charset once
+    data = response.data
     assert data.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig")), delimiter=";"))
     overview = [r[1:] for r in rows if r[0] == "Overblik"]

@@ -40,7 +40,7 @@ OBJECTS = {"-", "own_caseload", "own_company", "own_task", "any"}
 # The role whose reach an own_* object limits; the other allowed roles reach every such object.
 SCOPED_ROLE = {"own_caseload": "vejleder", "own_company": "employer", "own_task": "vejleder"}
 PUBLIC_RULES = {"/login", "/login/totp", "/login/totp/opsaet", "/portal/invitation/<token>",
-                "/static/<path:filename>"}
+                "/static/<path:filename>", "/favicon.ico"}
 
 MARKER_B2 = "MARKØR-B2-7f3a"
 MARKER_OB = "MARKØR-OB-91c2"
