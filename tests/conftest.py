@@ -44,6 +44,8 @@ def clock(request):
     Move it with ``clock.shift(timedelta(...))`` or stop it at an instant with
     ``clock.move_to(instant, tick=False)``; never sleep. Browser tests keep the wall clock, because
     Chromium judges cookie expiry by its own clock; they must not depend on the hour either.
+    Module- and session-scoped fixtures run outside this clock, on the wall clock: anything they make
+    that depends on time (a logged-in session, a date) must be made in function scope instead.
     """
     if request.node.get_closest_marker("e2e"):
         yield None

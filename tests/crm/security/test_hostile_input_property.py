@@ -194,7 +194,7 @@ class HostileWorld:
             self.build()
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture  # function scope: the world's sessions are signed by the suite's clock, as the requests are
 def hostile_world(database_url, instance_path):
     app = create_app({
         "SQLALCHEMY_DATABASE_URI": database_url, "TESTING": True,
