@@ -4,6 +4,7 @@ find the task in "Mine opgaver", find the company again by a misspelled name and
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 pytestmark = pytest.mark.e2e
 
@@ -26,7 +27,8 @@ def test_konsulent_creates_a_company_logs_a_meeting_and_sees_the_follow_up_task(
     page.get_by_label("Kontaktform").select_option("meeting")
     page.get_by_label("Med hvem (fritekst)").fill("Susanne, indehaver")
     page.get_by_label("Resumé").fill("Rundvisning; de kan tage en i praktik 10 timer om ugen.")
-    assert not page.get_by_label("Opgave", exact=True).is_visible()  # shown only when asked for
+    # Shown only when asked for; the page's script hides it once loaded, so wait for that.
+    expect(page.get_by_label("Opgave", exact=True)).to_be_hidden()
     page.get_by_label("Opret opfølgningsopgave").check()
     page.get_by_label("Opgave", exact=True).fill("Send praktikaftale til Susanne")
     page.get_by_role("button", name="Gem i kontaktloggen").click()
