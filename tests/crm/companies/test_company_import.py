@@ -465,3 +465,34 @@ def test_exported_file_reimports_to_the_same_companies(app, browser, make_user, 
         again = db.session.scalars(sa.select(Company).order_by(Company.name)).all()
         after = [tuple(getattr(c, f) for f in fields) + (c.offer_codes,) for c in again]
     assert after == before
+
+
+# --- scale ------------------------------------------------------------------------------------
+
+def _numbered_companies(count: int) -> bytes:
+    return csv_bytes([[f"Firma {index} ApS", "", "8000", "", "", "", "", "emne"] for index in range(count)])
+
+
+def _statements_for_import(app, count_queries, data: bytes) -> int:
+    with app.app_context():
+        parsed = parse_upload("virksomheder.csv", data)
+        with count_queries() as counted:
+            report = run_import(parsed, filename="f.csv")
+            assert report.batch is not None
+            db.session.commit()
+        return counted["n"]
+
+
+def test_statements_of_an_import_do_not_grow_with_its_rows(app, count_queries):
+    few = _statements_for_import(app, count_queries, _numbered_companies(5))
+    many = _statements_for_import(app, count_queries, csv_bytes(
+        [[f"Andet {index} A/S", "", "8000", "", "", "", "", "emne"] for index in range(200)]))
+    assert many == few
+
+
+def test_statements_of_an_import_grow_by_a_constant_per_batch(app, count_queries, monkeypatch):
+    monkeypatch.setattr(company_import, "BATCH_SIZE", 50)
+    one_batch = _statements_for_import(app, count_queries, _numbered_companies(50))
+    four_batches = _statements_for_import(app, count_queries, csv_bytes(
+        [[f"Andet {index} A/S", "", "8000", "", "", "", "", "emne"] for index in range(200)]))
+    assert four_batches - one_batch <= 3 * 6
