@@ -55,6 +55,8 @@ def load_config() -> dict:
         "LOGIN_LOCK_MINUTES": _int("LOGIN_LOCK_MINUTES", 15),
         "LOGIN_RATE_LIMIT": os.environ.get("LOGIN_RATE_LIMIT", "30 per minute"),
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
+        # Redis for the job queue (RQ), e.g. redis://127.0.0.1:6379/2; empty: the local worker.
+        "JOB_QUEUE_URL": os.environ.get("JOB_QUEUE_URL", ""),
         "RATELIMIT_HEADERS_ENABLED": True,
         # Geocoding: "offline" uses the shipped postcode centroids only; "nominatim" asks a
         # Nominatim server (GEOCODER_DOMAIN) for address precision and caches the answers.

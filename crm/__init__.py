@@ -73,6 +73,7 @@ def create_app(config: dict | None = None) -> Flask:
     from crm.borgere import bp as borgere_bp
     from crm.companies import bp as companies_bp
     from crm.geo import bp as geo_bp
+    from crm.jobs import bp as jobs_bp
     from crm.main import bp as main_bp
     from crm.openings import bp as openings_bp
     from crm.portal import bp as portal_bp
@@ -80,7 +81,7 @@ def create_app(config: dict | None = None) -> Flask:
     from crm.tasks import bp as tasks_bp
 
     for bp in (auth_bp, main_bp, admin_bp, geo_bp, portal_bp, companies_bp, tasks_bp, borgere_bp,
-               openings_bp, reports_bp):
+               openings_bp, reports_bp, jobs_bp):
         app.register_blueprint(bp)
 
     from crm.security import add_security_headers, register_error_handlers

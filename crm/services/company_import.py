@@ -134,6 +134,22 @@ class ImportReport:
         return bool(self.rows) and not any(row.action == REJECT for row in self.rows)
 
 
+def report_to_json(report: ImportReport) -> dict:
+    """The report as a job result (plain JSON); ``report_from_json`` reads it back for the page."""
+    return {
+        "ok": report.ok, "unknown_columns": report.unknown_columns, "notices": report.notices,
+        "rows": [{"number": row.number, "name": row.name, "postcode": row.postcode, "action": row.action,
+                  "errors": row.errors, "warnings": row.warnings, "changed_columns": row.changed_columns}
+                 for row in report.rows],
+    }
+
+
+def report_from_json(data: dict) -> ImportReport:
+    rows = [RowResult(**row) for row in data.get("rows", [])]
+    return ImportReport(rows=rows, unknown_columns=data.get("unknown_columns", []),
+                        notices=data.get("notices", []))
+
+
 # --- reading the file -------------------------------------------------------------------------
 
 def parse_upload(filename: str, data: bytes) -> ParsedFile:
@@ -594,7 +610,6 @@ def _write(planned: list[_Planned], batch: ImportBatch, *, actor, progress) -> N
     ones (each UPDATE checks the version it was read at), their offers and status history, the
     audit rows and the import's record of each change. Raises ConflictError when a company
     changed meanwhile; the caller rolls back."""
-    progress(70, "Gemmer virksomhederne …")
     actor_id = actor.id if actor is not None else None
     now = utcnow()
     db.session.flush()  # the batch row, so the changes can point at it
@@ -703,6 +718,7 @@ def run_import(parsed: ParsedFile, *, filename: str, actor=None, progress=_no_pr
     if not report.ok:
         db.session.rollback()
         return report
+    progress(70, "Gemmer virksomhederne …")  # the last report: from here on the session holds the work
     batch = ImportBatch(user_id=actor.id if actor is not None else None, filename=filename[:255],
                         created_count=report.count(CREATE), updated_count=report.count(UPDATE))
     db.session.add(batch)

@@ -50,9 +50,10 @@ TWO_COMPANIES = [
 
 
 @pytest.fixture
-def konsulent(browser, make_user):
+def konsulent(browser, make_user, run_jobs):
     email = make_user("konsulent")
     browser.login(email)
+    browser.run_jobs = run_jobs  # the preview and the import are jobs; the helpers run them
     return email
 
 
@@ -61,15 +62,26 @@ def upload(browser, data: bytes, filename="virksomheder.csv"):
 
 
 def preview(browser) -> str:
-    """The preview page with whitespace folded, as a reader sees the text."""
+    """The preview page (after its job has run) with whitespace folded, as a reader sees the text."""
+    browser.run_jobs()
     return " ".join(browser.get(PREVIEW_URL).get_data(as_text=True).split())
+
+
+def post_confirm(browser, token: str):
+    """Confirm, run the import job, and return the job page's answer (a redirect when it is done)."""
+    response = browser.post_form(CONFIRM_URL, {"token": token}, form_page=UPLOAD_URL)
+    assert response.status_code == 302
+    if "/koersel/" not in response.headers["Location"]:
+        return response
+    browser.run_jobs()
+    return browser.get(response.headers["Location"])
 
 
 def confirm(browser):
     page = preview(browser)
     match = TOKEN_RE.search(page)
     assert match, "no confirm form on the preview"
-    return browser.post_form(CONFIRM_URL, {"token": match.group(1)}, form_page=PREVIEW_URL)
+    return post_confirm(browser, match.group(1))
 
 
 def import_file(browser, data: bytes, filename="virksomheder.csv"):
@@ -215,7 +227,7 @@ def test_confirming_a_file_with_a_bad_row_anyway_imports_nothing(app, browser, k
         update_company(other, {"name": "Nogen andens", "postcode": "7500", "cvr": CVR_B,
                                "status": "partner"}, expected_version=other.version)
         db.session.commit()
-    page = browser.post_form(CONFIRM_URL, {"token": token}, form_page=PREVIEW_URL).get_data(as_text=True)
+    page = post_confirm(browser, token).get_data(as_text=True)
     assert "Intet er importeret" in page
     assert "Række 3: Status kan ikke gå fra partner til dialog" in page
     assert set(companies(app)) == {"Nogen andens"}
@@ -293,7 +305,7 @@ def test_too_many_rows_are_refused(browser, konsulent, monkeypatch):
 
 def test_confirm_with_a_token_that_is_not_the_sessions_imports_nothing(app, browser, konsulent):
     upload(browser, csv_bytes(TWO_COMPANIES))
-    response = browser.post_form(CONFIRM_URL, {"token": "A" * 43}, form_page=PREVIEW_URL)
+    response = browser.post_form(CONFIRM_URL, {"token": "A" * 43}, form_page=UPLOAD_URL)
     assert response.status_code == 302
     assert count(app, Company) == 0
 
