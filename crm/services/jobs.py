@@ -32,6 +32,7 @@ from crm.timeutil import utcnow
 log = logging.getLogger(__name__)
 
 UNEXPECTED_ERROR = "Der opstod en uventet fejl under kørslen. Intet er gemt; prøv igen, eller kontakt support."
+QUEUE_DOWN = "Kørslen kunne ikke sættes i kø (jobkøen svarer ikke). Intet er gemt; prøv igen om lidt."
 RQ_QUEUE_NAME = "fodfaeste"
 # An RQ job may run this long before RQ stops it (the longest import is well below).
 RQ_JOB_TIMEOUT = 30 * 60
@@ -82,9 +83,14 @@ def create_job(kind: str, params: dict | None = None, *, user: User | None = Non
 
 def dispatch(job: Job) -> None:
     """Hand a committed job to its queue. The local worker finds it in the table by itself."""
-    if job.backend == "rq":
+    if job.backend != "rq":
+        return
+    try:
         _rq_queue().enqueue("crm.services.jobs.run_rq_job", job.id, job_timeout=RQ_JOB_TIMEOUT,
                             job_id=f"fodfaeste-job-{job.id}")
+    except Exception:  # Redis down: say so on the job's page rather than leave it waiting forever
+        log.exception("job %s could not be put on the queue", job.id)
+        _fail(job.id, QUEUE_DOWN)
 
 
 def _rq_queue():

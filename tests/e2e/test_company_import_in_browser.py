@@ -5,7 +5,7 @@ import pytest
 
 pytestmark = pytest.mark.e2e
 
-CSV = "navn;postnummer;telefon\nBageriet Solsikken ApS;7500;97 40 12 34\nSmedien Vest A/S;7400;\n".encode()
+CSV = b"navn;postnummer;telefon\nBageriet Solsikken ApS;7500;97 40 12 34\nSmedien Vest A/S;7400;\n"
 
 
 def test_konsulent_imports_a_file_through_the_job_pages(page, login, live_server, make_user, job_worker):

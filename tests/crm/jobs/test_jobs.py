@@ -15,7 +15,7 @@ from crm.services.companies import create_company
 from crm.services.jobs import JobFailed, create_job, dispatch, job_kind, run_one_pending, try_claim
 
 UPLOAD_URL = "/virksomheder/import"
-CSV = "navn;postnummer\nBageriet ApS;8000\nSmedien A/S;7500\n".encode()
+CSV = b"navn;postnummer\nBageriet ApS;8000\nSmedien A/S;7500\n"
 REDIS_URL = os.environ.get("TEST_JOB_REDIS_URL", "redis://127.0.0.1:6379/14")
 
 
@@ -280,3 +280,15 @@ def test_rq_worker_runs_an_enqueued_job_to_done(make_app, redis_url):
         db.session.remove()
         done = db.session.get(Job, job_id)
         assert (done.status, done.result) == ("done", {"lines": ["Talt til 9."]})
+
+
+def test_job_that_cannot_reach_the_queue_fails_with_a_danish_reason(make_app):
+    unreachable = make_app(JOB_QUEUE_URL="redis://127.0.0.1:1/0")
+    with unreachable.app_context():
+        job = create_job("test.counts", {"n": 1})
+        db.session.commit()
+        job_id = job.id
+        dispatch(job)
+        db.session.remove()
+        failed = db.session.get(Job, job_id)
+        assert (failed.status, failed.error) == ("failed", jobs.QUEUE_DOWN)
