@@ -25,7 +25,7 @@ import openpyxl
 import sqlalchemy as sa
 from flask import has_request_context, request
 from rapidfuzz import fuzz, process
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import noload, selectinload
 
 from crm.extensions import db
 from crm.models import (
@@ -357,7 +357,8 @@ class _Register(Lookups):
                       - {""})
         postcodes = sorted({data["postcode"].strip() for data in rows if data["postcode"].strip()})
         loaded: dict[int, Company] = {}
-        load = sa.select(Company).options(selectinload(Company.offers), selectinload(Company.status_changes))
+        # The status history is not read, only added to (noload: an empty list to append to).
+        load = sa.select(Company).options(selectinload(Company.offers), noload(Company.status_changes))
         for chunk in _chunks(cvrs, LOOKUP_CHUNK):
             loaded.update((c.id, c) for c in db.session.scalars(load.where(Company.cvr.in_(chunk))))
         for chunk in _chunks(keys, LOOKUP_CHUNK):

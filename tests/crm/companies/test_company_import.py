@@ -508,3 +508,15 @@ def test_statements_of_an_import_grow_by_a_constant_per_batch(app, count_queries
     four_batches = _statements_for_import(app, count_queries, csv_bytes(
         [[f"Andet {index} A/S", "", "8000", "", "", "", "", "emne"] for index in range(200)]))
     assert four_batches - one_batch <= 3 * 6
+
+
+def test_status_changed_by_an_import_is_kept_in_the_status_history(app, browser, konsulent):
+    from crm.models import CompanyStatusChange
+
+    company_id = add_company(app, name="Bageriet Aps", cvr=CVR_A)
+    import_file(browser, csv_bytes([["Bageriet Aps", CVR_A, "8000", "", "", "", "", "dialog"]]))
+    with app.app_context():
+        moves = db.session.execute(sa.select(CompanyStatusChange.from_status, CompanyStatusChange.to_status)
+                                   .where(CompanyStatusChange.company_id == company_id)
+                                   .order_by(CompanyStatusChange.id)).all()
+    assert [tuple(move) for move in moves] == [(None, "emne"), ("emne", "dialog")]
