@@ -9,7 +9,7 @@ file in a temporary folder and a PostgreSQL database created and dropped here (s
 message when PostgreSQL is not reachable). The app's row limit per file (MAX_ROWS) is lifted for
 the run, as the 100k size is above it.
 
-Run: .venv/bin/python bench/import_bench.py [--sizes 1000 10000 100000] [--no-pg]
+Run: .venv/bin/python bench/import_bench.py [--sizes 1000 10000 100000] [--no-pg] [--no-sqlite]
 It prints figures; it is not a test.
 """
 
@@ -124,11 +124,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[1_000, 10_000, 100_000])
     parser.add_argument("--no-pg", action="store_true", help="skip PostgreSQL")
+    parser.add_argument("--no-sqlite", action="store_true", help="skip SQLite")
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory(prefix="fodfaeste-bench-") as tmp:
         os.environ["FODFAESTE_INSTANCE_PATH"] = tmp
-        run(f"sqlite:///{Path(tmp) / 'bench.db'}", "SQLite", args.sizes)
+        if not args.no_sqlite:
+            run(f"sqlite:///{Path(tmp) / 'bench.db'}", "SQLite", args.sizes)
         if args.no_pg:
             return
         database = f"fodfaeste_bench_{os.getpid()}"
