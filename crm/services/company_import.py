@@ -4,13 +4,15 @@ The file format is the export's: one row per company with the columns in ``IMPOR
 only ``navn`` and ``postnummer`` are required, headers match case-insensitively, unknown columns
 are reported and ignored. An empty cell leaves the current value of an existing company alone.
 
-Every row goes through ``create_company``/``update_company``, so an import obeys exactly the
-rules of the company form. A row updates an existing company when the CVR-nummer matches, or,
-for a row without CVR, when the normalised name and the postcode match exactly; otherwise it
-creates one. ``preview_import`` runs the whole file inside a savepoint and rolls it back, so the
-preview is what the real import would do, row by row; ``run_import`` does it for real and keeps
-nothing unless every row is accepted. ``undo_import`` reverses a batch while none of its
-companies has changed since.
+Every row goes through the validation of ``create_company``/``update_company`` (``new_company_values``
+and ``apply_update``), so an import obeys exactly the rules of the company form. A row updates an
+existing company when the CVR-nummer matches, or, for a row without CVR, when the normalised name
+and the postcode match exactly; otherwise it creates one. The time is linear in the rows: the
+register is fetched in a few bulk queries, the rows are checked in memory (``_plan``), and
+``run_import`` writes them in multi-row statements per batch of ``BATCH_SIZE``. ``preview_import``
+is the same check without the write, so the preview is what the import would do, row by row;
+``run_import`` keeps nothing unless every row is accepted. ``undo_import`` reverses a batch while
+none of its companies has changed since. In the app both run as jobs (crm/services/job_kinds.py).
 """
 
 import codecs
