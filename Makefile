@@ -1,5 +1,6 @@
 # Two commands set everything up on a fresh machine:
 #   make run   – virtual environment, requirements, migrations, demo data, then serve on :5000
+#                (with the local job worker beside it)
 #   make test  – the same plus test tools (and Debian's chromium when possible), then the tests
 VENV ?= .venv
 PY := $(VENV)/bin/python
@@ -30,7 +31,10 @@ db: install
 demo: db
 	$(PY) -m flask seed-demo
 
+# The job worker (imports, reminders …) runs beside the dev server and stops with it.
 run: demo
+	@$(PY) -m flask jobs work & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	$(PY) -m flask run --host $(HOST) --port $(PORT)
 
 # Browser tests use Debian's chromium; install it when we may (root with apt), else they skip.

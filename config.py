@@ -27,8 +27,8 @@ def _int(name: str, default: int) -> int:
 
 
 def request_timeout_seconds() -> int:
-    """Seconds before gunicorn kills a request (gunicorn.conf.py); the app's long operations
-    stop well before it (IMPORT_TIME_LIMIT_SECONDS)."""
+    """Seconds before gunicorn kills a request (gunicorn.conf.py). Long work (imports, reminders)
+    runs as jobs outside any request, so no request should come near it."""
     return _int("REQUEST_TIMEOUT_SECONDS", 120)
 
 
@@ -62,6 +62,8 @@ def load_config() -> dict:
         "LOGIN_LOCK_MINUTES": _int("LOGIN_LOCK_MINUTES", 15),
         "LOGIN_RATE_LIMIT": os.environ.get("LOGIN_RATE_LIMIT", "30 per minute"),
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
+        # Redis for the job queue (RQ), e.g. redis://127.0.0.1:6379/2; empty: the local worker.
+        "JOB_QUEUE_URL": os.environ.get("JOB_QUEUE_URL", ""),
         "RATELIMIT_HEADERS_ENABLED": True,
         # Geocoding: "offline" uses the shipped postcode centroids only; "nominatim" asks a
         # Nominatim server (GEOCODER_DOMAIN) for address precision and caches the answers.
@@ -89,12 +91,8 @@ def load_config() -> dict:
         # Borger data is erased this many days after the course ends (`flask borgere purge`).
         "BORGER_RETENTION_DAYS": _int("BORGER_RETENTION_DAYS", 365),
         "MAX_CONTENT_LENGTH": _int("MAX_UPLOAD_BYTES", 5 * 1024 * 1024),
-        # A request is killed by gunicorn after REQUEST_TIMEOUT_SECONDS; an import (preview or
-        # confirm) that is still checking rows after IMPORT_TIME_LIMIT_SECONDS stops by itself with
-        # a Danish message and writes nothing. The rest of the timeout is for reading the file,
-        # rendering and committing.
+        # A request is killed by gunicorn after REQUEST_TIMEOUT_SECONDS (gunicorn.conf.py reads the same).
         "REQUEST_TIMEOUT_SECONDS": request_timeout,
-        "IMPORT_TIME_LIMIT_SECONDS": _int("IMPORT_TIME_LIMIT_SECONDS", request_timeout * 3 // 4),
         "HSTS": production,
         "PASSWORD_MIN_LENGTH": 12,
     }

@@ -1,8 +1,8 @@
 """gunicorn settings, read by `gunicorn -c gunicorn.conf.py wsgi:app` (see README).
 
-The timeout comes from the same setting as the app's (config.py, REQUEST_TIMEOUT_SECONDS), so the
-app's own time limits (IMPORT_TIME_LIMIT_SECONDS) always end a long operation before gunicorn
-kills the worker. Command-line options (e.g. --workers, --bind) still override these.
+The timeout comes from the same setting as the app's (config.py, REQUEST_TIMEOUT_SECONDS). Long
+work runs as jobs outside the web workers (`flask --app wsgi jobs work`), so a request never needs
+it. Command-line options (e.g. --workers, --bind) still override these.
 """
 
 from config import request_timeout_seconds

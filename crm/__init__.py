@@ -52,7 +52,6 @@ def create_app(config: dict | None = None) -> Flask:
     if config:
         app.config.update(config)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
-    _check_timeouts(app)
     _configure_secret_key(app)
     if not app.config.get("SQLALCHEMY_DATABASE_URI"):
         app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{Path(app.instance_path) / 'fodfaeste.db'}"
@@ -79,6 +78,7 @@ def create_app(config: dict | None = None) -> Flask:
     from crm.borgere import bp as borgere_bp
     from crm.companies import bp as companies_bp
     from crm.geo import bp as geo_bp
+    from crm.jobs import bp as jobs_bp
     from crm.main import bp as main_bp
     from crm.openings import bp as openings_bp
     from crm.portal import bp as portal_bp
@@ -86,7 +86,7 @@ def create_app(config: dict | None = None) -> Flask:
     from crm.tasks import bp as tasks_bp
 
     for bp in (auth_bp, main_bp, admin_bp, geo_bp, portal_bp, companies_bp, tasks_bp, borgere_bp,
-               openings_bp, reports_bp):
+               openings_bp, reports_bp, jobs_bp):
         app.register_blueprint(bp)
 
     from crm.security import add_security_headers, register_error_handlers
@@ -108,12 +108,6 @@ def _normalize_db_url(url: str) -> str:
         if url.startswith(prefix):
             return "postgresql+psycopg://" + url[len(prefix):]
     return url
-
-
-def _check_timeouts(app: Flask) -> None:
-    # An import must stop by itself before gunicorn kills the request (gunicorn.conf.py).
-    if app.config["IMPORT_TIME_LIMIT_SECONDS"] >= app.config["REQUEST_TIMEOUT_SECONDS"]:
-        raise RuntimeError("IMPORT_TIME_LIMIT_SECONDS must be below REQUEST_TIMEOUT_SECONDS.")
 
 
 def _configure_secret_key(app: Flask) -> None:

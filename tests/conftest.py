@@ -104,6 +104,7 @@ def app_config(database_url, instance_path):
         # Same Argon2id code path at minimal cost; tests create hundreds of users.
         "PASSWORD_HASH_PROFILE": "cheapest",
         "MAIL_BACKEND": "locmem",  # sent mail lands in flask_mailman's outbox
+        "JOB_QUEUE_URL": "",  # jobs go to the local worker; tests run it with ``run_jobs``
     }
 
 
@@ -201,6 +202,18 @@ def count_queries(app):
             sa.event.remove(engine, "before_cursor_execute", _one)
 
     return _count
+
+
+@pytest.fixture
+def run_jobs(app):
+    """Run the queued jobs in-process, as the local worker would; returns their ids."""
+    from crm.services.jobs import run_pending
+
+    def _run():
+        with app.app_context():
+            return run_pending(worker="test-worker")
+
+    return _run
 
 
 @pytest.fixture

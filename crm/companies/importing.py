@@ -2,7 +2,9 @@
 
 Between the preview and the confirmation the uploaded file waits in the instance folder under a
 random name that only this user's session knows; the confirmation reads and checks it again, so
-nothing the browser sends back is trusted.
+nothing the browser sends back is trusted. The preview and the import run as jobs
+(crm/services/jobs.py): the request enqueues and sends the user to the job's page, which shows the
+progress and leads to the preview or the finished import.
 """
 
 import re
@@ -22,10 +24,10 @@ from crm.companies import bp
 from crm.companies.access import get_company_or_404
 from crm.extensions import db
 from crm.forms import Form, IdField, VersionField
-from crm.models import Company, ContactLogEntry, ContactPerson, ImportBatch, Task, User
+from crm.models import Company, ContactLogEntry, ContactPerson, ImportBatch, Job, JobStatus, Task, User
 from crm.models.user import Role
 from crm.services import NotAuthorized, ServiceError
-from crm.services.companies import ConflictError, find_duplicates
+from crm.services.companies import find_duplicates
 from crm.services.company_import import (
     ACTION_LABELS,
     IMPORT_COLUMNS,
@@ -34,15 +36,15 @@ from crm.services.company_import import (
     ImportFileError,
     can_undo_import,
     parse_upload,
-    preview_import,
-    run_import,
+    report_from_json,
     undo_import,
 )
 from crm.services.company_merge import merge_companies
+from crm.services.job_kinds import IMPORT_PREVIEW, IMPORT_RUN, UPLOAD_DIR
+from crm.services.jobs import create_job, dispatch
 
 IMPORT_ROLES = (Role.ADMIN, Role.KONSULENT)
 SESSION_KEY = "company_import"
-UPLOAD_DIR = "imports"
 TOKEN_RE = re.compile(r"[A-Za-z0-9_-]{32,64}")
 # Uploads left behind by a preview that was never confirmed are removed after this many seconds.
 STALE_UPLOAD_SECONDS = 24 * 3600
@@ -131,9 +133,24 @@ def _discard_upload() -> None:
             path.unlink(missing_ok=True)
 
 
-def _parse_pending(pending: dict):
-    # The stored extension was checked at upload; the file name is only shown.
-    return parse_upload(f"upload.{pending['extension']}", _pending_path(pending).read_bytes())
+def _start_job(kind: str, pending: dict) -> Job:
+    """Enqueue a job on the pending upload and remember it in the session; commits."""
+    params = {key: pending[key] for key in ("token", "extension", "filename")}
+    params["previewed_ok"] = bool(pending.get("previewed_ok"))
+    job = create_job(kind, params, user=current_user)
+    db.session.commit()
+    dispatch(job)
+    session[SESSION_KEY] = {**pending, f"{kind}_job": job.id}
+    return job
+
+
+def _pending_job(pending: dict, kind: str) -> Job | None:
+    """The session's job of this kind on this very upload, if it still exists."""
+    job_id = pending.get(f"{kind}_job")
+    job = db.session.get(Job, job_id) if isinstance(job_id, int) else None
+    if job is None or job.user_id != current_user.id or job.params.get("token") != pending["token"]:
+        return None
+    return job
 
 
 # --- import -----------------------------------------------------------------------------------
@@ -141,7 +158,7 @@ def _parse_pending(pending: dict):
 @bp.route("/import", methods=["GET", "POST"])
 @allow(*IMPORT_ROLES)
 def import_upload():
-    """Upload a CSV or XLSX file of companies; the preview comes next."""
+    """Upload a CSV or XLSX file of companies; the preview is prepared as a job."""
     form = ImportUploadForm()
     if form.validate_on_submit():
         upload = form.file.data
@@ -153,7 +170,8 @@ def import_upload():
             form.file.errors = [*form.file.errors, exc.message]
         else:
             _store_upload(filename, data)
-            return redirect(url_for("companies.import_preview"))
+            job = _start_job(IMPORT_PREVIEW, session[SESSION_KEY])
+            return redirect(url_for("jobs.detail", job_id=job.id))
     return render_template("companies/import_upload.html", form=form, columns=IMPORT_COLUMNS,
                            required=REQUIRED_COLUMNS, max_rows=MAX_ROWS)
 
@@ -161,18 +179,21 @@ def import_upload():
 @bp.route("/import/forhaandsvisning")
 @allow(*IMPORT_ROLES)
 def import_preview():
-    """Show what the import would do, row by row, without writing anything."""
+    """Show what the import would do, row by row (the preview job's result); nothing is written."""
     pending = _pending_upload()
     if pending is None:
         flash("Der er ingen fil, der venter på at blive importeret. Upload filen.", "info")
         return redirect(url_for("companies.import_upload"))
-    try:
-        report = preview_import(_parse_pending(pending), actor=current_user)
-    except ImportFileError as exc:
+    job = _pending_job(pending, IMPORT_PREVIEW)
+    if job is None:
+        job = _start_job(IMPORT_PREVIEW, pending)
+    if job.status == JobStatus.FAILED:
         _discard_upload()
-        flash(exc.message, "error")
+        flash(job.error, "error")
         return redirect(url_for("companies.import_upload"))
-    db.session.rollback()
+    if job.status != JobStatus.DONE:
+        return redirect(url_for("jobs.detail", job_id=job.id))
+    report = report_from_json(job.result)
     # Remembered so that a refused confirm can tell a bad file from a register changed meanwhile.
     session[SESSION_KEY] = {**pending, "previewed_ok": report.ok}
     form = ImportConfirmForm(token=pending["token"])
@@ -183,38 +204,16 @@ def import_preview():
 @bp.route("/import/bekraeft", methods=["POST"])
 @allow(*IMPORT_ROLES)
 def import_confirm():
-    """Import the previewed file: every row, or none."""
+    """Import the previewed file, every row or none, as a job; its page shows how far it is."""
     form = ImportConfirmForm()
     pending = _pending_upload()
     if not form.validate_on_submit() or pending is None or form.token.data != pending["token"]:
         flash("Importen er udløbet eller erstattet af en nyere upload. Upload filen igen.", "error")
         return redirect(url_for("companies.import_upload"))
-    try:
-        report = run_import(_parse_pending(pending), filename=pending["filename"], actor=current_user)
-    except ImportFileError as exc:
-        db.session.rollback()
-        _discard_upload()
-        flash(exc.message, "error")
-        return redirect(url_for("companies.import_upload"))
-    except ConflictError:
-        db.session.rollback()
-        flash("En af virksomhederne blev ændret af en anden under importen. Intet er importeret; "
-              "se forhåndsvisningen igen.", "error")
-        return redirect(url_for("companies.import_preview"))
-    if report.batch is None:
-        if pending.get("previewed_ok"):
-            flash("Intet er importeret: registret er ændret siden forhåndsvisningen, og nogle rækker kan "
-                  "ikke længere importeres.", "error")
-        else:
-            flash("Intet er importeret: filen har rækker, der ikke kan importeres. Ret dem, og upload "
-                  "filen igen.", "error")
-        return render_template("companies/import_preview.html", report=report, form=form,
-                               filename=pending["filename"], labels=ACTION_LABELS)
-    db.session.commit()
-    _discard_upload()
-    flash(f"Importen er gennemført: {report.batch.created_count} oprettet, "
-          f"{report.batch.updated_count} opdateret.", "success")
-    return redirect(url_for("companies.import_batch", batch_id=report.batch.id))
+    job = _pending_job(pending, IMPORT_RUN)
+    if job is None or job.status == JobStatus.FAILED:
+        job = _start_job(IMPORT_RUN, pending)
+    return redirect(url_for("jobs.detail", job_id=job.id))
 
 
 def _get_batch_or_404(batch_id: int) -> ImportBatch:

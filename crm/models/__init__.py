@@ -15,13 +15,15 @@ from crm.models.company import (
 )
 from crm.models.geo import GeocodeCache
 from crm.models.invitation import Invitation
+from crm.models.job import Job, JobStatus
 from crm.models.opening import Opening
 from crm.models.programme import OutcomeEvent, OutcomeKind, Programme, ProgrammeTarget
 from crm.models.user import LoginAttempt, RecoveryCode, Role, User
 
 __all__ = [
     "AuditEvent", "Borger", "Company", "CompanyStatusChange", "ContactLogEntry", "ContactPerson",
-    "GeocodeCache", "ImportBatch", "ImportChange", "Industry", "Invitation", "IssuedReference", "LoginAttempt",
+    "GeocodeCache", "ImportBatch", "ImportChange", "Industry", "Invitation", "IssuedReference", "Job", "JobStatus",
+    "LoginAttempt",
     "OfferTag", "Opening", "OutcomeEvent", "OutcomeKind", "Placement", "PlacementEvent",
     "Programme", "ProgrammeTarget", "RecoveryCode", "Role", "Task", "User",
 ]

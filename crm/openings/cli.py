@@ -3,7 +3,6 @@
 import click
 from flask import current_app, url_for
 
-from crm.extensions import db
 from crm.openings import bp
 
 # The blueprint's command group is "openings" (registered with the blueprint): `flask openings …`.
@@ -20,18 +19,15 @@ def _portal_link(base_url: str) -> str:
               help="The site's public address for the link in the e-mail (default: PUBLIC_BASE_URL "
                    "or http://localhost:5000).")
 def remind_command(base_url):
-    """Send one reminder per employer about stale openings (safe to run several times a day)."""
-    from crm.services.reminders import send_reminders
+    """Send one reminder per employer about stale openings (safe to run several times a day).
+
+    Runs as a job (kind ``openings.remind``) here and now, so it is recorded like any other job."""
+    from crm.services.job_kinds import OPENINGS_REMIND
+    from crm.services.jobs import run_now
 
     base_url = base_url or current_app.config.get("PUBLIC_BASE_URL") or "http://localhost:5000"
-    reminders = send_reminders(link=_portal_link(base_url))
-    db.session.commit()
-    if not reminders:
-        click.echo("Ingen stillinger skal bekræftes.")
-    for reminder in reminders:
-        titles = ", ".join(o.title for o in reminder.openings)
-        if reminder.sent:
-            emails = ", ".join(u.email for u in reminder.recipients)
-            click.echo(f"Påmindelse sendt til {emails} ({reminder.company.name}): {titles}")
-        else:
-            click.echo(f"Ingen portalbruger hos {reminder.company.name}; ring til dem om: {titles}")
+    job = run_now(OPENINGS_REMIND, {"link": _portal_link(base_url)})
+    if job.status != "done":
+        raise click.ClickException(job.error)
+    for line in job.result["lines"]:
+        click.echo(line)

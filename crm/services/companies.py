@@ -44,6 +44,26 @@ class Duplicate:
     reason: str
 
 
+class Lookups:
+    """What validating a company asks the database. The import passes one that answers from
+    data it fetched in bulk, so checking a row costs no query."""
+
+    def cvr_owner(self, cvr: str) -> int | None:
+        return db.session.scalar(sa.select(Company.id).where(Company.cvr == cvr))
+
+    def industry_exists(self, code: str) -> bool:
+        return db.session.get(Industry, code) is not None
+
+    def offer_tags(self, codes: set[str]) -> list[OfferTag]:
+        return list(db.session.scalars(sa.select(OfferTag).where(OfferTag.code.in_(codes))))
+
+    def user_role(self, user_id: int) -> str | None:
+        return db.session.scalar(sa.select(User.role).where(User.id == user_id))
+
+
+DATABASE = Lookups()
+
+
 def _clean_text(data: dict, key: str, *, max_length: int) -> str:
     value = (data.get(key) or "").strip()
     if len(value) > max_length:
@@ -51,7 +71,7 @@ def _clean_text(data: dict, key: str, *, max_length: int) -> str:
     return value
 
 
-def _validated(data: dict, *, company_id: int | None = None) -> dict:
+def _validated(data: dict, *, company_id: int | None = None, lookups: Lookups = DATABASE) -> dict:
     """Check and normalise the profile fields; raise ValidationError naming the field."""
     clean = {}
     clean["name"] = _clean_text(data, "name", max_length=200)
@@ -62,8 +82,8 @@ def _validated(data: dict, *, company_id: int | None = None) -> dict:
         raise ValidationError("CVR-nummeret er ikke gyldigt (8 cifre med korrekt kontrolciffer).",
                               field="cvr")
     if cvr is not None:
-        taken = db.session.scalar(sa.select(Company.id).where(Company.cvr == cvr, Company.id != company_id))
-        if taken is not None:
+        owner = lookups.cvr_owner(cvr)
+        if owner is not None and owner != company_id:
             raise ValidationError("Der findes allerede en virksomhed med det CVR-nummer.", field="cvr")
     clean["cvr"] = cvr
     pnummer = (data.get("pnummer") or "").replace(" ", "") or None
@@ -85,7 +105,7 @@ def _validated(data: dict, *, company_id: int | None = None) -> dict:
     clean["city"] = _clean_text(data, "city", max_length=100) or place.city
     clean["_place"] = place
     industry_code = (data.get("industry_code") or "").strip().upper() or None
-    if industry_code is not None and db.session.get(Industry, industry_code) is None:
+    if industry_code is not None and not lookups.industry_exists(industry_code):
         raise ValidationError("Ukendt branche (DB07-hovedgruppe).", field="industry_code")
     clean["industry_code"] = industry_code
     size_band = data.get("size_band") or None
@@ -107,24 +127,24 @@ def _validated(data: dict, *, company_id: int | None = None) -> dict:
     return clean
 
 
-def _offers(codes) -> list[OfferTag]:
+def _offers(codes, lookups: Lookups = DATABASE) -> list[OfferTag]:
     codes = set(codes or [])
     if not codes:
         return []
-    tags = list(db.session.scalars(sa.select(OfferTag).where(OfferTag.code.in_(codes))))
+    tags = lookups.offer_tags(codes)
     unknown = codes - {t.code for t in tags}
     if unknown:
         raise ValidationError(f"Ukendte tilbud: {', '.join(sorted(unknown))}.", field="offers")
     return tags
 
 
-def _konsulent(konsulent_id) -> int | None:
+def _konsulent(konsulent_id, lookups: Lookups = DATABASE) -> int | None:
     if konsulent_id in (None, ""):
         return None
-    user = db.session.get(User, parse_id(konsulent_id) or 0)
-    if user is None or user.role not in (Role.KONSULENT, Role.ADMIN):
+    user_id = parse_id(konsulent_id)
+    if user_id is None or lookups.user_role(user_id) not in (Role.KONSULENT, Role.ADMIN):
         raise ValidationError("Vælg en virksomhedskonsulent.", field="konsulent_id")
-    return user.id
+    return user_id
 
 
 def _apply(company: Company, clean: dict) -> dict:
@@ -150,33 +170,70 @@ def _record_status(company: Company, from_status: str | None, to_status: str, *,
     ))
 
 
-def _checked_new(data: dict) -> tuple[dict, str, list[OfferTag], int | None]:
-    clean = _validated(data)
+def new_company_values(data: dict, *, lookups: Lookups = DATABASE) -> tuple[dict, list[OfferTag]]:
+    """The validated column values of a new company, and its offers. Raises ValidationError."""
+    clean = _validated(data, lookups=lookups)
     status = data.get("status") or PartnershipStatus.EMNE
     if status not in set(PartnershipStatus):
         raise ValidationError("Ukendt status.", field="status")
-    return clean, status, _offers(data.get("offers")), _konsulent(data.get("konsulent_id"))
+    place = clean.pop("_place")
+    offers = _offers(data.get("offers"), lookups)
+    values = {**clean, "lat": place.lat, "lon": place.lon, "geo_precision": place.precision,
+              "name_key": normalize_company_name(clean["name"]), "status": str(status),
+              "konsulent_id": _konsulent(data.get("konsulent_id"), lookups)}
+    return values, offers
 
 
-def check_new_company(data: dict) -> None:
-    """Raise ValidationError exactly as ``create_company(data)`` would, writing nothing."""
-    with db.session.no_autoflush:
-        _checked_new(data)
+def build_company(data: dict, *, actor=None, lookups: Lookups = DATABASE) -> Company:
+    """A new company from form or import data, not yet added to the session. Raises ValidationError."""
+    values, offers = new_company_values(data, lookups=lookups)
+    status = values.pop("status")
+    company = Company(**values)
+    company.offers = offers
+    _record_status(company, None, status, actor=actor)
+    return company
 
 
 def create_company(data: dict, *, actor=None) -> Company:
     """Create a company from form or import data. Raises ValidationError."""
-    clean, status, offers, konsulent_id = _checked_new(data)
-    company = Company(name=clean["name"], postcode=clean["postcode"])
-    _apply(company, clean)
-    company.offers = offers
-    company.konsulent_id = konsulent_id
-    _record_status(company, None, status, actor=actor)
+    company = build_company(data, actor=actor)
     db.session.add(company)
     db.session.flush()
     record_event("company.create", "company", company.id, actor=actor,
                  details={"name": company.name, "cvr": company.cvr})
     return company
+
+
+def apply_update(company: Company, data: dict, *, actor=None,
+                 lookups: Lookups = DATABASE) -> tuple[dict, dict | None]:
+    """Set a company's new profile, offers, konsulent and status without writing or auditing.
+
+    Returns the changes and the status move (audit details) for the caller to record after its
+    flush. Raises ValidationError before anything is set when a field is invalid.
+    """
+    status_move = None
+    with db.session.no_autoflush:
+        clean = _validated(data, company_id=company.id, lookups=lookups)
+        offers = _offers(data["offers"], lookups) if "offers" in data else None
+        konsulent_id = _konsulent(data["konsulent_id"], lookups) if "konsulent_id" in data else None
+        new_status = data.get("status")
+        if new_status and new_status != company.status:
+            target = _transition_target(company, new_status)
+        old_offers = company.offer_codes
+        changes = _apply(company, clean)
+        if offers is not None and {t.code for t in offers} != old_offers:
+            changes["offers"] = sorted(t.code for t in offers)
+            company.offers = offers
+        if "konsulent_id" in data and konsulent_id != company.konsulent_id:
+            changes["konsulent_id"] = konsulent_id
+            company.konsulent_id = konsulent_id
+        if new_status and new_status != company.status:
+            status_move = {"from": company.status, "to": target.value}
+            _record_status(company, company.status, target.value, actor=actor)
+            changes["status"] = new_status
+    if changes:
+        company.updated_at = utcnow()
+    return changes, status_move
 
 
 def update_company(company: Company, data: dict, *, expected_version: int, actor=None) -> Company:
@@ -188,26 +245,10 @@ def update_company(company: Company, data: dict, *, expected_version: int, actor
     if company.version != expected_version:
         raise ConflictError(CONFLICT_MESSAGE)
     # One flush for the whole edit, so the version goes up by exactly one.
-    with db.session.no_autoflush:
-        clean = _validated(data, company_id=company.id)
-        old_offers = company.offer_codes
-        changes = _apply(company, clean)
-        if "offers" in data:
-            offers = _offers(data["offers"])
-            if {t.code for t in offers} != old_offers:
-                changes["offers"] = sorted(t.code for t in offers)
-                company.offers = offers
-        if "konsulent_id" in data:
-            konsulent_id = _konsulent(data["konsulent_id"])
-            if konsulent_id != company.konsulent_id:
-                changes["konsulent_id"] = konsulent_id
-                company.konsulent_id = konsulent_id
-        new_status = data.get("status")
-        if new_status and new_status != company.status:
-            change_status(company, new_status, actor=actor)
-            changes["status"] = new_status
+    changes, status_move = apply_update(company, data, actor=actor)
+    if status_move:
+        record_event("company.status", "company", company.id, actor=actor, details=status_move)
     if changes:
-        company.updated_at = utcnow()
         try:
             db.session.flush()
         except StaleDataError:
@@ -217,26 +258,8 @@ def update_company(company: Company, data: dict, *, expected_version: int, actor
     return company
 
 
-def profile_after_update(company: Company, data: dict) -> dict:
-    """The ``company_profile`` that ``update_company(company, data, …)`` would leave; raises
-    ValidationError exactly as it would. Writes and changes nothing (an import preview)."""
-    after = company_profile(company)
-    with db.session.no_autoflush:
-        clean = _validated(data, company_id=company.id)
-        after.update((key, value) for key, value in clean.items() if key in after)
-        if "offers" in data:
-            after["offers"] = sorted(t.code for t in _offers(data["offers"]))
-        if "konsulent_id" in data:
-            after["konsulent_id"] = _konsulent(data["konsulent_id"])
-        new_status = data.get("status")
-        if new_status and new_status != company.status:
-            _status_target(company, new_status)
-            after["status"] = new_status
-    return after
-
-
-def _status_target(company: Company, new_status: str) -> PartnershipStatus:
-    """The pipeline status ``new_status`` names; ValidationError when the company cannot move there."""
+def _transition_target(company: Company, new_status: str) -> PartnershipStatus:
+    """The status to move to; ValidationError when the pipeline does not allow it."""
     try:
         target = PartnershipStatus(new_status)
     except ValueError:
@@ -251,7 +274,7 @@ def _status_target(company: Company, new_status: str) -> PartnershipStatus:
 
 def change_status(company: Company, new_status: str, *, actor=None, note: str = "") -> None:
     """Move the partnership along the pipeline; the date of each change is kept."""
-    target = _status_target(company, new_status)
+    target = _transition_target(company, new_status)
     current = company.status_enum
     if target == current:
         return

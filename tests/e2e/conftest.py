@@ -47,6 +47,28 @@ def live_server(app):
     server.server_close()
 
 
+@pytest.fixture
+def job_worker(app):
+    """The local job worker beside the live server, as `make run` starts it (a thread here)."""
+    from crm.extensions import db
+    from crm.services.jobs import run_one_pending
+
+    stop = threading.Event()
+
+    def work():
+        with app.app_context():
+            while not stop.is_set():
+                if run_one_pending(worker="e2e-worker") is None:
+                    stop.wait(0.1)  # the worker's poll interval, not a test wait
+            db.session.remove()
+
+    thread = threading.Thread(target=work, daemon=True)
+    thread.start()
+    yield
+    stop.set()
+    thread.join(timeout=10)
+
+
 @pytest.fixture(scope="session")
 def chromium():
     from playwright.sync_api import sync_playwright

@@ -14,7 +14,6 @@ from crm.models import AuditEvent, Company, ContactPerson, ImportBatch, User
 from crm.services import company_import
 from crm.services.companies import create_company, update_company
 from crm.services.company_import import parse_upload, run_import
-from tests.conftest import csrf_token_from
 
 UPLOAD_URL = "/virksomheder/import"
 PREVIEW_URL = "/virksomheder/import/forhaandsvisning"
@@ -51,9 +50,10 @@ TWO_COMPANIES = [
 
 
 @pytest.fixture
-def konsulent(browser, make_user):
+def konsulent(browser, make_user, run_jobs):
     email = make_user("konsulent")
     browser.login(email)
+    browser.run_jobs = run_jobs  # the preview and the import are jobs; the helpers run them
     return email
 
 
@@ -62,15 +62,26 @@ def upload(browser, data: bytes, filename="virksomheder.csv"):
 
 
 def preview(browser) -> str:
-    """The preview page with whitespace folded, as a reader sees the text."""
+    """The preview page (after its job has run) with whitespace folded, as a reader sees the text."""
+    browser.run_jobs()
     return " ".join(browser.get(PREVIEW_URL).get_data(as_text=True).split())
+
+
+def post_confirm(browser, token: str):
+    """Confirm, run the import job, and return the job page's answer (a redirect when it is done)."""
+    response = browser.post_form(CONFIRM_URL, {"token": token}, form_page=UPLOAD_URL)
+    assert response.status_code == 302
+    if "/koersel/" not in response.headers["Location"]:
+        return response
+    browser.run_jobs()
+    return browser.get(response.headers["Location"])
 
 
 def confirm(browser):
     page = preview(browser)
     match = TOKEN_RE.search(page)
     assert match, "no confirm form on the preview"
-    return browser.post_form(CONFIRM_URL, {"token": match.group(1)}, form_page=PREVIEW_URL)
+    return post_confirm(browser, match.group(1))
 
 
 def import_file(browser, data: bytes, filename="virksomheder.csv"):
@@ -207,7 +218,7 @@ def test_file_with_one_bad_row_imports_nothing_and_names_the_row_and_the_reason(
 
 def test_confirming_a_file_with_a_bad_row_anyway_imports_nothing(app, browser, konsulent):
     upload(browser, csv_bytes(TWO_COMPANIES))
-    seen = browser.get(PREVIEW_URL).get_data(as_text=True)  # the preview the user confirms from
+    seen = preview(browser)  # the preview the user confirms from
     token = TOKEN_RE.search(seen).group(1)
     add_company(app, name="Nogen andens", cvr=CVR_B, postcode="7500")  # row 3 now updates, status invalid
     with app.app_context():
@@ -217,8 +228,7 @@ def test_confirming_a_file_with_a_bad_row_anyway_imports_nothing(app, browser, k
         update_company(other, {"name": "Nogen andens", "postcode": "7500", "cvr": CVR_B,
                                "status": "partner"}, expected_version=other.version)
         db.session.commit()
-    page = browser.client.post(CONFIRM_URL, data={"token": token, "csrf_token": csrf_token_from(seen)})
-    page = page.get_data(as_text=True)
+    page = post_confirm(browser, token).get_data(as_text=True)
     assert "Intet er importeret" in page
     assert "Række 3: Status kan ikke gå fra partner til dialog" in page
     assert "registret er ændret siden forhåndsvisningen" in page
@@ -232,7 +242,7 @@ def test_forcing_the_confirm_of_a_file_with_a_bad_row_blames_the_file_not_the_re
     preview(browser)
     with browser.client.session_transaction() as session:
         token = session["company_import"]["token"]  # the preview offers no button; the POST is forced
-    page = browser.post_form(CONFIRM_URL, {"token": token}, form_page=PREVIEW_URL).get_data(as_text=True)
+    page = post_confirm(browser, token).get_data(as_text=True)
     assert "Intet er importeret: filen har rækker, der ikke kan importeres." in page
     assert "registret er ændret" not in page
     assert count(app, Company) == 0
@@ -309,7 +319,7 @@ def test_too_many_rows_are_refused(browser, konsulent, monkeypatch):
 
 def test_confirm_with_a_token_that_is_not_the_sessions_imports_nothing(app, browser, konsulent):
     upload(browser, csv_bytes(TWO_COMPANIES))
-    response = browser.post_form(CONFIRM_URL, {"token": "A" * 43}, form_page=PREVIEW_URL)
+    response = browser.post_form(CONFIRM_URL, {"token": "A" * 43}, form_page=UPLOAD_URL)
     assert response.status_code == 302
     assert count(app, Company) == 0
 
@@ -481,3 +491,46 @@ def test_exported_file_reimports_to_the_same_companies(app, browser, make_user, 
         again = db.session.scalars(sa.select(Company).order_by(Company.name)).all()
         after = [tuple(getattr(c, f) for f in fields) + (c.offer_codes,) for c in again]
     assert after == before
+
+
+# --- scale ------------------------------------------------------------------------------------
+
+def _numbered_companies(count: int) -> bytes:
+    return csv_bytes([[f"Firma {index} ApS", "", "8000", "", "", "", "", "emne"] for index in range(count)])
+
+
+def _statements_for_import(app, count_queries, data: bytes) -> int:
+    with app.app_context():
+        parsed = parse_upload("virksomheder.csv", data)
+        with count_queries() as counted:
+            report = run_import(parsed, filename="f.csv")
+            assert report.batch is not None
+            db.session.commit()
+        return counted["n"]
+
+
+def test_statements_of_an_import_do_not_grow_with_its_rows(app, count_queries):
+    few = _statements_for_import(app, count_queries, _numbered_companies(5))
+    many = _statements_for_import(app, count_queries, csv_bytes(
+        [[f"Andet {index} A/S", "", "8000", "", "", "", "", "emne"] for index in range(200)]))
+    assert many == few
+
+
+def test_statements_of_an_import_grow_by_a_constant_per_batch(app, count_queries, monkeypatch):
+    monkeypatch.setattr(company_import, "BATCH_SIZE", 50)
+    one_batch = _statements_for_import(app, count_queries, _numbered_companies(50))
+    four_batches = _statements_for_import(app, count_queries, csv_bytes(
+        [[f"Andet {index} A/S", "", "8000", "", "", "", "", "emne"] for index in range(200)]))
+    assert four_batches - one_batch <= 3 * 6
+
+
+def test_status_changed_by_an_import_is_kept_in_the_status_history(app, browser, konsulent):
+    from crm.models import CompanyStatusChange
+
+    company_id = add_company(app, name="Bageriet Aps", cvr=CVR_A)
+    import_file(browser, csv_bytes([["Bageriet Aps", CVR_A, "8000", "", "", "", "", "dialog"]]))
+    with app.app_context():
+        moves = db.session.execute(sa.select(CompanyStatusChange.from_status, CompanyStatusChange.to_status)
+                                   .where(CompanyStatusChange.company_id == company_id)
+                                   .order_by(CompanyStatusChange.id)).all()
+    assert [tuple(move) for move in moves] == [(None, "emne"), ("emne", "dialog")]

@@ -114,6 +114,7 @@ def _build(ids: dict) -> None:
     from crm.services.company_import import parse_upload, run_import
     from crm.services.contacts import add_contact_person, create_task
     from crm.services.invitations import create_invitation
+    from crm.services.jobs import create_job
     from crm.services.openings import create_opening
     from crm.services.placements import propose, shortlist
     from crm.services.programmes import create_programme
@@ -168,8 +169,10 @@ def _build(ids: dict) -> None:
     report = run_import(parse_upload("firmaer.csv", b"navn,postnummer\nImport Gamma ApS,8000\n"),
                         filename="firmaer.csv", actor=konsulent)
     assert report.batch is not None, report.errors
+    job = create_job("company_import.preview", {"token": "x" * 43, "extension": "csv", "filename": "f.csv"},
+                     user=konsulent)  # the konsulent's own job: admins see every job, others none
     db.session.flush()
-    ids.update(CA=ca.id, CB=cb.id, PR=programme.id, B1=b1.id, B2=b2.id, OA=oa.id, OB=ob.id,
+    ids.update(JOB=job.id, CA=ca.id, CB=cb.id, PR=programme.id, B1=b1.id, B2=b2.id, OA=oa.id, OB=ob.id,
                P1=placements["P1"].id, P2=placements["P2"].id, CPA=cpa.id, CPB=cpb.id, T1=t1.id, T2=t2.id,
                INVA=inva.id, INVB=invb.id, TOKEN_A=token_a, TOKEN_B=token_b, BATCH=report.batch.id)
 
@@ -238,7 +241,7 @@ def _values(endpoint: str, variant: str, ids: dict) -> dict[str, list[str]]:
         "opening_id": [pick("OA", "OB")], "company_id": [pick("CA", "CB")],
         "contact_id": [pick("CPA", "CPB")], "task_id": [pick("T1", "T2")],
         "invitation_id": [pick("INVA", "INVB")], "user_id": [user],
-        "batch_id": [ids["BATCH"]], "programme_id": [ids["PR"]], "key": ["enrolled"],
+        "batch_id": [ids["BATCH"]], "job_id": [ids["JOB"]], "programme_id": [ids["PR"]], "key": ["enrolled"],
         "fmt": ["csv", "xlsx"], "token": [pick("TOKEN_A", "TOKEN_B")], "filename": ["css/app.css"],
     }
 

@@ -1,0 +1,48 @@
+"""``flask jobs work``: the worker that runs queued jobs (locally, or on RQ when JOB_QUEUE_URL is set)."""
+
+import signal
+import time
+
+import click
+from flask import current_app
+
+from crm.jobs import bp
+
+bp.cli.help = "Kørsler: arbejderen, der udfører lange opgaver (import, påmindelser)."
+# How long the local worker waits between looks at an empty queue.
+POLL_SECONDS = 1.0
+
+
+@bp.cli.command("work")
+@click.option("--burst", is_flag=True, help="Run the queued jobs, then stop.")
+@click.option("--poll", type=float, default=POLL_SECONDS, show_default=True,
+              help="Seconds between looks at an empty queue (local worker).")
+def work_command(burst, poll):
+    """Run queued jobs until stopped (Ctrl-C or SIGTERM finishes the current job first)."""
+    from crm.services import jobs
+
+    if current_app.config.get("JOB_QUEUE_URL"):
+        import rq
+
+        queue = jobs._rq_queue()
+        click.echo(f"RQ-arbejder på køen {queue.name} ({current_app.config['JOB_QUEUE_URL']}).")
+        rq.Worker([queue], connection=queue.connection).work(burst=burst)
+        return
+    stop = {"now": False}
+
+    def _stop(_signum, _frame):
+        stop["now"] = True
+
+    signal.signal(signal.SIGTERM, _stop)
+    click.echo(f"Lokal arbejder {jobs.worker_name()} venter på kørsler.")
+    try:
+        while not stop["now"]:
+            job_id = jobs.run_one_pending()
+            if job_id is not None:
+                click.echo(f"Kørsel {job_id} er afsluttet.")
+            elif burst:
+                break
+            else:
+                time.sleep(poll)
+    except KeyboardInterrupt:
+        pass

@@ -1,0 +1,245 @@
+"""Long work as jobs: a request enqueues, a worker runs, the job row tells the UI how far it is.
+
+One ``Job`` row per piece of work is the single source of truth (status, progress with a Danish
+text, result, Danish error). A job kind is a plain function ``fn(job, progress) -> dict`` registered
+with ``@job_kind``; the same function runs wherever the job is dispatched:
+
+- with ``JOB_QUEUE_URL`` set (production): on RQ, the Redis queue (``rq worker`` processes);
+- without it (the embedded default): in ``flask --app wsgi jobs work``, a local process that polls
+  the table and claims one queued row at a time with a guarded UPDATE, so two workers never run
+  the same job, on SQLite and PostgreSQL alike;
+- from the CLI, synchronously (``run_now``).
+
+A job writes in one transaction: its work and its "done" are committed together, and a failure
+rolls everything back before the job is marked failed with a Danish reason. ``progress`` commits
+the job row, so a job reports progress only while it has nothing unsaved (before it writes);
+otherwise the report is skipped rather than committing half the work.
+"""
+
+import logging
+import os
+import socket
+from collections.abc import Callable
+
+import sqlalchemy as sa
+from flask import current_app
+
+from crm.extensions import db
+from crm.models import Job, JobStatus, User
+from crm.services import ServiceError
+from crm.timeutil import utcnow
+
+log = logging.getLogger(__name__)
+
+UNEXPECTED_ERROR = "Der opstod en uventet fejl under kørslen. Intet er gemt; prøv igen, eller kontakt support."
+QUEUE_DOWN = "Kørslen kunne ikke sættes i kø (jobkøen svarer ikke). Intet er gemt; prøv igen om lidt."
+RQ_QUEUE_NAME = "fodfaeste"
+# An RQ job may run this long before RQ stops it (the longest import is well below).
+RQ_JOB_TIMEOUT = 30 * 60
+
+Progress = Callable[[int, str], None]
+_KINDS: dict[str, Callable[[Job, Progress], dict]] = {}
+
+
+class JobFailed(ServiceError):
+    """A job cannot finish; the message (Danish) is shown on its page. Nothing is kept."""
+
+    def __init__(self, message: str, result: dict | None = None):
+        super().__init__(message)
+        self.result = result
+
+
+def job_kind(name: str):
+    """Register a job function under ``name``."""
+    def register(fn):
+        _KINDS[name] = fn
+        return fn
+    return register
+
+
+def _load_kinds() -> None:
+    # The job functions live beside their services; importing registers them.
+    from crm.services import job_kinds  # noqa: F401
+
+
+def worker_name() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"[:100]
+
+
+# --- enqueue ----------------------------------------------------------------------------------
+
+def create_job(kind: str, params: dict | None = None, *, user: User | None = None) -> Job:
+    """Add a queued job row (the caller commits, then calls ``dispatch``)."""
+    _load_kinds()
+    if kind not in _KINDS:
+        raise ValueError(f"unknown job kind {kind!r}")
+    job = Job(kind=kind, params=params or {}, user_id=user.id if user is not None else None,
+              backend="rq" if current_app.config.get("JOB_QUEUE_URL") else "local",
+              progress_text="Venter på at blive startet …")
+    db.session.add(job)
+    db.session.flush()
+    return job
+
+
+def dispatch(job: Job) -> None:
+    """Hand a committed job to its queue. The local worker finds it in the table by itself."""
+    if job.backend != "rq":
+        return
+    try:
+        _rq_queue().enqueue("crm.services.jobs.run_rq_job", job.id, job_timeout=RQ_JOB_TIMEOUT,
+                            job_id=f"fodfaeste-job-{job.id}")
+    except Exception:  # Redis down: say so on the job's page rather than leave it waiting forever
+        log.exception("job %s could not be put on the queue", job.id)
+        _fail(job.id, QUEUE_DOWN)
+
+
+def _rq_queue():
+    import redis
+    import rq
+
+    connection = redis.Redis.from_url(current_app.config["JOB_QUEUE_URL"])
+    return rq.Queue(RQ_QUEUE_NAME, connection=connection)
+
+
+# --- claim and run ----------------------------------------------------------------------------
+
+def try_claim(job_id: int, *, worker: str, backend: str | None = "local") -> bool:
+    """Mark a queued job running for this worker; False when another worker got it first.
+
+    The UPDATE only matches a row that is still queued, so of two workers racing for the same row
+    exactly one sees a row count of 1 (PostgreSQL re-checks the condition after the row lock;
+    SQLite runs write transactions one at a time).
+    """
+    statement = (sa.update(Job).where(Job.id == job_id, Job.status == JobStatus.QUEUED)
+                 .values(status=JobStatus.RUNNING, started_at=utcnow(), worker=worker,
+                         progress_text="Startet …")
+                 .execution_options(synchronize_session=False))
+    if backend is not None:
+        statement = statement.where(Job.backend == backend)
+    claimed = db.session.execute(statement).rowcount == 1
+    db.session.commit()
+    return claimed
+
+
+def queued_job_ids(limit: int = 10) -> list[int]:
+    return list(db.session.scalars(
+        sa.select(Job.id).where(Job.status == JobStatus.QUEUED, Job.backend == "local")
+        .order_by(Job.id).limit(limit)))
+
+
+def claim_next(*, worker: str) -> int | None:
+    """Claim the oldest queued local job; None when there is none."""
+    while True:
+        candidates = queued_job_ids()
+        db.session.commit()  # end the read, so the claim is a transaction of its own
+        if not candidates:
+            return None
+        for job_id in candidates:
+            if try_claim(job_id, worker=worker):
+                return job_id
+
+
+def run_one_pending(*, worker: str | None = None) -> int | None:
+    """The local worker's step: claim the oldest queued job and run it. Returns its id, or None."""
+    job_id = claim_next(worker=worker or worker_name())
+    if job_id is not None:
+        run_claimed(job_id)
+    return job_id
+
+
+def run_pending(*, worker: str | None = None) -> list[int]:
+    """Run queued local jobs until none is left (tests, and `flask jobs work --burst`)."""
+    done = []
+    while (job_id := run_one_pending(worker=worker)) is not None:
+        done.append(job_id)
+    return done
+
+
+def run_claimed(job_id: int) -> Job:
+    """Run a job this worker has claimed: its work and its "done" in one transaction."""
+    _load_kinds()
+    job = db.session.get(Job, job_id)
+    fn = _KINDS.get(job.kind)
+    try:
+        if fn is None:
+            raise JobFailed("Ukendt slags kørsel.")
+        result = fn(job, _progress_reporter(job.id))
+    except JobFailed as exc:
+        return _fail(job_id, exc.message, exc.result)
+    except Exception:
+        log.exception("job %s (%s) failed", job_id, job.kind)
+        return _fail(job_id, UNEXPECTED_ERROR)
+    job.status = JobStatus.DONE
+    job.progress = 100
+    job.progress_text = "Færdig."
+    job.result = result or {}
+    job.finished_at = utcnow()
+    db.session.commit()
+    return job
+
+
+def _fail(job_id: int, message: str, result: dict | None = None) -> Job:
+    db.session.rollback()
+    job = db.session.get(Job, job_id)
+    job.status = JobStatus.FAILED
+    job.error = message
+    job.result = result
+    job.progress_text = "Mislykket."
+    job.finished_at = utcnow()
+    db.session.commit()
+    return job
+
+
+def _progress_reporter(job_id: int) -> Progress:
+    last = {"percent": -1, "text": None}
+
+    def report(percent: int, text: str) -> None:
+        percent = max(0, min(99, int(percent)))
+        if (percent, text) == (last["percent"], last["text"]):
+            return
+        session = db.session()
+        if session.new or session.dirty or session.deleted:
+            return  # committing now would keep half the work
+        db.session.execute(sa.update(Job).where(Job.id == job_id)
+                           .values(progress=percent, progress_text=text[:200])
+                           .execution_options(synchronize_session=False))
+        db.session.commit()
+        last.update(percent=percent, text=text)
+
+    return report
+
+
+def run_now(kind: str, params: dict | None = None, *, user: User | None = None) -> Job:
+    """Create a job and run it here and now (the CLI): same row, same function, same rules."""
+    job = create_job(kind, params, user=user)
+    job.backend = "cli"
+    db.session.commit()
+    if not try_claim(job.id, worker=worker_name(), backend="cli"):
+        raise RuntimeError("the job was claimed by someone else")
+    return run_claimed(job.id)
+
+
+def run_rq_job(job_id: int) -> str:
+    """The function an RQ worker runs: the job's own row decides the rest."""
+    from crm import create_app
+
+    app = current_app._get_current_object() if _has_app() else create_app()
+    with app.app_context():
+        if not try_claim(job_id, worker=worker_name(), backend="rq"):
+            return "skipped"
+        return run_claimed(job_id).status
+
+
+def _has_app() -> bool:
+    from flask import has_app_context
+
+    return has_app_context()
+
+
+# --- reading ----------------------------------------------------------------------------------
+
+def can_see_job(user, job: Job) -> bool:
+    """Only the user who started a job, and admins, may see it."""
+    from crm.models.user import Role
+
+    return user.is_authenticated and (user.role == Role.ADMIN or job.user_id == user.id)
