@@ -10,7 +10,7 @@ from enum import StrEnum
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from crm.extensions import db
+from crm.extensions import NEVER_REUSE_IDS, db
 from crm.timeutil import utcnow
 
 
@@ -141,6 +141,8 @@ class Company(db.Model):
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
     __mapper_args__ = {"version_id_col": version}
+    # "Kontakt snart" and the start page count stale partners: status first, then contact date.
+    __table_args__ = (sa.Index("ix_companies_status_last_contact", "status", "last_contact_at"), NEVER_REUSE_IDS)
 
     konsulent = relationship("User", foreign_keys=[konsulent_id])
     industry = relationship(Industry)
