@@ -23,7 +23,7 @@ model, ``matcher.wishes`` for how a wish is read, and ``matcher.text`` / ``match
 ``matcher.vocabulary`` for the text model.
 """
 
-from .index import MatchIndex, rank
+from .index import LiveIndex, MatchIndex, TextModel, rank
 from .scoring import COMPONENTS, KIND_SCORE, STALE_EXCLUDE_DAYS, STALE_SOFT_DAYS, Weights
 from .types import KINDS, TRANSPORTS, Candidate, Match, Target
 from .vocabulary import Occupation, Vocabulary, default_vocabulary, load_vocabulary
@@ -33,6 +33,8 @@ __all__ = [
     "Target",
     "Match",
     "MatchIndex",
+    "LiveIndex",
+    "TextModel",
     "rank",
     "Weights",
     "COMPONENTS",
