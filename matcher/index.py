@@ -42,6 +42,7 @@ Updates: an index is immutable. ``derive(targets)`` builds a small index with th
 from __future__ import annotations
 
 import copy
+import hashlib
 import json
 import os
 import shutil
@@ -65,7 +66,7 @@ from .types import KINDS, Candidate, Match, Target
 from .vocabulary import Vocabulary, default_vocabulary
 from .wishes import ParsedWish, parse_wish
 
-__all__ = ["MatchIndex", "LiveIndex", "TextModel", "rank", "FORMAT_VERSION"]
+__all__ = ["MatchIndex", "LiveIndex", "TextModel", "rank", "FORMAT_VERSION", "vocabulary_fingerprint"]
 
 #: Version of the files ``MatchIndex.save`` writes; a loader refuses any other.
 FORMAT_VERSION = 1
@@ -85,6 +86,22 @@ _COMPANY = _KIND_CODE["company"]
 _FLEXJOB = _KIND_CODE["flexjob"]
 _TEXT_FIELDS = ("title", "industry_text", "description", "skills")
 _WORD_FIELDS = ("title_words", "industry_words", "description_words")
+
+
+_fingerprints: dict[int, tuple[Vocabulary, str]] = {}
+
+
+def vocabulary_fingerprint(vocabulary: Vocabulary) -> str:
+    """A hash of what a saved index depends on in ``vocabulary`` (occupation codes, expansions,
+    workplaces): an index is only loaded with the vocabulary it was built with."""
+    cached = _fingerprints.get(id(vocabulary))
+    if cached is not None and cached[0] is vocabulary:
+        return cached[1]
+    content = repr((vocabulary.codes_, vocabulary.expansions_,
+                    [(w.name, tuple(w.employs)) for w in vocabulary.workplaces]))
+    digest = hashlib.sha256(content.encode("utf-8")).hexdigest()[:16]
+    _fingerprints[id(vocabulary)] = (vocabulary, digest)
+    return digest
 
 
 def _hasher(n_features: int) -> HashingVectorizer:
@@ -598,7 +615,7 @@ class MatchIndex:
                 "format": FORMAT_VERSION,
                 "targets": self.n_,
                 "hash_features": self.text_model_.n_features,
-                "vocabulary_size": len(self.vocabulary),
+                "vocabulary": vocabulary_fingerprint(self.vocabulary),
                 "tags": self.tags_,
                 "industry_keys": self.industry_keys_,
                 "text_shapes": {name: list(getattr(self, name + "_").matrix_.shape) for name in _TEXT_FIELDS},
@@ -633,7 +650,7 @@ class MatchIndex:
         self = cls.__new__(cls)
         self.weights = weights if weights is not None else Weights()
         self.vocabulary = vocabulary if vocabulary is not None else default_vocabulary()
-        if len(self.vocabulary) != manifest["vocabulary_size"]:
+        if vocabulary_fingerprint(self.vocabulary) != manifest["vocabulary"]:
             raise ValueError("the index was built with another vocabulary")
         self.tag_labels = dict(tag_labels or {})
         self.meta_ = manifest["meta"]
