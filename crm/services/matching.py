@@ -277,7 +277,8 @@ def build_index() -> Path:
     a change made during the build is after them and lands in the next delta.
     """
     started = time.perf_counter()
-    meta = {"signature": repr(_signature()), "register": _register_stamps(), "placements": {str(k): v for k, v in _placement_counts().items()},
+    meta = {"signature": repr(_signature()), "register": _register_stamps(),
+            "placements": {str(k): v for k, v in _placement_counts().items()},
             "industries": _industry_labels(), "built_at": datetime.now(UTC).isoformat()}
     index = _full_index()
     meta["build_seconds"] = round(time.perf_counter() - started, 3)

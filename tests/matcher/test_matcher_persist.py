@@ -101,8 +101,9 @@ def test_saving_over_an_existing_index_is_refused(tmp_path, targets, vocabulary)
 
 
 def test_loading_with_another_vocabulary_is_refused(tmp_path, targets, vocabulary):
-    from matcher import load_vocabulary
     from matcher_fixtures import REPO
+
+    from matcher import load_vocabulary
 
     MatchIndex(targets, vocabulary=vocabulary).save(tmp_path / "index")
     other = load_vocabulary(REPO / "matcher" / "data" / "occupations.csv")  # without concepts/workplaces
