@@ -66,7 +66,7 @@ from .types import KINDS, Candidate, Match, Target
 from .vocabulary import Vocabulary, default_vocabulary
 from .wishes import ParsedWish, parse_wish
 
-__all__ = ["MatchIndex", "LiveIndex", "TextModel", "rank", "FORMAT_VERSION", "vocabulary_fingerprint"]
+__all__ = ["MatchIndex", "LiveIndex", "TextModel", "rank", "reach_box", "FORMAT_VERSION", "vocabulary_fingerprint"]
 
 #: Version of the files ``MatchIndex.save`` writes; a loader refuses any other.
 FORMAT_VERSION = 1
@@ -331,6 +331,18 @@ class _TargetRow:
     updated: date
     partner: bool
     placements: int
+
+
+def reach_box(c: Candidate) -> tuple[float, float, float] | None:
+    """(lowest latitude, highest latitude, longitude half-width) in degrees of a box that holds
+    every point the candidate can reach (None: too far for a box). The index's spatial pre-filter,
+    and the same box for a pre-filter in a database (``lat BETWEEN .. AND lon BETWEEN ..``)."""
+    radius = geo.prefilter_radius_rad(geo.max_distance_km(c.max_travel_minutes, c.transport))
+    if radius >= np.pi / 4:
+        return None
+    dlat = float(np.degrees(radius))
+    edge = min(abs(c.lat) + dlat, 89.0)
+    return c.lat - dlat, c.lat + dlat, dlat / float(np.cos(np.radians(edge)))
 
 
 class MatchIndex:
@@ -723,15 +735,13 @@ class MatchIndex:
     def _near(self, c: Candidate) -> np.ndarray:
         """Rows in the latitude band and longitude window around the candidate that cover every
         point within the straight-line distance their transport can reach (a superset)."""
-        radius = geo.prefilter_radius_rad(geo.max_distance_km(c.max_travel_minutes, c.transport))
-        if radius >= np.pi / 4:
+        box = reach_box(c)
+        if box is None:
             return np.arange(self.n_)
-        dlat = np.degrees(radius)
-        lo, hi = np.searchsorted(self.lat_sorted_, [c.lat - dlat, c.lat + dlat], side="left")
-        hi = np.searchsorted(self.lat_sorted_, c.lat + dlat, side="right")
+        lat_lo, lat_hi, dlon = box
+        lo = np.searchsorted(self.lat_sorted_, lat_lo, side="left")
+        hi = np.searchsorted(self.lat_sorted_, lat_hi, side="right")
         rows = self.order_[lo:hi]
-        edge = min(abs(c.lat) + dlat, 89.0)
-        dlon = dlat / np.cos(np.radians(edge))
         diff = np.abs((self.lon_[rows] - c.lon + 180.0) % 360.0 - 180.0)
         return rows[diff <= dlon]
 
@@ -1196,11 +1206,24 @@ class LiveIndex:
         masked = int(self.masked_.sum()) if self.masked_ is not None else 0
         return len(self.base) - masked + (len(self.delta) if self.delta is not None else 0)
 
-    def rank(self, candidate: Candidate, *, limit: int = 20, today: date | None = None) -> list[Match]:
-        """As ``MatchIndex.rank``, over the base without its masked rows plus the delta."""
-        found = self.base.rank(candidate, limit=limit, today=today, exclude=self.masked_)
+    def rank(
+        self, candidate: Candidate, *, limit: int = 20, today: date | None = None, only: Iterable | None = None
+    ) -> list[Match]:
+        """As ``MatchIndex.rank``, over the base without its masked rows plus the delta.
+
+        ``only``: the ids of the targets a pre-filter elsewhere (the database) found reachable;
+        the others are not scored at all.
+        """
+        exclude, delta_exclude = self.masked_, None
+        if only is not None:
+            only = set(only)
+            outside = ~self.base.rows_of(only)
+            exclude = outside if exclude is None else exclude | outside
+            if self.delta is not None:
+                delta_exclude = ~self.delta.rows_of(only)
+        found = self.base.rank(candidate, limit=limit, today=today, exclude=exclude)
         if self.delta is None:
             return found
-        found += self.delta.rank(candidate, limit=limit, today=today)
+        found += self.delta.rank(candidate, limit=limit, today=today, exclude=delta_exclude)
         found.sort(key=lambda m: (-m.score, m.distance_km))
         return found[:limit]

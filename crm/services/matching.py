@@ -29,7 +29,7 @@ import shutil
 import threading
 import time
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from functools import cache
 from pathlib import Path
 
@@ -47,7 +47,8 @@ from crm.services.borgere import audit_shown_by_name, can_view_borger
 from crm.services.reference import offer_tag_labels
 from crm.timeutil import today
 from matcher import KINDS, Candidate, LiveIndex, Match, MatchIndex, Target, Weights, default_vocabulary
-from matcher.index import FORMAT_VERSION, vocabulary_fingerprint
+from matcher.index import FORMAT_VERSION, reach_box, vocabulary_fingerprint
+from matcher.scoring import STALE_EXCLUDE_DAYS
 
 # Companies in these statuses are matchable without an opening (job development).
 MATCHABLE_COMPANY_STATUSES = (PartnershipStatus.PARTNER, PartnershipStatus.DIALOG)
@@ -416,14 +417,60 @@ def _rows(matches: list[Match]) -> list[MatchRow]:
     return rows
 
 
+def reachable_keys_in_db(borger: Borger, candidate: Candidate, on: date) -> set[str]:
+    """The matcher's pre-filter as one query per kind of target: the ids of the targets inside the
+    borger's box of reach (``matcher.reach_box``) of a kind they accept, not excluded by company
+    or industry, and not stale. A superset of what the index keeps (it still checks the exact
+    travel time), so ranking only these gives the same answer as ranking everything.
+
+    With several app machines on one PostgreSQL database this is the part the database does, on
+    its indexes, and each machine scores only these targets (issue 12, point 4).
+    """
+    box = reach_box(candidate)
+    excluded_companies = [int(i) for i in candidate.excluded_company_ids if isinstance(i, int)]
+    excluded_codes = [c for c in borger.excluded_industries if isinstance(c, str)]
+
+    def common(query, lat, lon, company):
+        if box is not None:
+            lat_lo, lat_hi, dlon = box
+            query = query.where(lat.between(lat_lo, lat_hi))
+            if candidate.lon - dlon > -180 and candidate.lon + dlon < 180:
+                query = query.where(lon.between(candidate.lon - dlon, candidate.lon + dlon))
+        if excluded_companies:
+            query = query.where(company.id.not_in(excluded_companies))
+        if excluded_codes:
+            query = query.where(sa.or_(company.industry_code.is_(None), company.industry_code.not_in(excluded_codes)))
+        return query.where(company.lat.is_not(None))
+
+    keys: set[str] = set()
+    if "company" in candidate.accepts:
+        query = common(sa.select(Company.id), Company.lat, Company.lon, Company)
+        keys |= {f"company:{i}" for i in db.session.scalars(
+            query.where(Company.status.in_(MATCHABLE_COMPANY_STATUSES)))}
+    kinds = sorted(candidate.accepts - {"company"})
+    if kinds:
+        lat = sa.func.coalesce(Opening.lat, Company.lat)
+        lon = sa.func.coalesce(Opening.lon, Company.lon)
+        fresh_since = datetime.combine(on - timedelta(days=STALE_EXCLUDE_DAYS), datetime.min.time())
+        query = common(sa.select(Opening.id).join(Company, Company.id == Opening.company_id), lat, lon, Company)
+        keys |= {f"opening:{i}" for i in db.session.scalars(query.where(
+            Opening.status == OpeningStatus.AABEN, Opening.kind.in_(kinds),
+            Company.status != PartnershipStatus.OPHOERT, Opening.confirmed_at >= fresh_since))}
+    return keys
+
+
 def matches_for(borger: Borger, *, limit: int = 20, kinds: set[str] | None = None,
                 max_km: float | None = None, on: date | None = None) -> list[MatchRow]:
-    """The best targets for a borger, best first."""
+    """The best targets for a borger, best first. With ``MATCH_PREFILTER = "database"`` the
+    database picks the reachable targets first (``reachable_keys_in_db``) and only those are scored."""
     candidate = candidate_for(borger, kinds=kinds)
     if not candidate.accepts:
         return []
+    on = on or today()
+    only = reachable_keys_in_db(borger, candidate, on) if current_app.config.get("MATCH_PREFILTER") == "database" \
+        else None
     # Rank more than needed when a distance filter will drop some afterwards.
-    matches = current_index().rank(candidate, limit=limit * 5 if max_km else limit, today=on or today())
+    matches = current_index().rank(candidate, limit=limit * 5 if max_km else limit, today=on, only=only)
     if max_km:
         matches = [m for m in matches if m.distance_km <= max_km][:limit]
     return _rows(matches)
