@@ -60,13 +60,13 @@ def register_matching_commands(app: Flask) -> None:
         """Build the match index from the register and save it for every worker (folds the delta in)."""
         import time
 
-        from crm.services.matching import build_index, changed_since_build, newest_build
+        from crm.services.matching import build_index, build_index_if_changed, newest_build
 
-        if if_changed and not changed_since_build():
+        started = time.perf_counter()
+        path = build_index_if_changed() if if_changed else build_index()
+        if path is None:
             click.echo(f"Uændret siden {newest_build().name}; intet bygget.")
             return
-        started = time.perf_counter()
-        path = build_index()
         db.session.rollback()  # the build only reads
         click.echo(f"Matchindeks bygget på {time.perf_counter() - started:.1f} s: {path}")
 

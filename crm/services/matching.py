@@ -290,6 +290,18 @@ def build_index() -> Path:
     return path
 
 
+def build_index_if_changed() -> Path | None:
+    """The periodic job: fold the delta into a new build when the register moved (else None).
+
+    A job queue calls this (or ``build_index`` to force one) in an app context, e.g. every
+    5 minutes and once when a worker finds no build; the CLI ``matching build-index
+    [--if-changed]`` is the same call.
+    """
+    if not changed_since_build():
+        return None
+    return build_index()
+
+
 def _prune(folder: Path) -> None:
     """Drop all but the newest ``BUILDS_KEPT`` builds (a process that still maps an older one
     keeps its pages until it moves on: POSIX unlinks mapped files safely)."""
