@@ -46,6 +46,7 @@ def add_people_and_work(size: int, rng: random.Random) -> dict:
     """Users, a programme, borgere, openings, contacts and tasks around the bulk-inserted companies."""
     from crm.extensions import db
     from crm.models import Borger, Company, ContactLogEntry, Opening, Programme, Task, User
+    from crm.models.borger import IssuedReference
     from crm.services.users import create_user
     from crm.timeutil import today, utcnow
 
@@ -67,6 +68,8 @@ def add_people_and_work(size: int, rng: random.Random) -> dict:
                             "lat": 56.15, "lon": 10.2, "transport": "bike", "max_travel_minutes": 30,
                             "hours_min": 10, "hours_max": 20, "wishes": ["lager"], "phase": "virksomhedsmatch",
                             "enrolled_on": today() - timedelta(days=rng.randint(1, 300))})
+    # Every reference is registered first (a reference is never handed out twice; issue of the erase branch).
+    db.session.execute(sa.insert(IssuedReference), [{"reference": b["reference"]} for b in borgere])
     db.session.execute(sa.insert(Borger), borgere)
     company_ids = list(db.session.scalars(sa.select(Company.id)))
     db.session.execute(sa.insert(Opening), [

@@ -13,8 +13,9 @@ worker memory-maps the newest build read-only, so a machine holds one copy whate
 workers, and a worker that starts serves from it at once.
 
 A register change does not rebuild it: when the register's cheap signature (row counts, newest
-stamps) moves, a worker computes the delta since the base (companies and openings stamped at or
-after the base's newest stamps, companies whose placements or industry label changed, and base
+stamps) moves, a worker computes the delta since the base (companies and openings stamped after
+the base's newest stamps, less ``DELTA_MARGIN``, companies whose placements or industry label
+changed, and base
 targets no longer matchable) and ranks the base plus that delta (``matcher.LiveIndex``). The next
 ``build_index`` folds the delta into a new base.
 
@@ -59,6 +60,12 @@ KIND_LABELS = {**{k.value: v for k, v in OPENING_KIND_LABELS.items()},
 #: A register of at most this many targets may be indexed by the request that finds no index
 #: (well under a second); a larger one waits for ``build_index``.
 BUILD_ON_REQUEST_MAX = 2_000
+#: A delta holds the rows stamped after the base's newest stamps less this margin: a request's
+#: transaction that stamped rows just before a build read the stamps, but committed after it, is
+#: still caught (longer transactions, i.e. imports, are caught by the next periodic build, whose
+#: ``--if-changed`` sees the register move). Rows this close to the build sit in every delta until
+#: the next build: a handful in ordinary use.
+DELTA_MARGIN = timedelta(seconds=10)
 #: Complete builds kept per signature (a worker may still map the previous one for a moment).
 BUILDS_KEPT = 2
 NOT_READY_MESSAGE = "Matchlisten er ved at blive bygget. Prøv igen om et øjeblik."
@@ -334,7 +341,7 @@ def _changed_since(base: MatchIndex) -> tuple[set[int], set[int]]:
 
     def since(column, key):
         value = stamps.get(key)
-        return column >= datetime.fromisoformat(value) if value else sa.true()
+        return column >= datetime.fromisoformat(value) - DELTA_MARGIN if value else sa.true()
 
     companies = set(db.session.scalars(sa.select(Company.id).where(sa.or_(
         since(Company.updated_at, "company_updated"), since(Company.status_changed_at, "company_status")))))

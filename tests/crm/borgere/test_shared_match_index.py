@@ -2,6 +2,7 @@
 delta; no request builds a full index of a large register."""
 
 import os
+from datetime import timedelta
 
 import numpy as np
 import pytest
@@ -45,6 +46,11 @@ def _mapped_file(array) -> str:
     return str(array.filename)
 
 
+def _later(clock):
+    """Past the delta's margin: what was stamped before the build is no longer in any delta."""
+    clock.shift(matching.DELTA_MARGIN + timedelta(seconds=1))
+
+
 def _keys(rows):
     return [row.target_key for row in rows]
 
@@ -68,11 +74,12 @@ def test_two_workers_map_the_same_index_files(app, make_app, make_partner, full_
 
 
 def test_a_new_opening_reaches_the_second_workers_match_list_without_a_rebuild(
-        app, make_app, make_user, make_borger, make_partner, make_opening, full_builds, large, monkeypatch):
+        app, make_app, make_user, make_borger, make_partner, make_opening, full_builds, large, monkeypatch, clock):
     borger_id = make_borger(make_user("vejleder"), wishes=["kok"])
     company_id = make_partner("Kantinen ApS", industry_text="Kantine")
     with app.app_context():
         matching.build_index()
+    _later(clock)
     second_app = make_app()
     with second_app.app_context():
         before = _keys(matching.matches_for(db.session.get(matching.Borger, borger_id)))
@@ -86,12 +93,13 @@ def test_a_new_opening_reaches_the_second_workers_match_list_without_a_rebuild(
 
 
 def test_a_company_edit_reaches_the_match_list_without_a_rebuild(
-        app, make_user, make_borger, make_partner, full_builds, large):
+        app, make_user, make_borger, make_partner, full_builds, large, clock):
     borger_id = make_borger(make_user("vejleder"), wishes=["lagerarbejde"])
     office = make_partner("Kontorhuset", industry_text="Kontor")
     make_partner("Frisøren", industry_text="Frisør")
     with app.app_context():
         matching.build_index()
+        _later(clock)
         before = matching.match_for_target(db.session.get(matching.Borger, borger_id), f"company:{office}")
         db.session.get(Company, office).industry_text = "Lager og logistik"
         db.session.commit()
@@ -103,17 +111,36 @@ def test_a_company_edit_reaches_the_match_list_without_a_rebuild(
 
 
 def test_a_closed_opening_never_appears_again(app, make_user, make_borger, make_partner, make_opening,
-                                              full_builds, large):
+                                              full_builds, large, clock):
     borger_id = make_borger(make_user("vejleder"), wishes=["lagermedarbejder"])
     opening_id = make_opening(make_partner("Nordlager A/S", industry_text="Lager"))
     with app.app_context():
         matching.build_index()
+        _later(clock)
         borger = db.session.get(matching.Borger, borger_id)
         assert f"opening:{opening_id}" in _keys(matching.matches_for(borger))
         db.session.get(Opening, opening_id).status = "lukket"
         db.session.commit()
         assert f"opening:{opening_id}" not in _keys(matching.matches_for(borger, limit=500))
     assert full_builds["n"] == 1
+
+
+def test_the_delta_holds_only_what_changed_since_the_build(app, make_partner, make_opening, clock):
+    companies = [make_partner(f"Firma {i}") for i in range(5)]
+    openings = [make_opening(company_id) for company_id in companies]
+    _later(clock)
+    # The build's newest stamps: what is stamped this close to them stays in the delta until the next build.
+    newest = make_partner("Nyeste ApS")
+    newest_opening = make_opening(newest)
+    with app.app_context():
+        matching.build_index()
+        _later(clock)
+        db.session.get(Company, companies[2]).industry_text = "Lager"
+        db.session.commit()
+        live = matching.current_index()
+    assert sorted(live.delta.target_ids()) == sorted(
+        [f"company:{companies[2]}", f"opening:{openings[2]}", f"company:{newest}", f"opening:{newest_opening}"])
+    assert len(live) == 12
 
 
 def test_a_deleted_company_never_appears_again(app, make_user, make_borger, make_partner, full_builds, large):
