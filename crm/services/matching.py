@@ -14,9 +14,8 @@ workers, and a worker that starts serves from it at once.
 
 A register change does not rebuild it: when the register's cheap signature (row counts, newest
 stamps) moves, a worker computes the delta since the base (companies and openings stamped after
-the base's newest stamps, less ``DELTA_MARGIN``, companies whose placements or industry label
-changed, and base
-targets no longer matchable) and ranks the base plus that delta (``matcher.LiveIndex``). The next
+the base's build started, less ``DELTA_MARGIN``; companies whose placements or industry label
+changed; base targets no longer matchable) and ranks the base plus that delta (``matcher.LiveIndex``). The next
 ``build_index`` folds the delta into a new base.
 
 No request builds a full index, except for a tiny register (at most ``BUILD_ON_REQUEST_MAX``
@@ -46,7 +45,7 @@ from crm.models.company import PartnershipStatus
 from crm.models.opening import OPENING_KIND_LABELS, OpeningStatus
 from crm.services.borgere import audit_shown_by_name, can_view_borger
 from crm.services.reference import offer_tag_labels
-from crm.timeutil import today
+from crm.timeutil import today, utcnow
 from matcher import KINDS, Candidate, LiveIndex, Match, MatchIndex, Target, Weights, default_vocabulary
 from matcher.index import FORMAT_VERSION, reach_box, vocabulary_fingerprint
 from matcher.scoring import STALE_EXCLUDE_DAYS
@@ -60,11 +59,11 @@ KIND_LABELS = {**{k.value: v for k, v in OPENING_KIND_LABELS.items()},
 #: A register of at most this many targets may be indexed by the request that finds no index
 #: (well under a second); a larger one waits for ``build_index``.
 BUILD_ON_REQUEST_MAX = 2_000
-#: A delta holds the rows stamped after the base's newest stamps less this margin: a request's
-#: transaction that stamped rows just before a build read the stamps, but committed after it, is
-#: still caught (longer transactions, i.e. imports, are caught by the next periodic build, whose
-#: ``--if-changed`` sees the register move). Rows this close to the build sit in every delta until
-#: the next build: a handful in ordinary use.
+#: A delta holds the rows stamped after the start of the base's build less this margin: a
+#: request's transaction that stamped rows just before the build started, but committed after it
+#: read them, is still caught (longer transactions, i.e. imports, are caught by the next periodic
+#: build, whose ``--if-changed`` sees the register move); so is a few seconds' clock skew between
+#: app machines. Rows written this close before a build sit in every delta until the next build.
 DELTA_MARGIN = timedelta(seconds=10)
 #: Complete builds kept per signature (a worker may still map the previous one for a moment).
 BUILDS_KEPT = 2
@@ -281,11 +280,11 @@ def build_index() -> Path:
     """Build the match index from the register and save it as the newest build (the base).
 
     Runs outside requests: the CLI command ``matching build-index`` and, later, a periodic job
-    (which is also how a delta is folded in). The register's stamps are read before its rows, so
-    a change made during the build is after them and lands in the next delta.
+    (which is also how a delta is folded in). Its start time is taken before the rows are read, so
+    a change made during the build is stamped after it and lands in the next delta.
     """
     started = time.perf_counter()
-    meta = {"signature": repr(_signature()), "register": _register_stamps(),
+    meta = {"started": utcnow().isoformat(), "signature": repr(_signature()), "register": _register_stamps(),
             "placements": {str(k): v for k, v in _placement_counts().items()},
             "industries": _industry_labels(), "built_at": datetime.now(UTC).isoformat()}
     index = _full_index()
@@ -337,16 +336,15 @@ def _stale_base(base: MatchIndex) -> bool:
 
 def _changed_since(base: MatchIndex) -> tuple[set[int], set[int]]:
     """Companies and openings that changed since ``base`` was built (see the module docstring)."""
-    stamps = base.meta_.get("register", {})
+    started = base.meta_.get("started")
+    since = datetime.fromisoformat(started) - DELTA_MARGIN if started else None
 
-    def since(column, key):
-        value = stamps.get(key)
-        return column >= datetime.fromisoformat(value) - DELTA_MARGIN if value else sa.true()
+    def after(*columns):
+        return sa.or_(*(column >= since for column in columns)) if since is not None else sa.true()
 
-    companies = set(db.session.scalars(sa.select(Company.id).where(sa.or_(
-        since(Company.updated_at, "company_updated"), since(Company.status_changed_at, "company_status")))))
-    openings = set(db.session.scalars(sa.select(Opening.id).where(sa.or_(
-        since(Opening.updated_at, "opening_updated"), since(Opening.confirmed_at, "opening_confirmed")))))
+    companies = set(db.session.scalars(
+        sa.select(Company.id).where(after(Company.updated_at, Company.status_changed_at))))
+    openings = set(db.session.scalars(sa.select(Opening.id).where(after(Opening.updated_at, Opening.confirmed_at))))
     before = {int(k): v for k, v in base.meta_.get("placements", {}).items()}
     now = _placement_counts()
     companies |= {c for c in set(before) | set(now) if before.get(c, 0) != now.get(c, 0)}

@@ -129,7 +129,7 @@ def test_the_delta_holds_only_what_changed_since_the_build(app, make_partner, ma
     companies = [make_partner(f"Firma {i}") for i in range(5)]
     openings = [make_opening(company_id) for company_id in companies]
     _later(clock)
-    # The build's newest stamps: what is stamped this close to them stays in the delta until the next build.
+    # Written just before the build starts: stays in the delta until the next build.
     newest = make_partner("Nyeste ApS")
     newest_opening = make_opening(newest)
     with app.app_context():
