@@ -212,16 +212,26 @@ def build_targets(target_key: str | None = None, *, company_ids: set[int] | None
     return targets
 
 
+def _matchable(count: bool):
+    """The two queries for the targets ``build_targets()`` would return: their ids, or their number."""
+    what = (lambda column: sa.func.count()) if count else (lambda column: column)
+    companies = sa.select(what(Company.id)).where(
+        Company.lat.is_not(None), Company.status.in_(MATCHABLE_COMPANY_STATUSES))
+    openings = (sa.select(what(Opening.id)).select_from(Opening).join(Company, Company.id == Opening.company_id)
+                .where(Opening.status == OpeningStatus.AABEN, Company.lat.is_not(None),
+                       Company.status != PartnershipStatus.OPHOERT))
+    return companies, openings
+
+
 def _matchable_keys() -> np.ndarray:
     """The ids of every target ``build_targets()`` would return, without loading the rows."""
-    companies = db.session.scalars(sa.select(Company.id).where(
-        Company.lat.is_not(None), Company.status.in_(MATCHABLE_COMPANY_STATUSES))).all()
-    openings = db.session.scalars(
-        sa.select(Opening.id).join(Company, Company.id == Opening.company_id)
-        .where(Opening.status == OpeningStatus.AABEN, Company.lat.is_not(None),
-               Company.status != PartnershipStatus.OPHOERT)).all()
+    companies, openings = (db.session.scalars(q).all() for q in _matchable(count=False))
     return np.array([f"company:{i}".encode() for i in companies]
                     + [f"opening:{i}".encode() for i in openings], dtype=bytes)
+
+
+def _matchable_count() -> int:
+    return sum(db.session.scalar(q) or 0 for q in _matchable(count=True))
 
 
 # --- the persisted index ------------------------------------------------------------------------
@@ -359,9 +369,20 @@ def _live_index(base: MatchIndex) -> LiveIndex:
     """``base`` with the delta of the register since it was built."""
     companies, openings = _changed_since(base)
     added = build_targets(company_ids=companies, opening_ids=openings) if companies or openings else []
-    retired = base.ids_[~np.isin(base.ids_, _matchable_keys())]
-    return LiveIndex(base.configured(weights=_weights(), tag_labels=offer_tag_labels()),
-                     added=added, retired=[k.decode() for k in retired.tolist()])
+    # Retired: base targets of the changed companies and openings that are no longer matchable
+    # (closed, ended, moved off the map) ...
+    touched = base.rows_of([f"opening:{i}" for i in openings] + [f"company:{i}" for i in companies])
+    touched |= np.isin(base.company_, base._company_codes(companies))  # the changed companies' openings
+    added_keys = {t.id for t in added}
+    retired = [k for k in (key.decode() for key in base.ids_[touched].tolist()) if k not in added_keys]
+    configured = base.configured(weights=_weights(), tag_labels=offer_tag_labels())
+    live = LiveIndex(configured, added=added, retired=retired)
+    if len(live) != _matchable_count():
+        # ... and, when the count says some are missing besides (rows deleted), every base target
+        # the register no longer has: one scan of the ids.
+        gone = base.ids_[~np.isin(base.ids_, _matchable_keys())]
+        live = LiveIndex(configured, added=added, retired=retired + [k.decode() for k in gone.tolist()])
+    return live
 
 
 def changed_since_build() -> bool:
