@@ -52,20 +52,15 @@ def _smaps(folder: str) -> dict[str, float]:
     return {"rss": rss / 1024, "private": private / 1024, "index_rss": index_rss / 1024, "index_pss": index_pss / 1024}
 
 
-def worker(folder: str, candidates_json: str, ready, go, out) -> None:
-    from datetime import date
-
+def worker(folder: str, candidates, ready, go, out) -> None:
     from match_bench import TODAY
 
-    from matcher import Candidate, MatchIndex
+    from matcher import MatchIndex
 
     index = MatchIndex.load(folder)
-    candidates = [Candidate(**{**c, "wishes": tuple(c["wishes"]), "strengths": tuple(c["strengths"]),
-                               "needs": frozenset(c["needs"]), "accepts": frozenset(c["accepts"])})
-                  for c in json.loads(candidates_json)]
     for _ in range(2):
         for c in candidates:
-            index.rank(c, today=TODAY if isinstance(TODAY, date) else None)
+            index.rank(c, today=TODAY)
     ready.set()
     go.wait()  # every worker has touched its pages: now the sharing shows
     out.put(_smaps(folder))
@@ -95,12 +90,10 @@ def main() -> None:
         print(f"{len(targets):,} targets: built and saved in {time.perf_counter() - start:.1f} s, "
               f"{size / 2**20:.1f} MB of arrays ({size / len(targets):.0f} B/target)")
         del index, targets
-        payload = json.dumps([{**c.__dict__, "wishes": list(c.wishes), "strengths": list(c.strengths),
-                               "needs": sorted(c.needs), "accepts": sorted(c.accepts)} for c in candidates])
         ctx = mp.get_context("spawn")
         go, out = ctx.Event(), ctx.Queue()
         readies = [ctx.Event() for _ in range(args.workers)]
-        procs = [ctx.Process(target=worker, args=(folder, payload, r, go, out)) for r in readies]
+        procs = [ctx.Process(target=worker, args=(folder, candidates, r, go, out)) for r in readies]
         for p in procs:
             p.start()
         for r in readies:
