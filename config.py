@@ -86,6 +86,10 @@ def load_config() -> dict:
         # Weights of the match components as JSON, e.g. {"wishes": 0.4, "travel": 0.15}; the rest keep
         # their defaults (matcher/scoring.py, Weights).
         "MATCH_WEIGHTS": json.loads(os.environ["MATCH_WEIGHTS"]) if os.environ.get("MATCH_WEIGHTS") else None,
+        # Where the shared match index is saved (crm.services.matching); empty = instance/match-index.
+        "MATCH_INDEX_DIR": os.environ.get("MATCH_INDEX_DIR") or None,
+        # "database": the database picks the reachable targets before the index scores them.
+        "MATCH_PREFILTER": os.environ.get("MATCH_PREFILTER") or "memory",
         # The site's public address, for links in e-mails sent outside a request (reminders).
         "PUBLIC_BASE_URL": os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000"),
         # Borger data is erased this many days after the course ends (`flask borgere purge`).

@@ -3,8 +3,11 @@
 Synthetic targets are scattered around Danish cities (weighted roughly by population), with titles
 from the shipped occupation vocabulary, generated descriptions, skills, hours, offers and dates.
 A fixed set of candidates (different cities, transport modes, wishes, needs) is ranked repeatedly;
-the script prints the median time per ``rank`` call at 1k, 10k and 100k targets and the ratio
-against a naive loop (geopy.distance.geodesic and rapidfuzz per target, in the same process).
+the script prints, per size, the build time, the time to save the index and to map it back, the
+bytes of the index per target, the median / p90 / p95 time per ``rank`` call on the mapped index,
+the cost of a delta (``LiveIndex`` with 10 changed targets and one retired) and a rank through it,
+and the ratio against a naive loop (geopy.distance.geodesic and rapidfuzz per target, in the same
+process).
 
 ``--corpus demo`` builds the targets the way the demo generator writes them instead: openings with
 the titles, descriptions, skills and hours of ``crm/demo_openings.py`` (one in three titled "... til
@@ -24,7 +27,9 @@ import json
 import os
 import statistics
 import sys
+import tempfile
 import time
+from dataclasses import replace
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -43,6 +48,7 @@ from rapidfuzz import fuzz  # noqa: E402
 from matcher import (  # noqa: E402
     KINDS,
     Candidate,
+    LiveIndex,
     MatchIndex,
     Target,
     geo,  # noqa: E402
@@ -261,31 +267,54 @@ def main() -> None:
           "median wall time of one rank(limit=20) call, one process, one core")
     print("reachable = median number of targets left after the spatial pre-filter and the hard rules")
     print(f"corpus: {args.corpus}")
-    print(f"{'targets':>8} {'build s':>8} {'rank ms':>8} {'p90 ms':>7} {'p95 ms':>7} {'max ms':>7} {'reachable':>9} "
-          f"{'naive ms':>10} {'ratio':>7}")
+    print("bytes/target = all arrays of the index (what a machine maps once) / targets; "
+          "save/load = write the .npy files / map them back; delta = a LiveIndex with 10 changed targets")
+    print(f"{'targets':>9} {'build s':>8} {'save s':>7} {'load s':>7} {'B/target':>8} {'rank ms':>8} {'p90 ms':>7} "
+          f"{'p95 ms':>7} {'max ms':>7} {'delta ms':>8} {'live ms':>7} {'reachable':>9} {'naive ms':>10} {'ratio':>7}")
     for n in args.sizes:
         targets = all_targets[:n]
         start = time.perf_counter()
-        index = MatchIndex(targets, vocabulary=vocabulary)
+        built = MatchIndex(targets, vocabulary=vocabulary)
         build_s = time.perf_counter() - start
-        for c in candidates:  # warm-up: vocabulary lookups of the wishes are cached after this
-            index.rank(c, today=TODAY)
-        gc.collect()
-        times = []
-        for _ in range(args.repeat):
+        with tempfile.TemporaryDirectory() as tmp:
+            start = time.perf_counter()
+            built.save(Path(tmp) / "index")
+            save_s = time.perf_counter() - start
+            del built
+            gc.collect()
+            start = time.perf_counter()
+            index = MatchIndex.load(Path(tmp) / "index", vocabulary=vocabulary)  # ranked from the mapped files
+            load_s = time.perf_counter() - start
+            per_target = index.nbytes() / n
+            for c in candidates:  # warm-up: vocabulary lookups of the wishes are cached after this
+                index.rank(c, today=TODAY)
+            gc.collect()
+            times = []
+            for _ in range(args.repeat):
+                for c in candidates:
+                    t0 = time.perf_counter()
+                    index.rank(c, today=TODAY)
+                    times.append((time.perf_counter() - t0) * 1000)
+            fast = statistics.median(times)
+            p90 = float(np.percentile(times, 90))
+            p95 = float(np.percentile(times, 95))
+            changed = [replace(t, title=t.title + " (ændret)") for t in targets[:10]]
+            start = time.perf_counter()
+            live = LiveIndex(index, added=changed, retired=[targets[10].id])
+            delta_ms = (time.perf_counter() - start) * 1000
+            live_times = []
             for c in candidates:
                 t0 = time.perf_counter()
-                index.rank(c, today=TODAY)
-                times.append((time.perf_counter() - t0) * 1000)
-        fast = statistics.median(times)
-        p90 = float(np.percentile(times, 90))
-        p95 = float(np.percentile(times, 95))
-        reachable = statistics.median(len(index._reachable(c, TODAY.toordinal())[0]) for c in candidates)
+                live.rank(c, today=TODAY)
+                live_times.append((time.perf_counter() - t0) * 1000)
+            reachable = statistics.median(len(index._reachable(c, TODAY.toordinal())[0]) for c in candidates)
+            del index, live
         subset = targets[: min(n, args.naive_max)]
         naive = median_ms(lambda c, subset=subset: naive_rank(c, subset), candidates, 1) * n / len(subset)
-        note = "" if len(subset) == n else f"  (naive: {len(subset):,} targets timed, extrapolated linearly)"
-        print(f"{n:>8,} {build_s:>8.2f} {fast:>8.2f} {p90:>7.2f} {p95:>7.2f} {max(times):>7.2f} {reachable:>9,.0f} "
-              f"{naive:>10,.1f} {naive / fast:>6.0f}x{note}")
+        note = "" if len(subset) == n else f"  (naive: {len(subset):,} timed, extrapolated)"
+        print(f"{n:>9,} {build_s:>8.2f} {save_s:>7.2f} {load_s:>7.2f} {per_target:>8.0f} {fast:>8.2f} {p90:>7.2f} "
+              f"{p95:>7.2f} {max(times):>7.2f} {delta_ms:>8.1f} {statistics.median(live_times):>7.2f} "
+              f"{reachable:>9,.0f} {naive:>10,.1f} {naive / fast:>6.0f}x{note}", flush=True)
 
 
 if __name__ == "__main__":

@@ -10,8 +10,10 @@ p50 at the large register divided by its p50 at the small one (flat pages stay n
 of the scale issue is at most 2).
 
 Run: .venv/bin/python bench/scale_bench.py [--sizes 10000 100000] [--repeat 15] [--no-pg]
-It prints figures; it is not a test. (The shared match index, the edit-to-match-list time and
-gunicorn worker memory belong to the same issue and are not measured here yet.)
+It prints figures; it is not a test. After the pages it measures the shared match index: the full
+build (time, CPU, bytes per target), the match page served from the mapped index, the first match
+page of a started worker, and the time and CPU from a company edit to its effect (the delta).
+(Gunicorn worker memory belongs to the same issue and is not measured here yet.)
 """
 
 from __future__ import annotations
@@ -44,6 +46,7 @@ def add_people_and_work(size: int, rng: random.Random) -> dict:
     """Users, a programme, borgere, openings, contacts and tasks around the bulk-inserted companies."""
     from crm.extensions import db
     from crm.models import Borger, Company, ContactLogEntry, Opening, Programme, Task, User
+    from crm.models.borger import IssuedReference
     from crm.services.users import create_user
     from crm.timeutil import today, utcnow
 
@@ -65,6 +68,8 @@ def add_people_and_work(size: int, rng: random.Random) -> dict:
                             "lat": 56.15, "lon": 10.2, "transport": "bike", "max_travel_minutes": 30,
                             "hours_min": 10, "hours_max": 20, "wishes": ["lager"], "phase": "virksomhedsmatch",
                             "enrolled_on": today() - timedelta(days=rng.randint(1, 300))})
+    # Every reference is registered first (a reference is never handed out twice; issue of the erase branch).
+    db.session.execute(sa.insert(IssuedReference), [{"reference": b["reference"]} for b in borgere])
     db.session.execute(sa.insert(Borger), borgere)
     company_ids = list(db.session.scalars(sa.select(Company.id)))
     db.session.execute(sa.insert(Opening), [
@@ -146,10 +151,65 @@ def measure(url: str, label: str, size: int, repeat: int) -> dict[str, float]:
         p50s[name] = statistics.median(times)
         login_p50 = login_p50 or p50s[name]
         print(f"{name:28} {p50s[name]:8.1f} {p95(times):8.1f} {p50s[name] / login_p50:8.1f}× {size_kb:7.0f}")
+    measure_matching(app, clients["vejleder"], repeat)
     with app.app_context():
         db.session.remove()
         db.engine.dispose()
     return p50s
+
+
+def measure_matching(app, client, repeat: int) -> None:
+    """The shared match index (issue 12): the full build, the index's size, the match page served
+    from the mapped index, a worker's cold start, and a company edit reaching a match list."""
+    from crm.extensions import db
+    from crm.models import Borger, Company, User
+    from crm.services import matching
+
+    with app.app_context():
+        vejleder = db.session.scalar(sa.select(User).where(User.email == "vejleder0@bench.invalid"))
+        borger_id = db.session.scalar(sa.select(Borger.id).where(Borger.vejleder_id == vejleder.id).limit(1))
+        cpu, wall = time.process_time(), time.perf_counter()
+        path = matching.build_index()
+        build_wall, build_cpu = time.perf_counter() - wall, time.process_time() - cpu
+        db.session.rollback()
+        # The rows were bulk-inserted moments ago, within the delta's margin of this first build, so
+        # they would sit in every delta until the next build: run that next (periodic) build as well.
+        wait = matching.DELTA_MARGIN.total_seconds() - build_wall
+        if wait > 0:
+            time.sleep(wait)
+        path = matching.build_index()
+        db.session.rollback()
+        index = matching.current_index()
+        nbytes = index.base.nbytes()
+        print(f"\nmatch index: {len(index.base):,} targets built in {build_wall:.1f} s ({build_cpu:.1f} s CPU), "
+              f"{nbytes / 2**20:.1f} MB on disk and mapped once per machine = {nbytes / len(index.base):.0f} B/target")
+        print(f"  folder: {path}")
+    url = f"/borgere/{borger_id}/match"
+    times = []
+    for _ in range(repeat):
+        begin = time.perf_counter()
+        assert client.get(url).status_code == 200
+        times.append((time.perf_counter() - begin) * 1000)
+    print(f"  match page, warm: p50 {statistics.median(times):.1f} ms, p95 {p95(times):.1f} ms")
+    matching._bases.clear()
+    matching._live.clear()
+    begin = time.perf_counter()
+    assert client.get(url).status_code == 200
+    print(f"  match page, first request of a started worker (maps the newest build): "
+          f"{(time.perf_counter() - begin) * 1000:.0f} ms, full builds: 0")
+    with app.app_context():
+        company = db.session.scalar(sa.select(Company).where(Company.status == "partner").limit(1))
+        company.industry_text = "Lager og logistik (ændret)"
+        db.session.commit()
+        key = f"company:{company.id}"
+        cpu, wall = time.process_time(), time.perf_counter()
+        live = matching.current_index()
+        delta_wall, delta_cpu = time.perf_counter() - wall, time.process_time() - cpu
+        in_delta = live.delta is not None and key in live.delta.target_ids()
+        print(f"  company edit -> its match list: next request applies the delta in {delta_wall * 1000:.0f} ms "
+              f"({delta_cpu * 1000:.0f} ms CPU per worker; delta {len(live.delta) if live.delta else 0} targets, "
+              f"edited target in it: {in_delta})")
+        db.session.rollback()
 
 
 def run_all(url_for_size, label: str, sizes: list[int], repeat: int) -> None:

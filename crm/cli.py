@@ -12,6 +12,7 @@ from crm.services import ValidationError
 def register_cli(app: Flask) -> None:
     register_borger_commands(app)
     register_backup_commands(app)
+    register_matching_commands(app)
     @app.cli.command("create-user")
     @click.option("--email", prompt="E-mail")
     @click.option("--name", prompt="Navn")
@@ -48,6 +49,28 @@ def register_cli(app: Flask) -> None:
         click.echo(f"Demo-logins (adgangskode for alle: {DEMO_PASSWORD}):")
         for email, _name, role in DEMO_USERS:
             click.echo(f"  {role.label:<22} {email}")
+
+
+def register_matching_commands(app: Flask) -> None:
+    matching = AppGroup("matching", help="The shared match index.")
+
+    @matching.command("build-index")
+    @click.option("--if-changed", is_flag=True, help="Only when the register changed since the newest build.")
+    def build_index_command(if_changed):
+        """Build the match index from the register and save it for every worker (folds the delta in)."""
+        import time
+
+        from crm.services.matching import build_index, build_index_if_changed, newest_build
+
+        started = time.perf_counter()
+        path = build_index_if_changed() if if_changed else build_index()
+        if path is None:
+            click.echo(f"Uændret siden {newest_build().name}; intet bygget.")
+            return
+        db.session.rollback()  # the build only reads
+        click.echo(f"Matchindeks bygget på {time.perf_counter() - started:.1f} s: {path}")
+
+    app.cli.add_command(matching)
 
 
 def register_borger_commands(app: Flask) -> None:

@@ -9,6 +9,11 @@ keeps one ``MatchIndex`` and rebuilds it when the data changes::
                        tag_labels={"mentor": "Mentor på arbejdspladsen", ...})
     matches = index.rank(candidate, limit=20, today=date.today())   # best first
 
+An index is plain numpy arrays and scipy CSR matrices: ``index.save(folder)`` writes them as
+``.npy`` files (atomically), ``MatchIndex.load(folder)`` maps them read-only, so processes that load
+the same folder share one copy. ``LiveIndex(base, added=..., retired=...)`` ranks a base plus a small
+delta of changed targets, vectorised with the base's text model (``MatchIndex.derive``).
+
 Hard rules the app can rely on: excluded industries/companies and kinds the borger does not accept
 are never returned; nor is a target beyond ``max_travel_minutes``; nor an opening of any kind but
 ``company`` whose ``updated`` date is more than ``STALE_EXCLUDE_DAYS`` (60) days before ``today``
@@ -23,7 +28,7 @@ model, ``matcher.wishes`` for how a wish is read, and ``matcher.text`` / ``match
 ``matcher.vocabulary`` for the text model.
 """
 
-from .index import MatchIndex, rank
+from .index import LiveIndex, MatchIndex, TextModel, rank
 from .scoring import COMPONENTS, KIND_SCORE, STALE_EXCLUDE_DAYS, STALE_SOFT_DAYS, Weights
 from .types import KINDS, TRANSPORTS, Candidate, Match, Target
 from .vocabulary import Occupation, Vocabulary, default_vocabulary, load_vocabulary
@@ -33,6 +38,8 @@ __all__ = [
     "Target",
     "Match",
     "MatchIndex",
+    "LiveIndex",
+    "TextModel",
     "rank",
     "Weights",
     "COMPONENTS",

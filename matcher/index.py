@@ -1,55 +1,78 @@
 """The match index: targets prepared once, ranked for one candidate per query.
 
-Build (``MatchIndex(targets)``; ~seconds for 100,000 targets) precomputes everything that does not
-depend on the candidate: a BallTree over the coordinates (haversine metric), numpy arrays for
-kinds, hours, dates, offers and employer facts, and sparse TF-IDF matrices for titles, industries,
-descriptions and skills. Identical texts are vectorised once and shared by id.
+Build (``MatchIndex(targets)``; seconds for 100,000 targets) precomputes everything that does not
+depend on the candidate, as plain numpy arrays and scipy CSR matrices (no Python object per
+target): coordinates sorted by latitude for the spatial pre-filter, kinds, hours, dates, offers and
+employer facts, TF-IDF matrices for titles, industries, descriptions and skills (one row per
+distinct text, shared by id), binary word columns, and the occupation grades. So an index can be
+saved (``save``) and memory-mapped read-only by every worker of a machine (``MatchIndex.load``):
+one copy of the index per machine, whatever the number of workers.
 
-A query (``MatchIndex.rank``; tens of milliseconds for 100,000 targets on one core):
+Text model (``TextModel``): character n-grams hashed into ``HASH_FEATURES`` buckets, weighted with
+the inverse document frequencies of the base corpus (an n-gram the base never saw weighs nothing,
+as with a fitted vocabulary). The model is fixed when the base is built, so a target added later
+(``derive``) is vectorised exactly as if it had been in the base, and its scores compare with the
+base's; ``LiveIndex`` ranks a persisted base plus such a small delta, with retired and replaced
+targets masked out of the base.
 
-1. spatial pre-filter: BallTree radius query with the farthest straight-line distance the
-   candidate's transport can cover in ``max_travel_minutes`` (``geo.max_distance_km``);
+A query (``MatchIndex.rank``; milliseconds for 100,000 targets on one core):
+
+1. spatial pre-filter: a latitude band (binary search in the sorted latitudes) and a longitude
+   window covering the farthest straight-line distance the candidate's transport can cover in
+   ``max_travel_minutes`` (``geo.max_distance_km``);
 2. hard rules on the survivors with numpy masks (kinds accepted, excluded industries and companies,
-   stale openings), then exact geodesic distance and travel minutes, dropping targets over the limit;
+   stale openings, targets masked by a delta), then exact geodesic distance and travel minutes,
+   dropping targets over the limit;
 3. the candidate's wishes are parsed (``wishes.parse_wish``); wishes and strengths are vectorised
-   once; similarities are sparse dot products
-   restricted to the surviving targets: either their rows are sliced from the TF-IDF matrix and
-   multiplied, or, when that would touch more non-zeros (a large reachable area), the matrix columns
-   of the query's few n-grams are multiplied and the surviving rows picked from the result
-   (``_TextField.similarity`` picks the cheaper by counting non-zeros; both give the same numbers);
-   The word model (``morph.WordTable``: the sorted distinct words of titles, industries and
-   descriptions, binary text x word matrices) finds a wish word's inflections and compounds by
-   binary search, then reads the texts containing them from the word's matrix column; the
-   occupation model is a sparse target x occupation matrix of grades (title occupations, or for
-   a company the occupations its workplace employs) multiplied with the wish's graded occupations.
-   Both work over a fixed word / occupation list, so they fit a persisted index;
+   once; similarities are sparse products of the query with the rows of the distinct texts the
+   surviving targets use (``_TextField.similarity``: the rows are sliced when few, else the whole
+   matrix is multiplied; both give the same numbers). The word model (``morph.WordTable``: the
+   sorted distinct words of titles, industries and descriptions, a word -> texts column per word)
+   finds a wish word's inflections and compounds by binary search, then reads the texts containing
+   them from the word's column; the occupation model is a sparse target x occupation matrix of
+   grades (title occupations, or for a company the occupations its workplace employs) multiplied
+   with the wish's graded occupations;
 4. all components and the score as numpy arrays; ``argpartition`` picks the top ``limit``;
 5. ``Match`` objects and Danish reasons are built for those ``limit`` targets only.
 
-Updates: an index is immutable. When the data changes, build a new one (``index.with_targets(new)``
-keeps the weights, vocabulary and tag labels) and swap the reference; queries running on the old
-index finish undisturbed.
+Updates: an index is immutable. ``derive(targets)`` builds a small index with the same text model
+(a delta); ``with_targets(targets)`` a fresh one with a new model (a rebuild).
 """
 
 from __future__ import annotations
 
+import copy
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+import threading
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 
 import numpy as np
 import scipy.sparse as sp
-from sklearn.feature_extraction.text import CountVectorizer
-from sklearn.neighbors import BallTree
+from sklearn.feature_extraction.text import CountVectorizer, HashingVectorizer
+from sklearn.preprocessing import normalize
 
 from . import geo, scoring
 from .morph import WordTable
 from .scoring import COMPONENTS, NEUTRAL, Weights
-from .text import DESCRIPTION_MAX_CHARS, calibrate, make_vectorizer, normalise
+from .text import CHAR_NGRAM_RANGE, DESCRIPTION_MAX_CHARS, calibrate, normalise
 from .types import KINDS, Candidate, Match, Target
 from .vocabulary import Vocabulary, default_vocabulary
 from .wishes import ParsedWish, parse_wish
 
-__all__ = ["MatchIndex", "rank"]
+__all__ = ["MatchIndex", "LiveIndex", "TextModel", "rank", "reach_box", "FORMAT_VERSION", "vocabulary_fingerprint"]
+
+#: Version of the files ``MatchIndex.save`` writes; a loader refuses any other.
+FORMAT_VERSION = 1
+#: Hash buckets of the character n-gram model (2**20: few collisions among the ~10^5 n-grams of a
+#: Danish register; the IDF vector is 4 MB, shared like the rest of the index).
+HASH_FEATURES = 2**20
 
 #: Offers implied by a target's kind: a flexjob opening offers flexjob, and so on.
 IMPLIED_OFFERS: dict[str, str] = {"flexjob": "flexjob", "loentilskud": "loentilskud", "praktik": "praktik"}
@@ -61,50 +84,197 @@ _WORD_PATTERN = r"(?u)\b\w\w+\b"
 _KIND_CODE = {kind: i for i, kind in enumerate(KINDS)}
 _COMPANY = _KIND_CODE["company"]
 _FLEXJOB = _KIND_CODE["flexjob"]
+_TEXT_FIELDS = ("title", "industry_text", "description", "skills")
+_WORD_FIELDS = ("title_words", "industry_words", "description_words")
+
+
+_fingerprints: dict[int, tuple[Vocabulary, str]] = {}
+
+
+def vocabulary_fingerprint(vocabulary: Vocabulary) -> str:
+    """A hash of what a saved index depends on in ``vocabulary`` (occupation codes, expansions,
+    workplaces): an index is only loaded with the vocabulary it was built with."""
+    cached = _fingerprints.get(id(vocabulary))
+    if cached is not None and cached[0] is vocabulary:
+        return cached[1]
+    content = repr((vocabulary.codes_, vocabulary.expansions_,
+                    [(w.name, tuple(w.employs)) for w in vocabulary.workplaces]))
+    digest = hashlib.sha256(content.encode("utf-8")).hexdigest()[:16]
+    _fingerprints[id(vocabulary)] = (vocabulary, digest)
+    return digest
+
+
+def _hasher(n_features: int) -> HashingVectorizer:
+    return HashingVectorizer(
+        analyzer="char_wb", ngram_range=CHAR_NGRAM_RANGE, lowercase=False, n_features=n_features,
+        alternate_sign=False, norm=None, dtype=np.float32,
+    )
+
+
+class TextModel:
+    """TF-IDF over hashed character n-grams (sublinear tf, smoothed IDF of the base, L2 rows).
+
+    ``fit`` fixes the IDF from a corpus; ``transform`` then vectorises any text with it, so texts
+    vectorised later (a delta's, a query's) compare with the base's as if fitted together.
+    """
+
+    def __init__(self, idf: np.ndarray) -> None:
+        self.idf_ = idf
+        self.n_features = int(idf.shape[0])
+        self._hasher = _hasher(self.n_features)
+
+    @classmethod
+    def fit(cls, corpus: Sequence[str], n_features: int = HASH_FEATURES) -> tuple[TextModel, sp.csr_matrix]:
+        """A model with the IDF of ``corpus``, and the corpus vectorised with it."""
+        counts = _hasher(n_features).transform(corpus).tocsr()
+        counts.sum_duplicates()
+        df = np.bincount(counts.indices, minlength=n_features)
+        n = counts.shape[0]
+        # As scikit-learn's smooth_idf; an n-gram the corpus never had gets no weight at all.
+        idf = np.where(df > 0, np.log((1 + n) / (1 + df)) + 1, 0).astype(np.float32)
+        model = cls(idf)
+        return model, model._weigh(counts)
+
+    def transform(self, texts: Sequence[str]) -> sp.csr_matrix:
+        counts = self._hasher.transform(texts).tocsr()
+        counts.sum_duplicates()
+        return self._weigh(counts)
+
+    def _weigh(self, counts: sp.csr_matrix) -> sp.csr_matrix:
+        data = ((1 + np.log(counts.data)) * self.idf_[counts.indices]).astype(np.float32)
+        m = sp.csr_matrix((data, counts.indices, counts.indptr), shape=counts.shape)
+        m.eliminate_zeros()
+        normalize(m, copy=False)
+        m.sort_indices()
+        return _int32_csr(m)
+
+
+def _int32_csr(m: sp.csr_matrix) -> sp.csr_matrix:
+    """``m`` with int32 indices and indptr (what scipy keeps without copying when loaded)."""
+    if m.nnz < 2**31:
+        m.indices = m.indices.astype(np.int32, copy=False)
+        m.indptr = m.indptr.astype(np.int32, copy=False)
+    return m
+
+
+def _trusted_csr(data, indices, indptr, shape) -> sp.csr_matrix:
+    """A CSR matrix over existing (possibly memory-mapped, read-only) arrays, without a copy;
+    marked canonical so that scipy never tries to sort it in place."""
+    m = sp.csr_matrix((data, indices, indptr), shape=tuple(shape), copy=False)
+    m.has_sorted_indices = True
+    m.has_canonical_format = True
+    return m
+
+
+class _Strings:
+    """Strings as one UTF-8 byte array and offsets (two arrays, so they can be memory-mapped)."""
+
+    def __init__(self, blob: np.ndarray, offsets: np.ndarray) -> None:
+        self.blob_ = blob
+        self.offsets_ = offsets
+
+    @classmethod
+    def of(cls, values: Sequence[str]) -> _Strings:
+        encoded = [v.encode("utf-8") for v in values]
+        offsets = np.zeros(len(encoded) + 1, dtype=np.int64)
+        offsets[1:] = np.cumsum([len(e) for e in encoded])
+        return cls(np.frombuffer(b"".join(encoded), dtype=np.uint8).copy(), offsets)
+
+    def __len__(self) -> int:
+        return len(self.offsets_) - 1
+
+    def __getitem__(self, i: int) -> str:
+        return bytes(self.blob_[self.offsets_[i] : self.offsets_[i + 1]]).decode("utf-8")
+
+    def tolist(self) -> list[str]:
+        data = bytes(self.blob_)
+        o = self.offsets_.tolist()
+        return [data[o[i] : o[i + 1]].decode("utf-8") for i in range(len(o) - 1)]
 
 
 class _TextField:
-    """One text field of the targets as TF-IDF rows (one row per distinct text) and as columns."""
+    """One text field of the targets as TF-IDF rows (one row per distinct text); one copy only."""
 
     def __init__(self, matrix: sp.csr_matrix, ids: np.ndarray) -> None:
         self.ids_ = ids  # target -> row of ``matrix_``
-        self.matrix_ = matrix.tocsr()
-        self.columns_ = matrix.T.tocsr()  # n-gram -> texts containing it
-        self.row_nnz_ = np.diff(self.matrix_.indptr)
-        self.col_nnz_ = np.diff(self.columns_.indptr)
+        self.matrix_ = matrix
 
     def similarity(self, rows: np.ndarray, query: sp.csr_matrix, *, strategy: str = "auto") -> np.ndarray:
         """Calibrated similarity in [0, 1] of targets ``rows`` with each ``query`` row: (len(rows), k).
 
-        ``strategy``: "rows" slices the targets' rows, "columns" the query's n-gram columns, "auto"
-        picks whichever touches fewer stored values.
+        The query's few n-grams are numbered through a lookup table over the hash space, then the
+        stored values of the texts' rows are gathered and summed per text: no transposed copy of
+        either matrix. ``strategy``: "rows" gathers only the rows of the texts the targets use,
+        "all" every row (no slicing copy; cheaper when most texts are used), "auto" picks by that share.
         """
+        k = query.shape[0]
         unique, inverse = np.unique(self.ids_[rows], return_inverse=True)
         features = np.unique(query.indices)
+        if features.size == 0 or unique.size == 0:
+            return np.zeros((rows.size, k), dtype=np.float32)
         if strategy == "auto":
-            cheaper = self.col_nnz_[features].sum() < self.row_nnz_[unique].sum()
-            strategy = "columns" if cheaper else "rows"
-        if strategy == "columns":
-            sims = np.asarray(self.columns_[features].T @ query[:, features].T.toarray())[unique]
-        else:
-            sims = (self.matrix_[unique] @ query.T).toarray()
+            strategy = "all" if 2 * unique.size > self.matrix_.shape[0] else "rows"
+        m = self.matrix_ if strategy == "all" else self.matrix_[unique]
+        table = _feature_table(query.shape[1])
+        table[features] = np.arange(features.size, dtype=np.int32)
+        try:
+            pos = table[m.indices]
+        finally:
+            table[features] = -1
+        hit = np.flatnonzero(pos >= 0)
+        q = np.zeros((features.size, k), dtype=np.float32)
+        q[np.searchsorted(features, query.indices), np.repeat(np.arange(k), np.diff(query.indptr))] = query.data
+        text_of = np.repeat(np.arange(m.shape[0], dtype=np.int32), np.diff(m.indptr))[hit]
+        values, pos = m.data[hit], pos[hit]
+        sims = np.empty((m.shape[0], k), dtype=np.float32)
+        for j in range(k):
+            sims[:, j] = np.bincount(text_of, weights=values * q[pos, j], minlength=m.shape[0])
+        if strategy == "all":
+            sims = sims[unique]
         return calibrate(sims)[inverse]
 
 
-class _WordField:
-    """One text field of the targets as a binary text x word matrix (one row per distinct text)."""
+_scratch = threading.local()
 
-    def __init__(self, matrix: sp.csr_matrix, ids: np.ndarray) -> None:
-        self.ids_ = ids
-        self.matrix_ = matrix.tocsr()
-        self.columns_ = matrix.T.tocsr()  # word -> texts containing it
+
+def _feature_table(n_features: int) -> np.ndarray:
+    """A per-thread hash bucket -> query feature table, all -1 between uses (4 MB for 2**20)."""
+    table = getattr(_scratch, "table", None)
+    if table is None or table.size != n_features:
+        table = _scratch.table = np.full(n_features, -1, dtype=np.int32)
+    return table
+
+
+class _WordField:
+    """One text field as word columns: for each word of the table, the sorted distinct texts of the
+    field that contain it (a binary word x text matrix in CSR form, without values)."""
+
+    def __init__(self, indptr: np.ndarray, indices: np.ndarray, n_texts: int, ids: np.ndarray) -> None:
+        self.indptr_ = indptr
+        self.indices_ = indices
+        self.n_texts = int(n_texts)
+        self.ids_ = ids  # target -> text
+
+    @classmethod
+    def of(cls, matrix: sp.csr_matrix, ids: np.ndarray) -> _WordField:
+        columns = _int32_csr(matrix.T.tocsr())
+        columns.sort_indices()
+        return cls(columns.indptr, columns.indices, matrix.shape[0], ids)
 
     def grades(self, matches: dict[int, float]) -> np.ndarray:
         """Per distinct text: the best grade of the matched words it contains (0 if none)."""
-        out = np.zeros(self.matrix_.shape[0], dtype=np.float32)
-        indptr, indices = self.columns_.indptr, self.columns_.indices
+        out = np.zeros(self.n_texts, dtype=np.float32)
+        indptr, indices = self.indptr_, self.indices_
         for col, grade in matches.items():
             np.maximum.at(out, indices[indptr[col] : indptr[col + 1]], np.float32(grade))
+        return out
+
+    def best_words(self, matches: dict[int, float]) -> np.ndarray:
+        """Per distinct text: the column of the best-graded matched word it contains (-1 if none)."""
+        out = np.full(self.n_texts, -1, dtype=np.int64)
+        indptr, indices = self.indptr_, self.indices_
+        for col, _grade in sorted(matches.items(), key=lambda item: (item[1], -item[0])):
+            out[indices[indptr[col] : indptr[col + 1]]] = col  # higher grades overwrite lower ones
         return out
 
 
@@ -115,6 +285,64 @@ def _codes(values: Sequence, *, key=lambda v: v) -> tuple[np.ndarray, dict]:
         (table.setdefault(key(v), len(table)) for v in values), dtype=np.int32, count=len(values)
     )
     return codes, table
+
+
+def _key_array(values: Sequence) -> np.ndarray:
+    """Ids as a numpy array that can be saved and searched: int64 when all are ints, UTF-8 bytes
+    when all are strings, else objects (such an index cannot be saved)."""
+    values = list(values)
+    if all(isinstance(v, int) and not isinstance(v, bool) for v in values):
+        return np.array(values, dtype=np.int64)
+    if all(isinstance(v, str) for v in values):
+        return np.array([v.encode("utf-8") for v in values], dtype=bytes)
+    return np.array(values, dtype=object)
+
+
+def _key_value(array: np.ndarray, i: int):
+    value = array[i]
+    if array.dtype.kind == "S":
+        return bytes(value).decode("utf-8")
+    if array.dtype.kind == "i":
+        return int(value)
+    return value
+
+
+def _keys_like(array: np.ndarray, keys: Iterable) -> np.ndarray:
+    """``keys`` in ``array``'s representation; keys of another type (which it cannot hold) dropped."""
+    if array.dtype.kind == "S":
+        return np.array([k.encode("utf-8") for k in keys if isinstance(k, str)], dtype=bytes)
+    if array.dtype.kind == "i":
+        return np.array([k for k in keys if isinstance(k, int) and not isinstance(k, bool)], dtype=np.int64)
+    return np.array(list(keys), dtype=object)
+
+
+@dataclass(frozen=True)
+class _TargetRow:
+    """What the reasons need of one target, read back from the index's arrays."""
+
+    id: object
+    kind: str
+    title: str
+    industry: str
+    hours_min: float | None
+    hours_max: float | None
+    offers: frozenset[str]  # including the offers implied by the kind
+    start: date | None
+    updated: date
+    partner: bool
+    placements: int
+
+
+def reach_box(c: Candidate) -> tuple[float, float, float] | None:
+    """(lowest latitude, highest latitude, longitude half-width) in degrees of a box that holds
+    every point the candidate can reach (None: too far for a box). The index's spatial pre-filter,
+    and the same box for a pre-filter in a database (``lat BETWEEN .. AND lon BETWEEN ..``)."""
+    radius = geo.prefilter_radius_rad(geo.max_distance_km(c.max_travel_minutes, c.transport))
+    if radius >= np.pi / 4:
+        return None
+    dlat = float(np.degrees(radius))
+    edge = min(abs(c.lat) + dlat, 89.0)
+    return c.lat - dlat, c.lat + dlat, dlat / float(np.cos(np.radians(edge)))
 
 
 class MatchIndex:
@@ -128,6 +356,7 @@ class MatchIndex:
         titles with synonyms, concepts and workplaces; default: the vocabulary shipped with the
         library (``vocabulary.default_vocabulary``, loaded on first use).
     tag_labels: Danish labels for offer/need tag codes, used in reasons; unknown codes are shown as is.
+    text_model: the ``TextModel`` to vectorise with (default: fit one on these targets); see ``derive``.
     """
 
     def __init__(
@@ -137,20 +366,22 @@ class MatchIndex:
         weights: Weights | None = None,
         vocabulary: Vocabulary | None = None,
         tag_labels: Mapping[str, str] | None = None,
+        text_model: TextModel | None = None,
     ) -> None:
         self.weights = weights if weights is not None else Weights()
         if not isinstance(self.weights, Weights):
             raise ValueError("weights must be a matcher.Weights (use Weights.from_mapping for a dict)")
         self.vocabulary = vocabulary if vocabulary is not None else default_vocabulary()
         self.tag_labels = dict(tag_labels or {})
-        self.targets_: tuple[Target, ...] = tuple(targets)
-        for t in self.targets_:
+        self.meta_: dict = {}
+        targets = tuple(targets)
+        for t in targets:
             if not isinstance(t, Target):
                 raise ValueError(f"targets must be matcher.Target, got {type(t).__name__}")
-        self._build()
+        self._build(targets, text_model)
 
     def __len__(self) -> int:
-        return len(self.targets_)
+        return self.n_
 
     def with_targets(self, targets: Iterable[Target]) -> MatchIndex:
         """A new index over ``targets`` with this index's weights, vocabulary and tag labels."""
@@ -158,34 +389,90 @@ class MatchIndex:
             targets, weights=self.weights, vocabulary=self.vocabulary, tag_labels=self.tag_labels
         )
 
+    def derive(self, targets: Iterable[Target]) -> MatchIndex:
+        """A (small) index over ``targets`` vectorised with this index's text model, so that its
+        scores compare with this index's: the delta of a ``LiveIndex``."""
+        return MatchIndex(
+            targets, weights=self.weights, vocabulary=self.vocabulary, tag_labels=self.tag_labels,
+            text_model=self.text_model_,
+        )
+
+    def configured(self, *, weights: Weights | None = None, tag_labels: Mapping[str, str] | None = None) -> MatchIndex:
+        """This index (its arrays shared, not copied) with other weights and/or tag labels."""
+        other = copy.copy(self)
+        if weights is not None:
+            if not isinstance(weights, Weights):
+                raise ValueError("weights must be a matcher.Weights")
+            other.weights = weights
+        if tag_labels is not None:
+            other.tag_labels = dict(tag_labels)
+        return other
+
+    def rows_of(self, keys: Iterable) -> np.ndarray:
+        """A boolean mask of the rows whose target id is one of ``keys``."""
+        wanted = _keys_like(self.ids_, keys)
+        if wanted.size == 0:
+            return np.zeros(self.n_, dtype=bool)
+        return np.isin(self.ids_, wanted)
+
+    def target_ids(self) -> list:
+        """The ids of the targets, in index order."""
+        return [_key_value(self.ids_, i) for i in range(self.n_)]
+
+    def nbytes(self) -> int:
+        """Bytes of the index's arrays (what a machine holds once when the index is mapped)."""
+        total = 0
+        for value in self._arrays().values():
+            total += value.nbytes
+        return total
+
     # --- build ---------------------------------------------------------------------------------
 
-    def _build(self) -> None:
-        ts = self.targets_
-        n = len(ts)
+    def _build(self, ts: tuple[Target, ...], text_model: TextModel | None) -> None:
+        n = self.n_ = len(ts)
+        self.ids_ = _key_array([t.id for t in ts])
         self.lat_ = np.array([t.lat for t in ts], dtype=np.float64)
         self.lon_ = np.array([t.lon for t in ts], dtype=np.float64)
-        points = np.radians(np.column_stack([self.lat_, self.lon_]))
-        self.tree_ = BallTree(points, metric="haversine") if n else None
+        self.order_ = np.argsort(self.lat_, kind="stable").astype(np.int32)
+        self.lat_sorted_ = self.lat_[self.order_]
         self.kind_ = np.array([_KIND_CODE[t.kind] for t in ts], dtype=np.int8)
-        self.company_, self.company_codes_ = _codes([t.company_id for t in ts])
-        self.industry_, self.industry_codes_ = _codes([t.industry for t in ts], key=str.casefold)
-        self.updated_ = np.array([t.updated.toordinal() for t in ts], dtype=np.int64)
-        self.start_ = np.array([t.start.toordinal() if t.start else -1 for t in ts], dtype=np.int64)
+        company_keys = _key_array([t.company_id for t in ts])
+        if company_keys.dtype == object:
+            codes, table = _codes(list(company_keys))
+            self.company_keys_ = np.array(list(table), dtype=object)
+            self.company_ = codes
+        else:
+            self.company_keys_, inverse = np.unique(company_keys, return_inverse=True)
+            self.company_ = inverse.astype(np.int32).reshape(-1)
+        self.industry_, industry_codes = _codes([t.industry for t in ts], key=str.casefold)
+        self.industry_keys_ = list(industry_codes)
+        self.updated_ = np.array([t.updated.toordinal() for t in ts], dtype=np.int32)
+        self.start_ = np.array([t.start.toordinal() if t.start else -1 for t in ts], dtype=np.int32)
         nan = float("nan")
         self.hours_min_ = np.array([nan if t.hours_min is None else t.hours_min for t in ts], np.float32)
         self.hours_max_ = np.array([nan if t.hours_max is None else t.hours_max for t in ts], np.float32)
         self.partner_ = np.array([t.partner for t in ts], dtype=bool)
-        self.placements_ = np.array([t.placements for t in ts], dtype=np.float32)
+        self.placements_ = np.array([t.placements for t in ts], dtype=np.int32)
 
         offers = [_effective_offers(t) for t in ts]
-        self.tag_columns_ = {tag: j for j, tag in enumerate(sorted(set().union(*offers)))}
-        self.offers_ = np.zeros((n, max(len(self.tag_columns_), 1)), dtype=bool)
+        self.tags_ = sorted(set().union(*offers))
+        tag_columns = {tag: j for j, tag in enumerate(self.tags_)}
+        self.offers_ = np.zeros((n, max(len(self.tags_), 1)), dtype=bool)
         for i, tags in enumerate(offers):
-            self.offers_[i, [self.tag_columns_[tag] for tag in tags]] = True
+            self.offers_[i, [tag_columns[tag] for tag in tags]] = True
+        self._derive_scores()
+        self._build_text(ts, text_model)
+
+    @property
+    def tag_columns_(self) -> dict[str, int]:
+        return {tag: j for j, tag in enumerate(self.tags_)}
+
+    def _derive_scores(self) -> None:
+        n = self.n_
+        tag_columns = self.tag_columns_
 
         def has(tag: str) -> np.ndarray:
-            j = self.tag_columns_.get(tag)
+            j = tag_columns.get(tag)
             return self.offers_[:, j] if j is not None else np.zeros(n, dtype=bool)
 
         flexjob = self.kind_ == _FLEXJOB
@@ -194,23 +481,22 @@ class MatchIndex:
             low_hours_start=has("low_hours_start"),
             gradual=has("gradual_increase"),
             flexjob=flexjob,
-        )
+        ).astype(np.float32)
         self.low_start_ = (has("low_hours_start") | has("gradual_increase") | flexjob).astype(np.float32)
-        self.employer_ = scoring.employer_scores(self.partner_, self.placements_)
-        self.kind_score_ = scoring.kind_scores(self.kind_)
-        if n:
-            self._build_text()
+        self.employer_ = scoring.employer_scores(self.partner_, self.placements_.astype(np.float32)).astype(np.float32)
+        self.kind_score_ = scoring.kind_scores(self.kind_).astype(np.float32)
 
     def _expand(self, text: str) -> str:
         return self.vocabulary.expand(text)
 
-    def _build_text(self) -> None:
-        ts = self.targets_
+    def _build_text(self, ts: tuple[Target, ...], text_model: TextModel | None) -> None:
         vocab = self.vocabulary
         title_id, titles = _codes([t.title for t in ts])
         industry_id, industries = _codes([t.industry for t in ts])
         description_id, descriptions = _codes([t.description for t in ts])
         skills_id, skills = _codes([" ".join(t.skills) for t in ts])
+        self.titles_ = _Strings.of(list(titles))
+        self.industries_ = _Strings.of(list(industries))
         norm_titles = [normalise(t) for t in titles]
         norm_industries = [normalise(t) for t in industries]
         norm_descriptions = [normalise(t)[:DESCRIPTION_MAX_CHARS] for t in descriptions]
@@ -222,18 +508,16 @@ class MatchIndex:
             [normalise(t) for t in skills],
         ]
         corpus = [text for block in blocks for text in block]
-        # The vocabulary joins the fit so that a wish's synonyms carry weight even when no target uses them.
-        extra = list(vocab.expansions_)
-        if not any(corpus) and not any(extra):
-            extra = ["ingen tekst"]  # keeps the vectoriser usable for an index without any text
-        self.vectorizer_ = make_vectorizer()
-        # One fit_transform over everything (half the work of fit + transform); then cut into fields.
-        matrix = self.vectorizer_.fit_transform(corpus + extra).tocsr()
+        if text_model is None:
+            # The vocabulary joins the fit so that a wish's synonyms carry weight even when no target uses them.
+            text_model, matrix = TextModel.fit(corpus + list(vocab.expansions_))
+            matrix = matrix[: len(corpus)]
+        else:
+            matrix = text_model.transform(corpus)
+        self.text_model_ = text_model
         bounds = np.cumsum([0] + [len(block) for block in blocks])
-        self.title_, self.industry_text_, self.description_, self.skills_ = (
-            _TextField(matrix[bounds[k] : bounds[k + 1]], ids)
-            for k, ids in enumerate([title_id, industry_id, description_id, skills_id])
-        )
+        for k, (name, ids) in enumerate(zip(_TEXT_FIELDS, [title_id, industry_id, description_id, skills_id])):
+            setattr(self, name + "_", _TextField(_int32_csr(matrix[bounds[k] : bounds[k + 1]].tocsr()), ids))
 
         # Word model: which words each title / industry / description contains (binary), over one
         # sorted word list, so that a wish word's inflections and compounds are a few columns.
@@ -243,12 +527,12 @@ class MatchIndex:
         if not any(word_corpus):
             word_corpus = word_corpus + ["ingen"]
         word_matrix = words.fit_transform(word_corpus).tocsr()
-        self.words_ = WordTable(words.get_feature_names_out().tolist(), extra_known=vocab.known_words_)
+        word_list = words.get_feature_names_out().tolist()
+        self.words_ = WordTable(word_list, extra_known=vocab.known_words_)
+        self.word_list_ = _Strings.of(word_list)
         wb = np.cumsum([0] + [len(block) for block in word_blocks])
-        self.title_words_, self.industry_words_, self.description_words_ = (
-            _WordField(word_matrix[wb[k] : wb[k + 1]], ids)
-            for k, ids in enumerate([title_id, industry_id, description_id])
-        )
+        for k, (name, ids) in enumerate(zip(_WORD_FIELDS, [title_id, industry_id, description_id])):
+            setattr(self, name + "_", _WordField.of(word_matrix[wb[k] : wb[k + 1]], ids))
 
         # Occupations each target stands for: an opening's title names one (grade 1); a company
         # without an opening stands for what it typically employs (its workplace, ``WORKPLACE_GRADE``).
@@ -257,9 +541,8 @@ class MatchIndex:
             [(True, t.title, t.description) if company else (False, t.title, "") for t, company in zip(ts, is_company)]
         )
         n_occ = max(len(vocab), 1)
-        rows, cols, vals = [], [], []
-        self.occ_workplace_: list[dict[int, int]] = []
-        for key_row, (company, title, description) in enumerate(occ_keys):
+        indptr, cols, vals, vias = [0], [], [], []
+        for company, title, description in occ_keys:
             grades: dict[int, float] = {}
             via: dict[int, int] = {}
             if company:
@@ -277,35 +560,161 @@ class MatchIndex:
             else:
                 for o in vocab.lookup(title):
                     grades[o] = 1.0
-            self.occ_workplace_.append(via)
-            for o, g in grades.items():
-                rows.append(key_row)
+            for o in sorted(grades):
                 cols.append(o)
-                vals.append(g)
+                vals.append(grades[o])
+                vias.append(via.get(o, -1))
+            indptr.append(len(cols))
+        if not occ_keys:
+            indptr.append(0)
         self.occ_key_ = occ_key
-        self.occ_ = sp.csr_matrix(
-            (np.array(vals, dtype=np.float32), (rows, cols)), shape=(max(len(occ_keys), 1), n_occ)
+        self.occ_ = _trusted_csr(
+            np.array(vals, dtype=np.float32), np.array(cols, dtype=np.int32), np.array(indptr, dtype=np.int32),
+            (len(indptr) - 1, n_occ),
         )
-        codes = vocab.codes_
+        self.occ_via_ = np.array(vias, dtype=np.int32)  # workplace behind each stored grade, -1 if none
+        self._vocabulary_codes()
+
+    def _vocabulary_codes(self) -> None:
+        codes = self.vocabulary.codes_
         self.code3_ = np.array([c[:3] for c in codes]) if codes else np.array([""])
         self.code2_ = np.array([c[:2] for c in codes]) if codes else np.array([""])
         self.code4_ = np.array([c[:4] for c in codes]) if codes else np.array([""])
 
+    # --- persistence ---------------------------------------------------------------------------
+
+    _SCALARS = ("ids_", "lat_", "lon_", "order_", "lat_sorted_", "kind_", "company_keys_", "company_",
+                "industry_", "updated_", "start_", "hours_min_", "hours_max_", "partner_", "placements_",
+                "offers_", "start_hours_", "low_start_", "employer_", "kind_score_", "occ_key_", "occ_via_")
+
+    def _arrays(self) -> dict[str, np.ndarray]:
+        """Every array of the index by file name (what ``save`` writes)."""
+        out = {name.rstrip("_"): getattr(self, name) for name in self._SCALARS}
+        out["idf"] = self.text_model_.idf_
+        for name in _TEXT_FIELDS:
+            field = getattr(self, name + "_")
+            m = field.matrix_
+            out.update({f"{name}.ids": field.ids_, f"{name}.data": m.data, f"{name}.indices": m.indices,
+                        f"{name}.indptr": m.indptr})
+        for name in _WORD_FIELDS:
+            field = getattr(self, name + "_")
+            out.update({f"{name}.ids": field.ids_, f"{name}.indices": field.indices_,
+                        f"{name}.indptr": field.indptr_})
+        out.update({"occ.data": self.occ_.data, "occ.indices": self.occ_.indices, "occ.indptr": self.occ_.indptr})
+        for name, strings in (("titles", self.titles_), ("industries", self.industries_), ("words", self.word_list_)):
+            out[f"{name}.blob"] = strings.blob_
+            out[f"{name}.offsets"] = strings.offsets_
+        return out
+
+    def save(self, directory: str | os.PathLike, *, meta: Mapping | None = None) -> Path:
+        """Write the index into ``directory`` (which must not exist yet), atomically: the files go
+        into a temporary sibling that is renamed when complete, so a reader sees all or nothing.
+
+        Arrays are uncompressed ``.npy`` files (memory-mappable); ``manifest.json`` holds the format
+        version, the shapes and the small tables, plus ``meta`` (anything JSON, for the caller).
+        """
+        target = Path(directory)
+        if target.exists():
+            raise FileExistsError(f"{target} exists")
+        if self.ids_.dtype == object or self.company_keys_.dtype == object:
+            raise ValueError("only an index whose target and company ids are all int or all str can be saved")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
+        try:
+            for name, array in self._arrays().items():
+                np.save(tmp / f"{name}.npy", np.ascontiguousarray(array), allow_pickle=False)
+            manifest = {
+                "format": FORMAT_VERSION,
+                "targets": self.n_,
+                "hash_features": self.text_model_.n_features,
+                "vocabulary": vocabulary_fingerprint(self.vocabulary),
+                "tags": self.tags_,
+                "industry_keys": self.industry_keys_,
+                "text_shapes": {name: list(getattr(self, name + "_").matrix_.shape) for name in _TEXT_FIELDS},
+                "word_texts": {name: getattr(self, name + "_").n_texts for name in _WORD_FIELDS},
+                "occ_shape": list(self.occ_.shape),
+                "meta": dict(meta or {}),
+            }
+            # The manifest last: a directory with a manifest is complete.
+            (tmp / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False), encoding="utf-8")
+            os.replace(tmp, target)
+        except BaseException:
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise
+        return target
+
+    @classmethod
+    def load(
+        cls,
+        directory: str | os.PathLike,
+        *,
+        vocabulary: Vocabulary | None = None,
+        weights: Weights | None = None,
+        tag_labels: Mapping[str, str] | None = None,
+        mmap: bool = True,
+    ) -> MatchIndex:
+        """An index saved by ``save``, its arrays memory-mapped read-only (``mmap=True``): every
+        process that loads the same directory shares the same pages of the operating system's cache."""
+        path = Path(directory)
+        manifest = json.loads((path / "manifest.json").read_text(encoding="utf-8"))
+        if manifest.get("format") != FORMAT_VERSION:
+            raise ValueError(f"index format {manifest.get('format')} is not {FORMAT_VERSION}")
+        self = cls.__new__(cls)
+        self.weights = weights if weights is not None else Weights()
+        self.vocabulary = vocabulary if vocabulary is not None else default_vocabulary()
+        if vocabulary_fingerprint(self.vocabulary) != manifest["vocabulary"]:
+            raise ValueError("the index was built with another vocabulary")
+        self.tag_labels = dict(tag_labels or {})
+        self.meta_ = manifest["meta"]
+
+        def arr(name: str) -> np.ndarray:
+            file = path / f"{name}.npy"
+            if mmap:
+                try:
+                    return np.load(file, mmap_mode="r", allow_pickle=False)
+                except ValueError:  # an empty array cannot be mapped
+                    pass
+            return np.load(file, allow_pickle=False)
+
+        self.n_ = int(manifest["targets"])
+        for name in cls._SCALARS:
+            setattr(self, name, arr(name.rstrip("_")))
+        self.tags_ = list(manifest["tags"])
+        self.industry_keys_ = list(manifest["industry_keys"])
+        self.text_model_ = TextModel(arr("idf"))
+        for name in _TEXT_FIELDS:
+            m = _trusted_csr(arr(f"{name}.data"), arr(f"{name}.indices"), arr(f"{name}.indptr"),
+                             manifest["text_shapes"][name])
+            setattr(self, name + "_", _TextField(m, arr(f"{name}.ids")))
+        for name in _WORD_FIELDS:
+            setattr(self, name + "_", _WordField(arr(f"{name}.indptr"), arr(f"{name}.indices"),
+                                                 manifest["word_texts"][name], arr(f"{name}.ids")))
+        self.occ_ = _trusted_csr(arr("occ.data"), arr("occ.indices"), arr("occ.indptr"), manifest["occ_shape"])
+        self.titles_, self.industries_, self.word_list_ = (
+            _Strings(arr(f"{name}.blob"), arr(f"{name}.offsets")) for name in ("titles", "industries", "words")
+        )
+        self.words_ = WordTable(self.word_list_.tolist(), extra_known=self.vocabulary.known_words_)
+        self._vocabulary_codes()
+        return self
+
     # --- query ---------------------------------------------------------------------------------
 
-    def rank(self, candidate: Candidate, *, limit: int = 20, today: date | None = None) -> list[Match]:
+    def rank(
+        self, candidate: Candidate, *, limit: int = 20, today: date | None = None, exclude: np.ndarray | None = None
+    ) -> list[Match]:
         """The best ``limit`` targets for ``candidate``, best first.
 
         ``today`` (default: ``date.today()``) is the reference date for start and staleness.
         Targets that break a hard rule (see ``matcher.scoring``) are never returned, so fewer than
-        ``limit`` matches, or none, is a normal answer.
+        ``limit`` matches, or none, is a normal answer. ``exclude``: a boolean mask of rows never
+        to return (targets a delta retires or replaces; see ``LiveIndex``).
         """
         if not isinstance(candidate, Candidate):
             raise ValueError(f"candidate must be a matcher.Candidate, got {type(candidate).__name__}")
-        if limit <= 0 or not self.targets_:
+        if limit <= 0 or not self.n_:
             return []
         today = today or date.today()
-        rows, distance, minutes = self._reachable(candidate, today.toordinal())
+        rows, distance, minutes = self._reachable(candidate, today.toordinal(), exclude)
         if rows.size == 0:
             return []
         components, explain, best_strength = self._components(candidate, rows, minutes, today.toordinal())
@@ -323,28 +732,57 @@ class MatchIndex:
             for i in top
         ]
 
-    def _reachable(self, c: Candidate, today: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    def _near(self, c: Candidate) -> np.ndarray:
+        """Rows in the latitude band and longitude window around the candidate that cover every
+        point within the straight-line distance their transport can reach (a superset)."""
+        box = reach_box(c)
+        if box is None:
+            return np.arange(self.n_)
+        lat_lo, lat_hi, dlon = box
+        lo = np.searchsorted(self.lat_sorted_, lat_lo, side="left")
+        hi = np.searchsorted(self.lat_sorted_, lat_hi, side="right")
+        rows = self.order_[lo:hi]
+        diff = np.abs((self.lon_[rows] - c.lon + 180.0) % 360.0 - 180.0)
+        return rows[diff <= dlon]
+
+    def _reachable(
+        self, c: Candidate, today: int, exclude: np.ndarray | None = None
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Rows that pass every hard rule, with their distance (km) and travel time (minutes)."""
-        radius = geo.prefilter_radius_rad(geo.max_distance_km(c.max_travel_minutes, c.transport))
-        point = np.radians([[c.lat, c.lon]])
-        rows = self.tree_.query_radius(point, r=radius)[0].astype(np.int64)
-        rows.sort()
+        rows = self._near(c)
         kind = self.kind_[rows]
         accepted = np.zeros(len(KINDS), dtype=bool)
         accepted[[_KIND_CODE[k] for k in c.accepts]] = True
         keep = accepted[kind]
         keep &= (kind == _COMPANY) | (today - self.updated_[rows] <= scoring.STALE_EXCLUDE_DAYS)
-        excluded = [self.company_codes_[cid] for cid in c.excluded_company_ids if cid in self.company_codes_]
-        if excluded:
-            keep &= ~np.isin(self.company_[rows], excluded)
-        excluded = [self.industry_codes_[ind] for ind in c.excluded_industries if ind in self.industry_codes_]
-        if excluded:
-            keep &= ~np.isin(self.industry_[rows], excluded)
+        if exclude is not None:
+            keep &= ~exclude[rows]
+        if c.excluded_company_ids:
+            excluded = self._company_codes(c.excluded_company_ids)
+            if excluded.size:
+                keep &= ~np.isin(self.company_[rows], excluded)
+        if c.excluded_industries:
+            industries = {key: i for i, key in enumerate(self.industry_keys_)}
+            excluded = [industries[ind] for ind in c.excluded_industries if ind in industries]
+            if excluded:
+                keep &= ~np.isin(self.industry_[rows], excluded)
         rows = rows[keep]
         distance = geo.geodesic_km(c.lat, c.lon, self.lat_[rows], self.lon_[rows])
         minutes = geo.travel_minutes(distance, c.transport)
         within = minutes <= c.max_travel_minutes
         return rows[within], distance[within], minutes[within]
+
+    def _company_codes(self, company_ids) -> np.ndarray:
+        """Codes of the companies among ``company_ids`` that the index has."""
+        keys = self.company_keys_
+        if keys.dtype == object:
+            table = {k: i for i, k in enumerate(keys.tolist())}
+            return np.array([table[k] for k in company_ids if k in table], dtype=np.int64)
+        wanted = _keys_like(keys, company_ids)
+        pos = np.searchsorted(keys, wanted)
+        inside = pos < keys.size
+        pos, wanted = pos[inside], wanted[inside]
+        return pos[keys[pos] == wanted].astype(np.int64)
 
     def _wish_occupations(self, wish: ParsedWish) -> tuple[np.ndarray, dict[int, tuple[str, int]]]:
         """Graded occupations a wish points to, over the whole vocabulary, and how each was reached:
@@ -377,7 +815,7 @@ class MatchIndex:
     def _word_grades(self, terms: tuple[str, ...], field: _WordField) -> np.ndarray:
         """Per distinct text of ``field``: the mean over ``terms`` of each term's best word grade."""
         if not terms:
-            return np.zeros(field.matrix_.shape[0], dtype=np.float32)
+            return np.zeros(field.n_texts, dtype=np.float32)
         total = sum(field.grades(self.words_.matches(term)) for term in terms)
         return (total / len(terms)).astype(np.float32)
 
@@ -404,7 +842,7 @@ class MatchIndex:
 
         n_wishes = len(text_wishes)
         texts = [self._expand(parsed[k].text) for k in text_wishes] + [normalise(s) for s in c.strengths]
-        query = self.vectorizer_.transform(texts) if texts else None
+        query = self.text_model_.transform(texts) if texts else None
         # Wishes and strengths are both compared with the description: one product for both.
         description = self.description_.similarity(rows, query) if texts else None
 
@@ -504,18 +942,15 @@ class MatchIndex:
     def _label(self, tag: str) -> str:
         return self.tag_labels.get(tag, tag)
 
-    def _row_words(self, row: int, fields) -> set[int]:
-        out: set[int] = set()
-        for field in fields:
-            m = field.matrix_
-            text = field.ids_[row]
-            out.update(m.indices[m.indptr[text] : m.indptr[text + 1]].tolist())
-        return out
+    def _mentions_word(self, row: int, word: str, explain: _Explain) -> bool:
+        matches = self.words_.matches(word)
+        for name in ("title_words", "description_words"):
+            field = getattr(self, name + "_")
+            if explain.best_words(name, word, field, matches)[field.ids_[row]] >= 0:
+                return True
+        return False
 
-    def _mentions_word(self, row: int, word: str) -> bool:
-        return bool(self._row_words(row, (self.title_words_, self.description_words_)) & set(self.words_.matches(word)))
-
-    def _wish_reason(self, t: Target, explain: _Explain, i: int, row: int) -> str:
+    def _wish_reason(self, t: _TargetRow, explain: _Explain, i: int, row: int) -> str:
         """"Ønsker <wish> → <why>": which wish gave the credit and through what."""
         j = int(explain.best_wish[i])
         wish = explain.parsed[explain.text_wishes[j]]
@@ -531,7 +966,8 @@ class MatchIndex:
             occs, vals = self.occ_.indices[start:end], self.occ_.data[start:end]
             o = int(occs[np.argmax(vals * grades[occs])])
             kind, via = how.get(o, ("named", o))
-            workplace = self.occ_workplace_[key].get(o)
+            place_code = int(self.occ_via_[start + int(np.flatnonzero(occs == o)[0])])
+            workplace = place_code if place_code >= 0 else None
             if workplace is not None:
                 place = vocab.workplaces[workplace]
                 name = t.title if t.title and len(t.title) <= 40 else place.name
@@ -542,15 +978,14 @@ class MatchIndex:
                 return f"{head} → {vocab.occupations[o].title}, beslægtet med {vocab.occupations[via].title}"
             return f"{head} → {vocab.occupations[o].title}"
         if source.startswith("words_"):
-            field = {"words_title": self.title_words_, "words_industry": self.industry_words_,
-                     "words_description": self.description_words_}[source]
-            present = self._row_words(row, (field,))
+            name = {"words_title": "title_words", "words_industry": "industry_words",
+                    "words_description": "description_words"}[source]
+            field = getattr(self, name + "_")
             found = []
             for term in wish.terms:
-                matches = self.words_.matches(term)
-                hits = sorted((c for c in present if c in matches), key=lambda c: -matches[c])
-                if hits:
-                    found.append(self.words_.words_[hits[0]])
+                col = explain.best_words(name, term, field, self.words_.matches(term))[field.ids_[row]]
+                if col >= 0:
+                    found.append(self.words_.words_[col])
             where = " i beskrivelsen" if source == "words_description" else ""
             return f"{head} → {', '.join(dict.fromkeys(found))}{where}" if found else head
         if source == "title":
@@ -559,10 +994,27 @@ class MatchIndex:
             return f"{head} → {t.industry}"
         return f"{head} → nævnt i beskrivelsen"
 
+    def _target_row(self, row: int) -> _TargetRow:
+        hours_min, hours_max = float(self.hours_min_[row]), float(self.hours_max_[row])
+        start = int(self.start_[row])
+        return _TargetRow(
+            id=_key_value(self.ids_, row),
+            kind=KINDS[int(self.kind_[row])],
+            title=self.titles_[int(self.title_.ids_[row])],
+            industry=self.industries_[int(self.industry_text_.ids_[row])],
+            hours_min=None if np.isnan(hours_min) else hours_min,
+            hours_max=None if np.isnan(hours_max) else hours_max,
+            offers=frozenset(self.tags_[j] for j in np.flatnonzero(self.offers_[row]) if j < len(self.tags_)),
+            start=date.fromordinal(start) if start >= 0 else None,
+            updated=date.fromordinal(int(self.updated_[row])),
+            partner=bool(self.partner_[row]),
+            placements=int(self.placements_[row]),
+        )
+
     def _match(
         self, c, i, rows, score, components, distance, minutes, explain, best_strength, today
     ) -> Match:
-        t = self.targets_[rows[i]]
+        t = self._target_row(int(rows[i]))
         values = {name: round(float(components[name][i]), 4) for name in COMPONENTS}
         return Match(
             target_id=t.id,
@@ -575,7 +1027,7 @@ class MatchIndex:
         )
 
     def _reasons(
-        self, c: Candidate, t: Target, values, minutes, explain: _Explain, i: int, row: int, best_strength,
+        self, c: Candidate, t: _TargetRow, values, minutes, explain: _Explain, i: int, row: int, best_strength,
         today: date,
     ) -> list[str]:
         """Danish reasons, most important first: positives by weighted contribution, then neutral
@@ -593,7 +1045,7 @@ class MatchIndex:
         elif explain.text_wishes:
             notes.append(NO_WISH_REASON)
         if explain.negated_rows is not None and explain.negated_rows[i]:
-            words = [w for w in explain.negated if self._mentions_word(row, w)]
+            words = [w for w in explain.negated if self._mentions_word(row, w, explain)]
             caveats.append(f"Nævner {', '.join(words or explain.negated)}, som borgeren ikke ønsker")
         if best_strength is not None and values["strengths"] >= scoring.REASON_MIN:
             add("strengths", f"Styrke: {c.strengths[best_strength].lower()}")
@@ -616,7 +1068,7 @@ class MatchIndex:
         else:
             caveats.append(f"Kræver {format_span(t.hours_min, t.hours_max)} timer om ugen")
 
-        offers = _effective_offers(t)
+        offers = t.offers
         for tag, phrase in explain.wish_need_phrases:
             if tag in offers and tag not in c.needs:
                 add("needs", f"Ønsker {phrase} → {self._label(tag).lower()}")
@@ -677,6 +1129,15 @@ class _Explain:
                     phrases.append(need)
         self.wish_need_phrases = tuple(phrases)
         self.wish_needs = frozenset(tag for tag, _ in phrases)
+        self._best_words: dict[tuple[str, str], np.ndarray] = {}
+
+    def best_words(self, name: str, term: str, field: _WordField, matches: dict[int, float]) -> np.ndarray:
+        """``field.best_words`` for a term, computed once per query (reasons ask per target)."""
+        key = (name, term)
+        found = self._best_words.get(key)
+        if found is None:
+            found = self._best_words[key] = field.best_words(matches)
+        return found
 
 
 def _hours_wanted(c: Candidate, parsed: list[ParsedWish]) -> tuple[float, float]:
@@ -710,3 +1171,59 @@ def rank(
     """Rank ``targets`` for ``candidate`` once (builds a throw-away ``MatchIndex``; best first)."""
     index = MatchIndex(targets, weights=weights, vocabulary=vocabulary, tag_labels=tag_labels)
     return index.rank(candidate, limit=limit, today=today)
+
+
+class LiveIndex:
+    """A base index (typically memory-mapped from disk) and a small delta beside it.
+
+    ``added``: targets new or changed since the base was built; they are ranked by a small index
+    with the base's text model (``MatchIndex.derive``), so their scores compare with the base's.
+    ``retired``: ids of base targets that are gone (closed, no longer matchable). The base rows of
+    both are masked out of the base's results. ``rank`` merges the two result lists; the answer is
+    the one a full rebuild over the same targets would give (up to ties at the cut).
+    """
+
+    def __init__(self, base: MatchIndex, added: Iterable[Target] = (), retired: Iterable = ()) -> None:
+        self.base = base
+        added = tuple(added)
+        keys = {t.id for t in added} | set(retired)
+        self.masked_ = base.rows_of(keys) if keys else None
+        self.delta = base.derive(added) if added else None
+
+    @property
+    def weights(self) -> Weights:
+        return self.base.weights
+
+    @property
+    def tag_labels(self) -> dict[str, str]:
+        return self.base.tag_labels
+
+    @property
+    def vocabulary(self) -> Vocabulary:
+        return self.base.vocabulary
+
+    def __len__(self) -> int:
+        masked = int(self.masked_.sum()) if self.masked_ is not None else 0
+        return len(self.base) - masked + (len(self.delta) if self.delta is not None else 0)
+
+    def rank(
+        self, candidate: Candidate, *, limit: int = 20, today: date | None = None, only: Iterable | None = None
+    ) -> list[Match]:
+        """As ``MatchIndex.rank``, over the base without its masked rows plus the delta.
+
+        ``only``: the ids of the targets a pre-filter elsewhere (the database) found reachable;
+        the others are not scored at all.
+        """
+        exclude, delta_exclude = self.masked_, None
+        if only is not None:
+            only = set(only)
+            outside = ~self.base.rows_of(only)
+            exclude = outside if exclude is None else exclude | outside
+            if self.delta is not None:
+                delta_exclude = ~self.delta.rows_of(only)
+        found = self.base.rank(candidate, limit=limit, today=today, exclude=exclude)
+        if self.delta is None:
+            return found
+        found += self.delta.rank(candidate, limit=limit, today=today, exclude=delta_exclude)
+        found.sort(key=lambda m: (-m.score, m.distance_km))
+        return found[:limit]

@@ -94,9 +94,11 @@ def empty_all_tables() -> None:
 
 
 @pytest.fixture
-def app_config(database_url, instance_path):
+def app_config(database_url, instance_path, tmp_path):
     """Overrides for create_app; tests may change it before requesting ``app``."""
     return {
+        # Each test is a fresh deployment: its own match index folder (the tables start empty).
+        "MATCH_INDEX_DIR": str(tmp_path / "match-index"),
         "SQLALCHEMY_DATABASE_URI": database_url,
         "TESTING": True,
         "SECRET_KEY": "test-secret-key-that-is-long-enough-0123456789",

@@ -34,7 +34,7 @@ from crm.services.borgere import (
     update_borger,
     visible_borgere,
 )
-from crm.services.matching import match_for_target, matches_for, reverse_match_for
+from crm.services.matching import IndexNotReady, match_for_target, matches_for, reverse_match_for
 from crm.services.outcomes import end_course, record_outcome
 from crm.services.placements import advance, propose_match, shortlist
 from crm.services.reports import my_phase_counts
@@ -150,11 +150,15 @@ def match(borger_id: int):
     filters = MatchFilterForm(request.args)
     kinds = set(filters.kind.data or []) or None
     max_km = filters.max_km.data if filters.validate() else None
-    rows = matches_for(borger, limit=20, kinds=kinds, max_km=max_km)
+    not_ready = None
+    try:
+        rows = matches_for(borger, limit=20, kinds=kinds, max_km=max_km)
+    except IndexNotReady as exc:
+        rows, not_ready = [], exc.message
     active = {(p.company_id, p.opening_id): p for p in borger.placements if p.stage != "afsluttet"}
     return render_borger_page("borgere/match.html", borger, page="match", rows=rows, filters=filters,
                               active=active, action_form=TargetActionForm(),
-                              exclude_form=ExcludeCompanyForm())
+                              exclude_form=ExcludeCompanyForm(), not_ready=not_ready)
 
 
 def _target_objects(target_key: str) -> tuple[Company, Opening | None]:

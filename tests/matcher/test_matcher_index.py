@@ -53,13 +53,13 @@ def test_rank_returns_exactly_the_targets_a_per_target_check_allows(
     assert 0 < len(expected) < len(scattered)
 
 
-def test_row_and_column_similarity_strategies_agree(scattered, vocabulary):
+def test_sliced_and_whole_matrix_similarity_strategies_agree(scattered, vocabulary):
     index = MatchIndex(scattered, vocabulary=vocabulary)
-    query = index.vectorizer_.transform([normalise("lager"), normalise("god til kunder")])
+    query = index.text_model_.transform([normalise("lager"), normalise("god til kunder")])
     rows = np.arange(0, len(scattered), 2)
     field = index.description_
     by_rows = field.similarity(rows, query, strategy="rows")
-    by_columns = field.similarity(rows, query, strategy="columns")
+    by_columns = field.similarity(rows, query, strategy="all")
     assert by_rows.shape == (len(rows), 2)
     assert np.allclose(by_rows, by_columns, atol=1e-6)
     assert by_rows.max() > 0

@@ -229,18 +229,20 @@ def test_match_weights_take_effect_when_an_index_is_already_cached(make_app, mak
         assert current_index().weights == Weights.from_mapping({"travel": 0.9})
 
 
-def test_a_changed_offer_label_rebuilds_the_index(app, make_partner):
+def test_a_changed_offer_label_shows_in_the_index_at_once(app, make_partner, monkeypatch):
     from crm.models import OfferTag
     from crm.services.matching import current_index
 
     make_partner("Første ApS")
     with app.app_context():
         first = current_index()
+        builds = _count_full_builds(monkeypatch)
         tag = db.session.scalars(sa.select(OfferTag).order_by(OfferTag.code)).first()
         tag.label = "Nyt navn for tilbuddet"
         db.session.commit()
         assert current_index() is not first
         assert current_index().tag_labels[tag.code] == "Nyt navn for tilbuddet"
+    assert builds["n"] == 0  # labels only go into reasons: no rebuild
 
 
 def test_reverse_match_for_an_opening(app, browser, make_user, make_borger, make_partner, make_opening):
@@ -255,25 +257,36 @@ def test_reverse_match_for_an_opening(app, browser, make_user, make_borger, make
     assert "Mette" in html and "Ole" not in html
 
 
-def test_a_large_register_is_reindexed_in_the_background(app, make_partner, monkeypatch):
-    import threading
-
+def test_a_change_on_a_large_register_is_served_at_once_without_a_rebuild(app, make_partner, monkeypatch):
+    """Issue 12: a change is ranked from the base plus a delta at once; the next build folds it in."""
     from crm.services import matching
 
-    monkeypatch.setattr(matching, "BACKGROUND_REBUILD_ABOVE", 0)
-    # No index left over from an earlier test on the same database: the first one is built at once.
-    monkeypatch.setattr(matching, "_indexes", {})
+    builds = _count_full_builds(monkeypatch)
+    monkeypatch.setattr(matching, "BUILD_ON_REQUEST_MAX", 0)  # "large": no request may build
     make_partner("Første ApS")
     with app.app_context():
+        matching.build_index()
         first = matching.current_index()
     make_partner("Anden ApS")
     with app.app_context():
-        assert matching.current_index() is first  # served at once while the new one is built
-    rebuilds = [t for t in threading.enumerate() if t.name == "match-index-rebuild"]
-    assert rebuilds, "no background rebuild was started"
-    for thread in rebuilds:  # a bounded wait, and it lets the thread close its session before teardown
-        thread.join(10)
-        assert not thread.is_alive(), "the background rebuild did not finish within 10 s"
+        served = matching.current_index()
+        assert served is not first and len(served) == 2
+    assert builds["n"] == 1  # only the explicit build
     with app.app_context():
+        matching.build_index()  # the periodic fold
         latest = matching.current_index()
-    assert latest is not first and len(latest) == 2
+    assert latest is not served and len(latest.base) == 2 and builds["n"] == 2
+
+
+def _count_full_builds(monkeypatch):
+    from crm.services import matching
+
+    builds = {"n": 0}
+    real = matching._full_index
+
+    def counted():
+        builds["n"] += 1
+        return real()
+
+    monkeypatch.setattr(matching, "_full_index", counted)
+    return builds
