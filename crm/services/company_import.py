@@ -21,6 +21,7 @@ import io
 import re
 import warnings
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from xml.sax import SAXException  # nosec B406
@@ -310,7 +311,7 @@ def _check_xlsx_cells(data: bytes, not_xlsx: ImportFileError) -> None:
                 parser.close()
     except _CellTooLong:
         raise too_long from None
-    except (zipfile.BadZipFile, SAXException, DefusedXmlException, EOFError, ValueError, OSError):
+    except (zipfile.BadZipFile, zlib.error, SAXException, DefusedXmlException, EOFError, ValueError, OSError):
         raise not_xlsx from None
 
 

@@ -323,6 +323,26 @@ def test_damaged_sheet_is_refused_with_a_danish_message(app, konsulent, sheet):
     assert company_count(app) == before
 
 
+def _corrupt_compressed_part(data: bytes, name: str) -> bytes:
+    """Turn the first byte of a deflated entry's data into an invalid block type (zlib fails on it)."""
+    raw = bytearray(data)
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        info = archive.getinfo(name)
+    header = info.header_offset
+    name_length = int.from_bytes(raw[header + 26:header + 28], "little")
+    extra_length = int.from_bytes(raw[header + 28:header + 30], "little")
+    raw[header + 30 + name_length + extra_length] = 0xFF
+    return bytes(raw)
+
+
+@pytest.mark.parametrize("part", ["xl/sharedStrings.xml", "xl/worksheets/sheet1.xml"])
+def test_xlsx_with_damaged_compressed_data_is_refused_with_a_danish_message(app, konsulent, part):
+    data = _corrupt_compressed_part(xlsx(), part)
+    response = konsulent.post_form(UPLOAD_URL, {"file": (io.BytesIO(data), "virksomheder.xlsx")})
+    assert response.status_code == 200
+    assert "Filen er ikke en gyldig XLSX-fil" in response.get_data(as_text=True)
+
+
 @pytest.mark.parametrize(("data", "message"), [
     pytest.param(b"navn;postnummer\r\n" + b"A" * 200_000 + b";8000\r\n", "Filen kan ikke læses som CSV",
                  id="one-field-longer-than-the-csv-limit"),
