@@ -34,6 +34,8 @@ from crm.services.borgere import (
     update_borger,
     visible_borgere,
 )
+from crm.services.job_kinds import request_index_build
+from crm.services.jobs import dispatch
 from crm.services.matching import IndexNotReady, match_for_target, matches_for, reverse_match_for
 from crm.services.outcomes import end_course, record_outcome
 from crm.services.placements import advance, propose_match, shortlist
@@ -150,15 +152,19 @@ def match(borger_id: int):
     filters = MatchFilterForm(request.args)
     kinds = set(filters.kind.data or []) or None
     max_km = filters.max_km.data if filters.validate() else None
-    not_ready = None
+    not_ready, build = None, None
     try:
         rows = matches_for(borger, limit=20, kinds=kinds, max_km=max_km)
     except IndexNotReady as exc:
         rows, not_ready = [], exc.message
+        build = request_index_build(full=True)
     active = {(p.company_id, p.opening_id): p for p in borger.placements if p.stage != "afsluttet"}
-    return render_borger_page("borgere/match.html", borger, page="match", rows=rows, filters=filters,
+    page = render_borger_page("borgere/match.html", borger, page="match", rows=rows, filters=filters,
                               active=active, action_form=TargetActionForm(),
                               exclude_form=ExcludeCompanyForm(), not_ready=not_ready)
+    if build is not None:
+        dispatch(build)  # committed with the page's audit row
+    return page
 
 
 def _target_objects(target_key: str) -> tuple[Company, Opening | None]:

@@ -11,6 +11,8 @@ from crm.jobs import bp
 bp.cli.help = "Kørsler: arbejderen, der udfører lange opgaver (import, påmindelser)."
 # How long the local worker waits between looks at an empty queue.
 POLL_SECONDS = 1.0
+# How often an idle local worker queues a fold of the match index's delta into a new build (seconds).
+INDEX_FOLD_SECONDS = 300
 
 
 @bp.cli.command("work")
@@ -35,8 +37,12 @@ def work_command(burst, poll):
 
     signal.signal(signal.SIGTERM, _stop)
     click.echo(f"Lokal arbejder {jobs.worker_name()} venter på kørsler.")
+    last_fold = None
     try:
         while not stop["now"]:
+            if last_fold is None or time.monotonic() - last_fold >= INDEX_FOLD_SECONDS:
+                queue_index_fold()
+                last_fold = time.monotonic()
             job_id = jobs.run_one_pending()
             if job_id is not None:
                 click.echo(f"Kørsel {job_id} er afsluttet.")
@@ -46,3 +52,12 @@ def work_command(burst, poll):
                 time.sleep(poll)
     except KeyboardInterrupt:
         pass
+
+
+def queue_index_fold() -> None:
+    """Queue a build of the match index if the register moved since the last (the periodic fold)."""
+    from crm.extensions import db
+    from crm.services.job_kinds import request_index_build
+
+    if request_index_build() is not None:
+        db.session.commit()

@@ -1,12 +1,13 @@
 """The kinds of job the app runs (see crm/services/jobs.py): importing companies (preview and
-confirm) and reminding employers about openings."""
+confirm), reminding employers about openings, and building the shared match index."""
 
 from pathlib import Path
 
+import sqlalchemy as sa
 from flask import current_app
 
 from crm.extensions import db
-from crm.models import User
+from crm.models import Job, JobStatus, User
 from crm.services import ConflictError
 from crm.services.company_import import (
     ImportFileError,
@@ -15,11 +16,12 @@ from crm.services.company_import import (
     report_to_json,
     run_import,
 )
-from crm.services.jobs import JobFailed, job_kind
+from crm.services.jobs import JobFailed, create_job, job_kind
 
 IMPORT_PREVIEW = "company_import.preview"
 IMPORT_RUN = "company_import.run"
 OPENINGS_REMIND = "openings.remind"
+MATCH_INDEX_BUILD = "matching.build_index"
 UPLOAD_DIR = "imports"
 CHANGED_SINCE_PREVIEW = ("Intet er importeret: registret er ændret siden forhåndsvisningen, og nogle rækker "
                          "kan ikke længere importeres. Se fejlene nedenfor, ret filen, og upload den igen.")
@@ -88,3 +90,25 @@ def remind_job(job, progress) -> dict:
             lines.append(f"Ingen portalbruger hos {reminder.company.name}; ring til dem om: {titles}")
     return {"lines": lines or ["Ingen stillinger skal bekræftes."],
             "sent": sum(1 for reminder in reminders if reminder.sent)}
+
+
+@job_kind(MATCH_INDEX_BUILD)
+def build_index_job(job, progress) -> dict:
+    """Build the shared match index (``full``), or fold the delta into a new build if the register moved."""
+    from crm.services.matching import build_index, build_index_if_changed
+
+    progress(5, "Bygger matchlisternes indeks …")
+    path = build_index() if job.params.get("full") else build_index_if_changed()
+    return {"built": path is not None}
+
+
+def request_index_build(*, full: bool = False) -> Job | None:
+    """Queue one index build unless one is already waiting or running; returns the new job or None.
+
+    The caller commits, then hands the job to ``dispatch``.
+    """
+    waiting = db.session.scalar(sa.select(Job.id).where(
+        Job.kind == MATCH_INDEX_BUILD, Job.status.in_([JobStatus.QUEUED, JobStatus.RUNNING])).limit(1))
+    if waiting is not None:
+        return None
+    return create_job(MATCH_INDEX_BUILD, {"full": full})

@@ -219,3 +219,41 @@ def test_build_index_command_builds_and_skips_an_unchanged_register(app, runner,
     make_partner("Anden ApS")
     result = runner.invoke(args=["matching", "build-index", "--if-changed"])
     assert "Matchindeks bygget" in result.output
+
+
+def test_a_match_page_without_an_index_queues_one_build_that_the_worker_runs(
+        app, browser, make_user, make_borger, make_partner, full_builds, large, run_jobs):
+    from crm.models import Job
+    from crm.services.job_kinds import MATCH_INDEX_BUILD
+
+    email = make_user("vejleder")
+    borger_id = make_borger(email)
+    make_partner("Jyllands Lager ApS", industry_text="Lager")
+    browser.login(email)
+    for _ in range(2):  # a reload while it waits queues no second build
+        assert "Matchlisten er ved at blive bygget" in browser.get(f"/borgere/{borger_id}/match").get_data(
+            as_text=True)
+    with app.app_context():
+        assert db.session.scalars(sa.select(Job.kind)).all() == [MATCH_INDEX_BUILD]
+    assert full_builds["n"] == 0  # no request built it
+    run_jobs()
+    assert full_builds["n"] == 1
+    page = browser.get(f"/borgere/{borger_id}/match").get_data(as_text=True)
+    assert "Matchlisten er ved at blive bygget" not in page and "Jyllands Lager ApS" in page
+
+
+def test_an_idle_local_worker_folds_the_delta_into_a_new_build_when_the_register_moved(
+        app, make_partner, full_builds, large, clock):
+    make_partner("Jyllands Lager ApS", industry_text="Lager")
+    with app.app_context():
+        first = matching.build_index()
+    _later(clock)
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["jobs", "work", "--burst"]).exit_code == 0
+    assert full_builds["n"] == 1  # nothing moved: no new build
+    make_partner("Aarhus Kantine ApS", industry_text="Kantine")
+    _later(clock)
+    assert runner.invoke(args=["jobs", "work", "--burst"]).exit_code == 0
+    assert full_builds["n"] == 2
+    with app.app_context():
+        assert matching.newest_build() != first
