@@ -225,6 +225,36 @@ def run_jobs(app):
     return _run
 
 
+def fresh_redis(url: str) -> str:
+    """A Redis database emptied for the test; skipped without Redis, except in CI where it must be."""
+    import redis
+
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=1).ping()
+    except redis.exceptions.ConnectionError:
+        if os.environ.get("CI"):
+            pytest.fail(f"Redis is required in CI ({url})")
+        pytest.skip(f"no Redis at {url}")
+    redis.Redis.from_url(url).flushdb()
+    return url
+
+
+@pytest.fixture
+def full_builds(monkeypatch):
+    """Count full match-index builds (the expensive part of ``build_index``): ``full_builds["n"]``."""
+    from crm.services import matching
+
+    builds = {"n": 0}
+    real = matching._full_index
+
+    def counted():
+        builds["n"] += 1
+        return real()
+
+    monkeypatch.setattr(matching, "_full_index", counted)
+    return builds
+
+
 @pytest.fixture
 def browser(client):
     return Browser(client)

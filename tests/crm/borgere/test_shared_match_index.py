@@ -14,20 +14,6 @@ from crm.services import matching
 
 
 @pytest.fixture
-def full_builds(monkeypatch):
-    """Count full index builds (the expensive part of ``build_index``)."""
-    builds = {"n": 0}
-    real = matching._full_index
-
-    def counted():
-        builds["n"] += 1
-        return real()
-
-    monkeypatch.setattr(matching, "_full_index", counted)
-    return builds
-
-
-@pytest.fixture
 def large(monkeypatch):
     """Treat every register as too large to be indexed during a request."""
     monkeypatch.setattr(matching, "BUILD_ON_REQUEST_MAX", 0)

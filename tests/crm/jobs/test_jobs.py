@@ -13,6 +13,7 @@ from crm.models import Company, Job, User
 from crm.services import jobs
 from crm.services.companies import create_company
 from crm.services.jobs import JobFailed, create_job, dispatch, job_kind, run_one_pending, try_claim
+from tests.conftest import fresh_redis
 
 UPLOAD_URL = "/virksomheder/import"
 CSV = b"navn;postnummer\nBageriet ApS;8000\nSmedien A/S;7500\n"
@@ -243,25 +244,9 @@ def test_remind_command_is_recorded_as_a_job(app, runner):
 
 # --- RQ on Redis ------------------------------------------------------------------------------
 
-def _redis_available() -> bool:
-    import redis
-
-    try:
-        return redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1).ping()
-    except redis.exceptions.ConnectionError:
-        return False
-
-
 @pytest.fixture
 def redis_url():
-    if not _redis_available():
-        if os.environ.get("CI"):
-            pytest.fail(f"Redis is required in CI ({REDIS_URL})")
-        pytest.skip(f"no Redis at {REDIS_URL}")
-    import redis
-
-    redis.Redis.from_url(REDIS_URL).flushdb()
-    return REDIS_URL
+    return fresh_redis(REDIS_URL)
 
 
 def test_rq_worker_runs_an_enqueued_job_to_done(make_app, redis_url):

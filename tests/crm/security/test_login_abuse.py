@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from tests.conftest import Browser, csrf_token_from
+from tests.conftest import Browser, csrf_token_from, fresh_redis
 
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 
@@ -66,25 +66,9 @@ def test_unknown_email_and_wrong_password_do_the_same_work(make_app, monkeypatch
     assert abs(a - b) / max(a, b) < 0.10, (a, b)
 
 
-def _redis_available() -> bool:
-    import redis
-
-    try:
-        return redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1).ping()
-    except redis.exceptions.ConnectionError:
-        return False
-
-
 @pytest.fixture
 def redis_url():
-    if not _redis_available():
-        if os.environ.get("CI"):
-            pytest.fail(f"Redis is required in CI ({REDIS_URL})")
-        pytest.skip(f"no Redis at {REDIS_URL}")
-    import redis
-
-    redis.Redis.from_url(REDIS_URL).flushdb()
-    return REDIS_URL
+    return fresh_redis(REDIS_URL)
 
 
 def test_rate_limit_is_shared_between_workers_through_redis(make_app, redis_url):
