@@ -25,19 +25,15 @@ import tempfile
 import time
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
+BENCH = Path(__file__).resolve().parent
+REPO = BENCH.parent
 sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(BENCH))
 
 import sqlalchemy as sa  # noqa: E402
+from company_search_bench import LEGAL, PG_SERVER, SURNAMES, TRADES  # noqa: E402
 
-PG_SERVER = os.environ.get("BENCH_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432")
 SEED = 20261201
-TRADES = ["Bageri", "Tømrer", "Murer", "VVS", "Auto", "Cykler", "Café", "Restaurant", "Kro", "Blomster",
-          "Frisør", "Maskinfabrik", "Rengøring", "Anlægsgartner", "Vognmand", "Elektro", "Malerfirma",
-          "Supermarked", "Lager", "Logistik", "Møbler", "Slagter", "Plejehjem", "Hotel", "Kantine"]
-SURNAMES = ["Hansen", "Jensen", "Nielsen", "Pedersen", "Andersen", "Christensen", "Larsen", "Sørensen",
-            "Rasmussen", "Jørgensen", "Petersen", "Madsen", "Kristensen", "Olsen", "Thomsen", "Poulsen"]
-LEGAL = ["", " ApS", " A/S", " I/S"]
 STATUSES = ["emne", "dialog", "partner"]
 HEADER = ["navn", "cvr", "postnummer", "adresse", "telefon", "tilbud", "tags", "status"]
 
