@@ -22,6 +22,7 @@ import statistics
 import sys
 import tempfile
 import time
+from contextlib import contextmanager
 from datetime import timedelta
 from pathlib import Path
 
@@ -129,6 +130,37 @@ def populate(size: int, rng: random.Random) -> None:
         db.session.commit()
     with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
         conn.execute(sa.text("ANALYZE"))
+
+
+@contextmanager
+def throwaway_pg_databases():
+    """Yield a function that creates a PostgreSQL database for a bench run and returns its URL; every
+    database made is dropped afterwards. Yields None (with a message) when PostgreSQL is not reachable."""
+    server = sa.create_engine(f"{PG_SERVER}/postgres", isolation_level="AUTOCOMMIT")
+    try:
+        with server.connect():
+            pass
+    except sa.exc.OperationalError as exc:
+        print(f"\nPostgreSQL skipped: not reachable at {PG_SERVER} ({exc.orig.__class__.__name__}).")
+        server.dispose()
+        yield None
+        return
+    made = []
+
+    def create(suffix: str) -> str:
+        name = f"fodfaeste_bench_{os.getpid()}_{suffix}"
+        with server.connect() as conn:
+            conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+        made.append(name)
+        return f"{PG_SERVER}/{name}"
+
+    try:
+        yield create
+    finally:
+        with server.connect() as conn:
+            for name in made:
+                conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        server.dispose()
 
 
 def to_search(spec: dict):
@@ -240,21 +272,9 @@ def main() -> None:
         run(f"sqlite:///{Path(tmp) / 'bench.db'}", "SQLite", args.size, args.repeat, args.naive_repeat)
         if args.no_pg:
             return
-        database = f"fodfaeste_bench_{os.getpid()}"
-        try:
-            server = sa.create_engine(f"{PG_SERVER}/postgres", isolation_level="AUTOCOMMIT")
-            with server.connect() as conn:
-                conn.execute(sa.text(f'CREATE DATABASE "{database}"'))
-        except sa.exc.OperationalError as exc:
-            print(f"\nPostgreSQL skipped: not reachable at {PG_SERVER} ({exc.orig.__class__.__name__}).")
-            return
-        try:
-            run(f"{PG_SERVER}/{database}", "PostgreSQL", args.size, args.repeat, args.naive_repeat)
-        finally:
-            with server.connect() as conn:
-                conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)'))
-            server.dispose()
-
+        with throwaway_pg_databases() as create_database:
+            if create_database is not None:
+                run(create_database("search"), "PostgreSQL", args.size, args.repeat, args.naive_repeat)
 
 if __name__ == "__main__":
     main()

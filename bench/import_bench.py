@@ -31,7 +31,7 @@ sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(BENCH))
 
 import sqlalchemy as sa  # noqa: E402
-from company_search_bench import LEGAL, PG_SERVER, SURNAMES, TRADES  # noqa: E402
+from company_search_bench import LEGAL, SURNAMES, TRADES, throwaway_pg_databases  # noqa: E402
 
 SEED = 20261201
 STATUSES = ["emne", "dialog", "partner"]
@@ -129,21 +129,9 @@ def main() -> None:
             run(f"sqlite:///{Path(tmp) / 'bench.db'}", "SQLite", args.sizes)
         if args.no_pg:
             return
-        database = f"fodfaeste_bench_{os.getpid()}"
-        try:
-            server = sa.create_engine(f"{PG_SERVER}/postgres", isolation_level="AUTOCOMMIT")
-            with server.connect() as conn:
-                conn.execute(sa.text(f'CREATE DATABASE "{database}"'))
-        except sa.exc.OperationalError as exc:
-            print(f"\nPostgreSQL skipped: not reachable at {PG_SERVER} ({exc.orig.__class__.__name__}).")
-            return
-        try:
-            run(f"{PG_SERVER}/{database}", "PostgreSQL", args.sizes)
-        finally:
-            with server.connect() as conn:
-                conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)'))
-            server.dispose()
-
+        with throwaway_pg_databases() as create_database:
+            if create_database is not None:
+                run(create_database("import"), "PostgreSQL", args.sizes)
 
 if __name__ == "__main__":
     main()

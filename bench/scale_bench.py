@@ -34,7 +34,7 @@ sys.path.insert(0, str(BENCH.parent))
 sys.path.insert(0, str(BENCH))
 
 import sqlalchemy as sa  # noqa: E402
-from company_search_bench import PG_SERVER, SEED, p95, populate  # noqa: E402
+from company_search_bench import SEED, p95, populate, throwaway_pg_databases  # noqa: E402
 
 PASSWORD = "bench-adgang-2026-lang-nok"
 COMPANIES_PER_VEJLEDER = 330
@@ -234,30 +234,9 @@ def main() -> None:
         run_all(lambda size: f"sqlite:///{Path(tmp) / f'scale-{size}.db'}", "SQLite", args.sizes, args.repeat)
         if args.no_pg:
             return
-        server = sa.create_engine(f"{PG_SERVER}/postgres", isolation_level="AUTOCOMMIT")
-        databases = []
-
-        def pg_url(size: int) -> str:
-            name = f"fodfaeste_scale_{os.getpid()}_{size}"
-            with server.connect() as conn:
-                conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
-            databases.append(name)
-            return f"{PG_SERVER}/{name}"
-
-        try:
-            with server.connect():
-                pass
-        except sa.exc.OperationalError as exc:
-            print(f"\nPostgreSQL skipped: not reachable at {PG_SERVER} ({exc.orig.__class__.__name__}).")
-            return
-        try:
-            run_all(pg_url, "PostgreSQL", args.sizes, args.repeat)
-        finally:
-            with server.connect() as conn:
-                for name in databases:
-                    conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-            server.dispose()
-
+        with throwaway_pg_databases() as create_database:
+            if create_database is not None:
+                run_all(lambda size: create_database(f"scale_{size}"), "PostgreSQL", args.sizes, args.repeat)
 
 if __name__ == "__main__":
     main()
