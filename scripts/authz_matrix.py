@@ -24,7 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from crm import create_app  # noqa: E402
 from crm.access import PUBLIC_ENDPOINTS, allowed_roles  # noqa: E402
 
-ROLES = ("anonymous", "admin", "vejleder", "konsulent", "employer")
+ROLES = ("anonymous", "admin", "teamleder", "vejleder", "konsulent", "employer")
 HEADER = ("rule", "endpoint", "method", *ROLES, "object")
 ANY_OBJECT_VARIABLES = {"company_id", "opening_id", "placement_id", "programme_id", "batch_id", "user_id",
                         "contact_id", "invitation_id"}

@@ -7,14 +7,14 @@ from crm.extensions import db
 from crm.main import bp
 from crm.models import Opening
 from crm.models.opening import OpeningStatus
-from crm.models.user import STAFF_ROLES, Role
+from crm.models.user import Role
 from crm.services.contacts import count_stale_partners
 from crm.services.openings import stale_cutoff
 from crm.services.reports import count_my_overdue_tasks, my_borgere_without_contact, my_f2f_contacts_this_week
 
 
 @bp.route("/")
-@allow(*STAFF_ROLES)
+@allow("staff.home")
 def index():
     """Show the staff start page: what needs doing today."""
     overview = {"overdue_tasks": count_my_overdue_tasks(current_user.id)}

@@ -14,6 +14,7 @@ from flask import current_app
 
 from crm.extensions import db
 from crm.models import RecoveryCode, User
+from crm.permissions import is_staff
 from crm.services.audit import record_event
 from crm.timeutil import utcnow
 
@@ -25,7 +26,7 @@ VALID_WINDOW = 1
 
 def required_for(user: User) -> bool:
     """Whether this user must pass a second factor to log in."""
-    return user.has_totp or (user.is_staff and current_app.config.get("TOTP_REQUIRED", False))
+    return user.has_totp or (is_staff(user) and current_app.config.get("TOTP_REQUIRED", False))
 
 
 def new_secret() -> str:
