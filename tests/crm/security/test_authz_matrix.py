@@ -152,8 +152,8 @@ def _build(ids: dict) -> None:
 
     b1 = borger(v1, "Anna")
     borger(v2, "Cai")  # V2 works in PR too, so PR's figures name both vejledere
-    b2 = borger(v2, "Bo", programme_id=other_programme.id, wishes=[f"lagerarbejde {MARKER_B2}", "værkstedshjælper"], strengths=[f"{MARKER_B2} styrke"],
-                notes=f"Fortroligt: {MARKER_B2}")
+    b2 = borger(v2, "Bo", programme_id=other_programme.id, wishes=[f"lagerarbejde {MARKER_B2}", "værkstedshjælper"],
+                strengths=[f"{MARKER_B2} styrke"], notes=f"Fortroligt: {MARKER_B2}")
     opening = {"kind": "job", "hours_min": 10, "hours_max": 20, "status": "aaben"}
     oa = create_opening(ca, {**opening, "title": "Lagermedarbejder", "description": "Pluk og pak."},
                         actor=konsulent)
