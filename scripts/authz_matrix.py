@@ -8,7 +8,8 @@ column. The draft is only a starting point: ``crm/authz_matrix.csv`` is reviewed
 row, and is what ``tests/crm/security/test_authz_matrix.py`` holds the running app to (not the
 decorator, which is what the test checks). Copy new rows over after reviewing them.
 
-Object column: "-" no object; "own_caseload" a vejleder reaches only the own borgere (admin all);
+Object column: "-" no object; "own_caseload" a vejleder reaches only the own borgere, a teamleder
+only those of the programmes they lead;
 "own_company" an employer reaches only the own company's openings and proposals; "own_task" a
 vejleder ticks off only tasks assigned to or created by them (admin and konsulent all); "any" staff
 reach every company, opening, programme, import or user the URL names.

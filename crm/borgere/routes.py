@@ -362,7 +362,7 @@ def export(borger_id: int):
 @bp.route("/<int:borger_id>/slet", methods=["POST"])
 @allow("borger.erase")
 def erase(borger_id: int):
-    """Erase a borger's data on request (admins only)."""
+    """Erase a borger's data on request (the teamleder of the borger's programme)."""
     borger = get_borger_or_404(borger_id, page="erase")
     if ActionForm().validate_on_submit():
         reference = borger.reference

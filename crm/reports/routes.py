@@ -6,7 +6,7 @@ from crm.access import allow
 from crm.extensions import db
 from crm.forms import save_form
 from crm.models import Borger, Programme, User
-from crm.models.user import Role
+from crm.permissions import can
 from crm.reports import bp
 from crm.reports.charts import bar_chart
 from crm.reports.forms import EMPTY_TARGET_ROWS, ProgrammeForm
@@ -27,7 +27,7 @@ def get_programme_or_404(programme_id: int) -> Programme:
 
 
 def _dashboard_context(programme: Programme) -> dict:
-    full = reports.sees_full_figures(current_user)
+    full = reports.sees_full_figures(current_user, programme)
     as_of = today()
     months, series = reports.outcomes_by_month(programme, as_of=as_of)
     return {
@@ -43,14 +43,13 @@ def _dashboard_context(programme: Programme) -> dict:
 @bp.route("/indsatser")
 @allow("report.read")
 def programmes():
-    """List the programmes with their enrolment (small counts hidden for non-admins)."""
-    full = reports.sees_full_figures(current_user)
+    """List the programmes with their enrolment (small counts hidden unless the viewer sees full figures)."""
     rows = db.session.scalars(sa.select(Programme).order_by(Programme.name)).all()
     items = [
         (
             p,
-            reports.mask_count(reports.enrolled_count(p), full=full),
-            reports.mask_count(reports.active_count(p), full=full),
+            reports.mask_count(reports.enrolled_count(p), full=reports.sees_full_figures(current_user, p)),
+            reports.mask_count(reports.active_count(p), full=reports.sees_full_figures(current_user, p)),
         )
         for p in rows
     ]
@@ -80,7 +79,7 @@ def export(programme_id: int, fmt: str):
     if fmt not in EXPORT_TYPES:
         abort(404)
     programme = get_programme_or_404(programme_id)
-    full = reports.sees_full_figures(current_user)
+    full = reports.sees_full_figures(current_user, programme)
     tables = reports.dashboard_tables(programme, full=full)
     data = export_dashboard(programme, tables, fmt=fmt, actor=current_user, masked=not full)
     db.session.commit()
@@ -100,9 +99,9 @@ def figure(programme_id: int, key: str):
     ids = reports.figure_borger_ids(programme, key)
     if ids is None:
         abort(404)
-    full = reports.sees_full_figures(current_user)
+    full = reports.sees_full_figures(current_user, programme)
     visible = []
-    if ids and current_user.role in (Role.ADMIN, Role.VEJLEDER):
+    if ids and can(current_user, "borger.read"):
         borgere = db.session.scalars(sa.select(Borger).where(Borger.id.in_(ids)).order_by(Borger.first_name))
         visible = [b for b in borgere if can_view_borger(current_user, b)]
         audit_shown_by_name(visible, actor=current_user, page="report_figure",
@@ -132,7 +131,7 @@ def contacts(programme_id: int, user_id: int):
         abort(404)
     first, last = reports.full_weeks_window(today(), reports.F2F_WEEKS)
     entries = reports.f2f_contacts(user_id, first, last)
-    may_list = current_user.role == Role.ADMIN or current_user.id == user_id
+    may_list = can(current_user, "report.contacts", programme) or current_user.id == user_id
     return render_template(
         "reports/contacts.html",
         programme=programme,

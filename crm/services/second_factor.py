@@ -1,6 +1,6 @@
 """Second factor for staff: TOTP (RFC 6238, an authenticator app) with single-use recovery codes.
 
-Staff (admin, vejleder, konsulent) need it when TOTP_REQUIRED is on (the default in
+Staff (admin, teamleder, vejleder, konsulent) need it when TOTP_REQUIRED is on (the default in
 production); anyone who has enrolled is always asked. Employers log in with a password (and the
 rate limit); the municipality's single sign-on or MitID Erhverv would plug in at the login view.
 """

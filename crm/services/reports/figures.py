@@ -13,9 +13,10 @@ Counting rules shared by all figures:
 - Job starts are ordinary job, flexjob and løntilskud starts (the pipeline records them by the
   opening's kind). Praktik is a stepping stone, not a job start.
 
-Privacy (DOMAIN.md, issue 6): anyone but an admin sees aggregates only, and a count from 1 to 4 is
-shown as "<5" (``mask_count`` is the one place that decides this, for the page, the printable
-page and the exports alike).
+Privacy (DOMAIN.md, issues 6 and 13): only those holding ``report.full_figures`` on the programme
+(an admin, the programme's teamleder; crm/permissions.py) see exact counts; everyone else sees
+aggregates only, and a count from 1 to 4 is shown as "<5" (``mask_count`` is the one place that
+decides this, for the page, the printable page and the exports alike).
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ from crm.timeutil import today
 
 K = OutcomeKind
 
-# Counts from 1 to this are hidden from anyone but admins (0 may show: it identifies nobody).
+# Counts from 1 to this are hidden from those without full figures (0 may show: it identifies nobody).
 SMALL_COUNT_LIMIT = 4
 MASKED = "<5"
 
@@ -84,9 +85,12 @@ def mask_count(count: int | None, *, full: bool) -> int | str | None:
     return MASKED
 
 
-def sees_full_figures(user) -> bool:
-    """Only admins see programme figures unmasked; everyone else sees aggregates with small counts hidden."""
-    return user.is_authenticated and user.role == "admin"
+def sees_full_figures(user, programme: Programme) -> bool:
+    """Whether ``user`` sees ``programme``'s figures unmasked (an admin, the programme's teamleder);
+    everyone else sees aggregates with small counts hidden."""
+    from crm.permissions import can
+
+    return can(user, "report.full_figures", programme)
 
 
 def outcome_label(code: str) -> str:
