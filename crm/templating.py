@@ -21,6 +21,7 @@ NAVIGATION = [
     ("geo.lookup", "Adresseopslag", {"admin"}),
     ("admin.users", "Brugere", {"admin"}),
     ("admin.audit", "Revisionslog", {"admin"}),
+    ("admin.weights", "Matchvægte", {"admin"}),
     ("portal.index", "Virksomhedsportal", {"employer"}),
 ]
 
