@@ -132,6 +132,12 @@ class Comparison:
         }
 
 
+def _more_borgere(missing: int) -> str:
+    if not missing:
+        return ""
+    return f"; mindst {missing} {'borger' if missing == 1 else 'borgere'} mere"
+
+
 def _vector(components: Mapping[str, float]) -> np.ndarray:
     return np.array([float(components.get(name, NEUTRAL)) for name in COMPONENTS], dtype=np.float64)
 
@@ -225,7 +231,7 @@ def compare(items: Sequence[ShownTarget], current: Weights, *, folds: int = FOLD
         missing = max(MIN_BORGERE - len(groups), 0)
         return Comparison(**base, suggest=False, more_outcomes_needed=max(more, 1), message=(
             f"For få data: {len(groups)} borgere og {outcomes} udfald (der skal mindst {MIN_BORGERE} borgere "
-            f"og {MIN_OUTCOMES} udfald til){f'; mindst {missing} borgere mere' if missing else ''}."))
+            f"og {MIN_OUTCOMES} udfald til){_more_borgere(missing)}."))
     group_ids = {group: i for i, group in enumerate(sorted(groups, key=str))}
     list_groups = np.array([group_ids[g] for g, _x, _y in lists])
     n_splits = min(folds, len(groups))
