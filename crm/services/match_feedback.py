@@ -16,7 +16,8 @@ a placement for the target             ``SHORTLISTED``; proposed or contacted: `
                                        a meeting: ``MEETING``; praktik, or a job start at a
                                        praktik/løntilskud opening: ``PRAKTIK_STARTED``; a job
                                        (flexjob too) or education: ``JOB_STARTED``; retention
-                                       at 13 or 26 weeks recorded for it: ``RETAINED_3M``
+                                       at 13 or 26 weeks recorded for that job (or, recorded by
+                                       hand, for the borger): ``RETAINED_3M``
 nothing                                ``PASSED_OVER``
 ===================================== ==========================================================
 """
@@ -214,7 +215,7 @@ def outcome_of(placement: Placement, *, retained: bool) -> Outcome:
     if best == Outcome.JOB_STARTED and placement.opening is not None \
             and placement.opening.kind in STEPPING_STONE_KINDS:
         best = Outcome.PRAKTIK_STARTED
-    if retained and best >= Outcome.PRAKTIK_STARTED:
+    if retained and best == Outcome.JOB_STARTED:
         best = Outcome.RETAINED_3M
     return best
 
@@ -231,13 +232,17 @@ def labelled_targets(*, since: date | None = None, programme_id: int | None = No
     borger_ids = {row.MatchShown.borger_id for row in shown}
     if not borger_ids:
         return []
-    retained_placements = set(db.session.scalars(sa.select(OutcomeEvent.placement_id).where(
-        OutcomeEvent.borger_id.in_(borger_ids), OutcomeEvent.kind.in_(RETAINED),
-        OutcomeEvent.placement_id.is_not(None))))
+    # Retention recorded by the pipeline names its placement; one recorded by hand names none and
+    # counts for the borger's job (a borger holds one job at a time).
+    retention = db.session.execute(sa.select(OutcomeEvent.borger_id, OutcomeEvent.placement_id).where(
+        OutcomeEvent.borger_id.in_(borger_ids), OutcomeEvent.kind.in_(RETAINED))).all()
+    retained_placements = {placement_id for _b, placement_id in retention if placement_id is not None}
+    retained_borgere = {borger_id for borger_id, placement_id in retention if placement_id is None}
     outcomes: dict[tuple[int, str], Outcome] = {}
     for placement in db.session.scalars(sa.select(Placement).where(Placement.borger_id.in_(borger_ids))):
         key = (placement.borger_id, _placement_key(placement))
-        grade = outcome_of(placement, retained=placement.id in retained_placements)
+        grade = outcome_of(placement, retained=placement.id in retained_placements
+                           or placement.borger_id in retained_borgere)
         outcomes[key] = max(outcomes.get(key, Outcome.PASSED_OVER), grade)
     for borger_id, target_key in db.session.execute(
             sa.select(MatchFeedback.borger_id, MatchFeedback.target_key)
