@@ -79,6 +79,9 @@ CONFIDENCE = 0.95
 #: Below these counts no fit is tried: the held-out folds would hold a handful of borgere each.
 MIN_BORGERE = 10
 MIN_OUTCOMES = 30
+#: At most this many pairs are fitted on (a deterministic sample beyond it), so a fit over years
+#: of lists stays within seconds; the pairs of one list are much alike, so little is lost.
+MAX_PAIRS = 200_000
 #: Inverse regularisation strength of the logistic regression (scikit-learn's ``C``): components
 #: are in [0, 1], so their differences are in [-1, 1] and the default scale fits.
 REGULARISATION_C = 1.0
@@ -162,6 +165,8 @@ def _pairs(lists) -> tuple[np.ndarray, np.ndarray]:
     if not diffs:
         return np.empty((0, len(COMPONENTS))), np.empty(0)
     d = np.vstack(diffs)
+    if len(d) > MAX_PAIRS:
+        d = d[np.random.default_rng(0).choice(len(d), size=MAX_PAIRS, replace=False)]
     return np.vstack([d, -d]), np.concatenate([np.ones(len(d)), np.zeros(len(d))])
 
 
