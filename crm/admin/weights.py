@@ -13,6 +13,7 @@ from crm.models import WeightsFit, WeightsVersion
 from crm.models.user import Role
 from crm.services import ValidationError
 from crm.services.match_weights import (
+    COMPONENT_LABELS,
     adopt_fit,
     compute_fit,
     latest_fit,
@@ -38,7 +39,8 @@ class ReasonForm(Form):
 def weights():
     """Compare the learned with the current match weights, per programme and for all."""
     return render_template("admin/weights.html", in_force=weights_in_force(), fit=latest_fit(),
-                           versions=versions(), components=COMPONENTS, outcome_labels=OUTCOME_LABELS,
+                           versions=versions(), components=COMPONENTS, component_labels=COMPONENT_LABELS,
+                           outcome_labels=OUTCOME_LABELS,
                            action_form=ActionForm(), reason_form=ReasonForm())
 
 

@@ -23,6 +23,12 @@ from crm.services.match_feedback import labelled_targets
 from matcher import Weights
 from matcher.learning import compare
 
+#: The components in the admin's words (the keys are those of ``MATCH_WEIGHTS``).
+COMPONENT_LABELS = {
+    "wishes": "Borgerens ønsker", "strengths": "Styrker", "travel": "Rejsetid", "hours": "Timer",
+    "needs": "Støttebehov", "kind": "Slags (ordinært job først)", "start": "Kan starte snart",
+    "freshness": "Opdateret for nylig", "employer": "Kendt arbejdsgiver",
+}
 DEFAULT_LABEL = "standard"
 ENVIRONMENT_LABEL = "miljø"
 

@@ -6,7 +6,7 @@ pytestmark = pytest.mark.e2e
 
 EXPECTED_NAVIGATION = {
     "admin": ["Forside", "Borgere", "Virksomheder", "Kontakt snart", "Stillinger", "Mine opgaver", "Indsatser",
-              "Adresseopslag", "Brugere", "Revisionslog"],
+              "Adresseopslag", "Brugere", "Revisionslog", "Matchvægte"],
     "vejleder": ["Forside", "Min uge", "Borgere", "Virksomheder", "Stillinger", "Mine opgaver", "Indsatser"],
     "konsulent": ["Forside", "Virksomheder", "Kontakt snart", "Stillinger", "Mine opgaver", "Indsatser"],
     "employer": ["Forside", "Stillinger", "Profil", "Forslag"],

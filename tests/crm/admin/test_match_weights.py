@@ -161,3 +161,10 @@ def test_the_ips_hard_rules_hold_whatever_weights_are_adopted(app, browser, make
     assert "Rangeret med version" in html
     assert "Jyllands Lager ApS" in html
     assert "Fravalgt Lager ApS" not in html and "Holstebro Lager" not in html
+
+
+def test_every_component_has_a_danish_label():
+    from crm.services.match_weights import COMPONENT_LABELS
+    from matcher.scoring import COMPONENTS
+
+    assert set(COMPONENT_LABELS) == set(COMPONENTS)
