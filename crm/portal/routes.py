@@ -14,6 +14,7 @@ from crm.portal.access import get_own_opening_or_404, get_own_proposal_or_404, o
 from crm.portal.forms import AcceptInvitationForm, AnswerForm, ProfileForm
 from crm.services import ServiceError
 from crm.services.invitations import InvitationError, accept_invitation, load_invitation
+from crm.services.match_feedback import NOT_NOW_REASONS, record_not_now_reason
 from crm.services.openings import (
     change_opening_status,
     confirm_opening,
@@ -164,7 +165,7 @@ def proposal(placement_id: int):
     audit_employer_view(placement, actor=current_user)
     db.session.commit()
     return render_template("portal/proposal.html", company=own_company(), proposal=proposal_view(placement),
-                           form=AnswerForm(), answers=ANSWER_LABELS)
+                           form=AnswerForm(), answers=ANSWER_LABELS, not_now_reasons=NOT_NOW_REASONS)
 
 
 @bp.route("/forslag/<int:placement_id>/svar", methods=["POST"])
@@ -176,6 +177,7 @@ def answer(placement_id: int):
     if form.validate_on_submit():
         try:
             answer_proposal(placement, form.answer.data, actor=current_user)
+            record_not_now_reason(placement, form.answer.data, form.reason.data)
         except ServiceError as exc:
             db.session.rollback()
             flash(exc.message, "error")
