@@ -11,6 +11,8 @@ Split by concern; callers import from here:
 """
 
 from crm.services.reports.drilldowns import (
+    Drill,
+    DrillKey,
     figure_borger_ids,
     figure_title,
 )
@@ -105,6 +107,8 @@ __all__ = [
     "COMPETITIVE_SHARE_GOAL",
     "COMPOSITE_OUTCOMES",
     "DIVERSITY_GOAL",
+    "Drill",
+    "DrillKey",
     "F2F_CONTACTS_GOAL",
     "F2F_WEEKS",
     "FIRST_CONTACT_DAYS_GOAL",

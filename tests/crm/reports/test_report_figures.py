@@ -299,7 +299,22 @@ def test_figure_drill_down_lists_the_borgere_behind_a_target(
     add_outcome(b[1], pid, K.EDUCATION_START)
     with app.app_context():
         programme = _programme(pid)
-        key = f"target:{programme.targets[0].id}"
+        key = reports.DrillKey.parse(f"target:{programme.targets[0].id}")
         assert reports.figure_borger_ids(programme, key) == {b[1]}
-        assert reports.figure_borger_ids(programme, "nonsense") is None
+        assert reports.figure_borger_ids(programme, reports.DrillKey.of(reports.Drill.TARGET, 99999)) is None
         assert db.session.get(Borger, b[1]).programme_id == pid
+
+
+@pytest.mark.parametrize("text", ["enrolled", "phase:opstart", "target:7", "caseload:3", "contacts:3", "retained_26"])
+def test_a_drill_down_key_reads_back_as_written(text):
+    key = reports.DrillKey.parse(text)
+    assert key is not None and str(key) == text
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["", "nonsense", "enrolled:1", "phase", "phase:", "phase:nonsense", "target", "target:", "target:abc",
+     "target:²", "caseload:99999999999999999999", "retained_14", "ENROLLED"],
+)
+def test_a_malformed_drill_down_key_is_none(text):
+    assert reports.DrillKey.parse(text) is None
