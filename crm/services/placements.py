@@ -163,10 +163,11 @@ def advance(placement: Placement, stage: str, *, on_date: date, actor, hours_per
                 JOB_START_OUTCOMES[placement.opening.kind if placement.opening else "job"],
                 hours_per_week=hours_per_week)
         for due in follow_along_dates(on_date):
-            _task(borger, placement, f"Efterværn: opfølgning med {borger.first_name}", due, actor)
+            _task(borger, placement, f"Efterværn: opfølgning med {borger.first_name}", due, actor,
+                  eftervaern=True)
         for weeks in RETENTION_WEEKS:
             _task(borger, placement, f"Efterværn: er {borger.first_name} stadig i job efter {weeks} uger? "
-                  "Registrér det på borgerens side.", on_date + timedelta(weeks=weeks), actor)
+                  "Registrér det på borgerens side.", on_date + timedelta(weeks=weeks), actor, eftervaern=True)
     elif target == Stage.PRAKTIK:
         borger.phase = Phase.VIRKSOMHEDSFORLOEB
         outcome(OutcomeKind.PRAKTIK_START)
@@ -197,6 +198,6 @@ def _set_stage(placement: Placement, stage: Stage, *, on_date: date, actor, note
                         details={"placement_id": placement.id, "stage": stage.value})
 
 
-def _task(borger: Borger, placement: Placement, title: str, due: date, actor) -> None:
+def _task(borger: Borger, placement: Placement, title: str, due: date, actor, *, eftervaern: bool = False) -> None:
     db.session.add(Task(title=title, due=due, assignee_id=borger.vejleder_id, borger_id=borger.id,
-                        company_id=placement.company_id, created_by_id=actor.id))
+                        company_id=placement.company_id, created_by_id=actor.id, eftervaern=eftervaern))

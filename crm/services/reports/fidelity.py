@@ -24,7 +24,6 @@ DIVERSITY_GOAL = 85  # % different employers / job types among job starts, at le
 # House goal: efterværn contacts done on time (no number in the IPS scale; adjust here).
 CADENCE_GOAL = 90
 CADENCE_GRACE_DAYS = 2  # a follow-along task done up to two days after its due date is on time
-FOLLOW_ALONG_PREFIX = "Efterværn:"
 
 
 def programme_vejleder_ids(programme: Programme) -> list[int]:
@@ -297,7 +296,7 @@ def job_type_diversity(programme: Programme, *, as_of: date | None = None) -> Ra
 
 
 def follow_along_cadence(programme: Programme, *, as_of: date | None = None) -> Ratio:
-    """Efterværn follow-along tasks (titles starting "Efterværn:") due by ``as_of`` for the programme's
+    """Efterværn follow-along tasks (``Task.eftervaern``) due by ``as_of`` for the programme's
     borgere that were done on or before their due date + 2 days; counted in tasks; goal ≥ 90 %."""
     as_of = as_of or today()
     tasks = (
@@ -306,7 +305,7 @@ def follow_along_cadence(programme: Programme, *, as_of: date | None = None) -> 
             .join(Borger, Borger.id == Task.borger_id)
             .where(
                 Borger.programme_id == programme.id,
-                Task.title.startswith(FOLLOW_ALONG_PREFIX),
+                Task.eftervaern.is_(True),
                 Task.due <= as_of,
             )
         )

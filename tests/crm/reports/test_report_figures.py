@@ -230,15 +230,17 @@ def test_follow_along_cadence_counts_tasks_done_within_two_days_of_due(
         return datetime.combine(due + timedelta(days=days), time(10))
 
     with app.app_context():
-        for title, task_due, done, at in [
-            ("Efterværn: opfølgning", due, True, done_at(2)),  # on time (grace 2 days)
-            ("Efterværn: opfølgning", due, True, done_at(3)),  # late
-            ("Efterværn: opfølgning", due, False, None),  # missed
-            ("Efterværn: opfølgning", today() + timedelta(days=5), False, None),  # not due yet
-            ("Ring til virksomheden", due, False, None),  # not a follow-along task
+        for title, eftervaern, task_due, done, at in [
+            ("Efterværn: opfølgning", True, due, True, done_at(2)),  # on time (grace 2 days)
+            ("Opfølgning (omdøbt)", True, due, True, done_at(3)),  # late, whatever the title says
+            ("Efterværn: opfølgning", True, due, False, None),  # missed
+            ("Efterværn: opfølgning", True, today() + timedelta(days=5), False, None),  # not due yet
+            ("Ring til virksomheden", False, due, False, None),  # not a follow-along task
+            ("Efterværn: skrevet i hånden", False, due, False, None),  # the title alone does not mark it
         ]:
             db.session.add(
-                Task(title=title, due=task_due, done=done, done_at=at, assignee_id=vid, borger_id=borger)
+                Task(title=title, eftervaern=eftervaern, due=task_due, done=done, done_at=at, assignee_id=vid,
+                     borger_id=borger)
             )
         db.session.commit()
         cadence = reports.follow_along_cadence(_programme(pid))
