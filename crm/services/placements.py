@@ -19,6 +19,7 @@ from crm.services.audit import record_event
 from crm.services.contacts import log_contact as log_contact_entry
 from crm.services.outcomes import add_outcome_event, record_first_employer_contact
 from crm.timeutil import today, utcnow
+from matcher.kinds import REGISTRY
 
 # Days after the start date of the follow-along contacts (efterværn).
 FIRST_CONTACT_DAYS = 3
@@ -29,15 +30,9 @@ CONTACT_AFTER_JOB_END_DAYS = 3
 STARTS = {Stage.JOB, Stage.UDDANNELSE}
 # Stages that mean an employer has been contacted on the borger's behalf.
 EMPLOYER_CONTACT_STAGES = {Stage.KONTAKT, Stage.MOEDE, Stage.PRAKTIK, Stage.JOB, Stage.UDDANNELSE}
-# Which outcome a start records, by the opening's kind (no opening: an ordinary job found through
-# job development).
-JOB_START_OUTCOMES = {
-    "job": OutcomeKind.ORDINARY_JOB_START,
-    "flexjob": OutcomeKind.FLEXJOB_START,
-    "loentilskud": OutcomeKind.LOENTILSKUD_START,
-    "praktik": OutcomeKind.PRAKTIK_START,
-    "uddannelse": OutcomeKind.EDUCATION_START,
-}
+# Which outcome a start records, by the opening's kind (the kind table's outcome column); without
+# an opening it is kind "company": an ordinary job found through job development.
+JOB_START_OUTCOMES = {kind.code: OutcomeKind(kind.outcome) for kind in REGISTRY}
 # Efterværn asks whether the borger is still in the job at these weeks (retention figures).
 RETENTION_WEEKS = (13, 26)
 ACTIVE_STAGES = [s for s in Stage if s != Stage.AFSLUTTET]
@@ -160,7 +155,7 @@ def advance(placement: Placement, stage: str, *, on_date: date, actor, hours_per
         placement.hours_per_week = hours_per_week
         borger.phase = Phase.EFTERVAERN
         outcome(OutcomeKind.EDUCATION_START if target == Stage.UDDANNELSE else
-                JOB_START_OUTCOMES[placement.opening.kind if placement.opening else "job"],
+                JOB_START_OUTCOMES[placement.opening.kind if placement.opening else "company"],
                 hours_per_week=hours_per_week)
         for due in follow_along_dates(on_date):
             _task(borger, placement, f"Efterværn: opfølgning med {borger.first_name}", due, actor,

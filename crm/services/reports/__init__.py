@@ -46,7 +46,9 @@ from crm.services.reports.fidelity import (
 )
 from crm.services.reports.figures import (
     CHART_MONTHS,
+    COMPETITIVE_STARTS,
     COMPOSITE_OUTCOMES,
+    EDUCATION_STARTS,
     JOB_STARTS,
     MASKED,
     RETENTION_STARTS,
@@ -104,10 +106,12 @@ __all__ = [
     "CADENCE_GRACE_DAYS",
     "CHART_MONTHS",
     "COMPETITIVE_SHARE_GOAL",
+    "COMPETITIVE_STARTS",
     "COMPOSITE_OUTCOMES",
     "DIVERSITY_GOAL",
     "Drill",
     "DrillKey",
+    "EDUCATION_STARTS",
     "F2F_CONTACTS_GOAL",
     "F2F_WEEKS",
     "FIRST_CONTACT_DAYS_GOAL",

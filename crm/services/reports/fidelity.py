@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from crm.extensions import db
 from crm.models import Borger, Company, ContactLogEntry, Opening, OutcomeEvent, Placement, Programme, Task, User
 from crm.models.borger import Phase
-from crm.services.reports.figures import JOB_STARTS, RETENTION_STARTS, K
+from crm.services.reports.figures import COMPETITIVE_STARTS, JOB_STARTS, RETENTION_STARTS, K
 from crm.timeutil import to_local, today
 
 # IPS fidelity goals (DOMAIN.md / the IPS fidelity scale).
@@ -267,7 +267,7 @@ def competitive_share(programme: Programme, *, as_of: date | None = None) -> Rat
     """Job starts that are competitive (ordinary paid jobs) of all job starts (ordinary, flexjob,
     løntilskud); counted in starts; goal ≥ 95 %."""
     rows = _job_start_rows(programme, as_of=as_of or today())
-    ordinary = [r for r in rows if r[1] == K.ORDINARY_JOB_START]
+    ordinary = [r for r in rows if r[1] in COMPETITIVE_STARTS]
     return Ratio(len(ordinary), len(rows), COMPETITIVE_SHARE_GOAL, {r[0] for r in rows})
 
 
