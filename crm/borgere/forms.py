@@ -126,3 +126,12 @@ class EndCourseForm(Form):
     reason = StringField("Årsag", validators=[DataRequired("Angiv hvorfor forløbet slutter."),
                                               Length(max=200)])
     submit = SubmitField("Afslut forløbet")
+
+
+class ReferralForm(Form):
+    """Refer the borger for a period (programmes with a referral limit, e.g. Job in mind)."""
+
+    starts_on = DateField("Henvist fra", validators=[InputRequired("Angiv en dato.")])
+    ends_on = DateField("Henvist til", validators=[Optional()])
+    plan = StringField("Plan", validators=[Length(max=500)])
+    submit = SubmitField("Gem henvisning")

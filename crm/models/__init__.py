@@ -13,6 +13,13 @@ from crm.models.company import (
     OfferTag,
     Task,
 )
+from crm.models.contract import (
+    PaymentRule,
+    ReferralPeriod,
+    ResultInvoice,
+    ResultsContract,
+    ResultVerification,
+)
 from crm.models.geo import GeocodeCache
 from crm.models.invitation import Invitation
 from crm.models.job import Job, JobStatus
@@ -24,6 +31,7 @@ __all__ = [
     "AuditEvent", "Borger", "Company", "CompanyStatusChange", "ContactLogEntry", "ContactPerson",
     "GeocodeCache", "ImportBatch", "ImportChange", "Industry", "Invitation", "IssuedReference", "Job", "JobStatus",
     "LoginAttempt",
-    "OfferTag", "Opening", "OutcomeEvent", "OutcomeKind", "Placement", "PlacementEvent",
-    "Programme", "ProgrammeTarget", "RecoveryCode", "Role", "Task", "User",
+    "OfferTag", "Opening", "OutcomeEvent", "OutcomeKind", "PaymentRule", "Placement", "PlacementEvent",
+    "Programme", "ProgrammeTarget", "RecoveryCode", "ReferralPeriod", "ResultInvoice", "ResultVerification",
+    "ResultsContract", "Role", "Task", "User",
 ]
