@@ -240,3 +240,51 @@ def test_only_admins_verify_invoice_and_record_payments(app, browser, clock, wor
     assert "Verificér resultater" not in page and "Fakturér" not in page
     with app.app_context():
         assert db.session.scalar(sa.select(sa.func.count()).select_from(ResultVerification)) == 0
+
+
+def test_erasing_a_borger_keeps_the_verified_result_under_its_pseudonym(app, browser, clock, world):
+    from crm.services.borger_rights import erase_borger, export_borger_data
+
+    _at(date(2026, 1, 31), clock)
+    _outcome(app, world["ids"]["Anna"], K.ORDINARY_JOB_START, date(2026, 1, 5))
+    _login(browser, world["admin"])
+    _verify(browser, world, "Anna", 0)
+    with app.app_context():
+        borger = db.session.get(Borger, world["ids"]["Anna"])
+        actor = db.session.scalar(sa.select(User).where(User.email == world["admin"]))
+        exported = export_borger_data(borger, actor=actor)["verified_results"]
+        assert [row["result"] for row in exported] == ["Job eller uddannelse"]
+        erase_borger(borger, actor=actor, reason="request")
+        db.session.commit()
+        v = db.session.scalar(sa.select(ResultVerification))
+        assert (v.borger_id, v.outcome_event_id, v.amount) == (None, None, 50_000)
+    _login(browser, world["vejleder"])
+    html = browser.get(f"/indsatser/{world['pid']}/kontrakt").get_data(as_text=True)
+    assert re.search(r'<dd id="optjent">50.000 kr.</dd>', html)
+
+
+def test_the_admin_creates_a_contract_with_the_form(app, browser, make_user):
+    with app.app_context():
+        programme = Programme(name="Ny indsats", municipality="Aarhus", starts_on=date(2026, 1, 1),
+                              ends_on=date(2027, 12, 31))
+        db.session.add(programme)
+        db.session.commit()
+        pid = programme.id
+    browser.login(make_user("admin"))
+    url = f"/indsatser/{pid}/kontrakt/rediger"
+    assert "Indsatsen har ingen resultatkontrakt." in browser.get(f"/indsatser/{pid}/kontrakt").get_data(as_text=True)
+    data = {"municipality": "Aarhus Kommune", "investor": "Fond", "operator": "Leverandør",
+            "starts_on": "2026-01-01", "ends_on": "2027-12-31", "investment": "3000000",
+            "rules-0-label": "Job", "rules-0-amount": "40000", "rules-0-cap": "",
+            "rules-0-verifier": "Jobcentret"}
+    refused = browser.post_form(url, data).get_data(as_text=True)
+    assert "Vælg mindst én hændelse, der dokumenterer resultatet." in refused
+    late = browser.post_form(url, {**data, "rules-0-evidence": "ordinary_job_start", "rules-0-deadline": "2028-01-01"})
+    assert "En frist skal ligge i kontraktens periode." in late.get_data(as_text=True)
+    saved = browser.post_form(url, {**data, "rules-0-evidence": ["ordinary_job_start", "education_start"]},
+                              follow_redirects=True)
+    assert "Resultatkontrakten er gemt." in saved.get_data(as_text=True)
+    with app.app_context():
+        contract = contract_for(db.session.get(Programme, pid))
+        assert (contract.investment, [(r.label, r.amount, r.cap, r.evidence) for r in contract.rules]) == (
+            3_000_000, [("Job", 40_000, None, ["ordinary_job_start", "education_start"])])
