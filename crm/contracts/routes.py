@@ -14,8 +14,14 @@ from crm.models.user import Role
 from crm.reports.routes import EXPORT_TYPES, STAFF, get_programme_or_404
 from crm.services import ServiceError, ValidationError, contracts
 from crm.services.report_export import Sheet, export_sheets_xlsx
-from crm.services.reports import outcome_label, sees_full_figures
-from crm.services.reports.comparison import COLUMNS, compare_programmes, comparison_table, comparison_values
+from crm.services.reports import (
+    COMPARISON_COLUMNS,
+    compare_programmes,
+    comparison_table,
+    comparison_values,
+    outcome_label,
+    sees_full_figures,
+)
 from crm.timeutil import today
 
 
@@ -198,6 +204,6 @@ def comparison():
 def comparison_export():
     """Download the comparison as XLSX, masked as on the page."""
     full = sees_full_figures(current_user)
-    sheet = Sheet("Sammenligning", COLUMNS, comparison_values(compare_programmes(), full=full))
+    sheet = Sheet("Sammenligning", COMPARISON_COLUMNS, comparison_values(compare_programmes(), full=full))
     return Response(export_sheets_xlsx([sheet]), mimetype=EXPORT_TYPES["xlsx"], headers={
         "Content-Disposition": f'attachment; filename="indsatser-sammenlignet-{today().isoformat()}.xlsx"'})

@@ -363,6 +363,11 @@ class ContractFigures:
     forecast_amount: int | None = None
 
     @property
+    def awaiting_verification(self) -> int:
+        """Kroner achieved (within the caps) and not verified yet."""
+        return sum(r.awaiting_verification for r in self.rules)
+
+    @property
     def forecast_share(self) -> float | None:
         """The forecast in % of the investment."""
         if self.forecast_amount is None or not self.contract.investment:

@@ -14,6 +14,7 @@ Counts of 1–4, and any share or median resting on one, are hidden for anyone b
 
 from __future__ import annotations
 
+import statistics
 from dataclasses import dataclass
 from datetime import date
 
@@ -75,12 +76,10 @@ def compare_programmes(*, as_of: date | None = None) -> list[Comparison]:
 
 
 def _median(values: list[int]) -> float | None:
-    import statistics
-
     return statistics.median(values) if values else None
 
 
-COLUMNS = [
+COMPARISON_COLUMNS = [
     "Indsats", "Indskrevne borgere", "I ordinært job eller uddannelse", "Pr. 100 borgere",
     "Dage til første arbejdsgiverkontakt (median)", "Fastholdt 3 måneder (%)", "Fastholdt 6 måneder (%)",
     "Omkostning pr. resultat (kr.)",
@@ -132,7 +131,7 @@ def comparison_table(rows: list[Comparison], *, full: bool) -> Table:
     return Table(
         "sammenligning",
         "Indsatserne side om side",
-        COLUMNS,
+        COMPARISON_COLUMNS,
         [Row([text(v, i) if i else v for i, v in enumerate(cells)])
          for cells in comparison_values(rows, full=full)],
         note="Ordinært job eller uddannelse: ordinært job, fleksjob og uddannelse (ikke løntilskud eller "
