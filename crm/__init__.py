@@ -167,6 +167,8 @@ def _configure_sqlite(app: Flask) -> None:
         return
     from sqlalchemy import event
 
+    from crm.sorting import register_sqlite_collation
+
     with app.app_context():
         engine = db.engine
 
@@ -179,6 +181,7 @@ def _configure_sqlite(app: Flask) -> None:
             cursor.execute("PRAGMA journal_mode=WAL")
             cursor.execute("PRAGMA busy_timeout=5000")
             cursor.close()
+            register_sqlite_collation(dbapi_connection)
 
         @event.listens_for(engine, "before_cursor_execute")
         def _write_lock_before_writing(_conn, cursor, statement, _parameters, _context, _executemany):

@@ -15,10 +15,11 @@ from crm.forms import Form, coerce_optional_id
 from crm.models import Company, Programme
 from crm.models.user import ROLE_LABELS
 from crm.openings.forms import CheckboxListField
+from crm.sorting import danish
 
 
 def _company_choices() -> list[SelectChoice]:
-    rows = db.session.execute(sa.select(Company.id, Company.name, Company.city).order_by(Company.name))
+    rows = db.session.execute(sa.select(Company.id, Company.name, Company.city).order_by(danish(Company.name)))
     return [SelectChoice("", "— ingen —")] + [
         SelectChoice(str(cid), f"{name} ({city})") for cid, name, city in rows
     ]
@@ -39,7 +40,7 @@ class UserForm(Form):
         self.company_id.choices = _company_choices()
         self.led_programme_ids.choices = [
             SelectChoice(pid, name) for pid, name in db.session.execute(
-                sa.select(Programme.id, Programme.name).order_by(Programme.name))]
+                sa.select(Programme.id, Programme.name).order_by(danish(Programme.name)))]
 
 
 class NewUserForm(UserForm):

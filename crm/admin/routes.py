@@ -11,6 +11,7 @@ from crm.models import AuditEvent, User
 from crm.paging import page_of
 from crm.services import ValidationError, second_factor
 from crm.services.users import create_user, reset_password, set_led_programmes, update_user
+from crm.sorting import danish
 
 
 def get_user_or_404(user_id: int) -> User:
@@ -21,7 +22,7 @@ def get_user_or_404(user_id: int) -> User:
 @allow("user.manage")
 def users():
     """List all user accounts."""
-    rows = db.session.scalars(sa.select(User).order_by(User.active.desc(), User.name)).all()
+    rows = db.session.scalars(sa.select(User).order_by(User.active.desc(), danish(User.name))).all()
     return render_template("admin/users.html", users=rows)
 
 

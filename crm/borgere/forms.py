@@ -26,6 +26,7 @@ from crm.services.match_feedback import NOT_A_FIT_REASONS
 from crm.services.matching import KIND_LABELS
 from crm.services.outcomes import MANUAL_KINDS
 from crm.services.reference import active_offer_tags, industries
+from crm.sorting import danish
 
 
 class CheckboxListField(SelectMultipleField):
@@ -69,9 +70,9 @@ class BorgerForm(Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         vejledere = db.session.scalars(
-            sa.select(User).where(User.role == Role.VEJLEDER, User.active).order_by(User.name))
+            sa.select(User).where(User.role == Role.VEJLEDER, User.active).order_by(danish(User.name)))
         self.vejleder_id.choices = [SelectChoice(u.id, u.name) for u in vejledere]
-        programmes = db.session.scalars(sa.select(Programme).order_by(Programme.name))
+        programmes = db.session.scalars(sa.select(Programme).order_by(danish(Programme.name)))
         self.programme_id.choices = [SelectChoice("", "— ingen —")] + [
             SelectChoice(str(p.id), p.name) for p in programmes]
         self.needs.choices = [SelectChoice(t.code, t.label) for t in active_offer_tags()]
@@ -148,7 +149,7 @@ class ReassignForm(Form):
         super().__init__(*args, **kwargs)
         vejledere = db.session.scalars(
             sa.select(User).where(User.role == Role.VEJLEDER, User.active, User.id != borger.vejleder_id)
-            .order_by(User.name))
+            .order_by(danish(User.name)))
         self.vejleder_id.choices = [SelectChoice(u.id, u.name) for u in vejledere]
 
 

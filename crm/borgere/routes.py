@@ -48,6 +48,7 @@ from crm.services.outcomes import end_course, record_outcome
 from crm.services.placements import advance, propose_match, shortlist
 from crm.services.referrals import referral_form_defaults, referrals_of, start_referral
 from crm.services.reports import my_phase_counts
+from crm.sorting import danish
 from crm.timeutil import today
 from crm.validators import parse_id
 
@@ -92,7 +93,7 @@ def _placement_or_404(borger: Borger, placement_id: int) -> Placement:
 @allow("borger.list")
 def index():
     """List the borgere the user may open (a vejleder: the own caseload)."""
-    page = page_of(visible_borgere(current_user).order_by(Borger.phase == Phase.AFSLUTTET, Borger.first_name,
+    page = page_of(visible_borgere(current_user).order_by(Borger.phase == Phase.AFSLUTTET, danish(Borger.first_name),
                                                           Borger.id))
     audit_shown_by_name(page.items, actor=current_user, page="list")
     db.session.commit()

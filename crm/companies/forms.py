@@ -23,6 +23,7 @@ from crm.models import User
 from crm.models.company import CONTACT_KIND_LABELS, SIZE_BANDS, STATUS_LABELS
 from crm.permissions import STAFF_ROLES, roles_with
 from crm.services.reference import active_offer_tags, industries
+from crm.sorting import danish
 from crm.validators import is_valid_cvr, is_valid_pnummer, normalize_cvr
 
 DATE_MESSAGE = "Angiv en dato (åååå-mm-dd)."
@@ -32,7 +33,7 @@ DATETIME_MESSAGE = "Angiv dato og tidspunkt."
 def _users_choices(roles, *, empty: str | None) -> list[SelectChoice]:
     rows = db.session.execute(
         sa.select(User.id, User.name).where(User.active, User.role.in_([str(r) for r in roles]))
-        .order_by(User.name)
+        .order_by(danish(User.name))
     )
     choices = [SelectChoice("", empty)] if empty else []
     return choices + [SelectChoice(str(uid), name) for uid, name in rows]

@@ -33,6 +33,7 @@ from crm.services.company_export import export_companies
 from crm.services.company_search import SORTS, CompanySearch, search_companies
 from crm.services.geocoding import lookup_postcode
 from crm.services.reference import active_offer_tags, industries
+from crm.sorting import danish
 from crm.timeutil import today
 
 PER_PAGE = 50
@@ -126,7 +127,7 @@ def _konsulent_choices() -> list[SelectChoice]:
     rows = db.session.execute(
         sa.select(User.id, User.name)
         .where(User.active, User.role.in_([str(r) for r in roles_with("company.edit")]))
-        .order_by(User.name)
+        .order_by(danish(User.name))
     )
     return [SelectChoice(uid, name) for uid, name in rows]
 
@@ -213,7 +214,7 @@ class NearbyForm(SubForm):
         super().__init__(formdata, **kwargs)
         rows = db.session.execute(
             sa.select(Company.id, Company.name, Company.city)
-            .where(Company.status == PartnershipStatus.PARTNER).order_by(Company.name_key)
+            .where(Company.status == PartnershipStatus.PARTNER).order_by(danish(Company.name_key))
         ).all()
         chosen = self.company_id.data
         if chosen and chosen not in {r[0] for r in rows}:

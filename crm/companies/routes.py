@@ -49,6 +49,7 @@ from crm.services.contacts import (
     with_staleness,
 )
 from crm.services.openings import company_openings
+from crm.sorting import danish
 from crm.timeutil import local_now, today
 from crm.validators import parse_id
 
@@ -198,7 +199,7 @@ def new_log_entry(company_id: int):
     """Log a contact with the company, optionally with a follow-up task."""
     company = get_company_or_404(company_id, current_user)
     borgere = db.session.scalars(visible_borgere(current_user, for_edit=True).where(Borger.phase != Phase.AFSLUTTET)
-                                 .order_by(Borger.first_name)).all()
+                                 .order_by(danish(Borger.first_name))).all()
     form = LogEntryForm(company=company, borgere=borgere)
     if request.method == "GET":
         form.borger_id.data = request.args.get("borger_id", type=int)

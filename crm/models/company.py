@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from crm.extensions import NEVER_REUSE_IDS, db
+from crm.sorting import danish
 from crm.timeutil import utcnow
 
 
@@ -148,7 +149,7 @@ class Company(db.Model):
     industry = relationship(Industry)
     offers = relationship(OfferTag, secondary=company_offers, order_by=OfferTag.position)
     contacts = relationship("ContactPerson", back_populates="company", cascade="all, delete-orphan",
-                            order_by="(ContactPerson.primary.desc(), ContactPerson.name)")
+                            order_by=lambda: (ContactPerson.primary.desc(), danish(ContactPerson.name)))
     status_changes = relationship("CompanyStatusChange", back_populates="company",
                                   cascade="all, delete-orphan",
                                   order_by="CompanyStatusChange.changed_at")

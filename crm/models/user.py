@@ -8,6 +8,8 @@ from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from crm.extensions import db
+from crm.models.programme import Programme
+from crm.sorting import danish
 from crm.timeutil import utcnow
 
 
@@ -57,7 +59,7 @@ class User(UserMixin, db.Model):
     company = relationship("Company", foreign_keys=[company_id])
     recovery_codes = relationship("RecoveryCode", back_populates="user", cascade="all, delete-orphan")
     # The programmes a teamleder leads (crm/permissions.py reads it; empty for other roles).
-    led_programmes = relationship("Programme", secondary="programme_leads", order_by="Programme.name")
+    led_programmes = relationship("Programme", secondary="programme_leads", order_by=lambda: danish(Programme.name))
 
     @property
     def is_active(self) -> bool:  # Flask-Login asks this

@@ -14,6 +14,7 @@ from crm.services import reports
 from crm.services.borgere import CASELOAD_NORM, audit_shown_by_name, can_view_borger
 from crm.services.programmes import create_programme, update_programme
 from crm.services.report_export import export_dashboard
+from crm.sorting import danish
 from crm.timeutil import today
 
 EXPORT_TYPES = {
@@ -44,7 +45,7 @@ def _dashboard_context(programme: Programme) -> dict:
 @allow("report.read")
 def programmes():
     """List the programmes with their enrolment (small counts hidden unless the viewer sees full figures)."""
-    rows = db.session.scalars(sa.select(Programme).order_by(Programme.name)).all()
+    rows = db.session.scalars(sa.select(Programme).order_by(danish(Programme.name))).all()
     items = [
         (
             p,
@@ -103,7 +104,7 @@ def figure(programme_id: int, key: str):
     full = reports.sees_full_figures(current_user, programme)
     visible = []
     if ids and can(current_user, "borger.read"):
-        borgere = db.session.scalars(sa.select(Borger).where(Borger.id.in_(ids)).order_by(Borger.first_name))
+        borgere = db.session.scalars(sa.select(Borger).where(Borger.id.in_(ids)).order_by(danish(Borger.first_name)))
         visible = [b for b in borgere if can_view_borger(current_user, b)]
         audit_shown_by_name(visible, actor=current_user, page="report_figure",
                             details={"programme_id": programme.id, "figure": str(drill)})

@@ -19,6 +19,7 @@ from crm.services.match_feedback import access_data, access_facts, erase_match_h
 from crm.services.matching import KIND_LABELS
 from crm.services.proposals import ANSWER_LABELS
 from crm.services.reference import offer_tag_labels
+from crm.sorting import danish
 from crm.timeutil import long_date, to_local, today, utcnow
 
 # Every audit action on a borger record, in the words the borger reads in their copy. The access
@@ -94,7 +95,7 @@ def _excluded_company_names(borger: Borger) -> list[str]:
     if not borger.excluded_company_ids:
         return []
     return list(db.session.scalars(sa.select(Company.name).where(Company.id.in_(borger.excluded_company_ids))
-                                   .order_by(Company.name)))
+                                   .order_by(danish(Company.name))))
 
 
 def export_borger_data(borger: Borger, *, actor) -> dict:

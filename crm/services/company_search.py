@@ -34,6 +34,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from crm.extensions import db
 from crm.models import Company
 from crm.models.company import company_offers
+from crm.sorting import danish, danish_key
 from crm.timeutil import utcnow
 from crm.validators import normalize_company_name, normalize_cvr
 from matcher.geo import geodesic_km
@@ -226,14 +227,14 @@ def _sql_filters(filters: CompanySearch) -> list:
 
 def _sql_order(sort: str) -> list:
     if sort == "city":
-        return [Company.city, Company.name_key, Company.id]
+        return [danish(Company.city), danish(Company.name_key), Company.id]
     if sort == "status":
         rank = sa.case({s: i for i, s in enumerate(STATUS_ORDER)}, value=Company.status, else_=99)
-        return [rank, Company.name_key, Company.id]
+        return [rank, danish(Company.name_key), Company.id]
     if sort == "last_contact":
         # Longest without contact first; never contacted before everything else.
         return [Company.last_contact_at.is_(None).desc(), Company.last_contact_at.asc(), Company.id]
-    return [Company.name_key, Company.id]
+    return [danish(Company.name_key), Company.id]
 
 
 def _sql_page(where, sort, filters, page, per_page) -> SearchResult:
@@ -401,11 +402,11 @@ def _candidates(where, filters: CompanySearch, text: str, sort: str):
 
 
 def _index_sort_keys(index: TextIndex, pos, ids, rows, sel, at, sort) -> list:
-    names = [index.names[p] for p in pos]
+    names = [danish_key(index.names[p]) for p in pos]
     if sort == "name":
         return list(zip(names, ids.tolist(), strict=True))
     if sort == "city":
-        cities = [index.cities[c] for c in index.city_of[pos]]
+        cities = [danish_key(index.cities[c]) for c in index.city_of[pos]]
         return list(zip(cities, names, ids.tolist(), strict=True))
     rank = {s: i for i, s in enumerate(STATUS_ORDER)}
     statuses = [rank.get(rows[i][at["status"]], 99) for i in sel]
@@ -414,12 +415,12 @@ def _index_sort_keys(index: TextIndex, pos, ids, rows, sel, at, sort) -> list:
 
 def _sort_keys(rows, at: dict, sort: str) -> list | None:
     if sort == "name":
-        return [(r[at["name_key"]] or "", r[0]) for r in rows]
+        return [(danish_key(r[at["name_key"]]), r[0]) for r in rows]
     if sort == "city":
-        return [((r[at["city"]] or "").casefold(), r[at["name_key"]] or "", r[0]) for r in rows]
+        return [(danish_key(r[at["city"]]), danish_key(r[at["name_key"]]), r[0]) for r in rows]
     if sort == "status":
         rank = {s: i for i, s in enumerate(STATUS_ORDER)}
-        return [(rank.get(r[at["status"]], 99), r[at["name_key"]] or "", r[0]) for r in rows]
+        return [(rank.get(r[at["status"]], 99), danish_key(r[at["name_key"]]), r[0]) for r in rows]
     if sort == "last_contact":
         # Longest without contact first; never contacted before everything else.
         return [(r[at["last_contact_at"]] is not None, r[at["last_contact_at"]] or datetime.min, r[0])

@@ -20,6 +20,7 @@ from crm.permissions import can, is_staff
 from crm.services import ValidationError
 from crm.services.audit import record_event
 from crm.services.outcomes import record_first_employer_contact
+from crm.sorting import danish
 from crm.timeutil import DANISH_TZ, local_to_utc, to_local, today, utcnow
 from crm.validators import parse_id
 
@@ -322,7 +323,7 @@ def stale_partners_query(*, konsulent_id: int | None = None, on: date | None = N
     query = sa.select(Company).where(
         Company.status == PartnershipStatus.PARTNER.value,
         sa.or_(Company.last_contact_at.is_(None), Company.last_contact_at < cutoff),
-    ).order_by(Company.last_contact_at.is_(None).desc(), Company.last_contact_at, Company.name, Company.id)
+    ).order_by(Company.last_contact_at.is_(None).desc(), Company.last_contact_at, danish(Company.name), Company.id)
     if konsulent_id is not None:
         query = query.where(Company.konsulent_id == konsulent_id)
     return query

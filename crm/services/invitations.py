@@ -22,6 +22,7 @@ from crm.models.user import Role
 from crm.services import ServiceError, ValidationError
 from crm.services.audit import record_event
 from crm.services.users import check_password_strength, create_user, get_user_by_email, normalize_email
+from crm.sorting import danish
 from crm.timeutil import utcnow
 
 INVITATION_DAYS = 7
@@ -179,7 +180,7 @@ def invitations_for(company: Company) -> list[Invitation]:
 def employer_users(company: Company) -> list[User]:
     return list(db.session.scalars(sa.select(User).where(User.company_id == company.id,
                                                          User.role == Role.EMPLOYER)
-                                   .order_by(User.active.desc(), User.name)))
+                                   .order_by(User.active.desc(), danish(User.name))))
 
 
 def invitation_state(invitation: Invitation) -> str:

@@ -20,6 +20,7 @@ from crm.models import Borger, MatchShown, Programme, WeightsFit, WeightsVersion
 from crm.services import ValidationError
 from crm.services.audit import record_event
 from crm.services.match_feedback import labelled_targets
+from crm.sorting import danish
 from matcher import Weights
 from matcher.learning import compare
 
@@ -80,7 +81,7 @@ def compute_fit(*, since: date | None = None) -> dict:
     programmes = db.session.execute(
         sa.select(Programme.id, Programme.name).where(Programme.id.in_(
             sa.select(Borger.programme_id).join(MatchShown, MatchShown.borger_id == Borger.id)))
-        .order_by(Programme.name)).all()
+        .order_by(danish(Programme.name))).all()
     for programme_id, name in programmes:
         result = compare(labelled_targets(since=since, programme_id=programme_id), in_force.weights)
         report["programmes"].append({"id": programme_id, "name": name, **result.as_dict()})

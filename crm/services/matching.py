@@ -48,6 +48,7 @@ from crm.services.borgere import audit_shown_by_name, can_view_borger
 from crm.services.match_feedback import borgere_hiding, hidden_targets
 from crm.services.match_weights import weights_in_force
 from crm.services.reference import offer_tag_labels
+from crm.sorting import danish_key
 from crm.timeutil import today, utcnow
 from crm.validators import parse_id
 from matcher import KINDS, Candidate, LiveIndex, Match, MatchIndex, Target, Weights, default_vocabulary
@@ -118,7 +119,7 @@ def vocabulary():
 @cache
 def occupation_titles() -> tuple[str, ...]:
     """The shipped occupation titles (DISCO-08 based), sorted, for suggestions in forms."""
-    return tuple(sorted({o.title[:1].upper() + o.title[1:] for o in vocabulary().occupations}))
+    return tuple(sorted({o.title[:1].upper() + o.title[1:] for o in vocabulary().occupations}, key=danish_key))
 
 
 def _weights() -> Weights:

@@ -7,6 +7,7 @@ import sqlalchemy as sa
 
 from crm.extensions import db
 from crm.models import Industry, OfferTag
+from crm.sorting import danish
 
 SEEDS = Path(__file__).resolve().parents[2] / "seeds"
 
@@ -35,7 +36,7 @@ def ensure_reference_data() -> None:
 
 def active_offer_tags() -> list[OfferTag]:
     return list(db.session.scalars(
-        sa.select(OfferTag).where(OfferTag.active).order_by(OfferTag.position, OfferTag.label)
+        sa.select(OfferTag).where(OfferTag.active).order_by(OfferTag.position, danish(OfferTag.label))
     ))
 
 

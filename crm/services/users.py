@@ -8,6 +8,7 @@ from crm.models import Company, Programme, Role, User
 from crm.services import ValidationError
 from crm.services.audit import record_event
 from crm.services.passwords import hash_password
+from crm.sorting import danish_key
 
 DEFAULT_MIN_PASSWORD_LENGTH = 12
 
@@ -111,7 +112,7 @@ def set_led_programmes(user: User, programme_ids, *, actor=None) -> User:
     if programmes and user.role != Role.TEAMLEDER:
         raise ValidationError("Kun en teamleder kan lede indsatser.", field="led_programme_ids")
     if {p.id for p in user.led_programmes} != wanted:
-        user.led_programmes = sorted(programmes, key=lambda p: p.name)
+        user.led_programmes = sorted(programmes, key=lambda p: danish_key(p.name))
         record_event("user.programmes", "user", user.id, actor=actor,
                      details={"programme_ids": sorted(wanted)})
     return user

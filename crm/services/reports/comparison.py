@@ -29,6 +29,7 @@ from crm.services.reports.tables import NOT_AVAILABLE, Row, Table, format_number
 
 #: Whether the reader sees exact counts: for all programmes, or per programme.
 FullFigures = bool | Callable[[Programme], bool]
+from crm.sorting import danish
 from crm.timeutil import today
 
 
@@ -61,7 +62,7 @@ def compare_programmes(*, as_of: date | None = None) -> list[Comparison]:
 
     as_of = as_of or today()
     rows = []
-    for programme in db.session.scalars(sa.select(Programme).order_by(Programme.name)):
+    for programme in db.session.scalars(sa.select(Programme).order_by(danish(Programme.name))):
         done = [f.days for f in first_contacts(programme, as_of=as_of) if not f.waiting]
         contract = contract_for(programme)
         figures = contract_figures(contract, as_of=as_of) if contract else None

@@ -13,6 +13,7 @@ from crm.extensions import db
 from crm.models import Borger, Company, ContactLogEntry, Opening, OutcomeEvent, Placement, Programme, Task, User
 from crm.models.borger import Phase
 from crm.services.reports.figures import COMPETITIVE_STARTS, JOB_STARTS, RETENTION_STARTS, K
+from crm.sorting import danish_key
 from crm.timeutil import to_local, today
 
 # IPS fidelity goals (DOMAIN.md / the IPS fidelity scale).
@@ -75,7 +76,7 @@ def caseload_per_vejleder(programme: Programme) -> list[VejlederFigure]:
     norm = programme.caseload_norm
     return [
         VejlederFigure(v, names.get(v, "?"), counts.get(v, 0), norm, counts.get(v, 0) <= norm)
-        for v in sorted(ids, key=lambda i: names.get(i, ""))
+        for v in sorted(ids, key=lambda i: danish_key(names.get(i)))
     ]
 
 
@@ -142,7 +143,7 @@ def f2f_contacts_per_week(
     names = _names(ids)
     counts = f2f_contact_counts(ids, first, last)
     result = []
-    for vid in sorted(ids, key=lambda i: names.get(i, "")):
+    for vid in sorted(ids, key=lambda i: danish_key(names.get(i))):
         per_week = counts[vid] / weeks
         result.append(
             VejlederFigure(

@@ -12,6 +12,7 @@ from crm.models import Borger, ContactLogEntry, OutcomeEvent, Task
 from crm.models.borger import Phase
 from crm.services.reports.fidelity import FIRST_CONTACT_DAYS_GOAL, f2f_contacts, week_start
 from crm.services.reports.figures import K
+from crm.sorting import danish_key
 from crm.timeutil import today
 
 
@@ -55,7 +56,7 @@ def my_borgere_without_contact(user_id: int, *, as_of: date | None = None) -> li
         )
     ).all()
     waiting = [Waiting(b, (as_of - b.enrolled_on).days) for b in borgere]
-    return sorted(waiting, key=lambda w: (-w.days, w.borger.first_name))
+    return sorted(waiting, key=lambda w: (-w.days, danish_key(w.borger.first_name)))
 
 
 def _overdue_tasks_query(user_id: int, as_of: date) -> sa.Select:

@@ -165,9 +165,10 @@ def test_default_sort_is_by_name(app, add_company):
 
 
 def test_sort_by_city(app, add_company):
-    add_company("A", "8000")  # Aarhus C
+    add_company("A", "8000")  # Aarhus C: sorts as Århus, after z (tests/crm/test_danish_sorting.py)
     add_company("B", "7500")  # Holstebro
-    assert names(app, CompanySearch(sort="city")) == ["A", "B"]
+    add_company("C", "7400")  # Herning
+    assert names(app, CompanySearch(sort="city")) == ["C", "B", "A"]
 
 
 def test_sort_by_status_follows_the_pipeline(app, add_company):
