@@ -9,9 +9,14 @@ Built to stay fast with 100,000 companies (``bench/company_search_bench.py`` mea
    (``matcher.geo.geodesic_km``, WGS84 ellipsoid, agrees with geopy's geodesic to < 0.1 %).
 3. The typo-tolerant text match runs only over the remaining candidates' normalised name, city
    and free tags with ``rapidfuzz.process.cdist`` (WRatio, with a score cutoff) — one vectorised
-   call per field, never a query per row. Those text columns come from ``TextIndex``, read once
-   per process and reused until the companies table changes (reading 100,000 names costs more
-   than matching them); a query of digits is a CVR number or postcode and is matched in SQL.
+   call per field, never a query per row. WRatio forgives little in a short word ("bagri" against
+   "bageri" scores 72), so each word of the query is also matched against the words of each field
+   (``WordIndex``): a letter dropped or added (and, in a long word, one wrong) still finds the
+   word or its beginning ("bagri" → "bageriet"). Both sides are folded first: å/aa, æ/ae and ø/oe
+   are the same ("aeblehaven" finds "Æblehaven"). Those text columns come from ``TextIndex``,
+   read once per process and reused until the companies table changes (reading 100,000 names
+   costs more than matching them); a query of digits is a CVR number or postcode and is matched
+   in SQL.
 4. Only the page that is shown is loaded as full ``Company`` objects (with offers and konsulent).
 
 Without a text query or a distance the whole search, count and page included, is plain SQL.
@@ -29,6 +34,7 @@ from functools import lru_cache
 import numpy as np
 import sqlalchemy as sa
 from rapidfuzz import fuzz, process
+from rapidfuzz.distance import Indel, Levenshtein
 from sqlalchemy.orm import joinedload, selectinload
 
 from crm.extensions import db
@@ -43,6 +49,13 @@ from matcher.geo import geodesic_km
 #: ("hasnens bageri" vs "hansens bageri": 93) and a prefix of a word 90 (partial match × 0.9),
 #: while unrelated names of similar length stay below 70.
 SCORE_CUTOFF = 78
+#: Score of a company every word of whose query matches a word of its name with at most one
+#: letter dropped or added (``WordIndex``): above the cutoff, below a whole-word prefix hit (90).
+WORD_HIT_SCORE = 85
+#: Query words this long may differ by one dropped or added letter (shorter ones must begin a word).
+MIN_TYPO_WORD = 4
+#: Query words this long may also have one wrong letter (shorter ones would match too much).
+MIN_WRONG_LETTER_WORD = 6
 #: Weight of a city or free-tag hit relative to a name hit, so the company whose *name* matches
 #: ranks first when a query is also a town name.
 OTHER_FIELD_WEIGHT = 0.95
@@ -168,7 +181,7 @@ def search_companies(filters: CompanySearch, *, page: int = 1, per_page: int | N
     if digits:
         where.append(sa.or_(Company.cvr.like(f"{digits}%"), Company.postcode == digits)
                      if len(digits) == 4 else Company.cvr.like(f"{digits}%"))
-    text = normalize_company_name(query) if query and not digits else ""
+    text = search_key(query) if query and not digits else ""
 
     if not text and filters.origin is None:
         return _sql_page(where, sort, filters, page, per_page)
@@ -254,6 +267,15 @@ def _clamp(page: int, total: int, per_page: int | None) -> int:
     return min(page, max(1, math.ceil(total / per_page)))
 
 
+_DANISH_FOLDS = str.maketrans({"æ": "ae", "ø": "oe", "å": "aa"})
+
+
+def search_key(text: str | None) -> str:
+    """The form a query and the searched text are compared in: the normalised company name
+    (``normalize_company_name``: lower case, å as aa, no legal form) with æ as ae and ø as oe."""
+    return normalize_company_name(text).translate(_DANISH_FOLDS)
+
+
 @lru_cache(maxsize=4096)
 def _city_key(city: str) -> str:
     return normalize_company_name(city)
@@ -263,9 +285,57 @@ def _tags_text(raw: str | None) -> str:
     if not raw or raw in ("[]", "null"):
         return ""
     try:
-        return " ".join(str(t) for t in json.loads(raw)).casefold()
+        return search_key(" ".join(str(t) for t in json.loads(raw)))
     except (TypeError, ValueError):
         return ""
+
+
+@dataclass
+class WordIndex:
+    """The words of a list of texts, for matching a query word by word with one letter of slack.
+
+    ``vocabulary`` holds each distinct word once; ``words`` the word numbers of every text one
+    after the other and ``owner`` the text each belongs to, so a query costs one rapidfuzz call
+    per query word over the vocabulary and one ``bincount``, never a loop over the texts.
+    """
+
+    vocabulary: list[str]
+    words: np.ndarray
+    owner: np.ndarray
+    size: int
+
+    @classmethod
+    def of(cls, texts: list[str]) -> WordIndex:
+        numbers: dict[str, int] = {}
+        words, owner = [], []
+        for i, text in enumerate(texts):
+            for word in set(text.split()):
+                words.append(numbers.setdefault(word, len(numbers)))
+                owner.append(i)
+        return cls(list(numbers), np.array(words, dtype=np.int64), np.array(owner, dtype=np.int64), len(texts))
+
+    def matches(self, query_words: list[str]) -> np.ndarray:
+        """Per text: does every query word match one of its words? A word matches when it begins
+        the text's word, or (``MIN_TYPO_WORD`` letters or more) is the word or its beginning with
+        one letter dropped or added, or (``MIN_WRONG_LETTER_WORD`` or more) the word with one
+        letter wrong."""
+        found = np.ones(self.size, dtype=bool)
+        for word in query_words:
+            known = self._known(word)
+            found &= np.bincount(self.owner, weights=known[self.words], minlength=self.size) > 0
+        return found
+
+    def _known(self, word: str) -> np.ndarray:
+        vocabulary = self.vocabulary
+        known = np.fromiter((v.startswith(word) for v in vocabulary), dtype=bool, count=len(vocabulary))
+        if len(word) >= MIN_TYPO_WORD and vocabulary:
+            beginnings = [v[:len(word) + 1] for v in vocabulary]
+            known |= process.cdist([word], beginnings, scorer=Indel.distance, score_cutoff=1,
+                                   dtype=np.int32, workers=1)[0] <= 1
+            if len(word) >= MIN_WRONG_LETTER_WORD:
+                known |= process.cdist([word], vocabulary, scorer=Levenshtein.distance, score_cutoff=1,
+                                       dtype=np.int32, workers=1)[0] <= 1
+        return known
 
 
 @dataclass
@@ -276,7 +346,8 @@ class TextIndex:
     are read once and reused while the table's fingerprint (row count, highest id, sum of the
     version counters, latest ``updated_at``) is unchanged: every create, edit, merge and delete
     changes it, and checking it is one aggregate query. Cities are matched once per distinct
-    city and free tags only where a company has some.
+    city and free tags only where a company has some. ``names`` and ``cities`` keep Danish
+    letters for sorting; the ``search_`` columns and the word indexes are folded (``search_key``).
     """
 
     fingerprint: tuple
@@ -285,16 +356,41 @@ class TextIndex:
     city_of: np.ndarray  # index into ``cities`` per company
     cities: list[str]  # distinct normalised city names
     tag_pos: np.ndarray  # positions of the companies that have free tags
-    tag_texts: list[str]
+    tag_texts: list[str]  # folded
+    search_names: list[str] = field(init=False)
+    search_cities: list[str] = field(init=False)
+    name_words: WordIndex = field(init=False)
+    city_words: WordIndex = field(init=False)
+    tag_words: WordIndex = field(init=False)
+
+    def __post_init__(self):
+        fold = str.maketrans({"æ": "ae", "ø": "oe"})  # names and cities are normalised already
+        self.search_names = [name.translate(fold) for name in self.names]
+        self.search_cities = [city.translate(fold) for city in self.cities]
+        self.name_words = WordIndex.of(self.search_names)
+        self.city_words = WordIndex.of(self.search_cities)
+        self.tag_words = WordIndex.of(self.tag_texts)
 
     def scores(self, text: str, pos: np.ndarray | None) -> np.ndarray:
-        """rapidfuzz scores (0–100, 0 below ``SCORE_CUTOFF``) of ``text`` at positions ``pos``
-        (None: every company); a city or tag hit counts ``OTHER_FIELD_WEIGHT`` of a name hit."""
-        names = self.names if pos is None else [self.names[i] for i in pos]
+        """rapidfuzz scores (0–100, 0 below ``SCORE_CUTOFF``) of the folded ``text`` at positions
+        ``pos`` (None: every company); a company whose field matches the query word by word
+        (``WordIndex``) scores at least ``WORD_HIT_SCORE``; a city or tag hit counts
+        ``OTHER_FIELD_WEIGHT`` of a name hit."""
+        words = text.split()
+        by_word = any(len(word) >= MIN_TYPO_WORD for word in words)
+        names = self.search_names if pos is None else [self.search_names[i] for i in pos]
         name_scores = _cdist(text, names)
-        other = _cdist(text, self.cities)[self.city_of]
+        other = _cdist(text, self.search_cities)
+        if by_word:
+            name_hits = self.name_words.matches(words)
+            name_scores = np.maximum(name_scores, WORD_HIT_SCORE * (name_hits if pos is None else name_hits[pos]))
+            other = np.maximum(other, WORD_HIT_SCORE * self.city_words.matches(words))
+        other = other[self.city_of]
         if len(self.tag_pos):
-            other[self.tag_pos] = np.maximum(other[self.tag_pos], _cdist(text, self.tag_texts))
+            tags = _cdist(text, self.tag_texts)
+            if by_word:
+                tags = np.maximum(tags, WORD_HIT_SCORE * self.tag_words.matches(words))
+            other[self.tag_pos] = np.maximum(other[self.tag_pos], tags)
         if pos is not None:
             other = other[pos]
         return np.maximum(name_scores, other * OTHER_FIELD_WEIGHT)
