@@ -85,6 +85,7 @@ def populate(size: int, rng: random.Random) -> None:
     from crm.extensions import db
     from crm.models import Company, User
     from crm.models.company import company_offers
+    from crm.sorting import sort_key
     from crm.timeutil import utcnow
     from crm.validators import normalize_company_name
 
@@ -103,7 +104,8 @@ def populate(size: int, rng: random.Random) -> None:
             code, city, lat, lon = rng.choice(postcodes)
             name = company_name(rng, city)
             rows.append({
-                "id": i + 1, "name": name, "name_key": normalize_company_name(name), "postcode": code,
+                "id": i + 1, "name": name, "name_key": (key := normalize_company_name(name)),
+                "sort_key": sort_key(key), "postcode": code,
                 "city": city, "address": f"{rng.choice(SURNAMES)}svej {rng.randint(1, 120)}",
                 "lat": lat + rng.gauss(0, 0.012), "lon": lon + rng.gauss(0, 0.02),
                 "geo_precision": "postcode",
@@ -118,7 +120,8 @@ def populate(size: int, rng: random.Random) -> None:
         db.session.execute(sa.insert(company_offers), offers)
     # One well-known company for the typo queries to find.
     db.session.execute(sa.update(Company).where(Company.id == 1).values(
-        name="Hansens Bageri ApS", name_key="hansens bageri", postcode="8000", city="Aarhus C",
+        name="Hansens Bageri ApS", name_key="hansens bageri", sort_key=sort_key("hansens bageri"),
+        postcode="8000", city="Aarhus C",
         lat=56.1535, lon=10.2034, status="partner"))
     db.session.execute(sa.delete(company_offers).where(company_offers.c.company_id == 1))
     db.session.execute(sa.insert(company_offers),

@@ -8,10 +8,10 @@ from datetime import date, datetime
 from enum import StrEnum
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from crm.extensions import NEVER_REUSE_IDS, db
-from crm.sorting import danish
+from crm.sorting import SORT_KEY_LENGTH, danish, sort_key
 from crm.timeutil import utcnow
 
 
@@ -109,6 +109,11 @@ class Company(db.Model):
     name: Mapped[str] = mapped_column(sa.String(200), index=True)
     # Lower-case name without legal form and punctuation, for search and duplicate checks.
     name_key: Mapped[str] = mapped_column(sa.String(200), default="", index=True)
+    # The name_key in Danish alphabetical order, compared byte by byte (crm/sorting.py): the
+    # company list reads its first page off this index. Set with name_key (see _keep_sort_key).
+    sort_key: Mapped[str] = mapped_column(
+        sa.String(SORT_KEY_LENGTH).with_variant(sa.String(SORT_KEY_LENGTH, collation="C"), "postgresql"),
+        default="", server_default="", index=True)
     cvr: Mapped[str | None] = mapped_column(sa.String(8), unique=True)
     pnummer: Mapped[str | None] = mapped_column(sa.String(10))
     address: Mapped[str] = mapped_column(sa.String(200), default="")
@@ -153,6 +158,11 @@ class Company(db.Model):
     status_changes = relationship("CompanyStatusChange", back_populates="company",
                                   cascade="all, delete-orphan",
                                   order_by="CompanyStatusChange.changed_at")
+
+    @validates("name_key")
+    def _keep_sort_key(self, _key, name_key: str) -> str:
+        self.sort_key = sort_key(name_key)
+        return name_key
 
     @property
     def status_enum(self) -> PartnershipStatus:

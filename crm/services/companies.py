@@ -19,6 +19,7 @@ from crm.permissions import roles_with
 from crm.services import ConflictError, ValidationError
 from crm.services.audit import record_event
 from crm.services.geocoding import geocode
+from crm.sorting import sort_key
 from crm.timeutil import utcnow
 from crm.validators import is_valid_cvr, is_valid_pnummer, normalize_company_name, normalize_cvr, parse_id
 
@@ -179,7 +180,8 @@ def new_company_values(data: dict, *, lookups: Lookups = DATABASE) -> tuple[dict
     place = clean.pop("_place")
     offers = _offers(data.get("offers"), lookups)
     values = {**clean, "lat": place.lat, "lon": place.lon, "geo_precision": place.precision,
-              "name_key": normalize_company_name(clean["name"]), "status": str(status),
+              "name_key": (name_key := normalize_company_name(clean["name"])), "sort_key": sort_key(name_key),
+              "status": str(status),
               "konsulent_id": _konsulent(data.get("konsulent_id"), lookups)}
     return values, offers
 

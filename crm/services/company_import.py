@@ -738,7 +738,7 @@ def _write(planned: list[_Planned], batch: ImportBatch, *, actor, progress) -> N
 
 def _write_updates(updated: list[_Planned], now) -> None:
     table = Company.__table__
-    columns = [*PROFILE_FIELDS, "name_key", "lat", "lon", "geo_precision", "status",
+    columns = [*PROFILE_FIELDS, "name_key", "sort_key", "lat", "lon", "geo_precision", "status",
                "status_changed_at", "konsulent_id"]
     statement = (
         table.update()

@@ -240,14 +240,14 @@ def _sql_filters(filters: CompanySearch) -> list:
 
 def _sql_order(sort: str) -> list:
     if sort == "city":
-        return [danish(Company.city), danish(Company.name_key), Company.id]
+        return [danish(Company.city), Company.sort_key, Company.id]
     if sort == "status":
         rank = sa.case({s: i for i, s in enumerate(STATUS_ORDER)}, value=Company.status, else_=99)
-        return [rank, danish(Company.name_key), Company.id]
+        return [rank, Company.sort_key, Company.id]
     if sort == "last_contact":
         # Longest without contact first; never contacted before everything else.
         return [Company.last_contact_at.is_(None).desc(), Company.last_contact_at.asc(), Company.id]
-    return [danish(Company.name_key), Company.id]
+    return [Company.sort_key, Company.id]
 
 
 def _sql_page(where, sort, filters, page, per_page) -> SearchResult:

@@ -6,9 +6,10 @@ import pytest
 import sqlalchemy as sa
 
 from crm.extensions import db
+from crm.models import Company
 from crm.services.companies import create_company
 from crm.services.company_search import CompanySearch, search_companies
-from crm.sorting import danish, danish_key
+from crm.sorting import danish, danish_key, sort_key
 
 # What PostgreSQL's "da-DK-x-icu" answers for these names (checked with psql).
 ICU_ORDER = ["1a", "Abe", "abe", "Ebbe", "Édith", "Hansen", "hansen", "Hz", "Haag", "Mads", "Mylius",
@@ -85,3 +86,15 @@ def test_user_list_sorts_ae_oe_aa_after_z(app, make_user, browser):
     html = browser.get("/admin/brugere").get_data(as_text=True)
     shown = re.findall(r"\b(Åge Holm|Zakarias Berg|Øje Lund|Ærlig Dam|Bent Admin)\b", html)
     assert list(dict.fromkeys(shown)) == ["Bent Admin", "Zakarias Berg", "Ærlig Dam", "Øje Lund", "Åge Holm"]
+
+
+def test_company_sort_key_follows_its_name_key(app):
+    """The indexed key the company list pages by is kept with name_key, by the model."""
+    company = Company(name="Zebra", name_key="zebra", postcode="8000")
+    assert company.sort_key == sort_key("zebra")
+    company.name_key = "aakande"
+    assert company.sort_key == sort_key("aakande") > sort_key("zebra")
+
+
+def test_sort_key_orders_as_danish_key():
+    assert sorted(reversed(ICU_ORDER), key=sort_key) == ICU_ORDER

@@ -52,11 +52,11 @@ def test_upgrading_an_existing_database_stops_it_reusing_erased_ids(app_config, 
     or reference that ever existed comes back, and no row is lost on the way."""
     from datetime import date
 
-    from crm.models import Borger, IssuedReference, Placement, RecoveryCode, User
+    from crm.models import Borger, Company, IssuedReference, Placement, RecoveryCode, User
     from crm.services.audit import record_event
     from crm.services.borgere import create_borger
-    from crm.services.companies import create_company
     from crm.services.users import create_user
+    from crm.sorting import sort_key
 
     with _fresh_database(tmp_path) as url:
         app_config["SQLALCHEMY_DATABASE_URI"] = url
@@ -66,7 +66,11 @@ def test_upgrading_an_existing_database_stops_it_reusing_erased_ids(app_config, 
             vejleder = create_user(email="v@test.fodfaeste.dk", name="Vera", role="vejleder",
                                    password="korrekt-hest-batteri-9")
             db.session.add(RecoveryCode(user_id=vejleder.id, code_hash="x" * 64))
-            company = create_company({"name": "Lager ApS", "postcode": "8000", "status": "partner"})
+            # The row as that schema holds it (the service writes today's columns).
+            company_id = db.session.execute(sa.text(
+                "INSERT INTO companies (name, name_key, address, postcode, city, status, created_at, updated_at)"
+                " VALUES ('Åkande Lager ApS', 'aakande lager', '', '8000', 'Aarhus C', 'partner',"
+                " CURRENT_TIMESTAMP, CURRENT_TIMESTAMP) RETURNING id")).scalar_one()
             borgere = []
             for n in (1, 2, 3):
                 borger = Borger(reference=f"B-{n:04d}", first_name=f"B{n}", vejleder_id=vejleder.id,
@@ -75,7 +79,7 @@ def test_upgrading_an_existing_database_stops_it_reusing_erased_ids(app_config, 
                 db.session.flush()
                 record_event("borger.create", "borger", borger.id, actor=vejleder)
                 borgere.append(borger)
-            db.session.add(Placement(borger_id=borgere[0].id, company_id=company.id))
+            db.session.add(Placement(borger_id=borgere[0].id, company_id=company_id))
             db.session.delete(borgere[2])
             db.session.commit()
 
@@ -88,6 +92,8 @@ def test_upgrading_an_existing_database_stops_it_reusing_erased_ids(app_config, 
                 assert [t for t in id_tables if "AUTOINCREMENT" not in schemas[t]] == []
             assert db.session.scalar(sa.select(sa.func.count()).select_from(Placement)) == 1
             assert db.session.scalar(sa.select(sa.func.count()).select_from(RecoveryCode)) == 1
+            # 0015 gave the existing company its Danish sort key.
+            assert db.session.scalar(sa.select(Company.sort_key)) == sort_key("aakande lager")
             assert {"B-0001", "B-0002", "B-0003"} <= set(db.session.scalars(sa.select(IssuedReference.reference)))
             new = create_borger({"first_name": "Ny", "vejleder_id": vejleder.id, "postcode": "8000",
                                  "max_travel_minutes": 30, "hours_min": 5, "hours_max": 10},

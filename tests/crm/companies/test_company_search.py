@@ -12,6 +12,7 @@ from crm.models import Company, User
 from crm.services.companies import create_company
 from crm.services.company_search import CompanySearch, search_companies
 from crm.services.geocoding import lookup_postcode
+from crm.sorting import sort_key
 from crm.timeutil import utcnow
 
 CVR_HANSEN = "12345674"
@@ -268,7 +269,8 @@ def test_text_search_can_be_sorted_by_name(app, add_company):
 def _many(app, count):
     with app.app_context():
         db.session.execute(sa.insert(Company), [
-            {"name": f"Firma {i:03d}", "name_key": f"firma {i:03d}", "postcode": "8000", "city": "Aarhus C",
+            {"name": f"Firma {i:03d}", "name_key": f"firma {i:03d}", "sort_key": sort_key(f"firma {i:03d}"),
+             "postcode": "8000", "city": "Aarhus C",
              "lat": 56.15, "lon": 10.2, "status": "emne", "tags": []}
             for i in range(count)
         ])
