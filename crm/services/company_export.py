@@ -1,8 +1,9 @@
 """Export companies to CSV and XLSX in the column layout the import reads back.
 
 ``EXPORT_COLUMNS`` is the contract between export and import (crm/companies/importing.py imports it):
-an exported file re-imports to the same companies. Lists (offer codes, free tags) are joined
-with ``LIST_SEPARATOR``. CSV is UTF-8 with a BOM and semicolons, as Danish Excel expects.
+an exported file re-imports to the same companies. Status and offers are written as their Danish
+labels (the import reads labels as well as codes); lists (offers, free tags) are joined with
+``LIST_SEPARATOR``. CSV is UTF-8 with a BOM and semicolons, as Danish Excel expects.
 
 Every text cell that a spreadsheet would read as a formula (it starts with =, +, -, @, a tab or
 a carriage return) gets a leading apostrophe, so an exported name like ``=HYPERLINK(...)`` is
@@ -52,8 +53,8 @@ def company_row(company: Company) -> dict[str, str]:
         "telefon": company.phone or "",
         "email": company.email or "",
         "beskrivelse": company.description or "",
-        "status": company.status,
-        "tilbud": LIST_SEPARATOR.join(sorted(company.offer_codes)),
+        "status": company.status_enum.label,
+        "tilbud": LIST_SEPARATOR.join(tag.label for tag in company.offers),
         "tags": LIST_SEPARATOR.join(company.tags or []),
         "konsulent_email": company.konsulent.email if company.konsulent else "",
     }

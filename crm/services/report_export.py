@@ -1,9 +1,12 @@
 """Export a programme dashboard's tables to XLSX and CSV, exactly as the viewer sees them.
 
 The cells are the display text of crm.services.reports.dashboard_tables, so small counts are
-already masked for anyone without full figures. Every text cell that a spreadsheet would read as a
-formula (it starts with =, +, -, @, a tab or a carriage return) gets a leading apostrophe (CSV/formula
-injection, OWASP). CSV is UTF-8 with a BOM and semicolons, as Danish Excel expects.
+already masked for anyone without full figures. In the XLSX a cell that shows a number ("20",
+"6,5", "1.234", "45,5 %") is stored as that number (a percentage as a fraction formatted as
+per cent), so a spreadsheet can add it up; masked counts ("<5") and "–" stay text. Every text
+cell that a spreadsheet would read as a formula (it starts with =, +, -, @, a tab or a carriage
+return) gets a leading apostrophe (CSV/formula injection, OWASP). CSV is UTF-8 with a BOM and
+semicolons, as Danish Excel expects.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ import re
 from dataclasses import dataclass
 
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 
 from crm.services.audit import record_event
 from crm.services.reports import Table
@@ -21,6 +25,10 @@ from crm.services.reports import Table
 CSV_DELIMITER = ";"
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 SHEET_TITLE_BAD = re.compile(r"[\[\]:*?/\\]")
+#: A number as the dashboard shows it: Danish thousands dots and decimal comma, no leading zero
+#: ("01.2026" is a month), optionally a per cent sign after a space.
+DANISH_NUMBER = re.compile(r"(-?(?:0|[1-9]\d{0,2}(?:\.\d{3})+|[1-9]\d*))(,\d+)?( ?%)?")
+PERCENT_FORMAT = "0.0%"
 
 
 def neutralize(value) -> str:
@@ -29,14 +37,36 @@ def neutralize(value) -> str:
     return "'" + text if text.startswith(FORMULA_PREFIXES) else text
 
 
+def number_in(text: str) -> tuple[int | float, bool] | None:
+    """The number a display cell shows and whether it is a percentage (as a fraction), else None."""
+    found = DANISH_NUMBER.fullmatch(text.strip()) if isinstance(text, str) else None
+    if found is None:
+        return None
+    whole, decimals, percent = found.groups()
+    value = float(whole.replace(".", "") + "." + decimals[1:]) if decimals else int(whole.replace(".", ""))
+    return (value / 100, True) if percent else (value, False)
+
+
+def _xlsx_cell(sheet, text):
+    number = number_in(text)
+    if number is None:
+        return neutralize(text)
+    value, percent = number
+    if not percent:
+        return value
+    cell = WriteOnlyCell(sheet, value=value)
+    cell.number_format = PERCENT_FORMAT
+    return cell
+
+
 def export_xlsx(tables: list[Table]) -> bytes:
-    """One sheet per table: the header row, then the rows; every cell stored as text."""
+    """One sheet per table: the header row, then the rows; numbers stored as numbers, the rest as text."""
     workbook = Workbook(write_only=True)
     for table in tables:
         sheet = workbook.create_sheet(SHEET_TITLE_BAD.sub(" ", table.title)[:31])
         sheet.append([neutralize(c) for c in table.columns])
         for row in table.rows:
-            sheet.append([neutralize(c) for c in row.cells])
+            sheet.append([_xlsx_cell(sheet, c) for c in row.cells])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

@@ -67,8 +67,8 @@ def test_csv_export_holds_the_company_fields(konsulent, companies):
     row = dict(zip(HEADERS, read_csv(konsulent.get("/virksomheder/eksport.csv?status=partner"))[1],
                    strict=True))
     assert row["cvr"] == "12345674" and row["postnummer"] == "8000" and row["by"] == "Aarhus C"
-    assert row["status"] == "partner" and row["branchekode"] == "C"
-    assert row["tilbud"] == "flexjob|mentor"
+    assert row["status"] == "Partner" and row["branchekode"] == "C"
+    assert row["tilbud"] == "Mentor på arbejdspladsen|Fleksjob muligt"
     assert row["tags"] == "CSR-pris 2024|Morgenhold"
     assert row["konsulent_email"] == konsulent.email
 
@@ -88,7 +88,7 @@ def test_xlsx_export_has_headers_filtered_companies_and_neutralised_cells(konsul
     assert [row[0] for row in rows[1:]] == ["Hansens Bageri"]
     row = dict(zip(HEADERS, rows[1], strict=True))
     assert row["beskrivelse"] == "'=HYPERLINK(\"http://x\")"
-    assert row["tilbud"] == "flexjob|mentor"
+    assert row["tilbud"] == "Mentor på arbejdspladsen|Fleksjob muligt"
 
 
 def test_export_without_filters_holds_every_company(konsulent, companies):

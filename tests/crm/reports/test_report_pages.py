@@ -181,14 +181,44 @@ def test_xlsx_export_opens_with_openpyxl_and_holds_the_same_numbers_as_the_page(
     assert "attachment" in response.headers["Content-Disposition"]
     workbook = openpyxl.load_workbook(io.BytesIO(response.data), read_only=True)
     sheets = {
-        ws.title: [[c if c is not None else "" for c in row] for row in ws.iter_rows(values_only=True)]
+        ws.title: [[_rounded(c) if c is not None else "" for c in row] for row in ws.iter_rows(values_only=True)]
         for ws in workbook.worksheets
     }
     workbook.close()
-    assert sheets["Overblik"] == page["overblik"]
-    assert sheets["Mål"] == page["maal"]
-    assert sheets["IPS-fidelity"] == page["fidelity"]
-    assert sheets["Resultater pr. måned"] == page["udvikling"]
+    assert sheets["Overblik"] == _as_stored(page["overblik"])
+    assert sheets["Mål"] == _as_stored(page["maal"])
+    assert sheets["IPS-fidelity"] == _as_stored(page["fidelity"])
+    assert sheets["Resultater pr. måned"] == _as_stored(page["udvikling"])
+
+
+def _rounded(value):
+    return round(value, 9) if isinstance(value, float) else value
+
+
+def _as_stored(rows):
+    """The page's cells as the XLSX stores them: "20" → 20, "6,5" → 6.5, "45 %" → 0.45, text as text."""
+    def stored(text):
+        found = re.fullmatch(r"(\d+)(?:,(\d+))?( %)?", text)
+        if found is None:
+            return text
+        value = float(f"{found[1]}.{found[2]}") if found[2] else int(found[1])
+        return _rounded(value / 100) if found[3] else value
+
+    header, *body = rows
+    return [header, *([row[0], *map(stored, row[1:])] for row in body)]
+
+
+def test_xlsx_export_stores_numbers_as_numbers(browser, make_user, make_borger, make_programme, add_outcome):
+    """Issue 16: the dashboard XLSX stored "20" and "45 %" as text; a spreadsheet could not add them up."""
+    pid, _, _ = _setup(make_user, make_borger, make_programme, add_outcome)
+    browser.login(make_user("admin"))
+    workbook = openpyxl.load_workbook(io.BytesIO(browser.get(f"/indsatser/{pid}/eksport.xlsx").data))
+    cells = [cell for ws in workbook.worksheets for row in ws.iter_rows(min_row=2) for cell in row[1:]]
+    numbers = [cell for cell in cells if isinstance(cell.value, int | float)]
+    assert numbers and all(cell.data_type == "n" for cell in numbers)
+    assert not any(isinstance(cell.value, str) and re.fullmatch(r"\d+(,\d+)?( %)?", cell.value) for cell in cells)
+    percents = [cell for cell in numbers if cell.number_format == "0.0%"]
+    assert percents and all(0 <= cell.value <= 1 for cell in percents)
 
 
 def test_csv_export_is_semicolon_utf8_with_bom_and_holds_the_same_numbers(
