@@ -209,3 +209,7 @@ class PlacementEvent(db.Model):
 
     placement = relationship(Placement, back_populates="events")
     by = relationship("User")
+
+    @property
+    def stage_enum(self) -> Stage:
+        return Stage(self.stage)
