@@ -142,7 +142,9 @@ class Company(db.Model):
 
     __mapper_args__ = {"version_id_col": version}
     # "Kontakt snart" and the start page count stale partners: status first, then contact date.
-    __table_args__ = (sa.Index("ix_companies_status_last_contact", "status", "last_contact_at"), NEVER_REUSE_IDS)
+    # The database pre-filter (MATCH_PREFILTER=database) picks companies in a box of reach.
+    __table_args__ = (sa.Index("ix_companies_status_last_contact", "status", "last_contact_at"),
+                      sa.Index("ix_companies_lat_lon", "lat", "lon"), NEVER_REUSE_IDS)
 
     konsulent = relationship("User", foreign_keys=[konsulent_id])
     industry = relationship(Industry)
