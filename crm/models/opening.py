@@ -84,8 +84,10 @@ class Opening(db.Model):
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow, index=True)
 
     __mapper_args__ = {"version_id_col": version}
-    # The database pre-filter (MATCH_PREFILTER=database) picks open openings confirmed recently.
-    __table_args__ = (sa.Index("ix_openings_status_confirmed_at", "status", "confirmed_at"), NEVER_REUSE_IDS)
+    # The database pre-filter (MATCH_PREFILTER=database) picks open openings confirmed recently; the
+    # openings list reads each status newest first.
+    __table_args__ = (sa.Index("ix_openings_status_confirmed_at", "status", "confirmed_at"),
+                      sa.Index("ix_openings_status_updated", "status", "updated_at", "id"), NEVER_REUSE_IDS)
 
     company = relationship("Company")
 

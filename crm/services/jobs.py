@@ -244,11 +244,11 @@ def requeue_stale_jobs(*, now: datetime | None = None) -> dict[str, list[int]]:
     cutoff = now - timedelta(minutes=config["JOB_LEASE_MINUTES"])
     lease = sa.func.coalesce(Job.heartbeat_at, Job.started_at)
     stale = db.session.execute(
-        sa.select(Job.id, Job.attempts, Job.backend, Job.heartbeat_at)
+        sa.select(Job.id, Job.attempts, Job.heartbeat_at)
         .where(Job.status == JobStatus.RUNNING, Job.backend != "cli", lease < cutoff)
         .order_by(Job.id)).all()
     outcome = {"requeued": [], "failed": []}
-    for job_id, attempts, backend, heartbeat_at in stale:
+    for job_id, attempts, heartbeat_at in stale:
         guard = sa.update(Job).where(Job.id == job_id, Job.status == JobStatus.RUNNING,
                                      Job.attempts == attempts)
         if attempts >= config["JOB_MAX_ATTEMPTS"]:
