@@ -35,7 +35,8 @@ def _dashboard_context(programme: Programme) -> dict:
         "programme": programme,
         "full": full,
         "as_of": as_of,
-        "tables": reports.dashboard_tables(programme, full=full, as_of=as_of),
+        "tables": reports.dashboard_tables(programme, full=full, as_of=as_of,
+                                           vejleder_rows=reports.DASHBOARD_VEJLEDER_ROWS),
         "chart": bar_chart([reports.month_label(m) for m in months], series, full=full),
         "elapsed": reports.elapsed_share(programme, as_of),
     }

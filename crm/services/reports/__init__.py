@@ -29,6 +29,8 @@ from crm.services.reports.fidelity import (
     caseload_ids,
     caseload_per_vejleder,
     competitive_share,
+    count_programme_vejledere,
+    count_waiting_for_first_contact,
     employer_diversity,
     f2f_contact_counts,
     f2f_contacts,
@@ -70,6 +72,7 @@ from crm.services.reports.figures import (
     targets_progress,
 )
 from crm.services.reports.tables import (
+    DASHBOARD_VEJLEDER_ROWS,
     NOT_AVAILABLE,
     STATUS_BEHIND,
     STATUS_MET,
@@ -100,6 +103,7 @@ from crm.services.reports.week import (
 
 __all__ = [
     "CADENCE_GOAL",
+    "DASHBOARD_VEJLEDER_ROWS",
     "CADENCE_GRACE_DAYS",
     "CHART_MONTHS",
     "COMPETITIVE_SHARE_GOAL",
@@ -134,6 +138,8 @@ __all__ = [
     "caseload_per_vejleder",
     "caseload_table",
     "competitive_share",
+    "count_programme_vejledere",
+    "count_waiting_for_first_contact",
     "contacts_table",
     "count_my_overdue_tasks",
     "dashboard_tables",

@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from crm.extensions import db
 from crm.models import AuditEvent
 from crm.models.programme import OutcomeKind as K
+from crm.services.reports import full_weeks_window
 from crm.timeutil import today
 from tests.crm.reports.report_tables import page_tables, row_by_label
 
@@ -247,3 +248,24 @@ def test_dashboard_runs_as_many_queries_for_eight_vejledere_as_for_two(
     for _ in range(6):
         add_vejleder()
     assert queries() == two
+
+
+def test_dashboard_lists_the_first_vejledere_below_the_goal_first_and_the_export_lists_all(
+    browser, make_user, make_borger, make_programme, make_company, add_contact, user_id, monkeypatch
+):
+    monkeypatch.setattr("crm.services.reports.DASHBOARD_VEJLEDER_ROWS", 2)
+    pid = make_programme()
+    company = make_company()
+    first, _ = full_weeks_window(today(), 4)
+    for name, contacts in (("Anna", 24), ("Bo", 24), ("Cai", 0), ("Dea", 30)):
+        vejleder = make_user("vejleder", name=name)
+        make_borger(vejleder, programme_id=pid)
+        for i in range(contacts):
+            add_contact(user_id(vejleder), company, first + timedelta(days=i % 28))
+    browser.login(make_user("admin"))
+    html = browser.get(f"/indsatser/{pid}").get_data(as_text=True)
+    page = page_tables(html)
+    assert [row[0] for row in page["kontakter"][1:]] == ["Cai", "Anna"]  # below the goal first, then by name
+    assert "Viser 2 af 4 vejledere" in html
+    exported = browser.get(f"/indsatser/{pid}/eksport.csv").get_data(as_text=True)
+    assert all(name in exported for name in ("Anna", "Bo", "Cai", "Dea"))
