@@ -8,7 +8,7 @@ import openpyxl
 import sqlalchemy as sa
 
 from crm.extensions import db
-from crm.models import AuditEvent
+from crm.models import AuditEvent, User
 from crm.models.programme import OutcomeKind as K
 from crm.services.reports import full_weeks_window
 from crm.timeutil import today
@@ -269,3 +269,25 @@ def test_dashboard_lists_the_first_vejledere_below_the_goal_first_and_the_export
     assert "Viser 2 af 4 vejledere" in html
     exported = browser.get(f"/indsatser/{pid}/eksport.csv").get_data(as_text=True)
     assert all(name in exported for name in ("Anna", "Bo", "Cai", "Dea"))
+
+
+def test_export_of_a_big_programme_is_a_job_and_the_file_is_kept_from_one_who_lost_the_exact_counts(
+    app, browser, make_user, make_borger, make_programme, add_outcome, monkeypatch, run_jobs
+):
+    monkeypatch.setattr("crm.reports.routes.REPORT_EXPORT_INLINE_BORGERE", 2)
+    pid, _, _ = _setup(make_user, make_borger, make_programme, add_outcome)
+    admin = make_user("admin")
+    browser.login(admin)
+    page = _tables(browser, f"/indsatser/{pid}")
+    response = browser.get(f"/indsatser/{pid}/eksport.csv")
+    assert response.status_code == 302
+    job_page = response.headers["Location"]
+    run_jobs()
+    assert "er klar" in browser.get(job_page).get_data(as_text=True)
+    data = browser.get(f"{job_page}/fil").data.decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(data), delimiter=";"))
+    assert [r[1:] for r in rows if r[0] == "Overblik"] == page["overblik"]
+    with app.app_context():
+        db.session.execute(sa.update(User).where(User.email == admin).values(role="konsulent"))
+        db.session.commit()
+    assert browser.get(f"{job_page}/fil").status_code == 403  # the file has counts a konsulent may not see
