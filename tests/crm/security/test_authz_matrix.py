@@ -11,7 +11,8 @@ object (or on any object of an "any" route, or admin on someone else's borger): 
 403/404 and never bounced to the login page. The scoped role on a foreign object of an own_* route
 (a vejleder on another vejleder's borger or task, an employer on another company's opening or
 proposal): 403 or 404. A job (own_job) is its starter's and the admins': the world's one job is
-the konsulent's, so the vejleder, allowed jobs of their own, gets 403 or 404 on it. Every POST carries a valid CSRF token, so a 400 cannot pass as a denial.
+the konsulent's, so the vejleder, allowed jobs of their own, gets 403 or 404 on it. Every POST
+carries a valid CSRF token, so a 400 cannot pass as a denial.
 POSTs by an allowed role on its own object are only sent where an empty form is refused without a
 write (``HARMLESS_EMPTY_POSTS``); the rest could change or delete data and are counted as skipped.
 """
