@@ -7,8 +7,8 @@ created, committed), and a second import of the same file with a changed phone n
 row (all rows updated). It prints seconds, rows/s and this process's CPU seconds for each (on a
 shared machine the wall time waits for other work; PostgreSQL's own CPU is not in the CPU column).
 Throw-away databases: a SQLite file in a temporary folder and a PostgreSQL database created and
-dropped here (skipped with a message when PostgreSQL is not reachable). The app's row limit per file (MAX_ROWS) is lifted for
-the run, as the 100k size is above it.
+dropped here (skipped with a message when PostgreSQL is not reachable). The app's row limit per
+file (MAX_ROWS) is lifted for the run, as the 100k size is above it.
 
 Run: .venv/bin/python bench/import_bench.py [--sizes 1000 10000 100000] [--no-pg] [--no-sqlite]
 It prints figures; it is not a test.
