@@ -78,6 +78,13 @@ def run(url: str, label: str, sizes: list[int]) -> None:
                       "SECRET_KEY": "bench-secret-key-that-is-long-enough-0123456789"})
     print(f"\n== {label} ==")
     print(f"{'rows':>8} {'step':28} {'seconds':>8} {'rows/s':>8} {'CPU s':>7}")
+    def analyze() -> None:
+        """Fresh planner statistics after each step, as autovacuum keeps them (a server may run
+        without it; the plans of the next step's lookups would then assume empty tables)."""
+        if db.engine.dialect.name == "postgresql":
+            with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+                conn.exec_driver_sql("VACUUM ANALYZE")
+
     with app.app_context():
         db.create_all()
         ensure_reference_data()
@@ -91,6 +98,7 @@ def run(url: str, label: str, sizes: list[int]) -> None:
             for table in tables:
                 db.session.execute(table.delete())
             db.session.commit()
+            analyze()
             first = csv_file(size, codes, offers, phone_suffix="12 34")
             second = csv_file(size, codes, offers, phone_suffix="56 78")
             steps = {
@@ -108,6 +116,7 @@ def run(url: str, label: str, sizes: list[int]) -> None:
                 report = fn()
                 db.session.commit()
                 seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
+                analyze()
                 assert report.ok, report.errors[:3]
                 db.session.expunge_all()
                 print(f"{size:8,} {step:28} {seconds:8.2f} {size / seconds:8,.0f} {cpu:7.1f}")

@@ -151,8 +151,8 @@ def measure(url: str, label: str, size: int, repeat: int, gunicorn: bool) -> dic
         populate(size, rng)
         people = add_people_and_work(size, rng)
         if db.engine.dialect.name == "postgresql":
-            # What autovacuum does within a minute of a bulk load: statistics for the planner and a
-            # visibility map for index-only counts. Without it the first minutes are not typical.
+            # What autovacuum does within a minute of a bulk load (a server may run without it):
+            # statistics for the planner and a visibility map for index-only counts.
             with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
                 conn.exec_driver_sql("VACUUM ANALYZE")
         print(f"\n== {label}: {size:,} companies and their work inserted in {time.perf_counter() - start:.1f} s ==")
