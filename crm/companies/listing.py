@@ -6,7 +6,7 @@ Every view reads the same GET filters (bookmarkable) through ``CompanyFilterForm
 
 
 import sqlalchemy as sa
-from flask import Response, current_app, render_template, request, url_for
+from flask import Response, current_app, redirect, render_template, request, url_for
 from flask_login import current_user
 from wtforms import (
     BooleanField,
@@ -32,6 +32,8 @@ from crm.services import ValidationError
 from crm.services.company_export import export_companies
 from crm.services.company_search import SORTS, CompanySearch, search_companies
 from crm.services.geocoding import lookup_postcode
+from crm.services.job_kinds import request_company_export
+from crm.services.jobs import dispatch
 from crm.services.reference import active_offer_tags, industries
 from crm.sorting import danish
 from crm.timeutil import today
@@ -42,6 +44,8 @@ MAP_LIMIT = 2000
 MAX_RADIUS_KM = 500
 NEARBY_DEFAULT_RADIUS_KM = 15
 RADIUS_MESSAGE = f"Angiv et antal km mellem 1 og {MAX_RADIUS_KM}."
+# An export of more companies than this runs as a job with a progress bar, and its page offers the file.
+COMPANY_EXPORT_INLINE_ROWS = 5000
 EXPORT_MIMETYPES = {
     "csv": "text/csv",  # Flask adds "; charset=utf-8" to a text/* mimetype
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -138,9 +142,13 @@ def _filter_args() -> dict:
             for key, values in request.args.lists() if key != "page" and any(values)}
 
 
-def _filtered(per_page: int | None, page: int = 1):
+def _search() -> tuple[CompanyFilterForm, CompanySearch | None]:
     form = CompanyFilterForm(request.args)
-    search = form.to_search() if request.args else CompanySearch()
+    return form, form.to_search() if request.args else CompanySearch()
+
+
+def _filtered(per_page: int | None, page: int = 1):
+    form, search = _search()
     if search is None:
         return form, None
     return form, search_companies(search, page=page, per_page=per_page)
@@ -189,12 +197,19 @@ def map_data():
 @bp.route("/eksport.xlsx", defaults={"fmt": "xlsx"})
 @allow("company.read")
 def export(fmt: str):
-    """Download the filtered list as CSV or XLSX (the import reads the same columns)."""
-    form, result = _filtered(None)
-    if result is None:
+    """Download the filtered list as CSV or XLSX (the import reads the same columns); a big export
+    runs as a job, whose page offers the file."""
+    form, search = _search()
+    if search is None:
         return render_template("companies/list.html", form=form, result=None,
                                filter_args=_filter_args(), sorts=SORTS), 400
-    data = export_companies(result.companies, fmt=fmt, actor=current_user, criteria=_filter_args())
+    if search_companies(search, per_page=1).total > COMPANY_EXPORT_INLINE_ROWS:
+        job = request_company_export(search, fmt=fmt, criteria=_filter_args(), user=current_user)
+        db.session.commit()
+        dispatch(job)
+        return redirect(url_for("jobs.detail", job_id=job.id))
+    companies = search_companies(search, per_page=None).companies
+    data = export_companies(companies, fmt=fmt, actor=current_user, criteria=_filter_args())
     db.session.commit()
     filename = f"virksomheder-{today().isoformat()}.{fmt}"
     return Response(data, mimetype=EXPORT_MIMETYPES[fmt],

@@ -26,7 +26,7 @@ from crm.services.openings import (
     change_opening_status,
     confirm_opening,
     create_opening,
-    openings_query,
+    openings_queries,
     update_opening,
 )
 from crm.validators import parse_id
@@ -51,13 +51,13 @@ def index():
     """List openings, with filters and the "skal bekræftes" flag."""
     filters = FilterForm(request.args)
     valid = filters.validate()
-    query = openings_query(
+    queries = openings_queries(
         status=filters.status.data or None if valid else None,
         kind=filters.kind.data or None if valid else None,
         q=filters.q.data if valid else None,
         needs_confirming=bool(filters.stale.data) if valid else False,
     )
-    page = page_of(query)
+    page = page_of(*queries)
     args = {k: v for k, v in request.args.items() if k != "page"}
     return render_template("openings/list.html", filters=filters, page=page, args=args)
 

@@ -19,8 +19,8 @@ from crm.services.openings import (
     change_opening_status,
     confirm_opening,
     create_opening,
+    list_openings,
     needs_confirmation,
-    openings_query,
     update_opening,
 )
 from crm.services.portal_profile import update_public_profile
@@ -42,7 +42,7 @@ STATUS_ACTIONS = (
 
 
 def _own_openings():
-    return list(db.session.scalars(openings_query(company_id=current_user.company_id)))
+    return list_openings(company_id=current_user.company_id)
 
 
 @bp.route("/")

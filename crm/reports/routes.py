@@ -12,11 +12,15 @@ from crm.reports.charts import bar_chart
 from crm.reports.forms import EMPTY_TARGET_ROWS, ProgrammeForm
 from crm.services import reports
 from crm.services.borgere import CASELOAD_NORM, audit_shown_by_name, can_view_borger
+from crm.services.job_kinds import request_report_export
+from crm.services.jobs import dispatch
 from crm.services.programmes import create_programme, update_programme
 from crm.services.report_export import export_dashboard
 from crm.sorting import danish
 from crm.timeutil import today
 
+# The export of a programme with more borgere than this runs as a job, whose page offers the file.
+REPORT_EXPORT_INLINE_BORGERE = 1000
 EXPORT_TYPES = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "csv": "text/csv",  # Flask adds "; charset=utf-8" to a text/* mimetype
@@ -35,7 +39,8 @@ def _dashboard_context(programme: Programme) -> dict:
         "programme": programme,
         "full": full,
         "as_of": as_of,
-        "tables": reports.dashboard_tables(programme, full=full, as_of=as_of),
+        "tables": reports.dashboard_tables(programme, full=full, as_of=as_of,
+                                           vejleder_rows=reports.DASHBOARD_VEJLEDER_ROWS),
         "chart": bar_chart([reports.month_label(m) for m in months], series, full=full),
         "elapsed": reports.elapsed_share(programme, as_of),
     }
@@ -81,6 +86,11 @@ def export(programme_id: int, fmt: str):
         abort(404)
     programme = get_programme_or_404(programme_id)
     full = reports.sees_full_figures(current_user, programme)
+    if reports.enrolled_count(programme) > REPORT_EXPORT_INLINE_BORGERE:
+        job = request_report_export(programme, fmt=fmt, masked=not full, user=current_user)
+        db.session.commit()
+        dispatch(job)
+        return redirect(url_for("jobs.detail", job_id=job.id))
     tables = reports.dashboard_tables(programme, full=full)
     data = export_dashboard(programme, tables, fmt=fmt, actor=current_user, masked=not full)
     db.session.commit()

@@ -33,7 +33,8 @@ from defusedxml import DefusedXmlException
 from defusedxml.sax import make_parser
 from flask import has_request_context, request
 from rapidfuzz import fuzz, process
-from sqlalchemy.orm import noload, selectinload
+from sqlalchemy.orm import noload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from crm.extensions import db
 from crm.models import (
@@ -432,12 +433,22 @@ class _Register(Lookups):
                       - {""})
         postcodes = sorted({data["postcode"].strip() for data in rows if data["postcode"].strip()})
         loaded: dict[int, Company] = {}
-        # The status history is not read, only added to (noload: an empty list to append to).
-        load = sa.select(Company).options(selectinload(Company.offers), noload(Company.status_changes))
+        # The status history is not read, only added to (noload: an empty list to append to). The
+        # offers come from the link table below: a third of the cost of a selectinload per company.
+        load = sa.select(Company).options(noload(Company.offers), noload(Company.status_changes))
         for chunk in _chunks(cvrs, LOOKUP_CHUNK):
             loaded.update((c.id, c) for c in db.session.scalars(load.where(Company.cvr.in_(chunk))))
         for chunk in _chunks(keys, LOOKUP_CHUNK):
             loaded.update((c.id, c) for c in db.session.scalars(load.where(Company.name_key.in_(chunk))))
+        offers: dict[int, list[OfferTag]] = {}
+        for chunk in _chunks(sorted(loaded), LOOKUP_CHUNK):
+            for company_id, code in db.session.execute(
+                    sa.select(company_offers.c.company_id, company_offers.c.tag_code)
+                    .where(company_offers.c.company_id.in_(chunk))):
+                offers.setdefault(company_id, []).append(vocabulary.tags[code])
+        for company_id, company in loaded.items():
+            set_committed_value(company, "offers",
+                                sorted(offers.get(company_id, []), key=lambda tag: (tag.position, tag.code)))
         self.by_cvr: dict[str, Company] = {}
         self.current: Company | None = None  # the company being updated (it may keep its CVR)
         self.by_name: dict[tuple[str, str], list[Company]] = {}
@@ -736,25 +747,63 @@ def _write(planned: list[_Planned], batch: ImportBatch, *, actor, progress) -> N
         _insert(ImportChange.__table__, changes)
 
 
+# Columns an import may change on an existing company (the profile and what is derived from it).
+UPDATE_COLUMNS = (*PROFILE_FIELDS, "name_key", "sort_key", "lat", "lon", "geo_precision", "status", "status_changed_at",
+                  "konsulent_id")
+
+
 def _write_updates(updated: list[_Planned], now) -> None:
+    """One executemany per set of changed columns (a file that changes phone numbers sets only the
+    phone: no index of the other columns is touched); each row checks the version it was read at.
+    On PostgreSQL a big group is one ``UPDATE … FROM (VALUES …)`` per batch instead."""
+    groups: dict[tuple[str, ...], list[_Planned]] = {}
+    for item in updated:
+        # The values the company was loaded with, for each attribute the plan has set since.
+        original = sa.inspect(item.company).committed_state
+        changed = tuple(column for column in UPDATE_COLUMNS
+                        if column in original and original[column] != getattr(item.company, column))
+        groups.setdefault(changed, []).append(item)
+    matched = sum(_update_group(columns, items, now) for columns, items in groups.items())
+    if matched != len(updated):
+        raise ConflictError(CONFLICT_MESSAGE)
+    changed_offers = [item.company.id for item in updated if "offers" in item.changes]
+    for chunk in _chunks(changed_offers, LOOKUP_CHUNK):
+        db.session.execute(company_offers.delete().where(company_offers.c.company_id.in_(chunk)))
+
+
+def _update_group(columns: tuple[str, ...], items: list[_Planned], now) -> int:
+    """Write ``columns`` (and the version) of each company in ``items``; the number of rows matched."""
     table = Company.__table__
-    columns = [*PROFILE_FIELDS, "name_key", "sort_key", "lat", "lon", "geo_precision", "status",
-               "status_changed_at", "konsulent_id"]
+    rows = [{"_id": item.company.id, "_version": item.company.version, "_new_version": item.company.version + 1}
+            | {f"_{column}": getattr(item.company, column) for column in columns} for item in items]
+    if db.engine.dialect.name == "postgresql" and len(rows) > 1:
+        return _update_from_values(table, columns, rows, now)
     statement = (
         table.update()
         .where(table.c.id == sa.bindparam("_id"), table.c.version == sa.bindparam("_version"))
         .values({column: sa.bindparam(f"_{column}") for column in columns}
                 | {"version": sa.bindparam("_new_version"), "updated_at": now})
     )
-    rows = [{"_id": item.company.id, "_version": item.company.version,
-             "_new_version": item.company.version + 1}
-            | {f"_{column}": getattr(item.company, column) for column in columns} for item in updated]
-    result = db.session.execute(statement, rows)
-    if result.rowcount != len(rows):
-        raise ConflictError(CONFLICT_MESSAGE)
-    changed_offers = [item.company.id for item in updated if "offers" in item.changes]
-    for chunk in _chunks(changed_offers, LOOKUP_CHUNK):
-        db.session.execute(company_offers.delete().where(company_offers.c.company_id.in_(chunk)))
+    return db.session.execute(statement, rows).rowcount
+
+
+def _update_from_values(table: sa.Table, columns: tuple[str, ...], rows: list[dict], now) -> int:
+    """PostgreSQL: ``UPDATE companies SET … FROM (VALUES …) AS v WHERE id = v.id AND version = v.version``,
+    one statement per BATCH_SIZE rows (one round trip instead of one per row)."""
+    names = ["_id", "_version", "_new_version", *(f"_{column}" for column in columns)]
+    types = [table.c.id.type, table.c.version.type, table.c.version.type, *(table.c[c].type for c in columns)]
+    matched = 0
+    for chunk in _chunks(rows, BATCH_SIZE):
+        values = sa.values(*(sa.column(name, type_) for name, type_ in zip(names, types, strict=True)),
+                           name="v").data([tuple(row[name] for name in names) for row in chunk])
+        statement = (
+            table.update()
+            .where(table.c.id == values.c._id, table.c.version == values.c._version)
+            .values({column: values.c[f"_{column}"] for column in columns}
+                    | {"version": values.c._new_version, "updated_at": now})
+        )
+        matched += db.session.execute(statement).rowcount
+    return matched
 
 
 def _allocate_company_ids(count: int) -> list[int]:

@@ -12,6 +12,7 @@ wherever it is shown, and the matcher scores it lower; one not confirmed for mor
 from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
+from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -282,11 +283,12 @@ def confirm_opening(opening: Opening, *, actor=None) -> Opening:
 
 # --- reading --------------------------------------------------------------------------------
 
-def openings_query(*, company_id: int | None = None, status: str | None = None, kind: str | None = None,
-                   q: str | None = None, needs_confirming: bool = False,
-                   now: datetime | None = None) -> sa.Select:
-    """Openings for lists, newest first, with optional filters."""
-    query = sa.select(Opening).join(Company, Company.id == Opening.company_id)
+def openings_queries(*, company_id: int | None = None, status: str | None = None, kind: str | None = None,
+                     q: str | None = None, needs_confirming: bool = False,
+                     now: datetime | None = None) -> list[sa.Select]:
+    """Openings for lists, with optional filters: the open ones, newest first, then the others, newest
+    first. Page them as one list (``page_of``); each is read in order from an index on (status, updated)."""
+    query = sa.select(Opening).options(joinedload(Opening.company))
     if company_id is not None:
         query = query.where(Opening.company_id == company_id)
     if status:
@@ -295,17 +297,25 @@ def openings_query(*, company_id: int | None = None, status: str | None = None, 
         query = query.where(Opening.kind == kind)
     if q:
         pattern = f"%{q.strip().lower()}%"
-        query = query.where(sa.or_(sa.func.lower(Opening.title).like(pattern),
-                                   sa.func.lower(Opening.occupation).like(pattern),
-                                   sa.func.lower(Company.name).like(pattern)))
+        query = query.where(sa.or_(
+            sa.func.lower(Opening.title).like(pattern), sa.func.lower(Opening.occupation).like(pattern),
+            Opening.company_id.in_(sa.select(Company.id).where(sa.func.lower(Company.name).like(pattern)))))
     if needs_confirming:
         query = query.where(Opening.status == OpeningStatus.AABEN,
                             Opening.confirmed_at <= stale_cutoff(now=now))
-    return query.order_by(Opening.status != OpeningStatus.AABEN, Opening.updated_at.desc(), Opening.id.desc())
+    newest_first = (Opening.updated_at.desc(), Opening.id.desc())
+    others = [other.value for other in OpeningStatus if other != OpeningStatus.AABEN]
+    return [query.where(Opening.status == OpeningStatus.AABEN).order_by(*newest_first),
+            query.where(Opening.status.in_(others)).order_by(*newest_first)]
+
+
+def list_openings(**filters) -> list[Opening]:
+    """All openings matching ``filters`` (see openings_queries), open ones first."""
+    return [opening for query in openings_queries(**filters) for opening in db.session.scalars(query)]
 
 
 def company_openings(company: Company) -> list[Opening]:
-    return list(db.session.scalars(openings_query(company_id=company.id)))
+    return list_openings(company_id=company.id)
 
 
 def opening_form_data(opening: Opening) -> dict:

@@ -113,7 +113,8 @@ def enrolled_ids(programme: Programme) -> set[int]:
 
 def enrolled_count(programme: Programme) -> int:
     """Borgere ever enrolled in the programme."""
-    return len(enrolled_ids(programme))
+    return db.session.scalar(sa.select(sa.func.count()).select_from(Borger)
+                             .where(Borger.programme_id == programme.id))
 
 
 def active_ids(programme: Programme) -> set[int]:
@@ -126,7 +127,8 @@ def active_ids(programme: Programme) -> set[int]:
 
 def active_count(programme: Programme) -> int:
     """Borgere in the programme whose course has not ended (phase other than afsluttet)."""
-    return len(active_ids(programme))
+    return db.session.scalar(sa.select(sa.func.count()).select_from(Borger)
+                             .where(Borger.programme_id == programme.id, Borger.phase != Phase.AFSLUTTET))
 
 
 def phase_ids(programme: Programme, phase: str) -> set[int]:
