@@ -1,0 +1,57 @@
+"""What a Danish user sees (issue 16): names in Danish alphabetical order, a short misspelling
+finds the company, å/æ/ø written as aa/ae/oe find it too, and the placement timeline in words."""
+
+from datetime import timedelta
+
+import pytest
+import sqlalchemy as sa
+
+from crm.extensions import db
+from crm.models import Borger, Company, User
+from crm.timeutil import today
+
+pytestmark = pytest.mark.e2e
+
+NAMES = ["Åkande Planteskole", "Zebra Cykler", "Ørsted Auto", "Ærø Kro", "Bageriet Kogleriet",
+         "Thygesens Bageri", "Æblehaven Rengøring"]
+
+
+def test_konsulent_sees_companies_in_danish_order_and_finds_them_misspelt(page, login, live_server,
+                                                                          make_user, make_partner):
+    for name in NAMES:
+        make_partner(name)
+    login(make_user("konsulent"))
+    page.goto(f"{live_server}/virksomheder/?sort=name")
+    shown = page.locator("table.companies tbody tr td:first-child a").all_inner_texts()
+    assert shown == ["Bageriet Kogleriet", "Thygesens Bageri", "Zebra Cykler", "Æblehaven Rengøring",
+                     "Ærø Kro", "Ørsted Auto", "Åkande Planteskole"]
+
+    search = page.get_by_label("Søg (navn, CVR, by eller tags)")
+    search.fill("bagri")
+    page.get_by_role("button", name="Søg").click()
+    found = page.locator("table.companies tbody tr td:first-child a").all_inner_texts()
+    assert sorted(found) == ["Bageriet Kogleriet", "Thygesens Bageri"]
+
+    page.get_by_label("Søg (navn, CVR, by eller tags)").fill("aeblehaven")
+    page.get_by_role("button", name="Søg").click()
+    assert page.locator("table.companies tbody tr td:first-child a").all_inner_texts() == ["Æblehaven Rengøring"]
+
+
+def test_vejleder_sees_the_placement_steps_in_danish(app, page, login, live_server, make_user, make_borger,
+                                                     make_partner):
+    from crm.services.placements import advance, propose, shortlist
+
+    email = make_user("vejleder")
+    borger_id = make_borger(email)
+    company_id = make_partner("Jyllands Lager ApS")
+    with app.app_context():
+        actor = db.session.scalar(sa.select(User).where(User.email == email))
+        placement = shortlist(db.session.get(Borger, borger_id), company=db.session.get(Company, company_id),
+                              opening=None, score=None, components={}, reasons=[], actor=actor)
+        propose(placement, actor=actor)
+        advance(placement, "moede", on_date=today() - timedelta(days=1), actor=actor)
+        db.session.commit()
+    login(email)
+    page.goto(f"{live_server}/borgere/{borger_id}")
+    steps = page.locator("ol.timeline li").all_inner_texts()
+    assert [step.split(": ", 1)[1].split(" ")[0] for step in steps] == ["Kortliste", "Foreslået", "Møde/samtale"]
