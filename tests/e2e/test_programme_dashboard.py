@@ -49,4 +49,4 @@ def test_admin_opens_din_vej_i_job_and_downloads_the_xlsx(
     rows = list(workbook["Mål"].iter_rows(values_only=True))
     workbook.close()
     assert rows[1][0] == "Borgere hjulpet i job eller uddannelse"
-    assert rows[1][2] == "1"
+    assert rows[1][2] == 1  # a number, not the text "1" (issue 16)
