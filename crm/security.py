@@ -54,7 +54,7 @@ ERROR_PAGES = {
     405: ("Metoden er ikke tilladt", "Siden kan ikke bruges på den måde."),
     413: ("Filen er for stor", "Filen er større end det tilladte."),
     429: ("For mange forsøg", "Du har sendt for mange forespørgsler. Vent lidt, og prøv igen."),
-    500: ("Der opstod en fejl", "Der opstod en uventet fejl. Prøv igen, eller kontakt support."),
+    500: ("Der opstod en fejl", "Der opstod en uventet fejl, og intet er gemt. Prøv igen, eller kontakt support."),
 }
 
 

@@ -195,7 +195,6 @@ def export(fmt: str):
         return render_template("companies/list.html", form=form, result=None,
                                filter_args=_filter_args(), sorts=SORTS), 400
     data = export_companies(result.companies, fmt=fmt, actor=current_user, criteria=_filter_args())
-    db.session.commit()
     filename = f"virksomheder-{today().isoformat()}.{fmt}"
     return Response(data, mimetype=EXPORT_MIMETYPES[fmt],
                     headers={"Content-Disposition": f'attachment; filename="{filename}"'})

@@ -1,0 +1,86 @@
+"""One request, one unit of work: views and services never commit; the request does, once, at the end.
+
+``run_request`` wraps Flask's dispatch of every request (``FodfaesteFlask.full_dispatch_request``):
+
+- a response below 400 (a page, a redirect after a save, a download) commits everything the request
+  wrote, the audit rows of a GET included; a 4xx/5xx response or an exception rolls it all back,
+  unless the view called ``keep_writes`` (a refused attempt that must stay audited, a failed login
+  that must count);
+- the session (flash messages, login state) is put back as it was when the commit fails, so no
+  "saved" message and no login outlives a write that was lost: the user sees the error page instead;
+- PostgreSQL may abort a transaction that collided with another (serialization failure, deadlock;
+  often only at the commit); the request is then run again from the start, on the restored session;
+- ``after_commit`` callbacks run once the commit succeeded (handing a committed job to its queue).
+
+A CLI command or a job is its own unit of work and commits itself (``crm.cli``, ``crm.services.jobs``).
+"""
+
+import copy
+from collections.abc import Callable
+
+from flask import Response, g, session
+from sqlalchemy.exc import OperationalError
+
+from crm.extensions import db
+
+# PostgreSQL SQLSTATEs of a transaction aborted because it collided: serialization failure, deadlock.
+RETRYABLE_SQLSTATES = frozenset({"40001", "40P01"})
+# Runs of one request before the collision is answered with an error page.
+REQUEST_ATTEMPTS = 3
+# Statuses below this commit the request's writes.
+FIRST_ERROR_STATUS = 400
+
+_KEEP_WRITES = "_uow_keep_writes"
+_AFTER_COMMIT = "_uow_after_commit"
+
+
+def keep_writes() -> None:
+    """Commit this request's writes even though its response is an error status (401, 403 …)."""
+    setattr(g, _KEEP_WRITES, True)
+
+
+def after_commit(callback: Callable[[], None]) -> None:
+    """Run ``callback`` when this request's writes are committed (never if they are rolled back)."""
+    getattr(g, _AFTER_COMMIT).append(callback)
+
+
+def _is_retryable(exc: OperationalError) -> bool:
+    return getattr(exc.orig, "sqlstate", None) in RETRYABLE_SQLSTATES
+
+
+def run_request(dispatch: Callable[[], Response]) -> Response:
+    """Run ``dispatch`` (one full dispatch of the request) as one unit of work; see the module docstring."""
+    for attempt in range(1, REQUEST_ATTEMPTS + 1):
+        saved_session = copy.deepcopy(dict(session))
+        setattr(g, _KEEP_WRITES, False)
+        setattr(g, _AFTER_COMMIT, [])
+        try:
+            response = dispatch()
+            _end(response)
+        except OperationalError as exc:
+            _abandon(saved_session)
+            if attempt == REQUEST_ATTEMPTS or not _is_retryable(exc):
+                raise
+            continue
+        except BaseException:
+            _abandon(saved_session)
+            raise
+        for callback in getattr(g, _AFTER_COMMIT):
+            callback()
+        return response
+    raise AssertionError("unreachable")
+
+
+def _end(response: Response) -> None:
+    if response.status_code < FIRST_ERROR_STATUS or getattr(g, _KEEP_WRITES):
+        db.session.commit()
+    else:
+        db.session.rollback()
+
+
+def _abandon(saved_session: dict) -> None:
+    """Undo the attempt: its writes, and what it put in the session (flashes, login)."""
+    db.session.rollback()
+    session.clear()
+    session.update(saved_session)
+    g.pop("_login_user", None)  # Flask-Login's cached user: loaded again from the restored session
