@@ -7,6 +7,7 @@ from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 
 from crm.extensions import db
+from crm.unit_of_work import discard_flashes
 
 
 def _content_security_policy() -> str:
@@ -59,6 +60,7 @@ ERROR_PAGES = {
 
 
 def render_error(code: int, message: str | None = None):
+    discard_flashes()  # an error page never says "saved": the request's writes are rolled back
     title, default_message = ERROR_PAGES[code]
     return render_template("errors/error.html", code=code, title=title,
                            message=message or default_message), code

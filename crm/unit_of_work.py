@@ -8,6 +8,7 @@
   that must count);
 - the session (flash messages, login state) is put back as it was when the commit fails, so no
   "saved" message and no login outlives a write that was lost: the user sees the error page instead;
+  an error response takes back the flash messages of the request the same way (``discard_flashes``);
 - PostgreSQL may abort a transaction that collided with another (serialization failure, deadlock;
   often only at the commit); the request is then run again from the start, on the restored session;
 - ``after_commit`` callbacks run once the commit succeeded (handing a committed job to its queue).
@@ -32,6 +33,8 @@ FIRST_ERROR_STATUS = 400
 
 _KEEP_WRITES = "_uow_keep_writes"
 _AFTER_COMMIT = "_uow_after_commit"
+_FLASHES_BEFORE = "_uow_flashes_before"
+FLASHES_KEY = "_flashes"  # where Flask keeps flash messages in the session
 
 
 def keep_writes() -> None:
@@ -44,6 +47,18 @@ def after_commit(callback: Callable[[], None]) -> None:
     getattr(g, _AFTER_COMMIT).append(callback)
 
 
+def discard_flashes() -> None:
+    """Take back the flash messages this request added, unless it keeps its writes: an error page
+    (and the page after it) must not say "saved" about a change that was rolled back."""
+    if getattr(g, _KEEP_WRITES, True):
+        return  # outside a request's unit of work, or a refusal that keeps its writes (and says so)
+    before = getattr(g, _FLASHES_BEFORE)
+    if before:
+        session[FLASHES_KEY] = copy.deepcopy(before)
+    else:
+        session.pop(FLASHES_KEY, None)
+
+
 def _is_retryable(exc: OperationalError) -> bool:
     return getattr(exc.orig, "sqlstate", None) in RETRYABLE_SQLSTATES
 
@@ -54,9 +69,10 @@ def run_request(dispatch: Callable[[], Response]) -> Response:
         saved_session = copy.deepcopy(dict(session))
         setattr(g, _KEEP_WRITES, False)
         setattr(g, _AFTER_COMMIT, [])
+        setattr(g, _FLASHES_BEFORE, saved_session.get(FLASHES_KEY))
         try:
             response = dispatch()
-            _end(response)
+            committed = _end(response)
         except OperationalError as exc:
             _abandon(saved_session)
             if attempt == REQUEST_ATTEMPTS or not _is_retryable(exc):
@@ -65,17 +81,21 @@ def run_request(dispatch: Callable[[], Response]) -> Response:
         except BaseException:
             _abandon(saved_session)
             raise
-        for callback in getattr(g, _AFTER_COMMIT):
-            callback()
+        if committed:
+            for callback in getattr(g, _AFTER_COMMIT):
+                callback()
         return response
     raise AssertionError("unreachable")
 
 
-def _end(response: Response) -> None:
+def _end(response: Response) -> bool:
+    """Commit or roll back by the response; returns whether the writes were committed."""
     if response.status_code < FIRST_ERROR_STATUS or getattr(g, _KEEP_WRITES):
         db.session.commit()
-    else:
-        db.session.rollback()
+        return True
+    db.session.rollback()
+    discard_flashes()
+    return False
 
 
 def _abandon(saved_session: dict) -> None:
