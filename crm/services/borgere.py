@@ -202,12 +202,3 @@ def exclude_company(borger: Borger, company_id: int, *, actor) -> None:
         borger.excluded_company_ids = [*borger.excluded_company_ids, company_id]
         record_event("borger.update", "borger", borger.id, actor=actor,
                      details={"fields": ["excluded_company_ids"]})
-
-
-def caseload_counts() -> dict[int, int]:
-    """Active borgere per vejleder id."""
-    rows = db.session.execute(
-        sa.select(Borger.vejleder_id, sa.func.count())
-        .where(Borger.phase != Phase.AFSLUTTET).group_by(Borger.vejleder_id)
-    )
-    return dict(rows.tuples().all())

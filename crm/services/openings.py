@@ -306,10 +306,3 @@ def openings_query(*, company_id: int | None = None, status: str | None = None, 
 
 def company_openings(company: Company) -> list[Opening]:
     return list(db.session.scalars(openings_query(company_id=company.id)))
-
-
-def opening_form_data(opening: Opening) -> dict:
-    """An opening's current values in the shape create/update_opening take."""
-    return {key: getattr(opening, key) for key in (
-        "title", "occupation", "description", "kind", "hours_min", "hours_max", "low_hour_start",
-        "address", "postcode", "city", "start_date", "apply_by", "places", "skills", "offers", "status")}

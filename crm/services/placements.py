@@ -40,7 +40,6 @@ JOB_START_OUTCOMES = {
 }
 # Efterværn asks whether the borger is still in the job at these weeks (retention figures).
 RETENTION_WEEKS = (13, 26)
-ACTIVE_STAGES = [s for s in Stage if s != Stage.AFSLUTTET]
 
 
 def _add_months(start: date, months: int) -> date:
