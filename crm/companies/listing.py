@@ -68,6 +68,16 @@ class _KmField(IntegerField):
             raise ValueError("Angiv afstanden som et helt antal km.") from None
 
 
+def _postcode_origin(field) -> tuple[float, float] | None:
+    """The centre of the postcode typed in ``field`` (lat, lon), or None with the message on the field."""
+    try:
+        place = lookup_postcode((field.data or "").strip())
+    except ValidationError as exc:
+        field.errors = [*field.errors, exc.message]
+        return None
+    return place.lat, place.lon
+
+
 class CompanyFilterForm(SubForm):
     """The list/map filters, read from the query string (no CSRF: it changes nothing)."""
 
@@ -101,15 +111,10 @@ class CompanyFilterForm(SubForm):
         """The validated filters as a search, or None (errors are on the fields)."""
         if not self.validate():
             return None
-        origin = None
         postcode = (self.postcode.data or "").strip()
-        if postcode:
-            try:
-                place = lookup_postcode(postcode)
-            except ValidationError as exc:
-                self.postcode.errors = [*self.postcode.errors, exc.message]
-                return None
-            origin = (place.lat, place.lon)
+        origin = _postcode_origin(self.postcode) if postcode else None
+        if postcode and origin is None:
+            return None
         return CompanySearch(
             q=(self.q.data or "").strip()[:200],
             statuses=tuple(self.status.data or ()),
@@ -231,12 +236,9 @@ class NearbyForm(SubForm):
         postcode = (self.postcode.data or "").strip()
         exclude = None
         if postcode:
-            try:
-                place = lookup_postcode(postcode)
-            except ValidationError as exc:
-                self.postcode.errors = [*self.postcode.errors, exc.message]
+            origin = _postcode_origin(self.postcode)
+            if origin is None:
                 return None
-            origin = (place.lat, place.lon)
         elif self.company_id.data:
             company = db.session.get(Company, self.company_id.data)
             if company is None or company.lat is None:
