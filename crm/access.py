@@ -1,9 +1,10 @@
 """Who may open which view: deny by default.
 
-Every view declares the roles allowed with ``@allow(...)``; a view with no declaration is
-refused for everyone, so a forgotten check fails closed. Object-level checks (own caseload,
-own company) live in the per-object helpers of each feature and are called by views,
-services and queries alike.
+Every view declares the permission it needs with ``@allow("borger.read")``; the roles holding it
+come from ``crm.permissions`` (the one table of who may do what). A view with no declaration is
+refused for everyone, so a forgotten check fails closed. Object rules (own caseload, led
+programme, own company) are asked of the same module by the views' loading helpers, services
+and templates.
 """
 
 from collections.abc import Callable
@@ -15,33 +16,40 @@ from flask_login import current_user
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import RequestRedirect
 
+from crm.permissions import roles_with
+
 # Endpoints anyone may open without logging in.
 PUBLIC_ENDPOINTS = frozenset({
     "auth.login", "auth.second_factor_verify", "auth.second_factor_setup", "static",
     "portal.accept_invitation", "main.favicon",
 })
-ALLOWED_ROLES_ATTR = "_allowed_roles"
+PERMISSION_ATTR = "_permission"
 
 
-def allow(*roles: str) -> Callable:
-    """Declare which roles may open a view (checked in ``enforce_access`` before each request)."""
+def allow(permission: str) -> Callable:
+    """Declare the permission a view needs (checked in ``enforce_access`` before each request)."""
+    roles_with(permission)  # an unknown name fails at import, not at the first request
 
     def decorator(view: Callable) -> Callable:
-        setattr(view, ALLOWED_ROLES_ATTR, frozenset(str(r) for r in roles))
-
         @wraps(view)
         def wrapped(*args, **kwargs):
             return view(*args, **kwargs)
 
-        setattr(wrapped, ALLOWED_ROLES_ATTR, frozenset(str(r) for r in roles))
+        setattr(wrapped, PERMISSION_ATTR, permission)
         return wrapped
 
     return decorator
 
 
-def allowed_roles(endpoint: str) -> frozenset[str]:
+def endpoint_permission(endpoint: str) -> str | None:
+    """The permission the view of ``endpoint`` declares (None: undeclared, refused for everyone)."""
     view = current_app.view_functions.get(endpoint)
-    return getattr(view, ALLOWED_ROLES_ATTR, frozenset())
+    return getattr(view, PERMISSION_ATTR, None)
+
+
+def allowed_roles(endpoint: str) -> frozenset[str]:
+    permission = endpoint_permission(endpoint)
+    return frozenset(str(role) for role in roles_with(permission)) if permission else frozenset()
 
 
 def enforce_access():

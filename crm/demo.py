@@ -23,7 +23,7 @@ from crm.services.contacts import add_contact_person, create_task, log_contact, 
 from crm.services.matching import matches_for
 from crm.services.placements import advance, propose_match, shortlist
 from crm.services.programmes import load_demo_programmes
-from crm.services.users import create_user
+from crm.services.users import create_user, set_led_programmes
 from crm.timeutil import DANISH_TZ, today, utcnow
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
@@ -36,6 +36,7 @@ DEMO_PIPELINE_EVERY = 4
 DEMO_PASSWORD = "demo-adgang-2026"  # noqa: S105 - public by design, refused in production
 DEMO_USERS = [
     ("admin@demo.fodfaeste.dk", "Anne Admin", Role.ADMIN),
+    ("teamleder@demo.fodfaeste.dk", "Tove Teamleder", Role.TEAMLEDER),
     ("vejleder1@demo.fodfaeste.dk", "Vera Vejleder", Role.VEJLEDER),
     ("vejleder2@demo.fodfaeste.dk", "Villads Vejleder", Role.VEJLEDER),
     ("vejleder3@demo.fodfaeste.dk", "Vibeke Vejleder", Role.VEJLEDER),
@@ -43,6 +44,8 @@ DEMO_USERS = [
     ("konsulent2@demo.fodfaeste.dk", "Kasper Konsulent", Role.KONSULENT),
     ("arbejdsgiver@demo.fodfaeste.dk", "Erik Arbejdsgiver", Role.EMPLOYER),
 ]
+# The demo teamleder leads this programme (27 of the demo borgere; "Job in mind" has the rest).
+DEMO_LED_PROGRAMMES = ("Din vej i job",)
 # Logged contacts happen in office hours (Danish time), so "days ago" reads naturally.
 CONTACT_HOUR = time(10, 0)
 
@@ -188,6 +191,10 @@ def load_demo_data() -> dict:
     load_demo_openings()
     load_demo_programmes()
     _run_demo_programmes_now()
+    for user in users.values():
+        if user.role == Role.TEAMLEDER:
+            set_led_programmes(user, db.session.scalars(
+                sa.select(Programme.id).where(Programme.name.in_(DEMO_LED_PROGRAMMES))))
     borgere = load_demo_borgere(users)
     _demo_proposal(borgere, users)
     return {"users": list(users.values()), "companies": companies, "borgere": borgere}

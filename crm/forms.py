@@ -19,12 +19,12 @@ from datetime import date, datetime
 from decimal import Decimal
 
 import wtforms
-from flask import abort, flash, redirect
+from flask import flash, redirect
 from flask_wtf import FlaskForm
 from wtforms.validators import NumberRange, StopValidation
 
 from crm.extensions import db
-from crm.services import ConflictError, NotAuthorized, ServiceError, ValidationError
+from crm.services import ConflictError, ServiceError, ValidationError
 from crm.validators import MAX_DB_INTEGER, parse_id, parse_int
 
 # WTForms ships no Danish catalogue; these are its built-in messages in Danish, so a validator
@@ -239,8 +239,9 @@ def submit(form, change: Callable[[], object], *, success: Message, redirect_to:
       (after seeing the other person's values) knowingly replaces them.
     With ``on_error`` (the URL of the page a button or small form was posted from) it always
     redirects: to ``on_error`` with the form's (or ``invalid``) or the service's message flashed.
-    NotAuthorized answers 403. A refused change is rolled back at once, so none of it is committed
-    with what the request writes after it (the page's own audit row).
+    NotAuthorized goes on to the app's 403 page (``crm.security``), and the request keeps nothing. A
+    refused change is rolled back at once, so none of it is committed with what the request writes
+    after it (the page's own audit row).
     """
     if not form.validate_on_submit():
         if on_error is None:
@@ -252,9 +253,6 @@ def submit(form, change: Callable[[], object], *, success: Message, redirect_to:
         return redirect(on_error)
     try:
         value = change()
-    except NotAuthorized:
-        db.session.rollback()
-        abort(403)
     except (ValidationError, ConflictError) as error:
         db.session.rollback()
         if on_error is not None:

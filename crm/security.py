@@ -7,6 +7,7 @@ from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 
 from crm.extensions import db
+from crm.services import NotAuthorized
 from crm.unit_of_work import discard_flashes
 
 
@@ -71,6 +72,12 @@ def register_error_handlers(app: Flask) -> None:
         if code == 500:
             continue
         app.register_error_handler(code, lambda exc, code=code: render_error(code))
+
+    @app.errorhandler(NotAuthorized)
+    def not_authorized(exc):
+        # A service refused the acting user (crm/permissions.py): nothing of the request is kept.
+        db.session.rollback()
+        return render_error(403, exc.message)
 
     @app.errorhandler(CSRFError)
     def csrf_error(exc):

@@ -1,28 +1,30 @@
-"""Template helpers: navigation by role and date formatting."""
+"""Template helpers: the navigation, ``can(...)`` and date formatting."""
 
 from flask import Flask, url_for
 from flask_login import current_user
 
+from crm.access import allowed_roles
 from crm.formatting import danish_number
+from crm.permissions import can
 from crm.services.borgere import can_view_borger
 from crm.services.matching import occupation_titles
 from crm.timeutil import long_date, long_datetime, to_local
 
-# (endpoint, label, roles allowed to see the link). Each later feature adds its entries here.
-STAFF = {"admin", "vejleder", "konsulent"}
+# (endpoint, label). Who sees an entry is the permission of the endpoint's @allow, nothing else,
+# so the menu cannot offer a page that refuses the user nor hide one that lets them in.
 NAVIGATION = [
-    ("main.index", "Forside", STAFF),
-    ("reports.my_week", "Min uge", {"vejleder"}),
-    ("borgere.index", "Borgere", {"admin", "vejleder"}),
-    ("companies.index", "Virksomheder", STAFF),
-    ("companies.stale", "Kontakt snart", {"admin", "konsulent"}),
-    ("openings.index", "Stillinger", STAFF),
-    ("tasks.mine", "Mine opgaver", STAFF),
-    ("reports.programmes", "Indsatser", STAFF),
-    ("geo.lookup", "Adresseopslag", {"admin"}),
-    ("admin.users", "Brugere", {"admin"}),
-    ("admin.audit", "Revisionslog", {"admin"}),
-    ("portal.index", "Virksomhedsportal", {"employer"}),
+    ("main.index", "Forside"),
+    ("reports.my_week", "Min uge"),
+    ("borgere.index", "Borgere"),
+    ("companies.index", "Virksomheder"),
+    ("companies.stale", "Kontakt snart"),
+    ("openings.index", "Stillinger"),
+    ("tasks.mine", "Mine opgaver"),
+    ("reports.programmes", "Indsatser"),
+    ("geo.lookup", "Adresseopslag"),
+    ("admin.users", "Brugere"),
+    ("admin.audit", "Revisionslog"),
+    ("portal.index", "Virksomhedsportal"),
 ]
 
 
@@ -31,8 +33,8 @@ def navigation_for(user) -> list[dict]:
         return []
     return [
         {"endpoint": endpoint, "url": url_for(endpoint), "label": label}
-        for endpoint, label, roles in NAVIGATION
-        if user.role in roles
+        for endpoint, label in NAVIGATION
+        if user.role in allowed_roles(endpoint)
     ]
 
 
@@ -53,6 +55,8 @@ def register_template_helpers(app: Flask) -> None:
     app.jinja_env.filters["long_datetime"] = long_datetime
     # Templates hide borger details the viewer may not open (e.g. in a company's contact log).
     app.jinja_env.globals["can_view_borger"] = can_view_borger
+    # ``can("company.edit", company)``: the current user's permission (crm/permissions.py).
+    app.jinja_env.globals["can"] = lambda permission, obj=None: can(current_user, permission, obj)
     app.jinja_env.globals["occupation_titles"] = occupation_titles
 
     @app.context_processor

@@ -8,7 +8,8 @@ column. The draft is only a starting point: ``crm/authz_matrix.csv`` is reviewed
 row, and is what ``tests/crm/security/test_authz_matrix.py`` holds the running app to (not the
 decorator, which is what the test checks). Copy new rows over after reviewing them.
 
-Object column: "-" no object; "own_caseload" a vejleder reaches only the own borgere (admin all);
+Object column: "-" no object; "own_caseload" a vejleder reaches only the own borgere, a teamleder
+only those of the programmes they lead;
 "own_company" an employer reaches only the own company's openings and proposals; "own_task" a
 vejleder ticks off only tasks assigned to or created by them (admin and konsulent all); "any" staff
 reach every company, opening, programme, import or user the URL names.
@@ -24,7 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from crm import create_app  # noqa: E402
 from crm.access import PUBLIC_ENDPOINTS, allowed_roles  # noqa: E402
 
-ROLES = ("anonymous", "admin", "vejleder", "konsulent", "employer")
+ROLES = ("anonymous", "admin", "teamleder", "vejleder", "konsulent", "employer")
 HEADER = ("rule", "endpoint", "method", *ROLES, "object")
 ANY_OBJECT_VARIABLES = {"company_id", "opening_id", "placement_id", "programme_id", "batch_id", "user_id",
                         "contact_id", "invitation_id"}

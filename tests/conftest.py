@@ -296,6 +296,25 @@ def make_user(app, make_company):
 
 
 @pytest.fixture
+def make_teamleder(app, make_user):
+    """Create a teamleder leading a programme (made, or found, by name); returns (e-mail, programme id)."""
+    from crm.models import Programme
+    from crm.services.programmes import create_programme
+    from crm.services.users import set_led_programmes
+
+    def _make(*, programme="Teamets indsats", name=None):
+        email = make_user("teamleder", name=name)
+        with app.app_context():
+            led = db.session.scalar(sa.select(Programme).where(Programme.name == programme))
+            led = led or create_programme({"name": programme, "municipality": "Aarhus"}, actor=None)
+            set_led_programmes(db.session.scalar(sa.select(User).where(User.email == email)), [led.id])
+            db.session.commit()
+            return email, led.id
+
+    return _make
+
+
+@pytest.fixture
 def user_id(app):
     def _id(email):
         with app.app_context():

@@ -12,8 +12,9 @@ from wtforms.validators import DataRequired, EqualTo, Length, Optional
 
 from crm.extensions import db
 from crm.forms import Form, coerce_optional_id
-from crm.models import Company
+from crm.models import Company, Programme
 from crm.models.user import ROLE_LABELS
+from crm.openings.forms import CheckboxListField
 
 
 def _company_choices() -> list[SelectChoice]:
@@ -29,12 +30,16 @@ class UserForm(Form):
     role = SelectField("Rolle", choices=[SelectChoice(r.value, label) for r, label in ROLE_LABELS.items()])
     company_id = SelectField("Virksomhed (kun arbejdsgivere)", coerce=coerce_optional_id,
                              validators=[Optional()])
+    led_programme_ids = CheckboxListField("Leder indsatserne (kun teamledere)", coerce=int)
     active = BooleanField("Aktiv", default=True)
     submit = SubmitField("Gem")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.company_id.choices = _company_choices()
+        self.led_programme_ids.choices = [
+            SelectChoice(pid, name) for pid, name in db.session.execute(
+                sa.select(Programme.id, Programme.name).order_by(Programme.name))]
 
 
 class NewUserForm(UserForm):

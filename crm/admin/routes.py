@@ -8,10 +8,9 @@ from crm.admin.forms import NewUserForm, PasswordResetForm, UserForm
 from crm.extensions import db
 from crm.forms import ActionForm, submit
 from crm.models import AuditEvent, User
-from crm.models.user import Role
 from crm.paging import page_of
 from crm.services import second_factor
-from crm.services.users import create_user, reset_password, update_user
+from crm.services.users import create_user, reset_password, set_led_programmes, update_user
 
 
 def get_user_or_404(user_id: int) -> User:
@@ -19,7 +18,7 @@ def get_user_or_404(user_id: int) -> User:
 
 
 @bp.route("/brugere")
-@allow(Role.ADMIN)
+@allow("user.manage")
 def users():
     """List all user accounts."""
     rows = db.session.scalars(sa.select(User).order_by(User.active.desc(), User.name)).all()
@@ -27,7 +26,7 @@ def users():
 
 
 @bp.route("/brugere/ny", methods=["GET", "POST"])
-@allow(Role.ADMIN)
+@allow("user.manage")
 def new_user():
     """Create a user account."""
     form = NewUserForm()
@@ -42,27 +41,32 @@ def _create_user_from(form):
     if not form.active.data:
         update_user(user, email=user.email, name=user.name, role=user.role,
                     company_id=user.company_id, active=False, actor=current_user)
-    return user
+    return set_led_programmes(user, form.led_programme_ids.data, actor=current_user)
+
+
+def _update_user_from(form, user):
+    update_user(user, email=form.email.data, name=form.name.data, role=form.role.data,
+                company_id=form.company_id.data, active=form.active.data, actor=current_user)
+    return set_led_programmes(user, form.led_programme_ids.data, actor=current_user)
 
 
 @bp.route("/brugere/<int:user_id>", methods=["GET", "POST"])
-@allow(Role.ADMIN)
+@allow("user.manage")
 def edit_user(user_id: int):
     """Edit a user account, including deactivating it."""
     user = get_user_or_404(user_id)
     form = UserForm(obj=user)
     if request.method == "GET":
         form.company_id.data = user.company_id
-    done = submit(form, lambda: update_user(
-        user, email=form.email.data, name=form.name.data, role=form.role.data,
-        company_id=form.company_id.data, active=form.active.data, actor=current_user),
-        success="Ændringerne er gemt.", redirect_to=url_for("admin.users"))
+        form.led_programme_ids.data = [p.id for p in user.led_programmes]
+    done = submit(form, lambda: _update_user_from(form, user), success="Ændringerne er gemt.",
+                  redirect_to=url_for("admin.users"))
     return done or render_template("admin/user_form.html", form=form, user=user,
                                    reset_form=PasswordResetForm())
 
 
 @bp.route("/brugere/<int:user_id>/adgangskode", methods=["POST"])
-@allow(Role.ADMIN)
+@allow("user.manage")
 def reset_user_password(user_id: int):
     """Set a new password for a user."""
     user = get_user_or_404(user_id)
@@ -73,7 +77,7 @@ def reset_user_password(user_id: int):
 
 
 @bp.route("/brugere/<int:user_id>/totrin", methods=["POST"])
-@allow(Role.ADMIN)
+@allow("user.manage")
 def reset_second_factor(user_id: int):
     """Remove a user's second factor (lost phone); they enrol again at the next login."""
     user = get_user_or_404(user_id)
@@ -83,7 +87,7 @@ def reset_second_factor(user_id: int):
 
 
 @bp.route("/revisionslog")
-@allow(Role.ADMIN)
+@allow("audit.read")
 def audit():
     """Show the audit log, newest first."""
     page = page_of(sa.select(AuditEvent).order_by(AuditEvent.at.desc(), AuditEvent.id.desc()))

@@ -6,7 +6,6 @@ from crm.auth import bp
 from crm.auth.forms import LoginForm, LogoutForm, RecoveryCodesForm, SecondFactorForm, SecondFactorSetupForm
 from crm.extensions import db, limiter
 from crm.models import User
-from crm.models.user import STAFF_ROLES, Role
 from crm.services import second_factor
 from crm.services.auth import (
     authenticate,
@@ -128,7 +127,7 @@ def second_factor_setup():
 
 
 @bp.route("/konto/gendannelseskoder", methods=["GET", "POST"])
-@allow(*STAFF_ROLES)
+@allow("account.recovery_codes")
 def recovery_codes():
     """Show fresh recovery codes once, or make new ones."""
     form = RecoveryCodesForm()
@@ -140,7 +139,7 @@ def recovery_codes():
 
 
 @bp.route("/logout", methods=["POST"])
-@allow(*Role)
+@allow("session.logout")
 def logout():
     """Log out and end every session of this user."""
     form = LogoutForm()

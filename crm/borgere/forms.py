@@ -131,3 +131,18 @@ class EndCourseForm(Form):
     reason = StringField("Årsag", validators=[DataRequired("Angiv hvorfor forløbet slutter."),
                                               Length(max=200)])
     submit = SubmitField("Afslut forløbet")
+
+
+class ReassignForm(Form):
+    """A teamleder hands the borger over to another vejleder."""
+
+    vejleder_id = SelectField("Ny vejleder", coerce=coerce_id)
+    version = VersionField()
+    submit = SubmitField("Overdrag")
+
+    def __init__(self, borger, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        vejledere = db.session.scalars(
+            sa.select(User).where(User.role == Role.VEJLEDER, User.active, User.id != borger.vejleder_id)
+            .order_by(User.name))
+        self.vejleder_id.choices = [SelectChoice(u.id, u.name) for u in vejledere]

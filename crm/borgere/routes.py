@@ -13,6 +13,7 @@ from crm.borgere.forms import (
     ExcludeCompanyForm,
     MatchFilterForm,
     OutcomeForm,
+    ReassignForm,
     TargetActionForm,
 )
 from crm.companies.access import get_company_or_404
@@ -22,6 +23,7 @@ from crm.models import Borger, Company, Opening, OutcomeEvent, Placement, User
 from crm.models.borger import Phase
 from crm.models.user import Role
 from crm.paging import page_of
+from crm.permissions import can
 from crm.services.borger_rights import access_document, erase_borger, export_borger_data
 from crm.services.borgere import (
     audit_denied,
@@ -30,6 +32,7 @@ from crm.services.borgere import (
     can_view_borger,
     create_borger,
     exclude_company,
+    reassign_borger,
     update_borger,
     visible_borgere,
 )
@@ -42,8 +45,6 @@ from crm.services.reports import my_phase_counts
 from crm.timeutil import today
 from crm.unit_of_work import after_commit, keep_writes
 from crm.validators import parse_id
-
-BORGER_ROLES = (Role.ADMIN, Role.VEJLEDER)
 
 
 def get_borger_or_404(borger_id: int, *, page: str) -> Borger:
@@ -76,29 +77,28 @@ def _placement_or_404(borger: Borger, placement_id: int) -> Placement:
 
 
 @bp.route("/")
-@allow(*BORGER_ROLES)
+@allow("borger.list")
 def index():
     """List the borgere the user may open (a vejleder: the own caseload)."""
     page = page_of(visible_borgere(current_user).order_by(Borger.phase == Phase.AFSLUTTET, Borger.first_name,
                                                           Borger.id))
     audit_shown_by_name(page.items, actor=current_user, page="list")
-    active_count = sum(my_phase_counts(current_user.id).values()) if current_user.role == Role.VEJLEDER else None
+    active_count = sum(my_phase_counts(current_user.id).values()) if can(current_user, "borger.create") else None
     return render_template("borgere/list.html", borgere=page.items, page=page, active_count=active_count)
 
 
 @bp.route("/ny", methods=["GET", "POST"])
-@allow(*BORGER_ROLES)
+@allow("borger.create")
 def new():
     """Enrol a borger."""
     form = BorgerForm()
     if request.method == "GET":
         form.enrolled_on.data = today()
-        if current_user.role == Role.VEJLEDER:
-            form.vejleder_id.data = current_user.id
+        form.vejleder_id.data = current_user.id
     if form.validate_on_submit():
         data = form.service_data()
-        if current_user.role == Role.VEJLEDER and data["vejleder_id"] != current_user.id:
-            abort(403)
+        if data["vejleder_id"] != current_user.id:
+            abort(403)  # a vejleder enrols into their own caseload
         done = submit(form, lambda: create_borger(data, actor=current_user),
                       success=lambda borger: f"{borger.display_name} er oprettet.",
                       redirect_to=lambda borger: url_for("borgere.detail", borger_id=borger.id))
@@ -108,7 +108,7 @@ def new():
 
 
 @bp.route("/<int:borger_id>")
-@allow(*BORGER_ROLES)
+@allow("borger.read")
 def detail(borger_id: int):
     """Show a borger's record and placement pipeline."""
     borger = get_borger_or_404(borger_id, page="detail")
@@ -120,7 +120,7 @@ def detail(borger_id: int):
 
 
 @bp.route("/<int:borger_id>/rediger", methods=["GET", "POST"])
-@allow(*BORGER_ROLES)
+@allow("borger.edit")
 def edit(borger_id: int):
     """Edit a borger's record; a concurrent change is refused without losing the input."""
     borger = get_borger_or_404(borger_id, page="edit")
@@ -132,8 +132,8 @@ def edit(borger_id: int):
         form.strengths.data = "\n".join(borger.strengths)
     if form.validate_on_submit():
         data = form.service_data()
-        if current_user.role == Role.VEJLEDER and data["vejleder_id"] != borger.vejleder_id:
-            abort(403)  # handing a borger over to another vejleder is an admin's task
+        if data["vejleder_id"] != borger.vejleder_id:
+            abort(403)  # handing a borger over is a teamleder's task (borgere.reassign)
         done = submit(form, lambda: update_borger(
             borger, data, expected_version=form.version.expected, actor=current_user),
             success="Ændringerne er gemt.", redirect_to=url_for("borgere.detail", borger_id=borger.id))
@@ -142,8 +142,23 @@ def edit(borger_id: int):
     return render_borger_page("borgere/form.html", borger, page="edit", form=form)
 
 
+@bp.route("/<int:borger_id>/overdrag", methods=["GET", "POST"])
+@allow("borger.reassign")
+def reassign(borger_id: int):
+    """Hand the borger over to another vejleder (a teamleder, in a programme they lead)."""
+    borger = get_borger_or_404(borger_id, page="reassign")
+    form = ReassignForm(borger)
+    if request.method == "GET":
+        form.version.data = borger.version
+    done = submit(form, lambda: reassign_borger(
+        borger, form.vejleder_id.data, actor=current_user, expected_version=form.version.expected),
+        success=lambda _: f"{borger.display_name} er overdraget til {borger.vejleder.name}.",
+        redirect_to=url_for("borgere.detail", borger_id=borger.id), record=borger)
+    return done or render_borger_page("borgere/reassign.html", borger, page="reassign", form=form)
+
+
 @bp.route("/<int:borger_id>/match")
-@allow(*BORGER_ROLES)
+@allow("borger.edit")
 def match(borger_id: int):
     """Rank openings and companies for a borger, with reasons."""
     borger = get_borger_or_404(borger_id, page="match")
@@ -190,7 +205,7 @@ def _act_on_target(service, borger: Borger, target_key: str) -> Placement:
 
 
 @bp.route("/<int:borger_id>/kortliste", methods=["POST"])
-@allow(*BORGER_ROLES)
+@allow("borger.edit")
 def add_to_shortlist(borger_id: int):
     """Put a match on the borger's shortlist, saving its score and reasons."""
     borger = get_borger_or_404(borger_id, page="shortlist")
@@ -202,7 +217,7 @@ def add_to_shortlist(borger_id: int):
 
 
 @bp.route("/<int:borger_id>/foreslaa", methods=["POST"])
-@allow(*BORGER_ROLES)
+@allow("borger.edit")
 def propose_target(borger_id: int):
     """Propose the borger to the employer (needs the borger's consent)."""
     borger = get_borger_or_404(borger_id, page="propose")
@@ -214,7 +229,7 @@ def propose_target(borger_id: int):
 
 
 @bp.route("/<int:borger_id>/udeluk", methods=["POST"])
-@allow(*BORGER_ROLES)
+@allow("borger.edit")
 def exclude(borger_id: int):
     """Never show this company to the borger again."""
     borger = get_borger_or_404(borger_id, page="exclude")
@@ -232,7 +247,7 @@ def exclude(borger_id: int):
 
 
 @bp.route("/<int:borger_id>/forloeb/<int:placement_id>", methods=["POST"])
-@allow(*BORGER_ROLES)
+@allow("borger.edit")
 def advance_placement(borger_id: int, placement_id: int):
     """Record the next dated step of a placement."""
     borger = get_borger_or_404(borger_id, page="placement")
@@ -247,7 +262,7 @@ def advance_placement(borger_id: int, placement_id: int):
 
 
 @bp.route("/til-virksomhed/<int:company_id>")
-@allow(Role.ADMIN, Role.VEJLEDER, Role.KONSULENT)
+@allow("borger.reverse_match")
 def for_company(company_id: int):
     """The borgere a company fits. A konsulent sees only references and whom to contact."""
     company = get_company_or_404(company_id, current_user)
@@ -255,7 +270,7 @@ def for_company(company_id: int):
 
 
 @bp.route("/til-stilling/<int:opening_id>")
-@allow(Role.ADMIN, Role.VEJLEDER, Role.KONSULENT)
+@allow("borger.reverse_match")
 def for_opening(opening_id: int):
     """The borgere an opening fits, with the same privacy rule as for a company."""
     opening = db.session.get(Opening, opening_id) or abort(404)
@@ -277,7 +292,7 @@ def _on_detail_page(borger: Borger, form, action, success: str):
 
 
 @bp.route("/<int:borger_id>/resultat", methods=["POST"])
-@allow(*BORGER_ROLES)
+@allow("borger.edit")
 def add_outcome(borger_id: int):
     """Record an outcome such as flexjob clarification or retention at 13/26 weeks."""
     borger = get_borger_or_404(borger_id, page="outcome")
@@ -288,7 +303,7 @@ def add_outcome(borger_id: int):
 
 
 @bp.route("/<int:borger_id>/afslut", methods=["POST"])
-@allow(*BORGER_ROLES)
+@allow("borger.edit")
 def end(borger_id: int):
     """End the borger's course with a date and a reason."""
     borger = get_borger_or_404(borger_id, page="end")
@@ -299,7 +314,7 @@ def end(borger_id: int):
 
 
 @bp.route("/<int:borger_id>/indsigt")
-@allow(*BORGER_ROLES)
+@allow("borger.read")
 def access_copy(borger_id: int):
     """Show the borger's right-of-access copy as a Danish document to print or save as PDF."""
     borger = get_borger_or_404(borger_id, page="export")
@@ -310,7 +325,7 @@ def access_copy(borger_id: int):
 
 
 @bp.route("/<int:borger_id>/indsigt.json")
-@allow(*BORGER_ROLES)
+@allow("borger.read")
 def export(borger_id: int):
     """Download everything stored about the borger and who has looked at it, as data (JSON)."""
     borger = get_borger_or_404(borger_id, page="export")
@@ -322,9 +337,9 @@ def export(borger_id: int):
 
 
 @bp.route("/<int:borger_id>/slet", methods=["POST"])
-@allow(Role.ADMIN)
+@allow("borger.erase")
 def erase(borger_id: int):
-    """Erase a borger's data on request (admins only)."""
+    """Erase a borger's data on request (the teamleder of the borger's programme)."""
     borger = get_borger_or_404(borger_id, page="erase")
     reference = borger.reference
     back = url_for("borgere.index")

@@ -21,7 +21,7 @@ from crm.extensions import db
 from crm.forms import Form, VersionField, coerce_optional_id
 from crm.models import User
 from crm.models.company import CONTACT_KIND_LABELS, SIZE_BANDS, STATUS_LABELS
-from crm.models.user import STAFF_ROLES, Role
+from crm.permissions import STAFF_ROLES, roles_with
 from crm.services.fields import (
     ADDRESS_MAX,
     AGREEMENT_NOTE_MAX,
@@ -52,7 +52,7 @@ def _users_choices(roles, *, empty: str | None) -> list[SelectChoice]:
 
 
 def konsulent_choices(*, empty: str | None = "— ingen —") -> list[SelectChoice]:
-    return _users_choices((Role.KONSULENT, Role.ADMIN), empty=empty)
+    return _users_choices(roles_with("company.edit"), empty=empty)
 
 
 def staff_choices() -> list[SelectChoice]:

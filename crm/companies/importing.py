@@ -25,7 +25,6 @@ from crm.companies.access import get_company_or_404
 from crm.extensions import db
 from crm.forms import Form, IdField, VersionField, submit
 from crm.models import Company, ContactLogEntry, ContactPerson, ImportBatch, Job, JobStatus, Task, User
-from crm.models.user import Role
 from crm.services.companies import find_duplicates
 from crm.services.company_import import (
     ACTION_LABELS,
@@ -43,7 +42,6 @@ from crm.services.job_kinds import IMPORT_PREVIEW, IMPORT_RUN, UPLOAD_DIR
 from crm.services.jobs import create_job, dispatch
 from crm.unit_of_work import after_commit
 
-IMPORT_ROLES = (Role.ADMIN, Role.KONSULENT)
 SESSION_KEY = "company_import"
 TOKEN_RE = re.compile(r"[A-Za-z0-9_-]{32,64}")
 # Uploads left behind by a preview that was never confirmed are removed after this many seconds.
@@ -156,7 +154,7 @@ def _pending_job(pending: dict, kind: str) -> Job | None:
 # --- import -----------------------------------------------------------------------------------
 
 @bp.route("/import", methods=["GET", "POST"])
-@allow(*IMPORT_ROLES)
+@allow("company.import")
 def import_upload():
     """Upload a CSV or XLSX file of companies; the preview is prepared as a job."""
     form = ImportUploadForm()
@@ -177,7 +175,7 @@ def import_upload():
 
 
 @bp.route("/import/forhaandsvisning")
-@allow(*IMPORT_ROLES)
+@allow("company.import")
 def import_preview():
     """Show what the import would do, row by row (the preview job's result); nothing is written."""
     pending = _pending_upload()
@@ -202,7 +200,7 @@ def import_preview():
 
 
 @bp.route("/import/bekraeft", methods=["POST"])
-@allow(*IMPORT_ROLES)
+@allow("company.import")
 def import_confirm():
     """Import the previewed file, every row or none, as a job; its page shows how far it is."""
     form = ImportConfirmForm()
@@ -221,7 +219,7 @@ def _get_batch_or_404(batch_id: int) -> ImportBatch:
 
 
 @bp.route("/import/<int:batch_id>")
-@allow(*IMPORT_ROLES)
+@allow("company.import")
 def import_batch(batch_id: int):
     """Show one finished import: the companies it created and updated."""
     batch = _get_batch_or_404(batch_id)
@@ -234,7 +232,7 @@ def import_batch(batch_id: int):
 
 
 @bp.route("/import/<int:batch_id>/fortryd", methods=["POST"])
-@allow(*IMPORT_ROLES)
+@allow("company.import")
 def import_undo(batch_id: int):
     """Undo a whole import while none of its companies has changed since."""
     batch = _get_batch_or_404(batch_id)
@@ -246,7 +244,7 @@ def import_undo(batch_id: int):
 
 
 @bp.route("/import/historik")
-@allow(*IMPORT_ROLES)
+@allow("company.import")
 def import_list():
     """List the most recent imports."""
     batches = db.session.scalars(
@@ -271,7 +269,7 @@ def _other_company(company: Company, other_id: int | None) -> Company | None:
 
 
 @bp.route("/<int:company_id>/flet", methods=["GET", "POST"])
-@allow(Role.ADMIN)
+@allow("company.merge")
 def merge(company_id: int):
     """Show two companies side by side and merge the other one into this one."""
     company = get_company_or_404(company_id, current_user, for_edit=True)

@@ -26,8 +26,8 @@ from crm.extensions import db
 from crm.forms import SubForm, coerce_optional_id
 from crm.models import Company, User
 from crm.models.company import STATUS_LABELS, PartnershipStatus
-from crm.models.user import Role
 from crm.paging import page_number
+from crm.permissions import roles_with
 from crm.services import ValidationError
 from crm.services.company_export import export_companies
 from crm.services.company_search import SORTS, CompanySearch, search_companies
@@ -35,7 +35,6 @@ from crm.services.geocoding import lookup_postcode
 from crm.services.reference import active_offer_tags, industries
 from crm.timeutil import today
 
-STAFF = (Role.ADMIN, Role.VEJLEDER, Role.KONSULENT)
 PER_PAGE = 50
 #: The map draws at most this many markers (nearest or most relevant first); more is unreadable.
 MAP_LIMIT = 2000
@@ -131,7 +130,7 @@ class CompanyFilterForm(SubForm):
 def _konsulent_choices() -> list[SelectChoice]:
     rows = db.session.execute(
         sa.select(User.id, User.name)
-        .where(User.active, User.role.in_([str(Role.KONSULENT), str(Role.ADMIN)]))
+        .where(User.active, User.role.in_([str(r) for r in roles_with("company.edit")]))
         .order_by(User.name)
     )
     return [SelectChoice(uid, name) for uid, name in rows]
@@ -152,7 +151,7 @@ def _filtered(per_page: int | None, page: int = 1):
 
 
 @bp.route("/")
-@allow(*STAFF)
+@allow("company.read")
 def index():
     """List and search companies."""
     page = page_number()
@@ -162,7 +161,7 @@ def index():
 
 
 @bp.route("/kort", endpoint="map")
-@allow(*STAFF)
+@allow("company.read")
 def map_view():
     """Show the filtered companies on a map."""
     form, result = _filtered(MAP_LIMIT)
@@ -174,7 +173,7 @@ def map_view():
 
 
 @bp.route("/kort.json")
-@allow(*STAFF)
+@allow("company.read")
 def map_data():
     """The filtered companies with coordinates, for the map's markers."""
     form, result = _filtered(MAP_LIMIT)
@@ -192,7 +191,7 @@ def map_data():
 
 @bp.route("/eksport.csv", defaults={"fmt": "csv"})
 @bp.route("/eksport.xlsx", defaults={"fmt": "xlsx"})
-@allow(*STAFF)
+@allow("company.read")
 def export(fmt: str):
     """Download the filtered list as CSV or XLSX (the import reads the same columns)."""
     form, result = _filtered(None)
@@ -257,7 +256,7 @@ class NearbyForm(SubForm):
 
 
 @bp.route("/naer")
-@allow(*STAFF)
+@allow("company.read")
 def nearby():
     """Plan visits: companies near a postcode or a company, nearest first."""
     form = NearbyForm(request.args)

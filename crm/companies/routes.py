@@ -8,7 +8,7 @@ from flask_login import current_user
 
 from crm.access import allow
 from crm.companies import bp
-from crm.companies.access import COMPANY_EDIT_ROLES, COMPANY_VIEW_ROLES, get_company_or_404
+from crm.companies.access import get_company_or_404
 from crm.companies.forms import (
     CompanyForm,
     ContactPersonForm,
@@ -64,7 +64,7 @@ def _get_contact_or_404(company, contact_id: int) -> ContactPerson:
 
 
 @bp.route("/ny", methods=["GET", "POST"])
-@allow(*COMPANY_EDIT_ROLES)
+@allow("company.edit")
 def new():
     """Create a company, after showing likely duplicates."""
     form = CompanyForm()
@@ -87,7 +87,7 @@ def new():
 
 
 @bp.route("/<int:company_id>")
-@allow(*COMPANY_VIEW_ROLES)
+@allow("company.read")
 def detail(company_id: int):
     """Show everything about the relationship with a company on one page."""
     company = get_company_or_404(company_id, current_user)
@@ -107,7 +107,7 @@ def detail(company_id: int):
 
 
 @bp.route("/<int:company_id>/rediger", methods=["GET", "POST"])
-@allow(*COMPANY_EDIT_ROLES)
+@allow("company.edit")
 def edit(company_id: int):
     """Edit a company's profile; a save based on an outdated version is refused, not lost."""
     company = get_company_or_404(company_id, current_user, for_edit=True)
@@ -123,7 +123,7 @@ def edit(company_id: int):
 
 
 @bp.route("/<int:company_id>/status", methods=["POST"])
-@allow(*COMPANY_EDIT_ROLES)
+@allow("company.edit")
 def change_company_status(company_id: int):
     """Move the partnership along the pipeline."""
     company = get_company_or_404(company_id, current_user, for_edit=True)
@@ -136,7 +136,7 @@ def change_company_status(company_id: int):
 
 
 @bp.route("/<int:company_id>/kontaktpersoner/ny", methods=["GET", "POST"])
-@allow(*COMPANY_EDIT_ROLES)
+@allow("company.edit")
 def new_contact(company_id: int):
     """Add a contact person."""
     company = get_company_or_404(company_id, current_user, for_edit=True)
@@ -148,7 +148,7 @@ def new_contact(company_id: int):
 
 
 @bp.route("/<int:company_id>/kontaktpersoner/<int:contact_id>", methods=["GET", "POST"])
-@allow(*COMPANY_EDIT_ROLES)
+@allow("company.edit")
 def edit_contact(company_id: int, contact_id: int):
     """Edit a contact person."""
     company = get_company_or_404(company_id, current_user, for_edit=True)
@@ -161,7 +161,7 @@ def edit_contact(company_id: int, contact_id: int):
 
 
 @bp.route("/<int:company_id>/kontaktpersoner/<int:contact_id>/slet", methods=["POST"])
-@allow(*COMPANY_EDIT_ROLES)
+@allow("company.edit")
 def delete_contact(company_id: int, contact_id: int):
     """Delete a contact person (the log keeps the name it was written with)."""
     company = get_company_or_404(company_id, current_user, for_edit=True)
@@ -173,11 +173,11 @@ def delete_contact(company_id: int, contact_id: int):
 
 
 @bp.route("/<int:company_id>/kontaktlog/ny", methods=["GET", "POST"])
-@allow(*COMPANY_VIEW_ROLES)
+@allow("company.log")
 def new_log_entry(company_id: int):
     """Log a contact with the company, optionally with a follow-up task."""
     company = get_company_or_404(company_id, current_user)
-    borgere = db.session.scalars(visible_borgere(current_user).where(Borger.phase != Phase.AFSLUTTET)
+    borgere = db.session.scalars(visible_borgere(current_user, for_edit=True).where(Borger.phase != Phase.AFSLUTTET)
                                  .order_by(Borger.first_name)).all()
     form = LogEntryForm(company=company, borgere=borgere)
     if request.method == "GET":
@@ -202,7 +202,7 @@ def new_log_entry(company_id: int):
 
 
 @bp.route("/<int:company_id>/opgaver/ny", methods=["GET", "POST"])
-@allow(*COMPANY_VIEW_ROLES)
+@allow("company.log")
 def new_task(company_id: int):
     """Create a follow-up task about the company."""
     company = get_company_or_404(company_id, current_user)
@@ -219,7 +219,7 @@ def new_task(company_id: int):
 
 
 @bp.route("/kontakt-snart")
-@allow(*COMPANY_VIEW_ROLES)
+@allow("company.read")
 def stale():
     """Partners with no logged contact for 30 days or more, longest first."""
     form = StaleFilterForm(request.args)

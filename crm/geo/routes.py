@@ -3,12 +3,11 @@ from flask import render_template
 from crm.access import allow
 from crm.geo import bp
 from crm.geo.forms import AddressLookupForm
-from crm.models.user import STAFF_ROLES
 from crm.services.geocoding import geocode
 
 
 @bp.route("/opslag", methods=["GET", "POST"])
-@allow(*STAFF_ROLES)
+@allow("geo.lookup")
 def lookup():
     """Geocode an address and show its coordinates and precision."""
     form = AddressLookupForm()

@@ -7,11 +7,9 @@ from crm.access import allow
 from crm.extensions import db
 from crm.jobs import bp
 from crm.models import Job, JobStatus
-from crm.models.user import Role
 from crm.services.job_kinds import IMPORT_PREVIEW, IMPORT_RUN
 from crm.services.jobs import can_see_job
 
-JOB_ROLES = (Role.ADMIN, Role.KONSULENT)
 TITLES = {IMPORT_PREVIEW: "Forhåndsvisning af import", IMPORT_RUN: "Import af virksomheder"}
 
 
@@ -24,7 +22,7 @@ def get_job_or_404(job_id: int) -> Job:
 
 
 @bp.route("/<int:job_id>")
-@allow(*JOB_ROLES)
+@allow("job.read")
 def detail(job_id: int):
     """Show a job's progress, or its result when it is done."""
     job = get_job_or_404(job_id)
@@ -40,7 +38,7 @@ def detail(job_id: int):
 
 
 @bp.route("/<int:job_id>/status")
-@allow(*JOB_ROLES)
+@allow("job.read")
 def status(job_id: int):
     """The job's progress as JSON, for the page's progress bar."""
     job = get_job_or_404(job_id)

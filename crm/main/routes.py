@@ -7,21 +7,22 @@ from crm.extensions import db
 from crm.main import bp
 from crm.models import Opening
 from crm.models.opening import OpeningStatus
-from crm.models.user import STAFF_ROLES, Role
+from crm.models.user import Role
+from crm.permissions import can
 from crm.services.contacts import count_stale_partners
 from crm.services.openings import stale_cutoff
 from crm.services.reports import count_my_overdue_tasks, my_borgere_without_contact, my_f2f_contacts_this_week
 
 
 @bp.route("/")
-@allow(*STAFF_ROLES)
+@allow("staff.home")
 def index():
     """Show the staff start page: what needs doing today."""
     overview = {"overdue_tasks": count_my_overdue_tasks(current_user.id)}
     if current_user.role == Role.VEJLEDER:
         overview["f2f_this_week"] = len(my_f2f_contacts_this_week(current_user.id))
         overview["waiting"] = len(my_borgere_without_contact(current_user.id))
-    if current_user.role in (Role.KONSULENT, Role.ADMIN):
+    if can(current_user, "company.edit"):
         konsulent_id = current_user.id if current_user.role == Role.KONSULENT else None
         overview["stale_partners"] = count_stale_partners(konsulent_id=konsulent_id)
         overview["openings_to_confirm"] = db.session.scalar(

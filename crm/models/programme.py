@@ -6,7 +6,7 @@ from enum import StrEnum
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from crm.extensions import db
+from crm.extensions import NEVER_REUSE_IDS, db
 from crm.timeutil import utcnow
 
 
@@ -27,6 +27,16 @@ class Programme(db.Model):
 
     def __repr__(self) -> str:
         return f"<Programme {self.id} {self.name!r}>"
+
+
+# Which programmes a teamleder leads (User.led_programmes; crm/permissions.py reads it). A pair has
+# no id of its own, so there is nothing to reuse; the table args keep the house's rule all the same.
+programme_leads = sa.Table(
+    "programme_leads", db.metadata,
+    sa.Column("programme_id", sa.ForeignKey("programmes.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("user_id", sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, index=True),
+    **NEVER_REUSE_IDS,
+)
 
 
 class OutcomeKind(StrEnum):

@@ -13,6 +13,7 @@ from crm.timeutil import utcnow
 
 class Role(StrEnum):
     ADMIN = "admin"
+    TEAMLEDER = "teamleder"
     VEJLEDER = "vejleder"
     KONSULENT = "konsulent"
     EMPLOYER = "employer"
@@ -24,12 +25,11 @@ class Role(StrEnum):
 
 ROLE_LABELS = {
     Role.ADMIN: "Administrator",
+    Role.TEAMLEDER: "Teamleder",
     Role.VEJLEDER: "Vejleder",
     Role.KONSULENT: "Virksomhedskonsulent",
     Role.EMPLOYER: "Arbejdsgiver",
 }
-
-STAFF_ROLES = frozenset({Role.ADMIN, Role.VEJLEDER, Role.KONSULENT})
 
 
 class User(UserMixin, db.Model):
@@ -56,6 +56,8 @@ class User(UserMixin, db.Model):
 
     company = relationship("Company", foreign_keys=[company_id])
     recovery_codes = relationship("RecoveryCode", back_populates="user", cascade="all, delete-orphan")
+    # The programmes a teamleder leads (crm/permissions.py reads it; empty for other roles).
+    led_programmes = relationship("Programme", secondary="programme_leads", order_by="Programme.name")
 
     @property
     def is_active(self) -> bool:  # Flask-Login asks this
@@ -64,13 +66,6 @@ class User(UserMixin, db.Model):
     @property
     def role_enum(self) -> Role:
         return Role(self.role)
-
-    @property
-    def is_staff(self) -> bool:
-        return self.role_enum in STAFF_ROLES
-
-    def has_role(self, *roles: str) -> bool:
-        return self.role in roles
 
     @property
     def has_totp(self) -> bool:

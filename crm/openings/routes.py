@@ -31,9 +31,6 @@ from crm.services.openings import (
 )
 from crm.validators import parse_id
 
-VIEW_ROLES = (Role.ADMIN, Role.KONSULENT, Role.VEJLEDER)
-EDIT_ROLES = (Role.ADMIN, Role.KONSULENT)
-
 
 def get_opening_or_404(opening_id: int, *, for_edit: bool = False) -> Opening:
     """Load an opening through its company's access check (staff only)."""
@@ -49,7 +46,7 @@ def _opening_url(opening: Opening) -> str:
 
 
 @bp.route("/")
-@allow(*VIEW_ROLES)
+@allow("opening.read")
 def index():
     """List openings, with filters and the "skal bekræftes" flag."""
     filters = FilterForm(request.args)
@@ -66,7 +63,7 @@ def index():
 
 
 @bp.route("/virksomhed/<int:company_id>/ny", methods=["GET", "POST"])
-@allow(*EDIT_ROLES)
+@allow("opening.edit")
 def new(company_id: int):
     """Create an opening at a company."""
     company = get_company_or_404(company_id, current_user, for_edit=True)
@@ -79,7 +76,7 @@ def new(company_id: int):
 
 
 @bp.route("/<int:opening_id>")
-@allow(*VIEW_ROLES)
+@allow("opening.read")
 def detail(opening_id: int):
     """Show an opening, its flags and its status actions."""
     opening = get_opening_or_404(opening_id)
@@ -88,7 +85,7 @@ def detail(opening_id: int):
 
 
 @bp.route("/<int:opening_id>/rediger", methods=["GET", "POST"])
-@allow(*EDIT_ROLES)
+@allow("opening.edit")
 def edit(opening_id: int):
     """Edit an opening; a save based on an outdated version is refused, not lost."""
     opening = get_opening_or_404(opening_id, for_edit=True)
@@ -103,7 +100,7 @@ def edit(opening_id: int):
 
 
 @bp.route("/<int:opening_id>/status", methods=["POST"])
-@allow(*EDIT_ROLES)
+@allow("opening.edit")
 def change_status(opening_id: int):
     """Open, pause, fill or close an opening."""
     opening = get_opening_or_404(opening_id, for_edit=True)
@@ -115,7 +112,7 @@ def change_status(opening_id: int):
 
 
 @bp.route("/<int:opening_id>/bekraeft", methods=["POST"])
-@allow(*EDIT_ROLES)
+@allow("opening.edit")
 def confirm(opening_id: int):
     """Confirm that the opening is still open today."""
     opening = get_opening_or_404(opening_id, for_edit=True)
@@ -142,7 +139,7 @@ def _access_page(company: Company, form: InvitationForm):
 
 
 @bp.route("/virksomhed/<int:company_id>/adgang", methods=["GET", "POST"])
-@allow(*EDIT_ROLES)
+@allow("opening.edit")
 def access(company_id: int):
     """Invite a contact person to the portal; list invitations and employer users."""
     company = get_company_or_404(company_id, current_user, for_edit=True)
@@ -163,7 +160,7 @@ def access(company_id: int):
 
 @bp.route("/virksomhed/<int:company_id>/adgang/invitation/<int:invitation_id>/tilbagekald",
           methods=["POST"])
-@allow(*EDIT_ROLES)
+@allow("opening.edit")
 def revoke(company_id: int, invitation_id: int):
     """Withdraw an invitation (and the access it gave)."""
     company = get_company_or_404(company_id, current_user, for_edit=True)
@@ -177,7 +174,7 @@ def revoke(company_id: int, invitation_id: int):
 
 
 @bp.route("/virksomhed/<int:company_id>/adgang/bruger/<int:user_id>/fjern", methods=["POST"])
-@allow(*EDIT_ROLES)
+@allow("opening.edit")
 def revoke_user(company_id: int, user_id: int):
     """Take an employer user's portal access away."""
     company = get_company_or_404(company_id, current_user, for_edit=True)

@@ -8,7 +8,6 @@ from crm.access import allow
 from crm.extensions import db, limiter
 from crm.forms import submit
 from crm.models.opening import OpeningStatus
-from crm.models.user import Role
 from crm.openings.forms import ActionForm, OpeningForm
 from crm.portal import bp
 from crm.portal.access import get_own_opening_or_404, get_own_proposal_or_404, own_company
@@ -46,7 +45,7 @@ def _own_openings():
 
 
 @bp.route("/")
-@allow(Role.EMPLOYER)
+@allow("portal.use")
 def index():
     """Show the employer's start page: what needs attention."""
     company = own_company()
@@ -61,7 +60,7 @@ def index():
 
 
 @bp.route("/stillinger")
-@allow(Role.EMPLOYER)
+@allow("portal.use")
 def openings():
     """List the company's openings, with one-click confirmation."""
     company = own_company()
@@ -70,7 +69,7 @@ def openings():
 
 
 @bp.route("/stillinger/ny", methods=["GET", "POST"])
-@allow(Role.EMPLOYER)
+@allow("portal.use")
 def new_opening():
     """Create an opening."""
     company = own_company()
@@ -84,7 +83,7 @@ def new_opening():
 
 
 @bp.route("/stillinger/<int:opening_id>", methods=["GET", "POST"])
-@allow(Role.EMPLOYER)
+@allow("portal.use")
 def edit_opening(opening_id: int):
     """Edit an opening; a save based on an outdated version is refused, not lost."""
     opening = get_own_opening_or_404(opening_id)
@@ -99,7 +98,7 @@ def edit_opening(opening_id: int):
 
 
 @bp.route("/stillinger/<int:opening_id>/status", methods=["POST"])
-@allow(Role.EMPLOYER)
+@allow("portal.use")
 def opening_status(opening_id: int):
     """Open, pause, fill (besat) or close an opening."""
     opening = get_own_opening_or_404(opening_id)
@@ -114,7 +113,7 @@ def opening_status(opening_id: int):
 
 
 @bp.route("/stillinger/<int:opening_id>/bekraeft", methods=["POST"])
-@allow(Role.EMPLOYER)
+@allow("portal.use")
 def confirm(opening_id: int):
     """Confirm in one click that the opening is still open."""
     opening = get_own_opening_or_404(opening_id)
@@ -124,7 +123,7 @@ def confirm(opening_id: int):
 
 
 @bp.route("/profil", methods=["GET", "POST"])
-@allow(Role.EMPLOYER)
+@allow("portal.use")
 def profile():
     """Edit the company's public profile: contact details, description, what it can offer."""
     company = own_company()
@@ -138,7 +137,7 @@ def profile():
 
 
 @bp.route("/forslag")
-@allow(Role.EMPLOYER)
+@allow("portal.use")
 def proposals():
     """List the borgere the jobcenter has proposed to the company (only what they share)."""
     company = own_company()
@@ -146,7 +145,7 @@ def proposals():
 
 
 @bp.route("/forslag/<int:placement_id>")
-@allow(Role.EMPLOYER)
+@allow("portal.use")
 def proposal(placement_id: int):
     """Show one proposal with exactly the fields the borger agreed to share."""
     placement = get_own_proposal_or_404(placement_id)
@@ -156,7 +155,7 @@ def proposal(placement_id: int):
 
 
 @bp.route("/forslag/<int:placement_id>/svar", methods=["POST"])
-@allow(Role.EMPLOYER)
+@allow("portal.use")
 def answer(placement_id: int):
     """Answer a proposal: interested (contact me) or not now."""
     placement = get_own_proposal_or_404(placement_id)

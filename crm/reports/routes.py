@@ -6,7 +6,7 @@ from crm.access import allow
 from crm.extensions import db
 from crm.forms import submit
 from crm.models import Borger, Programme, User
-from crm.models.user import Role
+from crm.permissions import can
 from crm.reports import bp
 from crm.reports.charts import bar_chart
 from crm.reports.forms import EMPTY_TARGET_ROWS, ProgrammeForm
@@ -16,7 +16,6 @@ from crm.services.programmes import create_programme, update_programme
 from crm.services.report_export import export_dashboard
 from crm.timeutil import today
 
-STAFF = (Role.ADMIN, Role.VEJLEDER, Role.KONSULENT)
 EXPORT_TYPES = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "csv": "text/csv",  # Flask adds "; charset=utf-8" to a text/* mimetype
@@ -28,7 +27,7 @@ def get_programme_or_404(programme_id: int) -> Programme:
 
 
 def _dashboard_context(programme: Programme) -> dict:
-    full = reports.sees_full_figures(current_user)
+    full = reports.sees_full_figures(current_user, programme)
     as_of = today()
     months, series = reports.outcomes_by_month(programme, as_of=as_of)
     return {
@@ -42,16 +41,15 @@ def _dashboard_context(programme: Programme) -> dict:
 
 
 @bp.route("/indsatser")
-@allow(*STAFF)
+@allow("report.read")
 def programmes():
-    """List the programmes with their enrolment (small counts hidden for non-admins)."""
-    full = reports.sees_full_figures(current_user)
+    """List the programmes with their enrolment (small counts hidden unless the viewer sees full figures)."""
     rows = db.session.scalars(sa.select(Programme).order_by(Programme.name)).all()
     items = [
         (
             p,
-            reports.mask_count(reports.enrolled_count(p), full=full),
-            reports.mask_count(reports.active_count(p), full=full),
+            reports.mask_count(reports.enrolled_count(p), full=reports.sees_full_figures(current_user, p)),
+            reports.mask_count(reports.active_count(p), full=reports.sees_full_figures(current_user, p)),
         )
         for p in rows
     ]
@@ -59,7 +57,7 @@ def programmes():
 
 
 @bp.route("/indsatser/<int:programme_id>")
-@allow(*STAFF)
+@allow("report.read")
 def dashboard(programme_id: int):
     """Show a programme's targets, outcomes over time and IPS fidelity figures."""
     programme = get_programme_or_404(programme_id)
@@ -67,7 +65,7 @@ def dashboard(programme_id: int):
 
 
 @bp.route("/indsatser/<int:programme_id>/print")
-@allow(*STAFF)
+@allow("report.read")
 def print_dashboard(programme_id: int):
     """Show the dashboard laid out for printing."""
     programme = get_programme_or_404(programme_id)
@@ -75,13 +73,13 @@ def print_dashboard(programme_id: int):
 
 
 @bp.route("/indsatser/<int:programme_id>/eksport.<fmt>")
-@allow(*STAFF)
+@allow("report.read")
 def export(programme_id: int, fmt: str):
     """Download the dashboard's tables as XLSX or CSV, masked as on the page."""
     if fmt not in EXPORT_TYPES:
         abort(404)
     programme = get_programme_or_404(programme_id)
-    full = reports.sees_full_figures(current_user)
+    full = reports.sees_full_figures(current_user, programme)
     tables = reports.dashboard_tables(programme, full=full)
     data = export_dashboard(programme, tables, fmt=fmt, actor=current_user, masked=not full)
     filename = f"indsats-{programme.id}-{today().isoformat()}.{fmt}"
@@ -93,16 +91,16 @@ def export(programme_id: int, fmt: str):
 
 
 @bp.route("/indsatser/<int:programme_id>/figur/<key>")
-@allow(*STAFF)
+@allow("report.read")
 def figure(programme_id: int, key: str):
     """List the borgere behind a figure: names only for borgere the viewer may open."""
     programme = get_programme_or_404(programme_id)
     ids = reports.figure_borger_ids(programme, key)
     if ids is None:
         abort(404)
-    full = reports.sees_full_figures(current_user)
+    full = reports.sees_full_figures(current_user, programme)
     visible = []
-    if ids and current_user.role in (Role.ADMIN, Role.VEJLEDER):
+    if ids and can(current_user, "borger.read"):
         borgere = db.session.scalars(sa.select(Borger).where(Borger.id.in_(ids)).order_by(Borger.first_name))
         visible = [b for b in borgere if can_view_borger(current_user, b)]
         audit_shown_by_name(visible, actor=current_user, page="report_figure",
@@ -122,7 +120,7 @@ def figure(programme_id: int, key: str):
 
 
 @bp.route("/indsatser/<int:programme_id>/kontakter/<int:user_id>")
-@allow(*STAFF)
+@allow("report.read")
 def contacts(programme_id: int, user_id: int):
     """List a vejleder's face-to-face employer contacts behind the weekly figure."""
     programme = get_programme_or_404(programme_id)
@@ -131,7 +129,7 @@ def contacts(programme_id: int, user_id: int):
         abort(404)
     first, last = reports.full_weeks_window(today(), reports.F2F_WEEKS)
     entries = reports.f2f_contacts(user_id, first, last)
-    may_list = current_user.role == Role.ADMIN or current_user.id == user_id
+    may_list = can(current_user, "report.contacts", programme) or current_user.id == user_id
     return render_template(
         "reports/contacts.html",
         programme=programme,
@@ -163,7 +161,7 @@ def _form_data(programme: Programme | None) -> dict:
 
 
 @bp.route("/indsatser/ny", methods=["GET", "POST"])
-@allow(Role.ADMIN)
+@allow("programme.manage")
 def new_programme():
     """Create a programme with its targets."""
     form = ProgrammeForm() if request.method == "POST" else ProgrammeForm(data=_form_data(None))
@@ -174,7 +172,7 @@ def new_programme():
 
 
 @bp.route("/indsatser/<int:programme_id>/rediger", methods=["GET", "POST"])
-@allow(Role.ADMIN)
+@allow("programme.manage")
 def edit_programme(programme_id: int):
     """Change a programme and its targets."""
     programme = get_programme_or_404(programme_id)
@@ -186,7 +184,7 @@ def edit_programme(programme_id: int):
 
 
 @bp.route("/min-uge")
-@allow(Role.VEJLEDER)
+@allow("report.my_week")
 def my_week():
     """Show the vejleder's own week: caseload by phase, employer contacts, waiting borgere, overdue tasks."""
     as_of = today()

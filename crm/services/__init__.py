@@ -15,8 +15,13 @@ class ValidationError(ServiceError):
     """The input is not acceptable; ``field`` names the form field when there is one."""
 
 
-class NotAuthorized(ServiceError):
-    """The acting user may not do this."""
+class NotAuthorized(Exception):  # noqa: N818 - the name CKAN's actions use
+    """The acting user may not do this (``crm.permissions.require``). Not a ServiceError: no form
+    shows it; it reaches the request's error handler and answers 403."""
+
+    def __init__(self, message: str = "Du har ikke adgang til at gøre dette."):
+        super().__init__(message)
+        self.message = message
 
 
 class ConflictError(ServiceError):

@@ -14,6 +14,7 @@ from crm.formatting import danish_number
 from crm.models import AuditEvent, Borger, Company, ContactLogEntry, Industry, OutcomeEvent, Task, User
 from crm.models.borger import SHAREABLE_FIELDS, Phase, Stage
 from crm.models.company import ContactKind
+from crm.permissions import require
 from crm.services.audit import record_event
 from crm.services.matching import KIND_LABELS
 from crm.services.proposals import ANSWER_LABELS
@@ -26,6 +27,7 @@ ACCESS_ACTION_LABELS = {
     "borger.create": "Oprettede dine oplysninger",
     "borger.view": "Så dine oplysninger",
     "borger.update": "Ændrede dine oplysninger",
+    "borger.reassign": "Gav dig en ny vejleder",
     "borger.export": "Udleverede en kopi af dine oplysninger (indsigt)",
     "borger.denied": "Forsøgte at åbne dine oplysninger, men havde ikke adgang",
     "borger.contact_logged": "Noterede en kontakt med en arbejdsgiver om dig",
@@ -39,7 +41,7 @@ ACCESS_PAGE_LABELS = {
     "detail": "din side", "edit": "redigering af dine oplysninger", "match": "virksomheder, der passer til dig",
     "shortlist": "kortlisten", "propose": "forslag til en arbejdsgiver", "exclude": "fravalg af en virksomhed",
     "placement": "et forløb med en virksomhed", "outcome": "resultater", "end": "afslutning af forløbet",
-    "export": "indsigt", "erase": "sletning",
+    "export": "indsigt", "erase": "sletning", "reassign": "overdragelse til en anden vejleder",
     "reverse_match": "borgere, der passer til en virksomhed eller stilling",
     "portal.proposal": "forslaget i virksomhedsportalen",
     "company_log": "en virksomheds kontaktlog", "report_figure": "en opgørelse over en indsats",
@@ -93,6 +95,7 @@ def _excluded_company_names(borger: Borger) -> list[str]:
 def export_borger_data(borger: Borger, *, actor) -> dict:
     """Everything stored about the borger, and every access to the record (who, when, what), as
     machine-readable data (stable English keys and codes). Audited."""
+    require(actor, "borger.read", borger)
     _audit_export(borger, actor=actor, fmt="json")
     users = {u.id: u.name for u in db.session.scalars(sa.select(User))}
     return {
@@ -204,6 +207,7 @@ def _facts(borger: Borger) -> list[tuple[str, str]]:
 
 def access_document(borger: Borger, *, actor) -> AccessDocument:
     """The right-of-access copy as a document the borger can read (Danish labels). Audited."""
+    require(actor, "borger.read", borger)
     _audit_export(borger, actor=actor, fmt="html")
     users = {u.id: u for u in db.session.scalars(sa.select(User))}
     return AccessDocument(
@@ -246,7 +250,9 @@ def erase_borger(borger: Borger, *, actor, reason: str) -> None:
     borger's audit rows are moved to a pseudonym that dies here and lose their details (they name
     companies, fields and the reference); so do the rows about the borger's tasks (their titles
     name the borger). The reference stays issued (borger_references), so it is never given again.
+    ``actor=None`` is the retention purge; a user must hold ``borger.erase`` (NotAuthorized).
     """
+    require(actor, "borger.erase", borger)
     borger_id = borger.id
     pseudonym = ERASED_SUBJECT_PREFIX + secrets.token_hex(12)
     task_ids = [str(task_id) for task_id in db.session.scalars(sa.select(Task.id).where(Task.borger_id == borger_id))]

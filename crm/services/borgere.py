@@ -1,8 +1,10 @@
 """Borger records: who may see them, and every view and change written to the audit log.
 
-A vejleder sees their own caseload; an admin sees all; nobody else opens a borger record
-(a konsulent sees only the pseudonymous reference in reverse matches). Services that touch borger
-data audit themselves, so no caller can forget.
+A vejleder sees and works their own caseload; a teamleder reads the caseloads of the programmes
+they lead and hands borgere over between vejledere; nobody else opens a borger record (an admin or
+a konsulent sees only the pseudonymous reference in reverse matches). The rules are in
+crm/permissions.py. Services that touch borger data check them and audit themselves, so no caller
+can forget.
 """
 
 import secrets
@@ -15,12 +17,13 @@ from crm.extensions import db
 from crm.models import Borger, Industry, IssuedReference, OfferTag, Programme, User
 from crm.models.borger import SHAREABLE_FIELDS, Phase, Transport
 from crm.models.user import Role
+from crm.permissions import borger_scope, can, require
 from crm.services import ConflictError, ValidationError
 from crm.services.audit import record_event
 from crm.services.fields import MAX_HOURS_PER_WEEK
 from crm.services.geocoding import geocode
 from crm.timeutil import today
-from crm.validators import split_items
+from crm.validators import parse_id, split_items
 from matcher import KINDS
 
 CONFLICT_MESSAGE = (
@@ -46,21 +49,13 @@ REFERENCE_TRIES = 20
 
 
 def can_view_borger(user, borger: Borger) -> bool:
-    if not user.is_authenticated:
-        return False
-    if user.role == Role.ADMIN:
-        return True
-    return user.role == Role.VEJLEDER and borger.vejleder_id == user.id
+    return can(user, "borger.read", borger)
 
 
-def visible_borgere(user) -> sa.Select:
-    """A query of the borgere this user may open (the list shows only what you may open)."""
-    query = sa.select(Borger)
-    if user.role == Role.ADMIN:
-        return query
-    if user.role == Role.VEJLEDER:
-        return query.where(Borger.vejleder_id == user.id)
-    return query.where(sa.false())
+def visible_borgere(user, *, for_edit: bool = False) -> sa.Select:
+    """A query of the borgere this user may open (the list shows only what you may open), or
+    with ``for_edit`` work on (a vejleder's own caseload)."""
+    return sa.select(Borger).where(borger_scope(user, "borger.edit" if for_edit else "borger.read"))
 
 
 def audit_view(borger: Borger, *, actor, page: str, details: dict | None = None) -> None:
@@ -171,9 +166,13 @@ def issue_reference() -> str:
 
 
 def create_borger(data: dict, *, actor) -> Borger:
-    """Enrol a borger in a vejleder's caseload. Raises ValidationError."""
+    """Enrol a borger in a vejleder's caseload (a vejleder: their own). Raises ValidationError or
+    NotAuthorized."""
+    require(actor, "borger.create")
     clean = _validated(data)
-    borger = Borger(reference=issue_reference(), **clean)
+    borger = Borger(**clean)
+    require(actor, "borger.edit", borger)
+    borger.reference = issue_reference()
     db.session.add(borger)
     db.session.flush()
     record_event("borger.create", "borger", borger.id, actor=actor,
@@ -182,10 +181,14 @@ def create_borger(data: dict, *, actor) -> Borger:
 
 
 def update_borger(borger: Borger, data: dict, *, expected_version: int, actor) -> Borger:
-    """Change a borger's record. Raises ConflictError or ValidationError; nothing is written then."""
+    """Change a borger's record (not the vejleder: see ``reassign_borger``). Raises ConflictError,
+    ValidationError or NotAuthorized; nothing is written then."""
+    require(actor, "borger.edit", borger)
     if borger.version != expected_version:
         raise ConflictError(CONFLICT_MESSAGE)
     clean = _validated(data)
+    if clean["vejleder_id"] != borger.vejleder_id:
+        require(actor, "borger.reassign", borger)
     changed = sorted(k for k, v in clean.items() if getattr(borger, k) != v)
     for key in changed:
         setattr(borger, key, clean[key])
@@ -202,7 +205,32 @@ def update_borger(borger: Borger, data: dict, *, expected_version: int, actor) -
 
 def exclude_company(borger: Borger, company_id: int, *, actor) -> None:
     """Never propose this company to the borger again (the borger's own choice)."""
+    require(actor, "borger.edit", borger)
     if company_id not in borger.excluded_company_ids:
         borger.excluded_company_ids = [*borger.excluded_company_ids, company_id]
         record_event("borger.update", "borger", borger.id, actor=actor,
                      details={"fields": ["excluded_company_ids"]})
+
+
+def reassign_borger(borger: Borger, vejleder_id, *, actor, expected_version: int | None = None) -> Borger:
+    """Hand the borger over to another active vejleder (a teamleder, in a programme they lead).
+    Audited with both vejledere. Raises ValidationError, ConflictError or NotAuthorized."""
+    require(actor, "borger.reassign", borger)
+    if expected_version is not None and borger.version != expected_version:
+        raise ConflictError(CONFLICT_MESSAGE)
+    vejleder = db.session.get(User, parse_id(vejleder_id) or 0)
+    if vejleder is None or vejleder.role != Role.VEJLEDER or not vejleder.active:
+        raise ValidationError("Vælg en aktiv vejleder.", field="vejleder_id")
+    if vejleder.id == borger.vejleder_id:
+        raise ValidationError("Borgeren har allerede den vejleder.", field="vejleder_id")
+    previous = borger.vejleder_id
+    borger.vejleder_id = vejleder.id
+    try:
+        db.session.flush()
+    except StaleDataError:
+        db.session.rollback()
+        raise ConflictError(CONFLICT_MESSAGE) from None
+    record_event("borger.reassign", "borger", borger.id, actor=actor,
+                 details={"from_vejleder_id": previous, "to_vejleder_id": vejleder.id})
+    return borger
+

@@ -15,7 +15,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from crm.extensions import db
 from crm.models import Company, CompanyStatusChange, Industry, OfferTag, User
 from crm.models.company import SIZE_BANDS, STATUS_TRANSITIONS, PartnershipStatus
-from crm.models.user import Role
+from crm.permissions import roles_with
 from crm.services import ConflictError, ValidationError
 from crm.services.audit import record_event
 from crm.services.fields import (
@@ -146,7 +146,7 @@ def _konsulent(konsulent_id, lookups: Lookups = DATABASE) -> int | None:
     if konsulent_id in (None, ""):
         return None
     user_id = parse_id(konsulent_id)
-    if user_id is None or lookups.user_role(user_id) not in (Role.KONSULENT, Role.ADMIN):
+    if user_id is None or lookups.user_role(user_id) not in roles_with("company.edit"):
         raise ValidationError("Vælg en virksomhedskonsulent.", field="konsulent_id")
     return user_id
 

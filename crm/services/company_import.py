@@ -48,7 +48,7 @@ from crm.models import (
     User,
 )
 from crm.models.company import PartnershipStatus, company_offers
-from crm.models.user import Role
+from crm.permissions import can
 from crm.services import ConflictError, NotAuthorized, ValidationError
 from crm.services.audit import record_event
 from crm.services.companies import (
@@ -823,7 +823,7 @@ def can_undo_import(user, batch: ImportBatch) -> bool:
     """Admins may undo any import, a konsulent the imports they made themselves."""
     if not user.is_authenticated or batch.undone_at is not None:
         return False
-    return user.role == Role.ADMIN or (user.role == Role.KONSULENT and batch.user_id == user.id)
+    return can(user, "company.import", batch)
 
 
 def _has_activity(company_id: int) -> bool:

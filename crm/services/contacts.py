@@ -16,10 +16,9 @@ from sqlalchemy.orm.attributes import set_committed_value
 from crm.extensions import db
 from crm.models import Borger, Company, ContactLogEntry, ContactPerson, Task, User
 from crm.models.company import FACE_TO_FACE_KINDS, ContactKind, PartnershipStatus
-from crm.models.user import STAFF_ROLES
+from crm.permissions import can, is_staff
 from crm.services import ValidationError
 from crm.services.audit import record_event
-from crm.services.borgere import can_view_borger
 from crm.services.fields import EMAIL_MAX, LONG_TEXT_MAX, PERSON_MAX, PHONE_MAX, TITLE_MAX, clean_text
 from crm.services.outcomes import record_first_employer_contact
 from crm.timeutil import DANISH_TZ, local_to_utc, to_local, today, utcnow
@@ -96,7 +95,7 @@ def delete_contact_person(person: ContactPerson, *, actor=None) -> None:
 def _staff_user(user_id) -> User:
     user_id = parse_id(user_id)
     user = db.session.get(User, user_id) if user_id is not None else None
-    if user is None or not user.active or user.role not in STAFF_ROLES:
+    if user is None or not user.active or not is_staff(user):
         raise ValidationError("Vælg en medarbejder.", field="assignee_id")
     return user
 
@@ -208,7 +207,7 @@ def _borger_for(borger_id, actor) -> Borger | None:
     if borger_id in (None, "", 0):
         return None
     borger = db.session.get(Borger, parse_id(borger_id) or 0)
-    if borger is None or actor is None or not can_view_borger(actor, borger):
+    if borger is None or actor is None or not can(actor, "borger.edit", borger):
         raise ValidationError("Vælg en borger fra din egen caseload.", field="borger_id")
     return borger
 

@@ -240,6 +240,6 @@ def _has_app() -> bool:
 
 def can_see_job(user, job: Job) -> bool:
     """Only the user who started a job, and admins, may see it."""
-    from crm.models.user import Role
+    from crm.permissions import can
 
-    return user.is_authenticated and (user.role == Role.ADMIN or job.user_id == user.id)
+    return can(user, "job.read", job)

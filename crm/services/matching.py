@@ -548,7 +548,7 @@ def reverse_matches(target_key: str, borgere: list[Borger], *, on: date | None =
 
 def reverse_match_for(target_key: str, *, viewer) -> list[tuple[Borger, Match, bool]]:
     """The active borgere a target fits, best first, each with whether ``viewer`` sees them by
-    name (their vejleder, an admin) or only by reference. Every borger shown by name is audited
+    name (their vejleder, their programme's teamleder) or only by reference. Every borger shown by name is audited
     as a read of their record, as on the borger's own pages."""
     candidates = db.session.scalars(
         sa.select(Borger).where(Borger.phase.not_in([Phase.AFSLUTTET, Phase.EFTERVAERN]))

@@ -12,6 +12,7 @@ from crm.extensions import db
 from crm.models import Borger, OutcomeEvent
 from crm.models.borger import Phase
 from crm.models.programme import OutcomeKind
+from crm.permissions import require
 from crm.services import ValidationError
 from crm.services.audit import record_event
 from crm.timeutil import today
@@ -23,6 +24,7 @@ MANUAL_KINDS = (OutcomeKind.FLEXJOB_CLARIFIED, OutcomeKind.RETAINED_13W, Outcome
 def record_outcome(borger: Borger, kind: str, *, on_date: date, actor, hours_per_week: float | None = None,
                    note: str = "") -> OutcomeEvent:
     """Record one outcome for the borger's current programme, audited. Raises ValidationError."""
+    require(actor, "borger.edit", borger)
     event = add_outcome_event(borger, kind, on_date=on_date, actor=actor, hours_per_week=hours_per_week,
                               note=note)
     record_event("outcome.record", "borger", borger.id, actor=actor, details={"kind": str(event.kind)})
@@ -70,6 +72,7 @@ def record_first_employer_contact(borger: Borger, *, on_date: date, actor, compa
 
 def end_course(borger: Borger, *, on_date: date, reason: str, actor) -> None:
     """End the borger's course: phase afsluttet, with the date and reason kept."""
+    require(actor, "borger.edit", borger)
     if not reason.strip():
         raise ValidationError("Angiv hvorfor forløbet slutter.", field="reason")
     record_outcome(borger, OutcomeKind.COURSE_ENDED, on_date=on_date, actor=actor, note=reason)

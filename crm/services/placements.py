@@ -14,6 +14,7 @@ from crm.extensions import db
 from crm.models import Borger, Company, Opening, Placement, PlacementEvent, Task
 from crm.models.borger import Phase, Stage
 from crm.models.programme import OutcomeKind
+from crm.permissions import require
 from crm.services import ValidationError
 from crm.services.audit import record_event
 from crm.services.contacts import log_contact as log_contact_entry
@@ -91,6 +92,7 @@ def _placement_for(borger: Borger, *, company: Company, opening: Opening | None,
 def shortlist(borger: Borger, *, company: Company, opening: Opening | None, score: float | None,
               components: dict, reasons: list[str], actor) -> Placement:
     """Put a match on the borger's shortlist, saving the match as it stands now."""
+    require(actor, "borger.edit", borger)
     placement, created = _placement_for(borger, company=company, opening=opening, score=score,
                                         components=components, reasons=reasons, actor=actor)
     if created:
@@ -103,6 +105,7 @@ def propose_match(borger: Borger, *, company: Company, opening: Opening | None, 
                   components: dict, reasons: list[str], actor) -> Placement:
     """Propose the borger for a match, shortlisting it on the way if needed: one operation, one
     audit row (the stage change). Raises ValidationError without the borger's consent."""
+    require(actor, "borger.edit", borger)
     placement, _created = _placement_for(borger, company=company, opening=opening, score=score,
                                          components=components, reasons=reasons, actor=actor)
     propose(placement, actor=actor)
@@ -112,6 +115,7 @@ def propose_match(borger: Borger, *, company: Company, opening: Opening | None, 
 def propose(placement: Placement, *, actor) -> None:
     """Propose the borger to the employer; allowed only with the borger's consent."""
     borger = placement.borger
+    require(actor, "borger.edit", borger)
     if not borger.consent_to_propose:
         raise ValidationError("Borgeren har ikke givet samtykke til at blive foreslået over for "
                               "arbejdsgivere.")
@@ -127,6 +131,7 @@ def advance(placement: Placement, stage: str, *, on_date: date, actor, hours_per
 
     ``log_contact`` (a ContactKind) also writes a contact-log entry with the company.
     """
+    require(actor, "borger.edit", placement.borger)
     try:
         target = Stage(stage)
     except ValueError:

@@ -1,8 +1,8 @@
 """Export a programme dashboard's tables to XLSX and CSV, exactly as the viewer sees them.
 
 The cells are the display text of crm.services.reports.dashboard_tables, so small counts are
-already masked for anyone but admins. Every text cell that a spreadsheet would read as a formula
-(it starts with =, +, -, @, a tab or a carriage return) gets a leading apostrophe (CSV/formula
+already masked for anyone without full figures. Every text cell that a spreadsheet would read as a
+formula (it starts with =, +, -, @, a tab or a carriage return) gets a leading apostrophe (CSV/formula
 injection, OWASP). CSV is UTF-8 with a BOM and semicolons, as Danish Excel expects.
 """
 

@@ -1,6 +1,6 @@
 """Second factor for staff: TOTP (RFC 6238, an authenticator app) with single-use recovery codes.
 
-Staff (admin, vejleder, konsulent) need it when TOTP_REQUIRED is on (the default in
+Staff (admin, teamleder, vejleder, konsulent) need it when TOTP_REQUIRED is on (the default in
 production); anyone who has enrolled is always asked. Employers log in with a password (and the
 rate limit); the municipality's single sign-on or MitID Erhverv would plug in at the login view.
 """
@@ -14,6 +14,7 @@ from flask import current_app
 
 from crm.extensions import db
 from crm.models import RecoveryCode, User
+from crm.permissions import is_staff
 from crm.services.audit import record_event
 from crm.timeutil import utcnow
 
@@ -25,7 +26,7 @@ VALID_WINDOW = 1
 
 def required_for(user: User) -> bool:
     """Whether this user must pass a second factor to log in."""
-    return user.has_totp or (user.is_staff and current_app.config.get("TOTP_REQUIRED", False))
+    return user.has_totp or (is_staff(user) and current_app.config.get("TOTP_REQUIRED", False))
 
 
 def new_secret() -> str:

@@ -4,7 +4,7 @@ import sqlalchemy as sa
 from flask import current_app
 
 from crm.extensions import db
-from crm.models import Company, Role, User
+from crm.models import Company, Programme, Role, User
 from crm.services import ValidationError
 from crm.services.audit import record_event
 from crm.services.passwords import hash_password
@@ -98,6 +98,22 @@ def update_user(
         user.session_version += 1
     if changes:
         record_event("user.update", "user", user.id, actor=actor, details=changes)
+    return user
+
+
+def set_led_programmes(user: User, programme_ids, *, actor=None) -> User:
+    """Set the programmes a teamleder leads (crm/permissions.py reads them). Audited. Raises
+    ValidationError for an unknown programme or a user who is not a teamleder."""
+    wanted = {int(pid) for pid in programme_ids or ()}
+    programmes = list(db.session.scalars(sa.select(Programme).where(Programme.id.in_(wanted)))) if wanted else []
+    if len(programmes) != len(wanted):
+        raise ValidationError("Ukendt indsats.", field="led_programme_ids")
+    if programmes and user.role != Role.TEAMLEDER:
+        raise ValidationError("Kun en teamleder kan lede indsatser.", field="led_programme_ids")
+    if {p.id for p in user.led_programmes} != wanted:
+        user.led_programmes = sorted(programmes, key=lambda p: p.name)
+        record_event("user.programmes", "user", user.id, actor=actor,
+                     details={"programme_ids": sorted(wanted)})
     return user
 
 

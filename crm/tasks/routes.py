@@ -2,36 +2,28 @@ from flask import abort, render_template, request, url_for
 from flask_login import current_user
 
 from crm.access import allow, is_safe_next
-from crm.companies.access import COMPANY_EDIT_ROLES
 from crm.companies.forms import TaskDoneForm
 from crm.extensions import db
 from crm.forms import submit
 from crm.models import Task
-from crm.models.user import STAFF_ROLES
 from crm.paging import page_of
+from crm.permissions import can
 from crm.services.contacts import is_overdue, set_task_done, tasks_query
 from crm.tasks import bp
 from crm.timeutil import today
-
-
-def can_change_task(user, task: Task) -> bool:
-    """The assignee and the creator may tick a task off; so may those who run the register."""
-    return user.role in STAFF_ROLES and (
-        task.assignee_id == user.id or task.created_by_id == user.id or user.role in COMPANY_EDIT_ROLES
-    )
 
 
 def get_task_or_404(task_id: int, user) -> Task:
     task = db.session.get(Task, task_id)
     if task is None:
         abort(404)
-    if not can_change_task(user, task):
+    if not can(user, "task.change", task):
         abort(403)
     return task
 
 
 @bp.route("/")
-@allow(*STAFF_ROLES)
+@allow("task.read")
 def mine():
     """Show the current user's tasks: overdue first, then due later, then recently done."""
     page = page_of(tasks_query(current_user))
@@ -40,7 +32,7 @@ def mine():
 
 
 @bp.route("/<int:task_id>/udfoert", methods=["POST"])
-@allow(*STAFF_ROLES)
+@allow("task.change")
 def set_done(task_id: int):
     """Mark a task done or open again (field ``done``: "1" or "0")."""
     task = get_task_or_404(task_id, current_user)

@@ -26,6 +26,7 @@ def test_seed_demo_loads_once_and_prints_logins(app, runner):
     first = runner.invoke(args=["seed-demo"])
     assert first.exit_code == 0, first.output
     assert "admin@demo.fodfaeste.dk" in first.output
+    assert "Teamleder              teamleder@demo.fodfaeste.dk" in first.output
     with app.app_context():
         users = db.session.scalar(sa.select(sa.func.count()).select_from(User))
     second = runner.invoke(args=["seed-demo"])

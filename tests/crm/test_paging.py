@@ -53,9 +53,12 @@ def test_mine_opgaver_is_paged_with_open_tasks_first(app, browser, make_user):
 @pytest.mark.parametrize("page", ["abc", "0", "-3", "99999999999999999999", "1e9", ""])
 def test_a_tampered_page_number_shows_the_first_page(browser, make_user, page):
     browser.login(make_user("admin"))
-    for url in ("/opgaver/", "/virksomheder/kontakt-snart", "/borgere/", "/admin/revisionslog"):
+    for url in ("/opgaver/", "/virksomheder/kontakt-snart", "/admin/revisionslog"):
         response = browser.get(f"{url}?page={page}")
         assert response.status_code == 200, url
+    browser.logout()
+    browser.login(make_user("vejleder"))
+    assert browser.get(f"/borgere/?page={page}").status_code == 200
 
 
 def test_kontakt_snart_is_paged_and_keeps_the_konsulent_filter(app, browser, make_user):

@@ -43,7 +43,7 @@ def test_500_page_is_danish_without_stack_trace(make_app, make_user):
     app = make_app(PROPAGATE_EXCEPTIONS=False)
 
     @app.route("/boom")
-    @allow("admin")
+    @allow("user.manage")
     def boom():
         raise RuntimeError("hemmelig detalje i stakken")
 

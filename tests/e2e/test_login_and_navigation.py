@@ -4,11 +4,16 @@ import pytest
 
 pytestmark = pytest.mark.e2e
 
+# The menu shows what each role's permissions open (crm/permissions.py): an admin opens no borger record.
 EXPECTED_NAVIGATION = {
-    "admin": ["Forside", "Borgere", "Virksomheder", "Kontakt snart", "Stillinger", "Mine opgaver", "Indsatser",
+    "admin": ["Forside", "Virksomheder", "Kontakt snart", "Stillinger", "Mine opgaver", "Indsatser",
               "Adresseopslag", "Brugere", "Revisionslog"],
-    "vejleder": ["Forside", "Min uge", "Borgere", "Virksomheder", "Stillinger", "Mine opgaver", "Indsatser"],
-    "konsulent": ["Forside", "Virksomheder", "Kontakt snart", "Stillinger", "Mine opgaver", "Indsatser"],
+    "teamleder": ["Forside", "Borgere", "Virksomheder", "Kontakt snart", "Stillinger", "Mine opgaver", "Indsatser",
+                  "Adresseopslag"],
+    "vejleder": ["Forside", "Min uge", "Borgere", "Virksomheder", "Kontakt snart", "Stillinger", "Mine opgaver",
+                 "Indsatser", "Adresseopslag"],
+    "konsulent": ["Forside", "Virksomheder", "Kontakt snart", "Stillinger", "Mine opgaver", "Indsatser",
+                  "Adresseopslag"],
     "employer": ["Forside", "Stillinger", "Profil", "Forslag"],
 }
 # Employers have the portal's own layout and menu.

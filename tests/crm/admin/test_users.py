@@ -119,3 +119,60 @@ def test_audit_page_lists_events(browser, make_user):
     browser.login(make_user("admin"))
     html = browser.get("/admin/revisionslog").get_data(as_text=True)
     assert "login.success" in html and "user.create" in html
+
+
+def _programme(app, name):
+    from crm.services.programmes import create_programme
+
+    with app.app_context():
+        programme = create_programme({"name": name, "municipality": "Aarhus"}, actor=None)
+        db.session.commit()
+        return programme.id
+
+
+def _led(app, email):
+    with app.app_context():
+        user = db.session.scalar(sa.select(User).where(User.email == email))
+        return sorted(p.id for p in user.led_programmes)
+
+
+def test_admin_creates_a_teamleder_who_leads_programmes_and_it_is_audited(app, browser, make_user):
+    first, second = _programme(app, "Din vej i job"), _programme(app, "Futurum")
+    browser.login(make_user("admin"))
+    page = browser.get("/admin/brugere/ny").get_data(as_text=True)
+    assert "Leder indsatserne (kun teamledere)" in page and "Teamleder" in page
+    response = browser.post_form("/admin/brugere/ny", {
+        "name": "Tove Team", "email": "tove@test.fodfaeste.dk", "role": "teamleder", "company_id": "",
+        "led_programme_ids": [str(first), str(second)],
+        "password": "en-lang-adgangskode", "password2": "en-lang-adgangskode", "active": "y",
+    })
+    assert response.status_code == 302
+    user = _user(app, "tove@test.fodfaeste.dk")
+    assert user.role == "teamleder" and _led(app, user.email) == [first, second]
+    assert _audit_actions(app, user.id) == ["user.create", "user.programmes"]
+
+
+def test_admin_changes_the_programmes_a_teamleder_leads(app, browser, make_user, make_teamleder):
+    teamleder, led = make_teamleder()
+    other = _programme(app, "Futurum")
+    browser.login(make_user("admin"))
+    user = _user(app, teamleder)
+    response = browser.post_form(f"/admin/brugere/{user.id}", {
+        "name": user.name, "email": user.email, "role": "teamleder", "company_id": "",
+        "led_programme_ids": [str(other)], "active": "y",
+    })
+    assert response.status_code == 302
+    assert _led(app, teamleder) == [other]
+
+
+def test_only_a_teamleder_can_lead_a_programme(app, browser, make_user):
+    programme = _programme(app, "Din vej i job")
+    browser.login(make_user("admin"))
+    response = browser.post_form("/admin/brugere/ny", {
+        "name": "Vera Vej", "email": "vera@test.fodfaeste.dk", "role": "vejleder", "company_id": "",
+        "led_programme_ids": [str(programme)],
+        "password": "en-lang-adgangskode", "password2": "en-lang-adgangskode", "active": "y",
+    })
+    assert response.status_code == 200
+    assert "Kun en teamleder kan lede indsatser." in response.get_data(as_text=True)
+    assert _user(app, "vera@test.fodfaeste.dk") is None

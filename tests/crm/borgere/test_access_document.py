@@ -45,19 +45,19 @@ def test_the_copy_has_danish_labels_and_no_english_keys(browser, make_user, make
     assert [key for key in ENGLISH_KEYS if key in text] == []
 
 
-def test_the_copy_lists_every_access_in_danish_time(app, browser, make_user, make_borger):
+def test_the_copy_lists_every_access_in_danish_time(app, browser, make_user, make_borger, make_teamleder):
     vejleder = make_user("vejleder", name="Vera Vejleder")
-    admin = make_user("admin", name="Ada Admin")
+    teamleder, programme_id = make_teamleder(name="Tina Teamleder")
     with time_machine.travel(SUMMER_NIGHT, tick=False):
-        borger_id = make_borger(vejleder)
+        borger_id = make_borger(vejleder, programme_id=programme_id)
     with time_machine.travel(WINTER_MORNING, tick=False):
-        browser.login(admin)
+        browser.login(teamleder)
         browser.get(f"/borgere/{borger_id}")
         browser.logout()
         browser.login(vejleder)
         text = _document(browser, borger_id)
     assert "16. juni 2026 kl. 00.30 Vera Vejleder (vejleder) Oprettede dine oplysninger" in text
-    assert "20. november 2026 kl. 06.30 Ada Admin (administrator) Så dine oplysninger din side" in text
+    assert "20. november 2026 kl. 06.30 Tina Teamleder (teamleder) Så dine oplysninger din side" in text
     assert "20. november 2026 kl. 06.30 Vera Vejleder (vejleder) Udleverede en kopi af dine oplysninger" in text
 
 

@@ -65,12 +65,22 @@ def test_vejleder_sees_only_own_caseload(browser, make_user, make_borger):
     assert "Mette" in html and "Ole" not in html
 
 
-def test_admin_sees_every_borger(browser, make_user, make_borger):
-    make_borger(make_user("vejleder"), first_name="Mette")
-    make_borger(make_user("vejleder"), first_name="Ole")
-    browser.login(make_user("admin"))
+def test_a_teamleder_sees_the_borgere_of_the_programmes_they_lead(browser, make_user, make_borger,
+                                                                  make_teamleder):
+    teamleder, programme_id = make_teamleder()
+    make_borger(make_user("vejleder"), first_name="Mette", programme_id=programme_id)
+    make_borger(make_user("vejleder"), first_name="Ole", programme_id=programme_id)
+    make_borger(make_user("vejleder"), first_name="Per")
+    browser.login(teamleder)
     html = browser.get("/borgere/").get_data(as_text=True)
-    assert "Mette" in html and "Ole" in html
+    assert "Mette" in html and "Ole" in html and "Per" not in html
+
+
+def test_an_admin_opens_no_borger_record(browser, make_user, make_borger):
+    borger_id = make_borger(make_user("vejleder"), first_name="Mette")
+    browser.login(make_user("admin"))
+    for url in ("/borgere/", f"/borgere/{borger_id}", f"/borgere/{borger_id}/indsigt.json"):
+        assert browser.get(url).status_code == 403, url
 
 
 def test_another_vejleder_is_refused_and_the_attempt_is_audited(app, browser, make_user, make_borger, user_id):

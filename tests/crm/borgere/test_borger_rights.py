@@ -49,10 +49,12 @@ def _borger_with_history(app, make_user, make_borger, make_partner, **fields):
     return borger_id
 
 
-def test_admin_erases_a_borger_and_only_a_bare_audit_row_remains(app, browser, make_user, make_borger,
-                                                                 make_partner):
-    borger_id = _borger_with_history(app, make_user, make_borger, make_partner, first_name="Mette")
-    browser.login(make_user("admin"))
+def test_a_teamleder_erases_a_borger_and_only_a_bare_audit_row_remains(app, browser, make_user, make_borger,
+                                                                      make_partner, make_teamleder):
+    teamleder, programme_id = make_teamleder()
+    borger_id = _borger_with_history(app, make_user, make_borger, make_partner, first_name="Mette",
+                                     programme_id=programme_id)
+    browser.login(teamleder)
     response = browser.post_form(f"/borgere/{borger_id}/slet", {}, form_page=f"/borgere/{borger_id}")
     assert response.status_code == 302
     with app.app_context():

@@ -10,18 +10,20 @@ from crm.models import AuditEvent, Borger
 
 
 def _erase(browser, borger_id):
+    """Erase as the teamleder of the borger's programme (the borger must be in "Teamets indsats")."""
     response = browser.post_form(f"/borgere/{borger_id}/slet", {}, form_page=f"/borgere/{borger_id}")
     assert response.status_code == 302
 
 
 def test_a_borger_created_after_an_erasure_gets_a_new_id_and_reference(app, browser, make_user,
-                                                                       make_borger):
+                                                                       make_borger, make_teamleder):
+    teamleder, programme_id = make_teamleder()
     vejleder = make_user("vejleder")
     make_borger(vejleder, first_name="Anna")
-    erased_id = make_borger(vejleder, first_name="Mette")
+    erased_id = make_borger(vejleder, first_name="Mette", programme_id=programme_id)
     with app.app_context():
         erased_reference = db.session.get(Borger, erased_id).reference
-    browser.login(make_user("admin"))
+    browser.login(teamleder)
     _erase(browser, erased_id)
 
     new_id = make_borger(vejleder, first_name="Jonas")
@@ -32,11 +34,12 @@ def test_a_borger_created_after_an_erasure_gets_a_new_id_and_reference(app, brow
 
 
 def test_the_new_borgers_access_log_holds_nothing_of_the_erased_person(app, browser, make_user,
-                                                                       make_borger):
+                                                                       make_borger, make_teamleder):
     vejleder = make_user("vejleder")
+    teamleder, programme_id = make_teamleder(name="Tina Teamleder")
     other_vejleder = make_user("vejleder", name="Ole Anden")
-    erased_id = make_borger(other_vejleder, first_name="Mette")
-    browser.login(make_user("admin", name="Ada Admin"))
+    erased_id = make_borger(other_vejleder, first_name="Mette", programme_id=programme_id)
+    browser.login(teamleder)
     browser.get(f"/borgere/{erased_id}")
     _erase(browser, erased_id)
     browser.logout()
@@ -55,15 +58,16 @@ def _audit_dump(app):
 
 
 def test_an_erased_borgers_audit_rows_keep_who_and_when_under_a_pseudonym(app, browser, make_user,
-                                                                          make_borger, user_id):
+                                                                          make_borger, user_id, make_teamleder):
+    teamleder, programme_id = make_teamleder()
     vejleder = make_user("vejleder")
-    erased_id = make_borger(vejleder, first_name="Mette")
+    erased_id = make_borger(vejleder, first_name="Mette", programme_id=programme_id)
     with app.app_context():
         reference = db.session.get(Borger, erased_id).reference
     browser.login(vejleder)
     browser.get(f"/borgere/{erased_id}")
     browser.logout()
-    browser.login(make_user("admin"))
+    browser.login(teamleder)
     _erase(browser, erased_id)
 
     with app.app_context():
@@ -77,14 +81,16 @@ def test_an_erased_borgers_audit_rows_keep_who_and_when_under_a_pseudonym(app, b
     assert reference not in str(_audit_dump(app))
 
 
-def test_nothing_in_the_audit_log_names_an_erased_borger(app, browser, make_user, make_borger, make_partner):
+def test_nothing_in_the_audit_log_names_an_erased_borger(app, browser, make_user, make_borger, make_partner,
+                                                         make_teamleder):
     from crm.models import Company, Task, User
     from crm.services.contacts import set_task_done
     from crm.services.placements import advance, shortlist
     from crm.timeutil import today
 
+    teamleder, programme_id = make_teamleder()
     vejleder = make_user("vejleder")
-    erased_id = make_borger(vejleder, first_name="Mettelise")
+    erased_id = make_borger(vejleder, first_name="Mettelise", programme_id=programme_id)
     company_id = make_partner("Jyllands Lager ApS")
     with app.app_context():
         actor = db.session.scalar(sa.select(User).where(User.email == vejleder))
@@ -97,7 +103,7 @@ def test_nothing_in_the_audit_log_names_an_erased_borger(app, browser, make_user
                       actor=actor)
         db.session.commit()
     assert "Mettelise" in str(_audit_dump(app))
-    browser.login(make_user("admin"))
+    browser.login(teamleder)
     _erase(browser, erased_id)
 
     assert "Mettelise" not in str(_audit_dump(app))

@@ -8,7 +8,7 @@ import openpyxl
 import sqlalchemy as sa
 
 from crm.extensions import db
-from crm.models import AuditEvent
+from crm.models import AuditEvent, User
 from crm.models.programme import OutcomeKind as K
 from crm.timeutil import today
 from tests.crm.reports.report_tables import page_tables, row_by_label
@@ -104,11 +104,41 @@ def test_konsulent_drill_down_shows_only_a_masked_count(
     assert '<strong class="figure-total">&lt;5</strong>' in html
 
 
-def test_admin_drill_down_names_all_borgere(browser, make_user, make_borger, make_programme, add_outcome):
+def test_the_teamleder_drill_down_names_the_programmes_borgere(app, browser, make_user, make_borger,
+                                                               make_programme, add_outcome):
+    from crm.services.users import set_led_programmes
+
+    pid, _, _ = _setup(make_user, make_borger, make_programme, add_outcome)
+    teamleder = make_user("teamleder")
+    with app.app_context():
+        set_led_programmes(db.session.scalar(sa.select(User).where(User.email == teamleder)), [pid])
+        db.session.commit()
+    browser.login(teamleder)
+    html = browser.get(f"/indsatser/{pid}/figur/no_contact").get_data(as_text=True)
+    assert "Borger1" in html and "Borger2" in html and "Borger0" not in html
+
+
+def test_the_admin_drill_down_counts_but_names_no_borger(browser, make_user, make_borger, make_programme,
+                                                         add_outcome):
     pid, _, _ = _setup(make_user, make_borger, make_programme, add_outcome)
     browser.login(make_user("admin"))
     html = browser.get(f"/indsatser/{pid}/figur/no_contact").get_data(as_text=True)
-    assert "Borger1" in html and "Borger2" in html and "Borger0" not in html
+    assert "Borger1" not in html and "Borger2" not in html
+    assert '<strong class="figure-total">2</strong>' in html  # full figures, no names
+
+
+def test_a_teamleder_sees_full_figures_only_for_the_programmes_they_lead(app, browser, make_user, make_borger,
+                                                                        make_programme, make_teamleder):
+    led_pid = make_programme("Din vej i job")
+    other_pid = make_programme("Futurum")
+    for pid in (led_pid, other_pid):
+        make_borger(make_user("vejleder"), programme_id=pid)
+    teamleder, _ = make_teamleder(programme="Din vej i job")
+    browser.login(teamleder)
+    assert '<strong class="figure-total">1</strong>' in browser.get(
+        f"/indsatser/{led_pid}/figur/enrolled").get_data(as_text=True)
+    assert '<strong class="figure-total">&lt;5</strong>' in browser.get(
+        f"/indsatser/{other_pid}/figur/enrolled").get_data(as_text=True)
 
 
 def test_unknown_figure_is_404(browser, make_user, make_programme):
@@ -221,6 +251,9 @@ def test_contacts_drill_down_lists_entries_only_for_admin_and_the_vejleder(
     browser.login(make_user("konsulent"))
     html = browser.get(url).get_data(as_text=True)
     assert "Bageriet ApS" not in html and "<strong>1</strong>" in html
+    browser.logout()
+    browser.login(make_user("teamleder"))  # leads no programme
+    assert "Bageriet ApS" not in browser.get(url).get_data(as_text=True)
 
 
 def test_dashboard_runs_as_many_queries_for_eight_vejledere_as_for_two(

@@ -7,10 +7,10 @@ someone has reviewed its row (``scripts/authz_matrix.py`` prints a draft). One w
 module and walked once; the tests then judge the recorded answers.
 
 Expected answers. A denied role: 403 (anonymous: 302 to /login?next=…). An allowed role on its own
-object (or on any object of an "any" route, or admin on someone else's borger): 2xx/3xx, never
-403/404 and never bounced to the login page. The scoped role on a foreign object of an own_* route
-(a vejleder on another vejleder's borger or task, an employer on another company's opening or
-proposal): 403 or 404. Every POST carries a valid CSRF token, so a 400 cannot pass as a denial.
+object (or on any object of an "any" route): 2xx/3xx, never 403/404 and never bounced to the login
+page. A scoped role on a foreign object of an own_* route (a vejleder on another vejleder's borger
+or task, a teamleder on a borger of a programme they do not lead, an employer on another company's
+opening or proposal): 403 or 404. Every POST carries a valid CSRF token, so a 400 cannot pass as a denial.
 POSTs by an allowed role on its own object are only sent where an empty form is refused without a
 write (``HARMLESS_EMPTY_POSTS``); the rest could change or delete data and are counted as skipped.
 """
@@ -34,11 +34,11 @@ from crm.timeutil import today
 from tests.conftest import TEST_PASSWORD, csrf_token_from, empty_all_tables
 
 MATRIX_PATH = Path(__file__).resolve().parents[3] / "crm" / "authz_matrix.csv"
-ROLES = ("anonymous", "admin", "vejleder", "konsulent", "employer")
+ROLES = ("anonymous", "admin", "teamleder", "vejleder", "konsulent", "employer")
 COLUMNS = ("rule", "endpoint", "method", *ROLES, "object")
 OBJECTS = {"-", "own_caseload", "own_company", "own_task", "any"}
-# The role whose reach an own_* object limits; the other allowed roles reach every such object.
-SCOPED_ROLE = {"own_caseload": "vejleder", "own_company": "employer", "own_task": "vejleder"}
+# The roles whose reach an own_* object limits; the other allowed roles reach every such object.
+SCOPED_ROLES = {"own_caseload": {"vejleder", "teamleder"}, "own_company": {"employer"}, "own_task": {"vejleder"}}
 PUBLIC_RULES = {"/login", "/login/totp", "/login/totp/opsaet", "/portal/invitation/<token>",
                 "/static/<path:filename>", "/favicon.ico"}
 
@@ -48,6 +48,8 @@ MARKER_OB = "MARKØR-OB-91c2"
 NEEDLES = {MARKER_B2: "B2-7f3a", MARKER_OB: "OB-91c2"}
 BLIND_TO = {
     "anonymous": (MARKER_B2, MARKER_OB),
+    "admin": (MARKER_B2,),  # need-to-know: the admin opens no borger record
+    "teamleder": (MARKER_B2,),  # B2 is in a programme the teamleder does not lead
     "vejleder": (MARKER_B2,),
     "konsulent": (MARKER_B2,),
     "employer": (MARKER_B2, MARKER_OB),
@@ -65,7 +67,7 @@ HARMLESS_EMPTY_POSTS = {
     "auth.login", "auth.second_factor_verify", "auth.second_factor_setup", "portal.accept_invitation",
     "geo.lookup",
     "admin.new_user", "admin.reset_user_password",
-    "borgere.new", "borgere.add_to_shortlist", "borgere.propose_target",
+    "borgere.new", "borgere.add_to_shortlist", "borgere.reassign", "borgere.propose_target",
     "borgere.exclude", "borgere.advance_placement", "borgere.add_outcome", "borgere.end",
     "companies.new", "companies.edit", "companies.change_company_status", "companies.new_contact",
     "companies.new_log_entry", "companies.new_task",
@@ -102,13 +104,15 @@ class World:
     clients: dict
     tokens: dict
     get_results: list = field(default_factory=list)
+    owner_pages: dict = field(default_factory=dict)
     snapshots: dict = field(default_factory=dict)
     post_results: list | None = None
 
 
 def _build(ids: dict) -> None:
-    """Admin A; vejleder V1 with borger B1, V2 with B2 (marked); konsulent K; employer E of CA
-    (opening OA, B1 proposed) and E2 of CB (opening OB marked, B2 proposed)."""
+    """Admin A; teamleder T of programme PR; vejleder V1 with borger B1 (in PR), V2 with B2 (marked, in
+    programme PR2, which T does not lead) and B3 (in PR); konsulent K; employer E of CA (opening OA,
+    B1 proposed) and E2 of CB (opening OB marked, B2 proposed)."""
     from crm.services.borgere import create_borger
     from crm.services.companies import create_company
     from crm.services.company_import import parse_upload, run_import
@@ -118,7 +122,7 @@ def _build(ids: dict) -> None:
     from crm.services.openings import create_opening
     from crm.services.placements import propose, shortlist
     from crm.services.programmes import create_programme
-    from crm.services.users import create_user
+    from crm.services.users import create_user, set_led_programmes
 
     def user(key, role, company=None):
         made = create_user(email=f"{key.lower()}@authz.fodfaeste.dk", name=f"Test {key}", role=role,
@@ -135,6 +139,8 @@ def _build(ids: dict) -> None:
     user("E", "employer", ca)
     user("E2", "employer", cb)
     programme = create_programme({"name": "Adgangsindsats", "municipality": "Aarhus"}, actor=admin)
+    other_programme = create_programme({"name": "Anden indsats", "municipality": "Aarhus"}, actor=admin)
+    set_led_programmes(user("T", "teamleder"), [programme.id], actor=admin)
 
     def borger(vejleder, first_name, **extra):
         data = {"first_name": first_name, "vejleder_id": vejleder.id, "programme_id": programme.id,
@@ -145,8 +151,9 @@ def _build(ids: dict) -> None:
         return create_borger(data, actor=vejleder)
 
     b1 = borger(v1, "Anna")
-    b2 = borger(v2, "Bo", wishes=[f"lagerarbejde {MARKER_B2}", "værkstedshjælper"], strengths=[f"{MARKER_B2} styrke"],
-                notes=f"Fortroligt: {MARKER_B2}")
+    borger(v2, "Cai")  # V2 works in PR too, so PR's figures name both vejledere
+    b2 = borger(v2, "Bo", programme_id=other_programme.id, wishes=[f"lagerarbejde {MARKER_B2}", "værkstedshjælper"],
+                strengths=[f"{MARKER_B2} styrke"], notes=f"Fortroligt: {MARKER_B2}")
     opening = {"kind": "job", "hours_min": 10, "hours_max": 20, "status": "aaben"}
     oa = create_opening(ca, {**opening, "title": "Lagermedarbejder", "description": "Pluk og pak."},
                         actor=konsulent)
@@ -203,7 +210,7 @@ def world(database_url, instance_path):
     clients = {role: app.test_client() for role in ROLES}
     anonymous_page = clients["anonymous"].get("/login")
     tokens = {"anonymous": csrf_token_from(anonymous_page.get_data(as_text=True))}
-    for role, key in (("admin", "A"), ("vejleder", "V1"), ("konsulent", "K"), ("employer", "E")):
+    for role, key in (("admin", "A"), ("teamleder", "T"), ("vejleder", "V1"), ("konsulent", "K"), ("employer", "E")):
         tokens[role] = _login(clients[role], f"{key.lower()}@authz.fodfaeste.dk")
     yield World(app=app, ids=ids, clients=clients, tokens=tokens)
     with app.app_context():
@@ -270,7 +277,7 @@ def expectation(row: dict, role: str, variant: str) -> str:
         return "deny"
     if variant == "mismatch":
         return "hidden"
-    if variant == "foreign" and SCOPED_ROLE.get(row["object"]) == role:
+    if variant == "foreign" and role in SCOPED_ROLES.get(row["object"], ()):
         return "hidden"
     return "allow"
 
@@ -360,6 +367,12 @@ def get_walk(world):
     world.snapshots["before_get"] = snapshot(world.app)
     _walk_gets(world)
     world.snapshots["after_get"] = snapshot(world.app)
+    # B2's own vejleder, outside the walk: what the marker guard compares with.
+    owner = world.app.test_client()
+    _login(owner, "v2@authz.fodfaeste.dk")
+    for url in (f"/borgere/{world.ids['B2']}", f"/borgere/{world.ids['B2']}/indsigt.json"):
+        with owner.get(url) as response:
+            world.owner_pages[url] = (response.status_code, body_text(response))
     return world
 
 
@@ -454,7 +467,10 @@ def test_markers_are_visible_where_they_belong(get_walk):
     """Guards the leak test: the markers are really in the world and found in pages and exports."""
     seen = {(case.role, marker) for case in get_walk.get_results for marker in NEEDLES
             if NEEDLES[marker] in case.body}
-    assert ("admin", MARKER_B2) in seen and ("konsulent", MARKER_OB) in seen
+    assert ("konsulent", MARKER_OB) in seen
+    assert get_walk.owner_pages
+    for url, (status, body) in get_walk.owner_pages.items():
+        assert status == 200 and NEEDLES[MARKER_B2] in body, url
 
 
 def test_get_requests_change_no_data(get_walk):

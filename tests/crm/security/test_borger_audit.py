@@ -72,10 +72,11 @@ def test_each_borger_request_writes_exactly_one_audit_row(app, browser, make_use
 
 
 def test_reverse_match_audits_only_the_borgere_shown_by_name(app, browser, make_user, make_borger,
-                                                             make_partner, user_id):
+                                                             make_partner, user_id, make_teamleder):
     mine = make_user("vejleder")
-    my_borger = make_borger(mine, first_name="Mette")
-    others_borger = make_borger(make_user("vejleder"), first_name="Jonas")
+    teamleder, programme_id = make_teamleder()
+    my_borger = make_borger(mine, first_name="Mette", programme_id=programme_id)
+    others_borger = make_borger(make_user("vejleder"), first_name="Jonas", programme_id=programme_id)
     company_id = make_partner("Jyllands Lager ApS", industry_text="Lager")
     browser.login(mine)
     html = browser.get(f"/borgere/til-virksomhed/{company_id}").get_data(as_text=True)
@@ -95,9 +96,15 @@ def test_reverse_match_audits_only_the_borgere_shown_by_name(app, browser, make_
 
     admin = make_user("admin")
     browser.login(admin)
-    browser.get(f"/borgere/til-virksomhed/{company_id}")
+    assert "Mette" not in browser.get(f"/borgere/til-virksomhed/{company_id}").get_data(as_text=True)
+    assert [row for row in _rows_for(app, my_borger) if row[1] == user_id(admin)] == []
+    browser.logout()
+
+    browser.login(teamleder)
+    html = browser.get(f"/borgere/til-virksomhed/{company_id}").get_data(as_text=True)
+    assert "Mette" in html and "Jonas" in html  # both in the programme the teamleder leads
     for borger_id in (my_borger, others_borger):
-        assert _rows_for(app, borger_id)[-1] == ("borger.view", user_id(admin))
+        assert _rows_for(app, borger_id)[-1] == ("borger.view", user_id(teamleder))
 
 
 def test_a_company_log_naming_a_borger_audits_the_read(app, browser, make_user, make_borger, make_partner,

@@ -40,7 +40,7 @@ from tests.crm.security.test_authz_matrix import _build, _login, app_rules, load
 pytestmark = pytest.mark.hostile
 
 EXAMPLES = int(os.environ.get("HOSTILE_EXAMPLES", "5"))
-LOGINS = {"admin": "A", "vejleder": "V1", "konsulent": "K", "employer": "E"}
+LOGINS = {"admin": "A", "teamleder": "T", "vejleder": "V1", "konsulent": "K", "employer": "E"}
 # Query parameters some view reads without a form; sent to every route besides its form fields.
 QUERY_NAMES = ("page", "next", "konsulent", "borger_id", "andet", "company_id", "q")
 # Fields of POST routes whose form the walk cannot see (e.g. the import confirmation needs an

@@ -1,0 +1,166 @@
+"""Who may do what: every named permission, the roles that hold it and the rule on the object, in one place.
+
+A permission is a dotted name (``borger.read``, ``company.edit``, ``report.full_figures`` …). ``GRANTS``
+maps each to the roles that hold it; ``OBJECT_RULES`` narrows some of them to the objects a user may
+reach (a vejleder's own caseload, the programmes a teamleder leads, an employer's own company).
+Everything asks this module:
+
+- views declare ``@allow("borger.read")`` (``crm.access``), and a view with no declaration is refused;
+- the navigation shows an entry exactly when its endpoint's permission lets the role in;
+- templates ask ``can("company.edit", company)``;
+- services call ``require(actor, "borger.erase", borger)``, which raises ``NotAuthorized`` (a 403 in a
+  request), so a CLI command or an API gets the checks the pages get. ``actor=None`` is the system
+  itself (the retention purge, the demo data) and is not checked.
+
+Need-to-know (DOMAIN.md): the admin runs accounts, programmes and settings and opens no borger
+record; a teamleder reads the caseloads of the programmes they lead (audited like any read), sees
+their full figures and hands borgere over between vejledere.
+"""
+
+from collections.abc import Callable
+
+import sqlalchemy as sa
+
+from crm.models.user import Role
+from crm.services import NotAuthorized
+
+ADMIN, TEAMLEDER, VEJLEDER, KONSULENT, EMPLOYER = (
+    Role.ADMIN, Role.TEAMLEDER, Role.VEJLEDER, Role.KONSULENT, Role.EMPLOYER)
+#: The municipality's own people; every other role group below is spelled out per permission.
+STAFF_ROLES = frozenset({ADMIN, TEAMLEDER, VEJLEDER, KONSULENT})
+ALL_ROLES = frozenset(Role)
+
+GRANTS: dict[str, frozenset[Role]] = {
+    # the session and the start page
+    "session.logout": ALL_ROLES,
+    "account.recovery_codes": STAFF_ROLES,
+    "staff.home": STAFF_ROLES,
+    "geo.lookup": STAFF_ROLES,
+    # borgere (the casework); a konsulent or admin meets a borger only as a reference
+    "borger.list": frozenset({VEJLEDER, TEAMLEDER}),
+    "borger.read": frozenset({VEJLEDER, TEAMLEDER}),
+    "borger.create": frozenset({VEJLEDER}),
+    "borger.edit": frozenset({VEJLEDER}),
+    "borger.reassign": frozenset({TEAMLEDER}),
+    "borger.erase": frozenset({TEAMLEDER}),
+    "borger.reverse_match": STAFF_ROLES,
+    # the company register
+    "company.read": STAFF_ROLES,
+    "company.log": STAFF_ROLES,  # contact log entries and follow-up tasks
+    "company.edit": frozenset({ADMIN, KONSULENT}),
+    "company.import": frozenset({ADMIN, KONSULENT}),
+    "company.merge": frozenset({ADMIN}),
+    "opening.read": STAFF_ROLES,
+    "opening.edit": frozenset({ADMIN, KONSULENT}),
+    "task.read": STAFF_ROLES,
+    "task.change": STAFF_ROLES,
+    "job.read": frozenset({ADMIN, KONSULENT}),
+    # programmes and their figures
+    "report.read": STAFF_ROLES,
+    "report.full_figures": frozenset({ADMIN, TEAMLEDER}),
+    "report.contacts": frozenset({ADMIN, TEAMLEDER}),  # another vejleder's contacts; one's own are always shown
+    "report.my_week": frozenset({VEJLEDER}),
+    "programme.manage": frozenset({ADMIN}),
+    # administration
+    "user.manage": frozenset({ADMIN}),
+    "audit.read": frozenset({ADMIN}),
+    # the employer portal
+    "portal.use": frozenset({EMPLOYER}),
+}
+
+
+# --- object rules -----------------------------------------------------------------------------
+
+def led_programme_ids(user) -> frozenset[int]:
+    """The ids of the programmes ``user`` leads as teamleder (none for every other role)."""
+    if user.role != TEAMLEDER:
+        return frozenset()
+    return frozenset(programme.id for programme in user.led_programmes)
+
+
+def _in_caseload(user, borger) -> bool:
+    return user.role == VEJLEDER and borger.vejleder_id == user.id
+
+
+def _in_led_programme(user, borger) -> bool:
+    return user.role == TEAMLEDER and borger.programme_id in led_programme_ids(user)
+
+
+def _reads_borger(user, borger) -> bool:
+    return _in_caseload(user, borger) or _in_led_programme(user, borger)
+
+
+def _changes_task(user, task) -> bool:
+    """The assignee and the creator may tick a task off; so may those who run the register."""
+    return task.assignee_id == user.id or task.created_by_id == user.id or user.role in GRANTS["company.edit"]
+
+
+def _sees_job(user, job) -> bool:
+    return user.role == ADMIN or job.user_id == user.id
+
+
+def _undoes_import(user, batch) -> bool:
+    return user.role == ADMIN or batch.user_id == user.id
+
+
+def _leads_programme(user, programme) -> bool:
+    return user.role == ADMIN or programme.id in led_programme_ids(user)
+
+
+def _own_company(user, company) -> bool:
+    return company is not None and user.company_id == company.id
+
+
+OBJECT_RULES: dict[str, Callable[[object, object], bool]] = {
+    "borger.read": _reads_borger,
+    "borger.edit": _in_caseload,
+    "borger.reassign": _in_led_programme,
+    "borger.erase": _in_led_programme,
+    "task.change": _changes_task,
+    "job.read": _sees_job,
+    "company.import": _undoes_import,
+    "report.full_figures": _leads_programme,
+    "report.contacts": _leads_programme,
+    "portal.use": _own_company,
+}
+
+
+# --- asking -----------------------------------------------------------------------------------
+
+def roles_with(permission: str) -> frozenset[Role]:
+    """The roles that hold ``permission``; an unknown name is a programming error (KeyError)."""
+    return GRANTS[permission]
+
+
+def can(user, permission: str, obj=None) -> bool:
+    """Whether ``user`` holds ``permission`` (on ``obj``, when given and the permission has an object rule)."""
+    if user is None or not user.is_authenticated or not user.active:
+        return False
+    if user.role not in roles_with(permission):
+        return False
+    rule = OBJECT_RULES.get(permission)
+    return obj is None or rule is None or rule(user, obj)
+
+
+def require(user, permission: str, obj=None) -> None:
+    """Raise ``NotAuthorized`` unless ``user`` may; ``user=None`` is the system itself and may."""
+    if user is not None and not can(user, permission, obj):
+        raise NotAuthorized("Du har ikke adgang til at gøre dette.")
+
+
+def is_staff(user) -> bool:
+    return user is not None and user.is_authenticated and user.role in STAFF_ROLES
+
+
+def borger_scope(user, permission: str = "borger.read") -> sa.ColumnElement[bool]:
+    """The SQL condition of the borgere ``user`` holds ``permission`` on ("borger.read" or
+    "borger.edit"): the object rules above as a query, so a list shows only what you may open."""
+    from crm.models import Borger
+
+    if not user.is_authenticated or user.role not in roles_with(permission):
+        return sa.false()
+    if user.role == VEJLEDER:
+        return Borger.vejleder_id == user.id
+    if user.role == TEAMLEDER and permission == "borger.read":
+        return Borger.programme_id.in_(led_programme_ids(user) or {-1})
+    return sa.false()

@@ -1,0 +1,362 @@
+"""The IPS fidelity figures vejledere steer by: caseload, employer contacts, first contact, job
+starts, efterværn cadence and retention. Counting rules as in ``figures``."""
+
+from __future__ import annotations
+
+import statistics
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+
+import sqlalchemy as sa
+
+from crm.extensions import db
+from crm.models import Borger, Company, ContactLogEntry, Opening, OutcomeEvent, Placement, Programme, Task, User
+from crm.models.borger import Phase
+from crm.services.reports.figures import JOB_STARTS, RETENTION_STARTS, K
+from crm.timeutil import to_local, today
+
+# IPS fidelity goals (DOMAIN.md / the IPS fidelity scale).
+F2F_CONTACTS_GOAL = 6  # face-to-face employer contacts per vejleder per week, at least
+F2F_WEEKS = 4  # averaged over the last four full weeks (Monday to Sunday)
+FIRST_CONTACT_DAYS_GOAL = 30  # days from enrolment to the first employer contact, at most
+COMPETITIVE_SHARE_GOAL = 95  # % of job starts that are ordinary paid jobs, at least
+DIVERSITY_GOAL = 85  # % different employers / job types among job starts, at least
+# House goal: efterværn contacts done on time (no number in the IPS scale; adjust here).
+CADENCE_GOAL = 90
+CADENCE_GRACE_DAYS = 2  # a follow-along task done up to two days after its due date is on time
+FOLLOW_ALONG_PREFIX = "Efterværn:"
+
+
+def programme_vejleder_ids(programme: Programme) -> list[int]:
+    """Vejledere with at least one active borger in the programme."""
+    return sorted(
+        set(
+            db.session.scalars(
+                sa.select(Borger.vejleder_id).where(
+                    Borger.programme_id == programme.id, Borger.phase != Phase.AFSLUTTET
+                )
+            )
+        )
+    )
+
+
+def _names(user_ids) -> dict[int, str]:
+    if not user_ids:
+        return {}
+    return dict(
+        db.session.execute(sa.select(User.id, User.name).where(User.id.in_(list(user_ids)))).tuples().all()
+    )
+
+
+@dataclass
+class VejlederFigure:
+    vejleder_id: int
+    name: str
+    value: float
+    goal: float
+    ok: bool
+
+
+def caseload_per_vejleder(programme: Programme) -> list[VejlederFigure]:
+    """Each programme vejleder's whole active caseload (all programmes: the IPS norm is about the
+    person's total load) against the programme's caseload norm; ok when ≤ the norm."""
+    ids = programme_vejleder_ids(programme)
+    if not ids:
+        return []
+    counts = dict(
+        db.session.execute(
+            sa.select(Borger.vejleder_id, sa.func.count())
+            .where(Borger.vejleder_id.in_(ids), Borger.phase != Phase.AFSLUTTET)
+            .group_by(Borger.vejleder_id)
+        )
+        .tuples()
+        .all()
+    )
+    names = _names(ids)
+    norm = programme.caseload_norm
+    return [
+        VejlederFigure(v, names.get(v, "?"), counts.get(v, 0), norm, counts.get(v, 0) <= norm)
+        for v in sorted(ids, key=lambda i: names.get(i, ""))
+    ]
+
+
+def caseload_ids(vejleder_id: int) -> set[int]:
+    return set(
+        db.session.scalars(
+            sa.select(Borger.id).where(Borger.vejleder_id == vejleder_id, Borger.phase != Phase.AFSLUTTET)
+        )
+    )
+
+
+def week_start(day: date) -> date:
+    """The Monday of ``day``'s week."""
+    return day - timedelta(days=day.weekday())
+
+
+def full_weeks_window(as_of: date, weeks: int) -> tuple[date, date]:
+    """The last ``weeks`` full Monday–Sunday weeks before ``as_of``'s week: (first day, last day)."""
+    end = week_start(as_of) - timedelta(days=1)
+    return end - timedelta(days=7 * weeks - 1), end
+
+
+def _f2f_query(first: date, last: date) -> sa.Select:
+    # The log stores naive UTC; widen by a day each side, then filter on the local date.
+    return sa.select(ContactLogEntry).where(
+        ContactLogEntry.face_to_face.is_(True),
+        ContactLogEntry.at >= datetime.combine(first - timedelta(days=1), time.min),
+        ContactLogEntry.at < datetime.combine(last + timedelta(days=2), time.min),
+    )
+
+
+def f2f_contacts(user_id: int, first: date, last: date) -> list[ContactLogEntry]:
+    """Face-to-face employer contacts logged by the user between two dates (Danish local dates)."""
+    rows = db.session.scalars(
+        _f2f_query(first, last).where(ContactLogEntry.user_id == user_id).order_by(ContactLogEntry.at)
+    ).all()
+    return [e for e in rows if first <= to_local(e.at).date() <= last]
+
+
+def f2f_contact_counts(user_ids, first: date, last: date) -> dict[int, int]:
+    """Face-to-face contacts per user between two Danish dates, in one query whatever the number of users."""
+    ids = list(user_ids)
+    counts = dict.fromkeys(ids, 0)
+    if not ids:
+        return counts
+    rows = db.session.execute(
+        _f2f_query(first, last).with_only_columns(ContactLogEntry.user_id, ContactLogEntry.at)
+        .where(ContactLogEntry.user_id.in_(ids))
+    ).tuples()
+    for user_id, at in rows:
+        if first <= to_local(at).date() <= last:
+            counts[user_id] += 1
+    return counts
+
+
+def f2f_contacts_per_week(
+    programme: Programme, *, as_of: date | None = None, weeks: int = F2F_WEEKS
+) -> list[VejlederFigure]:
+    """Face-to-face employer contacts per programme vejleder per week, averaged over the last
+    ``weeks`` full weeks; ok when ≥ 6 (IPS fidelity)."""
+    as_of = as_of or today()
+    first, last = full_weeks_window(as_of, weeks)
+    ids = programme_vejleder_ids(programme)
+    names = _names(ids)
+    counts = f2f_contact_counts(ids, first, last)
+    result = []
+    for vid in sorted(ids, key=lambda i: names.get(i, "")):
+        per_week = counts[vid] / weeks
+        result.append(
+            VejlederFigure(
+                vid, names.get(vid, "?"), per_week, F2F_CONTACTS_GOAL, per_week >= F2F_CONTACTS_GOAL
+            )
+        )
+    return result
+
+
+@dataclass
+class FirstContact:
+    borger_id: int
+    enrolled_on: date
+    contact_on: date | None
+    days: int  # to the first contact, or so far without one
+
+    @property
+    def waiting(self) -> bool:
+        return self.contact_on is None
+
+
+def first_contacts(
+    programme: Programme, *, as_of: date | None = None, vejleder_id: int | None = None
+) -> list[FirstContact]:
+    """Per borger in the programme: days from enrolment to the first employer contact, or days so
+    far without one (borgere who ended without contact are left out of the waiting list)."""
+    as_of = as_of or today()
+    query = sa.select(Borger.id, Borger.enrolled_on, Borger.phase).where(Borger.programme_id == programme.id)
+    if vejleder_id is not None:
+        query = query.where(Borger.vejleder_id == vejleder_id)
+    borgere = db.session.execute(query).tuples().all()
+    firsts = _first_contact_dates([b[0] for b in borgere])
+    result = []
+    for bid, enrolled_on, phase in borgere:
+        contact = firsts.get(bid)
+        if contact is None and phase == Phase.AFSLUTTET:
+            continue
+        days = ((contact or as_of) - enrolled_on).days
+        result.append(FirstContact(bid, enrolled_on, contact, days))
+    return sorted(result, key=lambda f: -f.days if f.waiting else f.days)
+
+
+def _first_contact_dates(borger_ids: list[int]) -> dict[int, date]:
+    if not borger_ids:
+        return {}
+    return dict(
+        db.session.execute(
+            sa.select(OutcomeEvent.borger_id, sa.func.min(OutcomeEvent.on_date))
+            .where(
+                OutcomeEvent.borger_id.in_(borger_ids),
+                OutcomeEvent.kind == K.FIRST_EMPLOYER_CONTACT,
+            )
+            .group_by(OutcomeEvent.borger_id)
+        )
+        .tuples()
+        .all()
+    )
+
+
+def median_days_to_first_contact(
+    programme: Programme, *, as_of: date | None = None, vejleder_id: int | None = None
+) -> float | None:
+    """Median days from enrolment to first employer contact over borgere who have had one
+    (goal ≤ 30); None when nobody has."""
+    days = [f.days for f in first_contacts(programme, as_of=as_of, vejleder_id=vejleder_id) if not f.waiting]
+    return statistics.median(days) if days else None
+
+
+@dataclass
+class Ratio:
+    """A share with what it is made of: ``numerator`` of ``denominator`` (items, not always borgere)."""
+
+    numerator: int
+    denominator: int
+    goal: float | None
+    borger_ids: set[int] = field(default_factory=set)
+
+    @property
+    def percent(self) -> float | None:
+        return 100.0 * self.numerator / self.denominator if self.denominator else None
+
+    @property
+    def ok(self) -> bool | None:
+        if self.percent is None or self.goal is None:
+            return None
+        return self.percent >= self.goal
+
+
+def first_contact_within_goal(programme: Programme, *, as_of: date | None = None) -> Ratio:
+    """Borgere whose first employer contact came within 30 days of enrolment, of those who have had one."""
+    done = [f for f in first_contacts(programme, as_of=as_of) if not f.waiting]
+    within = {f.borger_id for f in done if f.days <= FIRST_CONTACT_DAYS_GOAL}
+    return Ratio(len(within), len(done), None, within)
+
+
+def _job_start_rows(programme: Programme, *, as_of: date):
+    return (
+        db.session.execute(
+            sa.select(
+                OutcomeEvent.borger_id,
+                OutcomeEvent.kind,
+                OutcomeEvent.company_id,
+                Opening.title,
+                Opening.occupation,
+                Company.industry_code,
+            )
+            .outerjoin(Placement, Placement.id == OutcomeEvent.placement_id)
+            .outerjoin(Opening, Opening.id == Placement.opening_id)
+            .outerjoin(Company, Company.id == OutcomeEvent.company_id)
+            .where(
+                OutcomeEvent.programme_id == programme.id,
+                OutcomeEvent.kind.in_(JOB_STARTS),
+                OutcomeEvent.on_date <= as_of,
+            )
+        )
+        .tuples()
+        .all()
+    )
+
+
+def competitive_share(programme: Programme, *, as_of: date | None = None) -> Ratio:
+    """Job starts that are competitive (ordinary paid jobs) of all job starts (ordinary, flexjob,
+    løntilskud); counted in starts; goal ≥ 95 %."""
+    rows = _job_start_rows(programme, as_of=as_of or today())
+    ordinary = [r for r in rows if r[1] == K.ORDINARY_JOB_START]
+    return Ratio(len(ordinary), len(rows), COMPETITIVE_SHARE_GOAL, {r[0] for r in rows})
+
+
+def employer_diversity(programme: Programme, *, as_of: date | None = None) -> Ratio:
+    """Different employers among job starts: distinct companies / job starts; goal ≥ 85 %."""
+    rows = _job_start_rows(programme, as_of=as_of or today())
+    companies = {r[2] if r[2] is not None else f"ukendt-{i}" for i, r in enumerate(rows)}
+    return Ratio(len(companies), len(rows), DIVERSITY_GOAL, {r[0] for r in rows})
+
+
+def _job_type(row, i: int) -> str:
+    """A start's job type: the opening's occupation or title; without an opening (job development)
+    the company's industry code; failing both the start counts as a type of its own."""
+    _, _, _, title, occupation, industry = row
+    for value in (occupation, title, industry):
+        if value and value.strip():
+            return value.strip().casefold()
+    return f"ukendt-{i}"
+
+
+def job_type_diversity(programme: Programme, *, as_of: date | None = None) -> Ratio:
+    """Different job types among job starts: distinct job types / job starts; goal ≥ 85 %."""
+    rows = _job_start_rows(programme, as_of=as_of or today())
+    types = {_job_type(r, i) for i, r in enumerate(rows)}
+    return Ratio(len(types), len(rows), DIVERSITY_GOAL, {r[0] for r in rows})
+
+
+def follow_along_cadence(programme: Programme, *, as_of: date | None = None) -> Ratio:
+    """Efterværn follow-along tasks (titles starting "Efterværn:") due by ``as_of`` for the programme's
+    borgere that were done on or before their due date + 2 days; counted in tasks; goal ≥ 90 %."""
+    as_of = as_of or today()
+    tasks = (
+        db.session.execute(
+            sa.select(Task.borger_id, Task.due, Task.done, Task.done_at)
+            .join(Borger, Borger.id == Task.borger_id)
+            .where(
+                Borger.programme_id == programme.id,
+                Task.title.startswith(FOLLOW_ALONG_PREFIX),
+                Task.due <= as_of,
+            )
+        )
+        .tuples()
+        .all()
+    )
+    kept, missed = 0, set()
+    for borger_id, due, done, done_at in tasks:
+        if (
+            done
+            and done_at is not None
+            and to_local(done_at).date() <= due + timedelta(days=CADENCE_GRACE_DAYS)
+        ):
+            kept += 1
+        else:
+            missed.add(borger_id)
+    return Ratio(kept, len(tasks), CADENCE_GOAL, missed)
+
+
+def retention(programme: Programme, weeks: int, *, as_of: date | None = None) -> Ratio:
+    """Borgere still in job/education ``weeks`` (13 or 26) after the start: borgere with a
+    retained_13w/26w outcome, of borgere whose first start in job or education is at least that
+    many weeks old. Counted in borgere; no fixed IPS goal."""
+    as_of = as_of or today()
+    kind = {13: K.RETAINED_13W, 26: K.RETAINED_26W}[weeks]
+    cutoff = as_of - timedelta(weeks=weeks)
+    started = set(
+        db.session.scalars(
+            sa.select(OutcomeEvent.borger_id)
+            .where(
+                OutcomeEvent.programme_id == programme.id,
+                OutcomeEvent.kind.in_(RETENTION_STARTS),
+                OutcomeEvent.on_date <= cutoff,
+            )
+            .distinct()
+        )
+    )
+    retained = (
+        set(
+            db.session.scalars(
+                sa.select(OutcomeEvent.borger_id)
+                .where(
+                    OutcomeEvent.programme_id == programme.id,
+                    OutcomeEvent.kind == kind,
+                    OutcomeEvent.on_date <= as_of,
+                )
+                .distinct()
+            )
+        )
+        & started
+    )
+    return Ratio(len(retained), len(started), None, retained)
+
