@@ -16,20 +16,9 @@ from crm.extensions import db
 from crm.models import Company, CompanyStatusChange, Industry, OfferTag, User
 from crm.models.company import SIZE_BANDS, STATUS_TRANSITIONS, PartnershipStatus
 from crm.permissions import roles_with
-from crm.services import ConflictError, ValidationError
+from crm.services import ConflictError, ValidationError, fields
 from crm.services.audit import record_event
-from crm.services.fields import (
-    ADDRESS_MAX,
-    AGREEMENT_NOTE_MAX,
-    CITY_MAX,
-    EMAIL_MAX,
-    INDUSTRY_TEXT_MAX,
-    LONG_TEXT_MAX,
-    PHONE_MAX,
-    TITLE_MAX,
-    WEBSITE_MAX,
-    clean_text,
-)
+from crm.services.fields import clean_text
 from crm.services.geocoding import geocode
 from crm.timeutil import utcnow
 from crm.validators import is_valid_cvr, is_valid_pnummer, normalize_company_name, normalize_cvr, parse_id
@@ -79,7 +68,7 @@ DATABASE = Lookups()
 def _validated(data: dict, *, company_id: int | None = None, lookups: Lookups = DATABASE) -> dict:
     """Check and normalise the profile fields; raise ValidationError naming the field."""
     clean = {}
-    clean["name"] = clean_text(data, "name", max_length=TITLE_MAX, required="Angiv virksomhedens navn.")
+    clean["name"] = clean_text(data, "name", max_length=fields.TITLE_MAX, required="Angiv virksomhedens navn.")
     cvr = normalize_cvr(data.get("cvr"))
     if cvr is not None and not is_valid_cvr(cvr):
         raise ValidationError("CVR-nummeret er ikke gyldigt (8 cifre med korrekt kontrolciffer).",
@@ -93,9 +82,9 @@ def _validated(data: dict, *, company_id: int | None = None, lookups: Lookups = 
     if pnummer is not None and not is_valid_pnummer(pnummer):
         raise ValidationError("P-nummeret skal være 10 cifre.", field="pnummer")
     clean["pnummer"] = pnummer
-    for key, length in (("address", ADDRESS_MAX), ("industry_text", INDUSTRY_TEXT_MAX), ("website", WEBSITE_MAX),
-                        ("phone", PHONE_MAX), ("email", EMAIL_MAX), ("description", LONG_TEXT_MAX),
-                        ("agreement_note", AGREEMENT_NOTE_MAX)):
+    for key, length in (("address", fields.ADDRESS_MAX), ("industry_text", fields.INDUSTRY_TEXT_MAX),
+                        ("website", fields.WEBSITE_MAX), ("phone", fields.PHONE_MAX), ("email", fields.EMAIL_MAX),
+                        ("description", fields.LONG_TEXT_MAX), ("agreement_note", fields.AGREEMENT_NOTE_MAX)):
         clean[key] = clean_text(data, key, max_length=length)
     if clean["website"] and not clean["website"].lower().startswith(("http://", "https://")):
         # Only web links: a stored "javascript:" URL must never become a clickable link.
@@ -106,7 +95,7 @@ def _validated(data: dict, *, company_id: int | None = None, lookups: Lookups = 
         raise ValidationError("Angiv en gyldig e-mailadresse.", field="email")
     place = geocode(street=clean["address"], postcode=data.get("postcode") or "", city=data.get("city") or "")
     clean["postcode"] = place.postcode
-    clean["city"] = clean_text(data, "city", max_length=CITY_MAX) or place.city
+    clean["city"] = clean_text(data, "city", max_length=fields.CITY_MAX) or place.city
     clean["_place"] = place
     industry_code = (data.get("industry_code") or "").strip().upper() or None
     if industry_code is not None and not lookups.industry_exists(industry_code):

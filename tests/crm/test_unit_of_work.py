@@ -14,7 +14,6 @@ from crm.access import allow
 from crm.extensions import db
 from crm.forms import Form, submit
 from crm.models import AuditEvent, Company
-from crm.models.user import Role
 from crm.services import ConflictError, NotAuthorized, ValidationError
 from crm.services.companies import create_company
 from crm.unit_of_work import REQUEST_ATTEMPTS, after_commit, keep_writes
@@ -39,7 +38,7 @@ def uow_app(make_app):
     app.config["attempts"] = 0
 
     @app.route("/test/skriv/<name>/<ending>")
-    @allow(*Role)
+    @allow("staff.home")
     def write(name: str, ending: str):
         app.config["attempts"] += 1
         create_company({"name": name, "postcode": "8000"})
@@ -61,12 +60,12 @@ def uow_app(make_app):
         return redirect("/test/beskeder")
 
     @app.route("/test/beskeder")
-    @allow(*Role)
+    @allow("staff.home")
     def messages():
         return {"messages": get_flashed_messages()}
 
     @app.route("/test/formular/<outcome>", methods=["GET", "POST"])
-    @allow(*Role)
+    @allow("staff.home")
     def form_page(outcome: str):
         form = NameForm()
 
