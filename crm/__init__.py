@@ -11,7 +11,7 @@ from config import MIN_SECRET_KEY_LENGTH, PLACEHOLDER_SECRETS, load_config
 from crm.extensions import csrf, db, limiter, login_manager, mail, migrate
 from crm.request import CleanRequest, IdConverter
 from crm.timeutil import utcnow
-from crm.unit_of_work import run_request
+from crm.unit_of_work import end_of_request, run_request
 
 MIGRATIONS_DIR = str(Path(__file__).resolve().parent / "migrations")
 DEFAULT_INSTANCE_PATH = Path(__file__).resolve().parent.parent / "instance"
@@ -81,6 +81,7 @@ def create_app(config: dict | None = None) -> Flask:
     from crm.templating import register_template_helpers
 
     app.after_request(add_security_headers)
+    app.after_request(end_of_request)
     register_error_handlers(app)
     register_template_helpers(app)
 

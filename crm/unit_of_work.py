@@ -1,6 +1,8 @@
 """One request, one unit of work: views and services never commit; the request does, once, at the end.
 
-``run_request`` wraps Flask's dispatch of every request (``FodfaesteFlask.full_dispatch_request``):
+``run_request`` wraps Flask's dispatch of every request (``FodfaesteFlask.full_dispatch_request``),
+and ``end_of_request`` (an after-request hook, so before the session is saved into the response)
+commits or rolls back:
 
 - a response below 400 (a page, a redirect after a save, a download) commits everything the request
   wrote, the audit rows of a GET included; a 4xx/5xx response or an exception rolls it all back,
@@ -19,7 +21,7 @@ A CLI command or a job is its own unit of work and commits itself (``crm.cli``, 
 import copy
 from collections.abc import Callable
 
-from flask import Response, g, session
+from flask import Response, g, request, session
 from sqlalchemy.exc import OperationalError
 
 from crm.extensions import db
@@ -33,6 +35,7 @@ FIRST_ERROR_STATUS = 400
 
 _KEEP_WRITES = "_uow_keep_writes"
 _AFTER_COMMIT = "_uow_after_commit"
+_COMMITTED = "_uow_committed"
 _FLASHES_BEFORE = "_uow_flashes_before"
 FLASHES_KEY = "_flashes"  # where Flask keeps flash messages in the session
 
@@ -65,14 +68,16 @@ def _is_retryable(exc: OperationalError) -> bool:
 
 def run_request(dispatch: Callable[[], Response]) -> Response:
     """Run ``dispatch`` (one full dispatch of the request) as one unit of work; see the module docstring."""
+    if request.endpoint == "static":
+        return dispatch()  # a file: nothing to write, and its answer stays free of the session
     for attempt in range(1, REQUEST_ATTEMPTS + 1):
         saved_session = copy.deepcopy(dict(session))
         setattr(g, _KEEP_WRITES, False)
         setattr(g, _AFTER_COMMIT, [])
         setattr(g, _FLASHES_BEFORE, saved_session.get(FLASHES_KEY))
+        setattr(g, _COMMITTED, False)
         try:
             response = dispatch()
-            committed = _end(response)
         except OperationalError as exc:
             _abandon(saved_session)
             if attempt == REQUEST_ATTEMPTS or not _is_retryable(exc):
@@ -81,21 +86,23 @@ def run_request(dispatch: Callable[[], Response]) -> Response:
         except BaseException:
             _abandon(saved_session)
             raise
-        if committed:
+        if getattr(g, _COMMITTED):
             for callback in getattr(g, _AFTER_COMMIT):
                 callback()
         return response
     raise AssertionError("unreachable")
 
 
-def _end(response: Response) -> bool:
-    """Commit or roll back by the response; returns whether the writes were committed."""
-    if response.status_code < FIRST_ERROR_STATUS or getattr(g, _KEEP_WRITES):
-        db.session.commit()
-        return True
-    db.session.rollback()
-    discard_flashes()
-    return False
+def end_of_request(response: Response) -> Response:
+    """after_request hook: commit by the response's status (or ``keep_writes``), else roll back and
+    take back the request's flash messages; runs before the session is saved into the response."""
+    if response.status_code < FIRST_ERROR_STATUS or g.get(_KEEP_WRITES):
+        db.session.commit()  # a failure propagates to ``run_request``
+        setattr(g, _COMMITTED, True)
+    else:
+        db.session.rollback()
+        discard_flashes()
+    return response
 
 
 def _abandon(saved_session: dict) -> None:

@@ -46,6 +46,8 @@ def uow_app(make_app):
         flash(f"{name} er gemt.", "success")
         if ending == "400":
             abort(400)
+        if ending == "409-side":
+            return "Virksomheden er ændret af en anden.", 409
         if ending == "undtagelse":
             raise RuntimeError("a bug after the write")
         if ending == "commit-fejler":
@@ -108,7 +110,8 @@ def test_a_successful_request_commits_its_writes_and_shows_its_flash(app, uow_ap
     assert uow_app.config["committed_callbacks"] == ["Lager"]
 
 
-@pytest.mark.parametrize("ending, status", [("400", 400), ("undtagelse", 500), ("commit-fejler", 500)])
+@pytest.mark.parametrize("ending, status", [("400", 400), ("409-side", 409), ("undtagelse", 500),
+                                            ("commit-fejler", 500)])
 def test_an_error_rolls_back_every_write_and_drops_the_success_flash(app, uow_app, uow_client, ending, status):
     response = uow_client.get(f"/test/skriv/Lager/{ending}")
     assert response.status_code == status
