@@ -70,6 +70,9 @@ def register_matching_commands(app: Flask) -> None:
         db.session.rollback()  # the build only reads
         click.echo(f"Matchindeks bygget på {time.perf_counter() - started:.1f} s: {path}")
 
+    from crm.learning_cli import register_fit_weights
+
+    register_fit_weights(matching)
     app.cli.add_command(matching)
 
 
@@ -81,6 +84,7 @@ def register_borger_commands(app: Flask) -> None:
     def purge_command(dry_run):
         """Erase borgere whose course ended longer ago than BORGER_RETENTION_DAYS."""
         from crm.services.borger_rights import due_for_erasure, erase_borger
+        from crm.services.match_feedback import purge_match_history
 
         due = due_for_erasure()
         for borger in due:
@@ -88,6 +92,9 @@ def register_borger_commands(app: Flask) -> None:
                        f"(afsluttet {borger.ended_on.isoformat()})")
             if not dry_run:
                 erase_borger(borger, actor=None, reason="retention")
+        shown = purge_match_history(dry_run=dry_run)
+        click.echo(f"{shown} visninger på matchlister ældre end opbevaringsperioden "
+                   f"{'ville blive' if dry_run else 'er'} slettet.")
         db.session.commit()
         click.echo(f"{len(due)} borgere {'ville blive' if dry_run else 'er'} slettet.")
 

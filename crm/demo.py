@@ -13,6 +13,7 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
+from crm.demo_match_history import load_demo_match_history
 from crm.demo_openings import load_demo_openings
 from crm.extensions import db
 from crm.models import Borger, Company, Programme, User
@@ -197,4 +198,5 @@ def load_demo_data() -> dict:
                 sa.select(Programme.id).where(Programme.name.in_(DEMO_LED_PROGRAMMES))))
     borgere = load_demo_borgere(users)
     _demo_proposal(borgere, users)
+    load_demo_match_history(borgere)
     return {"users": list(users.values()), "companies": companies, "borgere": borgere}

@@ -64,6 +64,7 @@ GRANTS: dict[str, frozenset[Role]] = {
     # administration
     "user.manage": frozenset({ADMIN}),
     "audit.read": frozenset({ADMIN}),
+    "match.weights": frozenset({ADMIN}),  # compare, adopt and go back on the learned match weights
     # the employer portal
     "portal.use": frozenset({EMPLOYER}),
 }

@@ -24,6 +24,7 @@ NAVIGATION = [
     ("geo.lookup", "Adresseopslag"),
     ("admin.users", "Brugere"),
     ("admin.audit", "Revisionslog"),
+    ("admin.weights", "Matchvægte"),
     ("portal.index", "Virksomhedsportal"),
 ]
 

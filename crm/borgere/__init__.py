@@ -2,4 +2,4 @@ from flask import Blueprint
 
 bp = Blueprint("borgere", __name__, url_prefix="/borgere")
 
-from crm.borgere import routes  # noqa: E402,F401
+from crm.borgere import feedback, routes  # noqa: E402,F401

@@ -24,6 +24,7 @@ from crm.models.company import CONTACT_KIND_LABELS
 from crm.models.user import Role
 from crm.services.borgere import FIRST_NAME_MAX, MAX_TRAVEL_MINUTES, MIN_TRAVEL_MINUTES
 from crm.services.fields import MAX_HOURS_PER_WEEK
+from crm.services.match_feedback import NOT_A_FIT_REASONS
 from crm.services.matching import KIND_LABELS
 from crm.services.outcomes import MANUAL_KINDS
 from crm.services.reference import active_offer_tags, industries
@@ -100,6 +101,14 @@ class MatchFilterForm(Form):
 
 class TargetActionForm(Form):
     target = HiddenField(validators=[DataRequired()])
+
+
+class NotAFitForm(Form):
+    """"Passer ikke" on a match card: the target and why (one of ``NOT_A_FIT_REASONS``)."""
+
+    target = HiddenField(validators=[DataRequired()])
+    reason = SelectField("Hvorfor?", choices=_choices(NOT_A_FIT_REASONS),
+                         validators=[DataRequired("Vælg hvorfor matchet ikke passer.")])
 
 
 class ExcludeCompanyForm(Form):

@@ -12,6 +12,7 @@ from crm.borgere.forms import (
     EndCourseForm,
     ExcludeCompanyForm,
     MatchFilterForm,
+    NotAFitForm,
     OutcomeForm,
     ReassignForm,
     TargetActionForm,
@@ -38,6 +39,8 @@ from crm.services.borgere import (
 )
 from crm.services.job_kinds import request_index_build
 from crm.services.jobs import dispatch
+from crm.services.match_feedback import record_shown
+from crm.services.match_weights import weights_in_force
 from crm.services.matching import IndexNotReady, match_for_target, matches_for, reverse_match_for
 from crm.services.outcomes import end_course, record_outcome
 from crm.services.placements import advance, propose_match, shortlist
@@ -166,15 +169,18 @@ def match(borger_id: int):
     kinds = set(filters.kind.data or []) or None
     max_km = filters.max_km.data if filters.validate() else None
     not_ready, build = None, None
+    weights = weights_in_force()
     try:
         rows = matches_for(borger, limit=20, kinds=kinds, max_km=max_km)
     except IndexNotReady as exc:
         rows, not_ready = [], exc.message
         build = request_index_build(full=True)
+    record_shown(borger, rows, weights_version=weights.label)
     active = {(p.company_id, p.opening_id): p for p in borger.placements if p.stage != "afsluttet"}
     page = render_borger_page("borgere/match.html", borger, page="match", rows=rows, filters=filters,
                               active=active, action_form=TargetActionForm(),
-                              exclude_form=ExcludeCompanyForm(), not_ready=not_ready)
+                              exclude_form=ExcludeCompanyForm(), not_ready=not_ready, weights=weights,
+                              not_a_fit_form=NotAFitForm())
     if build is not None:
         after_commit(lambda: dispatch(build))  # committed with the page's audit row
     return page

@@ -16,6 +16,7 @@ from crm.models.company import (
 from crm.models.geo import GeocodeCache
 from crm.models.invitation import Invitation
 from crm.models.job import Job, JobStatus
+from crm.models.match_feedback import MatchFeedback, MatchShown, ProposalReason, WeightsFit, WeightsVersion
 from crm.models.opening import Opening
 from crm.models.programme import OutcomeEvent, OutcomeKind, Programme, ProgrammeTarget
 from crm.models.user import LoginAttempt, RecoveryCode, Role, User
@@ -23,7 +24,8 @@ from crm.models.user import LoginAttempt, RecoveryCode, Role, User
 __all__ = [
     "AuditEvent", "Borger", "Company", "CompanyStatusChange", "ContactLogEntry", "ContactPerson",
     "GeocodeCache", "ImportBatch", "ImportChange", "Industry", "Invitation", "IssuedReference", "Job", "JobStatus",
-    "LoginAttempt",
+    "LoginAttempt", "MatchFeedback", "MatchShown", "ProposalReason", "WeightsFit",
+    "WeightsVersion",
     "OfferTag", "Opening", "OutcomeEvent", "OutcomeKind", "Placement", "PlacementEvent",
     "Programme", "ProgrammeTarget", "RecoveryCode", "Role", "Task", "User",
 ]

@@ -52,6 +52,8 @@ class AnswerForm(Form):
     """One button per answer (``ANSWER_LABELS``); the button pressed sets ``answer``."""
 
     answer = StringField("Jeres svar", validators=[DataRequired("Vælg et svar.")])
+    # Optional, with "ikke lige nu" only (``match_feedback.NOT_NOW_REASONS``).
+    reason = StringField("Hvis ikke lige nu: hvorfor? (valgfrit)", validators=[Optional(), Length(max=20)])
 
 
 class AcceptInvitationForm(Form):

@@ -13,6 +13,7 @@ from crm.portal import bp
 from crm.portal.access import get_own_opening_or_404, get_own_proposal_or_404, own_company
 from crm.portal.forms import AcceptInvitationForm, AnswerForm, ProfileForm
 from crm.services.invitations import InvitationError, accept_invitation, load_invitation
+from crm.services.match_feedback import NOT_NOW_REASONS, record_not_now_reason
 from crm.services.openings import (
     change_opening_status,
     confirm_opening,
@@ -151,7 +152,7 @@ def proposal(placement_id: int):
     placement = get_own_proposal_or_404(placement_id)
     audit_employer_view(placement, actor=current_user)
     return render_template("portal/proposal.html", company=own_company(), proposal=proposal_view(placement),
-                           form=AnswerForm(), answers=ANSWER_LABELS)
+                           form=AnswerForm(), answers=ANSWER_LABELS, not_now_reasons=NOT_NOW_REASONS)
 
 
 @bp.route("/forslag/<int:placement_id>/svar", methods=["POST"])
@@ -160,7 +161,12 @@ def answer(placement_id: int):
     """Answer a proposal: interested (contact me) or not now."""
     placement = get_own_proposal_or_404(placement_id)
     form = AnswerForm()
-    return submit(form, lambda: answer_proposal(placement, form.answer.data, actor=current_user),
+
+    def _answer():
+        answer_proposal(placement, form.answer.data, actor=current_user)
+        record_not_now_reason(placement, form.answer.data, form.reason.data)
+
+    return submit(form, _answer,
                   success="Tak for svaret. Jobcentret kontakter jer." if form.answer.data == "interesseret"
                   else "Tak for svaret. Det er sendt videre til jobcentret.",
                   redirect_to=url_for("portal.proposals"),

@@ -16,6 +16,7 @@ from crm.models.borger import SHAREABLE_FIELDS, Phase, Stage
 from crm.models.company import ContactKind
 from crm.permissions import require
 from crm.services.audit import record_event
+from crm.services.match_feedback import access_data, access_facts, erase_match_history
 from crm.services.matching import KIND_LABELS
 from crm.services.proposals import ANSWER_LABELS
 from crm.services.reference import offer_tag_labels
@@ -35,6 +36,7 @@ ACCESS_ACTION_LABELS = {
     "placement.stage": "Registrerede et trin i et forløb med en virksomhed",
     "outcome.record": "Registrerede et resultat",
     "proposal.answer": "Arbejdsgiveren svarede på forslaget om dig",
+    "match.not_a_fit": "Markerede et forslag som «passer ikke»",
 }
 # Where in the app it happened (the audit row's "page").
 ACCESS_PAGE_LABELS = {
@@ -128,6 +130,7 @@ def export_borger_data(borger: Borger, *, actor) -> dict:
             for entry in _contacts(borger)
         ],
         "tasks": [{"title": t.title, "due": _iso(t.due), "done": t.done} for t in _tasks(borger)],
+        **access_data(borger),
         "access_log": [
             {"at": _iso(e.at), "who": users.get(e.actor_id, "ukendt"), "what": e.action, "details": e.details}
             for e in _access_events(borger)
@@ -202,6 +205,7 @@ def _facts(borger: Borger) -> list[tuple[str, str]]:
         ("Noter", borger.notes or "Ingen"),
         ("Forløbet sluttede", long_date(borger.ended_on) if borger.ended_on else "Forløbet er i gang"),
         ("Årsag til at forløbet sluttede", borger.end_reason or "—"),
+        *access_facts(borger),
     ]
 
 
@@ -262,6 +266,7 @@ def erase_borger(borger: Borger, *, actor, reason: str) -> None:
     )
     db.session.execute(sa.delete(Task).where(Task.borger_id == borger_id))
     db.session.execute(sa.delete(OutcomeEvent).where(OutcomeEvent.borger_id == borger_id))
+    erase_match_history(borger_id)
     db.session.execute(
         sa.update(AuditEvent).where(AuditEvent.object_type == "borger", AuditEvent.object_id == str(borger_id))
         .values(object_id=pseudonym, details={})

@@ -44,6 +44,8 @@ from crm.models.borger import Phase, Stage
 from crm.models.company import PartnershipStatus
 from crm.models.opening import OPENING_KIND_LABELS, OpeningStatus
 from crm.services.borgere import audit_shown_by_name, can_view_borger
+from crm.services.match_feedback import borgere_hiding, hidden_targets
+from crm.services.match_weights import weights_in_force
 from crm.services.reference import offer_tag_labels
 from crm.timeutil import today, utcnow
 from crm.validators import parse_id
@@ -116,7 +118,8 @@ def occupation_titles() -> tuple[str, ...]:
 
 
 def _weights() -> Weights:
-    return Weights.from_mapping(current_app.config.get("MATCH_WEIGHTS"))
+    """``MATCH_WEIGHTS`` when set, else the adopted version, else the defaults (``match_weights``)."""
+    return weights_in_force().weights
 
 
 def _signature() -> tuple:
@@ -508,11 +511,12 @@ def matches_for(borger: Borger, *, limit: int = 20, kinds: set[str] | None = Non
     on = on or today()
     only = reachable_keys_in_db(borger, candidate, on) if current_app.config.get("MATCH_PREFILTER") == "database" \
         else None
-    # Rank more than needed when a distance filter will drop some afterwards.
-    matches = current_index().rank(candidate, limit=limit * 5 if max_km else limit, today=on, only=only)
-    if max_km:
-        matches = [m for m in matches if m.distance_km <= max_km][:limit]
-    return _rows(matches)
+    # Rank more than needed when a distance filter or "passer ikke" will drop some afterwards.
+    hidden = hidden_targets(borger.id)
+    matches = current_index().rank(candidate, limit=(limit * 5 if max_km else limit) + len(hidden), today=on,
+                                   only=only)
+    matches = [m for m in matches if str(m.target_id) not in hidden and (not max_km or m.distance_km <= max_km)]
+    return _rows(matches[:limit])
 
 
 def match_for_target(borger: Borger, target_key: str) -> MatchRow | None:
@@ -533,7 +537,7 @@ def reverse_matches(target_key: str, borgere: list[Borger], *, on: date | None =
     targets = build_targets(target_key)
     if not targets:
         return []
-    index = MatchIndex(targets, weights=Weights.from_mapping(current_app.config.get("MATCH_WEIGHTS")),
+    index = MatchIndex(targets, weights=_weights(),
                        vocabulary=vocabulary(), tag_labels=offer_tag_labels())
     found = []
     for borger in borgere:
@@ -551,7 +555,8 @@ def reverse_match_for(target_key: str, *, viewer) -> list[tuple[Borger, Match, b
     name (their vejleder, their programme's teamleder) or only by reference. Every borger shown by name is audited
     as a read of their record, as on the borger's own pages."""
     candidates = db.session.scalars(
-        sa.select(Borger).where(Borger.phase.not_in([Phase.AFSLUTTET, Phase.EFTERVAERN]))
+        sa.select(Borger).where(Borger.phase.not_in([Phase.AFSLUTTET, Phase.EFTERVAERN]),
+                                Borger.id.not_in(borgere_hiding(target_key)))
     ).all()
     rows = [(borger, match, can_view_borger(viewer, borger))
             for borger, match in reverse_matches(target_key, candidates)]

@@ -7,7 +7,7 @@ pytestmark = pytest.mark.e2e
 # The menu shows what each role's permissions open (crm/permissions.py): an admin opens no borger record.
 EXPECTED_NAVIGATION = {
     "admin": ["Forside", "Virksomheder", "Kontakt snart", "Stillinger", "Mine opgaver", "Indsatser",
-              "Adresseopslag", "Brugere", "Revisionslog"],
+              "Adresseopslag", "Brugere", "Revisionslog", "Matchvægte"],
     "teamleder": ["Forside", "Borgere", "Virksomheder", "Kontakt snart", "Stillinger", "Mine opgaver", "Indsatser",
                   "Adresseopslag"],
     "vejleder": ["Forside", "Min uge", "Borgere", "Virksomheder", "Kontakt snart", "Stillinger", "Mine opgaver",

@@ -55,7 +55,8 @@ BLIND_TO = {
     "employer": (MARKER_B2, MARKER_OB),
 }
 # Tables that a GET may legitimately write to (reading a borger is audited; logins are counted).
-SNAPSHOT_SKIP = {"audit_events", "login_attempts", "geocode_cache"}
+# Opening a match list records what it showed (issue 14), as a read is audited.
+SNAPSHOT_SKIP = {"audit_events", "login_attempts", "geocode_cache", "match_shown"}
 
 # POSTs sent by an allowed role on its own object with nothing but the CSRF token: each form has
 # a required field (or a version that cannot match), so the view refuses it (form shown again or a
@@ -69,6 +70,7 @@ HARMLESS_EMPTY_POSTS = {
     "admin.new_user", "admin.reset_user_password",
     "borgere.new", "borgere.add_to_shortlist", "borgere.reassign", "borgere.propose_target",
     "borgere.exclude", "borgere.advance_placement", "borgere.add_outcome", "borgere.end",
+    "borgere.not_a_fit_target", "admin.adopt_weights", "admin.restore_weights",
     "companies.new", "companies.edit", "companies.change_company_status", "companies.new_contact",
     "companies.new_log_entry", "companies.new_task",
     "companies.import_upload", "companies.import_confirm",

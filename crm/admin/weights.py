@@ -1,0 +1,80 @@
+"""The admin's page for the match weights: learned against current, adopt, go back (issue 14)."""
+
+from flask import render_template, url_for
+from flask_login import current_user
+from wtforms import StringField
+from wtforms.validators import DataRequired, Length
+
+from crm.access import allow
+from crm.admin import bp
+from crm.extensions import db
+from crm.forms import ActionForm, Form, IdField, submit
+from crm.models import WeightsFit, WeightsVersion
+from crm.services.match_weights import (
+    COMPONENT_LABELS,
+    adopt_fit,
+    compute_fit,
+    latest_fit,
+    restore_defaults,
+    restore_version,
+    save_fit,
+    versions,
+    weights_in_force,
+)
+from matcher.learning import OUTCOME_LABELS
+from matcher.scoring import COMPONENTS
+
+
+class ReasonForm(Form):
+    """Adopt a fit's weights or go back to a version (``target_id``; empty = the defaults), with why."""
+
+    target_id = IdField()
+    reason = StringField("Begrundelse", validators=[DataRequired("Skriv hvorfor."), Length(max=300)])
+
+
+@bp.route("/vaegte")
+@allow("match.weights")
+def weights():
+    """Compare the learned with the current match weights, per programme and for all."""
+    return render_template("admin/weights.html", in_force=weights_in_force(), fit=latest_fit(),
+                           versions=versions(), components=COMPONENTS, component_labels=COMPONENT_LABELS,
+                           outcome_labels=OUTCOME_LABELS,
+                           action_form=ActionForm(), reason_form=ReasonForm())
+
+
+@bp.route("/vaegte/beregn", methods=["POST"])
+@allow("match.weights")
+def fit_weights():
+    """Fit the weights from the outcomes now and keep the comparison."""
+    back = url_for("admin.weights")
+    return submit(ActionForm(), lambda: save_fit(compute_fit(), since=None, actor=current_user),
+                  success="Beregningen er lavet.", redirect_to=back, on_error=back)
+
+
+def _with_reason(action, success: str):
+    form = ReasonForm()
+    back = url_for("admin.weights")
+    return submit(form, lambda: action(form), success=lambda version: success.format(version=version.id),
+                  redirect_to=back, on_error=back)
+
+
+@bp.route("/vaegte/brug", methods=["POST"])
+@allow("match.weights")
+def adopt_weights():
+    """Adopt the learned weights of the newest fit, with a reason."""
+    return _with_reason(lambda form: adopt_fit(
+        db.session.get(WeightsFit, form.target_id.data) if form.target_id.data else None,
+        reason=form.reason.data, actor=current_user), "De lærte vægte er taget i brug som version {version}.")
+
+
+@bp.route("/vaegte/tilbage", methods=["POST"])
+@allow("match.weights")
+def restore_weights():
+    """Go back to an earlier version (or to the defaults), with a reason."""
+    def action(form):
+        if form.target_id.data is None:
+            return restore_defaults(reason=form.reason.data, actor=current_user)
+        return restore_version(db.session.get(WeightsVersion, form.target_id.data), reason=form.reason.data,
+                               actor=current_user)
+
+    return _with_reason(action, "Vægtene er sat tilbage (ny version {version}).")
