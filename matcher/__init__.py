@@ -23,7 +23,8 @@ The vocabulary (occupations with DISCO-08 codes and synonyms, concepts, workplac
 library in ``matcher/data/`` and is loaded on first use (``default_vocabulary``); pass
 ``vocabulary=load_vocabulary(path, concepts=..., workplaces=...)`` to use another.
 
-See ``matcher.scoring`` for the components, weights and hard rules, ``matcher.geo`` for the travel
+See ``matcher.kinds`` for the kinds of target (one table: code, IPS score, implied offer, outcome,
+label), ``matcher.scoring`` for the components, weights and hard rules, ``matcher.geo`` for the travel
 model, ``matcher.wishes`` for how a wish is read, and ``matcher.text`` / ``matcher.morph`` /
 ``matcher.vocabulary`` for the text model.
 """

@@ -59,6 +59,7 @@ from sklearn.feature_extraction.text import CountVectorizer, HashingVectorizer
 from sklearn.preprocessing import normalize
 
 from . import geo, scoring
+from .kinds import IMPLIED_OFFERS, KIND_LABEL
 from .morph import WordTable
 from .scoring import COMPONENTS, NEUTRAL, Weights
 from .text import CHAR_NGRAM_RANGE, DESCRIPTION_MAX_CHARS, calibrate, normalise
@@ -73,9 +74,6 @@ FORMAT_VERSION = 1
 #: Hash buckets of the character n-gram model (2**20: few collisions among the ~10^5 n-grams of a
 #: Danish register; the IDF vector is 4 MB, shared like the rest of the index).
 HASH_FEATURES = 2**20
-
-#: Offers implied by a target's kind: a flexjob opening offers flexjob, and so on.
-IMPLIED_OFFERS: dict[str, str] = {"flexjob": "flexjob", "loentilskud": "loentilskud", "praktik": "praktik"}
 
 #: How much of a company's description is searched for its kind of workplace.
 WORKPLACE_DESCRIPTION_CHARS = 160
@@ -1081,7 +1079,7 @@ class MatchIndex:
             if missing:
                 caveats.append("Mangler " + ", ".join(self._label(tag).lower() for tag in missing))
 
-        add("kind", scoring.KIND_LABEL[t.kind])
+        add("kind", KIND_LABEL[t.kind])
         if t.start is None or t.start <= today:
             add("start", "Kan starte nu")
         else:

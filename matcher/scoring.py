@@ -41,7 +41,7 @@ from dataclasses import asdict, dataclass, fields
 
 import numpy as np
 
-from .types import KINDS
+from .kinds import KIND_SCORE, KINDS
 
 __all__ = [
     "Weights",
@@ -112,21 +112,8 @@ COMPONENTS: tuple[str, ...] = tuple(f.name for f in fields(Weights))
 #: Component value when the candidate gives nothing to compare (no wishes, no strengths).
 NEUTRAL = 0.5
 
-#: IPS preference for the kind of target, all else equal. Ordinary paid work first (IPS principle 1).
-#: ``company`` (a partner company without a posted opening) ranks just below a posted job: IPS job
-#: development finds most jobs this way and the result is ordinary work, but it takes a meeting to
-#: turn into an opening. ``flexjob`` is paid work on special terms; ``uddannelse`` counts as a result
-#: for every programme (job *or* education) but delays earnings; løntilskud and praktik are stepping
-#: stones, never the goal.
-KIND_SCORE: dict[str, float] = {
-    "job": 1.0,
-    "company": 0.9,
-    "flexjob": 0.85,
-    "uddannelse": 0.8,
-    "loentilskud": 0.5,
-    "praktik": 0.3,
-}
-assert set(KIND_SCORE) == set(KINDS)
+# KIND_SCORE, the IPS preference for the kind of target all else equal, is a column of the kind
+# table in ``matcher.kinds`` (with the reasons for its values).
 
 #: An opening confirmed within this many days is fresh (freshness 1).
 STALE_SOFT_DAYS = 30
@@ -287,15 +274,6 @@ def combine(components: Mapping[str, np.ndarray], weights: Weights) -> np.ndarra
 
 
 # --- reasons ---------------------------------------------------------------------------------------
-
-KIND_LABEL: dict[str, str] = {
-    "job": "Ordinært job",
-    "company": "Virksomhed uden opslag: jobudvikling",
-    "flexjob": "Fleksjob",
-    "uddannelse": "Uddannelse",
-    "loentilskud": "Job med løntilskud",
-    "praktik": "Virksomhedspraktik",
-}
 
 TRANSPORT_PHRASE: dict[str, str] = {
     "walk": "til fods",

@@ -16,11 +16,12 @@ from collections.abc import Hashable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
+from .kinds import KINDS
+
 __all__ = ["KINDS", "TRANSPORTS", "Candidate", "Target", "Match"]
 
-#: Kinds of target, in the order IPS prefers them when all else is equal (see ``scoring.KIND_SCORE``).
-#: ``company`` is a partner company with no posted opening (job development).
-KINDS: tuple[str, ...] = ("job", "company", "flexjob", "uddannelse", "loentilskud", "praktik")
+# KINDS: the kinds of target, from the one table in ``matcher.kinds`` (IPS preference:
+# ``kinds.KIND_SCORE``). ``company`` is a partner company with no posted opening (job development).
 
 #: Transport modes a borger can use to get to work (see ``geo.SPEED_KMH``).
 TRANSPORTS: tuple[str, ...] = ("walk", "bike", "public", "car")

@@ -249,6 +249,9 @@ class Task(db.Model):
                                                   index=True)
     done: Mapped[bool] = mapped_column(default=False, index=True)
     done_at: Mapped[datetime | None]
+    # An efterværn follow-along task, planned by a start in job or education: the IPS cadence figure
+    # counts these (whatever the title says; a vejleder may rename one).
+    eftervaern: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 

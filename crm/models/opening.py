@@ -8,27 +8,19 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from crm.extensions import db
 from crm.timeutil import utcnow
+from matcher.kinds import KIND_LABEL, POSTED_KINDS
 
 
-class OpeningKind(StrEnum):
-    JOB = "job"
-    FLEXJOB = "flexjob"
-    LOENTILSKUD = "loentilskud"
-    PRAKTIK = "praktik"
-    UDDANNELSE = "uddannelse"
-
+class _Kind(StrEnum):
     @property
     def label(self) -> str:
-        return OPENING_KIND_LABELS[self]
+        return KIND_LABEL[self]
 
 
-OPENING_KIND_LABELS = {
-    OpeningKind.JOB: "Ordinært job",
-    OpeningKind.FLEXJOB: "Fleksjob",
-    OpeningKind.LOENTILSKUD: "Løntilskud",
-    OpeningKind.PRAKTIK: "Virksomhedspraktik",
-    OpeningKind.UDDANNELSE: "Uddannelse",
-}
+# The kinds an opening can have: the posted kinds of the one kind table (matcher/kinds.py), in its
+# order; OpeningKind.JOB, OpeningKind.FLEXJOB … by their codes.
+OpeningKind = _Kind("OpeningKind", [(code.upper(), code) for code in POSTED_KINDS])
+OPENING_KIND_LABELS = {kind: kind.label for kind in OpeningKind}
 
 
 class OpeningStatus(StrEnum):
@@ -90,6 +82,11 @@ class Opening(db.Model):
     @property
     def kind_enum(self) -> OpeningKind:
         return OpeningKind(self.kind)
+
+    @property
+    def kind_label(self) -> str:
+        """The kind's Danish name; the bare code for a kind the kind table does not know (never an error)."""
+        return KIND_LABEL.get(self.kind, self.kind)
 
     @property
     def status_enum(self) -> OpeningStatus:

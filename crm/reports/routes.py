@@ -95,7 +95,8 @@ def export(programme_id: int, fmt: str):
 def figure(programme_id: int, key: str):
     """List the borgere behind a figure: names only for borgere the viewer may open."""
     programme = get_programme_or_404(programme_id)
-    ids = reports.figure_borger_ids(programme, key)
+    drill = reports.DrillKey.parse(key)
+    ids = None if drill is None else reports.figure_borger_ids(programme, drill)
     if ids is None:
         abort(404)
     full = reports.sees_full_figures(current_user, programme)
@@ -104,14 +105,14 @@ def figure(programme_id: int, key: str):
         borgere = db.session.scalars(sa.select(Borger).where(Borger.id.in_(ids)).order_by(Borger.first_name))
         visible = [b for b in borgere if can_view_borger(current_user, b)]
         audit_shown_by_name(visible, actor=current_user, page="report_figure",
-                            details={"programme_id": programme.id, "figure": key})
+                            details={"programme_id": programme.id, "figure": str(drill)})
     days = {}
-    if key in ("first_contact", "no_contact"):
+    if drill.shows_first_contact_days:
         days = {f.borger_id: f.days for f in reports.first_contacts(programme)}
     return render_template(
         "reports/figure.html",
         programme=programme,
-        title=reports.figure_title(programme, key),
+        title=reports.figure_title(programme, drill),
         total=reports.mask_count(len(ids), full=full),
         visible=visible,
         days=days,

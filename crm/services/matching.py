@@ -24,6 +24,7 @@ targets, milliseconds) when none exists yet; a larger register without an index 
 """
 
 import hashlib
+import logging
 import os
 import shutil
 import threading
@@ -42,7 +43,7 @@ from crm.extensions import db
 from crm.models import Borger, Company, Industry, Opening, Placement
 from crm.models.borger import Phase, Stage
 from crm.models.company import PartnershipStatus
-from crm.models.opening import OPENING_KIND_LABELS, OpeningStatus
+from crm.models.opening import OpeningStatus
 from crm.services.borgere import audit_shown_by_name, can_view_borger
 from crm.services.match_feedback import borgere_hiding, hidden_targets
 from crm.services.match_weights import weights_in_force
@@ -51,13 +52,16 @@ from crm.timeutil import today, utcnow
 from crm.validators import parse_id
 from matcher import KINDS, Candidate, LiveIndex, Match, MatchIndex, Target, Weights, default_vocabulary
 from matcher.index import FORMAT_VERSION, reach_box, vocabulary_fingerprint
+from matcher.kinds import KIND_LABEL, is_known
 from matcher.scoring import STALE_EXCLUDE_DAYS
+
+log = logging.getLogger(__name__)
 
 # Companies in these statuses are matchable without an opening (job development).
 MATCHABLE_COMPANY_STATUSES = (PartnershipStatus.PARTNER, PartnershipStatus.DIALOG)
 SUCCESS_STAGES = (Stage.JOB, Stage.UDDANNELSE)
-KIND_LABELS = {**{k.value: v for k, v in OPENING_KIND_LABELS.items()},
-               "company": "Virksomhed (jobudvikling)"}
+# Every kind's Danish name, "company" (job development) included: the kind table's label column.
+KIND_LABELS = KIND_LABEL
 
 #: A register of at most this many targets may be indexed by the request that finds no index
 #: (well under a second); a larger one waits for ``build_index``.
@@ -99,7 +103,7 @@ class MatchRow:
 
     @property
     def kind_label(self) -> str:
-        return KIND_LABELS[self.kind]
+        return KIND_LABELS.get(self.kind, self.kind)
 
     @property
     def target_key(self) -> str:
@@ -196,6 +200,12 @@ def build_targets(target_key: str | None = None, *, company_ids: set[int] | None
     for opening in db.session.scalars(opening_query):
         company = by_id.get(opening.company_id)
         if company is None or company.status == PartnershipStatus.OPHOERT:
+            continue
+        if not is_known(opening.kind):
+            # A kind missing from matcher/kinds.py (a row written by a newer or older version):
+            # leave the opening out rather than fail every match page.
+            log.warning("Opening %s has kind %r, which the kind table does not know; not matched",
+                        opening.id, opening.kind)
             continue
         targets.append(Target(
             id=f"opening:{opening.id}", company_id=company.id, kind=opening.kind,
@@ -430,7 +440,7 @@ def current_index() -> LiveIndex:
 
 def candidate_for(borger: Borger, *, kinds: set[str] | None = None) -> Candidate:
     industries = _industry_labels()
-    accepts = set(borger.accepts or KINDS)
+    accepts = {kind for kind in borger.accepts or KINDS if is_known(kind)}
     if kinds:
         accepts &= kinds
     return Candidate(

@@ -20,6 +20,7 @@ from crm.services.audit import record_event
 from crm.services.contacts import log_contact as log_contact_entry
 from crm.services.outcomes import add_outcome_event, record_first_employer_contact
 from crm.timeutil import add_months, today, utcnow
+from matcher.kinds import REGISTRY
 
 # Days after the start date of the follow-along contacts (efterværn).
 FIRST_CONTACT_DAYS = 3
@@ -30,15 +31,9 @@ CONTACT_AFTER_JOB_END_DAYS = 3
 STARTS = {Stage.JOB, Stage.UDDANNELSE}
 # Stages that mean an employer has been contacted on the borger's behalf.
 EMPLOYER_CONTACT_STAGES = {Stage.KONTAKT, Stage.MOEDE, Stage.PRAKTIK, Stage.JOB, Stage.UDDANNELSE}
-# Which outcome a start records, by the opening's kind (no opening: an ordinary job found through
-# job development).
-JOB_START_OUTCOMES = {
-    "job": OutcomeKind.ORDINARY_JOB_START,
-    "flexjob": OutcomeKind.FLEXJOB_START,
-    "loentilskud": OutcomeKind.LOENTILSKUD_START,
-    "praktik": OutcomeKind.PRAKTIK_START,
-    "uddannelse": OutcomeKind.EDUCATION_START,
-}
+# Which outcome a start records, by the opening's kind (the kind table's outcome column); without
+# an opening it is kind "company": an ordinary job found through job development.
+JOB_START_OUTCOMES = {kind.code: OutcomeKind(kind.outcome) for kind in REGISTRY}
 # Efterværn asks whether the borger is still in the job at these weeks (retention figures).
 RETENTION_WEEKS = (13, 26)
 
@@ -153,13 +148,14 @@ def advance(placement: Placement, stage: str, *, on_date: date, actor, hours_per
         placement.hours_per_week = hours_per_week
         borger.phase = Phase.EFTERVAERN
         outcome(OutcomeKind.EDUCATION_START if target == Stage.UDDANNELSE else
-                JOB_START_OUTCOMES[placement.opening.kind if placement.opening else "job"],
+                JOB_START_OUTCOMES[placement.opening.kind if placement.opening else "company"],
                 hours_per_week=hours_per_week)
         for due in follow_along_dates(on_date):
-            _task(borger, placement, f"Efterværn: opfølgning med {borger.first_name}", due, actor)
+            _task(borger, placement, f"Efterværn: opfølgning med {borger.first_name}", due, actor,
+                  eftervaern=True)
         for weeks in RETENTION_WEEKS:
             _task(borger, placement, f"Efterværn: er {borger.first_name} stadig i job efter {weeks} uger? "
-                  "Registrér det på borgerens side.", on_date + timedelta(weeks=weeks), actor)
+                  "Registrér det på borgerens side.", on_date + timedelta(weeks=weeks), actor, eftervaern=True)
     elif target == Stage.PRAKTIK:
         borger.phase = Phase.VIRKSOMHEDSFORLOEB
         outcome(OutcomeKind.PRAKTIK_START)
@@ -190,6 +186,6 @@ def _set_stage(placement: Placement, stage: Stage, *, on_date: date, actor, note
                         details={"placement_id": placement.id, "stage": stage.value})
 
 
-def _task(borger: Borger, placement: Placement, title: str, due: date, actor) -> None:
+def _task(borger: Borger, placement: Placement, title: str, due: date, actor, *, eftervaern: bool = False) -> None:
     db.session.add(Task(title=title, due=due, assignee_id=borger.vejleder_id, borger_id=borger.id,
-                        company_id=placement.company_id, created_by_id=actor.id))
+                        company_id=placement.company_id, created_by_id=actor.id, eftervaern=eftervaern))

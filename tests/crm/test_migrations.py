@@ -100,3 +100,51 @@ def test_upgrading_an_existing_database_stops_it_reusing_erased_ids(app_config, 
             assert db.session.scalar(sa.select(sa.func.count()).select_from(Placement)) == 1
             db.session.remove()
             db.engine.dispose()
+
+
+def test_upgrading_marks_the_existing_efterværn_tasks_by_their_title(app_config, tmp_path):
+    """0012: tasks whose title has the old "Efterværn:" prefix get the eftervaern marker; others do not,
+    and the tasks table keeps its never-reused ids both ways."""
+    from datetime import date, datetime
+
+    from crm.services.users import create_user
+
+    def autoincrement():
+        if db.engine.dialect.name != "sqlite":
+            return True
+        sql = db.session.scalar(sa.text("SELECT sql FROM sqlite_master WHERE name = 'tasks'"))
+        return "AUTOINCREMENT" in sql
+
+    with _fresh_database(tmp_path) as url:
+        app_config["SQLALCHEMY_DATABASE_URI"] = url
+        app = create_app(app_config)
+        with app.app_context():
+            upgrade(revision="0009")
+            vejleder = create_user(email="v@test.fodfaeste.dk", name="Vera", role="vejleder",
+                                   password="korrekt-hest-batteri-9")
+            for title in ("Efterværn: opfølgning med Mette", "Ring til Lager ApS", "Opfølgning: Efterværn:"):
+                db.session.execute(
+                    sa.text("INSERT INTO tasks (title, note, due, assignee_id, done, created_at) "
+                            "VALUES (:title, '', :due, :assignee, :done, :at)"),
+                    {"title": title, "due": date(2026, 3, 2), "assignee": vejleder.id, "done": False,
+                     "at": datetime(2026, 2, 1, 9)},
+                )
+            db.session.commit()
+
+            upgrade()
+
+            marked = dict(db.session.execute(sa.text("SELECT title, eftervaern FROM tasks")).tuples().all())
+            assert {title: bool(flag) for title, flag in marked.items()} == {
+                "Efterværn: opfølgning med Mette": True,
+                "Ring til Lager ApS": False,
+                "Opfølgning: Efterværn:": False,
+            }
+            assert autoincrement()
+            db.session.commit()  # end the read, or PostgreSQL's ALTER TABLE waits for it
+
+            downgrade(revision="0009")
+            assert "eftervaern" not in {c["name"] for c in sa.inspect(db.engine).get_columns("tasks")}
+            assert autoincrement()
+            assert db.session.scalar(sa.text("SELECT count(*) FROM tasks")) == 3
+            db.session.remove()
+            db.engine.dispose()

@@ -11,6 +11,8 @@ Split by concern; callers import from here:
 """
 
 from crm.services.reports.drilldowns import (
+    Drill,
+    DrillKey,
     figure_borger_ids,
     figure_title,
 )
@@ -22,7 +24,6 @@ from crm.services.reports.fidelity import (
     F2F_CONTACTS_GOAL,
     F2F_WEEKS,
     FIRST_CONTACT_DAYS_GOAL,
-    FOLLOW_ALONG_PREFIX,
     FirstContact,
     Ratio,
     VejlederFigure,
@@ -45,7 +46,9 @@ from crm.services.reports.fidelity import (
 )
 from crm.services.reports.figures import (
     CHART_MONTHS,
+    COMPETITIVE_STARTS,
     COMPOSITE_OUTCOMES,
+    EDUCATION_STARTS,
     JOB_STARTS,
     MASKED,
     RETENTION_STARTS,
@@ -103,12 +106,15 @@ __all__ = [
     "CADENCE_GRACE_DAYS",
     "CHART_MONTHS",
     "COMPETITIVE_SHARE_GOAL",
+    "COMPETITIVE_STARTS",
     "COMPOSITE_OUTCOMES",
     "DIVERSITY_GOAL",
+    "Drill",
+    "DrillKey",
+    "EDUCATION_STARTS",
     "F2F_CONTACTS_GOAL",
     "F2F_WEEKS",
     "FIRST_CONTACT_DAYS_GOAL",
-    "FOLLOW_ALONG_PREFIX",
     "FirstContact",
     "JOB_STARTS",
     "K",

@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from crm.extensions import db
 from crm.models import Borger, Company, ContactLogEntry, Opening, OutcomeEvent, Placement, Programme, Task, User
 from crm.models.borger import Phase
-from crm.services.reports.figures import JOB_STARTS, RETENTION_STARTS, K
+from crm.services.reports.figures import COMPETITIVE_STARTS, JOB_STARTS, RETENTION_STARTS, K
 from crm.timeutil import to_local, today
 
 # IPS fidelity goals (DOMAIN.md / the IPS fidelity scale).
@@ -24,7 +24,6 @@ DIVERSITY_GOAL = 85  # % different employers / job types among job starts, at le
 # House goal: efterværn contacts done on time (no number in the IPS scale; adjust here).
 CADENCE_GOAL = 90
 CADENCE_GRACE_DAYS = 2  # a follow-along task done up to two days after its due date is on time
-FOLLOW_ALONG_PREFIX = "Efterværn:"
 
 
 def programme_vejleder_ids(programme: Programme) -> list[int]:
@@ -268,7 +267,7 @@ def competitive_share(programme: Programme, *, as_of: date | None = None) -> Rat
     """Job starts that are competitive (ordinary paid jobs) of all job starts (ordinary, flexjob,
     løntilskud); counted in starts; goal ≥ 95 %."""
     rows = _job_start_rows(programme, as_of=as_of or today())
-    ordinary = [r for r in rows if r[1] == K.ORDINARY_JOB_START]
+    ordinary = [r for r in rows if r[1] in COMPETITIVE_STARTS]
     return Ratio(len(ordinary), len(rows), COMPETITIVE_SHARE_GOAL, {r[0] for r in rows})
 
 
@@ -297,7 +296,7 @@ def job_type_diversity(programme: Programme, *, as_of: date | None = None) -> Ra
 
 
 def follow_along_cadence(programme: Programme, *, as_of: date | None = None) -> Ratio:
-    """Efterværn follow-along tasks (titles starting "Efterværn:") due by ``as_of`` for the programme's
+    """Efterværn follow-along tasks (``Task.eftervaern``) due by ``as_of`` for the programme's
     borgere that were done on or before their due date + 2 days; counted in tasks; goal ≥ 90 %."""
     as_of = as_of or today()
     tasks = (
@@ -306,7 +305,7 @@ def follow_along_cadence(programme: Programme, *, as_of: date | None = None) -> 
             .join(Borger, Borger.id == Task.borger_id)
             .where(
                 Borger.programme_id == programme.id,
-                Task.title.startswith(FOLLOW_ALONG_PREFIX),
+                Task.eftervaern.is_(True),
                 Task.due <= as_of,
             )
         )

@@ -11,7 +11,8 @@ Counting rules shared by all figures:
   programme the borger was in when it happened). Targets count *distinct borgere* reaching the
   outcome; a share target divides that count by the enrolled borgere.
 - Job starts are ordinary job, flexjob and løntilskud starts (the pipeline records them by the
-  opening's kind). Praktik is a stepping stone, not a job start.
+  opening's kind). Praktik is a stepping stone, not a job start. Which start counts as what is the
+  outcome class column of the one kind table (``matcher.kinds``); the sets here are drawn from it.
 
 Privacy (DOMAIN.md, issues 6 and 13): only those holding ``report.full_figures`` on the programme
 (an admin, the programme's teamleder; crm/permissions.py) see exact counts; everyone else sees
@@ -31,8 +32,19 @@ from crm.models import Borger, OutcomeEvent, Programme
 from crm.models.borger import Phase
 from crm.models.programme import OutcomeKind, ProgrammeTarget
 from crm.timeutil import add_months, today
+from matcher import kinds as kind_table
 
 K = OutcomeKind
+
+
+def _starts(classes=None) -> frozenset[OutcomeKind]:
+    """The outcomes a start records in the kinds of these outcome classes (all kinds when None)."""
+    return frozenset(OutcomeKind(code) for code in kind_table.start_outcomes(classes))
+
+
+JOB_STARTS = _starts(kind_table.PAID_WORK)
+COMPETITIVE_STARTS = _starts(kind_table.COMPETITIVE)  # the IPS competitive share counts these
+EDUCATION_STARTS = _starts({kind_table.OutcomeClass.EDUCATION})
 
 # Counts from 1 to this are hidden from those without full figures (0 may show: it identifies nobody).
 SMALL_COUNT_LIMIT = 4
@@ -42,37 +54,19 @@ MASKED = "<5"
 # IPS counts competitive work: ordinary paid jobs and flexjob (ordinary pay, reduced hours), plus
 # education. Løntilskud is a subsidised job, not competitive, so it is not "job or education".
 COMPOSITE_OUTCOMES: dict[str, tuple[str, frozenset[str]]] = {
-    "job_or_education": (
-        "Job eller uddannelse",
-        frozenset({K.ORDINARY_JOB_START, K.FLEXJOB_START, K.EDUCATION_START}),
-    ),
-    # Job in mind: moved on to an employment-oriented offer after the clarification course.
-    "onward": (
-        "Videre i beskæftigelsesrettet tilbud",
-        frozenset(
-            {
-                K.PRAKTIK_START,
-                K.LOENTILSKUD_START,
-                K.FLEXJOB_CLARIFIED,
-                K.FLEXJOB_START,
-                K.ORDINARY_JOB_START,
-                K.EDUCATION_START,
-            }
-        ),
-    ),
-    "ordinary_hours": ("Ordinære timer", frozenset({K.ORDINARY_JOB_START})),
+    "job_or_education": ("Job eller uddannelse", _starts(kind_table.JOB_OR_EDUCATION)),
+    # Job in mind: moved on to an employment-oriented offer after the clarification course (a start
+    # of any kind, or clarified for flexjob).
+    "onward": ("Videre i beskæftigelsesrettet tilbud", _starts() | {K.FLEXJOB_CLARIFIED}),
+    "ordinary_hours": ("Ordinære timer", COMPETITIVE_STARTS),
     # Rum til os: ordinary paid work, løntimer and flexjob.
-    "ordinary_job": (
-        "Ordinært lønnet arbejde (inkl. fleksjob)",
-        frozenset({K.ORDINARY_JOB_START, K.FLEXJOB_START}),
-    ),
-    "education": ("Uddannelse", frozenset({K.EDUCATION_START})),
-    "praktik": ("Virksomhedspraktik", frozenset({K.PRAKTIK_START})),
+    "ordinary_job": ("Ordinært lønnet arbejde (inkl. fleksjob)", _starts(kind_table.ORDINARY_PAY)),
+    "education": ("Uddannelse", EDUCATION_STARTS),
+    "praktik": ("Virksomhedspraktik", _starts({kind_table.OutcomeClass.STEPPING})),
     "enrolled": ("Indskrevne borgere", frozenset()),
 }
-JOB_STARTS = frozenset({K.ORDINARY_JOB_START, K.FLEXJOB_START, K.LOENTILSKUD_START})
 # Retention is asked after every start in job or education (the efterværn tasks).
-RETENTION_STARTS = JOB_STARTS | {K.EDUCATION_START}
+RETENTION_STARTS = JOB_STARTS | EDUCATION_STARTS
 
 
 def mask_count(count: int | None, *, full: bool) -> int | str | None:
@@ -233,7 +227,7 @@ def targets_progress(programme: Programme, *, as_of: date | None = None) -> list
 # The series drawn in the chart: label → outcome kinds (events counted per month).
 TIME_SERIES = (
     ("Første arbejdsgiverkontakt", frozenset({K.FIRST_EMPLOYER_CONTACT})),
-    ("Praktik eller løntilskud", frozenset({K.PRAKTIK_START, K.LOENTILSKUD_START})),
+    ("Praktik eller løntilskud", _starts(kind_table.STEPPING_STONES)),
     ("Job eller uddannelse", COMPOSITE_OUTCOMES["job_or_education"][1]),
 )
 CHART_MONTHS = 12

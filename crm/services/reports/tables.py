@@ -9,6 +9,7 @@ from datetime import date
 from crm.formatting import danish_number
 from crm.models import Programme
 from crm.models.programme import ProgrammeTarget
+from crm.services.reports.drilldowns import Drill, DrillKey
 from crm.services.reports.fidelity import (
     CADENCE_GOAL,
     CADENCE_GRACE_DAYS,
@@ -70,7 +71,7 @@ def _hidden(count: int, full: bool) -> bool:
 @dataclass
 class Row:
     cells: list[str]
-    drill: str | None = None  # key of the drill-down page behind the row's figure
+    drill: DrillKey | None = None  # the drill-down page behind the row's figure
     status: str | None = None  # "ok", "behind" or None: a CSS hint, also given as text in a cell
 
 
@@ -93,11 +94,11 @@ def _status(
 
 def overview_table(programme: Programme, *, full: bool) -> Table:
     rows = [
-        Row(["Indskrevne borgere", _shown(enrolled_count(programme), full)], "enrolled"),
-        Row(["Aktive borgere", _shown(active_count(programme), full)], "active"),
+        Row(["Indskrevne borgere", _shown(enrolled_count(programme), full)], DrillKey(Drill.ENROLLED)),
+        Row(["Aktive borgere", _shown(active_count(programme), full)], DrillKey(Drill.ACTIVE)),
     ]
     rows += [
-        Row([f"Fase: {phase.label}", _shown(n, full)], f"phase:{phase.value}")
+        Row([f"Fase: {phase.label}", _shown(n, full)], DrillKey.of(Drill.PHASE, phase.value))
         for phase, n in phase_counts(programme).items()
     ]
     return Table("overblik", "Overblik", ["Figur", "Antal borgere"], rows)
@@ -132,7 +133,7 @@ def targets_table(programme: Programme, *, full: bool, as_of: date | None = None
         rows.append(
             Row(
                 [t.label, value, _shown(p.count, full), _goal_text(t), expected, status],
-                f"target:{t.id}",
+                DrillKey.of(Drill.TARGET, t.id),
                 css,
             )
         )
@@ -171,7 +172,11 @@ def caseload_table(programme: Programme, *, full: bool) -> Table:
         hidden = _hidden(int(f.value), full)
         status, css = _status(f.ok, hidden)
         rows.append(
-            Row([f.name, _shown(int(f.value), full), f"≤ {f.goal}", status], f"caseload:{f.vejleder_id}", css)
+            Row(
+                [f.name, _shown(int(f.value), full), f"≤ {f.goal}", status],
+                DrillKey.of(Drill.CASELOAD, f.vejleder_id),
+                css,
+            )
         )
     return Table(
         "sagsstamme",
@@ -190,7 +195,7 @@ def contacts_table(programme: Programme, *, as_of: date | None = None) -> Table:
         rows.append(
             Row(
                 [f.name, format_number(f.value), f"≥ {F2F_CONTACTS_GOAL}", status],
-                f"contacts:{f.vejleder_id}",
+                DrillKey.of(Drill.CONTACTS, f.vejleder_id),
                 css,
             )
         )
@@ -203,7 +208,7 @@ def contacts_table(programme: Programme, *, as_of: date | None = None) -> Table:
     )
 
 
-def _ratio_row(label: str, ratio: Ratio, goal_text: str, drill: str | None, full: bool) -> Row:
+def _ratio_row(label: str, ratio: Ratio, goal_text: str, drill: DrillKey | None, full: bool) -> Row:
     hidden = _hidden(ratio.numerator, full) or _hidden(ratio.denominator, full)
     status, css = _status(ratio.ok, hidden)
     value = NOT_AVAILABLE if hidden else format_percent(ratio.percent)
@@ -231,14 +236,14 @@ def fidelity_table(programme: Programme, *, full: bool, as_of: date | None = Non
                 f"≤ {FIRST_CONTACT_DAYS_GOAL}",
                 status,
             ],
-            "first_contact",
+            DrillKey(Drill.FIRST_CONTACT),
             css,
         ),
         _ratio_row(
             f"Første arbejdsgiverkontakt inden for {FIRST_CONTACT_DAYS_GOAL} dage",
             first_contact_within_goal(programme, as_of=as_of),
             NOT_AVAILABLE,
-            "first_contact",
+            DrillKey(Drill.FIRST_CONTACT),
             full,
         ),
         Row(
@@ -250,48 +255,48 @@ def fidelity_table(programme: Programme, *, full: bool, as_of: date | None = Non
                 NOT_AVAILABLE,
                 NOT_AVAILABLE,
             ],
-            "no_contact",
+            DrillKey(Drill.NO_CONTACT),
         ),
         _ratio_row(
             "Konkurrenceudsatte job blandt jobstarter",
             competitive_share(programme, as_of=as_of),
             f"≥ {COMPETITIVE_SHARE_GOAL} %",
-            "job_starts",
+            DrillKey(Drill.JOB_STARTS),
             full,
         ),
         _ratio_row(
             "Forskellige arbejdsgivere blandt jobstarter",
             employer_diversity(programme, as_of=as_of),
             f"≥ {DIVERSITY_GOAL} %",
-            "job_starts",
+            DrillKey(Drill.JOB_STARTS),
             full,
         ),
         _ratio_row(
             "Forskellige jobtyper blandt jobstarter",
             job_type_diversity(programme, as_of=as_of),
             f"≥ {DIVERSITY_GOAL} %",
-            "job_starts",
+            DrillKey(Drill.JOB_STARTS),
             full,
         ),
         _ratio_row(
             "Efterværnskontakter holdt til tiden",
             follow_along_cadence(programme, as_of=as_of),
             f"≥ {CADENCE_GOAL} %",
-            "cadence_missed",
+            DrillKey(Drill.CADENCE_MISSED),
             full,
         ),
         _ratio_row(
             "Stadig i job/uddannelse efter 13 uger",
             retention(programme, 13, as_of=as_of),
             NOT_AVAILABLE,
-            "retained_13",
+            DrillKey(Drill.RETAINED_13),
             full,
         ),
         _ratio_row(
             "Stadig i job/uddannelse efter 26 uger",
             retention(programme, 26, as_of=as_of),
             NOT_AVAILABLE,
-            "retained_26",
+            DrillKey(Drill.RETAINED_26),
             full,
         ),
     ]

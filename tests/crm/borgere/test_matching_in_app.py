@@ -151,6 +151,8 @@ def test_starting_a_job_moves_to_eftervaern_and_plans_follow_along(app, browser,
         assert dues[0] == start + timedelta(days=3)
         assert dues[1:5] == [start + timedelta(days=d) for d in (7, 14, 21, 28)]
         assert len(dues) == 1 + 4 + 11 + 2  # and the 13- and 26-week retention questions
+        marked = db.session.scalars(sa.select(Task.eftervaern).where(Task.borger_id == borger_id)).all()
+        assert all(marked)  # each counts in the efterværn cadence figure
         assert dues[-1].year == start.year + 1
 
 

@@ -230,15 +230,17 @@ def test_follow_along_cadence_counts_tasks_done_within_two_days_of_due(
         return datetime.combine(due + timedelta(days=days), time(10))
 
     with app.app_context():
-        for title, task_due, done, at in [
-            ("Efterværn: opfølgning", due, True, done_at(2)),  # on time (grace 2 days)
-            ("Efterværn: opfølgning", due, True, done_at(3)),  # late
-            ("Efterværn: opfølgning", due, False, None),  # missed
-            ("Efterværn: opfølgning", today() + timedelta(days=5), False, None),  # not due yet
-            ("Ring til virksomheden", due, False, None),  # not a follow-along task
+        for title, eftervaern, task_due, done, at in [
+            ("Efterværn: opfølgning", True, due, True, done_at(2)),  # on time (grace 2 days)
+            ("Opfølgning (omdøbt)", True, due, True, done_at(3)),  # late, whatever the title says
+            ("Efterværn: opfølgning", True, due, False, None),  # missed
+            ("Efterværn: opfølgning", True, today() + timedelta(days=5), False, None),  # not due yet
+            ("Ring til virksomheden", False, due, False, None),  # not a follow-along task
+            ("Efterværn: skrevet i hånden", False, due, False, None),  # the title alone does not mark it
         ]:
             db.session.add(
-                Task(title=title, due=task_due, done=done, done_at=at, assignee_id=vid, borger_id=borger)
+                Task(title=title, eftervaern=eftervaern, due=task_due, done=done, done_at=at, assignee_id=vid,
+                     borger_id=borger)
             )
         db.session.commit()
         cadence = reports.follow_along_cadence(_programme(pid))
@@ -299,7 +301,22 @@ def test_figure_drill_down_lists_the_borgere_behind_a_target(
     add_outcome(b[1], pid, K.EDUCATION_START)
     with app.app_context():
         programme = _programme(pid)
-        key = f"target:{programme.targets[0].id}"
+        key = reports.DrillKey.parse(f"target:{programme.targets[0].id}")
         assert reports.figure_borger_ids(programme, key) == {b[1]}
-        assert reports.figure_borger_ids(programme, "nonsense") is None
+        assert reports.figure_borger_ids(programme, reports.DrillKey.of(reports.Drill.TARGET, 99999)) is None
         assert db.session.get(Borger, b[1]).programme_id == pid
+
+
+@pytest.mark.parametrize("text", ["enrolled", "phase:opstart", "target:7", "caseload:3", "contacts:3", "retained_26"])
+def test_a_drill_down_key_reads_back_as_written(text):
+    key = reports.DrillKey.parse(text)
+    assert key is not None and str(key) == text
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["", "nonsense", "enrolled:1", "phase", "phase:", "phase:nonsense", "target", "target:", "target:abc",
+     "target:²", "caseload:99999999999999999999", "retained_14", "ENROLLED"],
+)
+def test_a_malformed_drill_down_key_is_none(text):
+    assert reports.DrillKey.parse(text) is None

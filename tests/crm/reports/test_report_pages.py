@@ -2,14 +2,17 @@
 
 import csv
 import io
+import re
 from datetime import timedelta
 
 import openpyxl
+import pytest
 import sqlalchemy as sa
 
 from crm.extensions import db
 from crm.models import AuditEvent, User
 from crm.models.programme import OutcomeKind as K
+from crm.services import reports
 from crm.timeutil import today
 from tests.crm.reports.report_tables import page_tables, row_by_label
 
@@ -146,6 +149,25 @@ def test_unknown_figure_is_404(browser, make_user, make_programme):
     browser.login(make_user("admin"))
     assert browser.get(f"/indsatser/{pid}/figur/whatever").status_code == 404
     assert browser.get("/indsatser/999").status_code == 404
+
+
+@pytest.mark.parametrize("key", ["enrolled:1", "phase:nonsense", "target:99999", "contacts:1", "retained_14"])
+def test_a_figure_key_that_names_nothing_is_404(browser, make_user, make_programme, key):
+    pid = make_programme(targets=[("praktik", "count", 25)])
+    browser.login(make_user("admin"))
+    assert browser.get(f"/indsatser/{pid}/figur/{key}").status_code == 404
+
+
+def test_every_drill_down_link_on_the_dashboard_opens(browser, make_user, make_borger, make_programme, add_outcome):
+    pid, _, _ = _setup(make_user, make_borger, make_programme, add_outcome)
+    browser.login(make_user("admin"))
+    html = browser.get(f"/indsatser/{pid}").get_data(as_text=True)
+    links = set(re.findall(rf'href="(/indsatser/{pid}/(?:figur|kontakter)/[^"]+)"', html))
+    kinds = {link.rsplit("/", 1)[1].split(":")[0] for link in links if "/figur/" in link}
+    assert kinds == set(reports.Drill) - {reports.Drill.CONTACTS}
+    assert any("/kontakter/" in link for link in links)
+    for link in links:
+        assert browser.get(link).status_code == 200, link
 
 
 def test_xlsx_export_opens_with_openpyxl_and_holds_the_same_numbers_as_the_page(
