@@ -65,6 +65,7 @@ def create_app(config: dict | None = None) -> Flask:
     from crm.auth import bp as auth_bp
     from crm.borgere import bp as borgere_bp
     from crm.companies import bp as companies_bp
+    from crm.contracts import bp as contracts_bp
     from crm.geo import bp as geo_bp
     from crm.jobs import bp as jobs_bp
     from crm.main import bp as main_bp
@@ -74,7 +75,7 @@ def create_app(config: dict | None = None) -> Flask:
     from crm.tasks import bp as tasks_bp
 
     for bp in (auth_bp, main_bp, admin_bp, geo_bp, portal_bp, companies_bp, tasks_bp, borgere_bp,
-               openings_bp, reports_bp, jobs_bp):
+               openings_bp, reports_bp, jobs_bp, contracts_bp):
         app.register_blueprint(bp)
 
     from crm.security import add_security_headers, register_error_handlers

@@ -15,6 +15,7 @@ import sqlalchemy as sa
 
 from crm.demo_match_history import load_demo_match_history
 from crm.demo_openings import load_demo_openings
+from crm.demo_programmes import load_demo_programme_histories
 from crm.extensions import db
 from crm.models import Borger, Company, Programme, User
 from crm.models.user import Role
@@ -199,4 +200,5 @@ def load_demo_data() -> dict:
     borgere = load_demo_borgere(users)
     _demo_proposal(borgere, users)
     load_demo_match_history(borgere)
+    load_demo_programme_histories(users)
     return {"users": list(users.values()), "companies": companies, "borgere": borgere}

@@ -61,6 +61,10 @@ GRANTS: dict[str, frozenset[Role]] = {
     "report.contacts": frozenset({ADMIN, TEAMLEDER}),  # another vejleder's contacts; one's own are always shown
     "report.my_week": frozenset({VEJLEDER}),
     "programme.manage": frozenset({ADMIN}),
+    # a programme's results contract: its figures are exact, so only those with full figures see them
+    "contract.read": frozenset({ADMIN, TEAMLEDER}),
+    "contract.verify": frozenset({ADMIN, TEAMLEDER}),  # record a result as verified against its evidence
+    "contract.manage": frozenset({ADMIN}),  # the contract's terms, invoices and payments
     # administration
     "user.manage": frozenset({ADMIN}),
     "audit.read": frozenset({ADMIN}),
@@ -122,6 +126,8 @@ OBJECT_RULES: dict[str, Callable[[object, object], bool]] = {
     "company.import": _undoes_import,
     "report.full_figures": _leads_programme,
     "report.contacts": _leads_programme,
+    "contract.read": _leads_programme,
+    "contract.verify": _leads_programme,
     "portal.use": _own_company,
 }
 

@@ -155,3 +155,12 @@ class ReassignForm(Form):
             sa.select(User).where(User.role == Role.VEJLEDER, User.active, User.id != borger.vejleder_id)
             .order_by(User.name))
         self.vejleder_id.choices = [SelectChoice(u.id, u.name) for u in vejledere]
+
+
+class ReferralForm(Form):
+    """Refer the borger for a period (programmes with a referral limit, e.g. Job in mind)."""
+
+    starts_on = DateField("Henvist fra", validators=[InputRequired("Angiv en dato.")])
+    ends_on = DateField("Henvist til", validators=[Optional()])
+    plan = StringField("Plan", validators=[Length(max=500)])
+    submit = SubmitField("Gem henvisning")

@@ -15,6 +15,7 @@ from crm.borgere.forms import (
     NotAFitForm,
     OutcomeForm,
     ReassignForm,
+    ReferralForm,
     TargetActionForm,
 )
 from crm.companies.access import get_company_or_404
@@ -44,6 +45,7 @@ from crm.services.match_weights import weights_in_force
 from crm.services.matching import IndexNotReady, match_for_target, matches_for, reverse_match_for
 from crm.services.outcomes import end_course, record_outcome
 from crm.services.placements import advance, propose_match, shortlist
+from crm.services.referrals import referral_form_defaults, referrals_of, start_referral
 from crm.services.reports import my_phase_counts
 from crm.timeutil import today
 from crm.unit_of_work import after_commit, keep_writes
@@ -70,6 +72,12 @@ def render_borger_page(template: str, borger: Borger, *, page: str, **context):
     """Show a page about the borger: the one audit row of the request is this read."""
     audit_view(borger, actor=current_user, page=page)
     return render_template(template, borger=borger, **context)
+
+
+def referral_form_for(borger: Borger) -> ReferralForm | None:
+    """The referral form, filled in with the next period, for a borger whose programme limits referrals."""
+    defaults = referral_form_defaults(borger)
+    return None if defaults is None else ReferralForm(data=defaults)
 
 
 def _placement_or_404(borger: Borger, placement_id: int) -> Placement:
@@ -119,7 +127,8 @@ def detail(borger_id: int):
                                   .order_by(OutcomeEvent.on_date, OutcomeEvent.id)).all()
     return render_borger_page("borgere/detail.html", borger, page="detail", advance_form=AdvanceForm(),
                               outcome_form=OutcomeForm(), end_form=EndCourseForm(), outcomes=outcomes,
-                              today=today())
+                              today=today(), referrals=referrals_of(borger),
+                              referral_form=referral_form_for(borger))
 
 
 @bp.route("/<int:borger_id>/rediger", methods=["GET", "POST"])
@@ -317,6 +326,18 @@ def end(borger_id: int):
     return _on_detail_page(borger, form, lambda: end_course(
         borger, on_date=form.on_date.data, reason=form.reason.data, actor=current_user,
     ), "Forløbet er afsluttet.")
+
+
+@bp.route("/<int:borger_id>/henvisning", methods=["POST"])
+@allow("borger.edit")
+def refer(borger_id: int):
+    """Refer the borger for a period of a programme that limits referrals (a renewal needs a new plan)."""
+    borger = get_borger_or_404(borger_id, page="referral")
+    form = ReferralForm()
+    return _run_on_detail_page(borger, form, lambda: start_referral(
+        borger, starts_on=form.starts_on.data, ends_on=form.ends_on.data, plan=form.plan.data or "",
+        actor=current_user,
+    ), "Henvisningen er gemt.")
 
 
 @bp.route("/<int:borger_id>/indsigt")

@@ -13,6 +13,13 @@ from crm.models.company import (
     OfferTag,
     Task,
 )
+from crm.models.contract import (
+    PaymentRule,
+    ReferralPeriod,
+    ResultInvoice,
+    ResultsContract,
+    ResultVerification,
+)
 from crm.models.geo import GeocodeCache
 from crm.models.invitation import Invitation
 from crm.models.job import Job, JobStatus
@@ -27,5 +34,6 @@ __all__ = [
     "LoginAttempt", "MatchFeedback", "MatchShown", "ProposalReason", "WeightsFit",
     "WeightsVersion",
     "OfferTag", "Opening", "OutcomeEvent", "OutcomeKind", "Placement", "PlacementEvent",
-    "Programme", "ProgrammeTarget", "RecoveryCode", "Role", "Task", "User",
+    "PaymentRule", "Programme", "ProgrammeTarget", "RecoveryCode", "ReferralPeriod", "ResultInvoice",
+    "ResultVerification", "ResultsContract", "Role", "Task", "User",
 ]

@@ -21,6 +21,9 @@ class Programme(db.Model):
     target_group: Mapped[str] = mapped_column(sa.Text, default="")
     # IPS: an employment specialist carries at most about 20 borgere.
     caseload_norm: Mapped[int] = mapped_column(default=20)
+    # A borger is referred for at most this many months at a time, then needs a new plan
+    # (Job in mind: half a year); None: no limit.
+    referral_months: Mapped[int | None]
 
     targets = relationship("ProgrammeTarget", back_populates="programme", cascade="all, delete-orphan",
                            order_by="ProgrammeTarget.position")

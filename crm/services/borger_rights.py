@@ -37,6 +37,10 @@ ACCESS_ACTION_LABELS = {
     "outcome.record": "Registrerede et resultat",
     "proposal.answer": "Arbejdsgiveren svarede på forslaget om dig",
     "match.not_a_fit": "Markerede et forslag som «passer ikke»",
+    "referral.start": "Registrerede en henvisningsperiode",
+    "referral.renew": "Fornyede henvisningen med en ny plan",
+    "referral.remind": "Mindede vejlederen om, at henvisningen snart udløber",
+    "contract.verify": "Bekræftede et resultat over for indsatsens resultatkontrakt (uden dit navn)",
 }
 # Where in the app it happened (the audit row's "page").
 ACCESS_PAGE_LABELS = {
@@ -47,7 +51,7 @@ ACCESS_PAGE_LABELS = {
     "reverse_match": "borgere, der passer til en virksomhed eller stilling",
     "portal.proposal": "forslaget i virksomhedsportalen",
     "company_log": "en virksomheds kontaktlog", "report_figure": "en opgørelse over en indsats",
-    "list": "listen over borgere", "my_week": "vejlederens ugeoversigt",
+    "list": "listen over borgere", "my_week": "vejlederens ugeoversigt", "referral": "henvisningsperioder",
 }
 
 
@@ -131,10 +135,27 @@ def export_borger_data(borger: Borger, *, actor) -> dict:
         ],
         "tasks": [{"title": t.title, "due": _iso(t.due), "done": t.done} for t in _tasks(borger)],
         **access_data(borger),
+        **_economics(borger),
         "access_log": [
             {"at": _iso(e.at), "who": users.get(e.actor_id, "ukendt"), "what": e.action, "details": e.details}
             for e in _access_events(borger)
         ],
+    }
+
+
+def _economics(borger: Borger) -> dict:
+    """Referral periods and results verified under a results contract (issue 17)."""
+    from crm.models.contract import ResultVerification
+    from crm.services.referrals import referrals_of
+
+    verified = db.session.scalars(sa.select(ResultVerification).where(ResultVerification.borger_id == borger.id)
+                                  .order_by(ResultVerification.id))
+    return {
+        "referral_periods": [{"from": _iso(r.starts_on), "to": _iso(r.ends_on), "plan": r.plan,
+                              "renewal": r.renewal} for r in referrals_of(borger)],
+        "verified_results": [{"result": v.rule.label, "achieved_on": _iso(v.achieved_on),
+                              "verified_at": _iso(v.verified_at), "reference_in_contract": v.reference}
+                             for v in verified],
     }
 
 

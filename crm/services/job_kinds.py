@@ -88,8 +88,19 @@ def remind_job(job, progress) -> dict:
             lines.append(f"Påmindelse sendt til {emails} ({reminder.company.name}): {titles}")
         else:
             lines.append(f"Ingen portalbruger hos {reminder.company.name}; ring til dem om: {titles}")
-    return {"lines": lines or ["Ingen stillinger skal bekræftes."],
-            "sent": sum(1 for reminder in reminders if reminder.sent)}
+    lines = lines or ["Ingen stillinger skal bekræftes."]
+    lines += _remind_referrals(progress)
+    return {"lines": lines, "sent": sum(1 for reminder in reminders if reminder.sent)}
+
+
+def _remind_referrals(progress) -> list[str]:
+    """The same daily run reminds vejledere of referral periods about to end (crm/services/referrals.py)."""
+    from crm.services.referrals import remind_referrals_ending
+
+    progress(60, "Finder henvisninger, der snart udløber …")
+    due = remind_referrals_ending()
+    return [f"Opgave til vejlederen om henvisning, der udløber {r.ends_on:%d.%m.%Y}: {r.borger.reference}"
+            for r in due]
 
 
 @job_kind(MATCH_INDEX_BUILD)

@@ -157,5 +157,8 @@ def load_demo_programmes(*, actor=None, path: Path = SEED_FILE) -> list[Programm
                 for t in item.get("targets", [])
             ],
         }
-        programmes.append(create_programme(data, actor=actor))
+        programme = create_programme(data, actor=actor)
+        # A programme's own rules that the form does not edit (Job in mind: half a year at a time).
+        programme.referral_months = item.get("referral_months")
+        programmes.append(programme)
     return programmes

@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from dataclasses import dataclass
 
 from openpyxl import Workbook
 
@@ -36,6 +37,32 @@ def export_xlsx(tables: list[Table]) -> bytes:
         sheet.append([neutralize(c) for c in table.columns])
         for row in table.rows:
             sheet.append([neutralize(c) for c in row.cells])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+@dataclass
+class Sheet:
+    """A table of raw cell values (int or float for numbers, str for text; a masked count is the
+    text "<5"), for exports that store numbers as numbers (the investor report, the comparison)."""
+
+    title: str
+    columns: list[str]
+    rows: list[list[int | float | str | None]]
+    note: str = ""
+    money_columns: frozenset[int] = frozenset()  # column indexes holding kroner (for display)
+
+
+def export_sheets_xlsx(sheets: list[Sheet]) -> bytes:
+    """One worksheet per sheet: numbers stored as numbers, text neutralized, None as an empty cell."""
+    workbook = Workbook(write_only=True)
+    for sheet in sheets:
+        ws = workbook.create_sheet(SHEET_TITLE_BAD.sub(" ", sheet.title)[:31])
+        ws.append([neutralize(c) for c in sheet.columns])
+        for row in sheet.rows:
+            ws.append([c if isinstance(c, (int, float)) and not isinstance(c, bool) else
+                       None if c is None else neutralize(c) for c in row])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

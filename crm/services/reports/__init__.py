@@ -7,9 +7,18 @@ Split by concern; callers import from here:
   efterværn cadence, retention);
 - ``tables``: the dashboard as tables of display text (page, print and exports);
 - ``drilldowns``: the borgere behind a figure;
-- ``week``: a vejleder's own week.
+- ``week``: a vejleder's own week;
+- ``referrals``: referral periods on the dashboard of a programme that limits them (Job in mind);
+- ``comparison``: the programmes side by side (with the cost per result of a results contract).
 """
 
+from crm.services.reports.comparison import (
+    COMPARISON_COLUMNS,
+    Comparison,
+    compare_programmes,
+    comparison_table,
+    comparison_values,
+)
 from crm.services.reports.drilldowns import (
     Drill,
     DrillKey,
@@ -72,6 +81,7 @@ from crm.services.reports.figures import (
     target_progress,
     targets_progress,
 )
+from crm.services.reports.referrals import ReferralFigures, referral_figures, referrals_table
 from crm.services.reports.tables import (
     NOT_AVAILABLE,
     STATUS_BEHIND,
@@ -105,9 +115,11 @@ __all__ = [
     "CADENCE_GOAL",
     "CADENCE_GRACE_DAYS",
     "CHART_MONTHS",
+    "COMPARISON_COLUMNS",
     "COMPETITIVE_SHARE_GOAL",
     "COMPETITIVE_STARTS",
     "COMPOSITE_OUTCOMES",
+    "Comparison",
     "DIVERSITY_GOAL",
     "Drill",
     "DrillKey",
@@ -122,6 +134,7 @@ __all__ = [
     "NOT_AVAILABLE",
     "RETENTION_STARTS",
     "Ratio",
+    "ReferralFigures",
     "Row",
     "SMALL_COUNT_LIMIT",
     "STATUS_BEHIND",
@@ -139,6 +152,9 @@ __all__ = [
     "caseload_ids",
     "caseload_per_vejleder",
     "caseload_table",
+    "compare_programmes",
+    "comparison_table",
+    "comparison_values",
     "competitive_share",
     "contacts_table",
     "count_my_overdue_tasks",
@@ -175,6 +191,8 @@ __all__ = [
     "phase_counts",
     "phase_ids",
     "programme_vejleder_ids",
+    "referral_figures",
+    "referrals_table",
     "retention",
     "sees_full_figures",
     "target_progress",

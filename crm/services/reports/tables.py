@@ -323,4 +323,14 @@ def dashboard_tables(programme: Programme, *, full: bool, as_of: date | None = N
         caseload_table(programme, full=full),
         contacts_table(programme, as_of=as_of),
         fidelity_table(programme, full=full, as_of=as_of),
+        *_referral_tables(programme, full=full, as_of=as_of),
     ]
+
+
+def _referral_tables(programme: Programme, *, full: bool, as_of: date) -> list[Table]:
+    """The referral-period table, for a programme that limits referrals (Job in mind)."""
+    if not programme.referral_months:
+        return []
+    from crm.services.reports.referrals import referrals_table
+
+    return [referrals_table(programme, full=full, as_of=as_of)]

@@ -1,0 +1,220 @@
+"""The results contract of a programme, its verification, invoices and payments, the investor
+report, and the programme comparison."""
+
+from functools import partial
+
+from flask import Response, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from crm.access import allow
+from crm.contracts import bp
+from crm.contracts.forms import EMPTY_RULE_ROWS, ContractForm, PaymentForm, VerifyForm
+from crm.extensions import db
+from crm.forms import ActionForm, save_form
+from crm.models.contract import PaymentRule, ResultsContract
+from crm.permissions import can, require
+from crm.reports.routes import EXPORT_TYPES, get_programme_or_404
+from crm.services import ServiceError, ValidationError, contracts
+from crm.services.report_export import Sheet, export_sheets_xlsx
+from crm.services.reports import (
+    COMPARISON_COLUMNS,
+    compare_programmes,
+    comparison_table,
+    comparison_values,
+    outcome_label,
+    sees_full_figures,
+)
+from crm.timeutil import today
+
+
+@bp.app_template_filter("kroner")
+def kroner_filter(value) -> str:
+    return contracts.format_kroner(value)
+
+
+@bp.app_template_filter("outcome_label")
+def outcome_label_filter(code: str) -> str:
+    return outcome_label(code)
+
+
+def _contract_or_redirect(programme):
+    """The programme's contract, or None after flashing that there is none."""
+    contract = contracts.contract_for(programme)
+    if contract is None:
+        flash(contracts.NO_CONTRACT, "error")
+    return contract
+
+
+@bp.route("/indsatser/<int:programme_id>/kontrakt")
+@allow("contract.read")
+def contract(programme_id: int):
+    """Show the results contract: per rule and month, achieved, verified, invoiced, paid, outstanding."""
+    programme = get_programme_or_404(programme_id)
+    require(current_user, "contract.read", programme)
+    found = contracts.contract_for(programme)
+    verifies = can(current_user, "contract.verify", programme)
+    return render_template(
+        "contracts/contract.html",
+        programme=programme,
+        contract=found,
+        figures=contracts.contract_figures(found) if found else None,
+        invoices=contracts.invoices(found) if found else [],
+        pending=len(contracts.pending_results(found)) if found and verifies else None,
+        action_form=ActionForm(),
+        payment_form=PaymentForm(),
+    )
+
+
+def _form_data(contract: ResultsContract | None, programme) -> dict:
+    rules = [{"label": r.label, "amount": r.amount, "cap": r.cap, "deadline": r.deadline, "evidence": r.evidence,
+              "verifier": r.verifier} for r in (contract.rules if contract else [])]
+    rules += [{} for _ in range(EMPTY_RULE_ROWS)]
+    if contract is None:
+        return {"municipality": programme.municipality and f"{programme.municipality} Kommune",
+                "starts_on": programme.starts_on, "ends_on": programme.ends_on, "rules": rules}
+    return {"municipality": contract.municipality, "investor": contract.investor, "operator": contract.operator,
+            "starts_on": contract.starts_on, "ends_on": contract.ends_on, "investment": contract.investment,
+            "rules": rules}
+
+
+@bp.route("/indsatser/<int:programme_id>/kontrakt/rediger", methods=["GET", "POST"])
+@allow("contract.manage")
+def edit_contract(programme_id: int):
+    """Create or change the programme's results contract and its payment rules."""
+    programme = get_programme_or_404(programme_id)
+    require(current_user, "contract.manage", programme)
+    found = contracts.contract_for(programme)
+    form = ContractForm() if request.method == "POST" else ContractForm(data=_form_data(found, programme))
+    if form.validate_on_submit():
+        saved = save_form(form, lambda: contracts.save_contract(programme, form.service_data(), actor=current_user))
+        if saved.ok:
+            flash("Resultatkontrakten er gemt.", "success")
+            return redirect(url_for("contracts.contract", programme_id=programme.id))
+    return render_template("contracts/form.html", form=form, programme=programme, contract=found)
+
+
+@bp.route("/indsatser/<int:programme_id>/kontrakt/verificering")
+@allow("contract.verify")
+def verification(programme_id: int):
+    """List the results waiting for verification (by the borger's reference) and those verified."""
+    programme = get_programme_or_404(programme_id)
+    require(current_user, "contract.verify", programme)
+    found = _contract_or_redirect(programme)
+    if found is None:
+        return redirect(url_for("contracts.contract", programme_id=programme.id))
+    rules = {rule.id: rule for rule in found.rules}
+    return render_template("contracts/verification.html", programme=programme, contract=found, rules=rules,
+                           pending=contracts.pending_results(found), verified=contracts.verifications(found),
+                           form=VerifyForm())
+
+
+def _act(action, *, success: str, programme_id: int, to: str = "contracts.contract"):
+    """Run a button's service call: commit once and flash, or roll back and flash the reason."""
+    try:
+        action()
+    except ServiceError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+    else:
+        db.session.commit()
+        flash(success, "success")
+    return redirect(url_for(to, programme_id=programme_id))
+
+
+@bp.route("/indsatser/<int:programme_id>/kontrakt/verificer", methods=["POST"])
+@allow("contract.verify")
+def verify(programme_id: int):
+    """Record the verification of one borger's result under one rule."""
+    programme = get_programme_or_404(programme_id)
+    require(current_user, "contract.verify", programme)
+    found = _contract_or_redirect(programme)
+    form = VerifyForm()
+    if found is None or not form.validate_on_submit():
+        for errors in form.errors.values():
+            for message in errors:
+                flash(message, "error")
+        return redirect(url_for("contracts.contract", programme_id=programme.id))
+
+    def verify_one():
+        rule = db.session.get(PaymentRule, form.rule_id.data) if form.rule_id.data else None
+        if rule is None or rule.contract_id != found.id:
+            raise ValidationError("Betalingsreglen findes ikke.")
+        contracts.verify_result(rule, form.borger_id.data, actor=current_user, note=form.note.data or "")
+
+    return _act(verify_one, success="Resultatet er verificeret.", programme_id=programme.id,
+                to="contracts.verification")
+
+
+@bp.route("/indsatser/<int:programme_id>/kontrakt/fakturer", methods=["POST"])
+@allow("contract.manage")
+def invoice(programme_id: int):
+    """Invoice every verified result not yet invoiced."""
+    programme = get_programme_or_404(programme_id)
+    require(current_user, "contract.manage", programme)
+    found = _contract_or_redirect(programme)
+    if found is None or not ActionForm().validate_on_submit():
+        return redirect(url_for("contracts.contract", programme_id=programme.id))
+    return _act(lambda: contracts.invoice_verified(found, actor=current_user),
+                success="Fakturaen er registreret.", programme_id=programme.id)
+
+
+@bp.route("/indsatser/<int:programme_id>/kontrakt/betaling", methods=["POST"])
+@allow("contract.manage")
+def payment(programme_id: int):
+    """Record that an invoice is paid."""
+    programme = get_programme_or_404(programme_id)
+    require(current_user, "contract.manage", programme)
+    found = _contract_or_redirect(programme)
+    form = PaymentForm()
+    if found is None or not form.validate_on_submit():
+        return redirect(url_for("contracts.contract", programme_id=programme.id))
+    return _act(lambda: contracts.record_payment(found, form.invoice_id.data, actor=current_user),
+                success="Betalingen er registreret.", programme_id=programme.id)
+
+
+@bp.route("/indsatser/<int:programme_id>/kontrakt/investor")
+@allow("contract.read")
+def investor_report(programme_id: int):
+    """Show the investor report for printing: counts, amounts and result pseudonyms only."""
+    programme = get_programme_or_404(programme_id)
+    require(current_user, "contract.read", programme)
+    found = _contract_or_redirect(programme)
+    if found is None:
+        return redirect(url_for("contracts.contract", programme_id=programme.id))
+    return render_template("contracts/investor.html", programme=programme, contract=found,
+                           tables=contracts.sheets_as_tables(contracts.investor_sheets(found)), as_of=today())
+
+
+@bp.route("/indsatser/<int:programme_id>/kontrakt/investor.xlsx")
+@allow("contract.read")
+def investor_export(programme_id: int):
+    """Download the investor report as XLSX (numbers as numbers)."""
+    programme = get_programme_or_404(programme_id)
+    require(current_user, "contract.read", programme)
+    found = _contract_or_redirect(programme)
+    if found is None:
+        return redirect(url_for("contracts.contract", programme_id=programme.id))
+    data = contracts.export_investor_report(found, actor=current_user)
+    db.session.commit()
+    return Response(data, mimetype=EXPORT_TYPES["xlsx"], headers={
+        "Content-Disposition": f'attachment; filename="investorrapport-{programme.id}-{today().isoformat()}.xlsx"'})
+
+
+@bp.route("/indsatser/sammenligning")
+@allow("report.read")
+def comparison():
+    """Put the programmes' key figures side by side."""
+    full = partial(sees_full_figures, current_user)
+    rows = compare_programmes()
+    return render_template("contracts/comparison.html", full=all(full(row.programme) for row in rows),
+                           as_of=today(), table=comparison_table(rows, full=full))
+
+
+@bp.route("/indsatser/sammenligning.xlsx")
+@allow("report.read")
+def comparison_export():
+    """Download the comparison as XLSX, masked as on the page."""
+    full = partial(sees_full_figures, current_user)
+    sheet = Sheet("Sammenligning", COMPARISON_COLUMNS, comparison_values(compare_programmes(), full=full))
+    return Response(export_sheets_xlsx([sheet]), mimetype=EXPORT_TYPES["xlsx"], headers={
+        "Content-Disposition": f'attachment; filename="indsatser-sammenlignet-{today().isoformat()}.xlsx"'})
