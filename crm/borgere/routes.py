@@ -334,7 +334,7 @@ def refer(borger_id: int):
     """Refer the borger for a period of a programme that limits referrals (a renewal needs a new plan)."""
     borger = get_borger_or_404(borger_id, page="referral")
     form = ReferralForm()
-    return _run_on_detail_page(borger, form, lambda: start_referral(
+    return _on_detail_page(borger, form, lambda: start_referral(
         borger, starts_on=form.starts_on.data, ends_on=form.ends_on.data, plan=form.plan.data or "",
         actor=current_user,
     ), "Henvisningen er gemt.")
