@@ -23,6 +23,7 @@ import unicodedata
 from functools import lru_cache
 
 import sqlalchemy as sa
+from sqlalchemy.sql import operators
 
 #: The collation's name, on PostgreSQL (ICU) and as registered on SQLite.
 COLLATION = "da-DK-x-icu"
@@ -43,6 +44,18 @@ SORT_KEY_LENGTH = 3 * 200 + 2
 def danish(expr):
     """``expr`` with the Danish collation, for ``order_by`` (both databases)."""
     return sa.collate(expr, COLLATION)
+
+
+def python_key(expr):
+    """How Python compares the values SQL sorts by ``expr``: through ``danish_key`` when ``expr``
+    is ``danish(...)``, else as they are (for sorting rows read from the database the same way)."""
+    if getattr(expr, "operator", None) is operators.collate and getattr(expr.right, "collation", None) == COLLATION:
+        return danish_key
+    return _same
+
+
+def _same(value):
+    return value
 
 
 @lru_cache(maxsize=65536)

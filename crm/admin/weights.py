@@ -8,20 +8,20 @@ from wtforms.validators import DataRequired, Length
 from crm.access import allow
 from crm.admin import bp
 from crm.extensions import db
-from crm.forms import ActionForm, Form, IdField
+from crm.forms import ActionForm, Form, IdField, submit
 from crm.models import WeightsFit, WeightsVersion
-from crm.services import ValidationError
+from crm.services.job_kinds import request_weights_fit
+from crm.services.jobs import dispatch
 from crm.services.match_weights import (
     COMPONENT_LABELS,
     adopt_fit,
-    compute_fit,
     latest_fit,
     restore_defaults,
     restore_version,
-    save_fit,
     versions,
     weights_in_force,
 )
+from crm.unit_of_work import after_commit
 from matcher.learning import OUTCOME_LABELS
 from matcher.scoring import COMPONENTS
 
@@ -46,30 +46,23 @@ def weights():
 @bp.route("/vaegte/beregn", methods=["POST"])
 @allow("match.weights")
 def fit_weights():
-    """Fit the weights from the outcomes now and keep the comparison."""
-    if ActionForm().validate_on_submit():
-        save_fit(compute_fit(), since=None, actor=current_user)
-        db.session.commit()
-        flash("Beregningen er lavet.", "success")
-    return redirect(url_for("admin.weights"))
+    """Queue a fit of the weights from the outcomes (a job: it may take minutes); its page shows the progress."""
+    back = url_for("admin.weights")
+    if not ActionForm().validate_on_submit():
+        return redirect(back)
+    job = request_weights_fit(user=current_user)
+    if job is None:
+        flash("En beregning er allerede i gang. Siden viser den, når den er færdig.", "info")
+        return redirect(back)
+    after_commit(lambda: dispatch(job))
+    return redirect(url_for("jobs.detail", job_id=job.id))
 
 
 def _with_reason(action, success: str):
     form = ReasonForm()
-    if form.validate_on_submit():
-        try:
-            version = action(form)
-        except ValidationError as exc:
-            db.session.rollback()
-            flash(exc.message, "error")
-        else:
-            db.session.commit()
-            flash(success.format(version=version.id), "success")
-    else:
-        for errors in form.errors.values():
-            for message in errors:
-                flash(message, "error")
-    return redirect(url_for("admin.weights"))
+    back = url_for("admin.weights")
+    return submit(form, lambda: action(form), success=lambda version: success.format(version=version.id),
+                  redirect_to=back, on_error=back)
 
 
 @bp.route("/vaegte/brug", methods=["POST"])

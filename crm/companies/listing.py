@@ -37,6 +37,7 @@ from crm.services.jobs import dispatch
 from crm.services.reference import active_offer_tags, industries
 from crm.sorting import danish
 from crm.timeutil import today
+from crm.unit_of_work import after_commit
 
 PER_PAGE = 50
 #: The map draws at most this many markers (nearest or most relevant first); more is unreadable.
@@ -72,6 +73,16 @@ class _KmField(IntegerField):
             raise ValueError("Angiv afstanden som et helt antal km.") from None
 
 
+def _postcode_origin(field) -> tuple[float, float] | None:
+    """The centre of the postcode typed in ``field`` (lat, lon), or None with the message on the field."""
+    try:
+        place = lookup_postcode((field.data or "").strip())
+    except ValidationError as exc:
+        field.errors = [*field.errors, exc.message]
+        return None
+    return place.lat, place.lon
+
+
 class CompanyFilterForm(SubForm):
     """The list/map filters, read from the query string (no CSRF: it changes nothing)."""
 
@@ -105,15 +116,10 @@ class CompanyFilterForm(SubForm):
         """The validated filters as a search, or None (errors are on the fields)."""
         if not self.validate():
             return None
-        origin = None
         postcode = (self.postcode.data or "").strip()
-        if postcode:
-            try:
-                place = lookup_postcode(postcode)
-            except ValidationError as exc:
-                self.postcode.errors = [*self.postcode.errors, exc.message]
-                return None
-            origin = (place.lat, place.lon)
+        origin = _postcode_origin(self.postcode) if postcode else None
+        if postcode and origin is None:
+            return None
         return CompanySearch(
             q=(self.q.data or "").strip()[:200],
             statuses=tuple(self.status.data or ()),
@@ -205,12 +211,10 @@ def export(fmt: str):
                                filter_args=_filter_args(), sorts=SORTS), 400
     if search_companies(search, per_page=1).total > COMPANY_EXPORT_INLINE_ROWS:
         job = request_company_export(search, fmt=fmt, criteria=_filter_args(), user=current_user)
-        db.session.commit()
-        dispatch(job)
+        after_commit(lambda: dispatch(job))
         return redirect(url_for("jobs.detail", job_id=job.id))
     companies = search_companies(search, per_page=None).companies
     data = export_companies(companies, fmt=fmt, actor=current_user, criteria=_filter_args())
-    db.session.commit()
     filename = f"virksomheder-{today().isoformat()}.{fmt}"
     return Response(data, mimetype=EXPORT_MIMETYPES[fmt],
                     headers={"Content-Disposition": f'attachment; filename="{filename}"'})
@@ -247,12 +251,9 @@ class NearbyForm(SubForm):
         postcode = (self.postcode.data or "").strip()
         exclude = None
         if postcode:
-            try:
-                place = lookup_postcode(postcode)
-            except ValidationError as exc:
-                self.postcode.errors = [*self.postcode.errors, exc.message]
+            origin = _postcode_origin(self.postcode)
+            if origin is None:
                 return None
-            origin = (place.lat, place.lon)
         elif self.company_id.data:
             company = db.session.get(Company, self.company_id.data)
             if company is None or company.lat is None:

@@ -37,6 +37,7 @@ from sqlalchemy.orm import noload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from crm.extensions import db
+from crm.formatting import danish_number
 from crm.models import (
     AuditEvent,
     Company,
@@ -225,7 +226,7 @@ def _read_xlsx(data: bytes) -> tuple[list, list]:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             names = set(archive.namelist())
             unpacked = sum(info.file_size for info in archive.infolist())
-    except zipfile.BadZipFile:
+    except (zipfile.BadZipFile, NotImplementedError):  # an unknown zip version or method: not ours
         raise not_xlsx from None
     if not all(part in names for part in XLSX_REQUIRED_PARTS):
         raise not_xlsx
@@ -290,9 +291,9 @@ def _check_xlsx_cells(data: bytes, not_xlsx: ImportFileError) -> None:
     """Refuse an XLSX whose shared strings or any cell are too long, reading the XML as a stream
     (a few chunks in memory at a time) before openpyxl loads any of it. defusedxml's parser reads
     the XML; only its exception and handler base come from xml.sax."""
-    limit = f"{MAX_CELL_CHARS:,}".replace(",", ".")
     too_long = ImportFileError(
-        f"En celle i filen indeholder mere end {limit} tegn. Ret eller fjern den lange celle, og prøv igen."
+        f"En celle i filen indeholder mere end {danish_number(MAX_CELL_CHARS)} tegn. "
+        "Ret eller fjern den lange celle, og prøv igen."
     )
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
@@ -312,12 +313,15 @@ def _check_xlsx_cells(data: bytes, not_xlsx: ImportFileError) -> None:
                 parser.close()
     except _CellTooLong:
         raise too_long from None
-    except (zipfile.BadZipFile, zlib.error, SAXException, DefusedXmlException, EOFError, ValueError, OSError):
+    # zipfile answers an entry marked encrypted with RuntimeError, an unknown method, version or flag
+    # with NotImplementedError: a damaged or foreign file either way.
+    except (zipfile.BadZipFile, zlib.error, SAXException, DefusedXmlException, EOFError, ValueError, OSError,
+            RuntimeError, NotImplementedError):
         raise not_xlsx from None
 
 
 def _too_many_rows() -> ImportFileError:
-    return ImportFileError(f"Filen har mere end {MAX_ROWS:,} rækker. Del den op i flere filer.".replace(",", "."))
+    return ImportFileError(f"Filen har mere end {danish_number(MAX_ROWS)} rækker. Del den op i flere filer.")
 
 
 def _cell_text(value, column: str) -> str:
@@ -651,8 +655,8 @@ def _plan(parsed: ParsedFile, *, actor, progress) -> tuple[list[RowResult], list
     total = len(results)
     for position, (result, data) in enumerate(zip(results, datas, strict=True), start=1):
         if position % PROGRESS_EVERY == 0:
-            progress(5 + 60 * position // total, f"Kontrollerer række {position:,} af {total:,} …"
-                     .replace(",", "."))
+            progress(5 + 60 * position // total,
+                     f"Kontrollerer række {danish_number(position)} af {danish_number(total)} …")
         if data is None:
             continue
         try:

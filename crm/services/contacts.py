@@ -19,6 +19,7 @@ from crm.models.company import FACE_TO_FACE_KINDS, ContactKind, PartnershipStatu
 from crm.permissions import can, is_staff
 from crm.services import ValidationError
 from crm.services.audit import record_event
+from crm.services.fields import EMAIL_MAX, LONG_TEXT_MAX, PERSON_MAX, PHONE_MAX, TITLE_MAX, clean_text
 from crm.services.outcomes import record_first_employer_contact
 from crm.sorting import danish
 from crm.timeutil import DANISH_TZ, local_to_utc, to_local, today, utcnow
@@ -35,23 +36,14 @@ FUTURE_TOLERANCE = timedelta(minutes=5)
 EARLIEST_LOG_TIME = datetime(1900, 1, 1)
 
 
-def _text(data: dict, key: str, *, max_length: int, required: str | None = None) -> str:
-    value = (data.get(key) or "").strip()
-    if required and not value:
-        raise ValidationError(required, field=key)
-    if len(value) > max_length:
-        raise ValidationError(f"Højst {max_length} tegn.", field=key)
-    return value
-
-
 # --- contact persons -------------------------------------------------------------------------
 
 def _contact_values(data: dict) -> dict:
     values = {
-        "name": _text(data, "name", max_length=120, required="Angiv kontaktpersonens navn."),
-        "role": _text(data, "role", max_length=120),
-        "phone": _text(data, "phone", max_length=40),
-        "email": _text(data, "email", max_length=254),
+        "name": clean_text(data, "name", max_length=PERSON_MAX, required="Angiv kontaktpersonens navn."),
+        "role": clean_text(data, "role", max_length=PERSON_MAX),
+        "phone": clean_text(data, "phone", max_length=PHONE_MAX),
+        "email": clean_text(data, "email", max_length=EMAIL_MAX),
         "primary": bool(data.get("primary")),
     }
     if values["email"] and "@" not in values["email"]:
@@ -113,8 +105,8 @@ def create_task(*, title: str, due: date | None, assignee_id, company: Company |
                 note: str = "", log_entry: ContactLogEntry | None = None, actor=None) -> Task:
     """Create a follow-up task for a staff member. Raises ValidationError naming the field."""
     data = {"title": title, "note": note}
-    title = _text(data, "title", max_length=200, required="Angiv en titel på opgaven.")
-    note = _text(data, "note", max_length=5000)
+    title = clean_text(data, "title", max_length=TITLE_MAX, required="Angiv en titel på opgaven.")
+    note = clean_text(data, "note", max_length=LONG_TEXT_MAX)
     if not isinstance(due, date):
         raise ValidationError("Angiv en frist.", field="due")
     assignee = _staff_user(assignee_id)
@@ -239,8 +231,9 @@ def log_contact(company: Company, data: dict, *, actor=None,
         person = db.session.get(ContactPerson, parse_id(data["contact_person_id"]) or 0)
         if person is None or person.company_id != company.id:
             raise ValidationError("Vælg en kontaktperson fra virksomheden.", field="contact_person_id")
-    with_whom = _text(data, "with_whom", max_length=200) or (person.name if person else "")
-    summary = _text(data, "summary", max_length=5000, required="Skriv kort, hvad kontakten handlede om.")
+    with_whom = clean_text(data, "with_whom", max_length=TITLE_MAX) or (person.name if person else "")
+    summary = clean_text(data, "summary", max_length=LONG_TEXT_MAX,
+                         required="Skriv kort, hvad kontakten handlede om.")
     borger = _borger_for(data.get("borger_id"), actor)
     entry = ContactLogEntry(
         company_id=company.id, at=at, kind=kind.value, face_to_face=kind in FACE_TO_FACE_KINDS,

@@ -24,6 +24,15 @@ from crm.models.user import Role
 from crm.services import ValidationError
 from crm.services.audit import record_event
 from crm.services.companies import ConflictError
+from crm.services.fields import (
+    ADDRESS_MAX,
+    CITY_MAX,
+    LONG_TEXT_MAX,
+    MAX_HOURS_PER_WEEK,
+    POSTCODE_MAX,
+    TITLE_MAX,
+    clean_text,
+)
 from crm.services.geocoding import geocode
 from crm.timeutil import utcnow
 from crm.validators import split_items
@@ -32,7 +41,6 @@ from matcher import STALE_EXCLUDE_DAYS, STALE_SOFT_DAYS
 # The matcher's thresholds, so the flag and the ranking always agree.
 STALE_DAYS = STALE_SOFT_DAYS
 HIDDEN_DAYS = STALE_EXCLUDE_DAYS
-MAX_HOURS = 60
 MAX_PLACES = 100
 
 CONFLICT_MESSAGE = (
@@ -71,23 +79,14 @@ def stale_cutoff(*, now: datetime | None = None) -> datetime:
 
 # --- validation -----------------------------------------------------------------------------
 
-def _text(data: dict, key: str, *, max_length: int, required: str | None = None) -> str:
-    value = (data.get(key) or "").strip()
-    if required and not value:
-        raise ValidationError(required, field=key)
-    if len(value) > max_length:
-        raise ValidationError(f"Højst {max_length} tegn.", field=key)
-    return value
-
-
 def _hours(data: dict, key: str) -> float:
     value = data.get(key)
     try:
         hours = float(str(value).replace(",", "."))
     except (TypeError, ValueError):
         raise ValidationError("Angiv et antal timer om ugen.", field=key) from None
-    if not 0 < hours <= MAX_HOURS:
-        raise ValidationError(f"Timer om ugen skal være mellem 1 og {MAX_HOURS}.", field=key)
+    if not 0 < hours <= MAX_HOURS_PER_WEEK:
+        raise ValidationError(f"Timer om ugen skal være mellem 1 og {MAX_HOURS_PER_WEEK}.", field=key)
     return hours
 
 
@@ -114,9 +113,9 @@ def _date(data: dict, key: str) -> date | None:
 def _validated(company: Company, data: dict) -> dict:
     """Check and normalise an opening's fields; raise ValidationError naming the field."""
     clean = {
-        "title": _text(data, "title", max_length=200, required="Angiv stillingens titel."),
-        "occupation": _text(data, "occupation", max_length=200),
-        "description": _text(data, "description", max_length=5000),
+        "title": clean_text(data, "title", max_length=TITLE_MAX, required="Angiv stillingens titel."),
+        "occupation": clean_text(data, "occupation", max_length=TITLE_MAX),
+        "description": clean_text(data, "description", max_length=LONG_TEXT_MAX),
     }
     try:
         clean["kind"] = OpeningKind(data.get("kind") or "").value
@@ -139,9 +138,9 @@ def _validated(company: Company, data: dict) -> dict:
     offers = data.get("offers")
     clean["offers"] = _offer_codes(sorted(company.offer_codes) if offers is None else offers)
     # Place of work: the company's own address unless another is given.
-    address = _text(data, "address", max_length=200)
-    postcode = _text(data, "postcode", max_length=4)
-    city = _text(data, "city", max_length=100)
+    address = clean_text(data, "address", max_length=ADDRESS_MAX)
+    postcode = clean_text(data, "postcode", max_length=POSTCODE_MAX)
+    city = clean_text(data, "city", max_length=CITY_MAX)
     if not postcode and not address:
         clean.update(address=company.address, postcode=company.postcode, city=company.city,
                      lat=company.lat, lon=company.lon, geo_precision=company.geo_precision)
@@ -316,10 +315,3 @@ def list_openings(**filters) -> list[Opening]:
 
 def company_openings(company: Company) -> list[Opening]:
     return list_openings(company_id=company.id)
-
-
-def opening_form_data(opening: Opening) -> dict:
-    """An opening's current values in the shape create/update_opening take."""
-    return {key: getattr(opening, key) for key in (
-        "title", "occupation", "description", "kind", "hours_min", "hours_max", "low_hour_start",
-        "address", "postcode", "city", "start_date", "apply_by", "places", "skills", "offers", "status")}

@@ -6,6 +6,7 @@ import statistics
 from dataclasses import dataclass
 from datetime import date
 
+from crm.formatting import danish_number
 from crm.models import Programme
 from crm.models.programme import ProgrammeTarget
 from crm.services.reports.drilldowns import Drill, DrillKey
@@ -54,9 +55,7 @@ def format_number(value: float | int | None, *, decimals: int = 1) -> str:
     """Danish number text: 20, 6,5 (comma decimal); "–" for None."""
     if value is None:
         return NOT_AVAILABLE
-    if float(value).is_integer():
-        return str(int(value))
-    return f"{value:.{decimals}f}".replace(".", ",")
+    return danish_number(value) if float(value).is_integer() else danish_number(value, decimals)
 
 
 def format_percent(value: float | None) -> str:
