@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from flask import current_app
 
 from crm.extensions import db
+from crm.formatting import danish_number
 from crm.models import Job, JobStatus, User
 from crm.services import ConflictError
 from crm.services.company_import import (
@@ -176,16 +177,16 @@ def company_export_job(job, progress) -> dict:
     search = CompanySearch(**{key: tuple(value) if isinstance(value, list) else value
                               for key, value in job.params["search"].items()})
     companies = search_companies(search, per_page=None).companies
-    progress(10, f"Skriver {len(companies):,} virksomheder …".replace(",", "."))
+    progress(10, f"Skriver {danish_number(len(companies))} virksomheder …")
 
     def rows_done(done: int, total: int) -> None:
-        progress(10 + 85 * done // max(total, 1), f"Skriver række {done:,} af {total:,} …".replace(",", "."))
+        progress(10 + 85 * done // max(total, 1), f"Skriver række {danish_number(done)} af {danish_number(total)} …")
 
     data = export_companies(companies, fmt=job.params["fmt"], actor=_actor(job),
                             criteria=job.params.get("criteria"), progress=rows_done)
     _write_export(job, data)
     return {"download_name": f"virksomheder-{today().isoformat()}.{job.params['fmt']}",
-            "lines": [f"Eksporten af {len(companies):,} virksomheder er klar.".replace(",", ".")]}
+            "lines": [f"Eksporten af {danish_number(len(companies))} virksomheder er klar."]}
 
 
 def request_report_export(programme, *, fmt: str, masked: bool, user: User) -> Job:
