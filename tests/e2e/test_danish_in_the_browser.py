@@ -1,6 +1,7 @@
 """What a Danish user sees (issue 16): names in Danish alphabetical order, a short misspelling
 finds the company, å/æ/ø written as aa/ae/oe find it too, and the placement timeline in words."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -55,3 +56,23 @@ def test_vejleder_sees_the_placement_steps_in_danish(app, page, login, live_serv
     page.goto(f"{live_server}/borgere/{borger_id}")
     steps = page.locator("ol.timeline li").all_inner_texts()
     assert [step.split(": ", 1)[1].split(" ")[0] for step in steps] == ["Kortliste", "Foreslået", "Møde/samtale"]
+
+
+def test_match_card_and_visit_planning_write_distances_alike(page, login, live_server, make_user, make_borger,
+                                                             make_partner):
+    """Issue 16: "4.7 km" on the match card beside "2,7 km" on visit planning."""
+    vejleder = make_user("vejleder")
+    borger_id = make_borger(vejleder, wishes=["lagerarbejde"], max_travel_minutes=60)
+    make_partner("Jyllands Lager ApS", postcode="8200", industry_text="Lager og logistik")
+    login(vejleder)
+    page.goto(f"{live_server}/borgere/{borger_id}/match")
+    card = page.locator(".match-list > li").first.inner_text()
+    assert re.search(r"\d+,\d km", card) and not re.search(r"\d\.\d km", card)
+    card_km = re.search(r"(\d+,\d) km", card).group(1)
+
+    page.context.clear_cookies()
+    login(make_user("konsulent"))
+    page.goto(f"{live_server}/virksomheder/naer?postcode=8000&radius=15&status=partner")
+    row = page.get_by_role("row", name=re.compile("Jyllands Lager ApS")).inner_text()
+    assert re.search(r"\d+,\d km", row)
+    assert card_km in row  # the same place, the same distance, the same way of writing it
