@@ -273,7 +273,7 @@ def search_key(text: str | None) -> str:
 
 @lru_cache(maxsize=4096)
 def _city_key(city: str) -> str:
-    return normalize_company_name(city)
+    return search_key(city)
 
 
 def _tags_text(raw: str | None) -> str:
@@ -341,29 +341,23 @@ class TextIndex:
     are read once and reused while the table's fingerprint (row count, highest id, sum of the
     version counters, latest ``updated_at``) is unchanged: every create, edit, merge and delete
     changes it, and checking it is one aggregate query. Cities are matched once per distinct
-    city and free tags only where a company has some. ``names`` and ``cities`` keep Danish
-    letters for sorting; the ``search_`` columns and the word indexes are folded (``search_key``).
+    city and free tags only where a company has some. Every text is folded (``search_key``).
     """
 
     fingerprint: tuple
     ids: np.ndarray  # company ids, ascending
-    names: list[str]  # normalised names, aligned with ids
+    names: list[str]  # folded names, aligned with ids
     city_of: np.ndarray  # index into ``cities`` per company
-    cities: list[str]  # distinct normalised city names
+    cities: list[str]  # distinct folded city names
     tag_pos: np.ndarray  # positions of the companies that have free tags
-    tag_texts: list[str]  # folded
-    search_names: list[str] = field(init=False)
-    search_cities: list[str] = field(init=False)
+    tag_texts: list[str]
     name_words: WordIndex = field(init=False)
     city_words: WordIndex = field(init=False)
     tag_words: WordIndex = field(init=False)
 
     def __post_init__(self):
-        fold = str.maketrans({"æ": "ae", "ø": "oe"})  # names and cities are normalised already
-        self.search_names = [name.translate(fold) for name in self.names]
-        self.search_cities = [city.translate(fold) for city in self.cities]
-        self.name_words = WordIndex.of(self.search_names)
-        self.city_words = WordIndex.of(self.search_cities)
+        self.name_words = WordIndex.of(self.names)
+        self.city_words = WordIndex.of(self.cities)
         self.tag_words = WordIndex.of(self.tag_texts)
 
     def scores(self, text: str, pos: np.ndarray | None) -> np.ndarray:
@@ -373,9 +367,9 @@ class TextIndex:
         ``OTHER_FIELD_WEIGHT`` of a name hit."""
         words = text.split()
         by_word = any(len(word) >= MIN_TYPO_WORD for word in words)
-        names = self.search_names if pos is None else [self.search_names[i] for i in pos]
+        names = self.names if pos is None else [self.names[i] for i in pos]
         name_scores = _cdist(text, names)
-        other = _cdist(text, self.search_cities)
+        other = _cdist(text, self.cities)
         if by_word:
             name_hits = self.name_words.matches(words)
             name_scores = np.maximum(name_scores, WORD_HIT_SCORE * (name_hits if pos is None else name_hits[pos]))
@@ -425,7 +419,7 @@ def text_index() -> TextIndex:
     index = TextIndex(
         fingerprint=fingerprint,
         ids=np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows)),
-        names=[r[1] or "" for r in rows],
+        names=[(r[1] or "").translate(_DANISH_FOLDS) for r in rows],  # normalised already
         city_of=city_of,
         cities=list(city_numbers),
         tag_pos=np.array([i for i, _ in tags], dtype=np.int64),
