@@ -241,7 +241,10 @@ def test_only_those_with_full_figures_see_the_contract_and_only_admins_invoice(a
         _login(browser, outsider)
         for page in ("kontrakt", "kontrakt/verificering", "kontrakt/rediger", "kontrakt/investor"):
             assert browser.get(f"/indsatser/{world['pid']}/{page}").status_code == 403, (outsider, page)
+        dashboard = browser.get(f"/indsatser/{world['pid']}").get_data(as_text=True)
+        assert "Resultatkontrakt" not in dashboard  # no button to a page that refuses them
     _login(browser, world["teamleder"])  # the programme's lead verifies, but neither invoices nor edits
+    assert "Resultatkontrakt" in browser.get(f"/indsatser/{world['pid']}").get_data(as_text=True)
     assert browser.get(f"/indsatser/{world['pid']}/kontrakt/verificering").status_code == 200
     assert browser.get(f"/indsatser/{world['pid']}/kontrakt/rediger").status_code == 403
     page = browser.get(f"/indsatser/{world['pid']}/kontrakt").get_data(as_text=True)
