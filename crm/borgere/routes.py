@@ -47,7 +47,7 @@ from crm.services.matching import IndexNotReady, match_for_target, matches_for, 
 from crm.services.outcomes import end_course, record_outcome
 from crm.services.placements import advance, propose_match, shortlist
 from crm.services.referrals import referral_form_defaults, referrals_of, start_referral
-from crm.services.reports import my_phase_counts
+from crm.services.reports import caseload_norm_for, my_phase_counts
 from crm.timeutil import today
 from crm.validators import parse_id
 
@@ -78,7 +78,7 @@ def render_borger_page(template: str, borger: Borger, *, page: str, **context):
 def referral_form_for(borger: Borger) -> ReferralForm | None:
     """The referral form, filled in with the next period, for a borger whose programme limits referrals."""
     defaults = referral_form_defaults(borger)
-    return None if defaults is None else ReferralForm(data=defaults)
+    return None if defaults is None else ReferralForm(formdata=None, data=defaults)
 
 
 def _placement_or_404(borger: Borger, placement_id: int) -> Placement:
@@ -96,8 +96,10 @@ def index():
                                                           Borger.id))
     audit_shown_by_name(page.items, actor=current_user, page="list")
     db.session.commit()
-    active_count = sum(my_phase_counts(current_user.id).values()) if can(current_user, "borger.create") else None
-    return render_template("borgere/list.html", borgere=page.items, page=page, active_count=active_count)
+    own = can(current_user, "borger.create")
+    active_count = sum(my_phase_counts(current_user.id).values()) if own else None
+    return render_template("borgere/list.html", borgere=page.items, page=page, active_count=active_count,
+                           caseload_norm=caseload_norm_for(current_user.id) if own else None)
 
 
 @bp.route("/ny", methods=["GET", "POST"])
@@ -124,13 +126,26 @@ def new():
 @allow("borger.read")
 def detail(borger_id: int):
     """Show a borger's record and placement pipeline."""
-    borger = get_borger_or_404(borger_id, page="detail")
+    return _detail_page(get_borger_or_404(borger_id, page="detail"))
+
+
+def _detail_page(borger: Borger, *, failed: tuple[str, object] | None = None, placement_id: int | None = None):
+    """The borger's page; ``failed`` is a posted form (its key and the form) shown again with its
+    messages at the fields and the choices kept; an advance form belongs to ``placement_id``."""
     outcomes = db.session.scalars(sa.select(OutcomeEvent).where(OutcomeEvent.borger_id == borger.id)
                                   .order_by(OutcomeEvent.on_date, OutcomeEvent.id)).all()
-    return render_borger_page("borgere/detail.html", borger, page="detail", advance_form=AdvanceForm(),
-                              outcome_form=OutcomeForm(), end_form=EndCourseForm(), outcomes=outcomes,
-                              today=today(), referrals=referrals_of(borger),
-                              referral_form=referral_form_for(borger))
+    forms = {"advance_form": AdvanceForm(formdata=None), "outcome_form": OutcomeForm(formdata=None),
+             "end_form": EndCourseForm(formdata=None), "referral_form": referral_form_for(borger)}
+    failed_advance = None
+    if failed is not None:
+        key, form = failed
+        if key == "advance_form":
+            failed_advance = (placement_id, form)
+        else:
+            forms[key] = form
+    return render_borger_page("borgere/detail.html", borger, page="detail", outcomes=outcomes,
+                              today=today(), referrals=referrals_of(borger), failed_advance=failed_advance,
+                              **forms)
 
 
 @bp.route("/<int:borger_id>/rediger", methods=["GET", "POST"])
@@ -281,7 +296,7 @@ def advance_placement(borger_id: int, placement_id: int):
         hours_per_week=float(form.hours_per_week.data) if form.hours_per_week.data is not None else None,
         end_reason=form.end_reason.data or "", note=form.note.data or "",
         log_contact=form.log_contact.data or None,
-    ), "Trinnet er gemt.")
+    ), "Trinnet er gemt.", key="advance_form", placement_id=placement.id)
 
 
 @bp.route("/til-virksomhed/<int:company_id>")
@@ -309,22 +324,13 @@ def _reverse_match(target_key: str, *, company: Company, opening: Opening | None
                            vejledere=vejledere)
 
 
-def _run_on_detail_page(borger: Borger, form, action, success: str):
-    """Validate a small form posted from the borger's page, run ``action``, flash and go back."""
-    if form.validate_on_submit():
-        try:
-            action()
-        except ValidationError as exc:
-            db.session.rollback()
-            flash(exc.message, "error")
-        else:
-            db.session.commit()
-            flash(success, "success")
-    else:
-        for errors in form.errors.values():
-            for message in errors:
-                flash(message, "error")
-    return redirect(url_for("borgere.detail", borger_id=borger.id))
+def _run_on_detail_page(borger: Borger, form, action, success: str, *, key: str, placement_id: int | None = None):
+    """Validate a small form posted from the borger's page and run ``action``: flash and go back,
+    or show the page again with the form as posted and its messages at the fields."""
+    if form.validate_on_submit() and save_form(form, action).ok:
+        flash(success, "success")
+        return redirect(url_for("borgere.detail", borger_id=borger.id))
+    return _detail_page(borger, failed=(key, form), placement_id=placement_id)
 
 
 @bp.route("/<int:borger_id>/resultat", methods=["POST"])
@@ -335,7 +341,7 @@ def add_outcome(borger_id: int):
     form = OutcomeForm()
     return _run_on_detail_page(borger, form, lambda: record_outcome(
         borger, form.kind.data, on_date=form.on_date.data, note=form.note.data or "", actor=current_user,
-    ), "Resultatet er registreret.")
+    ), "Resultatet er registreret.", key="outcome_form")
 
 
 @bp.route("/<int:borger_id>/afslut", methods=["POST"])
@@ -346,7 +352,7 @@ def end(borger_id: int):
     form = EndCourseForm()
     return _run_on_detail_page(borger, form, lambda: end_course(
         borger, on_date=form.on_date.data, reason=form.reason.data, actor=current_user,
-    ), "Forløbet er afsluttet.")
+    ), "Forløbet er afsluttet.", key="end_form")
 
 
 @bp.route("/<int:borger_id>/henvisning", methods=["POST"])
@@ -358,7 +364,7 @@ def refer(borger_id: int):
     return _run_on_detail_page(borger, form, lambda: start_referral(
         borger, starts_on=form.starts_on.data, ends_on=form.ends_on.data, plan=form.plan.data or "",
         actor=current_user,
-    ), "Henvisningen er gemt.")
+    ), "Henvisningen er gemt.", key="referral_form")
 
 
 @bp.route("/<int:borger_id>/indsigt")
