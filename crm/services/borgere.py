@@ -29,8 +29,6 @@ CONFLICT_MESSAGE = (
     "Borgerens oplysninger er blevet ændret af en anden, siden du åbnede dem. Dine ændringer er "
     "ikke gemt: se de nye oplysninger, og gem igen."
 )
-# IPS: an employment specialist carries at most about 20 borgere (DOMAIN.md).
-CASELOAD_NORM = 20
 MAX_TRAVEL_MINUTES = 180
 # A borger's reference is drawn at random and never handed out twice (borger_references keeps
 # every one ever issued), so it cannot point to someone else after an erasure, and it says
