@@ -110,12 +110,17 @@ def _staff_user(user_id) -> User:
 
 def create_task(*, title: str, due: date | None, assignee_id, company: Company | None = None,
                 note: str = "", log_entry: ContactLogEntry | None = None, actor=None) -> Task:
-    """Create a follow-up task for a staff member. Raises ValidationError naming the field."""
+    """Create a follow-up task for a staff member. Raises ValidationError naming the field.
+
+    A person may not set a due date before today (a task due in the past is a typing mistake);
+    the system (``actor=None``: the demo, tests of overdue tasks) may."""
     data = {"title": title, "note": note}
     title = _text(data, "title", max_length=200, required="Angiv en titel på opgaven.")
     note = _text(data, "note", max_length=5000)
     if not isinstance(due, date):
         raise ValidationError("Angiv en frist.", field="due")
+    if actor is not None and due < today():
+        raise ValidationError("Fristen kan ikke ligge før i dag. Ret datoen.", field="due")
     assignee = _staff_user(assignee_id)
     task = Task(title=title, note=note, due=due, assignee_id=assignee.id,
                 company_id=company.id if company else None,
