@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
 import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from crm.extensions import db
@@ -149,7 +150,7 @@ def set_task_done(task: Task, done: bool, *, actor=None) -> Task:
 def tasks_query(user: User, *, now: datetime | None = None) -> sa.Select:
     """The user's tasks: open ones by due date (so overdue come first), then recently done."""
     now = now or utcnow()
-    return sa.select(Task).where(
+    return sa.select(Task).options(selectinload(Task.company), selectinload(Task.borger)).where(
         Task.assignee_id == user.id,
         sa.or_(Task.done.is_(False), Task.done_at >= now - timedelta(days=RECENTLY_DONE_DAYS)),
     ).order_by(
