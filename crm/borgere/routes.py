@@ -14,6 +14,7 @@ from crm.borgere.forms import (
     MatchFilterForm,
     NotAFitForm,
     OutcomeForm,
+    ProposeForm,
     ReassignForm,
     ReferralForm,
     TargetActionForm,
@@ -22,7 +23,7 @@ from crm.companies.access import get_company_or_404
 from crm.extensions import db
 from crm.forms import ActionForm, save_form
 from crm.models import Borger, Company, Opening, OutcomeEvent, Placement, User
-from crm.models.borger import Phase
+from crm.models.borger import SHAREABLE_FIELDS, Phase
 from crm.models.user import Role
 from crm.paging import page_of
 from crm.permissions import can
@@ -45,7 +46,7 @@ from crm.services.match_feedback import record_shown
 from crm.services.match_weights import weights_in_force
 from crm.services.matching import IndexNotReady, match_for_target, matches_for, reverse_match_for
 from crm.services.outcomes import end_course, record_outcome
-from crm.services.placements import advance, propose_match, shortlist
+from crm.services.placements import advance, proposal_reach, propose_match, shortlist
 from crm.services.referrals import referral_form_defaults, referrals_of, start_referral
 from crm.services.reports import caseload_norm_for, my_phase_counts
 from crm.timeutil import today
@@ -252,13 +253,17 @@ def add_to_shortlist(borger_id: int):
     return redirect(url_for("borgere.match", borger_id=borger.id))
 
 
-@bp.route("/<int:borger_id>/foreslaa", methods=["POST"])
+@bp.route("/<int:borger_id>/foreslaa", methods=["GET", "POST"])
 @allow("borger.edit")
 def propose_target(borger_id: int):
-    """Propose the borger to the employer (needs the borger's consent)."""
+    """Ask to confirm, then propose the borger to the employer (needs the borger's consent)."""
     borger = get_borger_or_404(borger_id, page="propose")
-    form = TargetActionForm()
-    if form.validate_on_submit():
+    form = ProposeForm(request.form if request.method == "POST" else request.args)
+    if not form.target.data:
+        return redirect(url_for("borgere.match", borger_id=borger.id))
+    company, opening = _target_objects(form.target.data)
+    reach = proposal_reach(company)
+    if request.method == "POST" and form.validate() and form.is_confirmed():
         try:
             placement = _act_on_target(propose_match, borger, form.target.data)
         except ValidationError as exc:
@@ -267,7 +272,12 @@ def propose_target(borger_id: int):
         else:
             db.session.commit()
             flash(f"{borger.first_name} er foreslået for {placement.company.name}.", "success")
-    return redirect(url_for("borgere.detail", borger_id=borger.id))
+            if reach.advice:
+                flash(reach.advice, "info")
+        return redirect(url_for("borgere.detail", borger_id=borger.id))
+    return render_borger_page("borgere/propose.html", borger, page="propose", form=form, company=company,
+                              opening=opening, reach=reach, shared=[SHAREABLE_FIELDS[key] for key in
+                                                                    borger.shared_fields if key in SHAREABLE_FIELDS])
 
 
 @bp.route("/<int:borger_id>/udeluk", methods=["POST"])
