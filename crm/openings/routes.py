@@ -26,6 +26,7 @@ from crm.services.openings import (
     change_opening_status,
     confirm_opening,
     create_opening,
+    is_ending,
     openings_query,
     update_opening,
 )
@@ -115,6 +116,10 @@ def change_status(opening_id: int):
     opening = get_opening_or_404(opening_id, for_edit=True)
     form = StatusForm()
     if form.validate_on_submit():
+        if is_ending(opening, form.status.data) and request.form.get("confirmed") != "ja":
+            return render_template("openings/confirm_status.html", opening=opening, status=form.status.data,
+                                   action=url_for("openings.change_status", opening_id=opening.id),
+                                   back=url_for("openings.detail", opening_id=opening.id), portal=False)
         change_opening_status(opening, form.status.data, actor=current_user)
         db.session.commit()
         flash(f"Stillingen er nu {opening.status_enum.label.lower()}.", "success")

@@ -19,6 +19,7 @@ from crm.services.openings import (
     change_opening_status,
     confirm_opening,
     create_opening,
+    is_ending,
     needs_confirmation,
     openings_query,
     update_opening,
@@ -112,6 +113,10 @@ def opening_status(opening_id: int):
     opening = get_own_opening_or_404(opening_id)
     status = request.form.get("status", "")
     if ActionForm().validate_on_submit() and status in {s for s, _ in STATUS_ACTIONS}:
+        if is_ending(opening, status) and request.form.get("confirmed") != "ja":
+            return render_template("openings/confirm_status.html", opening=opening, status=status,
+                                   action=url_for("portal.opening_status", opening_id=opening.id),
+                                   back=url_for("portal.edit_opening", opening_id=opening.id), portal=True)
         change_opening_status(opening, status, actor=current_user)
         db.session.commit()
         flash(f"«{opening.title}» er nu {opening.status_enum.label.lower()}.", "success")
