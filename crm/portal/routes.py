@@ -7,8 +7,10 @@ from flask_login import current_user
 from crm.access import allow
 from crm.extensions import db, limiter
 from crm.forms import apply_service_error, run_action, save_form
+from crm.models import Company
 from crm.models.opening import OpeningStatus
 from crm.openings.forms import ActionForm, OpeningForm
+from crm.permissions import can
 from crm.portal import bp
 from crm.portal.access import get_own_opening_or_404, get_own_proposal_or_404, own_company
 from crm.portal.forms import AcceptInvitationForm, AnswerForm, ProfileForm
@@ -41,6 +43,15 @@ STATUS_ACTIONS = (
     (OpeningStatus.LUKKET, "Luk"),
 )
 
+
+
+@bp.context_processor
+def _company_konsulent() -> dict:
+    """Every portal page names whom to ask: the company's konsulent, with phone and e-mail."""
+    if not can(current_user, "portal.use") or current_user.company_id is None:
+        return {}
+    company = db.session.get(Company, current_user.company_id)
+    return {"portal_konsulent": company.konsulent if company else None}
 
 def _own_openings():
     return list(db.session.scalars(openings_query(company_id=current_user.company_id)))
