@@ -64,6 +64,10 @@ def load_config() -> dict:
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
         # Redis for the job queue (RQ), e.g. redis://127.0.0.1:6379/2; empty: the local worker.
         "JOB_QUEUE_URL": os.environ.get("JOB_QUEUE_URL", ""),
+        # A running job whose worker has not reported for this long is taken to be dead and is
+        # queued again; after JOB_MAX_ATTEMPTS starts it fails instead (the worker crashes on it).
+        "JOB_LEASE_MINUTES": _int("JOB_LEASE_MINUTES", 10),
+        "JOB_MAX_ATTEMPTS": _int("JOB_MAX_ATTEMPTS", 3),
         "RATELIMIT_HEADERS_ENABLED": True,
         # Geocoding: "offline" uses the shipped postcode centroids only; "nominatim" asks a
         # Nominatim server (GEOCODER_DOMAIN) for address precision and caches the answers.

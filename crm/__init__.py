@@ -6,38 +6,26 @@ from pathlib import Path
 
 from flask import Flask, current_app, session
 from flask_login import current_user, logout_user
-from sqlalchemy.exc import OperationalError
 
 from config import MIN_SECRET_KEY_LENGTH, PLACEHOLDER_SECRETS, load_config
 from crm.extensions import csrf, db, limiter, login_manager, mail, migrate
 from crm.request import CleanRequest, IdConverter
 from crm.timeutil import utcnow
+from crm.unit_of_work import end_of_request, run_request
 
 MIGRATIONS_DIR = str(Path(__file__).resolve().parent / "migrations")
 DEFAULT_INSTANCE_PATH = Path(__file__).resolve().parent.parent / "instance"
 
 
-# PostgreSQL may abort a transaction that collided with another (serialization failure, deadlock);
-# running the request again is then the right answer. SQLSTATEs: 40001, 40P01.
-RETRYABLE_SQLSTATES = frozenset({"40001", "40P01"})
-REQUEST_ATTEMPTS = 3
-
-
 class FodfaesteFlask(Flask):
-    """Flask, re-running a request whose database transaction PostgreSQL aborted as a conflict;
-    its requests carry no control characters in their parameters (``crm.request``)."""
+    """Flask, running each request as one unit of work (``crm.unit_of_work``: one commit at the end,
+    re-run when PostgreSQL aborted it as a collision); its requests carry no control characters in
+    their parameters (``crm.request``)."""
 
     request_class = CleanRequest
 
     def full_dispatch_request(self):
-        for attempt in range(1, REQUEST_ATTEMPTS + 1):
-            try:
-                return super().full_dispatch_request()
-            except OperationalError as exc:
-                if attempt == REQUEST_ATTEMPTS or getattr(exc.orig, "sqlstate", None) not in RETRYABLE_SQLSTATES:
-                    raise
-                db.session.rollback()
-        raise AssertionError("unreachable")
+        return run_request(super().full_dispatch_request)
 
 
 def create_app(config: dict | None = None) -> Flask:
@@ -94,6 +82,7 @@ def create_app(config: dict | None = None) -> Flask:
     from crm.templating import register_template_helpers
 
     app.after_request(add_security_headers)
+    app.after_request(end_of_request)
     register_error_handlers(app)
     register_template_helpers(app)
 

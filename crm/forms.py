@@ -14,17 +14,17 @@ instead of a server error:
 
 import math
 import re
-from dataclasses import dataclass
+from collections.abc import Callable
 from datetime import date, datetime
 from decimal import Decimal
 
 import wtforms
-from flask import flash
+from flask import flash, redirect
 from flask_wtf import FlaskForm
 from wtforms.validators import NumberRange, StopValidation
 
 from crm.extensions import db
-from crm.services import ConflictError, ServiceError
+from crm.services import ConflictError, ServiceError, ValidationError
 from crm.validators import MAX_DB_INTEGER, parse_id, parse_int
 
 # WTForms ships no Danish catalogue; these are its built-in messages in Danish, so a validator
@@ -157,8 +157,18 @@ class GuardedMeta:
 class Form(FlaskForm):
     """The base of every form in the app: Flask-WTF (CSRF), Danish messages, guarded fields."""
 
+    # Set by ``submit`` when a save was refused because someone else saved first.
+    conflict = False
+    _submitted_valid: bool | None = None
+
     class Meta(GuardedMeta):
         pass
+
+    def validate_on_submit(self, extra_validators=None) -> bool:
+        """Validate once: a view that checks the form before ``submit`` shares the result with it."""
+        if self._submitted_valid is None:
+            self._submitted_valid = super().validate_on_submit(extra_validators)
+        return self._submitted_valid
 
 
 class SubForm(wtforms.Form):
@@ -204,57 +214,65 @@ class VersionField(IdField):
         return -1 if self.data is None else self.data
 
 
+# What ``submit`` flashes and where it redirects: fixed, or made from the service's result.
+Message = str | Callable[[object], str]
+Target = str | Callable[[object], str]
+
+
 class ActionForm(Form):
     """A button that changes something: nothing to fill in, but the CSRF token is checked."""
 
 
-@dataclass(frozen=True)
-class Saved:
-    """What ``save_form`` did: ``ok`` when the change was committed, with the service's result;
-    ``conflict`` when someone else had changed the record first."""
+def submit(form, change: Callable[[], object], *, success: Message, redirect_to: Target,
+           record=None, on_error: str | None = None, invalid: str | None = None):
+    """The one way a view saves: validated form → ``change()`` (the service call) → flash → redirect.
 
-    ok: bool
-    value: object = None
-    conflict: bool = False
+    ``success`` and ``redirect_to`` are a text and a URL, or functions of what ``change`` returned.
+    The flash is part of the request's unit of work (``crm.unit_of_work``): if the commit at the end
+    of the request fails, the message is dropped with the lost writes and the user sees the error page.
 
-
-def save_form(form, change, *, record=None) -> Saved:
-    """Run ``change`` (a service call for a validated form) and commit once.
-
-    A ServiceError is rolled back and shown on the form with everything the user typed kept. On a
-    ConflictError with ``record`` given, the form's hidden version is moved to the record's current
-    one, so saving again (after seeing the other person's values) knowingly replaces them.
+    Returns the redirect, or None when the form is to be shown (again):
+    - not submitted or not valid (the fields carry their messages);
+    - a ValidationError: its Danish message on its field (or the whole form), everything typed kept;
+    - a ConflictError (someone saved first): the message on the form and ``form.conflict`` set; with
+      ``record``, the form's hidden version is moved to the record's current one, so saving again
+      (after seeing the other person's values) knowingly replaces them.
+    With ``on_error`` (the URL of the page a button or small form was posted from) it always
+    redirects: to ``on_error`` with the form's (or ``invalid``) or the service's message flashed.
+    NotAuthorized goes on to the app's 403 page (``crm.security``), and the request keeps nothing. A
+    refused change is rolled back at once, so none of it is committed with what the request writes
+    after it (the page's own audit row).
     """
+    if not form.validate_on_submit():
+        if on_error is None:
+            return None
+        if invalid is not None:
+            flash(invalid, "error")
+        else:
+            flash_form_errors(form)
+        return redirect(on_error)
     try:
         value = change()
-    except ConflictError as error:
+    except (ValidationError, ConflictError) as error:
         db.session.rollback()
-        form.form_errors.append(error.message)
-        if record is not None:
-            form.version.data = record.version
-        return Saved(False, conflict=True)
-    except ServiceError as error:
-        db.session.rollback()
+        if on_error is not None:
+            flash(error.message, "error")
+            return redirect(on_error)
+        if isinstance(error, ConflictError):
+            form.conflict = True
+            if record is not None:
+                form.version.data = record.version
         apply_service_error(form, error)
-        return Saved(False)
-    db.session.commit()
-    return Saved(True, value)
+        return None
+    flash(success(value) if callable(success) else success, "success")
+    return redirect(redirect_to(value) if callable(redirect_to) else redirect_to)
 
 
-def run_action(action, *, success: str) -> bool:
-    """Run a button's service call (an ActionForm post): commit and flash ``success``, or roll back
-    and flash the service's message. Returns whether it was done."""
-    if not ActionForm().validate_on_submit():
-        return False
-    try:
-        action()
-    except ServiceError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-        return False
-    db.session.commit()
-    flash(success, "success")
-    return True
+def flash_form_errors(form) -> None:
+    """Flash each of a form's messages (a small form posted from another page cannot show them)."""
+    for errors in form.errors.values():
+        for message in errors:
+            flash(message, "error")
 
 
 def apply_service_error(form, error: ServiceError) -> None:

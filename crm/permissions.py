@@ -54,7 +54,8 @@ GRANTS: dict[str, frozenset[Role]] = {
     "opening.edit": frozenset({ADMIN, KONSULENT}),
     "task.read": STAFF_ROLES,
     "task.change": STAFF_ROLES,
-    "job.read": frozenset({ADMIN, KONSULENT}),
+    "job.read": STAFF_ROLES,  # one's own jobs (imports, big exports); an admin sees all
+    "job.download": STAFF_ROLES,  # an export job's file: the asker's only
     # programmes and their figures
     "report.read": STAFF_ROLES,
     "report.full_figures": frozenset({ADMIN, TEAMLEDER}),
@@ -104,6 +105,10 @@ def _sees_job(user, job) -> bool:
     return user.role == ADMIN or job.user_id == user.id
 
 
+def _asked_for_job(user, job) -> bool:
+    return job.user_id == user.id
+
+
 def _undoes_import(user, batch) -> bool:
     return user.role == ADMIN or batch.user_id == user.id
 
@@ -123,6 +128,7 @@ OBJECT_RULES: dict[str, Callable[[object, object], bool]] = {
     "borger.erase": _in_led_programme,
     "task.change": _changes_task,
     "job.read": _sees_job,
+    "job.download": _asked_for_job,
     "company.import": _undoes_import,
     "report.full_figures": _leads_programme,
     "report.contacts": _leads_programme,

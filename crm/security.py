@@ -8,6 +8,7 @@ from flask_wtf.csrf import CSRFError
 
 from crm.extensions import db
 from crm.services import NotAuthorized
+from crm.unit_of_work import discard_flashes
 
 
 def _content_security_policy() -> str:
@@ -55,11 +56,12 @@ ERROR_PAGES = {
     405: ("Metoden er ikke tilladt", "Siden kan ikke bruges på den måde."),
     413: ("Filen er for stor", "Filen er større end det tilladte."),
     429: ("For mange forsøg", "Du har sendt for mange forespørgsler. Vent lidt, og prøv igen."),
-    500: ("Der opstod en fejl", "Der opstod en uventet fejl. Prøv igen, eller kontakt support."),
+    500: ("Der opstod en fejl", "Der opstod en uventet fejl, og intet er gemt. Prøv igen, eller kontakt support."),
 }
 
 
 def render_error(code: int, message: str | None = None):
+    discard_flashes()  # an error page never says "saved": the request's writes are rolled back
     title, default_message = ERROR_PAGES[code]
     return render_template("errors/error.html", code=code, title=title,
                            message=message or default_message), code

@@ -1,5 +1,6 @@
 """Time helpers: the database stores naive UTC datetimes (SQLite keeps no time zone)."""
 
+import calendar
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
@@ -14,6 +15,14 @@ def utcnow() -> datetime:
 def local_now() -> datetime:
     """Return Danish wall-clock time now as a naive datetime, the form a datetime-local input takes."""
     return datetime.now(DANISH_TZ).replace(tzinfo=None)
+
+
+def add_months(day: date, months: int) -> date:
+    """The same day ``months`` calendar months later (earlier when negative); a day the month lacks
+    becomes its last (31 January + 1 month is 28 or 29 February)."""
+    year, month = divmod(day.month - 1 + months, 12)
+    year += day.year
+    return date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
 
 
 def today() -> date:

@@ -16,7 +16,6 @@ from crm.extensions import db
 from crm.models import Borger, Company, Opening, User
 from crm.services.reference import ensure_reference_data
 from crm.timeutil import DANISH_TZ, today, utcnow
-from crm.validators import normalize_company_name
 
 TEST_PASSWORD = "korrekt-hest-batteri-9"
 CSRF_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
@@ -262,16 +261,12 @@ def browser(client):
 
 @pytest.fixture
 def make_company(app):
-    from crm.models import Company
-    from crm.services.geocoding import geocode
+    """A company through the service (fields as the service takes them); returns its id."""
+    from crm.services.companies import create_company
 
-    def _make(name="Testfirma ApS", postcode="8000", **kwargs):
+    def _make(name="Testfirma ApS", postcode="8000", **fields):
         with app.app_context():
-            place = geocode(postcode=postcode)
-            company = Company(name=name, name_key=normalize_company_name(name), postcode=postcode,
-                              city=place.city, lat=place.lat,
-                              lon=place.lon, geo_precision=place.precision, **kwargs)
-            db.session.add(company)
+            company = create_company({"name": name, "postcode": postcode, **fields})
             db.session.commit()
             return company.id
 
@@ -351,16 +346,11 @@ def make_borger(app, user_id):
 
 
 @pytest.fixture
-def make_partner(app):
+def make_partner(make_company):
     """A partner company through the service; returns its id."""
-    from crm.services.companies import create_company
 
     def _make(name, postcode="8000", industry_text="", **overrides):
-        with app.app_context():
-            company = create_company({"name": name, "postcode": postcode, "industry_text": industry_text,
-                                      "status": "partner", **overrides})
-            db.session.commit()
-            return company.id
+        return make_company(name, postcode, industry_text=industry_text, **{"status": "partner", **overrides})
 
     return _make
 

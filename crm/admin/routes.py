@@ -1,15 +1,15 @@
 import sqlalchemy as sa
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, render_template, request, url_for
 from flask_login import current_user
 
 from crm.access import allow
 from crm.admin import bp
 from crm.admin.forms import NewUserForm, PasswordResetForm, UserForm
 from crm.extensions import db
-from crm.forms import ActionForm, save_form
+from crm.forms import ActionForm, submit
 from crm.models import AuditEvent, User
 from crm.paging import page_of
-from crm.services import ValidationError, second_factor
+from crm.services import second_factor
 from crm.services.users import create_user, reset_password, set_led_programmes, update_user
 
 
@@ -30,13 +30,9 @@ def users():
 def new_user():
     """Create a user account."""
     form = NewUserForm()
-    if form.validate_on_submit():
-        saved = save_form(form, lambda: _create_user_from(form))
-        if saved.ok:
-            user = saved.value
-            flash(f"Brugeren {user.name} er oprettet.", "success")
-            return redirect(url_for("admin.users"))
-    return render_template("admin/user_form.html", form=form, user=None)
+    done = submit(form, lambda: _create_user_from(form), success=lambda user: f"Brugeren {user.name} er oprettet.",
+                  redirect_to=url_for("admin.users"))
+    return done or render_template("admin/user_form.html", form=form, user=None)
 
 
 def _create_user_from(form):
@@ -65,13 +61,10 @@ def edit_user(user_id: int):
     if request.method == "GET":
         form.company_id.data = user.company_id
         form.led_programme_ids.data = [p.id for p in user.led_programmes]
-    if form.validate_on_submit():
-        saved = save_form(form, lambda: _update_user_from(form, user))
-        if saved.ok:
-            flash("Ændringerne er gemt.", "success")
-            return redirect(url_for("admin.users"))
-    return render_template("admin/user_form.html", form=form, user=user,
-                           reset_form=PasswordResetForm())
+    done = submit(form, lambda: _update_user_from(form, user), success="Ændringerne er gemt.",
+                  redirect_to=url_for("admin.users"))
+    return done or render_template("admin/user_form.html", form=form, user=user,
+                                   reset_form=PasswordResetForm())
 
 
 @bp.route("/brugere/<int:user_id>/adgangskode", methods=["POST"])
@@ -80,19 +73,9 @@ def reset_user_password(user_id: int):
     """Set a new password for a user."""
     user = get_user_or_404(user_id)
     form = PasswordResetForm()
-    if form.validate_on_submit():
-        try:
-            reset_password(user, form.password.data, actor=current_user)
-        except ValidationError as exc:
-            flash(exc.message, "error")
-        else:
-            db.session.commit()
-            flash(f"{user.name} har fået en ny adgangskode.", "success")
-            return redirect(url_for("admin.edit_user", user_id=user.id))
-    for errors in form.errors.values():
-        for message in errors:
-            flash(message, "error")
-    return redirect(url_for("admin.edit_user", user_id=user.id))
+    back = url_for("admin.edit_user", user_id=user.id)
+    return submit(form, lambda: reset_password(user, form.password.data, actor=current_user),
+                  success=f"{user.name} har fået en ny adgangskode.", redirect_to=back, on_error=back)
 
 
 @bp.route("/brugere/<int:user_id>/totrin", methods=["POST"])
@@ -100,11 +83,9 @@ def reset_user_password(user_id: int):
 def reset_second_factor(user_id: int):
     """Remove a user's second factor (lost phone); they enrol again at the next login."""
     user = get_user_or_404(user_id)
-    if ActionForm().validate_on_submit():
-        second_factor.reset(user, actor=current_user)
-        db.session.commit()
-        flash(f"Totrinsbekræftelse er nulstillet for {user.name}.", "success")
-    return redirect(url_for("admin.edit_user", user_id=user.id))
+    back = url_for("admin.edit_user", user_id=user.id)
+    return submit(ActionForm(), lambda: second_factor.reset(user, actor=current_user),
+                  success=f"Totrinsbekræftelse er nulstillet for {user.name}.", redirect_to=back, on_error=back)
 
 
 @bp.route("/revisionslog")

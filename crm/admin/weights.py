@@ -1,6 +1,6 @@
 """The admin's page for the match weights: learned against current, adopt, go back (issue 14)."""
 
-from flask import flash, redirect, render_template, url_for
+from flask import render_template, url_for
 from flask_login import current_user
 from wtforms import StringField
 from wtforms.validators import DataRequired, Length
@@ -8,9 +8,8 @@ from wtforms.validators import DataRequired, Length
 from crm.access import allow
 from crm.admin import bp
 from crm.extensions import db
-from crm.forms import ActionForm, Form, IdField
+from crm.forms import ActionForm, Form, IdField, submit
 from crm.models import WeightsFit, WeightsVersion
-from crm.services import ValidationError
 from crm.services.match_weights import (
     COMPONENT_LABELS,
     adopt_fit,
@@ -47,29 +46,16 @@ def weights():
 @allow("match.weights")
 def fit_weights():
     """Fit the weights from the outcomes now and keep the comparison."""
-    if ActionForm().validate_on_submit():
-        save_fit(compute_fit(), since=None, actor=current_user)
-        db.session.commit()
-        flash("Beregningen er lavet.", "success")
-    return redirect(url_for("admin.weights"))
+    back = url_for("admin.weights")
+    return submit(ActionForm(), lambda: save_fit(compute_fit(), since=None, actor=current_user),
+                  success="Beregningen er lavet.", redirect_to=back, on_error=back)
 
 
 def _with_reason(action, success: str):
     form = ReasonForm()
-    if form.validate_on_submit():
-        try:
-            version = action(form)
-        except ValidationError as exc:
-            db.session.rollback()
-            flash(exc.message, "error")
-        else:
-            db.session.commit()
-            flash(success.format(version=version.id), "success")
-    else:
-        for errors in form.errors.values():
-            for message in errors:
-                flash(message, "error")
-    return redirect(url_for("admin.weights"))
+    back = url_for("admin.weights")
+    return submit(form, lambda: action(form), success=lambda version: success.format(version=version.id),
+                  redirect_to=back, on_error=back)
 
 
 @bp.route("/vaegte/brug", methods=["POST"])

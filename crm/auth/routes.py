@@ -16,6 +16,7 @@ from crm.services.auth import (
     register_failure,
 )
 from crm.timeutil import utcnow
+from crm.unit_of_work import keep_writes
 
 # A password step that waits for its second factor longer than this must start over.
 PENDING_SECONDS = 300
@@ -27,8 +28,9 @@ def _login_rate_limit() -> str:
 
 
 def _finish_login(user: User, target: str | None):
+    # Committed at the end of the request; if that fails, the session is put back as it was, so
+    # nobody is logged in without the login being recorded (crm.unit_of_work).
     complete_login(user)
-    db.session.commit()
     session.clear()  # a fresh session on login (no fixation)
     login_user(user)
     session.permanent = True
@@ -63,7 +65,6 @@ def login():
         result = authenticate(form.email.data, form.password.data)
         target = request.args.get("next")
         if result.user is not None and second_factor.required_for(result.user):
-            db.session.commit()
             session.clear()
             session[PENDING_KEY] = {"user": result.user.id, "version": result.user.session_version,
                                     "at": utcnow().timestamp(), "next": target if is_safe_next(target) else None}
@@ -71,7 +72,7 @@ def login():
                                     else "auth.second_factor_setup"))
         if result.user is not None:
             return _finish_login(result.user, target)
-        db.session.commit()
+        keep_writes()  # the failed attempt counts towards the lockout
         flash(result.error, "error")
         status = 401
     return render_template("auth/login.html", form=form), status
@@ -95,7 +96,7 @@ def second_factor_verify():
         if second_factor.verify(user, form.code.data):
             return _finish_login(user, session.get(PENDING_KEY, {}).get("next"))
         result = register_failure(user.email, user, reason="second_factor")
-        db.session.commit()
+        keep_writes()  # the failed attempt counts towards the lockout
         flash(result.error if is_locked(user.email) else "Koden er forkert eller udløbet.", "error")
         status = 401
     return render_template("auth/second_factor.html", form=form), status
@@ -132,7 +133,6 @@ def recovery_codes():
     form = RecoveryCodesForm()
     if form.validate_on_submit() and current_user.has_totp:
         session["show_recovery_codes"] = second_factor.new_recovery_codes(current_user)
-        db.session.commit()
         return redirect(url_for("auth.recovery_codes"))
     codes = session.pop("show_recovery_codes", None)
     return render_template("auth/recovery_codes.html", codes=codes, form=form)
@@ -145,7 +145,6 @@ def logout():
     form = LogoutForm()
     if form.validate_on_submit():
         end_all_sessions(current_user._get_current_object())
-        db.session.commit()
         logout_user()
         session.clear()
         flash("Du er logget ud.", "info")

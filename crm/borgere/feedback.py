@@ -1,14 +1,13 @@
 """Feedback on a borger's match list: "passer ikke" with a reason (issue 14)."""
 
-from flask import flash, redirect, url_for
+from flask import url_for
 from flask_login import current_user
 
 from crm.access import allow
 from crm.borgere import bp
 from crm.borgere.forms import NotAFitForm
 from crm.borgere.routes import get_borger_or_404
-from crm.extensions import db
-from crm.services import ValidationError
+from crm.forms import submit
 from crm.services.match_feedback import not_a_fit
 
 
@@ -18,17 +17,6 @@ def not_a_fit_target(borger_id: int):
     """Hide a match for the borger and record why it does not fit."""
     borger = get_borger_or_404(borger_id, page="match")
     form = NotAFitForm()
-    if form.validate_on_submit():
-        try:
-            not_a_fit(borger, form.target.data, form.reason.data, actor=current_user)
-        except ValidationError as exc:
-            db.session.rollback()
-            flash(exc.message, "error")
-        else:
-            db.session.commit()
-            flash("Matchet er skjult for borgeren, og grunden er gemt.", "info")
-    else:
-        for errors in form.errors.values():
-            for message in errors:
-                flash(message, "error")
-    return redirect(url_for("borgere.match", borger_id=borger.id))
+    back = url_for("borgere.match", borger_id=borger.id)
+    return submit(form, lambda: not_a_fit(borger, form.target.data, form.reason.data, actor=current_user),
+                  success="Matchet er skjult for borgeren, og grunden er gemt.", redirect_to=back, on_error=back)

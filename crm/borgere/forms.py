@@ -22,10 +22,15 @@ from crm.models import Programme, User
 from crm.models.borger import PHASE_LABELS, SHAREABLE_FIELDS, STAGE_LABELS, TRANSPORT_LABELS, Stage
 from crm.models.company import CONTACT_KIND_LABELS
 from crm.models.user import Role
+from crm.services.borgere import FIRST_NAME_MAX, MAX_TRAVEL_MINUTES, MIN_TRAVEL_MINUTES
+from crm.services.fields import MAX_HOURS_PER_WEEK
 from crm.services.match_feedback import NOT_A_FIT_REASONS
 from crm.services.matching import KIND_LABELS
 from crm.services.outcomes import MANUAL_KINDS
 from crm.services.reference import active_offer_tags, industries
+
+HOURS_MESSAGE = f"Angiv mellem 0 og {MAX_HOURS_PER_WEEK} timer."
+TRAVEL_MESSAGE = f"Angiv mellem {MIN_TRAVEL_MINUTES} og {MAX_TRAVEL_MINUTES} minutter."
 
 
 class CheckboxListField(SelectMultipleField):
@@ -40,7 +45,7 @@ def _choices(mapping) -> list[SelectChoice]:
 class BorgerForm(Form):
     version = VersionField()
     first_name = StringField("Fornavn eller initialer", validators=[
-        DataRequired("Angiv fornavn eller initialer."), Length(max=60)])
+        DataRequired("Angiv fornavn eller initialer."), Length(max=FIRST_NAME_MAX)])
     vejleder_id = SelectField("Vejleder", coerce=coerce_id)
     programme_id = SelectField("Indsats", validators=[Optional()])
     enrolled_on = DateField("Indskrevet", validators=[InputRequired("Angiv en dato.")])
@@ -49,11 +54,11 @@ class BorgerForm(Form):
                                                               Length(max=4)])
     transport = SelectField("Transport", choices=_choices(TRANSPORT_LABELS))
     max_travel_minutes = IntegerField("Højst rejsetid (minutter, én vej)", validators=[
-        InputRequired("Angiv en rejsetid."), NumberRange(5, 180, "Angiv mellem 5 og 180 minutter.")])
+        InputRequired("Angiv en rejsetid."), NumberRange(MIN_TRAVEL_MINUTES, MAX_TRAVEL_MINUTES, TRAVEL_MESSAGE)])
     hours_min = DecimalField("Timer om ugen nu, fra", places=1, validators=[
-        InputRequired("Angiv timer."), NumberRange(0, 60, "Angiv mellem 0 og 60 timer.")])
+        InputRequired("Angiv timer."), NumberRange(0, MAX_HOURS_PER_WEEK, HOURS_MESSAGE)])
     hours_max = DecimalField("til", places=1, validators=[
-        InputRequired("Angiv timer."), NumberRange(0, 60, "Angiv mellem 0 og 60 timer.")])
+        InputRequired("Angiv timer."), NumberRange(0, MAX_HOURS_PER_WEEK, HOURS_MESSAGE)])
     wishes = TextAreaField("Jobønsker (ét pr. linje)", validators=[Length(max=2000)])
     strengths = TextAreaField("Styrker (én pr. linje)", validators=[Length(max=2000)])
     needs = CheckboxListField("Behov for støtte på arbejdspladsen")
@@ -125,7 +130,7 @@ class AdvanceForm(Form):
                                                for s in Stage if s != Stage.KORTLISTE])
     on_date = DateField("Dato", validators=[InputRequired("Angiv en dato.")])
     hours_per_week = DecimalField("Timer om ugen (ved job)", places=1, validators=[
-        Optional(), NumberRange(0, 60, "Angiv mellem 0 og 60 timer.")])
+        Optional(), NumberRange(0, MAX_HOURS_PER_WEEK, HOURS_MESSAGE)])
     end_reason = StringField("Årsag (ved afslutning)", validators=[Length(max=200)])
     note = StringField("Note", validators=[Length(max=300)])
     log_contact = SelectField("Log også en kontakt med virksomheden", choices=[

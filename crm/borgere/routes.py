@@ -1,7 +1,7 @@
 import json
 
 import sqlalchemy as sa
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import Response, abort, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from crm.access import allow
@@ -21,13 +21,12 @@ from crm.borgere.forms import (
 )
 from crm.companies.access import get_company_or_404
 from crm.extensions import db
-from crm.forms import ActionForm, save_form
+from crm.forms import ActionForm, submit
 from crm.models import Borger, Company, Opening, OutcomeEvent, Placement, User
 from crm.models.borger import SHAREABLE_FIELDS, Phase
 from crm.models.user import Role
 from crm.paging import page_of
 from crm.permissions import can
-from crm.services import ValidationError
 from crm.services.borger_rights import access_document, erase_borger, export_borger_data
 from crm.services.borgere import (
     audit_denied,
@@ -50,6 +49,7 @@ from crm.services.placements import advance, proposal_reach, propose_match, shor
 from crm.services.referrals import referral_form_defaults, referrals_of, start_referral
 from crm.services.reports import caseload_norm_for, my_phase_counts
 from crm.timeutil import today
+from crm.unit_of_work import after_commit, keep_writes
 from crm.validators import parse_id
 
 
@@ -64,7 +64,7 @@ def get_borger_or_404(borger_id: int, *, page: str) -> Borger:
         abort(404)
     if not can_view_borger(current_user, borger):
         audit_denied(borger_id, actor=current_user, page=page)
-        db.session.commit()
+        keep_writes()  # the refusal stays audited
         abort(403)
     return borger
 
@@ -72,7 +72,6 @@ def get_borger_or_404(borger_id: int, *, page: str) -> Borger:
 def render_borger_page(template: str, borger: Borger, *, page: str, **context):
     """Show a page about the borger: the one audit row of the request is this read."""
     audit_view(borger, actor=current_user, page=page)
-    db.session.commit()
     return render_template(template, borger=borger, **context)
 
 
@@ -96,7 +95,6 @@ def index():
     page = page_of(visible_borgere(current_user).order_by(Borger.phase == Phase.AFSLUTTET, Borger.first_name,
                                                           Borger.id))
     audit_shown_by_name(page.items, actor=current_user, page="list")
-    db.session.commit()
     own = can(current_user, "borger.create")
     active_count = sum(my_phase_counts(current_user.id).values()) if own else None
     return render_template("borgere/list.html", borgere=page.items, page=page, active_count=active_count,
@@ -115,11 +113,11 @@ def new():
         data = form.service_data()
         if data["vejleder_id"] != current_user.id:
             abort(403)  # a vejleder enrols into their own caseload
-        saved = save_form(form, lambda: create_borger(data, actor=current_user))
-        if saved.ok:
-            borger = saved.value
-            flash(f"{borger.display_name} er oprettet.", "success")
-            return redirect(url_for("borgere.detail", borger_id=borger.id))
+        done = submit(form, lambda: create_borger(data, actor=current_user),
+                      success=lambda borger: f"{borger.display_name} er oprettet.",
+                      redirect_to=lambda borger: url_for("borgere.detail", borger_id=borger.id))
+        if done:
+            return done
     return render_template("borgere/form.html", form=form, borger=None)
 
 
@@ -164,11 +162,11 @@ def edit(borger_id: int):
         data = form.service_data()
         if data["vejleder_id"] != borger.vejleder_id:
             abort(403)  # handing a borger over is a teamleder's task (borgere.reassign)
-        saved = save_form(form, lambda: update_borger(
-            borger, data, expected_version=form.version.expected, actor=current_user))
-        if saved.ok:
-            flash("Ændringerne er gemt.", "success")
-            return redirect(url_for("borgere.detail", borger_id=borger.id))
+        done = submit(form, lambda: update_borger(
+            borger, data, expected_version=form.version.expected, actor=current_user),
+            success="Ændringerne er gemt.", redirect_to=url_for("borgere.detail", borger_id=borger.id))
+        if done:
+            return done
     return render_borger_page("borgere/form.html", borger, page="edit", form=form)
 
 
@@ -180,14 +178,11 @@ def reassign(borger_id: int):
     form = ReassignForm(borger)
     if request.method == "GET":
         form.version.data = borger.version
-    if form.validate_on_submit():
-        saved = save_form(form, lambda: reassign_borger(
-            borger, form.vejleder_id.data, actor=current_user, expected_version=form.version.expected),
-            record=borger)
-        if saved.ok:
-            flash(f"{borger.display_name} er overdraget til {borger.vejleder.name}.", "success")
-            return redirect(url_for("borgere.detail", borger_id=borger.id))
-    return render_borger_page("borgere/reassign.html", borger, page="reassign", form=form)
+    done = submit(form, lambda: reassign_borger(
+        borger, form.vejleder_id.data, actor=current_user, expected_version=form.version.expected),
+        success=lambda _: f"{borger.display_name} er overdraget til {borger.vejleder.name}.",
+        redirect_to=url_for("borgere.detail", borger_id=borger.id), record=borger)
+    return done or render_borger_page("borgere/reassign.html", borger, page="reassign", form=form)
 
 
 @bp.route("/<int:borger_id>/match")
@@ -212,7 +207,7 @@ def match(borger_id: int):
                               exclude_form=ExcludeCompanyForm(), not_ready=not_ready, weights=weights,
                               not_a_fit_form=NotAFitForm())
     if build is not None:
-        dispatch(build)  # committed with the page's audit row
+        after_commit(lambda: dispatch(build))  # committed with the page's audit row
     return page
 
 
@@ -246,11 +241,10 @@ def add_to_shortlist(borger_id: int):
     """Put a match on the borger's shortlist, saving its score and reasons."""
     borger = get_borger_or_404(borger_id, page="shortlist")
     form = TargetActionForm()
-    if form.validate_on_submit():
-        placement = _act_on_target(shortlist, borger, form.target.data)
-        db.session.commit()
-        flash(f"{placement.company.name} er sat på kortlisten.", "success")
-    return redirect(url_for("borgere.match", borger_id=borger.id))
+    back = url_for("borgere.match", borger_id=borger.id)
+    return submit(form, lambda: _act_on_target(shortlist, borger, form.target.data),
+                  success=lambda placement: f"{placement.company.name} er sat på kortlisten.",
+                  redirect_to=back, on_error=back)
 
 
 @bp.route("/<int:borger_id>/foreslaa", methods=["GET", "POST"])
@@ -263,18 +257,12 @@ def propose_target(borger_id: int):
         return redirect(url_for("borgere.match", borger_id=borger.id))
     company, opening = _target_objects(form.target.data)
     reach = proposal_reach(company)
-    if request.method == "POST" and form.validate() and form.is_confirmed():
-        try:
-            placement = _act_on_target(propose_match, borger, form.target.data)
-        except ValidationError as exc:
-            db.session.rollback()
-            flash(exc.message, "error")
-        else:
-            db.session.commit()
-            flash(f"{borger.first_name} er foreslået for {placement.company.name}.", "success")
-            if reach.advice:
-                flash(reach.advice, "info")
-        return redirect(url_for("borgere.detail", borger_id=borger.id))
+    if request.method == "POST" and form.is_confirmed():
+        back = url_for("borgere.detail", borger_id=borger.id)
+        return submit(form, lambda: _act_on_target(propose_match, borger, form.target.data),
+                      success=lambda placement: " ".join(filter(None, (
+                          f"{borger.first_name} er foreslået for {placement.company.name}.", reach.advice))),
+                      redirect_to=back, on_error=back)
     return render_borger_page("borgere/propose.html", borger, page="propose", form=form, company=company,
                               opening=opening, reach=reach, shared=[SHAREABLE_FIELDS[key] for key in
                                                                     borger.shared_fields if key in SHAREABLE_FIELDS])
@@ -286,12 +274,16 @@ def exclude(borger_id: int):
     """Never show this company to the borger again."""
     borger = get_borger_or_404(borger_id, page="exclude")
     form = ExcludeCompanyForm()
-    if form.validate_on_submit():
+    back = url_for("borgere.match", borger_id=borger.id)
+
+    def _exclude():
         company = get_company_or_404(form.company_id.data, current_user)
         exclude_company(borger, company.id, actor=current_user)
-        db.session.commit()
-        flash(f"{company.name} vises ikke længere for {borger.first_name}.", "info")
-    return redirect(url_for("borgere.match", borger_id=borger.id))
+        return company
+
+    return submit(form, _exclude, success=lambda company: f"{company.name} vises ikke længere for "
+                                                          f"{borger.first_name}.",
+                  redirect_to=back, on_error=back)
 
 
 @bp.route("/<int:borger_id>/forloeb/<int:placement_id>", methods=["POST"])
@@ -301,7 +293,7 @@ def advance_placement(borger_id: int, placement_id: int):
     borger = get_borger_or_404(borger_id, page="placement")
     placement = _placement_or_404(borger, placement_id)
     form = AdvanceForm()
-    return _run_on_detail_page(borger, form, lambda: advance(
+    return _on_detail_page(borger, form, lambda: advance(
         placement, form.stage.data, on_date=form.on_date.data, actor=current_user,
         hours_per_week=float(form.hours_per_week.data) if form.hours_per_week.data is not None else None,
         end_reason=form.end_reason.data or "", note=form.note.data or "",
@@ -329,18 +321,15 @@ def for_opening(opening_id: int):
 def _reverse_match(target_key: str, *, company: Company, opening: Opening | None):
     rows = reverse_match_for(target_key, viewer=current_user)
     vejledere = {u.id: u for u in db.session.scalars(sa.select(User).where(User.role == Role.VEJLEDER))}
-    db.session.commit()
     return render_template("borgere/reverse.html", company=company, opening=opening, rows=rows,
                            vejledere=vejledere)
 
 
-def _run_on_detail_page(borger: Borger, form, action, success: str, *, key: str, placement_id: int | None = None):
-    """Validate a small form posted from the borger's page and run ``action``: flash and go back,
-    or show the page again with the form as posted and its messages at the fields."""
-    if form.validate_on_submit() and save_form(form, action).ok:
-        flash(success, "success")
-        return redirect(url_for("borgere.detail", borger_id=borger.id))
-    return _detail_page(borger, failed=(key, form), placement_id=placement_id)
+def _on_detail_page(borger: Borger, form, action, success: str, *, key: str, placement_id: int | None = None):
+    """Submit a small form posted from the borger's page and go back to it; a refused one is shown
+    on the page again, with its messages at the fields and what was typed or chosen kept."""
+    done = submit(form, action, success=success, redirect_to=url_for("borgere.detail", borger_id=borger.id))
+    return done or _detail_page(borger, failed=(key, form), placement_id=placement_id)
 
 
 @bp.route("/<int:borger_id>/resultat", methods=["POST"])
@@ -349,7 +338,7 @@ def add_outcome(borger_id: int):
     """Record an outcome such as flexjob clarification or retention at 13/26 weeks."""
     borger = get_borger_or_404(borger_id, page="outcome")
     form = OutcomeForm()
-    return _run_on_detail_page(borger, form, lambda: record_outcome(
+    return _on_detail_page(borger, form, lambda: record_outcome(
         borger, form.kind.data, on_date=form.on_date.data, note=form.note.data or "", actor=current_user,
     ), "Resultatet er registreret.", key="outcome_form")
 
@@ -360,7 +349,7 @@ def end(borger_id: int):
     """End the borger's course with a date and a reason."""
     borger = get_borger_or_404(borger_id, page="end")
     form = EndCourseForm()
-    return _run_on_detail_page(borger, form, lambda: end_course(
+    return _on_detail_page(borger, form, lambda: end_course(
         borger, on_date=form.on_date.data, reason=form.reason.data, actor=current_user,
     ), "Forløbet er afsluttet.", key="end_form")
 
@@ -371,7 +360,7 @@ def refer(borger_id: int):
     """Refer the borger for a period of a programme that limits referrals (a renewal needs a new plan)."""
     borger = get_borger_or_404(borger_id, page="referral")
     form = ReferralForm()
-    return _run_on_detail_page(borger, form, lambda: start_referral(
+    return _on_detail_page(borger, form, lambda: start_referral(
         borger, starts_on=form.starts_on.data, ends_on=form.ends_on.data, plan=form.plan.data or "",
         actor=current_user,
     ), "Henvisningen er gemt.", key="referral_form")
@@ -383,7 +372,6 @@ def access_copy(borger_id: int):
     """Show the borger's right-of-access copy as a Danish document to print or save as PDF."""
     borger = get_borger_or_404(borger_id, page="export")
     document = access_document(borger, actor=current_user)
-    db.session.commit()
     response = Response(render_template("borgere/access_document.html", borger=borger, document=document))
     response.headers["Cache-Control"] = "no-store"
     return response
@@ -395,7 +383,6 @@ def export(borger_id: int):
     """Download everything stored about the borger and who has looked at it, as data (JSON)."""
     borger = get_borger_or_404(borger_id, page="export")
     data = export_borger_data(borger, actor=current_user)
-    db.session.commit()
     body = json.dumps(data, ensure_ascii=False, indent=2)
     return Response(body, mimetype="application/json", headers={
         "Cache-Control": "no-store",
@@ -407,9 +394,7 @@ def export(borger_id: int):
 def erase(borger_id: int):
     """Erase a borger's data on request (the teamleder of the borger's programme)."""
     borger = get_borger_or_404(borger_id, page="erase")
-    if ActionForm().validate_on_submit():
-        reference = borger.reference
-        erase_borger(borger, actor=current_user, reason="request")
-        db.session.commit()
-        flash(f"Oplysningerne om {reference} er slettet.", "success")
-    return redirect(url_for("borgere.index"))
+    reference = borger.reference
+    back = url_for("borgere.index")
+    return submit(ActionForm(), lambda: erase_borger(borger, actor=current_user, reason="request"),
+                  success=f"Oplysningerne om {reference} er slettet.", redirect_to=back, on_error=back)

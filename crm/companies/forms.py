@@ -22,6 +22,19 @@ from crm.forms import Form, VersionField, coerce_optional_id
 from crm.models import User
 from crm.models.company import CONTACT_KIND_LABELS, SIZE_BANDS, STATUS_LABELS
 from crm.permissions import STAFF_ROLES, roles_with
+from crm.services.fields import (
+    ADDRESS_MAX,
+    AGREEMENT_NOTE_MAX,
+    CITY_MAX,
+    EMAIL_MAX,
+    INDUSTRY_TEXT_MAX,
+    LONG_TEXT_MAX,
+    PERSON_MAX,
+    PHONE_MAX,
+    POSTCODE_MAX,
+    TITLE_MAX,
+    WEBSITE_MAX,
+)
 from crm.services.reference import active_offer_tags, industries
 from crm.validators import is_valid_cvr, is_valid_pnummer, normalize_cvr
 
@@ -54,27 +67,27 @@ class CheckboxListField(SelectMultipleField):
 
 
 class CompanyForm(Form):
-    name = StringField("Navn", validators=[DataRequired("Angiv virksomhedens navn."), Length(max=200)])
+    name = StringField("Navn", validators=[DataRequired("Angiv virksomhedens navn."), Length(max=TITLE_MAX)])
     cvr = StringField("CVR-nummer", validators=[Optional()])
     pnummer = StringField("P-nummer", validators=[Optional()])
-    address = StringField("Adresse", validators=[Optional(), Length(max=200)])
-    postcode = StringField("Postnummer", validators=[DataRequired("Angiv et postnummer."), Length(max=4)])
-    city = StringField("By", validators=[Optional(), Length(max=100)])
+    address = StringField("Adresse", validators=[Optional(), Length(max=ADDRESS_MAX)])
+    postcode = StringField("Postnummer", validators=[DataRequired("Angiv et postnummer."), Length(max=POSTCODE_MAX)])
+    city = StringField("By", validators=[Optional(), Length(max=CITY_MAX)])
     industry_code = SelectField("Branche (DB07)", validators=[Optional()])
-    industry_text = StringField("Branche, fritekst", validators=[Optional(), Length(max=120)])
+    industry_text = StringField("Branche, fritekst", validators=[Optional(), Length(max=INDUSTRY_TEXT_MAX)])
     size_band = SelectField("Antal ansatte", choices=[SelectChoice("", "— ikke angivet —")] + [
         SelectChoice(band, band) for band in SIZE_BANDS], validators=[Optional()])
-    website = StringField("Hjemmeside", validators=[Optional(), Length(max=200)])
-    phone = StringField("Telefon", validators=[Optional(), Length(max=40)])
-    email = EmailField("E-mail", validators=[Optional(), Length(max=254)])
-    description = TextAreaField("Kort beskrivelse", validators=[Optional(), Length(max=5000)])
+    website = StringField("Hjemmeside", validators=[Optional(), Length(max=WEBSITE_MAX)])
+    phone = StringField("Telefon", validators=[Optional(), Length(max=PHONE_MAX)])
+    email = EmailField("E-mail", validators=[Optional(), Length(max=EMAIL_MAX)])
+    description = TextAreaField("Kort beskrivelse", validators=[Optional(), Length(max=LONG_TEXT_MAX)])
     status = SelectField("Status", choices=[SelectChoice(s.value, label)
                                             for s, label in STATUS_LABELS.items()])
     agreement_signed = DateField("Aftale underskrevet", validators=[Optional()],
                                  invalid_value_message=DATE_MESSAGE)
     agreement_renewal = DateField("Aftale fornyes", validators=[Optional()],
                                   invalid_value_message=DATE_MESSAGE)
-    agreement_note = TextAreaField("Note om aftalen", validators=[Optional(), Length(max=2000)])
+    agreement_note = TextAreaField("Note om aftalen", validators=[Optional(), Length(max=AGREEMENT_NOTE_MAX)])
     offers = CheckboxListField("Hvad arbejdspladsen kan tilbyde")
     konsulent_id = SelectField("Ansvarlig virksomhedskonsulent", validators=[Optional()])
     tags = StringField("Mærker (adskilt med komma)", validators=[Optional(), Length(max=500)])
@@ -130,10 +143,10 @@ class StatusForm(Form):
 
 
 class ContactPersonForm(Form):
-    name = StringField("Navn", validators=[DataRequired("Angiv kontaktpersonens navn."), Length(max=120)])
-    role = StringField("Stilling/rolle", validators=[Optional(), Length(max=120)])
-    phone = StringField("Telefon", validators=[Optional(), Length(max=40)])
-    email = EmailField("E-mail", validators=[Optional(), Length(max=254)])
+    name = StringField("Navn", validators=[DataRequired("Angiv kontaktpersonens navn."), Length(max=PERSON_MAX)])
+    role = StringField("Stilling/rolle", validators=[Optional(), Length(max=PERSON_MAX)])
+    phone = StringField("Telefon", validators=[Optional(), Length(max=PHONE_MAX)])
+    email = EmailField("E-mail", validators=[Optional(), Length(max=EMAIL_MAX)])
     primary = BooleanField("Primær kontaktperson")
     submit = SubmitField("Gem kontaktperson")
 
@@ -143,8 +156,8 @@ class DeleteForm(Form):
 
 
 class TaskForm(Form):
-    title = StringField("Opgave", validators=[DataRequired("Angiv en titel på opgaven."), Length(max=200)])
-    note = TextAreaField("Note", validators=[Optional(), Length(max=5000)])
+    title = StringField("Opgave", validators=[DataRequired("Angiv en titel på opgaven."), Length(max=TITLE_MAX)])
+    note = TextAreaField("Note", validators=[Optional(), Length(max=LONG_TEXT_MAX)])
     due = DateField("Frist", validators=[DataRequired(DATE_MESSAGE)], invalid_value_message=DATE_MESSAGE)
     assignee_id = SelectField("Ansvarlig", validators=[DataRequired("Vælg en medarbejder.")])
     submit = SubmitField("Opret opgave")
@@ -161,12 +174,12 @@ class LogEntryForm(Form):
                             invalid_value_message=DATETIME_MESSAGE)
     contact_person_id = SelectField("Med hvem (kontaktperson)", coerce=coerce_optional_id,
                                     validators=[Optional()])
-    with_whom = StringField("Med hvem (fritekst)", validators=[Optional(), Length(max=200)])
+    with_whom = StringField("Med hvem (fritekst)", validators=[Optional(), Length(max=TITLE_MAX)])
     summary = TextAreaField("Resumé", validators=[DataRequired("Skriv kort, hvad kontakten handlede om."),
-                                                  Length(max=5000)])
+                                                  Length(max=LONG_TEXT_MAX)])
     borger_id = SelectField("Om borger (valgfrit)", coerce=coerce_optional_id, validators=[Optional()])
     follow_up = BooleanField("Opret opfølgningsopgave")
-    task_title = StringField("Opgave", validators=[Optional(), Length(max=200)])
+    task_title = StringField("Opgave", validators=[Optional(), Length(max=TITLE_MAX)])
     task_due = DateField("Frist", validators=[Optional()], invalid_value_message=DATE_MESSAGE)
     task_assignee_id = SelectField("Ansvarlig for opgaven", validators=[Optional()])
     submit = SubmitField("Gem i kontaktloggen")

@@ -23,9 +23,8 @@ from crm.access import allow
 from crm.companies import bp
 from crm.companies.access import get_company_or_404
 from crm.extensions import db
-from crm.forms import Form, IdField, VersionField
+from crm.forms import Form, IdField, VersionField, submit
 from crm.models import Company, ContactLogEntry, ContactPerson, ImportBatch, Job, JobStatus, Task, User
-from crm.services import NotAuthorized, ServiceError
 from crm.services.companies import find_duplicates
 from crm.services.company_import import (
     ACTION_LABELS,
@@ -41,6 +40,7 @@ from crm.services.company_import import (
 from crm.services.company_merge import different_cvr, merge_companies
 from crm.services.job_kinds import IMPORT_PREVIEW, IMPORT_RUN, UPLOAD_DIR
 from crm.services.jobs import create_job, dispatch
+from crm.unit_of_work import after_commit
 
 SESSION_KEY = "company_import"
 TOKEN_RE = re.compile(r"[A-Za-z0-9_-]{32,64}")
@@ -133,12 +133,12 @@ def _discard_upload() -> None:
 
 
 def _start_job(kind: str, pending: dict) -> Job:
-    """Enqueue a job on the pending upload and remember it in the session; commits."""
+    """Enqueue a job on the pending upload (handed to its queue once the request has committed it)
+    and remember it in the session."""
     params = {key: pending[key] for key in ("token", "extension", "filename")}
     params["previewed_ok"] = bool(pending.get("previewed_ok"))
     job = create_job(kind, params, user=current_user)
-    db.session.commit()
-    dispatch(job)
+    after_commit(lambda: dispatch(job))
     session[SESSION_KEY] = {**pending, f"{kind}_job": job.id}
     return job
 
@@ -239,19 +239,9 @@ def import_undo(batch_id: int):
     batch = _get_batch_or_404(batch_id)
     if not can_undo_import(current_user, batch) and batch.undone_at is None:
         abort(403)
-    form = ImportUndoForm()
-    if form.validate_on_submit():
-        try:
-            undo_import(batch, actor=current_user)
-        except NotAuthorized:
-            abort(403)
-        except ServiceError as exc:
-            db.session.rollback()
-            flash(exc.message, "error")
-        else:
-            db.session.commit()
-            flash("Importen er fortrudt.", "success")
-    return redirect(url_for("companies.import_batch", batch_id=batch_id))
+    back = url_for("companies.import_batch", batch_id=batch_id)
+    return submit(ImportUndoForm(), lambda: undo_import(batch, actor=current_user),
+                  success="Importen er fortrudt.", redirect_to=back, on_error=back)
 
 
 @bp.route("/import/historik")
@@ -290,19 +280,13 @@ def merge(company_id: int):
         duplicate = _other_company(company, other_id)
         if duplicate is None:
             return redirect(url_for("companies.merge", company_id=company.id))
-        duplicate_name = duplicate.name
-        try:
-            merge_companies(company, duplicate, actor=current_user,
-                            keep_version=form.keep_version.data,
-                            duplicate_version=form.duplicate_version.data,
-                            different_cvr_confirmed=form.different_cvr_confirmed.data)
-        except ServiceError as exc:
-            db.session.rollback()
-            flash(exc.message, "error")
-            return redirect(url_for("companies.merge", company_id=company_id, andet=other_id))
-        db.session.commit()
-        flash(f"{duplicate_name} er flettet ind i {company.name}.", "success")
-        return redirect(url_for("companies.detail", company_id=company_id))
+        return submit(form, lambda: merge_companies(company, duplicate, actor=current_user,
+                                                    keep_version=form.keep_version.data,
+                                                    duplicate_version=form.duplicate_version.data,
+                                                    different_cvr_confirmed=form.different_cvr_confirmed.data),
+                      success=f"{duplicate.name} er flettet ind i {company.name}.",
+                      redirect_to=url_for("companies.detail", company_id=company_id),
+                      on_error=url_for("companies.merge", company_id=company_id, andet=other_id))
     choose = MergeChooseForm(request.args)
     other = _other_company(company, choose.andet.data) if choose.validate() else None
     duplicates = find_duplicates(name=company.name, postcode=company.postcode, cvr=company.cvr,

@@ -6,7 +6,7 @@ Every view reads the same GET filters (bookmarkable) through ``CompanyFilterForm
 
 
 import sqlalchemy as sa
-from flask import Response, current_app, render_template, request, url_for
+from flask import Response, current_app, redirect, render_template, request, url_for
 from flask_login import current_user
 from wtforms import (
     BooleanField,
@@ -32,8 +32,11 @@ from crm.services import ValidationError
 from crm.services.company_export import export_companies
 from crm.services.company_search import SORTS, CompanySearch, search_companies
 from crm.services.geocoding import lookup_postcode
+from crm.services.job_kinds import request_company_export
+from crm.services.jobs import dispatch
 from crm.services.reference import active_offer_tags, industries
 from crm.timeutil import today
+from crm.unit_of_work import after_commit
 
 PER_PAGE = 50
 #: The map draws at most this many markers (nearest or most relevant first); more is unreadable.
@@ -41,6 +44,8 @@ MAP_LIMIT = 2000
 MAX_RADIUS_KM = 500
 NEARBY_DEFAULT_RADIUS_KM = 15
 RADIUS_MESSAGE = f"Angiv et antal km mellem 1 og {MAX_RADIUS_KM}."
+# An export of more companies than this runs as a job with a progress bar, and its page offers the file.
+COMPANY_EXPORT_INLINE_ROWS = 5000
 EXPORT_MIMETYPES = {
     "csv": "text/csv",  # Flask adds "; charset=utf-8" to a text/* mimetype
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -65,6 +70,16 @@ class _KmField(IntegerField):
             super().process_formdata(valuelist)
         except ValueError:
             raise ValueError("Angiv afstanden som et helt antal km.") from None
+
+
+def _postcode_origin(field) -> tuple[float, float] | None:
+    """The centre of the postcode typed in ``field`` (lat, lon), or None with the message on the field."""
+    try:
+        place = lookup_postcode((field.data or "").strip())
+    except ValidationError as exc:
+        field.errors = [*field.errors, exc.message]
+        return None
+    return place.lat, place.lon
 
 
 class CompanyFilterForm(SubForm):
@@ -100,15 +115,10 @@ class CompanyFilterForm(SubForm):
         """The validated filters as a search, or None (errors are on the fields)."""
         if not self.validate():
             return None
-        origin = None
         postcode = (self.postcode.data or "").strip()
-        if postcode:
-            try:
-                place = lookup_postcode(postcode)
-            except ValidationError as exc:
-                self.postcode.errors = [*self.postcode.errors, exc.message]
-                return None
-            origin = (place.lat, place.lon)
+        origin = _postcode_origin(self.postcode) if postcode else None
+        if postcode and origin is None:
+            return None
         return CompanySearch(
             q=(self.q.data or "").strip()[:200],
             statuses=tuple(self.status.data or ()),
@@ -137,9 +147,13 @@ def _filter_args() -> dict:
             for key, values in request.args.lists() if key != "page" and any(values)}
 
 
-def _filtered(per_page: int | None, page: int = 1):
+def _search() -> tuple[CompanyFilterForm, CompanySearch | None]:
     form = CompanyFilterForm(request.args)
-    search = form.to_search() if request.args else CompanySearch()
+    return form, form.to_search() if request.args else CompanySearch()
+
+
+def _filtered(per_page: int | None, page: int = 1):
+    form, search = _search()
     if search is None:
         return form, None
     return form, search_companies(search, page=page, per_page=per_page)
@@ -188,13 +202,18 @@ def map_data():
 @bp.route("/eksport.xlsx", defaults={"fmt": "xlsx"})
 @allow("company.read")
 def export(fmt: str):
-    """Download the filtered list as CSV or XLSX (the import reads the same columns)."""
-    form, result = _filtered(None)
-    if result is None:
+    """Download the filtered list as CSV or XLSX (the import reads the same columns); a big export
+    runs as a job, whose page offers the file."""
+    form, search = _search()
+    if search is None:
         return render_template("companies/list.html", form=form, result=None,
                                filter_args=_filter_args(), sorts=SORTS), 400
-    data = export_companies(result.companies, fmt=fmt, actor=current_user, criteria=_filter_args())
-    db.session.commit()
+    if search_companies(search, per_page=1).total > COMPANY_EXPORT_INLINE_ROWS:
+        job = request_company_export(search, fmt=fmt, criteria=_filter_args(), user=current_user)
+        after_commit(lambda: dispatch(job))
+        return redirect(url_for("jobs.detail", job_id=job.id))
+    companies = search_companies(search, per_page=None).companies
+    data = export_companies(companies, fmt=fmt, actor=current_user, criteria=_filter_args())
     filename = f"virksomheder-{today().isoformat()}.{fmt}"
     return Response(data, mimetype=EXPORT_MIMETYPES[fmt],
                     headers={"Content-Disposition": f'attachment; filename="{filename}"'})
@@ -231,12 +250,9 @@ class NearbyForm(SubForm):
         postcode = (self.postcode.data or "").strip()
         exclude = None
         if postcode:
-            try:
-                place = lookup_postcode(postcode)
-            except ValidationError as exc:
-                self.postcode.errors = [*self.postcode.errors, exc.message]
+            origin = _postcode_origin(self.postcode)
+            if origin is None:
                 return None
-            origin = (place.lat, place.lon)
         elif self.company_id.data:
             company = db.session.get(Company, self.company_id.data)
             if company is None or company.lat is None:

@@ -3,7 +3,7 @@ contact log, follow-up tasks and the "kontakt snart" list."""
 
 from datetime import timedelta
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, render_template, request, url_for
 from flask_login import current_user
 
 from crm.access import allow
@@ -20,7 +20,7 @@ from crm.companies.forms import (
     TaskForm,
 )
 from crm.extensions import db
-from crm.forms import apply_service_error, save_form
+from crm.forms import submit
 from crm.models import Borger, ContactPerson
 from crm.models.borger import Phase
 from crm.models.company import STATUS_LABELS, STATUS_TRANSITIONS
@@ -43,7 +43,7 @@ from crm.services.contacts import (
     log_contact,
     open_tasks_for_company,
     renewal_state,
-    stale_partners_query,
+    stale_partners_queries,
     staleness,
     update_contact_person,
     with_staleness,
@@ -78,11 +78,11 @@ def new():
             duplicates = find_duplicates(name=form.name.data, postcode=form.postcode.data,
                                          cvr=form.cvr.data)
         if not duplicates:
-            saved = save_form(form, lambda: create_company(form.service_data(), actor=current_user))
-            if saved.ok:
-                company = saved.value
-                flash(f"{company.name} er oprettet.", "success")
-                return redirect(url_for("companies.detail", company_id=company.id))
+            done = submit(form, lambda: create_company(form.service_data(), actor=current_user),
+                          success=lambda company: f"{company.name} er oprettet.",
+                          redirect_to=lambda company: url_for("companies.detail", company_id=company.id))
+            if done:
+                return done
     return render_template("companies/form.html", form=form, company=None, duplicates=duplicates)
 
 
@@ -95,7 +95,6 @@ def detail(company_id: int):
     # The log shows a contact's summary about a borger by name to those who may open the borger.
     audit_shown_by_name([entry.borger for entry in log if entry.borger is not None], actor=current_user,
                         page="company_log", details={"company_id": company.id})
-    db.session.commit()
     return render_template(
         "companies/detail.html", company=company, log=log,
         tasks=open_tasks_for_company(company), stale=staleness(company),
@@ -115,16 +114,12 @@ def edit(company_id: int):
     form = CompanyForm()
     if request.method == "GET":
         form.fill_from(company)
-    saved = None
-    if form.validate_on_submit():
-        saved = save_form(form, lambda: update_company(
-            company, form.service_data(), expected_version=form.version.expected, actor=current_user),
-            record=company)
-        if saved.ok:
-            flash("Ændringerne er gemt.", "success")
-            return redirect(url_for("companies.detail", company_id=company.id))
-    return render_template("companies/form.html", form=form, company=company, duplicates=[],
-                           conflict=bool(saved and saved.conflict))
+    done = submit(form, lambda: update_company(
+        company, form.service_data(), expected_version=form.version.expected, actor=current_user),
+        success="Ændringerne er gemt.", redirect_to=url_for("companies.detail", company_id=company.id),
+        record=company)
+    return done or render_template("companies/form.html", form=form, company=company, duplicates=[],
+                                   conflict=form.conflict)
 
 
 @bp.route("/<int:company_id>/status", methods=["POST"])
@@ -133,20 +128,11 @@ def change_company_status(company_id: int):
     """Move the partnership along the pipeline."""
     company = get_company_or_404(company_id, current_user, for_edit=True)
     form = StatusForm()
-    if form.validate_on_submit():
-        try:
-            change_status(company, form.status.data, actor=current_user, note=form.note.data or "")
-        except ServiceError as exc:
-            db.session.rollback()
-            flash(exc.message, "error")
-        else:
-            db.session.commit()
-            flash(f"Status er nu {company.status_enum.label.lower()}.", "success")
-    else:
-        for errors in form.errors.values():
-            for message in errors:
-                flash(message, "error")
-    return redirect(url_for("companies.detail", company_id=company_id))
+    back = url_for("companies.detail", company_id=company_id)
+    return submit(form, lambda: change_status(company, form.status.data, actor=current_user,
+                                              note=form.note.data or ""),
+                  success=lambda _: f"Status er nu {company.status_enum.label.lower()}.",
+                  redirect_to=back, on_error=back)
 
 
 @bp.route("/<int:company_id>/kontaktpersoner/ny", methods=["GET", "POST"])
@@ -155,12 +141,10 @@ def new_contact(company_id: int):
     """Add a contact person."""
     company = get_company_or_404(company_id, current_user, for_edit=True)
     form = ContactPersonForm()
-    if form.validate_on_submit():
-        saved = save_form(form, lambda: add_contact_person(company, form.data, actor=current_user))
-        if saved.ok:
-            flash("Kontaktpersonen er tilføjet.", "success")
-            return redirect(url_for("companies.detail", company_id=company.id, _anchor="kontaktpersoner"))
-    return render_template("companies/contact_form.html", form=form, company=company, person=None)
+    done = submit(form, lambda: add_contact_person(company, form.data, actor=current_user),
+                  success="Kontaktpersonen er tilføjet.",
+                  redirect_to=url_for("companies.detail", company_id=company.id, _anchor="kontaktpersoner"))
+    return done or render_template("companies/contact_form.html", form=form, company=company, person=None)
 
 
 @bp.route("/<int:company_id>/kontaktpersoner/<int:contact_id>", methods=["GET", "POST"])
@@ -170,12 +154,10 @@ def edit_contact(company_id: int, contact_id: int):
     company = get_company_or_404(company_id, current_user, for_edit=True)
     person = _get_contact_or_404(company, contact_id)
     form = ContactPersonForm(obj=person)
-    if form.validate_on_submit():
-        saved = save_form(form, lambda: update_contact_person(person, form.data, actor=current_user))
-        if saved.ok:
-            flash("Kontaktpersonen er gemt.", "success")
-            return redirect(url_for("companies.detail", company_id=company.id, _anchor="kontaktpersoner"))
-    return render_template("companies/contact_form.html", form=form, company=company, person=person)
+    done = submit(form, lambda: update_contact_person(person, form.data, actor=current_user),
+                  success="Kontaktpersonen er gemt.",
+                  redirect_to=url_for("companies.detail", company_id=company.id, _anchor="kontaktpersoner"))
+    return done or render_template("companies/contact_form.html", form=form, company=company, person=person)
 
 
 @bp.route("/<int:company_id>/kontaktpersoner/<int:contact_id>/slet", methods=["POST"])
@@ -184,12 +166,10 @@ def delete_contact(company_id: int, contact_id: int):
     """Delete a contact person (the log keeps the name it was written with)."""
     company = get_company_or_404(company_id, current_user, for_edit=True)
     person = _get_contact_or_404(company, contact_id)
-    if DeleteForm().validate_on_submit():
-        name = person.name
-        delete_contact_person(person, actor=current_user)
-        db.session.commit()
-        flash(f"{name} er slettet som kontaktperson.", "success")
-    return redirect(url_for("companies.detail", company_id=company.id, _anchor="kontaktpersoner"))
+    name = person.name
+    back = url_for("companies.detail", company_id=company.id, _anchor="kontaktpersoner")
+    return submit(DeleteForm(), lambda: delete_contact_person(person, actor=current_user),
+                  success=f"{name} er slettet som kontaktperson.", redirect_to=back, on_error=back)
 
 
 @bp.route("/<int:company_id>/kontaktlog/ny", methods=["GET", "POST"])
@@ -205,20 +185,20 @@ def new_log_entry(company_id: int):
         form.at.data = local_now().replace(second=0, microsecond=0)
         form.task_due.data = today() + timedelta(days=DEFAULT_FOLLOW_UP_DAYS)
         form.task_assignee_id.data = str(current_user.id)
-    if form.validate_on_submit():
+
+    def _log():
         try:
-            log_contact(company, form.service_data(), follow_up=form.follow_up_data(), actor=current_user)
-        except ServiceError as exc:
-            db.session.rollback()
+            return log_contact(company, form.service_data(), follow_up=form.follow_up_data(),
+                               actor=current_user)
+        except ServiceError as exc:  # the follow-up task's fields carry a prefix on this form
             if exc.field in {"title", "due", "assignee_id"}:
                 exc.field = f"task_{exc.field}"
-            apply_service_error(form, exc)
-        else:
-            db.session.commit()
-            flash("Kontakten er registreret" + (" med en opfølgningsopgave." if form.follow_up.data else "."),
-                  "success")
-            return redirect(url_for("companies.detail", company_id=company.id, _anchor="kontaktlog"))
-    return render_template("companies/log_form.html", form=form, company=company)
+            raise
+
+    done = submit(form, _log, success="Kontakten er registreret" + (
+        " med en opfølgningsopgave." if form.follow_up.data else "."),
+        redirect_to=url_for("companies.detail", company_id=company.id, _anchor="kontaktlog"))
+    return done or render_template("companies/log_form.html", form=form, company=company)
 
 
 @bp.route("/<int:company_id>/opgaver/ny", methods=["GET", "POST"])
@@ -230,14 +210,12 @@ def new_task(company_id: int):
     if request.method == "GET":
         form.due.data = today() + timedelta(days=DEFAULT_FOLLOW_UP_DAYS)
         form.assignee_id.data = str(current_user.id)
-    if form.validate_on_submit():
-        saved = save_form(form, lambda: create_task(
-            title=form.title.data, note=form.note.data, due=form.due.data,
-            assignee_id=form.assignee_id.data, company=company, actor=current_user))
-        if saved.ok:
-            flash("Opgaven er oprettet.", "success")
-            return redirect(url_for("companies.detail", company_id=company.id, _anchor="opgaver"))
-    return render_template("companies/task_form.html", form=form, company=company)
+    done = submit(form, lambda: create_task(
+        title=form.title.data, note=form.note.data, due=form.due.data,
+        assignee_id=form.assignee_id.data, company=company, actor=current_user),
+        success="Opgaven er oprettet.",
+        redirect_to=url_for("companies.detail", company_id=company.id, _anchor="opgaver"))
+    return done or render_template("companies/task_form.html", form=form, company=company)
 
 
 @bp.route("/kontakt-snart")
@@ -252,6 +230,6 @@ def stale():
     konsulent_id = parse_id(choice)
     if choice != "alle" and konsulent_id is None:
         abort(400)
-    page = page_of(stale_partners_query(konsulent_id=konsulent_id))
+    page = page_of(*stale_partners_queries(konsulent_id=konsulent_id))
     return render_template("companies/stale.html", form=form, page=page, rows=with_staleness(page.items),
                            args={"konsulent": choice})

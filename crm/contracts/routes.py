@@ -10,11 +10,11 @@ from crm.access import allow
 from crm.contracts import bp
 from crm.contracts.forms import EMPTY_RULE_ROWS, ContractForm, PaymentForm, VerifyForm
 from crm.extensions import db
-from crm.forms import ActionForm, save_form
+from crm.forms import ActionForm, submit
 from crm.models.contract import PaymentRule, ResultsContract
 from crm.permissions import can, require
 from crm.reports.routes import EXPORT_TYPES, get_programme_or_404
-from crm.services import ServiceError, ValidationError, contracts
+from crm.services import ValidationError, contracts
 from crm.services.report_export import Sheet, export_sheets_xlsx
 from crm.services.reports import (
     COMPARISON_COLUMNS,
@@ -85,12 +85,10 @@ def edit_contract(programme_id: int):
     require(current_user, "contract.manage", programme)
     found = contracts.contract_for(programme)
     form = ContractForm() if request.method == "POST" else ContractForm(data=_form_data(found, programme))
-    if form.validate_on_submit():
-        saved = save_form(form, lambda: contracts.save_contract(programme, form.service_data(), actor=current_user))
-        if saved.ok:
-            flash("Resultatkontrakten er gemt.", "success")
-            return redirect(url_for("contracts.contract", programme_id=programme.id))
-    return render_template("contracts/form.html", form=form, programme=programme, contract=found)
+    done = submit(form, lambda: contracts.save_contract(programme, form.service_data(), actor=current_user),
+                  success="Resultatkontrakten er gemt.",
+                  redirect_to=url_for("contracts.contract", programme_id=programme.id))
+    return done or render_template("contracts/form.html", form=form, programme=programme, contract=found)
 
 
 @bp.route("/indsatser/<int:programme_id>/kontrakt/verificering")
@@ -108,19 +106,6 @@ def verification(programme_id: int):
                            form=VerifyForm())
 
 
-def _act(action, *, success: str, programme_id: int, to: str = "contracts.contract"):
-    """Run a button's service call: commit once and flash, or roll back and flash the reason."""
-    try:
-        action()
-    except ServiceError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-    else:
-        db.session.commit()
-        flash(success, "success")
-    return redirect(url_for(to, programme_id=programme_id))
-
-
 @bp.route("/indsatser/<int:programme_id>/kontrakt/verificer", methods=["POST"])
 @allow("contract.verify")
 def verify(programme_id: int):
@@ -128,12 +113,9 @@ def verify(programme_id: int):
     programme = get_programme_or_404(programme_id)
     require(current_user, "contract.verify", programme)
     found = _contract_or_redirect(programme)
-    form = VerifyForm()
-    if found is None or not form.validate_on_submit():
-        for errors in form.errors.values():
-            for message in errors:
-                flash(message, "error")
+    if found is None:
         return redirect(url_for("contracts.contract", programme_id=programme.id))
+    form = VerifyForm()
 
     def verify_one():
         rule = db.session.get(PaymentRule, form.rule_id.data) if form.rule_id.data else None
@@ -141,8 +123,8 @@ def verify(programme_id: int):
             raise ValidationError("Betalingsreglen findes ikke.")
         contracts.verify_result(rule, form.borger_id.data, actor=current_user, note=form.note.data or "")
 
-    return _act(verify_one, success="Resultatet er verificeret.", programme_id=programme.id,
-                to="contracts.verification")
+    back = url_for("contracts.verification", programme_id=programme.id)
+    return submit(form, verify_one, success="Resultatet er verificeret.", redirect_to=back, on_error=back)
 
 
 @bp.route("/indsatser/<int:programme_id>/kontrakt/fakturer", methods=["POST"])
@@ -152,10 +134,11 @@ def invoice(programme_id: int):
     programme = get_programme_or_404(programme_id)
     require(current_user, "contract.manage", programme)
     found = _contract_or_redirect(programme)
-    if found is None or not ActionForm().validate_on_submit():
-        return redirect(url_for("contracts.contract", programme_id=programme.id))
-    return _act(lambda: contracts.invoice_verified(found, actor=current_user),
-                success="Fakturaen er registreret.", programme_id=programme.id)
+    back = url_for("contracts.contract", programme_id=programme.id)
+    if found is None:
+        return redirect(back)
+    return submit(ActionForm(), lambda: contracts.invoice_verified(found, actor=current_user),
+                  success="Fakturaen er registreret.", redirect_to=back, on_error=back)
 
 
 @bp.route("/indsatser/<int:programme_id>/kontrakt/betaling", methods=["POST"])
@@ -165,11 +148,12 @@ def payment(programme_id: int):
     programme = get_programme_or_404(programme_id)
     require(current_user, "contract.manage", programme)
     found = _contract_or_redirect(programme)
+    back = url_for("contracts.contract", programme_id=programme.id)
+    if found is None:
+        return redirect(back)
     form = PaymentForm()
-    if found is None or not form.validate_on_submit():
-        return redirect(url_for("contracts.contract", programme_id=programme.id))
-    return _act(lambda: contracts.record_payment(found, form.invoice_id.data, actor=current_user),
-                success="Betalingen er registreret.", programme_id=programme.id)
+    return submit(form, lambda: contracts.record_payment(found, form.invoice_id.data, actor=current_user),
+                  success="Betalingen er registreret.", redirect_to=back, on_error=back)
 
 
 @bp.route("/indsatser/<int:programme_id>/kontrakt/investor")
@@ -195,7 +179,6 @@ def investor_export(programme_id: int):
     if found is None:
         return redirect(url_for("contracts.contract", programme_id=programme.id))
     data = contracts.export_investor_report(found, actor=current_user)
-    db.session.commit()
     return Response(data, mimetype=EXPORT_TYPES["xlsx"], headers={
         "Content-Disposition": f'attachment; filename="investorrapport-{programme.id}-{today().isoformat()}.xlsx"'})
 

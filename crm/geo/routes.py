@@ -1,7 +1,6 @@
 from flask import render_template
 
 from crm.access import allow
-from crm.extensions import db
 from crm.geo import bp
 from crm.geo.forms import AddressLookupForm
 from crm.services.geocoding import geocode
@@ -15,5 +14,4 @@ def lookup():
     result = None
     if form.validate_on_submit():
         result = geocode(street=form.street.data, postcode=form.postcode.data, city=form.city.data)
-        db.session.commit()  # keeps a cached online answer
     return render_template("geo/lookup.html", form=form, result=result)

@@ -26,6 +26,7 @@ def work_command(burst, poll):
     if current_app.config.get("JOB_QUEUE_URL"):
         import rq
 
+        _requeue_stale()
         queue = jobs._rq_queue()
         click.echo(f"RQ-arbejder på køen {queue.name} ({current_app.config['JOB_QUEUE_URL']}).")
         rq.Worker([queue], connection=queue.connection).work(burst=burst)
@@ -43,6 +44,7 @@ def work_command(burst, poll):
             if last_fold is None or time.monotonic() - last_fold >= INDEX_FOLD_SECONDS:
                 queue_index_fold()
                 last_fold = time.monotonic()
+            _requeue_stale()
             job_id = jobs.run_one_pending()
             if job_id is not None:
                 click.echo(f"Kørsel {job_id} er afsluttet.")
@@ -52,6 +54,22 @@ def work_command(burst, poll):
                 time.sleep(poll)
     except KeyboardInterrupt:
         pass
+
+
+@bp.cli.command("requeue-stale")
+def requeue_stale_command():
+    """Queue again the jobs whose worker died (no lease renewal for JOB_LEASE_MINUTES); for cron with RQ."""
+    _requeue_stale()
+
+
+def _requeue_stale() -> None:
+    from crm.services import jobs
+
+    outcome = jobs.requeue_stale_jobs()
+    for job_id in outcome["requeued"]:
+        click.echo(f"Kørsel {job_id} mistede sin arbejder og er sat i kø igen.")
+    for job_id in outcome["failed"]:
+        click.echo(f"Kørsel {job_id} mistede sin arbejder for mange gange og er opgivet.")
 
 
 def queue_index_fold() -> None:

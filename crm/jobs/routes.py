@@ -1,16 +1,31 @@
 """A job's page: a progress bar while it runs (refreshed by static/js/job.js), then its result."""
 
-from flask import abort, flash, jsonify, redirect, render_template, url_for
+import io
+
+from flask import abort, flash, jsonify, redirect, render_template, send_file, url_for
 from flask_login import current_user
 
 from crm.access import allow
 from crm.extensions import db
 from crm.jobs import bp
 from crm.models import Job, JobStatus
-from crm.services.job_kinds import IMPORT_PREVIEW, IMPORT_RUN
+from crm.services.job_kinds import (
+    COMPANY_EXPORT,
+    IMPORT_PREVIEW,
+    IMPORT_RUN,
+    REPORT_EXPORT,
+    export_path,
+    may_download,
+)
 from crm.services.jobs import can_see_job
 
-TITLES = {IMPORT_PREVIEW: "Forhåndsvisning af import", IMPORT_RUN: "Import af virksomheder"}
+TITLES = {IMPORT_PREVIEW: "Forhåndsvisning af import", IMPORT_RUN: "Import af virksomheder",
+          COMPANY_EXPORT: "Eksport af virksomheder", REPORT_EXPORT: "Eksport af indsatsens tal"}
+EXPORT_MIMETYPES = {
+    "csv": "text/csv",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+FILE_GONE = "Filen er ikke længere gemt (den gemmes et døgn). Lav eksporten igen."
 
 
 def get_job_or_404(job_id: int) -> Job:
@@ -34,7 +49,26 @@ def detail(job_id: int):
                   f"{job.result['updated']} opdateret.", "success")
             return redirect(url_for("companies.import_batch", batch_id=job.result["batch_id"]))
     return render_template("jobs/detail.html", job=job, title=TITLES.get(job.kind, "Kørsel"),
-                           status_url=url_for("jobs.status", job_id=job.id))
+                           status_url=url_for("jobs.status", job_id=job.id),
+                           download=may_download(current_user, job) and export_path(job).is_file())
+
+
+@bp.route("/<int:job_id>/fil")
+@allow("job.download")
+def download(job_id: int):
+    """Download an export job's file: only the user who asked for it, while still allowed to see it."""
+    job = get_job_or_404(job_id)
+    if job.user_id != current_user.id:
+        abort(404)  # an admin sees the job, but the file is the asker's
+    if not may_download(current_user, job):
+        abort(403)
+    path = export_path(job)
+    if not path.is_file():
+        flash(FILE_GONE, "error")
+        return redirect(url_for("jobs.detail", job_id=job.id))
+    # Read whole (tens of MB at most): a streamed file handle would outlive a response nobody closes.
+    return send_file(io.BytesIO(path.read_bytes()), mimetype=EXPORT_MIMETYPES[job.params["fmt"]], as_attachment=True,
+                     download_name=job.result["download_name"], max_age=0)
 
 
 @bp.route("/<int:job_id>/status")

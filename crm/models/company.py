@@ -141,8 +141,13 @@ class Company(db.Model):
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
     __mapper_args__ = {"version_id_col": version}
-    # "Kontakt snart" and the start page count stale partners: status first, then contact date.
-    __table_args__ = (sa.Index("ix_companies_status_last_contact", "status", "last_contact_at"), NEVER_REUSE_IDS)
+    # "Kontakt snart" and the start page page and count stale partners (all, or one konsulent's) in
+    # the list's own order. The database pre-filter (MATCH_PREFILTER=database) picks companies in a
+    # box of reach.
+    __table_args__ = (sa.Index("ix_companies_status_last_contact_name", "status", "last_contact_at", "name", "id"),
+                      sa.Index("ix_companies_konsulent_stale", "konsulent_id", "status", "last_contact_at",
+                               "name", "id"),
+                      sa.Index("ix_companies_lat_lon", "lat", "lon"), NEVER_REUSE_IDS)
 
     konsulent = relationship("User", foreign_keys=[konsulent_id])
     industry = relationship(Industry)

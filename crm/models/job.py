@@ -47,6 +47,10 @@ class Job(db.Model):
     worker: Mapped[str] = mapped_column(sa.String(100), default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     started_at: Mapped[datetime | None]
+    # The worker's lease: renewed at each progress report; a running job whose lease is older than
+    # JOB_LEASE_MINUTES lost its worker and is queued again (attempts counts the starts).
+    heartbeat_at: Mapped[datetime | None]
+    attempts: Mapped[int] = mapped_column(default=0, server_default="0")
     finished_at: Mapped[datetime | None]
 
     user = relationship("User")

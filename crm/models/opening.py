@@ -6,7 +6,7 @@ from enum import StrEnum
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from crm.extensions import db
+from crm.extensions import NEVER_REUSE_IDS, db
 from crm.timeutil import utcnow
 from matcher.kinds import KIND_LABEL, POSTED_KINDS
 
@@ -76,6 +76,10 @@ class Opening(db.Model):
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow, index=True)
 
     __mapper_args__ = {"version_id_col": version}
+    # The database pre-filter (MATCH_PREFILTER=database) picks open openings confirmed recently; the
+    # openings list reads each status newest first.
+    __table_args__ = (sa.Index("ix_openings_status_confirmed_at", "status", "confirmed_at"),
+                      sa.Index("ix_openings_status_updated", "status", "updated_at", "id"), NEVER_REUSE_IDS)
 
     company = relationship("Company")
 

@@ -18,6 +18,17 @@ from wtforms.validators import DataRequired, Email, Length, NumberRange, Optiona
 
 from crm.forms import Form, VersionField
 from crm.models.opening import OPENING_KIND_LABELS, OPENING_STATUS_LABELS
+from crm.services.fields import (
+    ADDRESS_MAX,
+    CITY_MAX,
+    EMAIL_MAX,
+    LONG_TEXT_MAX,
+    MAX_HOURS_PER_WEEK,
+    PERSON_MAX,
+    POSTCODE_MAX,
+    TITLE_MAX,
+)
+from crm.services.openings import MAX_PLACES
 from crm.services.reference import active_offer_tags
 
 DATE_MESSAGE = "Angiv en dato (åååå-mm-dd)."
@@ -40,27 +51,27 @@ def status_choices(*, empty: str | None = None) -> list[SelectChoice]:
 
 
 class OpeningForm(Form):
-    title = StringField("Titel", validators=[DataRequired("Angiv stillingens titel."), Length(max=200)])
-    occupation = StringField("Stillingsbetegnelse", validators=[Optional(), Length(max=200)],
+    title = StringField("Titel", validators=[DataRequired("Angiv stillingens titel."), Length(max=TITLE_MAX)])
+    occupation = StringField("Stillingsbetegnelse", validators=[Optional(), Length(max=TITLE_MAX)],
                              render_kw={"list": "occupation-titles", "autocomplete": "off"})
     kind = SelectField("Type", choices=kind_choices())
     status = SelectField("Status", choices=status_choices())
-    description = TextAreaField("Beskrivelse", validators=[Optional(), Length(max=5000)])
-    hours_min = DecimalField("Timer om ugen, fra", places=None,
-                             validators=[DataRequired(HOURS_MESSAGE), NumberRange(1, 60, HOURS_MESSAGE)])
-    hours_max = DecimalField("Timer om ugen, til", places=None,
-                             validators=[DataRequired(HOURS_MESSAGE), NumberRange(1, 60, HOURS_MESSAGE)])
+    description = TextAreaField("Beskrivelse", validators=[Optional(), Length(max=LONG_TEXT_MAX)])
+    hours_min = DecimalField("Timer om ugen, fra", places=None, validators=[
+        DataRequired(HOURS_MESSAGE), NumberRange(1, MAX_HOURS_PER_WEEK, HOURS_MESSAGE)])
+    hours_max = DecimalField("Timer om ugen, til", places=None, validators=[
+        DataRequired(HOURS_MESSAGE), NumberRange(1, MAX_HOURS_PER_WEEK, HOURS_MESSAGE)])
     low_hour_start = BooleanField("Kan starte med få timer og trappe op")
     start_date = DateField("Start", validators=[Optional()], invalid_value_message=DATE_MESSAGE)
     apply_by = DateField("Ansøgningsfrist", validators=[Optional()], invalid_value_message=DATE_MESSAGE)
     places = IntegerField("Antal pladser", default=1,
                           validators=[DataRequired("Angiv et antal pladser."),
-                                      NumberRange(1, 100, "Antal pladser skal være mellem 1 og 100.")])
+                                      NumberRange(1, MAX_PLACES, f"Antal pladser skal være mellem 1 og {MAX_PLACES}.")])
     skills = TextAreaField("Ønskede kompetencer (én pr. linje)", validators=[Optional(), Length(max=2000)])
     offers = CheckboxListField("Hvad arbejdspladsen kan tilbyde")
-    address = StringField("Arbejdssted, adresse", validators=[Optional(), Length(max=200)])
-    postcode = StringField("Arbejdssted, postnummer", validators=[Optional(), Length(max=4)])
-    city = StringField("Arbejdssted, by", validators=[Optional(), Length(max=100)])
+    address = StringField("Arbejdssted, adresse", validators=[Optional(), Length(max=ADDRESS_MAX)])
+    postcode = StringField("Arbejdssted, postnummer", validators=[Optional(), Length(max=POSTCODE_MAX)])
+    city = StringField("Arbejdssted, by", validators=[Optional(), Length(max=CITY_MAX)])
     version = VersionField()
     submit = SubmitField("Gem")
 
@@ -120,9 +131,9 @@ class FilterForm(Form):
 
 class InvitationForm(Form):
     contact_person_id = SelectField("Kontaktperson", validators=[Optional()])
-    name = StringField("Navn", validators=[Optional(), Length(max=120)])
+    name = StringField("Navn", validators=[Optional(), Length(max=PERSON_MAX)])
     email = EmailField("E-mail", validators=[Optional(), Email("Angiv en gyldig e-mailadresse."),
-                                             Length(max=254)])
+                                             Length(max=EMAIL_MAX)])
     submit = SubmitField("Send invitation")
 
     def __init__(self, *args, company=None, **kwargs):

@@ -1,13 +1,13 @@
 """Openings for konsulenter (any company) and the portal access of a company's employers."""
 
 import sqlalchemy as sa
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, render_template, request, url_for
 from flask_login import current_user
 
 from crm.access import allow
 from crm.companies.access import get_company_or_404
 from crm.extensions import db
-from crm.forms import run_action, save_form
+from crm.forms import submit
 from crm.models import Company, Invitation, Opening, User
 from crm.models.user import Role
 from crm.openings import bp
@@ -27,7 +27,7 @@ from crm.services.openings import (
     confirm_opening,
     create_opening,
     is_ending,
-    openings_query,
+    openings_queries,
     update_opening,
 )
 from crm.validators import parse_id
@@ -42,8 +42,8 @@ def get_opening_or_404(opening_id: int, *, for_edit: bool = False) -> Opening:
     return opening
 
 
-def _back_to(opening: Opening):
-    return redirect(url_for("openings.detail", opening_id=opening.id))
+def _opening_url(opening: Opening) -> str:
+    return url_for("openings.detail", opening_id=opening.id)
 
 
 @bp.route("/")
@@ -52,13 +52,13 @@ def index():
     """List openings, with filters and the "skal bekræftes" flag."""
     filters = FilterForm(request.args)
     valid = filters.validate()
-    query = openings_query(
+    queries = openings_queries(
         status=filters.status.data or None if valid else None,
         kind=filters.kind.data or None if valid else None,
         q=filters.q.data if valid else None,
         needs_confirming=bool(filters.stale.data) if valid else False,
     )
-    page = page_of(query)
+    page = page_of(*queries)
     args = {k: v for k, v in request.args.items() if k != "page"}
     return render_template("openings/list.html", filters=filters, page=page, args=args)
 
@@ -71,13 +71,9 @@ def new(company_id: int):
     form = OpeningForm()
     if request.method == "GET":
         form.fill_from(company=company)
-    if form.validate_on_submit():
-        saved = save_form(form, lambda: create_opening(company, form.service_data(), actor=current_user))
-        if saved.ok:
-            opening = saved.value
-            flash(f"Stillingen «{opening.title}» er oprettet.", "success")
-            return _back_to(opening)
-    return render_template("openings/form.html", form=form, company=company, opening=None)
+    done = submit(form, lambda: create_opening(company, form.service_data(), actor=current_user),
+                  success=lambda opening: f"Stillingen «{opening.title}» er oprettet.", redirect_to=_opening_url)
+    return done or render_template("openings/form.html", form=form, company=company, opening=None)
 
 
 @bp.route("/<int:opening_id>")
@@ -97,16 +93,11 @@ def edit(opening_id: int):
     form = OpeningForm()
     if request.method == "GET":
         form.fill_from(opening)
-    saved = None
-    if form.validate_on_submit():
-        saved = save_form(form, lambda: update_opening(
-            opening, form.service_data(), expected_version=form.expected_version(), actor=current_user),
-            record=opening)
-        if saved.ok:
-            flash("Ændringerne er gemt.", "success")
-            return _back_to(opening)
-    return render_template("openings/form.html", form=form, company=opening.company, opening=opening,
-                           conflict=bool(saved and saved.conflict))
+    done = submit(form, lambda: update_opening(
+        opening, form.service_data(), expected_version=form.expected_version(), actor=current_user),
+        success="Ændringerne er gemt.", redirect_to=_opening_url(opening), record=opening)
+    return done or render_template("openings/form.html", form=form, company=opening.company, opening=opening,
+                                   conflict=form.conflict)
 
 
 @bp.route("/<int:opening_id>/status", methods=["POST"])
@@ -115,17 +106,14 @@ def change_status(opening_id: int):
     """Open, pause, fill or close an opening."""
     opening = get_opening_or_404(opening_id, for_edit=True)
     form = StatusForm()
-    if form.validate_on_submit():
-        if is_ending(opening, form.status.data) and request.form.get("confirmed") != "ja":
-            return render_template("openings/confirm_status.html", opening=opening, status=form.status.data,
-                                   action=url_for("openings.change_status", opening_id=opening.id),
-                                   back=url_for("openings.detail", opening_id=opening.id), portal=False)
-        change_opening_status(opening, form.status.data, actor=current_user)
-        db.session.commit()
-        flash(f"Stillingen er nu {opening.status_enum.label.lower()}.", "success")
-    else:
-        flash("Vælg en gyldig status.", "error")
-    return _back_to(opening)
+    back = _opening_url(opening)
+    if form.validate_on_submit() and is_ending(opening, form.status.data) and request.form.get("confirmed") != "ja":
+        return render_template("openings/confirm_status.html", opening=opening, status=form.status.data,
+                               action=url_for("openings.change_status", opening_id=opening.id), back=back,
+                               portal=False)
+    return submit(form, lambda: change_opening_status(opening, form.status.data, actor=current_user),
+                  success=lambda _: f"Stillingen er nu {opening.status_enum.label.lower()}.",
+                  redirect_to=back, on_error=back, invalid="Vælg en gyldig status.")
 
 
 @bp.route("/<int:opening_id>/bekraeft", methods=["POST"])
@@ -133,9 +121,9 @@ def change_status(opening_id: int):
 def confirm(opening_id: int):
     """Confirm that the opening is still open today."""
     opening = get_opening_or_404(opening_id, for_edit=True)
-    run_action(lambda: confirm_opening(opening, actor=current_user),
-               success=f"«{opening.title}» er bekræftet som åben.")
-    return _back_to(opening)
+    back = _opening_url(opening)
+    return submit(ActionForm(), lambda: confirm_opening(opening, actor=current_user),
+                  success=f"«{opening.title}» er bekræftet som åben.", redirect_to=back, on_error=back)
 
 
 # --- portal access -------------------------------------------------------------------------
@@ -166,11 +154,12 @@ def access(company_id: int):
         person_id = parse_id(form.contact_person_id.data)
         if person_id is not None:
             person = next((p for p in company.contacts if p.id == person_id), None)
-        saved = save_form(form, lambda: _invite(company, person, form))
-        if saved.ok:
-            invitation, link = saved.value
-            flash(f"Invitationen er sendt til {invitation.email}. Linket gælder i 7 dage: {link}", "success")
-            return redirect(url_for("openings.access", company_id=company.id))
+        done = submit(form, lambda: _invite(company, person, form),
+                      success=lambda sent: f"Invitationen er sendt til {sent[0].email}. "
+                                           f"Linket gælder i 7 dage: {sent[1]}",
+                      redirect_to=url_for("openings.access", company_id=company.id))
+        if done:
+            return done
     return _access_page(company, form)
 
 
@@ -183,11 +172,10 @@ def revoke(company_id: int, invitation_id: int):
     invitation = db.session.get(Invitation, invitation_id)
     if invitation is None or invitation.company_id != company.id:
         abort(404)
-    if ActionForm().validate_on_submit():
-        revoke_invitation(invitation, actor=current_user)
-        db.session.commit()
-        flash(f"Invitationen til {invitation.email} er trukket tilbage.", "success")
-    return redirect(url_for("openings.access", company_id=company.id))
+    back = url_for("openings.access", company_id=company.id)
+    return submit(ActionForm(), lambda: revoke_invitation(invitation, actor=current_user),
+                  success=f"Invitationen til {invitation.email} er trukket tilbage.", redirect_to=back,
+                  on_error=back)
 
 
 @bp.route("/virksomhed/<int:company_id>/adgang/bruger/<int:user_id>/fjern", methods=["POST"])
@@ -199,8 +187,6 @@ def revoke_user(company_id: int, user_id: int):
                                                    User.role == Role.EMPLOYER))
     if user is None:
         abort(404)
-    if ActionForm().validate_on_submit():
-        revoke_employer_access(user, actor=current_user)
-        db.session.commit()
-        flash(f"{user.name} har ikke længere adgang til portalen.", "success")
-    return redirect(url_for("openings.access", company_id=company.id))
+    back = url_for("openings.access", company_id=company.id)
+    return submit(ActionForm(), lambda: revoke_employer_access(user, actor=current_user),
+                  success=f"{user.name} har ikke længere adgang til portalen.", redirect_to=back, on_error=back)

@@ -12,6 +12,7 @@ from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
 
 from crm.forms import Form, VersionField
 from crm.openings.forms import CheckboxListField
+from crm.services.fields import EMAIL_MAX, LONG_TEXT_MAX, PERSON_MAX, PHONE_MAX, WEBSITE_MAX
 from crm.services.reference import active_offer_tags
 
 # What an employer may change on its company's profile (the rest is the konsulent's register).
@@ -19,11 +20,11 @@ PUBLIC_PROFILE_FIELDS = ("phone", "email", "website", "description")
 
 
 class ProfileForm(Form):
-    phone = StringField("Telefon", validators=[Optional(), Length(max=40)])
+    phone = StringField("Telefon", validators=[Optional(), Length(max=PHONE_MAX)])
     email = EmailField("E-mail", validators=[Optional(), Email("Angiv en gyldig e-mailadresse."),
-                                             Length(max=254)])
-    website = StringField("Hjemmeside", validators=[Optional(), Length(max=200)])
-    description = TextAreaField("Kort beskrivelse af virksomheden", validators=[Optional(), Length(max=5000)])
+                                             Length(max=EMAIL_MAX)])
+    website = StringField("Hjemmeside", validators=[Optional(), Length(max=WEBSITE_MAX)])
+    description = TextAreaField("Kort beskrivelse af virksomheden", validators=[Optional(), Length(max=LONG_TEXT_MAX)])
     offers = CheckboxListField("Hvad arbejdspladsen kan tilbyde")
     version = VersionField()
     submit = SubmitField("Gem profilen")
@@ -56,7 +57,7 @@ class AnswerForm(Form):
 
 
 class AcceptInvitationForm(Form):
-    name = StringField("Dit navn", validators=[DataRequired("Angiv dit navn."), Length(max=120)])
+    name = StringField("Dit navn", validators=[DataRequired("Angiv dit navn."), Length(max=PERSON_MAX)])
     password = PasswordField("Vælg en adgangskode", validators=[DataRequired("Vælg en adgangskode.")])
     confirm = PasswordField("Gentag adgangskoden",
                             validators=[DataRequired("Gentag adgangskoden."),

@@ -6,7 +6,7 @@ from flask_login import current_user
 
 from crm.access import allow
 from crm.extensions import db, limiter
-from crm.forms import apply_service_error, run_action, save_form
+from crm.forms import submit
 from crm.models import Company
 from crm.models.opening import OpeningStatus
 from crm.openings.forms import ActionForm, OpeningForm
@@ -14,7 +14,6 @@ from crm.permissions import can
 from crm.portal import bp
 from crm.portal.access import get_own_opening_or_404, get_own_proposal_or_404, own_company
 from crm.portal.forms import AcceptInvitationForm, AnswerForm, ProfileForm
-from crm.services import ServiceError
 from crm.services.invitations import InvitationError, accept_invitation, load_invitation
 from crm.services.match_feedback import NOT_NOW_REASONS, record_not_now_reason
 from crm.services.openings import (
@@ -22,8 +21,8 @@ from crm.services.openings import (
     confirm_opening,
     create_opening,
     is_ending,
+    list_openings,
     needs_confirmation,
-    openings_query,
     update_opening,
 )
 from crm.services.portal_profile import update_public_profile
@@ -35,6 +34,7 @@ from crm.services.proposals import (
     proposals_for,
 )
 
+STATUS_UNCHANGED = "Status blev ikke ændret."
 # The status buttons an employer sees for an opening: (status, button text).
 STATUS_ACTIONS = (
     (OpeningStatus.AABEN, "Åbn"),
@@ -54,7 +54,7 @@ def _company_konsulent() -> dict:
     return {"portal_konsulent": company.konsulent if company else None}
 
 def _own_openings():
-    return list(db.session.scalars(openings_query(company_id=current_user.company_id)))
+    return list_openings(company_id=current_user.company_id)
 
 
 @bp.route("/")
@@ -89,13 +89,10 @@ def new_opening():
     form = OpeningForm()
     if request.method == "GET":
         form.fill_from(company=company)
-    if form.validate_on_submit():
-        saved = save_form(form, lambda: create_opening(company, form.service_data(), actor=current_user))
-        if saved.ok:
-            opening = saved.value
-            flash(f"Stillingen «{opening.title}» er oprettet.", "success")
-            return redirect(url_for("portal.openings"))
-    return render_template("portal/opening_form.html", form=form, company=company, opening=None)
+    done = submit(form, lambda: create_opening(company, form.service_data(), actor=current_user),
+                  success=lambda opening: f"Stillingen «{opening.title}» er oprettet.",
+                  redirect_to=url_for("portal.openings"))
+    return done or render_template("portal/opening_form.html", form=form, company=company, opening=None)
 
 
 @bp.route("/stillinger/<int:opening_id>", methods=["GET", "POST"])
@@ -106,15 +103,11 @@ def edit_opening(opening_id: int):
     form = OpeningForm()
     if request.method == "GET":
         form.fill_from(opening)
-    if form.validate_on_submit():
-        saved = save_form(form, lambda: update_opening(
-            opening, form.service_data(), expected_version=form.expected_version(), actor=current_user),
-            record=opening)
-        if saved.ok:
-            flash("Ændringerne er gemt.", "success")
-            return redirect(url_for("portal.openings"))
-    return render_template("portal/opening_form.html", form=form, company=opening.company, opening=opening,
-                           action_form=ActionForm(), status_actions=STATUS_ACTIONS)
+    done = submit(form, lambda: update_opening(
+        opening, form.service_data(), expected_version=form.expected_version(), actor=current_user),
+        success="Ændringerne er gemt.", redirect_to=url_for("portal.openings"), record=opening)
+    return done or render_template("portal/opening_form.html", form=form, company=opening.company,
+                                   opening=opening, action_form=ActionForm(), status_actions=STATUS_ACTIONS)
 
 
 @bp.route("/stillinger/<int:opening_id>/status", methods=["POST"])
@@ -123,17 +116,17 @@ def opening_status(opening_id: int):
     """Open, pause, fill (besat) or close an opening."""
     opening = get_own_opening_or_404(opening_id)
     status = request.form.get("status", "")
-    if ActionForm().validate_on_submit() and status in {s for s, _ in STATUS_ACTIONS}:
-        if is_ending(opening, status) and request.form.get("confirmed") != "ja":
-            return render_template("openings/confirm_status.html", opening=opening, status=status,
-                                   action=url_for("portal.opening_status", opening_id=opening.id),
-                                   back=url_for("portal.edit_opening", opening_id=opening.id), portal=True)
-        change_opening_status(opening, status, actor=current_user)
-        db.session.commit()
-        flash(f"«{opening.title}» er nu {opening.status_enum.label.lower()}.", "success")
-    else:
-        flash("Status blev ikke ændret.", "error")
-    return redirect(url_for("portal.openings"))
+    back = url_for("portal.openings")
+    if status not in {s for s, _ in STATUS_ACTIONS}:
+        flash(STATUS_UNCHANGED, "error")
+        return redirect(back)
+    if ActionForm().validate_on_submit() and is_ending(opening, status) and request.form.get("confirmed") != "ja":
+        return render_template("openings/confirm_status.html", opening=opening, status=status,
+                               action=url_for("portal.opening_status", opening_id=opening.id),
+                               back=url_for("portal.edit_opening", opening_id=opening.id), portal=True)
+    return submit(ActionForm(), lambda: change_opening_status(opening, status, actor=current_user),
+                  success=lambda _: f"«{opening.title}» er nu {opening.status_enum.label.lower()}.",
+                  redirect_to=back, on_error=back, invalid=STATUS_UNCHANGED)
 
 
 @bp.route("/stillinger/<int:opening_id>/bekraeft", methods=["POST"])
@@ -141,10 +134,9 @@ def opening_status(opening_id: int):
 def confirm(opening_id: int):
     """Confirm in one click that the opening is still open."""
     opening = get_own_opening_or_404(opening_id)
-    run_action(lambda: confirm_opening(opening, actor=current_user),
-               success=f"Tak! «{opening.title}» er bekræftet som åben.")
-    return redirect(url_for("portal.index") if request.form.get("from") == "index"
-                    else url_for("portal.openings"))
+    back = url_for("portal.index") if request.form.get("from") == "index" else url_for("portal.openings")
+    return submit(ActionForm(), lambda: confirm_opening(opening, actor=current_user),
+                  success=f"Tak! «{opening.title}» er bekræftet som åben.", redirect_to=back, on_error=back)
 
 
 @bp.route("/profil", methods=["GET", "POST"])
@@ -155,14 +147,10 @@ def profile():
     form = ProfileForm()
     if request.method == "GET":
         form.fill_from(company)
-    if form.validate_on_submit():
-        saved = save_form(form, lambda: update_public_profile(
-            company, form.service_data(), expected_version=form.expected_version(), actor=current_user),
-            record=company)
-        if saved.ok:
-            flash("Profilen er gemt.", "success")
-            return redirect(url_for("portal.profile"))
-    return render_template("portal/profile.html", form=form, company=company)
+    done = submit(form, lambda: update_public_profile(
+        company, form.service_data(), expected_version=form.expected_version(), actor=current_user),
+        success="Profilen er gemt.", redirect_to=url_for("portal.profile"), record=company)
+    return done or render_template("portal/profile.html", form=form, company=company)
 
 
 @bp.route("/forslag")
@@ -179,7 +167,6 @@ def proposal(placement_id: int):
     """Show one proposal with exactly the fields the borger agreed to share."""
     placement = get_own_proposal_or_404(placement_id)
     audit_employer_view(placement, actor=current_user)
-    db.session.commit()
     return render_template("portal/proposal.html", company=own_company(), proposal=proposal_view(placement),
                            form=AnswerForm(), answers=ANSWER_LABELS, not_now_reasons=NOT_NOW_REASONS)
 
@@ -190,21 +177,16 @@ def answer(placement_id: int):
     """Answer a proposal: interested (contact me) or not now."""
     placement = get_own_proposal_or_404(placement_id)
     form = AnswerForm()
-    if form.validate_on_submit():
-        try:
-            answer_proposal(placement, form.answer.data, actor=current_user)
-            record_not_now_reason(placement, form.answer.data, form.reason.data)
-        except ServiceError as exc:
-            db.session.rollback()
-            flash(exc.message, "error")
-        else:
-            db.session.commit()
-            flash("Tak for svaret. Jobcentret kontakter jer." if form.answer.data == "interesseret"
-                  else "Tak for svaret. Det er sendt videre til jobcentret.", "success")
-            return redirect(url_for("portal.proposals"))
-    else:
-        flash("Vælg et svar.", "error")
-    return redirect(url_for("portal.proposal", placement_id=placement.id))
+
+    def _answer():
+        answer_proposal(placement, form.answer.data, actor=current_user)
+        record_not_now_reason(placement, form.answer.data, form.reason.data)
+
+    return submit(form, _answer,
+                  success="Tak for svaret. Jobcentret kontakter jer." if form.answer.data == "interesseret"
+                  else "Tak for svaret. Det er sendt videre til jobcentret.",
+                  redirect_to=url_for("portal.proposals"),
+                  on_error=url_for("portal.proposal", placement_id=placement.id), invalid="Vælg et svar.")
 
 
 @bp.route("/invitation/<token>", methods=["GET", "POST"], endpoint="accept_invitation")
@@ -213,23 +195,13 @@ def accept_invitation_page(token: str):
     """Public: the invited employer sets a password (the link works once, for 7 days)."""
     try:
         invitation = load_invitation(token)
-    except InvitationError as exc:
-        db.session.rollback()
+        form = AcceptInvitationForm()
+        if request.method == "GET":
+            form.name.data = invitation.name
+        done = submit(form, lambda: accept_invitation(token, password=form.password.data, name=form.name.data),
+                      success=lambda user: f"Din adgang er oprettet. Log ind med {user.email} og din nye "
+                                           "adgangskode.",
+                      redirect_to=url_for("auth.login"))
+    except InvitationError as exc:  # used, expired or revoked (the 410 answer rolls back)
         return render_template("portal/invitation_invalid.html", message=exc.message), 410
-    form = AcceptInvitationForm()
-    if request.method == "GET":
-        form.name.data = invitation.name
-    if form.validate_on_submit():
-        try:
-            user = accept_invitation(token, password=form.password.data, name=form.name.data)
-        except InvitationError as exc:
-            db.session.rollback()
-            return render_template("portal/invitation_invalid.html", message=exc.message), 410
-        except ServiceError as exc:
-            db.session.rollback()
-            apply_service_error(form, exc)
-        else:
-            db.session.commit()
-            flash(f"Din adgang er oprettet. Log ind med {user.email} og din nye adgangskode.", "success")
-            return redirect(url_for("auth.login"))
-    return render_template("portal/invitation.html", form=form, invitation=invitation)
+    return done or render_template("portal/invitation.html", form=form, invitation=invitation)

@@ -1,10 +1,10 @@
 import sqlalchemy as sa
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import Response, abort, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from crm.access import allow
 from crm.extensions import db
-from crm.forms import save_form
+from crm.forms import submit
 from crm.models import Borger, Programme, User
 from crm.models.programme import DEFAULT_CASELOAD_NORM
 from crm.permissions import can
@@ -13,10 +13,15 @@ from crm.reports.charts import bar_chart
 from crm.reports.forms import EMPTY_TARGET_ROWS, ProgrammeForm
 from crm.services import reports
 from crm.services.borgere import audit_shown_by_name, can_view_borger
+from crm.services.job_kinds import request_report_export
+from crm.services.jobs import dispatch
 from crm.services.programmes import create_programme, update_programme
 from crm.services.report_export import export_dashboard
 from crm.timeutil import today
+from crm.unit_of_work import after_commit
 
+# The export of a programme with more borgere than this runs as a job, whose page offers the file.
+REPORT_EXPORT_INLINE_BORGERE = 1000
 EXPORT_TYPES = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "csv": "text/csv",  # Flask adds "; charset=utf-8" to a text/* mimetype
@@ -35,7 +40,8 @@ def _dashboard_context(programme: Programme) -> dict:
         "programme": programme,
         "full": full,
         "as_of": as_of,
-        "tables": reports.dashboard_tables(programme, full=full, as_of=as_of),
+        "tables": reports.dashboard_tables(programme, full=full, as_of=as_of,
+                                           vejleder_rows=reports.DASHBOARD_VEJLEDER_ROWS),
         "chart": bar_chart([reports.month_label(m) for m in months], series, full=full),
         "elapsed": reports.elapsed_share(programme, as_of),
     }
@@ -81,9 +87,12 @@ def export(programme_id: int, fmt: str):
         abort(404)
     programme = get_programme_or_404(programme_id)
     full = reports.sees_full_figures(current_user, programme)
+    if reports.enrolled_count(programme) > REPORT_EXPORT_INLINE_BORGERE:
+        job = request_report_export(programme, fmt=fmt, masked=not full, user=current_user)
+        after_commit(lambda: dispatch(job))
+        return redirect(url_for("jobs.detail", job_id=job.id))
     tables = reports.dashboard_tables(programme, full=full)
     data = export_dashboard(programme, tables, fmt=fmt, actor=current_user, masked=not full)
-    db.session.commit()
     filename = f"indsats-{programme.id}-{today().isoformat()}.{fmt}"
     return Response(
         data,
@@ -108,7 +117,6 @@ def figure(programme_id: int, key: str):
         visible = [b for b in borgere if can_view_borger(current_user, b)]
         audit_shown_by_name(visible, actor=current_user, page="report_figure",
                             details={"programme_id": programme.id, "figure": str(drill)})
-        db.session.commit()
     days = {}
     if drill.shows_first_contact_days:
         days = {f.borger_id: f.days for f in reports.first_contacts(programme)}
@@ -169,13 +177,10 @@ def _form_data(programme: Programme | None) -> dict:
 def new_programme():
     """Create a programme with its targets."""
     form = ProgrammeForm() if request.method == "POST" else ProgrammeForm(data=_form_data(None))
-    if form.validate_on_submit():
-        saved = save_form(form, lambda: create_programme(form.service_data(), actor=current_user))
-        if saved.ok:
-            programme = saved.value
-            flash(f"Indsatsen {programme.name} er oprettet.", "success")
-            return redirect(url_for("reports.dashboard", programme_id=programme.id))
-    return render_template("reports/programme_form.html", form=form, programme=None)
+    done = submit(form, lambda: create_programme(form.service_data(), actor=current_user),
+                  success=lambda programme: f"Indsatsen {programme.name} er oprettet.",
+                  redirect_to=lambda programme: url_for("reports.dashboard", programme_id=programme.id))
+    return done or render_template("reports/programme_form.html", form=form, programme=None)
 
 
 @bp.route("/indsatser/<int:programme_id>/rediger", methods=["GET", "POST"])
@@ -184,12 +189,10 @@ def edit_programme(programme_id: int):
     """Change a programme and its targets."""
     programme = get_programme_or_404(programme_id)
     form = ProgrammeForm() if request.method == "POST" else ProgrammeForm(data=_form_data(programme))
-    if form.validate_on_submit():
-        saved = save_form(form, lambda: update_programme(programme, form.service_data(), actor=current_user))
-        if saved.ok:
-            flash("Ændringerne er gemt.", "success")
-            return redirect(url_for("reports.dashboard", programme_id=programme.id))
-    return render_template("reports/programme_form.html", form=form, programme=programme)
+    done = submit(form, lambda: update_programme(programme, form.service_data(), actor=current_user),
+                  success="Ændringerne er gemt.",
+                  redirect_to=url_for("reports.dashboard", programme_id=programme.id))
+    return done or render_template("reports/programme_form.html", form=form, programme=programme)
 
 
 @bp.route("/min-uge")
@@ -199,7 +202,6 @@ def my_week():
     as_of = today()
     waiting = reports.my_borgere_without_contact(current_user.id, as_of=as_of)
     audit_shown_by_name([w.borger for w in waiting], actor=current_user, page="my_week")
-    db.session.commit()
     return render_template(
         "reports/my_week.html",
         as_of=as_of,

@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from flask import current_app
 
 from crm.extensions import db
+from crm.formatting import danish_number
 from crm.models import AuditEvent, Borger, Company, ContactLogEntry, Industry, OutcomeEvent, Task, User
 from crm.models.borger import SHAREABLE_FIELDS, Phase, Stage
 from crm.models.company import ContactKind
@@ -190,10 +191,6 @@ def _listing(values) -> str:
     return ", ".join(values) or "Ingen"
 
 
-def _hours(value: float) -> str:
-    return f"{value:g}".replace(".", ",")
-
-
 def _who(user: User | None) -> str:
     if user is None:
         return "Systemet (automatisk)"
@@ -214,7 +211,7 @@ def _facts(borger: Borger) -> list[tuple[str, str]]:
         ("Postnummer", borger.postcode),
         ("Transport", borger.transport_enum.label),
         ("Højeste rejsetid", f"{borger.max_travel_minutes} minutter"),
-        ("Timer om ugen nu", f"{_hours(borger.hours_min)}–{_hours(borger.hours_max)}"),
+        ("Timer om ugen nu", f"{danish_number(borger.hours_min)}–{danish_number(borger.hours_max)}"),
         ("Jobønsker", _listing(borger.wishes)),
         ("Styrker", _listing(borger.strengths)),
         ("Behov på arbejdspladsen", _listing(tags.get(code, code) for code in borger.needs)),
@@ -250,7 +247,8 @@ def access_document(borger: Borger, *, actor) -> AccessDocument:
             for p in borger.placements
         ],
         outcomes=[(o.on_date, o.kind_enum.label,
-                   f"{_hours(o.hours_per_week)} timer om ugen" if o.hours_per_week else "") for o in _outcomes(borger)],
+                   f"{danish_number(o.hours_per_week)} timer om ugen" if o.hours_per_week else "")
+                  for o in _outcomes(borger)],
         contacts=[(entry.at, entry.company.name, ContactKind(entry.kind).label, entry.summary)
                   for entry in _contacts(borger)],
         tasks=[(t.due, t.title, "Udført" if t.done else "Ikke udført") for t in _tasks(borger)],

@@ -20,6 +20,7 @@ from crm.models.user import Role
 from crm.permissions import borger_scope, can, require
 from crm.services import ConflictError, ValidationError
 from crm.services.audit import record_event
+from crm.services.fields import MAX_HOURS_PER_WEEK
 from crm.services.geocoding import geocode
 from crm.timeutil import today
 from crm.validators import parse_id, split_items
@@ -29,7 +30,10 @@ CONFLICT_MESSAGE = (
     "Borgerens oplysninger er blevet ændret af en anden, siden du åbnede dem. Dine ændringer er "
     "ikke gemt: se de nye oplysninger, og gem igen."
 )
+MIN_TRAVEL_MINUTES = 5
 MAX_TRAVEL_MINUTES = 180
+# First name or initials only: a full name is more than a borger is shown by.
+FIRST_NAME_MAX = 60
 # A borger's reference is drawn at random and never handed out twice (borger_references keeps
 # every one ever issued), so it cannot point to someone else after an erasure, and it says
 # nothing about how many borgere came before. The symbols are easy to read aloud in Danish and
@@ -84,7 +88,7 @@ def _validated(data: dict) -> dict:
     first_name = " ".join((data.get("first_name") or "").split())
     if not first_name:
         raise ValidationError("Angiv fornavn eller initialer.", field="first_name")
-    if len(first_name) > 60 or len(first_name.split()) > 2:
+    if len(first_name) > FIRST_NAME_MAX or len(first_name.split()) > 2:
         raise ValidationError("Kun fornavn eller initialer (ikke fulde navn).", field="first_name")
     clean["first_name"] = first_name
     vejleder = db.session.get(User, int(data.get("vejleder_id") or 0))
@@ -112,12 +116,12 @@ def _validated(data: dict) -> dict:
         raise ValidationError("Ukendt transportform.", field="transport")
     clean["transport"] = transport
     clean["max_travel_minutes"] = int(_number(
-        data, "max_travel_minutes", low=5, high=MAX_TRAVEL_MINUTES,
-        message=f"Angiv en rejsetid mellem 5 og {MAX_TRAVEL_MINUTES} minutter."))
-    clean["hours_min"] = _number(data, "hours_min", low=0, high=60,
-                                 message="Angiv timer om ugen mellem 0 og 60.")
-    clean["hours_max"] = _number(data, "hours_max", low=0, high=60,
-                                 message="Angiv timer om ugen mellem 0 og 60.")
+        data, "max_travel_minutes", low=MIN_TRAVEL_MINUTES, high=MAX_TRAVEL_MINUTES,
+        message=f"Angiv en rejsetid mellem {MIN_TRAVEL_MINUTES} og {MAX_TRAVEL_MINUTES} minutter."))
+    clean["hours_min"] = _number(data, "hours_min", low=0, high=MAX_HOURS_PER_WEEK,
+                                 message=f"Angiv timer om ugen mellem 0 og {MAX_HOURS_PER_WEEK}.")
+    clean["hours_max"] = _number(data, "hours_max", low=0, high=MAX_HOURS_PER_WEEK,
+                                 message=f"Angiv timer om ugen mellem 0 og {MAX_HOURS_PER_WEEK}.")
     if clean["hours_min"] > clean["hours_max"]:
         raise ValidationError("Mindste antal timer kan ikke være større end højeste.", field="hours_max")
     clean["wishes"] = split_items(data.get("wishes"))
@@ -228,11 +232,3 @@ def reassign_borger(borger: Borger, vejleder_id, *, actor, expected_version: int
                  details={"from_vejleder_id": previous, "to_vejleder_id": vejleder.id})
     return borger
 
-
-def caseload_counts() -> dict[int, int]:
-    """Active borgere per vejleder id."""
-    rows = db.session.execute(
-        sa.select(Borger.vejleder_id, sa.func.count())
-        .where(Borger.phase != Phase.AFSLUTTET).group_by(Borger.vejleder_id)
-    )
-    return dict(rows.tuples().all())

@@ -16,8 +16,9 @@ from crm.extensions import db
 from crm.models import Company, CompanyStatusChange, Industry, OfferTag, User
 from crm.models.company import SIZE_BANDS, STATUS_TRANSITIONS, PartnershipStatus
 from crm.permissions import roles_with
-from crm.services import ConflictError, ValidationError
+from crm.services import ConflictError, ValidationError, fields
 from crm.services.audit import record_event
+from crm.services.fields import clean_text
 from crm.services.geocoding import geocode
 from crm.timeutil import utcnow
 from crm.validators import is_valid_cvr, is_valid_pnummer, normalize_company_name, normalize_cvr, parse_id
@@ -64,19 +65,10 @@ class Lookups:
 DATABASE = Lookups()
 
 
-def _clean_text(data: dict, key: str, *, max_length: int) -> str:
-    value = (data.get(key) or "").strip()
-    if len(value) > max_length:
-        raise ValidationError(f"Højst {max_length} tegn.", field=key)
-    return value
-
-
 def _validated(data: dict, *, company_id: int | None = None, lookups: Lookups = DATABASE) -> dict:
     """Check and normalise the profile fields; raise ValidationError naming the field."""
     clean = {}
-    clean["name"] = _clean_text(data, "name", max_length=200)
-    if not clean["name"]:
-        raise ValidationError("Angiv virksomhedens navn.", field="name")
+    clean["name"] = clean_text(data, "name", max_length=fields.TITLE_MAX, required="Angiv virksomhedens navn.")
     cvr = normalize_cvr(data.get("cvr"))
     if cvr is not None and not is_valid_cvr(cvr):
         raise ValidationError("CVR-nummeret er ikke gyldigt (8 cifre med korrekt kontrolciffer).",
@@ -90,9 +82,10 @@ def _validated(data: dict, *, company_id: int | None = None, lookups: Lookups = 
     if pnummer is not None and not is_valid_pnummer(pnummer):
         raise ValidationError("P-nummeret skal være 10 cifre.", field="pnummer")
     clean["pnummer"] = pnummer
-    for key, length in (("address", 200), ("industry_text", 120), ("website", 200), ("phone", 40),
-                        ("email", 254), ("description", 5000), ("agreement_note", 2000)):
-        clean[key] = _clean_text(data, key, max_length=length)
+    for key, length in (("address", fields.ADDRESS_MAX), ("industry_text", fields.INDUSTRY_TEXT_MAX),
+                        ("website", fields.WEBSITE_MAX), ("phone", fields.PHONE_MAX), ("email", fields.EMAIL_MAX),
+                        ("description", fields.LONG_TEXT_MAX), ("agreement_note", fields.AGREEMENT_NOTE_MAX)):
+        clean[key] = clean_text(data, key, max_length=length)
     if clean["website"] and not clean["website"].lower().startswith(("http://", "https://")):
         # Only web links: a stored "javascript:" URL must never become a clickable link.
         if ":" in clean["website"].split("/")[0]:
@@ -102,7 +95,7 @@ def _validated(data: dict, *, company_id: int | None = None, lookups: Lookups = 
         raise ValidationError("Angiv en gyldig e-mailadresse.", field="email")
     place = geocode(street=clean["address"], postcode=data.get("postcode") or "", city=data.get("city") or "")
     clean["postcode"] = place.postcode
-    clean["city"] = _clean_text(data, "city", max_length=100) or place.city
+    clean["city"] = clean_text(data, "city", max_length=fields.CITY_MAX) or place.city
     clean["_place"] = place
     industry_code = (data.get("industry_code") or "").strip().upper() or None
     if industry_code is not None and not lookups.industry_exists(industry_code):

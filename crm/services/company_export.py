@@ -28,6 +28,7 @@ LIST_SEPARATOR = "|"
 CSV_DELIMITER = ";"
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 XLSX_SHEET_TITLE = "Virksomheder"
+PROGRESS_ROWS = 1000
 
 
 def neutralize(value) -> str:
@@ -59,41 +60,55 @@ def company_row(company: Company) -> dict[str, str]:
     }
 
 
-def company_rows(companies: Iterable[Company]) -> list[list[str]]:
-    """Header plus one neutralised row per company, ready for a CSV writer or a worksheet."""
+def company_rows(companies: Iterable[Company], *, progress=None) -> list[list[str]]:
+    """Header plus one neutralised row per company, ready for a CSV writer or a worksheet.
+    ``progress(done, total)``, when given, hears every PROGRESS_ROWS rows (an export job's bar)."""
+    companies = list(companies)
     rows = [list(EXPORT_COLUMNS)]
-    for company in companies:
+    for done, company in enumerate(companies, start=1):
         row = company_row(company)
         rows.append([neutralize(row[column]) for column in EXPORT_COLUMNS])
+        if progress is not None and done % PROGRESS_ROWS == 0:
+            progress(done, len(companies))
     return rows
 
 
-def export_csv(companies: Iterable[Company]) -> bytes:
-    """CSV bytes: UTF-8 with BOM, semicolon-separated, CRLF line ends."""
+def _write_csv(rows: list[list[str]]) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=CSV_DELIMITER, lineterminator="\r\n")
-    writer.writerows(company_rows(companies))
+    writer.writerows(rows)
     return buffer.getvalue().encode("utf-8-sig")
 
 
-def export_xlsx(companies: Iterable[Company]) -> bytes:
-    """XLSX bytes with one sheet; every cell is stored as text."""
+def _write_xlsx(rows: list[list[str]]) -> bytes:
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(XLSX_SHEET_TITLE)
-    for row in company_rows(companies):
+    for row in rows:
         sheet.append(row)
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
 
 
+def export_csv(companies: Iterable[Company]) -> bytes:
+    """CSV bytes: UTF-8 with BOM, semicolon-separated, CRLF line ends."""
+    return _write_csv(company_rows(companies))
+
+
+def export_xlsx(companies: Iterable[Company]) -> bytes:
+    """XLSX bytes with one sheet; every cell is stored as text."""
+    return _write_xlsx(company_rows(companies))
+
+
 def export_companies(companies: Iterable[Company], *, fmt: str, actor=None,
-                     criteria: dict | None = None) -> bytes:
-    """Build the export file (``fmt`` "csv" or "xlsx") and audit who exported how many, with what filter."""
+                     criteria: dict | None = None, progress=None) -> bytes:
+    """Build the export file (``fmt`` "csv" or "xlsx") and audit who exported how many, with what filter.
+    ``progress(done, total)`` as for ``company_rows``."""
     companies = list(companies)
     if fmt not in ("csv", "xlsx"):
         raise ValueError(f"Unknown export format {fmt!r}")
-    data = export_csv(companies) if fmt == "csv" else export_xlsx(companies)
+    rows = company_rows(companies, progress=progress)
+    data = _write_csv(rows) if fmt == "csv" else _write_xlsx(rows)
     record_event("company.export", "company", None, actor=actor,
                  details={"format": fmt, "count": len(companies), "criteria": criteria or {}})
     return data

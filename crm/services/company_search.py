@@ -22,12 +22,14 @@ from __future__ import annotations
 import json
 import math
 import threading
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
 
 import numpy as np
 import sqlalchemy as sa
+from flask_sqlalchemy.pagination import Pagination
 from rapidfuzz import fuzz, process
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -61,6 +63,15 @@ SORTS = {
 STATUS_ORDER = ["emne", "dialog", "partner", "pause", "ophoert"]
 #: The normalised name, or the lower-cased name for a row written without the service.
 NAME_KEY = sa.case((Company.name_key == "", sa.func.lower(Company.name)), else_=Company.name_key)
+#: The one definition of each column sort, then the id: SQL orders by these columns, and a text or
+#: distance search sorts its candidates in Python by the same columns read with them.
+SORT_KEYS = {
+    "name": (NAME_KEY,),
+    "city": (sa.func.coalesce(sa.func.lower(Company.city), ""), NAME_KEY),
+    "status": (sa.case({s: i for i, s in enumerate(STATUS_ORDER)}, value=Company.status, else_=99), NAME_KEY),
+    # Longest without contact first; never contacted before everything else.
+    "last_contact": (sa.case((Company.last_contact_at.is_(None), 0), else_=1), Company.last_contact_at),
+}
 
 
 @dataclass(frozen=True)
@@ -110,40 +121,30 @@ class SearchHit:
         return days_since(self.company.last_contact_at)
 
 
-@dataclass
-class SearchResult:
-    """One page of hits plus what the pagination macro needs (page, pages, has_prev …)."""
+class SearchResult(Pagination):
+    """One page of hits, with Flask-SQLAlchemy's page arithmetic (``pages``, ``has_prev``,
+    ``next_num`` …) for the pagination macro; ``sort`` and ``origin`` say how it was made."""
 
-    hits: list[SearchHit]
-    total: int
-    page: int
-    per_page: int
-    sort: str
-    origin: tuple[float, float] | None = None
-    companies: list[Company] = field(init=False)
+    def __init__(self, hits_on_page: Callable[[int, int], list[SearchHit]], *, total: int, page: int,
+                 per_page: int, sort: str, origin: tuple[float, float] | None):
+        self.sort = sort
+        self.origin = origin
+        super().__init__(page=page, per_page=per_page, max_per_page=None, error_out=False,
+                         hits_on_page=hits_on_page, total=total)
 
-    def __post_init__(self):
-        self.companies = [hit.company for hit in self.hits]
+    def _query_items(self) -> list[SearchHit]:
+        return self._query_args["hits_on_page"](self._query_offset, self.per_page)
 
-    @property
-    def pages(self) -> int:
-        return max(1, math.ceil(self.total / self.per_page)) if self.per_page else 1
+    def _query_count(self) -> int:
+        return self._query_args["total"]
 
     @property
-    def has_prev(self) -> bool:
-        return self.page > 1
+    def hits(self) -> list[SearchHit]:
+        return self.items
 
     @property
-    def has_next(self) -> bool:
-        return self.page < self.pages
-
-    @property
-    def prev_num(self) -> int:
-        return self.page - 1
-
-    @property
-    def next_num(self) -> int:
-        return self.page + 1
+    def companies(self) -> list[Company]:
+        return [hit.company for hit in self.items]
 
 
 def days_since(moment: datetime | None) -> int | None:
@@ -174,17 +175,18 @@ def search_companies(filters: CompanySearch, *, page: int = 1, per_page: int | N
 
     ids, distances, scores, keys = _candidates(where, filters, text, sort)
     order = _order(ids, distances, scores, keys, sort)
-    total = len(order)
-    page = _clamp(page, total, per_page)
-    chosen = order if per_page is None else order[(page - 1) * per_page: page * per_page]
-    loaded = _load(ids[chosen].tolist())
-    hits = [
-        SearchHit(loaded[int(ids[i])],
-                  distance_km=float(distances[i]) if distances is not None else None,
-                  score=float(scores[i]) if scores is not None else None)
-        for i in chosen if int(ids[i]) in loaded  # one deleted meanwhile is left out
-    ]
-    return SearchResult(hits, total, page, per_page or max(total, 1), sort, filters.origin)
+
+    def hits_on_page(offset: int, limit: int) -> list[SearchHit]:
+        chosen = order[offset:offset + limit]
+        loaded = _load(ids[chosen].tolist())
+        return [
+            SearchHit(loaded[int(ids[i])],
+                      distance_km=float(distances[i]) if distances is not None else None,
+                      score=float(scores[i]) if scores is not None else None)
+            for i in chosen if int(ids[i]) in loaded  # one deleted meanwhile is left out
+        ]
+
+    return _result(hits_on_page, len(order), page, per_page, sort, filters.origin)
 
 
 def _digits_query(query: str) -> str:
@@ -224,33 +226,23 @@ def _sql_filters(filters: CompanySearch) -> list:
     return where
 
 
-def _sql_order(sort: str) -> list:
-    if sort == "city":
-        return [Company.city, Company.name_key, Company.id]
-    if sort == "status":
-        rank = sa.case({s: i for i, s in enumerate(STATUS_ORDER)}, value=Company.status, else_=99)
-        return [rank, Company.name_key, Company.id]
-    if sort == "last_contact":
-        # Longest without contact first; never contacted before everything else.
-        return [Company.last_contact_at.is_(None).desc(), Company.last_contact_at.asc(), Company.id]
-    return [Company.name_key, Company.id]
-
-
 def _sql_page(where, sort, filters, page, per_page) -> SearchResult:
     total = db.session.scalar(sa.select(sa.func.count(Company.id)).where(*where)) or 0
-    page = _clamp(page, total, per_page)
-    stmt = (sa.select(Company).where(*where).order_by(*_sql_order(sort))
+    stmt = (sa.select(Company).where(*where).order_by(*SORT_KEYS.get(sort, SORT_KEYS["name"]), Company.id)
             .options(selectinload(Company.offers), joinedload(Company.konsulent)))
-    if per_page is not None:
-        stmt = stmt.limit(per_page).offset((page - 1) * per_page)
-    hits = [SearchHit(company) for company in db.session.scalars(stmt).unique()]
-    return SearchResult(hits, total, page, per_page or max(total, 1), sort, filters.origin)
+
+    def hits_on_page(offset: int, limit: int) -> list[SearchHit]:
+        return [SearchHit(company) for company in db.session.scalars(stmt.limit(limit).offset(offset)).unique()]
+
+    return _result(hits_on_page, total, page, per_page, sort, filters.origin)
 
 
-def _clamp(page: int, total: int, per_page: int | None) -> int:
-    if not per_page:
-        return 1
-    return min(page, max(1, math.ceil(total / per_page)))
+def _result(hits_on_page, total: int, page: int, per_page: int | None, sort: str, origin) -> SearchResult:
+    """The page of hits; a page past the end is the last page, ``per_page=None`` one page of all."""
+    per_page = per_page or max(total, 1)
+    last_page = max(1, math.ceil(total / per_page))
+    return SearchResult(hits_on_page, total=total, page=min(page, last_page), per_page=per_page, sort=sort,
+                        origin=origin)
 
 
 @lru_cache(maxsize=4096)
@@ -352,12 +344,8 @@ def _candidates(where, filters: CompanySearch, text: str, sort: str):
     wanted = {"id": Company.id}
     if filters.origin is not None:
         wanted.update(lat=Company.lat, lon=Company.lon)
-    if sort in ("name", "city", "status") and index is None:
-        wanted.update(name_key=NAME_KEY, city=Company.city)
-    if sort == "status":
-        wanted["status"] = Company.status
-    if sort == "last_contact":
-        wanted["last_contact_at"] = Company.last_contact_at
+    sort_keys = SORT_KEYS.get(sort, ())
+    wanted.update({f"key{i}": column for i, column in enumerate(sort_keys)})
     at = {name: i for i, name in enumerate(wanted)}
     # A text search with nothing else to narrow or sort by needs no rows from the database.
     if index is not None and len(wanted) == 1 and not where:
@@ -391,40 +379,12 @@ def _candidates(where, filters: CompanySearch, text: str, sort: str):
             scores[sel[known]] = index.scores(text, pos[known])
         keep &= scores > 0
     sel = np.flatnonzero(keep)
-    if index is not None and sort in ("name", "city", "status"):
-        where_in_index = np.searchsorted(index.ids, ids[sel])
-        keys = _index_sort_keys(index, where_in_index, ids[sel], rows, sel, at, sort)
-    else:
-        keys = _sort_keys([rows[i] for i in sel], at, sort) if rows is not None else None
+    keys = None
+    if sort_keys:
+        columns = [at[f"key{i}"] for i in range(len(sort_keys))]
+        keys = [(*(rows[i][c] for c in columns), rows[i][0]) for i in sel]
     return (ids[sel], None if distances is None else distances[sel],
             None if scores is None else scores[sel], keys)
-
-
-def _index_sort_keys(index: TextIndex, pos, ids, rows, sel, at, sort) -> list:
-    names = [index.names[p] for p in pos]
-    if sort == "name":
-        return list(zip(names, ids.tolist(), strict=True))
-    if sort == "city":
-        cities = [index.cities[c] for c in index.city_of[pos]]
-        return list(zip(cities, names, ids.tolist(), strict=True))
-    rank = {s: i for i, s in enumerate(STATUS_ORDER)}
-    statuses = [rank.get(rows[i][at["status"]], 99) for i in sel]
-    return list(zip(statuses, names, ids.tolist(), strict=True))
-
-
-def _sort_keys(rows, at: dict, sort: str) -> list | None:
-    if sort == "name":
-        return [(r[at["name_key"]] or "", r[0]) for r in rows]
-    if sort == "city":
-        return [((r[at["city"]] or "").casefold(), r[at["name_key"]] or "", r[0]) for r in rows]
-    if sort == "status":
-        rank = {s: i for i, s in enumerate(STATUS_ORDER)}
-        return [(rank.get(r[at["status"]], 99), r[at["name_key"]] or "", r[0]) for r in rows]
-    if sort == "last_contact":
-        # Longest without contact first; never contacted before everything else.
-        return [(r[at["last_contact_at"]] is not None, r[at["last_contact_at"]] or datetime.min, r[0])
-                for r in rows]
-    return None
 
 
 def _order(ids, distances, scores, keys, sort) -> np.ndarray:

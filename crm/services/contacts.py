@@ -20,6 +20,7 @@ from crm.models.company import FACE_TO_FACE_KINDS, ContactKind, PartnershipStatu
 from crm.permissions import can, is_staff
 from crm.services import ValidationError
 from crm.services.audit import record_event
+from crm.services.fields import EMAIL_MAX, LONG_TEXT_MAX, PERSON_MAX, PHONE_MAX, TITLE_MAX, clean_text
 from crm.services.outcomes import record_first_employer_contact
 from crm.timeutil import DANISH_TZ, local_to_utc, to_local, today, utcnow
 from crm.validators import parse_id
@@ -35,23 +36,14 @@ FUTURE_TOLERANCE = timedelta(minutes=5)
 EARLIEST_LOG_TIME = datetime(1900, 1, 1)
 
 
-def _text(data: dict, key: str, *, max_length: int, required: str | None = None) -> str:
-    value = (data.get(key) or "").strip()
-    if required and not value:
-        raise ValidationError(required, field=key)
-    if len(value) > max_length:
-        raise ValidationError(f"Højst {max_length} tegn.", field=key)
-    return value
-
-
 # --- contact persons -------------------------------------------------------------------------
 
 def _contact_values(data: dict) -> dict:
     values = {
-        "name": _text(data, "name", max_length=120, required="Angiv kontaktpersonens navn."),
-        "role": _text(data, "role", max_length=120),
-        "phone": _text(data, "phone", max_length=40),
-        "email": _text(data, "email", max_length=254),
+        "name": clean_text(data, "name", max_length=PERSON_MAX, required="Angiv kontaktpersonens navn."),
+        "role": clean_text(data, "role", max_length=PERSON_MAX),
+        "phone": clean_text(data, "phone", max_length=PHONE_MAX),
+        "email": clean_text(data, "email", max_length=EMAIL_MAX),
         "primary": bool(data.get("primary")),
     }
     if values["email"] and "@" not in values["email"]:
@@ -116,8 +108,8 @@ def create_task(*, title: str, due: date | None, assignee_id, company: Company |
     A person may not set a due date before today (a task due in the past is a typing mistake);
     the system (``actor=None``: the demo, tests of overdue tasks) may."""
     data = {"title": title, "note": note}
-    title = _text(data, "title", max_length=200, required="Angiv en titel på opgaven.")
-    note = _text(data, "note", max_length=5000)
+    title = clean_text(data, "title", max_length=TITLE_MAX, required="Angiv en titel på opgaven.")
+    note = clean_text(data, "note", max_length=LONG_TEXT_MAX)
     if not isinstance(due, date):
         raise ValidationError("Angiv en frist.", field="due")
     if actor is not None and due < today():
@@ -244,8 +236,9 @@ def log_contact(company: Company, data: dict, *, actor=None,
         person = db.session.get(ContactPerson, parse_id(data["contact_person_id"]) or 0)
         if person is None or person.company_id != company.id:
             raise ValidationError("Vælg en kontaktperson fra virksomheden.", field="contact_person_id")
-    with_whom = _text(data, "with_whom", max_length=200) or (person.name if person else "")
-    summary = _text(data, "summary", max_length=5000, required="Skriv kort, hvad kontakten handlede om.")
+    with_whom = clean_text(data, "with_whom", max_length=TITLE_MAX) or (person.name if person else "")
+    summary = clean_text(data, "summary", max_length=LONG_TEXT_MAX,
+                         required="Skriv kort, hvad kontakten handlede om.")
     borger = _borger_for(data.get("borger_id"), actor)
     entry = ContactLogEntry(
         company_id=company.id, at=at, kind=kind.value, face_to_face=kind in FACE_TO_FACE_KINDS,
@@ -315,9 +308,12 @@ def staleness(company: Company, *, on: date | None = None) -> Staleness | None:
     return None
 
 
-def stale_partners_query(*, konsulent_id: int | None = None, on: date | None = None) -> sa.Select:
-    """Partners with no logged contact for STALE_AFTER_DAYS or more (or never), longest first.
+def stale_partners_queries(*, konsulent_id: int | None = None, on: date | None = None) -> list[sa.Select]:
+    """Partners with no logged contact for STALE_AFTER_DAYS or more (or never), longest first: the
+    never-contacted by name, then the others by their last contact. Page them as one list (``page_of``).
 
+    Two queries rather than one ordered by "never first": each is read in order from an index on
+    (konsulent, status, last contact, name), so a page costs the same at any register size.
     ``konsulent_id`` limits the list to one konsulent's companies; None means all.
     """
     on = on or today()
@@ -325,29 +321,31 @@ def stale_partners_query(*, konsulent_id: int | None = None, on: date | None = N
     start_of_day = datetime.combine(on - timedelta(days=STALE_AFTER_DAYS - 1), datetime.min.time(),
                                     tzinfo=DANISH_TZ)
     cutoff = start_of_day.astimezone(UTC).replace(tzinfo=None)
-    query = sa.select(Company).where(
-        Company.status == PartnershipStatus.PARTNER.value,
-        sa.or_(Company.last_contact_at.is_(None), Company.last_contact_at < cutoff),
-    ).order_by(Company.last_contact_at.is_(None).desc(), Company.last_contact_at, Company.name, Company.id)
+    partners = sa.select(Company).where(Company.status == PartnershipStatus.PARTNER.value)
     if konsulent_id is not None:
-        query = query.where(Company.konsulent_id == konsulent_id)
-    return query
+        partners = partners.where(Company.konsulent_id == konsulent_id)
+    return [partners.where(Company.last_contact_at.is_(None)).order_by(Company.name, Company.id),
+            partners.where(Company.last_contact_at < cutoff)
+            .order_by(Company.last_contact_at, Company.name, Company.id)]
 
 
 def with_staleness(companies, *, on: date | None = None) -> list[tuple[Company, Staleness]]:
-    """Pair each company of a stale_partners_query page with its staleness flag."""
+    """Pair each company of a stale_partners_queries page with its staleness flag."""
     return [(company, staleness(company, on=on)) for company in companies]
 
 
 def stale_partners(*, konsulent_id: int | None = None, on: date | None = None) \
         -> list[tuple[Company, Staleness]]:
-    """All of stale_partners_query as (company, flag) pairs; pages use the query itself."""
-    return with_staleness(db.session.scalars(stale_partners_query(konsulent_id=konsulent_id, on=on)), on=on)
+    """All of stale_partners_queries as (company, flag) pairs; pages use the queries themselves."""
+    return with_staleness([company for query in stale_partners_queries(konsulent_id=konsulent_id, on=on)
+                           for company in db.session.scalars(query)], on=on)
 
 
 def count_stale_partners(*, konsulent_id: int | None = None, on: date | None = None) -> int:
-    query = stale_partners_query(konsulent_id=konsulent_id, on=on).order_by(None)
-    return db.session.scalar(sa.select(sa.func.count()).select_from(query.subquery()))
+    """How many partners are stale: one COUNT over the index, whatever the register's size."""
+    never, contacted = stale_partners_queries(konsulent_id=konsulent_id, on=on)
+    return sum(db.session.scalar(sa.select(sa.func.count()).select_from(query.order_by(None).subquery()))
+               for query in (never, contacted))
 
 
 # --- the partnership agreement --------------------------------------------------------------

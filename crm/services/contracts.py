@@ -31,15 +31,16 @@ from datetime import date
 import sqlalchemy as sa
 
 from crm.extensions import db
+from crm.formatting import danish_number
 from crm.models import Borger, OutcomeEvent, Programme
 from crm.models.contract import PaymentRule, ResultInvoice, ResultsContract, ResultVerification
 from crm.models.programme import OUTCOME_LABELS, OutcomeKind
 from crm.services import ValidationError
 from crm.services.audit import record_event
 from crm.services.report_export import Sheet, export_sheets_xlsx
-from crm.services.reports.figures import _add_month, _month_start, mask_count
+from crm.services.reports.figures import _month_start, mask_count
 from crm.services.reports.tables import Row, Table
-from crm.timeutil import to_local, today
+from crm.timeutil import add_months, to_local, today
 
 MAX_AMOUNT = 100_000_000  # kroner; far above any social impact investment in the seeds (3 mio.)
 MAX_CAP = 100_000
@@ -61,7 +62,7 @@ def format_kroner(value: int | None) -> str:
     """Danish amount text: "1.250.000 kr."; "–" for None."""
     if value is None:
         return "–"
-    return f"{value:,} kr.".replace(",", ".")
+    return f"{danish_number(value)} kr."
 
 
 # --- creating and changing a contract -----------------------------------------------------------
@@ -381,7 +382,7 @@ def contract_months(contract: ResultsContract, as_of: date) -> list[date]:
     months, month = [], _month_start(contract.starts_on)
     while month <= last:
         months.append(month)
-        month = _add_month(month)
+        month = add_months(month, 1)
     return months
 
 
@@ -407,7 +408,7 @@ def _rule_figures(rule: PaymentRule, months: list[date], verified: list[ResultVe
     rows = []
     verified_to_date = paid_to_date = 0
     for month in months:
-        end = _add_month(month)
+        end = add_months(month, 1)
         a = Amounts()
         a.achieved = sum(1 for r in achieved if month <= r.on_date < end)
         a.achieved_amount = rule.amount * sum(1 for r in earning if month <= r.on_date < end)
@@ -541,5 +542,5 @@ def sheet_cell_text(value, *, money: bool) -> str:
     if value is None:
         return "–"
     if isinstance(value, int):
-        return format_kroner(value) if money else f"{value:,}".replace(",", ".")
+        return format_kroner(value) if money else danish_number(value)
     return str(value)

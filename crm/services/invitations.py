@@ -21,6 +21,7 @@ from crm.models import Company, ContactPerson, Invitation, User
 from crm.models.user import Role
 from crm.services import ServiceError, ValidationError
 from crm.services.audit import record_event
+from crm.services.fields import EMAIL_MAX, PERSON_MAX, clean_text
 from crm.services.users import check_password_strength, create_user, get_user_by_email, normalize_email
 from crm.timeutil import utcnow
 
@@ -61,13 +62,11 @@ def create_invitation(company: Company, *, email: str, name: str = "",
         email = email or contact_person.email
         name = name or contact_person.name
     email = normalize_email(email)
-    if not email or "@" not in email or len(email) > 254:
+    if not email or "@" not in email or len(email) > EMAIL_MAX:
         raise ValidationError("Angiv en gyldig e-mailadresse.", field="email")
     if get_user_by_email(email) is not None:
         raise ValidationError("Der findes allerede en bruger med den e-mail.", field="email")
-    name = (name or "").strip()
-    if len(name) > 120:
-        raise ValidationError("Højst 120 tegn.", field="name")
+    name = clean_text({"name": name}, "name", max_length=PERSON_MAX)
     now = utcnow()
     invitation = Invitation(
         company_id=company.id, contact_person_id=contact_person.id if contact_person else None,

@@ -1,6 +1,10 @@
 """The kinds of job the app runs (see crm/services/jobs.py): importing companies (preview and
-confirm), reminding employers about openings, and building the shared match index."""
+confirm), reminding employers about openings, building the shared match index, and big exports
+(the company register, a programme's dashboard) whose file the job's page offers for download."""
 
+import secrets
+import time
+from dataclasses import asdict
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -22,6 +26,12 @@ IMPORT_PREVIEW = "company_import.preview"
 IMPORT_RUN = "company_import.run"
 OPENINGS_REMIND = "openings.remind"
 MATCH_INDEX_BUILD = "matching.build_index"
+COMPANY_EXPORT = "companies.export"
+REPORT_EXPORT = "reports.export"
+EXPORT_KINDS = (COMPANY_EXPORT, REPORT_EXPORT)
+EXPORT_DIR = "exports"
+# An export's file waits this long for its download (seconds); older ones go when the next is made.
+EXPORT_KEEP_SECONDS = 24 * 3600
 UPLOAD_DIR = "imports"
 CHANGED_SINCE_PREVIEW = ("Intet er importeret: registret er ændret siden forhåndsvisningen, og nogle rækker "
                          "kan ikke længere importeres. Se fejlene nedenfor, ret filen, og upload den igen.")
@@ -123,3 +133,96 @@ def request_index_build(*, full: bool = False) -> Job | None:
     if waiting is not None:
         return None
     return create_job(MATCH_INDEX_BUILD, {"full": full})
+
+
+# --- big exports ------------------------------------------------------------------------------
+
+def export_path(job: Job) -> Path:
+    """The file an export job writes (and its page offers); the name holds a random token."""
+    return Path(current_app.instance_path) / EXPORT_DIR / f"{job.id}-{job.params['token']}.{job.params['fmt']}"
+
+
+def _export_dir() -> Path:
+    directory = Path(current_app.instance_path) / EXPORT_DIR
+    directory.mkdir(mode=0o700, parents=True, exist_ok=True)
+    limit = time.time() - EXPORT_KEEP_SECONDS
+    for path in directory.iterdir():
+        if path.is_file() and path.stat().st_mtime < limit:
+            path.unlink(missing_ok=True)
+    return directory
+
+
+def _write_export(job: Job, data: bytes) -> None:
+    _export_dir()
+    path = export_path(job)
+    path.write_bytes(data)
+    path.chmod(0o600)
+
+
+def request_company_export(search, *, fmt: str, criteria: dict, user: User) -> Job:
+    """Queue the export of every company ``search`` (a CompanySearch) finds; the caller commits and dispatches."""
+    return create_job(COMPANY_EXPORT, {"search": asdict(search), "fmt": fmt, "criteria": criteria,
+                                       "token": secrets.token_urlsafe(16)}, user=user)
+
+
+@job_kind(COMPANY_EXPORT)
+def company_export_job(job, progress) -> dict:
+    from crm.services.company_export import export_companies
+    from crm.services.company_search import CompanySearch, search_companies
+    from crm.timeutil import today
+
+    progress(2, "Finder virksomhederne …")
+    search = CompanySearch(**{key: tuple(value) if isinstance(value, list) else value
+                              for key, value in job.params["search"].items()})
+    companies = search_companies(search, per_page=None).companies
+    progress(10, f"Skriver {len(companies):,} virksomheder …".replace(",", "."))
+
+    def rows_done(done: int, total: int) -> None:
+        progress(10 + 85 * done // max(total, 1), f"Skriver række {done:,} af {total:,} …".replace(",", "."))
+
+    data = export_companies(companies, fmt=job.params["fmt"], actor=_actor(job),
+                            criteria=job.params.get("criteria"), progress=rows_done)
+    _write_export(job, data)
+    return {"download_name": f"virksomheder-{today().isoformat()}.{job.params['fmt']}",
+            "lines": [f"Eksporten af {len(companies):,} virksomheder er klar.".replace(",", ".")]}
+
+
+def request_report_export(programme, *, fmt: str, masked: bool, user: User) -> Job:
+    """Queue the export of a programme's dashboard, masked as ``user`` sees it; the caller commits."""
+    return create_job(REPORT_EXPORT, {"programme_id": programme.id, "fmt": fmt, "masked": masked,
+                                      "token": secrets.token_urlsafe(16)}, user=user)
+
+
+@job_kind(REPORT_EXPORT)
+def report_export_job(job, progress) -> dict:
+    from crm.models import Programme
+    from crm.services import reports
+    from crm.services.report_export import export_dashboard
+    from crm.timeutil import today
+
+    programme = db.session.get(Programme, job.params["programme_id"])
+    if programme is None:
+        raise JobFailed("Indsatsen findes ikke længere.")
+    progress(5, "Opgør tallene …")
+    masked = job.params["masked"]
+    tables = reports.dashboard_tables(programme, full=not masked)
+    progress(80, "Skriver filen …")
+    data = export_dashboard(programme, tables, fmt=job.params["fmt"], actor=_actor(job), masked=masked)
+    _write_export(job, data)
+    return {"download_name": f"indsats-{programme.id}-{today().isoformat()}.{job.params['fmt']}",
+            "lines": [f"Eksporten af «{programme.name}» er klar."]}
+
+
+def may_download(user, job: Job) -> bool:
+    """An export's file is for the user who asked for it, while they may still see what it holds:
+    still staff, and for a dashboard exported with exact small counts, still allowed those."""
+    from crm.models import Programme
+    from crm.permissions import can
+    from crm.services.reports import sees_full_figures
+
+    if job.kind not in EXPORT_KINDS or job.status != JobStatus.DONE or not can(user, "job.download", job):
+        return False
+    if job.kind != REPORT_EXPORT or job.params["masked"]:
+        return True
+    programme = db.session.get(Programme, job.params["programme_id"])
+    return programme is not None and sees_full_figures(user, programme)

@@ -11,7 +11,13 @@ with ``@job_kind``; the same function runs wherever the job is dispatched:
 - from the CLI, synchronously (``run_now``).
 
 A job writes in one transaction: its work and its "done" are committed together, and a failure
-rolls everything back before the job is marked failed with a Danish reason. ``progress`` commits
+rolls everything back before the job is marked failed with a Danish reason.
+
+A claim is a lease: the worker renews ``heartbeat_at`` with each progress report. A running job
+whose lease is older than ``JOB_LEASE_MINUTES`` lost its worker (killed, machine gone): the workers
+queue it again (``requeue_stale_jobs``), up to ``JOB_MAX_ATTEMPTS`` starts, after which it fails with
+a Danish reason. Its "done" is written only by the start that still holds the job, so a worker that
+was merely slow, not dead, cannot overwrite the run that took over. ``progress`` commits
 the job row, so a job reports progress only while it has nothing unsaved (before it writes);
 otherwise the report is skipped rather than committing half the work.
 """
@@ -20,6 +26,7 @@ import logging
 import os
 import socket
 from collections.abc import Callable
+from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from flask import current_app
@@ -33,6 +40,11 @@ log = logging.getLogger(__name__)
 
 UNEXPECTED_ERROR = "Der opstod en uventet fejl under kørslen. Intet er gemt; prøv igen, eller kontakt support."
 QUEUE_DOWN = "Kørslen kunne ikke sættes i kø (jobkøen svarer ikke). Intet er gemt; prøv igen om lidt."
+GAVE_UP = ("Kørslen blev afbrudt {attempts} gange, fordi arbejdsprocessen stoppede undervejs. "
+           "Intet er gemt; prøv igen, eller kontakt support, hvis det sker igen.")
+RESTARTING = "Arbejdsprocessen stoppede undervejs; kørslen startes forfra …"
+# A progress report that changes nothing still renews the lease when the last renewal is this old (s).
+HEARTBEAT_SECONDS = 30
 RQ_QUEUE_NAME = "fodfaeste"
 # An RQ job may run this long before RQ stops it (the longest import is well below).
 RQ_JOB_TIMEOUT = 30 * 60
@@ -87,7 +99,8 @@ def dispatch(job: Job) -> None:
         return
     try:
         _rq_queue().enqueue("crm.services.jobs.run_rq_job", job.id, job_timeout=RQ_JOB_TIMEOUT,
-                            job_id=f"fodfaeste-job-{job.id}")
+                            # one RQ id per start: a re-queued job is a new entry, not the dead one
+                            job_id=f"fodfaeste-job-{job.id}-{job.attempts + 1}")
     except Exception:  # Redis down: say so on the job's page rather than leave it waiting forever
         log.exception("job %s could not be put on the queue", job.id)
         _fail(job.id, QUEUE_DOWN)
@@ -110,9 +123,10 @@ def try_claim(job_id: int, *, worker: str, backend: str | None = "local") -> boo
     exactly one sees a row count of 1 (PostgreSQL re-checks the condition after the row lock;
     SQLite runs write transactions one at a time).
     """
+    now = utcnow()
     statement = (sa.update(Job).where(Job.id == job_id, Job.status == JobStatus.QUEUED)
-                 .values(status=JobStatus.RUNNING, started_at=utcnow(), worker=worker,
-                         progress_text="Startet …")
+                 .values(status=JobStatus.RUNNING, started_at=now, heartbeat_at=now, worker=worker,
+                         attempts=Job.attempts + 1, progress=0, progress_text="Startet …")
                  .execution_options(synchronize_session=False))
     if backend is not None:
         statement = statement.where(Job.backend == backend)
@@ -159,54 +173,100 @@ def run_claimed(job_id: int) -> Job:
     """Run a job this worker has claimed: its work and its "done" in one transaction."""
     _load_kinds()
     job = db.session.get(Job, job_id)
+    attempt = job.attempts
     fn = _KINDS.get(job.kind)
     try:
         if fn is None:
             raise JobFailed("Ukendt slags kørsel.")
-        result = fn(job, _progress_reporter(job.id))
+        result = fn(job, _progress_reporter(job.id, attempt))
     except JobFailed as exc:
-        return _fail(job_id, exc.message, exc.result)
+        return _fail(job_id, exc.message, exc.result, attempt=attempt)
     except Exception:
         log.exception("job %s (%s) failed", job_id, job.kind)
-        return _fail(job_id, UNEXPECTED_ERROR)
-    job.status = JobStatus.DONE
-    job.progress = 100
-    job.progress_text = "Færdig."
-    job.result = result or {}
-    job.finished_at = utcnow()
+        return _fail(job_id, UNEXPECTED_ERROR, attempt=attempt)
+    finished = _finish(job_id, attempt, status=JobStatus.DONE, progress=100, progress_text="Færdig.",
+                       result=result or {})
+    if not finished:
+        # Another start took the job over (this one was taken for dead): its run counts, not ours.
+        log.warning("job %s: attempt %s finished after it was re-queued; its work is discarded", job_id, attempt)
+        db.session.rollback()
     db.session.commit()
+    db.session.refresh(job)
     return job
 
 
-def _fail(job_id: int, message: str, result: dict | None = None) -> Job:
+def _finish(job_id: int, attempt: int | None, **values) -> bool:
+    """Write a job's end, in the current transaction, if this start still holds it."""
+    statement = sa.update(Job).where(Job.id == job_id).values(finished_at=utcnow(), **values)
+    if attempt is not None:
+        statement = statement.where(Job.attempts == attempt, Job.status == JobStatus.RUNNING)
+    return db.session.execute(statement.execution_options(synchronize_session=False)).rowcount == 1
+
+
+def _fail(job_id: int, message: str, result: dict | None = None, *, attempt: int | None = None) -> Job:
     db.session.rollback()
-    job = db.session.get(Job, job_id)
-    job.status = JobStatus.FAILED
-    job.error = message
-    job.result = result
-    job.progress_text = "Mislykket."
-    job.finished_at = utcnow()
+    _finish(job_id, attempt, status=JobStatus.FAILED, error=message, result=result, progress_text="Mislykket.")
     db.session.commit()
+    job = db.session.get(Job, job_id)
+    db.session.refresh(job)
     return job
 
 
-def _progress_reporter(job_id: int) -> Progress:
-    last = {"percent": -1, "text": None}
+def _progress_reporter(job_id: int, attempt: int) -> Progress:
+    last = {"percent": -1, "text": None, "beat": utcnow()}
 
     def report(percent: int, text: str) -> None:
         percent = max(0, min(99, int(percent)))
-        if (percent, text) == (last["percent"], last["text"]):
+        now = utcnow()
+        if ((percent, text) == (last["percent"], last["text"])
+                and (now - last["beat"]).total_seconds() < HEARTBEAT_SECONDS):
             return
         session = db.session()
         if session.new or session.dirty or session.deleted:
             return  # committing now would keep half the work
-        db.session.execute(sa.update(Job).where(Job.id == job_id)
-                           .values(progress=percent, progress_text=text[:200])
+        db.session.execute(sa.update(Job).where(Job.id == job_id, Job.attempts == attempt)
+                           .values(progress=percent, progress_text=text[:200], heartbeat_at=now)
                            .execution_options(synchronize_session=False))
         db.session.commit()
-        last.update(percent=percent, text=text)
+        last.update(percent=percent, text=text, beat=now)
 
     return report
+
+
+def requeue_stale_jobs(*, now: datetime | None = None) -> dict[str, list[int]]:
+    """Queue again the running jobs whose worker stopped renewing its lease; fail those that have
+    been started JOB_MAX_ATTEMPTS times. Commits; returns {"requeued": [...], "failed": [...]}.
+
+    Safe to run from every worker at once: each change is a guarded UPDATE on the lease it read.
+    """
+    config = current_app.config
+    now = now or utcnow()
+    cutoff = now - timedelta(minutes=config["JOB_LEASE_MINUTES"])
+    lease = sa.func.coalesce(Job.heartbeat_at, Job.started_at)
+    stale = db.session.execute(
+        sa.select(Job.id, Job.attempts, Job.heartbeat_at)
+        .where(Job.status == JobStatus.RUNNING, Job.backend != "cli", lease < cutoff)
+        .order_by(Job.id)).all()
+    outcome = {"requeued": [], "failed": []}
+    for job_id, attempts, heartbeat_at in stale:
+        guard = sa.update(Job).where(Job.id == job_id, Job.status == JobStatus.RUNNING,
+                                     Job.attempts == attempts)
+        if attempts >= config["JOB_MAX_ATTEMPTS"]:
+            values = {"status": JobStatus.FAILED, "error": GAVE_UP.format(attempts=attempts),
+                      "progress_text": "Mislykket.", "finished_at": now}
+            key = "failed"
+        else:
+            values = {"status": JobStatus.QUEUED, "worker": "", "progress": 0, "progress_text": RESTARTING}
+            key = "requeued"
+        if db.session.execute(guard.values(**values).execution_options(synchronize_session=False)).rowcount:
+            log.warning("job %s: no lease renewal since %s (attempt %s): %s", job_id, heartbeat_at, attempts, key)
+            outcome[key].append(job_id)
+    db.session.commit()
+    for job_id in outcome["requeued"]:
+        job = db.session.get(Job, job_id)
+        if job.backend == "rq":
+            dispatch(job)
+    return outcome
 
 
 def run_now(kind: str, params: dict | None = None, *, user: User | None = None) -> Job:

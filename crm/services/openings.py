@@ -12,6 +12,7 @@ wherever it is shown, and the matcher scores it lower; one not confirmed for mor
 from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
+from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -23,6 +24,15 @@ from crm.models.user import Role
 from crm.services import ValidationError
 from crm.services.audit import record_event
 from crm.services.companies import ConflictError
+from crm.services.fields import (
+    ADDRESS_MAX,
+    CITY_MAX,
+    LONG_TEXT_MAX,
+    MAX_HOURS_PER_WEEK,
+    POSTCODE_MAX,
+    TITLE_MAX,
+    clean_text,
+)
 from crm.services.geocoding import geocode
 from crm.timeutil import utcnow
 from crm.validators import split_items
@@ -33,7 +43,6 @@ STALE_DAYS = STALE_SOFT_DAYS
 HIDDEN_DAYS = STALE_EXCLUDE_DAYS
 #: Statuses that end an opening (it leaves the borgere's matches): a person confirms them first.
 ENDING_STATUSES = frozenset({OpeningStatus.BESAT, OpeningStatus.LUKKET})
-MAX_HOURS = 60
 MAX_PLACES = 100
 
 CONFLICT_MESSAGE = (
@@ -72,23 +81,14 @@ def stale_cutoff(*, now: datetime | None = None) -> datetime:
 
 # --- validation -----------------------------------------------------------------------------
 
-def _text(data: dict, key: str, *, max_length: int, required: str | None = None) -> str:
-    value = (data.get(key) or "").strip()
-    if required and not value:
-        raise ValidationError(required, field=key)
-    if len(value) > max_length:
-        raise ValidationError(f"Højst {max_length} tegn.", field=key)
-    return value
-
-
 def _hours(data: dict, key: str) -> float:
     value = data.get(key)
     try:
         hours = float(str(value).replace(",", "."))
     except (TypeError, ValueError):
         raise ValidationError("Angiv et antal timer om ugen.", field=key) from None
-    if not 0 < hours <= MAX_HOURS:
-        raise ValidationError(f"Timer om ugen skal være mellem 1 og {MAX_HOURS}.", field=key)
+    if not 0 < hours <= MAX_HOURS_PER_WEEK:
+        raise ValidationError(f"Timer om ugen skal være mellem 1 og {MAX_HOURS_PER_WEEK}.", field=key)
     return hours
 
 
@@ -115,9 +115,9 @@ def _date(data: dict, key: str) -> date | None:
 def _validated(company: Company, data: dict) -> dict:
     """Check and normalise an opening's fields; raise ValidationError naming the field."""
     clean = {
-        "title": _text(data, "title", max_length=200, required="Angiv stillingens titel."),
-        "occupation": _text(data, "occupation", max_length=200),
-        "description": _text(data, "description", max_length=5000),
+        "title": clean_text(data, "title", max_length=TITLE_MAX, required="Angiv stillingens titel."),
+        "occupation": clean_text(data, "occupation", max_length=TITLE_MAX),
+        "description": clean_text(data, "description", max_length=LONG_TEXT_MAX),
     }
     try:
         clean["kind"] = OpeningKind(data.get("kind") or "").value
@@ -140,9 +140,9 @@ def _validated(company: Company, data: dict) -> dict:
     offers = data.get("offers")
     clean["offers"] = _offer_codes(sorted(company.offer_codes) if offers is None else offers)
     # Place of work: the company's own address unless another is given.
-    address = _text(data, "address", max_length=200)
-    postcode = _text(data, "postcode", max_length=4)
-    city = _text(data, "city", max_length=100)
+    address = clean_text(data, "address", max_length=ADDRESS_MAX)
+    postcode = clean_text(data, "postcode", max_length=POSTCODE_MAX)
+    city = clean_text(data, "city", max_length=CITY_MAX)
     if not postcode and not address:
         clean.update(address=company.address, postcode=company.postcode, city=company.city,
                      lat=company.lat, lon=company.lon, geo_precision=company.geo_precision)
@@ -289,11 +289,12 @@ def confirm_opening(opening: Opening, *, actor=None) -> Opening:
 
 # --- reading --------------------------------------------------------------------------------
 
-def openings_query(*, company_id: int | None = None, status: str | None = None, kind: str | None = None,
-                   q: str | None = None, needs_confirming: bool = False,
-                   now: datetime | None = None) -> sa.Select:
-    """Openings for lists, newest first, with optional filters."""
-    query = sa.select(Opening).join(Company, Company.id == Opening.company_id)
+def openings_queries(*, company_id: int | None = None, status: str | None = None, kind: str | None = None,
+                     q: str | None = None, needs_confirming: bool = False,
+                     now: datetime | None = None) -> list[sa.Select]:
+    """Openings for lists, with optional filters: the open ones, newest first, then the others, newest
+    first. Page them as one list (``page_of``); each is read in order from an index on (status, updated)."""
+    query = sa.select(Opening).options(joinedload(Opening.company))
     if company_id is not None:
         query = query.where(Opening.company_id == company_id)
     if status:
@@ -302,21 +303,22 @@ def openings_query(*, company_id: int | None = None, status: str | None = None, 
         query = query.where(Opening.kind == kind)
     if q:
         pattern = f"%{q.strip().lower()}%"
-        query = query.where(sa.or_(sa.func.lower(Opening.title).like(pattern),
-                                   sa.func.lower(Opening.occupation).like(pattern),
-                                   sa.func.lower(Company.name).like(pattern)))
+        query = query.where(sa.or_(
+            sa.func.lower(Opening.title).like(pattern), sa.func.lower(Opening.occupation).like(pattern),
+            Opening.company_id.in_(sa.select(Company.id).where(sa.func.lower(Company.name).like(pattern)))))
     if needs_confirming:
         query = query.where(Opening.status == OpeningStatus.AABEN,
                             Opening.confirmed_at <= stale_cutoff(now=now))
-    return query.order_by(Opening.status != OpeningStatus.AABEN, Opening.updated_at.desc(), Opening.id.desc())
+    newest_first = (Opening.updated_at.desc(), Opening.id.desc())
+    others = [other.value for other in OpeningStatus if other != OpeningStatus.AABEN]
+    return [query.where(Opening.status == OpeningStatus.AABEN).order_by(*newest_first),
+            query.where(Opening.status.in_(others)).order_by(*newest_first)]
+
+
+def list_openings(**filters) -> list[Opening]:
+    """All openings matching ``filters`` (see openings_queries), open ones first."""
+    return [opening for query in openings_queries(**filters) for opening in db.session.scalars(query)]
 
 
 def company_openings(company: Company) -> list[Opening]:
-    return list(db.session.scalars(openings_query(company_id=company.id)))
-
-
-def opening_form_data(opening: Opening) -> dict:
-    """An opening's current values in the shape create/update_opening take."""
-    return {key: getattr(opening, key) for key in (
-        "title", "occupation", "description", "kind", "hours_min", "hours_max", "low_hour_start",
-        "address", "postcode", "city", "start_date", "apply_by", "places", "skills", "offers", "status")}
+    return list_openings(company_id=company.id)

@@ -21,7 +21,7 @@ from crm.services import ValidationError
 from crm.services.audit import record_event
 from crm.services.contacts import log_contact as log_contact_entry
 from crm.services.outcomes import add_outcome_event, record_first_employer_contact
-from crm.timeutil import today, utcnow
+from crm.timeutil import add_months, today, utcnow
 from matcher.kinds import REGISTRY
 
 # Days after the start date of the follow-along contacts (efterværn).
@@ -38,25 +38,13 @@ EMPLOYER_CONTACT_STAGES = {Stage.KONTAKT, Stage.MOEDE, Stage.PRAKTIK, Stage.JOB,
 JOB_START_OUTCOMES = {kind.code: OutcomeKind(kind.outcome) for kind in REGISTRY}
 # Efterværn asks whether the borger is still in the job at these weeks (retention figures).
 RETENTION_WEEKS = (13, 26)
-ACTIVE_STAGES = [s for s in Stage if s != Stage.AFSLUTTET]
-
-
-def _add_months(start: date, months: int) -> date:
-    year, month = divmod(start.month - 1 + months, 12)
-    year, month = start.year + year, month + 1
-    for day in (start.day, 30, 29, 28):
-        try:
-            return date(year, month, day)
-        except ValueError:
-            continue
-    raise AssertionError("unreachable")
 
 
 def follow_along_dates(start: date) -> list[date]:
     """The IPS follow-along cadence after a start in job or education."""
     dates = [start + timedelta(days=FIRST_CONTACT_DAYS)]
     dates += [start + timedelta(days=d) for d in WEEKLY_DAYS]
-    dates += [_add_months(start, m) for m in MONTHLY_MONTHS]
+    dates += [add_months(start, m) for m in MONTHLY_MONTHS]
     return dates
 
 

@@ -17,9 +17,8 @@ from crm.models.borger import Phase
 from crm.models.contract import ReferralPeriod
 from crm.services import ValidationError
 from crm.services.audit import record_event
-from crm.services.placements import _add_months
 from crm.services.reports.referrals import REMINDER_DAYS
-from crm.timeutil import long_date, today, utcnow
+from crm.timeutil import add_months, long_date, today, utcnow
 
 REMINDER_TITLE = "Henvisningen udløber"
 
@@ -41,7 +40,7 @@ def referrals_of(borger: Borger) -> list[ReferralPeriod]:
 def longest_end(programme, starts_on: date) -> date:
     """The last day a referral starting on ``starts_on`` may run: the day before the same date
     ``referral_months`` later (1 March → 31 August for half a year)."""
-    return _add_months(starts_on, programme.referral_months) - timedelta(days=1)
+    return add_months(starts_on, programme.referral_months) - timedelta(days=1)
 
 
 def referral_form_defaults(borger: Borger) -> dict | None:

@@ -1,9 +1,10 @@
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, render_template, request, url_for
 from flask_login import current_user
 
 from crm.access import allow, is_safe_next
 from crm.companies.forms import TaskDoneForm
 from crm.extensions import db
+from crm.forms import submit
 from crm.models import Task
 from crm.paging import page_of
 from crm.permissions import can
@@ -29,7 +30,6 @@ def mine():
     page = page_of(tasks_query(current_user))
     # A task about a borger links to them for those who may open the record: showing the name is a read.
     audit_shown_by_name([task.borger for task in page.items if task.borger], actor=current_user, page="tasks")
-    db.session.commit()
     return render_template("tasks/mine.html", tasks=page.items, page=page, today=today(),
                            is_overdue=is_overdue, done_form=TaskDoneForm())
 
@@ -39,10 +39,9 @@ def mine():
 def set_done(task_id: int):
     """Mark a task done or open again (field ``done``: "1" or "0")."""
     task = get_task_or_404(task_id, current_user)
-    if TaskDoneForm().validate_on_submit():
-        done = request.form.get("done") == "1"
-        set_task_done(task, done, actor=current_user)
-        db.session.commit()
-        flash(f"«{task.title}» er markeret som {'udført' if done else 'ikke udført'}.", "success")
+    done = request.form.get("done") == "1"
     target = request.form.get("next")
-    return redirect(target if is_safe_next(target) else url_for("tasks.mine"))
+    back = target if is_safe_next(target) else url_for("tasks.mine")
+    return submit(TaskDoneForm(), lambda: set_task_done(task, done, actor=current_user),
+                  success=f"«{task.title}» er markeret som {'udført' if done else 'ikke udført'}.",
+                  redirect_to=back, on_error=back)

@@ -114,3 +114,77 @@ def test_the_start_page_counts_in_the_database_whatever_the_register_size(app, b
         sa.event.remove(Task, "load", on_load)
     assert "<strong>43</strong> partnere" in html and "<strong>42</strong>" in html
     assert large == small and loaded == []  # counted in the database, not loaded to be counted
+
+
+def _add_contacted_partners(app, n, *, days_ago):
+    with app.app_context():
+        for i in range(n):
+            db.session.add(Company(name=f"Kontaktet {i:03d}", name_key=f"kontaktet {i:03d}", postcode="8000",
+                                   city="Aarhus C", status="partner",
+                                   last_contact_at=utcnow() - timedelta(days=days_ago + i)))
+        db.session.commit()
+
+
+def _names(html: str, prefix: str) -> list[str]:
+    return re.findall(rf">({prefix} \d{{3}})<", html)
+
+
+def test_kontakt_snart_lists_the_never_contacted_then_the_longest_silent_across_pages(app, browser, make_user):
+    _add_stale_partners(app, PAGE_SIZE - 2)
+    _add_contacted_partners(app, 5, days_ago=40)
+    _add_contacted_partners(app, 1, days_ago=5)  # contacted lately: not on the list
+    browser.login(make_user("admin"))
+    first = browser.get("/virksomheder/kontakt-snart?konsulent=alle").get_data(as_text=True)
+    assert f"{PAGE_SIZE + 3} partnere at kontakte" in first
+    assert _names(first, "Partner") == [f"Partner {i:03d}" for i in range(PAGE_SIZE - 2)]
+    assert _names(first, "Kontaktet") == ["Kontaktet 004", "Kontaktet 003"]  # oldest contact first
+    second = browser.get("/virksomheder/kontakt-snart?konsulent=alle&page=2").get_data(as_text=True)
+    assert _names(second, "Kontaktet") == ["Kontaktet 002", "Kontaktet 001", "Kontaktet 000"]
+
+
+def _add_openings(app, n, *, status="aaben", title="Åben"):
+    from crm.models import Opening
+
+    with app.app_context():
+        company = Company(name=f"Stillingsfirma {status} {n}", name_key="", postcode="8000", status="partner")
+        db.session.add(company)
+        db.session.flush()
+        for i in range(n):
+            db.session.add(Opening(company_id=company.id, title=f"{title} {i:03d}", status=status,
+                                   updated_at=utcnow() - timedelta(hours=i)))
+        db.session.commit()
+
+
+def test_the_openings_list_shows_the_open_ones_newest_first_then_the_others(app, browser, make_user):
+    _add_openings(app, 3, status="besat", title="Besat")
+    _add_openings(app, PAGE_SIZE - 1)
+    browser.login(make_user("konsulent"))
+    first = browser.get("/stillinger/").get_data(as_text=True)
+    assert f"Stillinger ({PAGE_SIZE + 2})" in first
+    assert _names(first, "Åben") == [f"Åben {i:03d}" for i in range(PAGE_SIZE - 1)]
+    assert _names(first, "Besat") == ["Besat 000"]
+    assert _names(browser.get("/stillinger/?page=2").get_data(as_text=True), "Besat") == ["Besat 001", "Besat 002"]
+
+
+@pytest.mark.parametrize("url", ["/virksomheder/kontakt-snart?konsulent=alle", "/stillinger/"])
+def test_a_list_page_runs_the_same_queries_for_a_small_and_a_large_register(app, browser, make_user,
+                                                                           count_queries, url):
+    browser.login(make_user("admin"))
+
+    def queries():
+        browser.get(url)  # warm: the first request of a session loads what every later one reuses
+        with count_queries() as counted:
+            assert browser.get(url).status_code == 200
+        return counted["n"]
+
+    _add_stale_partners(app, 3)
+    _add_openings(app, 3)
+    _add_openings(app, 2, status="lukket")
+    small = queries()
+    _add_stale_partners(app, 3 * PAGE_SIZE)
+    _add_contacted_partners(app, PAGE_SIZE, days_ago=40)
+    for _ in range(4):
+        _add_openings(app, PAGE_SIZE)
+    _add_openings(app, 2 * PAGE_SIZE, status="lukket")
+    # Never more: a page that the first part fills skips the second part's rows query.
+    assert queries() <= small

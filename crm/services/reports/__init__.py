@@ -39,6 +39,8 @@ from crm.services.reports.fidelity import (
     caseload_ids,
     caseload_per_vejleder,
     competitive_share,
+    count_programme_vejledere,
+    count_waiting_for_first_contact,
     employer_diversity,
     f2f_contact_counts,
     f2f_contacts,
@@ -83,6 +85,7 @@ from crm.services.reports.figures import (
 )
 from crm.services.reports.referrals import ReferralFigures, referral_figures, referrals_table
 from crm.services.reports.tables import (
+    DASHBOARD_VEJLEDER_ROWS,
     NOT_AVAILABLE,
     STATUS_BEHIND,
     STATUS_MET,
@@ -114,6 +117,7 @@ from crm.services.reports.week import (
 
 __all__ = [
     "CADENCE_GOAL",
+    "DASHBOARD_VEJLEDER_ROWS",
     "CADENCE_GRACE_DAYS",
     "CHART_MONTHS",
     "COMPARISON_COLUMNS",
@@ -157,6 +161,8 @@ __all__ = [
     "comparison_table",
     "comparison_values",
     "competitive_share",
+    "count_programme_vejledere",
+    "count_waiting_for_first_contact",
     "contacts_table",
     "count_my_overdue_tasks",
     "dashboard_tables",

@@ -13,7 +13,7 @@ from crm.extensions import db
 from crm.models import Borger, Company, ContactLogEntry, Opening, OutcomeEvent, Placement, Programme, Task, User
 from crm.models.borger import Phase
 from crm.services.reports.figures import COMPETITIVE_STARTS, JOB_STARTS, RETENTION_STARTS, K
-from crm.timeutil import to_local, today
+from crm.timeutil import local_to_utc, to_local, today
 
 # IPS fidelity goals (DOMAIN.md / the IPS fidelity scale).
 F2F_CONTACTS_GOAL = 6  # face-to-face employer contacts per vejleder per week, at least
@@ -26,17 +26,19 @@ CADENCE_GOAL = 90
 CADENCE_GRACE_DAYS = 2  # a follow-along task done up to two days after its due date is on time
 
 
+def _programme_vejledere(programme: Programme) -> sa.Subquery:
+    """Vejledere with at least one active borger in the programme, as a subquery (vejleder_id)."""
+    return (sa.select(Borger.vejleder_id).where(Borger.programme_id == programme.id, Borger.phase != Phase.AFSLUTTET)
+            .distinct().subquery())
+
+
 def programme_vejleder_ids(programme: Programme) -> list[int]:
     """Vejledere with at least one active borger in the programme."""
-    return sorted(
-        set(
-            db.session.scalars(
-                sa.select(Borger.vejleder_id).where(
-                    Borger.programme_id == programme.id, Borger.phase != Phase.AFSLUTTET
-                )
-            )
-        )
-    )
+    return sorted(db.session.scalars(sa.select(_programme_vejledere(programme).c.vejleder_id)))
+
+
+def count_programme_vejledere(programme: Programme) -> int:
+    return db.session.scalar(sa.select(sa.func.count()).select_from(_programme_vejledere(programme)))
 
 
 def _names(user_ids) -> dict[int, str]:
@@ -56,27 +58,26 @@ class VejlederFigure:
     ok: bool
 
 
-def caseload_per_vejleder(programme: Programme) -> list[VejlederFigure]:
+def _vejleder_figures(query: sa.Select, missed, *, limit: int | None) -> sa.Select:
+    """Order per-vejleder rows (id, name, value) the way the dashboard shows them: those who miss the
+    goal first, then by name; ``limit`` keeps the first rows (the rest are counted, not listed)."""
+    query = query.order_by(missed.desc(), User.name, User.id)
+    return query.limit(limit) if limit is not None else query
+
+
+def caseload_per_vejleder(programme: Programme, *, limit: int | None = None) -> list[VejlederFigure]:
     """Each programme vejleder's whole active caseload (all programmes: the IPS norm is about the
-    person's total load) against the programme's caseload norm; ok when ≤ the norm."""
-    ids = programme_vejleder_ids(programme)
-    if not ids:
-        return []
-    counts = dict(
-        db.session.execute(
-            sa.select(Borger.vejleder_id, sa.func.count())
-            .where(Borger.vejleder_id.in_(ids), Borger.phase != Phase.AFSLUTTET)
-            .group_by(Borger.vejleder_id)
-        )
-        .tuples()
-        .all()
-    )
-    names = _names(ids)
+    person's total load) against the programme's caseload norm; ok when ≤ the norm. Those over the
+    norm first, then by name; one query, counted in the database."""
     norm = programme.caseload_norm
-    return [
-        VejlederFigure(v, names.get(v, "?"), counts.get(v, 0), norm, counts.get(v, 0) <= norm)
-        for v in sorted(ids, key=lambda i: names.get(i, ""))
-    ]
+    counts = (sa.select(Borger.vejleder_id, sa.func.count().label("n"))
+              .where(Borger.vejleder_id.in_(sa.select(_programme_vejledere(programme).c.vejleder_id)),
+                     Borger.phase != Phase.AFSLUTTET)
+              .group_by(Borger.vejleder_id).subquery())
+    query = sa.select(User.id, User.name, counts.c.n).join(counts, counts.c.vejleder_id == User.id)
+    rows = db.session.execute(_vejleder_figures(query, sa.case((counts.c.n > norm, 1), else_=0),
+                                                limit=limit)).tuples()
+    return [VejlederFigure(v, name, n, norm, n <= norm) for v, name, n in rows]
 
 
 def caseload_ids(vejleder_id: int) -> set[int]:
@@ -98,21 +99,23 @@ def full_weeks_window(as_of: date, weeks: int) -> tuple[date, date]:
     return end - timedelta(days=7 * weeks - 1), end
 
 
+def _utc_bounds(first: date, last: date) -> tuple[datetime, datetime]:
+    """The naive-UTC instants [start of ``first``, start of the day after ``last``) in Danish time."""
+    return (local_to_utc(datetime.combine(first, time.min)),
+            local_to_utc(datetime.combine(last + timedelta(days=1), time.min)))
+
+
 def _f2f_query(first: date, last: date) -> sa.Select:
-    # The log stores naive UTC; widen by a day each side, then filter on the local date.
+    """Face-to-face contacts logged between two Danish dates (the log stores naive UTC)."""
+    start, end = _utc_bounds(first, last)
     return sa.select(ContactLogEntry).where(
-        ContactLogEntry.face_to_face.is_(True),
-        ContactLogEntry.at >= datetime.combine(first - timedelta(days=1), time.min),
-        ContactLogEntry.at < datetime.combine(last + timedelta(days=2), time.min),
-    )
+        ContactLogEntry.face_to_face.is_(True), ContactLogEntry.at >= start, ContactLogEntry.at < end)
 
 
 def f2f_contacts(user_id: int, first: date, last: date) -> list[ContactLogEntry]:
     """Face-to-face employer contacts logged by the user between two dates (Danish local dates)."""
-    rows = db.session.scalars(
-        _f2f_query(first, last).where(ContactLogEntry.user_id == user_id).order_by(ContactLogEntry.at)
-    ).all()
-    return [e for e in rows if first <= to_local(e.at).date() <= last]
+    return list(db.session.scalars(
+        _f2f_query(first, last).where(ContactLogEntry.user_id == user_id).order_by(ContactLogEntry.at)))
 
 
 def f2f_contact_counts(user_ids, first: date, last: date) -> dict[int, int]:
@@ -121,35 +124,31 @@ def f2f_contact_counts(user_ids, first: date, last: date) -> dict[int, int]:
     counts = dict.fromkeys(ids, 0)
     if not ids:
         return counts
-    rows = db.session.execute(
-        _f2f_query(first, last).with_only_columns(ContactLogEntry.user_id, ContactLogEntry.at)
-        .where(ContactLogEntry.user_id.in_(ids))
-    ).tuples()
-    for user_id, at in rows:
-        if first <= to_local(at).date() <= last:
-            counts[user_id] += 1
+    counts.update(db.session.execute(
+        _f2f_query(first, last).with_only_columns(ContactLogEntry.user_id, sa.func.count())
+        .where(ContactLogEntry.user_id.in_(ids)).group_by(ContactLogEntry.user_id)).tuples())
     return counts
 
 
 def f2f_contacts_per_week(
-    programme: Programme, *, as_of: date | None = None, weeks: int = F2F_WEEKS
+    programme: Programme, *, as_of: date | None = None, weeks: int = F2F_WEEKS, limit: int | None = None
 ) -> list[VejlederFigure]:
     """Face-to-face employer contacts per programme vejleder per week, averaged over the last
-    ``weeks`` full weeks; ok when ≥ 6 (IPS fidelity)."""
+    ``weeks`` full weeks; ok when ≥ 6 (IPS fidelity). Those below the goal first, then by name;
+    one query, counted in the database."""
     as_of = as_of or today()
     first, last = full_weeks_window(as_of, weeks)
-    ids = programme_vejleder_ids(programme)
-    names = _names(ids)
-    counts = f2f_contact_counts(ids, first, last)
-    result = []
-    for vid in sorted(ids, key=lambda i: names.get(i, "")):
-        per_week = counts[vid] / weeks
-        result.append(
-            VejlederFigure(
-                vid, names.get(vid, "?"), per_week, F2F_CONTACTS_GOAL, per_week >= F2F_CONTACTS_GOAL
-            )
-        )
-    return result
+    vejledere = _programme_vejledere(programme)
+    counts = (_f2f_query(first, last).with_only_columns(ContactLogEntry.user_id, sa.func.count().label("n"))
+              .where(ContactLogEntry.user_id.in_(sa.select(vejledere.c.vejleder_id)))
+              .group_by(ContactLogEntry.user_id).subquery())
+    n = sa.func.coalesce(counts.c.n, 0)
+    query = (sa.select(User.id, User.name, n).join(vejledere, vejledere.c.vejleder_id == User.id)
+             .outerjoin(counts, counts.c.user_id == User.id))
+    rows = db.session.execute(_vejleder_figures(query, sa.case((n < F2F_CONTACTS_GOAL * weeks, 1), else_=0),
+                                                limit=limit)).tuples()
+    return [VejlederFigure(v, name, count / weeks, F2F_CONTACTS_GOAL, count / weeks >= F2F_CONTACTS_GOAL)
+            for v, name, count in rows]
 
 
 @dataclass
@@ -164,20 +163,32 @@ class FirstContact:
         return self.contact_on is None
 
 
-def first_contacts(
-    programme: Programme, *, as_of: date | None = None, vejleder_id: int | None = None
-) -> list[FirstContact]:
-    """Per borger in the programme: days from enrolment to the first employer contact, or days so
-    far without one (borgere who ended without contact are left out of the waiting list)."""
-    as_of = as_of or today()
+def _first_contact_query(programme: Programme, vejleder_id: int | None) -> tuple[sa.Select, sa.ColumnElement]:
+    """The programme's borgere (id, enrolled_on, phase) with their first employer contact's date."""
     query = sa.select(Borger.id, Borger.enrolled_on, Borger.phase).where(Borger.programme_id == programme.id)
     if vejleder_id is not None:
         query = query.where(Borger.vejleder_id == vejleder_id)
-    borgere = db.session.execute(query).tuples().all()
-    firsts = _first_contact_dates([b[0] for b in borgere])
+    firsts = (sa.select(OutcomeEvent.borger_id, sa.func.min(OutcomeEvent.on_date).label("on_date"))
+              .where(OutcomeEvent.kind == K.FIRST_EMPLOYER_CONTACT,
+                     OutcomeEvent.borger_id.in_(query.with_only_columns(Borger.id)))
+              .group_by(OutcomeEvent.borger_id).subquery())
+    return (query.add_columns(firsts.c.on_date).outerjoin(firsts, firsts.c.borger_id == Borger.id),
+            firsts.c.on_date)
+
+
+def first_contacts(
+    programme: Programme, *, as_of: date | None = None, vejleder_id: int | None = None,
+    waiting: bool | None = None,
+) -> list[FirstContact]:
+    """Per borger in the programme: days from enrolment to the first employer contact, or days so
+    far without one (borgere who ended without contact are left out of the waiting list).
+    ``waiting``: only those still waiting (True) or only those who have had one (False)."""
+    as_of = as_of or today()
+    query, contact_on = _first_contact_query(programme, vejleder_id)
+    if waiting is not None:
+        query = query.where(contact_on.is_(None) if waiting else contact_on.is_not(None))
     result = []
-    for bid, enrolled_on, phase in borgere:
-        contact = firsts.get(bid)
+    for bid, enrolled_on, phase, contact in db.session.execute(query).tuples():
         if contact is None and phase == Phase.AFSLUTTET:
             continue
         days = ((contact or as_of) - enrolled_on).days
@@ -185,21 +196,11 @@ def first_contacts(
     return sorted(result, key=lambda f: -f.days if f.waiting else f.days)
 
 
-def _first_contact_dates(borger_ids: list[int]) -> dict[int, date]:
-    if not borger_ids:
-        return {}
-    return dict(
-        db.session.execute(
-            sa.select(OutcomeEvent.borger_id, sa.func.min(OutcomeEvent.on_date))
-            .where(
-                OutcomeEvent.borger_id.in_(borger_ids),
-                OutcomeEvent.kind == K.FIRST_EMPLOYER_CONTACT,
-            )
-            .group_by(OutcomeEvent.borger_id)
-        )
-        .tuples()
-        .all()
-    )
+def count_waiting_for_first_contact(programme: Programme) -> int:
+    """Active borgere of the programme without an employer contact yet, counted in the database."""
+    query, contact_on = _first_contact_query(programme, None)
+    query = query.where(contact_on.is_(None), Borger.phase != Phase.AFSLUTTET)
+    return db.session.scalar(sa.select(sa.func.count()).select_from(query.subquery()))
 
 
 def median_days_to_first_contact(
@@ -231,9 +232,13 @@ class Ratio:
         return self.percent >= self.goal
 
 
-def first_contact_within_goal(programme: Programme, *, as_of: date | None = None) -> Ratio:
-    """Borgere whose first employer contact came within 30 days of enrolment, of those who have had one."""
-    done = [f for f in first_contacts(programme, as_of=as_of) if not f.waiting]
+def first_contact_within_goal(programme: Programme, *, as_of: date | None = None,
+                              contacts: list[FirstContact] | None = None) -> Ratio:
+    """Borgere whose first employer contact came within 30 days of enrolment, of those who have had one.
+    ``contacts``: first_contacts(programme, as_of=as_of) when the caller has it already."""
+    if contacts is None:
+        contacts = first_contacts(programme, as_of=as_of)
+    done = [f for f in contacts if not f.waiting]
     within = {f.borger_id for f in done if f.days <= FIRST_CONTACT_DAYS_GOAL}
     return Ratio(len(within), len(done), None, within)
 

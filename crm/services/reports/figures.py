@@ -31,7 +31,7 @@ from crm.extensions import db
 from crm.models import Borger, OutcomeEvent, Programme
 from crm.models.borger import Phase
 from crm.models.programme import OutcomeKind, ProgrammeTarget
-from crm.timeutil import today
+from crm.timeutil import add_months, today
 from matcher import kinds as kind_table
 
 K = OutcomeKind
@@ -113,7 +113,8 @@ def enrolled_ids(programme: Programme) -> set[int]:
 
 def enrolled_count(programme: Programme) -> int:
     """Borgere ever enrolled in the programme."""
-    return len(enrolled_ids(programme))
+    return db.session.scalar(sa.select(sa.func.count()).select_from(Borger)
+                             .where(Borger.programme_id == programme.id))
 
 
 def active_ids(programme: Programme) -> set[int]:
@@ -126,7 +127,8 @@ def active_ids(programme: Programme) -> set[int]:
 
 def active_count(programme: Programme) -> int:
     """Borgere in the programme whose course has not ended (phase other than afsluttet)."""
-    return len(active_ids(programme))
+    return db.session.scalar(sa.select(sa.func.count()).select_from(Borger)
+                             .where(Borger.programme_id == programme.id, Borger.phase != Phase.AFSLUTTET))
 
 
 def phase_ids(programme: Programme, phase: str) -> set[int]:
@@ -237,11 +239,6 @@ def _month_start(day: date) -> date:
     return day.replace(day=1)
 
 
-def _add_month(day: date, n: int = 1) -> date:
-    year, month = divmod(day.month - 1 + n, 12)
-    return date(day.year + year, month + 1, 1)
-
-
 def outcomes_by_month(
     programme: Programme, *, as_of: date | None = None, months: int = CHART_MONTHS
 ) -> tuple[list[date], dict[str, list[int]]]:
@@ -250,8 +247,8 @@ def outcomes_by_month(
     Counts are events (a borger starting two jobs in a month counts twice)."""
     as_of = as_of or today()
     last = min(as_of, programme.ends_on) if programme.ends_on else as_of
-    first = _add_month(_month_start(last), -(months - 1))
-    month_list = [_add_month(first, i) for i in range(months)]
+    first = add_months(_month_start(last), -(months - 1))
+    month_list = [add_months(first, i) for i in range(months)]
     rows = (
         db.session.execute(
             sa.select(OutcomeEvent.kind, OutcomeEvent.on_date).where(

@@ -6,6 +6,7 @@ import statistics
 from dataclasses import dataclass
 from datetime import date
 
+from crm.formatting import danish_number
 from crm.models import Programme
 from crm.models.programme import ProgrammeTarget
 from crm.services.reports.drilldowns import Drill, DrillKey
@@ -20,6 +21,8 @@ from crm.services.reports.fidelity import (
     Ratio,
     caseload_per_vejleder,
     competitive_share,
+    count_programme_vejledere,
+    count_waiting_for_first_contact,
     employer_diversity,
     f2f_contacts_per_week,
     first_contact_within_goal,
@@ -52,9 +55,7 @@ def format_number(value: float | int | None, *, decimals: int = 1) -> str:
     """Danish number text: 20, 6,5 (comma decimal); "–" for None."""
     if value is None:
         return NOT_AVAILABLE
-    if float(value).is_integer():
-        return str(int(value))
-    return f"{value:.{decimals}f}".replace(".", ",")
+    return danish_number(value) if float(value).is_integer() else danish_number(value, decimals)
 
 
 def format_percent(value: float | None) -> str:
@@ -167,9 +168,25 @@ def timeline_table(programme: Programme, *, full: bool, as_of: date | None = Non
     )
 
 
-def caseload_table(programme: Programme, *, full: bool) -> Table:
+# The page and the printout list this many vejledere per table, those who miss the goal first; the
+# exports list them all. A programme of 300 vejledere would otherwise make a page of 600 rows.
+DASHBOARD_VEJLEDER_ROWS = 20
+
+
+def _capped_note(note: str, shown: int, programme: Programme, limit: int | None) -> str:
+    if limit is None or shown < limit:
+        return note
+    total = count_programme_vejledere(programme)
+    if total <= shown:
+        return note
+    return (f"{note} Viser {shown} af {total} vejledere: dem under målet først, så efter navn. "
+            "Eksporten har dem alle.")
+
+
+def caseload_table(programme: Programme, *, full: bool, limit: int | None = None) -> Table:
     rows = []
-    for f in caseload_per_vejleder(programme):
+    figures = caseload_per_vejleder(programme, limit=limit)
+    for f in figures:
         hidden = _hidden(int(f.value), full)
         status, css = _status(f.ok, hidden)
         rows.append(
@@ -184,14 +201,16 @@ def caseload_table(programme: Programme, *, full: bool) -> Table:
         "Sagsstamme pr. vejleder",
         ["Vejleder", "Aktive borgere", "Norm", "Status"],
         rows,
-        note="Vejlederens samlede aktive sagsstamme, på tværs af indsatser.",
+        note=_capped_note("Vejlederens samlede aktive sagsstamme, på tværs af indsatser.", len(figures),
+                          programme, limit),
     )
 
 
-def contacts_table(programme: Programme, *, as_of: date | None = None) -> Table:
+def contacts_table(programme: Programme, *, as_of: date | None = None, limit: int | None = None) -> Table:
     """Employer contacts are the vejleders' own work, not borger data: shown unmasked."""
     rows = []
-    for f in f2f_contacts_per_week(programme, as_of=as_of):
+    figures = f2f_contacts_per_week(programme, as_of=as_of, limit=limit)
+    for f in figures:
         status, css = _status(f.ok, False)
         rows.append(
             Row(
@@ -205,7 +224,8 @@ def contacts_table(programme: Programme, *, as_of: date | None = None) -> Table:
         "Arbejdsgiverkontakter ansigt til ansigt pr. uge",
         ["Vejleder", "Pr. uge", "Mål", "Status"],
         rows,
-        note=f"Gennemsnit over de seneste {F2F_WEEKS} hele uger (mandag–søndag).",
+        note=_capped_note(f"Gennemsnit over de seneste {F2F_WEEKS} hele uger (mandag–søndag).", len(figures),
+                          programme, limit),
     )
 
 
@@ -221,12 +241,12 @@ def _ratio_row(label: str, ratio: Ratio, goal_text: str, drill: DrillKey | None,
 
 
 def fidelity_table(programme: Programme, *, full: bool, as_of: date | None = None) -> Table:
-    contacts = first_contacts(programme, as_of=as_of)
-    done = [f for f in contacts if not f.waiting]
+    # Those who have had a first contact are listed for the median; the waiting are only counted.
+    done = first_contacts(programme, as_of=as_of, waiting=False)
     median = statistics.median([f.days for f in done]) if done else None
     hidden = _hidden(len(done), full)
     status, css = _status(None if median is None else median <= FIRST_CONTACT_DAYS_GOAL, hidden)
-    waiting = len(contacts) - len(done)
+    waiting = count_waiting_for_first_contact(programme)
     rows = [
         Row(
             [
@@ -242,7 +262,7 @@ def fidelity_table(programme: Programme, *, full: bool, as_of: date | None = Non
         ),
         _ratio_row(
             f"Første arbejdsgiverkontakt inden for {FIRST_CONTACT_DAYS_GOAL} dage",
-            first_contact_within_goal(programme, as_of=as_of),
+            first_contact_within_goal(programme, as_of=as_of, contacts=done),
             NOT_AVAILABLE,
             DrillKey(Drill.FIRST_CONTACT),
             full,
@@ -311,18 +331,20 @@ def fidelity_table(programme: Programme, *, full: bool, as_of: date | None = Non
     )
 
 
-def dashboard_tables(programme: Programme, *, full: bool, as_of: date | None = None) -> list[Table]:
+def dashboard_tables(programme: Programme, *, full: bool, as_of: date | None = None,
+                     vejleder_rows: int | None = None) -> list[Table]:
     """Every table of the programme dashboard as display text, masked for the viewer.
 
-    The page, the printable page and both exports show exactly these cells.
+    The page, the printable page and both exports show exactly these cells; the page and the
+    printout pass ``vejleder_rows`` (DASHBOARD_VEJLEDER_ROWS) to list only the first vejledere.
     """
     as_of = as_of or today()
     return [
         overview_table(programme, full=full),
         targets_table(programme, full=full, as_of=as_of),
         timeline_table(programme, full=full, as_of=as_of),
-        caseload_table(programme, full=full),
-        contacts_table(programme, as_of=as_of),
+        caseload_table(programme, full=full, limit=vejleder_rows),
+        contacts_table(programme, as_of=as_of, limit=vejleder_rows),
         fidelity_table(programme, full=full, as_of=as_of),
         *_referral_tables(programme, full=full, as_of=as_of),
     ]

@@ -534,3 +534,34 @@ def test_status_changed_by_an_import_is_kept_in_the_status_history(app, browser,
                                    .where(CompanyStatusChange.company_id == company_id)
                                    .order_by(CompanyStatusChange.id)).all()
     assert [tuple(move) for move in moves] == [(None, "emne"), ("emne", "dialog")]
+
+
+def test_an_import_that_updates_many_companies_writes_each_changed_value_and_only_those(app, make_user):
+    """Rows that change different columns are written by column group (several rows per group, as
+    PostgreSQL writes them in one UPDATE … FROM VALUES): every change lands, nothing else moves."""
+    konsulent = make_user("konsulent")
+    header = ["navn", "postnummer", "telefon", "tags", "branchekode", "stoerrelse", "status", "konsulent_email"]
+    first = [[f"Firma {i} ApS", "8000", "11 11 11 11", "gammel", "C" if i % 2 else "", "10-49", "emne", ""]
+             for i in range(6)]
+    with app.app_context():
+        assert run_import(parse_upload("a.csv", csv_bytes(first, header=header)), filename="a.csv").batch
+        db.session.commit()
+    second = [list(row) for row in first]
+    for i in (0, 1, 2):
+        second[i][2] = f"22 22 22 2{i}"  # the phone only
+    for i in (3, 4):
+        second[i][3:8] = ["ny|tag", "C", "50-249", "dialog", konsulent]  # tags, size, status, konsulent
+    with app.app_context():
+        report = run_import(parse_upload("b.csv", csv_bytes(second, header=header)), filename="b.csv")
+        assert report.batch is not None and report.batch.updated_count == 5, report.errors
+        db.session.commit()
+        rows = {c.name: c for c in db.session.scalars(sa.select(Company))}
+        assert [rows[f"Firma {i} ApS"].phone for i in range(3)] == ["22 22 22 20", "22 22 22 21", "22 22 22 22"]
+        for i in (3, 4):
+            company = rows[f"Firma {i} ApS"]
+            assert (company.tags, company.industry_code, company.size_band, company.status,
+                    company.konsulent.email) == (["ny", "tag"], "C", "50-249", "dialog", konsulent)
+            assert company.phone == "11 11 11 11" and company.version == 2
+        assert [rows[f"Firma {i} ApS"].industry_code for i in range(3)] == [None, "C", None]
+        untouched = rows["Firma 5 ApS"]
+        assert (untouched.version, untouched.tags, untouched.industry_code) == (1, ["gammel"], "C")

@@ -8,8 +8,7 @@ import sqlalchemy as sa
 from geopy.distance import geodesic
 
 from crm.extensions import db
-from crm.models import Company, User
-from crm.services.companies import create_company
+from crm.models import Company
 from crm.services.company_search import CompanySearch, search_companies
 from crm.services.geocoding import lookup_postcode
 from crm.timeutil import utcnow
@@ -18,27 +17,18 @@ CVR_HANSEN = "12345674"
 
 
 @pytest.fixture
-def add_company(app):
+def add_company(app, make_company):
     """Create a company through the service; extra keys set status, offers, contact date."""
 
     def _add(name, postcode="8000", *, last_contact_days=None, **data):
-        with app.app_context():
-            company = create_company({"name": name, "postcode": postcode, **data})
-            if last_contact_days is not None:
-                company.last_contact_at = utcnow() - timedelta(days=last_contact_days)
-            db.session.commit()
-            return company.id
+        company_id = make_company(name, postcode, **data)
+        if last_contact_days is not None:
+            with app.app_context():
+                db.session.get(Company, company_id).last_contact_at = utcnow() - timedelta(days=last_contact_days)
+                db.session.commit()
+        return company_id
 
     return _add
-
-
-@pytest.fixture
-def user_id(app):
-    def _id(email):
-        with app.app_context():
-            return db.session.scalar(sa.select(User.id).where(User.email == email))
-
-    return _id
 
 
 def names(app, filters=None, **kwargs):

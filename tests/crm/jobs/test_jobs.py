@@ -4,6 +4,7 @@ progress and the result; a failure says why in Danish and keeps nothing."""
 import io
 import os
 import threading
+from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -105,7 +106,7 @@ def test_job_page_shows_the_progress_the_job_reported(app, browser, konsulent):
     job_id = _queue(app, "test.counts", {"n": 3}, email=konsulent)
     with app.app_context():
         assert try_claim(job_id, worker="w1")
-        jobs._progress_reporter(job_id)(40, "Kontrollerer række 400 af 1.000 …")
+        jobs._progress_reporter(job_id, 1)(40, "Kontrollerer række 400 af 1.000 …")
     page = browser.get(f"/koersel/{job_id}").get_data(as_text=True)
     assert 'value="40"' in page and "Kontrollerer række 400 af 1.000" in page
     status = browser.get(f"/koersel/{job_id}/status").get_json()
@@ -277,3 +278,108 @@ def test_job_that_cannot_reach_the_queue_fails_with_a_danish_reason(make_app):
         db.session.remove()
         failed = db.session.get(Job, job_id)
         assert (failed.status, failed.error) == ("failed", jobs.QUEUE_DOWN)
+
+
+# --- a worker that dies: the lease runs out and the job is queued again -------------------------
+
+def _claimed_by_a_worker_that_dies(app, kind="test.counts", params=None) -> int:
+    job_id = _queue(app, kind, params or {"n": 3})
+    with app.app_context():
+        assert try_claim(job_id, worker="died")
+    return job_id
+
+
+def test_a_job_left_running_by_a_dead_worker_is_queued_again_and_run(app, clock):
+    job_id = _claimed_by_a_worker_that_dies(app)
+    clock.shift(timedelta(minutes=app.config["JOB_LEASE_MINUTES"] + 1))
+    with app.app_context():
+        assert jobs.requeue_stale_jobs() == {"requeued": [job_id], "failed": []}
+        queued = db.session.get(Job, job_id)
+        assert (queued.status, queued.worker, queued.progress_text) == ("queued", "", jobs.RESTARTING)
+        assert run_one_pending(worker="alive") == job_id
+    done = _job(app, job_id)
+    assert (done.status, done.attempts, done.worker, done.result) == ("done", 2, "alive", {"lines": ["Talt til 3."]})
+
+
+def test_a_running_job_within_its_lease_is_left_alone(app, clock):
+    job_id = _claimed_by_a_worker_that_dies(app)
+    clock.shift(timedelta(minutes=app.config["JOB_LEASE_MINUTES"] - 1))
+    with app.app_context():
+        assert jobs.requeue_stale_jobs() == {"requeued": [], "failed": []}
+    assert (_job(app, job_id).status, _job(app, job_id).worker) == ("running", "died")
+
+
+def test_progress_reports_renew_the_lease(app, clock):
+    lease = app.config["JOB_LEASE_MINUTES"]
+    job_id = _queue(app, "test.counts", {"n": 1})
+    with app.app_context():
+        assert try_claim(job_id, worker="w")
+        report = jobs._progress_reporter(job_id, 1)
+        for _ in range(3):  # three lease-lengths in all, each step reported, the same text each time
+            clock.shift(timedelta(minutes=lease - 1))
+            report(10, "Arbejder …")
+            assert jobs.requeue_stale_jobs() == {"requeued": [], "failed": []}
+        clock.shift(timedelta(minutes=lease + 1))
+        assert jobs.requeue_stale_jobs()["requeued"] == [job_id]
+
+
+def test_a_job_whose_worker_keeps_dying_fails_with_a_danish_reason(app, browser, konsulent, clock):
+    job_id = _queue(app, "test.counts", {"n": 1}, email=konsulent)
+    attempts = app.config["JOB_MAX_ATTEMPTS"]
+    with app.app_context():
+        for attempt in range(1, attempts + 1):
+            assert try_claim(job_id, worker=f"dies-{attempt}")
+            clock.shift(timedelta(minutes=app.config["JOB_LEASE_MINUTES"] + 1))
+            outcome = jobs.requeue_stale_jobs()
+            assert outcome == ({"requeued": [job_id], "failed": []} if attempt < attempts
+                               else {"requeued": [], "failed": [job_id]})
+    failed = _job(app, job_id)
+    assert (failed.status, failed.attempts) == ("failed", attempts)
+    assert failed.error == jobs.GAVE_UP.format(attempts=attempts)
+    browser.login(konsulent)  # the half hour of dying workers outlasted the session
+    page = browser.get(f"/koersel/{job_id}").get_data(as_text=True)
+    assert f"afbrudt {attempts} gange" in page
+
+
+def test_a_slow_worker_that_finishes_after_the_takeover_does_not_overwrite_it(app, make_app, clock):
+    other = make_app()
+
+    @job_kind("test.outlived_its_lease")
+    def _outlived(job, progress):
+        # While this start is silent, its lease runs out and another worker takes the job over.
+        clock.shift(timedelta(minutes=app.config["JOB_LEASE_MINUTES"] + 1))
+        with other.app_context():
+            assert jobs.requeue_stale_jobs()["requeued"] == [job.id]
+            assert try_claim(job.id, worker="took-over")
+            db.session.remove()
+        create_company({"name": "Skrevet To Gange ApS", "postcode": "8000"})
+        return {"lines": ["Den gamle kørsel."]}
+
+    job_id = _queue(app, "test.outlived_its_lease")
+    with app.app_context():
+        assert run_one_pending(worker="slow") == job_id
+    job = _job(app, job_id)
+    assert (job.status, job.worker, job.attempts, job.result) == ("running", "took-over", 2, None)
+    assert _count_companies(app) == 0
+
+
+def test_work_command_queues_a_dead_workers_job_again_and_runs_it(app, runner, clock):
+    job_id = _claimed_by_a_worker_that_dies(app)
+    clock.shift(timedelta(minutes=app.config["JOB_LEASE_MINUTES"] + 1))
+    result = runner.invoke(args=["jobs", "work", "--burst"])
+    assert result.exit_code == 0, result.output
+    assert f"Kørsel {job_id} mistede sin arbejder og er sat i kø igen." in result.output
+    assert _job(app, job_id).status == "done"
+
+
+def test_rq_job_of_a_dead_worker_is_put_on_the_queue_again(make_app, redis_url, clock):
+    queued_app = make_app(JOB_QUEUE_URL=redis_url)
+    with queued_app.app_context():
+        job = create_job("test.counts", {"n": 4})
+        db.session.commit()
+        job_id = job.id
+        assert try_claim(job_id, worker="rq-died", backend="rq")
+        clock.shift(timedelta(minutes=queued_app.config["JOB_LEASE_MINUTES"] + 1))
+        assert jobs.requeue_stale_jobs()["requeued"] == [job_id]
+        queue = jobs._rq_queue()
+        assert queue.job_ids == [f"fodfaeste-job-{job_id}-2"]

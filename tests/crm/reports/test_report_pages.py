@@ -13,6 +13,7 @@ from crm.extensions import db
 from crm.models import AuditEvent, User
 from crm.models.programme import OutcomeKind as K
 from crm.services import reports
+from crm.services.reports import full_weeks_window
 from crm.timeutil import today
 from tests.crm.reports.report_tables import page_tables, row_by_label
 
@@ -302,3 +303,46 @@ def test_dashboard_runs_as_many_queries_for_eight_vejledere_as_for_two(
     for _ in range(6):
         add_vejleder()
     assert queries() == two
+
+
+def test_dashboard_lists_the_first_vejledere_below_the_goal_first_and_the_export_lists_all(
+    browser, make_user, make_borger, make_programme, make_company, add_contact, user_id, monkeypatch
+):
+    monkeypatch.setattr("crm.services.reports.DASHBOARD_VEJLEDER_ROWS", 2)
+    pid = make_programme()
+    company = make_company()
+    first, _ = full_weeks_window(today(), 4)
+    for name, contacts in (("Anna", 24), ("Bo", 24), ("Cai", 0), ("Dea", 30)):
+        vejleder = make_user("vejleder", name=name)
+        make_borger(vejleder, programme_id=pid)
+        for i in range(contacts):
+            add_contact(user_id(vejleder), company, first + timedelta(days=i % 28))
+    browser.login(make_user("admin"))
+    html = browser.get(f"/indsatser/{pid}").get_data(as_text=True)
+    page = page_tables(html)
+    assert [row[0] for row in page["kontakter"][1:]] == ["Cai", "Anna"]  # below the goal first, then by name
+    assert "Viser 2 af 4 vejledere" in html
+    exported = browser.get(f"/indsatser/{pid}/eksport.csv").get_data(as_text=True)
+    assert all(name in exported for name in ("Anna", "Bo", "Cai", "Dea"))
+
+
+def test_export_of_a_big_programme_is_a_job_and_the_file_is_kept_from_one_who_lost_the_exact_counts(
+    app, browser, make_user, make_borger, make_programme, add_outcome, monkeypatch, run_jobs
+):
+    monkeypatch.setattr("crm.reports.routes.REPORT_EXPORT_INLINE_BORGERE", 2)
+    pid, _, _ = _setup(make_user, make_borger, make_programme, add_outcome)
+    admin = make_user("admin")
+    browser.login(admin)
+    page = _tables(browser, f"/indsatser/{pid}")
+    response = browser.get(f"/indsatser/{pid}/eksport.csv")
+    assert response.status_code == 302
+    job_page = response.headers["Location"]
+    run_jobs()
+    assert "er klar" in browser.get(job_page).get_data(as_text=True)
+    data = browser.get(f"{job_page}/fil").data.decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(data), delimiter=";"))
+    assert [r[1:] for r in rows if r[0] == "Overblik"] == page["overblik"]
+    with app.app_context():
+        db.session.execute(sa.update(User).where(User.email == admin).values(role="konsulent"))
+        db.session.commit()
+    assert browser.get(f"{job_page}/fil").status_code == 403  # the file has counts a konsulent may not see
