@@ -1,6 +1,6 @@
 """The admin's page for the match weights: learned against current, adopt, go back (issue 14)."""
 
-from flask import render_template, url_for
+from flask import flash, redirect, render_template, url_for
 from flask_login import current_user
 from wtforms import StringField
 from wtforms.validators import DataRequired, Length
@@ -10,17 +10,18 @@ from crm.admin import bp
 from crm.extensions import db
 from crm.forms import ActionForm, Form, IdField, submit
 from crm.models import WeightsFit, WeightsVersion
+from crm.services.job_kinds import request_weights_fit
+from crm.services.jobs import dispatch
 from crm.services.match_weights import (
     COMPONENT_LABELS,
     adopt_fit,
-    compute_fit,
     latest_fit,
     restore_defaults,
     restore_version,
-    save_fit,
     versions,
     weights_in_force,
 )
+from crm.unit_of_work import after_commit
 from matcher.learning import OUTCOME_LABELS
 from matcher.scoring import COMPONENTS
 
@@ -45,10 +46,16 @@ def weights():
 @bp.route("/vaegte/beregn", methods=["POST"])
 @allow("match.weights")
 def fit_weights():
-    """Fit the weights from the outcomes now and keep the comparison."""
+    """Queue a fit of the weights from the outcomes (a job: it may take minutes); its page shows the progress."""
     back = url_for("admin.weights")
-    return submit(ActionForm(), lambda: save_fit(compute_fit(), since=None, actor=current_user),
-                  success="Beregningen er lavet.", redirect_to=back, on_error=back)
+    if not ActionForm().validate_on_submit():
+        return redirect(back)
+    job = request_weights_fit(user=current_user)
+    if job is None:
+        flash("En beregning er allerede i gang. Siden viser den, når den er færdig.", "info")
+        return redirect(back)
+    after_commit(lambda: dispatch(job))
+    return redirect(url_for("jobs.detail", job_id=job.id))
 
 
 def _with_reason(action, success: str):

@@ -3,7 +3,7 @@ report, and the programme comparison."""
 
 from functools import partial
 
-from flask import Response, flash, redirect, render_template, request, url_for
+from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from crm.access import allow
@@ -37,12 +37,16 @@ def outcome_label_filter(code: str) -> str:
     return outcome_label(code)
 
 
-def _contract_or_redirect(programme):
-    """The programme's contract, or None after flashing that there is none."""
-    contract = contracts.contract_for(programme)
-    if contract is None:
+def _with_contract(programme_id: int, permission: str):
+    """The programme (403 unless the user holds ``permission`` on it) and its contract; a programme
+    with no contract sends the user to the contract page with a message instead."""
+    programme = get_programme_or_404(programme_id)
+    require(current_user, permission, programme)
+    found = contracts.contract_for(programme)
+    if found is None:
         flash(contracts.NO_CONTRACT, "error")
-    return contract
+        abort(redirect(url_for("contracts.contract", programme_id=programme.id)))
+    return programme, found
 
 
 @bp.route("/indsatser/<int:programme_id>/kontrakt")
@@ -95,11 +99,7 @@ def edit_contract(programme_id: int):
 @allow("contract.verify")
 def verification(programme_id: int):
     """List the results waiting for verification (by the borger's reference) and those verified."""
-    programme = get_programme_or_404(programme_id)
-    require(current_user, "contract.verify", programme)
-    found = _contract_or_redirect(programme)
-    if found is None:
-        return redirect(url_for("contracts.contract", programme_id=programme.id))
+    programme, found = _with_contract(programme_id, "contract.verify")
     rules = {rule.id: rule for rule in found.rules}
     return render_template("contracts/verification.html", programme=programme, contract=found, rules=rules,
                            pending=contracts.pending_results(found), verified=contracts.verifications(found),
@@ -110,11 +110,7 @@ def verification(programme_id: int):
 @allow("contract.verify")
 def verify(programme_id: int):
     """Record the verification of one borger's result under one rule."""
-    programme = get_programme_or_404(programme_id)
-    require(current_user, "contract.verify", programme)
-    found = _contract_or_redirect(programme)
-    if found is None:
-        return redirect(url_for("contracts.contract", programme_id=programme.id))
+    programme, found = _with_contract(programme_id, "contract.verify")
     form = VerifyForm()
 
     def verify_one():
@@ -131,12 +127,8 @@ def verify(programme_id: int):
 @allow("contract.manage")
 def invoice(programme_id: int):
     """Invoice every verified result not yet invoiced."""
-    programme = get_programme_or_404(programme_id)
-    require(current_user, "contract.manage", programme)
-    found = _contract_or_redirect(programme)
+    programme, found = _with_contract(programme_id, "contract.manage")
     back = url_for("contracts.contract", programme_id=programme.id)
-    if found is None:
-        return redirect(back)
     return submit(ActionForm(), lambda: contracts.invoice_verified(found, actor=current_user),
                   success="Fakturaen er registreret.", redirect_to=back, on_error=back)
 
@@ -145,12 +137,8 @@ def invoice(programme_id: int):
 @allow("contract.manage")
 def payment(programme_id: int):
     """Record that an invoice is paid."""
-    programme = get_programme_or_404(programme_id)
-    require(current_user, "contract.manage", programme)
-    found = _contract_or_redirect(programme)
+    programme, found = _with_contract(programme_id, "contract.manage")
     back = url_for("contracts.contract", programme_id=programme.id)
-    if found is None:
-        return redirect(back)
     form = PaymentForm()
     return submit(form, lambda: contracts.record_payment(found, form.invoice_id.data, actor=current_user),
                   success="Betalingen er registreret.", redirect_to=back, on_error=back)
@@ -160,11 +148,7 @@ def payment(programme_id: int):
 @allow("contract.read")
 def investor_report(programme_id: int):
     """Show the investor report for printing: counts, amounts and result pseudonyms only."""
-    programme = get_programme_or_404(programme_id)
-    require(current_user, "contract.read", programme)
-    found = _contract_or_redirect(programme)
-    if found is None:
-        return redirect(url_for("contracts.contract", programme_id=programme.id))
+    programme, found = _with_contract(programme_id, "contract.read")
     return render_template("contracts/investor.html", programme=programme, contract=found,
                            tables=contracts.sheets_as_tables(contracts.investor_sheets(found)), as_of=today())
 
@@ -173,11 +157,7 @@ def investor_report(programme_id: int):
 @allow("contract.read")
 def investor_export(programme_id: int):
     """Download the investor report as XLSX (numbers as numbers)."""
-    programme = get_programme_or_404(programme_id)
-    require(current_user, "contract.read", programme)
-    found = _contract_or_redirect(programme)
-    if found is None:
-        return redirect(url_for("contracts.contract", programme_id=programme.id))
+    programme, found = _with_contract(programme_id, "contract.read")
     data = contracts.export_investor_report(found, actor=current_user)
     return Response(data, mimetype=EXPORT_TYPES["xlsx"], headers={
         "Content-Disposition": f'attachment; filename="investorrapport-{programme.id}-{today().isoformat()}.xlsx"'})

@@ -9,10 +9,12 @@ from crm.access import allow
 from crm.extensions import db
 from crm.jobs import bp
 from crm.models import Job, JobStatus
+from crm.permissions import can
 from crm.services.job_kinds import (
     COMPANY_EXPORT,
     IMPORT_PREVIEW,
     IMPORT_RUN,
+    MATCH_WEIGHTS_FIT,
     REPORT_EXPORT,
     export_path,
     may_download,
@@ -20,7 +22,8 @@ from crm.services.job_kinds import (
 from crm.services.jobs import can_see_job
 
 TITLES = {IMPORT_PREVIEW: "Forhåndsvisning af import", IMPORT_RUN: "Import af virksomheder",
-          COMPANY_EXPORT: "Eksport af virksomheder", REPORT_EXPORT: "Eksport af indsatsens tal"}
+          COMPANY_EXPORT: "Eksport af virksomheder", REPORT_EXPORT: "Eksport af indsatsens tal",
+          MATCH_WEIGHTS_FIT: "Beregning af matchvægte"}
 EXPORT_MIMETYPES = {
     "csv": "text/csv",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -48,6 +51,9 @@ def detail(job_id: int):
             flash(f"Importen er gennemført: {job.result['created']} oprettet, "
                   f"{job.result['updated']} opdateret.", "success")
             return redirect(url_for("companies.import_batch", batch_id=job.result["batch_id"]))
+        if job.kind == MATCH_WEIGHTS_FIT and can(current_user, "match.weights"):
+            flash("Beregningen er lavet.", "success")
+            return redirect(url_for("admin.weights"))
     return render_template("jobs/detail.html", job=job, title=TITLES.get(job.kind, "Kørsel"),
                            status_url=url_for("jobs.status", job_id=job.id),
                            download=may_download(current_user, job) and export_path(job).is_file())

@@ -28,6 +28,7 @@ OPENINGS_REMIND = "openings.remind"
 MATCH_INDEX_BUILD = "matching.build_index"
 COMPANY_EXPORT = "companies.export"
 REPORT_EXPORT = "reports.export"
+MATCH_WEIGHTS_FIT = "matching.fit_weights"
 EXPORT_KINDS = (COMPANY_EXPORT, REPORT_EXPORT)
 EXPORT_DIR = "exports"
 # An export's file waits this long for its download (seconds); older ones go when the next is made.
@@ -226,3 +227,23 @@ def may_download(user, job: Job) -> bool:
         return True
     programme = db.session.get(Programme, job.params["programme_id"])
     return programme is not None and sees_full_figures(user, programme)
+
+
+@job_kind(MATCH_WEIGHTS_FIT)
+def fit_weights_job(job, progress) -> dict:
+    """Fit the match weights from the recorded outcomes and keep the comparison (cross-validation and
+    the bootstrap take seconds to minutes as the history grows, so never inside a request)."""
+    from crm.services.match_weights import compute_fit, save_fit
+
+    progress(10, "Beregner vægte ud fra udfaldene …")
+    fit = save_fit(compute_fit(), since=None, actor=_actor(job))
+    return {"fit_id": fit.id}
+
+
+def request_weights_fit(*, user: User) -> Job | None:
+    """Queue one fit of the match weights unless one is already waiting or running (the caller commits)."""
+    waiting = db.session.scalar(sa.select(Job.id).where(
+        Job.kind == MATCH_WEIGHTS_FIT, Job.status.in_([JobStatus.QUEUED, JobStatus.RUNNING])).limit(1))
+    if waiting is not None:
+        return None
+    return create_job(MATCH_WEIGHTS_FIT, user=user)

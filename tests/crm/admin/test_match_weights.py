@@ -43,8 +43,30 @@ def test_the_page_says_which_weights_are_in_force_and_that_nothing_is_computed_y
     assert "Ingen beregning endnu" in html
 
 
-def test_computing_on_too_few_outcomes_refuses_and_offers_nothing_to_adopt(app, browser, admin):
+def _fit(browser, run_jobs):
+    """Ask for a fit (a job, never inside the request), run the queued job as the worker would, and
+    open the job's page, which leads back to the weights page once it is done."""
+    response = browser.post_form(f"{URL}/beregn", {}, form_page=URL)
+    assert response.status_code == 302 and "/koersel/" in response.headers["Location"]
+    queued = browser.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Beregning af matchvægte" in queued
+    assert len(run_jobs()) == 1
+    return browser.get(response.headers["Location"], follow_redirects=True).get_data(as_text=True)
+
+
+def test_asking_twice_while_a_fit_waits_queues_one_job(app, browser, admin, run_jobs):
+    from crm.models import Job
+
+    browser.post_form(f"{URL}/beregn", {}, form_page=URL)
     html = _post(browser, f"{URL}/beregn")
+    assert "En beregning er allerede i gang" in html
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(Job)) == 1
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(WeightsFit)) == 0  # not in the request
+
+
+def test_computing_on_too_few_outcomes_refuses_and_offers_nothing_to_adopt(app, browser, admin, run_jobs):
+    html = _fit(browser, run_jobs)
     assert "Beregningen er lavet." in html and "For få data" in html
     assert "Tag de lærte vægte i brug" not in html
     with app.app_context():
@@ -78,8 +100,8 @@ def test_adopting_without_a_reason_is_refused(app, browser, admin, suggesting_fi
         assert db.session.scalar(sa.select(sa.func.count()).select_from(WeightsVersion)) == 0
 
 
-def test_adopting_an_older_fit_than_the_newest_is_refused(app, browser, admin, suggesting_fit):
-    _post(browser, f"{URL}/beregn")
+def test_adopting_an_older_fit_than_the_newest_is_refused(app, browser, admin, suggesting_fit, run_jobs):
+    _fit(browser, run_jobs)
     html = _post(browser, f"{URL}/brug", {"target_id": suggesting_fit, "reason": "Gammel beregning"})
     assert "Der er lavet en nyere beregning" in html
 

@@ -241,7 +241,10 @@ def test_only_those_with_full_figures_see_the_contract_and_only_admins_invoice(a
         _login(browser, outsider)
         for page in ("kontrakt", "kontrakt/verificering", "kontrakt/rediger", "kontrakt/investor"):
             assert browser.get(f"/indsatser/{world['pid']}/{page}").status_code == 403, (outsider, page)
+        dashboard = browser.get(f"/indsatser/{world['pid']}").get_data(as_text=True)
+        assert "Resultatkontrakt" not in dashboard  # no button to a page that refuses them
     _login(browser, world["teamleder"])  # the programme's lead verifies, but neither invoices nor edits
+    assert "Resultatkontrakt" in browser.get(f"/indsatser/{world['pid']}").get_data(as_text=True)
     assert browser.get(f"/indsatser/{world['pid']}/kontrakt/verificering").status_code == 200
     assert browser.get(f"/indsatser/{world['pid']}/kontrakt/rediger").status_code == 403
     page = browser.get(f"/indsatser/{world['pid']}/kontrakt").get_data(as_text=True)
@@ -281,6 +284,11 @@ def test_the_admin_creates_a_contract_with_the_form(app, browser, make_user):
     browser.login(make_user("admin"))
     url = f"/indsatser/{pid}/kontrakt/rediger"
     assert "Indsatsen har ingen resultatkontrakt." in browser.get(f"/indsatser/{pid}/kontrakt").get_data(as_text=True)
+    for page in ("investor", "investor.xlsx", "verificering"):  # no contract: back to its page, with why
+        response = browser.get(f"/indsatser/{pid}/kontrakt/{page}")
+        assert response.status_code == 302 and response.headers["Location"].endswith(f"/indsatser/{pid}/kontrakt")
+        assert "Indsatsen har ingen resultatkontrakt." in browser.get(response.headers["Location"]).get_data(
+            as_text=True)
     data = {"municipality": "Aarhus Kommune", "investor": "Fond", "operator": "Leverandør",
             "starts_on": "2026-01-01", "ends_on": "2027-12-31", "investment": "3000000",
             "rules-0-label": "Job", "rules-0-amount": "40000", "rules-0-cap": "",
