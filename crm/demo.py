@@ -106,8 +106,11 @@ def _load_company(row: dict, users: dict[str, User]) -> Company:
         }, actor=users.get(entry.get("by") or ""))
     for item in row.get("tasks") or []:
         assignee = users[item["assignee"]]
-        task = create_task(title=item["title"], due=today() + timedelta(days=item["due_in_days"]),
-                           assignee_id=assignee.id, company=company, actor=konsulent)
+        due = today() + timedelta(days=item["due_in_days"])
+        task = create_task(title=item["title"], due=max(due, today()), assignee_id=assignee.id,
+                           company=company, actor=konsulent)
+        # An overdue demo task was set in the past, when its due date still lay ahead.
+        task.due = due
         if item.get("done"):
             set_task_done(task, True, actor=assignee)
     return company

@@ -49,7 +49,7 @@ GRANTS: dict[str, frozenset[Role]] = {
     "company.log": STAFF_ROLES,  # contact log entries and follow-up tasks
     "company.edit": frozenset({ADMIN, KONSULENT}),
     "company.import": frozenset({ADMIN, KONSULENT}),
-    "company.merge": frozenset({ADMIN}),
+    "company.merge": frozenset({ADMIN, KONSULENT}),  # the konsulent warned of a duplicate merges it
     "opening.read": STAFF_ROLES,
     "opening.edit": frozenset({ADMIN, KONSULENT}),
     "task.read": STAFF_ROLES,

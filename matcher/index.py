@@ -1090,7 +1090,8 @@ class MatchIndex:
                 caveats.append(f"Start om {round(days / 30.4)} måneder")
         age = (today - t.updated).days
         if age > scoring.STALE_SOFT_DAYS:
-            caveats.append(f"Ikke bekræftet i {age} dage")
+            # A company with no opening has nothing to confirm: its date is the last contact.
+            caveats.append(f"Ingen kontakt i {age} dage" if t.kind == "company" else f"Ikke bekræftet i {age} dage")
         if t.partner and t.placements:
             add("employer", f"Samarbejdspartner med {t.placements} tidligere forløb")
         elif t.partner:

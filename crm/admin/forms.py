@@ -28,6 +28,8 @@ def _company_choices() -> list[SelectChoice]:
 class UserForm(Form):
     email = EmailField("E-mail", validators=[DataRequired("Angiv en e-mail."), Length(max=254)])
     name = StringField("Navn", validators=[DataRequired("Angiv et navn."), Length(max=120)])
+    phone = StringField("Telefon (vises for arbejdsgivere, hvis brugeren er konsulent)",
+                        validators=[Optional(), Length(max=40)])
     role = SelectField("Rolle", choices=[SelectChoice(r.value, label) for r, label in ROLE_LABELS.items()])
     company_id = SelectField("Virksomhed (kun arbejdsgivere)", coerce=coerce_optional_id,
                              validators=[Optional()])

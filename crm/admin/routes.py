@@ -38,7 +38,8 @@ def new_user():
 
 def _create_user_from(form):
     user = create_user(email=form.email.data, name=form.name.data, role=form.role.data,
-                       password=form.password.data, company_id=form.company_id.data, actor=current_user)
+                       password=form.password.data, company_id=form.company_id.data,
+                       phone=form.phone.data or "", actor=current_user)
     if not form.active.data:
         update_user(user, email=user.email, name=user.name, role=user.role,
                     company_id=user.company_id, active=False, actor=current_user)
@@ -47,7 +48,8 @@ def _create_user_from(form):
 
 def _update_user_from(form, user):
     update_user(user, email=form.email.data, name=form.name.data, role=form.role.data,
-                company_id=form.company_id.data, active=form.active.data, actor=current_user)
+                company_id=form.company_id.data, active=form.active.data, phone=form.phone.data or "",
+                actor=current_user)
     return set_led_programmes(user, form.led_programme_ids.data, actor=current_user)
 
 

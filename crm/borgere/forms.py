@@ -104,6 +104,16 @@ class TargetActionForm(Form):
     target = HiddenField(validators=[DataRequired()])
 
 
+class ProposeForm(TargetActionForm):
+    """The confirmation page's "Ja, foreslå": only a post carrying ``confirmed=ja`` proposes (the
+    template writes the value; a default would fill it in for a post without it)."""
+
+    confirmed = HiddenField()
+
+    def is_confirmed(self) -> bool:
+        return self.confirmed.data == "ja"
+
+
 class NotAFitForm(Form):
     """"Passer ikke" on a match card: the target and why (one of ``NOT_A_FIT_REASONS``)."""
 

@@ -1,7 +1,7 @@
 import json
 
 import sqlalchemy as sa
-from flask import Response, abort, render_template, request, url_for
+from flask import Response, abort, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from crm.access import allow
@@ -14,6 +14,7 @@ from crm.borgere.forms import (
     MatchFilterForm,
     NotAFitForm,
     OutcomeForm,
+    ProposeForm,
     ReassignForm,
     ReferralForm,
     TargetActionForm,
@@ -22,7 +23,7 @@ from crm.companies.access import get_company_or_404
 from crm.extensions import db
 from crm.forms import ActionForm, submit
 from crm.models import Borger, Company, Opening, OutcomeEvent, Placement, User
-from crm.models.borger import Phase
+from crm.models.borger import SHAREABLE_FIELDS, Phase
 from crm.models.user import Role
 from crm.paging import page_of
 from crm.permissions import can
@@ -44,9 +45,9 @@ from crm.services.match_feedback import record_shown
 from crm.services.match_weights import weights_in_force
 from crm.services.matching import IndexNotReady, match_for_target, matches_for, reverse_match_for
 from crm.services.outcomes import end_course, record_outcome
-from crm.services.placements import advance, propose_match, shortlist
+from crm.services.placements import advance, proposal_reach, propose_match, shortlist
 from crm.services.referrals import referral_form_defaults, referrals_of, start_referral
-from crm.services.reports import my_phase_counts
+from crm.services.reports import caseload_norm_for, my_phase_counts
 from crm.sorting import danish
 from crm.timeutil import today
 from crm.unit_of_work import after_commit, keep_writes
@@ -78,7 +79,7 @@ def render_borger_page(template: str, borger: Borger, *, page: str, **context):
 def referral_form_for(borger: Borger) -> ReferralForm | None:
     """The referral form, filled in with the next period, for a borger whose programme limits referrals."""
     defaults = referral_form_defaults(borger)
-    return None if defaults is None else ReferralForm(data=defaults)
+    return None if defaults is None else ReferralForm(formdata=None, data=defaults)
 
 
 def _placement_or_404(borger: Borger, placement_id: int) -> Placement:
@@ -95,8 +96,10 @@ def index():
     page = page_of(visible_borgere(current_user).order_by(Borger.phase == Phase.AFSLUTTET, danish(Borger.first_name),
                                                           Borger.id))
     audit_shown_by_name(page.items, actor=current_user, page="list")
-    active_count = sum(my_phase_counts(current_user.id).values()) if can(current_user, "borger.create") else None
-    return render_template("borgere/list.html", borgere=page.items, page=page, active_count=active_count)
+    own = can(current_user, "borger.create")
+    active_count = sum(my_phase_counts(current_user.id).values()) if own else None
+    return render_template("borgere/list.html", borgere=page.items, page=page, active_count=active_count,
+                           caseload_norm=caseload_norm_for(current_user.id) if own else None)
 
 
 @bp.route("/ny", methods=["GET", "POST"])
@@ -123,13 +126,26 @@ def new():
 @allow("borger.read")
 def detail(borger_id: int):
     """Show a borger's record and placement pipeline."""
-    borger = get_borger_or_404(borger_id, page="detail")
+    return _detail_page(get_borger_or_404(borger_id, page="detail"))
+
+
+def _detail_page(borger: Borger, *, failed: tuple[str, object] | None = None, placement_id: int | None = None):
+    """The borger's page; ``failed`` is a posted form (its key and the form) shown again with its
+    messages at the fields and the choices kept; an advance form belongs to ``placement_id``."""
     outcomes = db.session.scalars(sa.select(OutcomeEvent).where(OutcomeEvent.borger_id == borger.id)
                                   .order_by(OutcomeEvent.on_date, OutcomeEvent.id)).all()
-    return render_borger_page("borgere/detail.html", borger, page="detail", advance_form=AdvanceForm(),
-                              outcome_form=OutcomeForm(), end_form=EndCourseForm(), outcomes=outcomes,
-                              today=today(), referrals=referrals_of(borger),
-                              referral_form=referral_form_for(borger))
+    forms = {"advance_form": AdvanceForm(formdata=None), "outcome_form": OutcomeForm(formdata=None),
+             "end_form": EndCourseForm(formdata=None), "referral_form": referral_form_for(borger)}
+    failed_advance = None
+    if failed is not None:
+        key, form = failed
+        if key == "advance_form":
+            failed_advance = (placement_id, form)
+        else:
+            forms[key] = form
+    return render_borger_page("borgere/detail.html", borger, page="detail", outcomes=outcomes,
+                              today=today(), referrals=referrals_of(borger), failed_advance=failed_advance,
+                              **forms)
 
 
 @bp.route("/<int:borger_id>/rediger", methods=["GET", "POST"])
@@ -232,16 +248,25 @@ def add_to_shortlist(borger_id: int):
                   redirect_to=back, on_error=back)
 
 
-@bp.route("/<int:borger_id>/foreslaa", methods=["POST"])
+@bp.route("/<int:borger_id>/foreslaa", methods=["GET", "POST"])
 @allow("borger.edit")
 def propose_target(borger_id: int):
-    """Propose the borger to the employer (needs the borger's consent)."""
+    """Ask to confirm, then propose the borger to the employer (needs the borger's consent)."""
     borger = get_borger_or_404(borger_id, page="propose")
-    form = TargetActionForm()
-    back = url_for("borgere.detail", borger_id=borger.id)
-    return submit(form, lambda: _act_on_target(propose_match, borger, form.target.data),
-                  success=lambda placement: f"{borger.first_name} er foreslået for {placement.company.name}.",
-                  redirect_to=back, on_error=back)
+    form = ProposeForm(request.form if request.method == "POST" else request.args)
+    if not form.target.data:
+        return redirect(url_for("borgere.match", borger_id=borger.id))
+    company, opening = _target_objects(form.target.data)
+    reach = proposal_reach(company)
+    if request.method == "POST" and form.is_confirmed():
+        back = url_for("borgere.detail", borger_id=borger.id)
+        return submit(form, lambda: _act_on_target(propose_match, borger, form.target.data),
+                      success=lambda placement: " ".join(filter(None, (
+                          f"{borger.first_name} er foreslået for {placement.company.name}.", reach.advice))),
+                      redirect_to=back, on_error=back)
+    return render_borger_page("borgere/propose.html", borger, page="propose", form=form, company=company,
+                              opening=opening, reach=reach, shared=[SHAREABLE_FIELDS[key] for key in
+                                                                    borger.shared_fields if key in SHAREABLE_FIELDS])
 
 
 @bp.route("/<int:borger_id>/udeluk", methods=["POST"])
@@ -274,7 +299,7 @@ def advance_placement(borger_id: int, placement_id: int):
         hours_per_week=float(form.hours_per_week.data) if form.hours_per_week.data is not None else None,
         end_reason=form.end_reason.data or "", note=form.note.data or "",
         log_contact=form.log_contact.data or None,
-    ), "Trinnet er gemt.")
+    ), "Trinnet er gemt.", key="advance_form", placement_id=placement.id)
 
 
 @bp.route("/til-virksomhed/<int:company_id>")
@@ -301,10 +326,11 @@ def _reverse_match(target_key: str, *, company: Company, opening: Opening | None
                            vejledere=vejledere)
 
 
-def _on_detail_page(borger: Borger, form, action, success: str):
-    """Submit a small form posted from the borger's page, and go back to it."""
-    back = url_for("borgere.detail", borger_id=borger.id)
-    return submit(form, action, success=success, redirect_to=back, on_error=back)
+def _on_detail_page(borger: Borger, form, action, success: str, *, key: str, placement_id: int | None = None):
+    """Submit a small form posted from the borger's page and go back to it; a refused one is shown
+    on the page again, with its messages at the fields and what was typed or chosen kept."""
+    done = submit(form, action, success=success, redirect_to=url_for("borgere.detail", borger_id=borger.id))
+    return done or _detail_page(borger, failed=(key, form), placement_id=placement_id)
 
 
 @bp.route("/<int:borger_id>/resultat", methods=["POST"])
@@ -315,7 +341,7 @@ def add_outcome(borger_id: int):
     form = OutcomeForm()
     return _on_detail_page(borger, form, lambda: record_outcome(
         borger, form.kind.data, on_date=form.on_date.data, note=form.note.data or "", actor=current_user,
-    ), "Resultatet er registreret.")
+    ), "Resultatet er registreret.", key="outcome_form")
 
 
 @bp.route("/<int:borger_id>/afslut", methods=["POST"])
@@ -326,7 +352,7 @@ def end(borger_id: int):
     form = EndCourseForm()
     return _on_detail_page(borger, form, lambda: end_course(
         borger, on_date=form.on_date.data, reason=form.reason.data, actor=current_user,
-    ), "Forløbet er afsluttet.")
+    ), "Forløbet er afsluttet.", key="end_form")
 
 
 @bp.route("/<int:borger_id>/henvisning", methods=["POST"])
@@ -338,7 +364,7 @@ def refer(borger_id: int):
     return _on_detail_page(borger, form, lambda: start_referral(
         borger, starts_on=form.starts_on.data, ends_on=form.ends_on.data, plan=form.plan.data or "",
         actor=current_user,
-    ), "Henvisningen er gemt.")
+    ), "Henvisningen er gemt.", key="referral_form")
 
 
 @bp.route("/<int:borger_id>/indsigt")

@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user
 from flask_wtf.file import FileAllowed, FileField, FileRequired
-from wtforms import HiddenField, IntegerField, SubmitField
+from wtforms import BooleanField, HiddenField, IntegerField, SubmitField
 from wtforms.validators import DataRequired, NumberRange, Optional
 
 from crm.access import allow
@@ -37,7 +37,7 @@ from crm.services.company_import import (
     report_from_json,
     undo_import,
 )
-from crm.services.company_merge import merge_companies
+from crm.services.company_merge import different_cvr, merge_companies
 from crm.services.job_kinds import IMPORT_PREVIEW, IMPORT_RUN, UPLOAD_DIR
 from crm.services.jobs import create_job, dispatch
 from crm.unit_of_work import after_commit
@@ -78,6 +78,7 @@ class MergeForm(Form):
     duplicate_id = IdField(validators=[DataRequired()])
     keep_version = VersionField(validators=[DataRequired()])
     duplicate_version = VersionField(validators=[DataRequired()])
+    different_cvr_confirmed = BooleanField("Ja, flet dem, selvom CVR-numrene er forskellige")
     submit = SubmitField("Flet virksomhederne")
 
 
@@ -281,7 +282,8 @@ def merge(company_id: int):
             return redirect(url_for("companies.merge", company_id=company.id))
         return submit(form, lambda: merge_companies(company, duplicate, actor=current_user,
                                                     keep_version=form.keep_version.data,
-                                                    duplicate_version=form.duplicate_version.data),
+                                                    duplicate_version=form.duplicate_version.data,
+                                                    different_cvr_confirmed=form.different_cvr_confirmed.data),
                       success=f"{duplicate.name} er flettet ind i {company.name}.",
                       redirect_to=url_for("companies.detail", company_id=company_id),
                       on_error=url_for("companies.merge", company_id=company_id, andet=other_id))
@@ -293,7 +295,8 @@ def merge(company_id: int):
         form = MergeForm(duplicate_id=other.id, keep_version=company.version,
                          duplicate_version=other.version)
     return render_template("companies/merge.html", company=company, other=other, form=form,
-                           choose=choose, duplicates=duplicates, counts=_counts)
+                           choose=choose, duplicates=duplicates, counts=_counts,
+                           different_cvr=other is not None and different_cvr(company, other))
 
 
 def _counts(company: Company) -> dict[str, int]:

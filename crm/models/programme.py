@@ -9,6 +9,10 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from crm.extensions import NEVER_REUSE_IDS, db
 from crm.timeutil import utcnow
 
+# IPS: an employment specialist carries at most about 20 borgere (DOMAIN.md); a programme may set
+# its own norm, and every page shows the norm that applies from here (``caseload_norm_for``).
+DEFAULT_CASELOAD_NORM = 20
+
 
 class Programme(db.Model):
     __tablename__ = "programmes"
@@ -19,8 +23,7 @@ class Programme(db.Model):
     starts_on: Mapped[date | None]
     ends_on: Mapped[date | None]
     target_group: Mapped[str] = mapped_column(sa.Text, default="")
-    # IPS: an employment specialist carries at most about 20 borgere.
-    caseload_norm: Mapped[int] = mapped_column(default=20)
+    caseload_norm: Mapped[int] = mapped_column(default=DEFAULT_CASELOAD_NORM)
     # A borger is referred for at most this many months at a time, then needs a new plan
     # (Job in mind: half a year); None: no limit.
     referral_months: Mapped[int | None]

@@ -36,6 +36,7 @@ ROLE_LABELS = {
 
 class User(UserMixin, db.Model):
     __tablename__ = "users"
+    __mapper_args__ = {"eager_defaults": False}
 
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(sa.String(254), unique=True)
@@ -43,6 +44,11 @@ class User(UserMixin, db.Model):
     role: Mapped[str] = mapped_column(sa.String(20))
     password_hash: Mapped[str] = mapped_column(sa.String(255))
     active: Mapped[bool] = mapped_column(default=True)
+    # A staff member's work phone ("" when not recorded): the employer portal shows the company's
+    # konsulent with it. Only those pages read it, so it is loaded on first use, and a user written
+    # without one leaves the column to its database default (not fetched back: eager_defaults), so
+    # code that predates the column still reads and writes users (the migration tests do).
+    phone: Mapped[str] = mapped_column(sa.String(40), server_default="", deferred=True)
     # Employers belong to exactly one company; staff to none.
     company_id: Mapped[int | None] = mapped_column(sa.ForeignKey("companies.id"), index=True)
     # Bumped on logout, deactivation and password change: every older session cookie stops working.

@@ -26,6 +26,7 @@ from crm.services.openings import (
     change_opening_status,
     confirm_opening,
     create_opening,
+    is_ending,
     openings_queries,
     update_opening,
 )
@@ -106,6 +107,10 @@ def change_status(opening_id: int):
     opening = get_opening_or_404(opening_id, for_edit=True)
     form = StatusForm()
     back = _opening_url(opening)
+    if form.validate_on_submit() and is_ending(opening, form.status.data) and request.form.get("confirmed") != "ja":
+        return render_template("openings/confirm_status.html", opening=opening, status=form.status.data,
+                               action=url_for("openings.change_status", opening_id=opening.id), back=back,
+                               portal=False)
     return submit(form, lambda: change_opening_status(opening, form.status.data, actor=current_user),
                   success=lambda _: f"Stillingen er nu {opening.status_enum.label.lower()}.",
                   redirect_to=back, on_error=back, invalid="Vælg en gyldig status.")

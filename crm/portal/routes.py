@@ -5,10 +5,12 @@ from flask import current_app, flash, redirect, render_template, request, url_fo
 from flask_login import current_user
 
 from crm.access import allow
-from crm.extensions import limiter
+from crm.extensions import db, limiter
 from crm.forms import submit
+from crm.models import Company
 from crm.models.opening import OpeningStatus
 from crm.openings.forms import ActionForm, OpeningForm
+from crm.permissions import can
 from crm.portal import bp
 from crm.portal.access import get_own_opening_or_404, get_own_proposal_or_404, own_company
 from crm.portal.forms import AcceptInvitationForm, AnswerForm, ProfileForm
@@ -18,6 +20,7 @@ from crm.services.openings import (
     change_opening_status,
     confirm_opening,
     create_opening,
+    is_ending,
     list_openings,
     needs_confirmation,
     update_opening,
@@ -40,6 +43,15 @@ STATUS_ACTIONS = (
     (OpeningStatus.LUKKET, "Luk"),
 )
 
+
+
+@bp.context_processor
+def _company_konsulent() -> dict:
+    """Every portal page names whom to ask: the company's konsulent, with phone and e-mail."""
+    if not can(current_user, "portal.use") or current_user.company_id is None:
+        return {}
+    company = db.session.get(Company, current_user.company_id)
+    return {"portal_konsulent": company.konsulent if company else None}
 
 def _own_openings():
     return list_openings(company_id=current_user.company_id)
@@ -108,6 +120,10 @@ def opening_status(opening_id: int):
     if status not in {s for s, _ in STATUS_ACTIONS}:
         flash(STATUS_UNCHANGED, "error")
         return redirect(back)
+    if ActionForm().validate_on_submit() and is_ending(opening, status) and request.form.get("confirmed") != "ja":
+        return render_template("openings/confirm_status.html", opening=opening, status=status,
+                               action=url_for("portal.opening_status", opening_id=opening.id),
+                               back=url_for("portal.edit_opening", opening_id=opening.id), portal=True)
     return submit(ActionForm(), lambda: change_opening_status(opening, status, actor=current_user),
                   success=lambda _: f"«{opening.title}» er nu {opening.status_enum.label.lower()}.",
                   redirect_to=back, on_error=back, invalid=STATUS_UNCHANGED)

@@ -13,6 +13,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from crm.forms import Form, SubForm
+from crm.models.programme import DEFAULT_CASELOAD_NORM
 from crm.services.programmes import GOAL_KINDS, outcome_choices
 
 EMPTY_TARGET_ROWS = 3
@@ -41,7 +42,7 @@ class ProgrammeForm(Form):
     target_group = TextAreaField("Målgruppe", validators=[Optional()])
     caseload_norm = IntegerField(
         "Norm for sagsstamme (borgere pr. vejleder)",
-        default=20,
+        default=DEFAULT_CASELOAD_NORM,
         validators=[DataRequired("Angiv normen."), NumberRange(1, 40, "Mellem 1 og 40.")],
     )
     targets = FieldList(FormField(TargetForm), min_entries=EMPTY_TARGET_ROWS)

@@ -6,12 +6,13 @@ from crm.access import allow
 from crm.extensions import db
 from crm.forms import submit
 from crm.models import Borger, Programme, User
+from crm.models.programme import DEFAULT_CASELOAD_NORM
 from crm.permissions import can
 from crm.reports import bp
 from crm.reports.charts import bar_chart
 from crm.reports.forms import EMPTY_TARGET_ROWS, ProgrammeForm
 from crm.services import reports
-from crm.services.borgere import CASELOAD_NORM, audit_shown_by_name, can_view_borger
+from crm.services.borgere import audit_shown_by_name, can_view_borger
 from crm.services.job_kinds import request_report_export
 from crm.services.jobs import dispatch
 from crm.services.programmes import create_programme, update_programme
@@ -160,7 +161,7 @@ def _form_data(programme: Programme | None) -> dict:
     ]
     targets += [{} for _ in range(EMPTY_TARGET_ROWS)]
     if programme is None:
-        return {"targets": targets, "caseload_norm": 20}
+        return {"targets": targets, "caseload_norm": DEFAULT_CASELOAD_NORM}
     return {
         "name": programme.name,
         "municipality": programme.municipality,
@@ -211,5 +212,5 @@ def my_week():
         waiting=waiting,
         first_contact_goal=reports.FIRST_CONTACT_DAYS_GOAL,
         overdue=reports.my_overdue_tasks(current_user.id, as_of=as_of),
-        caseload_norm=CASELOAD_NORM,
+        caseload_norm=reports.caseload_norm_for(current_user.id),
     )

@@ -30,8 +30,6 @@ CONFLICT_MESSAGE = (
     "Borgerens oplysninger er blevet ændret af en anden, siden du åbnede dem. Dine ændringer er "
     "ikke gemt: se de nye oplysninger, og gem igen."
 )
-# IPS: an employment specialist carries at most about 20 borgere (DOMAIN.md).
-CASELOAD_NORM = 20
 MIN_TRAVEL_MINUTES = 5
 MAX_TRAVEL_MINUTES = 180
 # First name or initials only: a full name is more than a borger is shown by.

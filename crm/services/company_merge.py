@@ -10,7 +10,7 @@ free tags are united, and the duplicate is deleted.
 import sqlalchemy as sa
 
 from crm.extensions import db
-from crm.models import Borger, Company, ImportChange
+from crm.models import Borger, Company, CompanyStatusChange, ImportChange
 from crm.services import ValidationError
 from crm.services.audit import record_event
 from crm.services.companies import CONFLICT_MESSAGE, ConflictError, company_profile, update_company
@@ -46,25 +46,40 @@ def _merged_profile(keep: dict, duplicate: dict) -> dict:
     return merged
 
 
+def different_cvr(keep: Company, duplicate: Company) -> bool:
+    """Both records carry a CVR number and they differ: most likely two companies, not one twice."""
+    return bool(keep.cvr and duplicate.cvr and keep.cvr != duplicate.cvr)
+
+
 def merge_companies(keep: Company, duplicate: Company, *, actor, keep_version: int | None = None,
-                    duplicate_version: int | None = None) -> Company:
+                    duplicate_version: int | None = None, different_cvr_confirmed: bool = False) -> Company:
     """Move everything from ``duplicate`` to ``keep`` and delete ``duplicate``.
 
     With the versions the user saw, a company changed since raises ConflictError; a merge whose
     filled-in profile breaks the company rules raises ValidationError. In both cases the caller
     rolls back. The kept company's version always goes up, so an import that touched it can no
-    longer be undone.
+    longer be undone. Two records with different CVR numbers are merged only with
+    ``different_cvr_confirmed`` (the kept record's number stays). The duplicate's status history
+    joins the kept one's, without its creation row: the kept company was created once.
     """
     if keep.id == duplicate.id:
         raise ValidationError("Vælg to forskellige virksomheder.", field="duplicate_id")
     if (keep_version is not None and keep.version != keep_version) or (
             duplicate_version is not None and duplicate.version != duplicate_version):
         raise ConflictError(CONFLICT_MESSAGE)
+    if different_cvr(keep, duplicate) and not different_cvr_confirmed:
+        raise ValidationError(
+            f"{keep.name} har CVR-nummer {keep.cvr} og {duplicate.name} CVR-nummer {duplicate.cvr}: det er "
+            "sandsynligvis to forskellige virksomheder. Sæt kryds for at flette dem alligevel.",
+            field="different_cvr_confirmed")
     keep_id, duplicate_id, duplicate_name = keep.id, duplicate.id, duplicate.name
     merged = _merged_profile(company_profile(keep), company_profile(duplicate))
     last_contacts = [t for t in (keep.last_contact_at, duplicate.last_contact_at) if t is not None]
     db.session.flush()
 
+    # The duplicate's creation (no status before it) is in the audit log; kept, it would be a second one.
+    db.session.execute(sa.delete(CompanyStatusChange).where(
+        CompanyStatusChange.company_id == duplicate_id, CompanyStatusChange.from_status.is_(None)))
     moved = {}
     for column in company_references():
         if column.table.name in SPECIAL_TABLES:

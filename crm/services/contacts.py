@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
 import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from crm.extensions import db
@@ -103,12 +104,17 @@ def _staff_user(user_id) -> User:
 
 def create_task(*, title: str, due: date | None, assignee_id, company: Company | None = None,
                 note: str = "", log_entry: ContactLogEntry | None = None, actor=None) -> Task:
-    """Create a follow-up task for a staff member. Raises ValidationError naming the field."""
+    """Create a follow-up task for a staff member. Raises ValidationError naming the field.
+
+    A person may not set a due date before today (a task due in the past is a typing mistake);
+    the system (``actor=None``: the demo, tests of overdue tasks) may."""
     data = {"title": title, "note": note}
     title = clean_text(data, "title", max_length=TITLE_MAX, required="Angiv en titel på opgaven.")
     note = clean_text(data, "note", max_length=LONG_TEXT_MAX)
     if not isinstance(due, date):
         raise ValidationError("Angiv en frist.", field="due")
+    if actor is not None and due < today():
+        raise ValidationError("Fristen kan ikke ligge før i dag. Ret datoen.", field="due")
     assignee = _staff_user(assignee_id)
     task = Task(title=title, note=note, due=due, assignee_id=assignee.id,
                 company_id=company.id if company else None,
@@ -137,7 +143,7 @@ def set_task_done(task: Task, done: bool, *, actor=None) -> Task:
 def tasks_query(user: User, *, now: datetime | None = None) -> sa.Select:
     """The user's tasks: open ones by due date (so overdue come first), then recently done."""
     now = now or utcnow()
-    return sa.select(Task).where(
+    return sa.select(Task).options(selectinload(Task.company), selectinload(Task.borger)).where(
         Task.assignee_id == user.id,
         sa.or_(Task.done.is_(False), Task.done_at >= now - timedelta(days=RECENTLY_DONE_DAYS)),
     ).order_by(

@@ -41,6 +41,8 @@ from matcher import STALE_EXCLUDE_DAYS, STALE_SOFT_DAYS
 # The matcher's thresholds, so the flag and the ranking always agree.
 STALE_DAYS = STALE_SOFT_DAYS
 HIDDEN_DAYS = STALE_EXCLUDE_DAYS
+#: Statuses that end an opening (it leaves the borgere's matches): a person confirms them first.
+ENDING_STATUSES = frozenset({OpeningStatus.BESAT, OpeningStatus.LUKKET})
 MAX_PLACES = 100
 
 CONFLICT_MESSAGE = (
@@ -239,6 +241,11 @@ def _apply_status(opening: Opening, status: OpeningStatus) -> OpeningStatus:
         # Opening (or reopening) an opening says it is open today.
         opening.confirmed_at = utcnow()
     return status
+
+
+def is_ending(opening: Opening, status: str) -> bool:
+    """Whether moving ``opening`` to ``status`` ends it (so the person confirms it first)."""
+    return status in ENDING_STATUSES and opening.status != status
 
 
 def change_opening_status(opening: Opening, status: str, *, actor=None) -> Opening:

@@ -6,14 +6,16 @@ contacts: within 3 days of the start, weekly for the first month, then monthly f
 A job that ends gets a task to make contact within 3 days.
 """
 
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 import sqlalchemy as sa
 
 from crm.extensions import db
-from crm.models import Borger, Company, Opening, Placement, PlacementEvent, Task
+from crm.models import Borger, Company, Opening, Placement, PlacementEvent, Task, User
 from crm.models.borger import Phase, Stage
 from crm.models.programme import OutcomeKind
+from crm.models.user import Role
 from crm.permissions import require
 from crm.services import ValidationError
 from crm.services.audit import record_event
@@ -94,6 +96,39 @@ def propose_match(borger: Borger, *, company: Company, opening: Opening | None, 
                                          components=components, reasons=reasons, actor=actor)
     propose(placement, actor=actor)
     return placement
+
+
+@dataclass(frozen=True)
+class ProposalReach:
+    """Whether a proposal to ``company`` reaches someone in the employer portal, and, when it does
+    not, whom to ask to pass it on (the company's konsulent)."""
+
+    company: Company
+    portal_users: int
+    konsulent: User | None
+
+    @property
+    def reaches_portal(self) -> bool:
+        return self.portal_users > 0
+
+    @property
+    def advice(self) -> str:
+        """What the vejleder must do for the employer to hear of the proposal ("" when nothing)."""
+        if self.reaches_portal:
+            return ""
+        if self.konsulent is None:
+            return (f"{self.company.name} har ingen brugere i arbejdsgiverportalen og ingen konsulent, så "
+                    "forslaget når ikke frem af sig selv. Kontakt virksomheden direkte.")
+        return (f"{self.company.name} har ingen brugere i arbejdsgiverportalen, så forslaget når ikke frem "
+                f"af sig selv. Kontakt virksomhedskonsulenten {self.konsulent.name} ({self.konsulent.email}), "
+                "som kan give forslaget videre.")
+
+
+def proposal_reach(company: Company) -> ProposalReach:
+    """Who at the company would see a proposal in the portal (active employer users)."""
+    users = db.session.scalar(sa.select(sa.func.count()).select_from(User).where(
+        User.company_id == company.id, User.role == Role.EMPLOYER, User.active))
+    return ProposalReach(company, users or 0, company.konsulent)
 
 
 def propose(placement: Placement, *, actor) -> None:

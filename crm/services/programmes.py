@@ -13,6 +13,7 @@ import sqlalchemy as sa
 
 from crm.extensions import db
 from crm.models import OutcomeKind, Programme, ProgrammeTarget
+from crm.models.programme import DEFAULT_CASELOAD_NORM
 from crm.services import ValidationError
 from crm.services.audit import record_event
 from crm.services.reports import COMPOSITE_OUTCOMES, outcome_label
@@ -74,7 +75,7 @@ def _validated(data: dict, *, programme: Programme | None) -> dict:
     if starts_on and ends_on and ends_on <= starts_on:
         raise ValidationError("Slutdatoen skal ligge efter startdatoen.", field="ends_on")
     try:
-        norm = int(data.get("caseload_norm") or 20)
+        norm = int(data.get("caseload_norm") or DEFAULT_CASELOAD_NORM)
     except (TypeError, ValueError):
         raise ValidationError("Angiv et helt tal.", field="caseload_norm") from None
     if not 1 <= norm <= MAX_CASELOAD_NORM:

@@ -46,8 +46,17 @@ def get_user_by_email(email: str) -> User | None:
     return db.session.scalar(sa.select(User).where(User.email == normalize_email(email)))
 
 
+def _phone(phone: str | None) -> str:
+    """A work phone as typed, its spaces tidied."""
+    phone = " ".join((phone or "").split())
+    if len(phone) > 40:
+        raise ValidationError("Telefonnummeret må højst være 40 tegn.", field="phone")
+    return phone
+
+
 def create_user(
-    *, email: str, name: str, role: str, password: str, company_id: int | None = None, actor=None
+    *, email: str, name: str, role: str, password: str, company_id: int | None = None, phone: str = "",
+    actor=None
 ) -> User:
     """Create an account. Raises ValidationError for a taken e-mail, bad role or weak password."""
     email = normalize_email(email)
@@ -66,6 +75,8 @@ def create_user(
         company_id=company_id,
         password_hash=hash_password(password),
     )
+    if phone:
+        user.phone = _phone(phone)
     db.session.add(user)
     db.session.flush()
     record_event(
@@ -75,9 +86,10 @@ def create_user(
 
 
 def update_user(
-    user: User, *, email: str, name: str, role: str, company_id: int | None, active: bool, actor=None
+    user: User, *, email: str, name: str, role: str, company_id: int | None, active: bool,
+    phone: str | None = None, actor=None
 ) -> User:
-    """Change an account's details. Deactivating it ends all its sessions."""
+    """Change an account's details (``phone=None`` leaves it). Deactivating it ends all its sessions."""
     email = normalize_email(email)
     other = get_user_by_email(email)
     if other is not None and other.id != user.id:
@@ -91,6 +103,7 @@ def update_user(
     for attr, value in (
         ("email", email), ("name", name.strip()), ("role", role),
         ("company_id", company_id), ("active", active),
+        *((("phone", _phone(phone)),) if phone is not None else ()),
     ):
         if getattr(user, attr) != value:
             changes[attr] = value

@@ -8,6 +8,7 @@ from crm.forms import submit
 from crm.models import Task
 from crm.paging import page_of
 from crm.permissions import can
+from crm.services.borgere import audit_shown_by_name
 from crm.services.contacts import is_overdue, set_task_done, tasks_query
 from crm.tasks import bp
 from crm.timeutil import today
@@ -27,6 +28,8 @@ def get_task_or_404(task_id: int, user) -> Task:
 def mine():
     """Show the current user's tasks: overdue first, then due later, then recently done."""
     page = page_of(tasks_query(current_user))
+    # A task about a borger links to them for those who may open the record: showing the name is a read.
+    audit_shown_by_name([task.borger for task in page.items if task.borger], actor=current_user, page="tasks")
     return render_template("tasks/mine.html", tasks=page.items, page=page, today=today(),
                            is_overdue=is_overdue, done_form=TaskDoneForm())
 

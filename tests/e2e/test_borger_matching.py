@@ -27,6 +27,12 @@ def test_vejleder_matches_shortlists_and_proposes(app, page, login, live_server,
     first.get_by_role("button", name="Sæt på kortliste").click()
     assert page.get_by_text("er sat på kortlisten").is_visible()
     page.locator(".match-list > li").first.get_by_role("button", name="Foreslå for arbejdsgiver").click()
+    # A confirmation page (no JavaScript needed) says what the employer sees and who must pass it on.
+    assert page.get_by_role("heading", name="Foreslå Mette").is_visible()
+    assert page.get_by_text("ingen brugere i arbejdsgiverportalen").is_visible()
+    with app.app_context():
+        assert db.session.scalar(sa.select(Placement.stage)) == "kortliste"
+    page.get_by_role("button", name="Ja, foreslå Mette").click()
     assert page.get_by_text("Mette er foreslået for Jyllands Lager ApS").is_visible()
     assert page.locator(".placement .badge", has_text="Foreslået").is_visible()
     with app.app_context():

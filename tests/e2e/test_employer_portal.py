@@ -48,6 +48,8 @@ def test_invited_employer_posts_an_opening_and_answers_a_proposal(app, page, log
     match = page.locator(".match-list > li", has_text="Lagermedarbejder").first
     assert match.is_visible()
     match.get_by_role("button", name="Foreslå for arbejdsgiver").click()
+    assert page.get_by_text("1 bruger i arbejdsgiverportalen").is_visible()
+    page.get_by_role("button", name="Ja, foreslå Mette").click()
     assert page.get_by_text("Mette er foreslået for Jyllands Lager ApS").is_visible()
     page.get_by_role("button", name="Log ud").click()
 

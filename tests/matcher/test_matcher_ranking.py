@@ -120,6 +120,13 @@ def test_company_unconfirmed_for_months_is_still_returned(make_candidate, make_t
     assert ids(ranked(make_candidate(), [company])) == ["company"]
 
 
+def test_a_company_long_without_contact_says_so_not_that_it_is_unconfirmed(make_candidate, make_target, ranked):
+    company = make_target("company", kind="company", updated=TODAY - timedelta(days=74))
+    reasons = ranked(make_candidate(), [company])[0].reasons
+    assert "Ingen kontakt i 74 dage" in reasons
+    assert not any("bekræftet" in reason for reason in reasons)
+
+
 def test_partner_with_placements_beats_unknown_company(make_candidate, make_target, ranked):
     unknown = make_target("unknown")
     partner = make_target("partner", partner=True, placements=3)

@@ -107,6 +107,7 @@ from crm.services.reports.tables import (
 )
 from crm.services.reports.week import (
     Waiting,
+    caseload_norm_for,
     count_my_overdue_tasks,
     my_borgere_without_contact,
     my_f2f_contacts_this_week,
@@ -188,6 +189,7 @@ __all__ = [
     "my_borgere_without_contact",
     "my_f2f_contacts_this_week",
     "my_overdue_tasks",
+    "caseload_norm_for",
     "my_phase_counts",
     "outcome_borger_ids",
     "outcome_kinds",

@@ -8,8 +8,9 @@ from datetime import date
 import sqlalchemy as sa
 
 from crm.extensions import db
-from crm.models import Borger, ContactLogEntry, OutcomeEvent, Task
+from crm.models import Borger, ContactLogEntry, OutcomeEvent, Programme, Task
 from crm.models.borger import Phase
+from crm.models.programme import DEFAULT_CASELOAD_NORM
 from crm.services.reports.fidelity import FIRST_CONTACT_DAYS_GOAL, f2f_contacts, week_start
 from crm.services.reports.figures import K
 from crm.sorting import danish_key
@@ -28,6 +29,15 @@ def my_phase_counts(user_id: int) -> dict[Phase, int]:
         .all()
     )
     return {phase: rows.get(phase, 0) for phase in Phase if phase != Phase.AFSLUTTET}
+
+
+def caseload_norm_for(user_id: int) -> int:
+    """The caseload norm that applies to the vejleder: the strictest norm of the programmes their
+    active borgere are in (the norm is about the person's whole load), else the IPS default."""
+    norm = db.session.scalar(
+        sa.select(sa.func.min(Programme.caseload_norm)).join(Borger, Borger.programme_id == Programme.id)
+        .where(Borger.vejleder_id == user_id, Borger.phase != Phase.AFSLUTTET))
+    return norm if norm is not None else DEFAULT_CASELOAD_NORM
 
 
 def my_f2f_contacts_this_week(user_id: int, *, as_of: date | None = None) -> list[ContactLogEntry]:

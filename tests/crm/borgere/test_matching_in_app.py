@@ -87,7 +87,8 @@ def test_proposing_needs_the_borgers_consent(app, browser, make_user, make_borge
     borger_id = make_borger(email, consent_to_propose=False)
     company_id = make_partner("Jyllands Lager ApS")
     browser.login(email)
-    response = browser.post_form(f"/borgere/{borger_id}/foreslaa", {"target": f"company:{company_id}"},
+    response = browser.post_form(f"/borgere/{borger_id}/foreslaa",
+                                 {"target": f"company:{company_id}", "confirmed": "ja"},
                                  form_page=f"/borgere/{borger_id}/match", follow_redirects=True)
     assert "ikke givet samtykke" in response.get_data(as_text=True)
     with app.app_context():
@@ -100,7 +101,7 @@ def test_proposing_with_consent_moves_the_placement_to_foreslaaet(app, browser, 
     borger_id = make_borger(email)
     company_id = make_partner("Jyllands Lager ApS")
     browser.login(email)
-    browser.post_form(f"/borgere/{borger_id}/foreslaa", {"target": f"company:{company_id}"},
+    browser.post_form(f"/borgere/{borger_id}/foreslaa", {"target": f"company:{company_id}", "confirmed": "ja"},
                       form_page=f"/borgere/{borger_id}/match")
     with app.app_context():
         placement = db.session.scalar(sa.select(Placement))

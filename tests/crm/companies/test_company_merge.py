@@ -19,7 +19,7 @@ from crm.models import (
     User,
 )
 from crm.services import ValidationError
-from crm.services.companies import ConflictError, create_company, update_company
+from crm.services.companies import ConflictError, change_status, create_company, update_company
 from crm.services.company_merge import merge_companies
 
 CVR_A = "10283981"
@@ -116,13 +116,16 @@ def get_offer_tags(app):
 def test_merge_moves_employer_users_and_status_history(app, make_user):
     keep = add_company(app, name="Bageriet")
     duplicate = add_company(app, name="Bageriet ApS", status="dialog")
+    with app.app_context():
+        change_status(db.session.get(Company, duplicate), "partner", actor=None)
+        db.session.commit()
     email = make_user("employer", company_id=duplicate)
     merge(app, keep, duplicate)
     with app.app_context():
         assert db.session.scalar(sa.select(User.company_id).where(User.email == email)) == keep
         statuses = db.session.scalars(sa.select(CompanyStatusChange.to_status)
                                       .where(CompanyStatusChange.company_id == keep)).all()
-    assert sorted(statuses) == ["dialog", "emne"]
+    assert sorted(statuses) == ["emne", "partner"]  # the duplicate's creation row is not moved
 
 
 def test_merge_keeps_the_latest_contact_time(app):
@@ -183,12 +186,56 @@ def test_vejleder_gets_403_on_merge(app, browser, make_user):
     assert browser.get(f"/virksomheder/{keep}/flet").status_code == 403
 
 
-def test_konsulent_gets_403_on_merge(app, browser, make_user):
+def test_a_konsulent_warned_of_a_duplicate_merges_it(app, browser, make_user):
     keep = add_company(app, name="Bageriet")
     duplicate = add_company(app, name="Bageriet ApS")
     browser.login(make_user("konsulent"))
-    assert browser.get(f"/virksomheder/{keep}/flet").status_code == 403
-    response = browser.client.post(f"/virksomheder/{keep}/flet", data={"duplicate_id": duplicate})
-    assert response.status_code == 403
-    assert get(app, duplicate) is not None
+    assert "Flet dublet" in browser.get(f"/virksomheder/{keep}").get_data(as_text=True)
+    response = browser.post_form(f"/virksomheder/{keep}/flet",
+                                 {"duplicate_id": duplicate, "keep_version": 1, "duplicate_version": 1},
+                                 form_page=f"/virksomheder/{keep}/flet?andet={duplicate}")
+    assert response.status_code == 302
+    assert get(app, duplicate) is None
 
+
+
+# --- issue 16: different CVR numbers, and one creation row ---
+
+CVR_B = "10150817"
+
+
+def test_merging_two_different_cvr_numbers_needs_the_explicit_confirmation(app, browser, admin):
+    keep = add_company(app, name="Bageriet", cvr=CVR_A)
+    duplicate = add_company(app, name="Bageriet ApS", cvr=CVR_B)
+    page = browser.get(f"/virksomheder/{keep}/flet?andet={duplicate}").get_data(as_text=True)
+    assert "Forskellige CVR-numre" in page and 'name="different_cvr_confirmed"' in page
+    form = {"duplicate_id": duplicate, "keep_version": 1, "duplicate_version": 1}
+    refused = browser.post_form(f"/virksomheder/{keep}/flet", form,
+                                form_page=f"/virksomheder/{keep}/flet?andet={duplicate}", follow_redirects=True)
+    assert "sandsynligvis to forskellige virksomheder" in refused.get_data(as_text=True)
+    assert get(app, duplicate) is not None
+    browser.post_form(f"/virksomheder/{keep}/flet", {**form, "different_cvr_confirmed": "y"},
+                      form_page=f"/virksomheder/{keep}/flet?andet={duplicate}")
+    assert get(app, duplicate) is None
+    assert get(app, keep).cvr == CVR_A
+
+
+def test_the_same_or_a_missing_cvr_asks_for_no_extra_confirmation(app):
+    keep = add_company(app, name="Bageriet", cvr=CVR_A)
+    duplicate = add_company(app, name="Bageriet ApS")
+    merge(app, keep, duplicate)
+    assert get(app, duplicate) is None
+
+
+def test_the_merged_status_history_has_one_creation_row(app):
+    keep = add_company(app, name="Bageriet", status="emne")
+    duplicate = add_company(app, name="Bageriet ApS", status="emne")
+    with app.app_context():
+        change_status(db.session.get(Company, duplicate), "dialog", actor=None)
+        db.session.commit()
+    merge(app, keep, duplicate)
+    with app.app_context():
+        rows = db.session.execute(sa.select(CompanyStatusChange.from_status, CompanyStatusChange.to_status)
+                                  .where(CompanyStatusChange.company_id == keep)
+                                  .order_by(CompanyStatusChange.id)).all()
+    assert [tuple(r) for r in rows] == [(None, "emne"), ("emne", "dialog")]

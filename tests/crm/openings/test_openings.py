@@ -59,7 +59,7 @@ def test_every_change_is_logged_on_the_companys_timeline(app, browser, make_user
     browser.post_form(f"/stillinger/virksomhed/{company_id}/ny", FORM)
     opening = _only_opening(app)
     browser.post_form(f"/stillinger/{opening.id}/rediger", {**FORM, "hours_max": "25", "version": "1"})
-    browser.post_form(f"/stillinger/{opening.id}/status", {"status": "besat"},
+    browser.post_form(f"/stillinger/{opening.id}/status", {"status": "besat", "confirmed": "ja"},
                       form_page=f"/stillinger/{opening.id}")
     with app.app_context():
         events = db.session.scalars(sa.select(AuditEvent).where(
@@ -110,7 +110,7 @@ def test_employer_changes_are_written_to_the_contact_log(app, browser, employer,
     email, company_id = employer
     opening_id = make_opening(company_id)
     browser.login(email)
-    browser.post_form(f"/portal/stillinger/{opening_id}/status", {"status": "besat"},
+    browser.post_form(f"/portal/stillinger/{opening_id}/status", {"status": "besat", "confirmed": "ja"},
                       form_page=f"/portal/stillinger/{opening_id}")
     with app.app_context():
         entry = db.session.scalar(sa.select(ContactLogEntry))
@@ -124,7 +124,7 @@ def test_employer_pauses_and_closes_an_opening(app, browser, employer, make_open
     opening_id = make_opening(company_id)
     browser.login(email)
     for status in ("pause", "lukket"):
-        browser.post_form(f"/portal/stillinger/{opening_id}/status", {"status": status},
+        browser.post_form(f"/portal/stillinger/{opening_id}/status", {"status": status, "confirmed": "ja"},
                           form_page=f"/portal/stillinger/{opening_id}")
         with app.app_context():
             assert db.session.get(Opening, opening_id).status == status

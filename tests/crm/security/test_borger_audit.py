@@ -46,7 +46,7 @@ def test_each_borger_request_writes_exactly_one_audit_row(app, browser, make_use
         ("GET", f"/borgere/til-virksomhed/{company_id}", None),
         ("GET", f"/borgere/til-stilling/{opening_id}", None),
         ("POST", f"{base}/kortliste", {"target": f"company:{company_id}"}),
-        ("POST", f"{base}/foreslaa", {"target": f"company:{other_id}"}),
+        ("POST", f"{base}/foreslaa", {"target": f"company:{other_id}", "confirmed": "ja"}),
         ("POST", lambda: f"{base}/forloeb/{placement_id()}", {
             "stage": "job", "on_date": yesterday, "hours_per_week": "12", "end_reason": "", "note": "Start",
             "log_contact": "meeting"}),
