@@ -92,7 +92,7 @@ def test_upgrading_an_existing_database_stops_it_reusing_erased_ids(app_config, 
                 assert [t for t in id_tables if "AUTOINCREMENT" not in schemas[t]] == []
             assert db.session.scalar(sa.select(sa.func.count()).select_from(Placement)) == 1
             assert db.session.scalar(sa.select(sa.func.count()).select_from(RecoveryCode)) == 1
-            # 0015 gave the existing company its Danish sort key.
+            # 0016 gave the existing company its Danish sort key.
             assert db.session.scalar(sa.select(Company.sort_key)) == sort_key("aakande lager")
             assert {"B-0001", "B-0002", "B-0003"} <= set(db.session.scalars(sa.select(IssuedReference.reference)))
             new = create_borger({"first_name": "Ny", "vejleder_id": vejleder.id, "postcode": "8000",

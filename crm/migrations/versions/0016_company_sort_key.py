@@ -1,7 +1,7 @@
 """companies.sort_key: the name in Danish alphabetical order, indexed (issue 16)
 
-Revision ID: 0015
-Revises: 0014
+Revision ID: 0016
+Revises: 0015
 Create Date: 2026-12-01 11:45:00
 
 """
@@ -11,8 +11,8 @@ from alembic import op
 from crm.sorting import SORT_KEY_LENGTH, sort_key
 
 # revision identifiers, used by Alembic.
-revision = '0015'
-down_revision = '0014'
+revision = '0016'
+down_revision = '0015'
 branch_labels = None
 depends_on = None
 
