@@ -405,3 +405,23 @@ def pytest_report_header(config):
     url = os.environ.get("TEST_DATABASE_URL")
     backend = sa.make_url(url).get_backend_name() if url else "sqlite"
     return f"fodfaeste test database: {backend}"
+
+
+@pytest.fixture
+def borger_at_a_meeting(app, make_user, make_borger, make_partner):
+    """A vejleder's borger whose placement went shortlist → proposed → meeting (yesterday);
+    returns (the vejleder's e-mail, the borger's id)."""
+    from crm.services.placements import advance, propose, shortlist
+    from crm.timeutil import today
+
+    email = make_user("vejleder")
+    borger_id = make_borger(email)
+    company_id = make_partner("Jyllands Lager ApS")
+    with app.app_context():
+        actor = db.session.scalar(sa.select(User).where(User.email == email))
+        placement = shortlist(db.session.get(Borger, borger_id), company=db.session.get(Company, company_id),
+                              opening=None, score=None, components={}, reasons=[], actor=actor)
+        propose(placement, actor=actor)
+        advance(placement, "moede", on_date=today() - timedelta(days=1), actor=actor)
+        db.session.commit()
+    return email, borger_id

@@ -2,14 +2,8 @@
 finds the company, å/æ/ø written as aa/ae/oe find it too, and the placement timeline in words."""
 
 import re
-from datetime import timedelta
 
 import pytest
-import sqlalchemy as sa
-
-from crm.extensions import db
-from crm.models import Borger, Company, User
-from crm.timeutil import today
 
 pytestmark = pytest.mark.e2e
 
@@ -38,20 +32,8 @@ def test_konsulent_sees_companies_in_danish_order_and_finds_them_misspelt(page, 
     assert page.locator("table.companies tbody tr td:first-child a").all_inner_texts() == ["Æblehaven Rengøring"]
 
 
-def test_vejleder_sees_the_placement_steps_in_danish(app, page, login, live_server, make_user, make_borger,
-                                                     make_partner):
-    from crm.services.placements import advance, propose, shortlist
-
-    email = make_user("vejleder")
-    borger_id = make_borger(email)
-    company_id = make_partner("Jyllands Lager ApS")
-    with app.app_context():
-        actor = db.session.scalar(sa.select(User).where(User.email == email))
-        placement = shortlist(db.session.get(Borger, borger_id), company=db.session.get(Company, company_id),
-                              opening=None, score=None, components={}, reasons=[], actor=actor)
-        propose(placement, actor=actor)
-        advance(placement, "moede", on_date=today() - timedelta(days=1), actor=actor)
-        db.session.commit()
+def test_vejleder_sees_the_placement_steps_in_danish(page, login, live_server, borger_at_a_meeting):
+    email, borger_id = borger_at_a_meeting
     login(email)
     page.goto(f"{live_server}/borgere/{borger_id}")
     steps = page.locator("ol.timeline li").all_inner_texts()
