@@ -52,7 +52,8 @@ def test_match_card_and_visit_planning_write_distances_alike(page, login, live_s
     assert re.search(r"\d+,\d km", card) and not re.search(r"\d\.\d km", card)
     card_km = re.search(r"(\d+,\d) km", card).group(1)
 
-    page.context.clear_cookies()
+    page.get_by_role("button", name="Log ud").click()  # as a person switches user
+    page.wait_for_url("**/login**")
     login(make_user("konsulent"))
     page.goto(f"{live_server}/virksomheder/naer?postcode=8000&radius=15&status=partner")
     row = page.get_by_role("row", name=re.compile("Jyllands Lager ApS")).inner_text()
