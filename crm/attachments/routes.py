@@ -112,6 +112,8 @@ def company_download(company_id: int, attachment_id: int):
 def company_delete(company_id: int, attachment_id: int):
     """Delete a company's file."""
     company = get_company_or_404(company_id, current_user)
+    if not can(current_user, "attachment.manage", company):
+        abort(403)  # before looking for the file: the answer tells nothing about which files exist
     return _delete(_company_attachment_or_404(company, attachment_id), _company_page(company))
 
 

@@ -294,10 +294,11 @@ def read_verified(attachment: Attachment, *, root: Path | None = None) -> bytes:
 
 def _audit(action: str, attachment: Attachment, *, actor, **details) -> None:
     if attachment.placement_id is not None:
+        # Not the file's name: it may name the borger, and the revision log is read by admins.
         placement = attachment.placement
         record_event(action, "borger", placement.borger_id, actor=actor,
                      details={"page": "attachment", "placement_id": placement.id,
-                              "attachment_id": attachment.id, "name": attachment.original_name, **details})
+                              "attachment_id": attachment.id, **details})
     else:
         record_event(action, "company", attachment.company_id, actor=actor,
                      details={"attachment_id": attachment.id, "name": attachment.original_name, **details})
