@@ -137,6 +137,16 @@ def test_konsulent_uploads_a_pdf_on_a_company_and_staff_download_it(app, browser
     assert "no-store" in response.headers["Cache-Control"]
 
 
+def test_an_admin_may_upload_and_delete_a_companys_files_too(app, browser, world):
+    browser.login(world["admin"])
+    assert _upload_company(browser, world, PNG, "logo.png").status_code == 302
+    [(attachment_id, name, content_type, *_)] = _attachments(app)
+    assert (name, content_type) == ("logo.png", "image/png")
+    response = browser.post_form(_company_url(world, f"/{attachment_id}/slet"), {},
+                                 form_page=f"/virksomheder/{world['company']}")
+    assert response.status_code == 302 and _attachments(app) == []
+
+
 def test_a_vejleder_or_teamleder_may_not_upload_or_delete_a_companys_files(app, browser, world):
     browser.login(world["konsulent"])
     _upload_company(browser, world)
