@@ -186,9 +186,9 @@ def _office_kind(content: bytes) -> FileKind | None:
 
 def sniff(content: bytes) -> FileKind | None:
     """The kind of file ``content`` is, judged by the bytes alone; None for anything we do not take."""
-    guess = filetype.guess(content)
     if content.startswith(b"PK\x03\x04"):
         return _office_kind(content)
+    guess = filetype.guess(content)
     if guess is None:
         return None
     return {"pdf": KIND_BY_CODE["pdf"], "png": KIND_BY_CODE["png"], "jpg": KIND_BY_CODE["jpeg"]}.get(guess.extension)
