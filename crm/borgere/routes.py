@@ -27,6 +27,7 @@ from crm.models.borger import SHAREABLE_FIELDS, Phase
 from crm.models.user import Role
 from crm.paging import page_of
 from crm.permissions import can
+from crm.services.attachments import placement_attachments, upload_hint
 from crm.services.borger_rights import access_document, erase_borger, export_borger_data
 from crm.services.borgere import (
     audit_denied,
@@ -145,6 +146,7 @@ def _detail_page(borger: Borger, *, failed: tuple[str, object] | None = None, pl
             forms[key] = form
     return render_borger_page("borgere/detail.html", borger, page="detail", outcomes=outcomes,
                               today=today(), referrals=referrals_of(borger), failed_advance=failed_advance,
+                              placement_files=placement_attachments(borger), attachment_hint=upload_hint(),
                               **forms)
 
 

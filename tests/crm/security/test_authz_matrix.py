@@ -82,6 +82,7 @@ HARMLESS_EMPTY_POSTS = {
     "companies.new", "companies.edit", "companies.change_company_status", "companies.new_contact",
     "companies.new_log_entry", "companies.new_task",
     "companies.import_upload", "companies.import_confirm",
+    "attachments.company_upload", "attachments.placement_upload",
     "openings.new", "openings.edit", "openings.change_status", "openings.access",
     "portal.new_opening", "portal.edit_opening", "portal.profile", "portal.opening_status",
     "portal.answer",
@@ -123,6 +124,7 @@ def _build(ids: dict) -> None:
     """Admin A; teamleder T of programme PR; vejleder V1 with borger B1 (in PR), V2 with B2 (marked, in
     programme PR2, which T does not lead) and B3 (in PR); konsulent K; employer E of CA (opening OA,
     B1 proposed) and E2 of CB (opening OB marked, B2 proposed)."""
+    from crm.services.attachments import add_attachment
     from crm.services.borgere import create_borger
     from crm.services.companies import create_company
     from crm.services.company_import import parse_upload, run_import
@@ -188,6 +190,12 @@ def _build(ids: dict) -> None:
     assert report.batch is not None, report.errors
     job = create_job("company_import.preview", {"token": "x" * 43, "extension": "csv", "filename": "f.csv"},
                      user=konsulent)  # the konsulent's own job: admins see every job, others none
+    pdf = b"%PDF-1.4\n%%EOF\n"
+    files = {"CAA": add_attachment(ca, filename="aftale-alfa.pdf", content=pdf, actor=konsulent),
+             "CBA": add_attachment(cb, filename="aftale-beta.pdf", content=pdf, actor=konsulent),
+             "PA1": add_attachment(placements["P1"], filename="praktik-anna.pdf", content=pdf, actor=v1),
+             "PA2": add_attachment(placements["P2"], filename=f"praktik-{MARKER_B2}.pdf", content=pdf, actor=v2)}
+    ids.update({key: attachment.id for key, attachment in files.items()})
     db.session.flush()
     ids.update(JOB=job.id, CA=ca.id, CB=cb.id, PR=programme.id, B1=b1.id, B2=b2.id, OA=oa.id, OB=ob.id,
                P1=placements["P1"].id, P2=placements["P2"].id, CPA=cpa.id, CPB=cpb.id, T1=t1.id, T2=t2.id,
@@ -235,7 +243,7 @@ def world(database_url, instance_path):
 # A URL naming a parent and a child object: "mismatch" pairs an own parent with another parent's
 # child (B1 with B2's placement, CA with CB's contact person), which every role must get a 404 for.
 PARENT_VARIABLES = {"borger_id", "company_id"}
-CHILD_VARIABLES = {"placement_id", "contact_id", "invitation_id", "user_id"}
+CHILD_VARIABLES = {"placement_id", "contact_id", "invitation_id", "user_id", "attachment_id"}
 
 
 def _values(endpoint: str, variant: str, ids: dict) -> dict[str, list[str]]:
@@ -258,6 +266,7 @@ def _values(endpoint: str, variant: str, ids: dict) -> dict[str, list[str]]:
         "opening_id": [pick("OA", "OB")], "company_id": [pick("CA", "CB")],
         "contact_id": [pick("CPA", "CPB")], "task_id": [pick("T1", "T2")],
         "invitation_id": [pick("INVA", "INVB")], "user_id": [user],
+        "attachment_id": [pick("PA1", "PA2") if endpoint.startswith("attachments.placement") else pick("CAA", "CBA")],
         "batch_id": [ids["BATCH"]], "job_id": [ids["JOB"]], "programme_id": [ids["PR"]], "key": ["enrolled"],
         "fmt": ["csv", "xlsx"], "token": [pick("TOKEN_A", "TOKEN_B")], "filename": ["css/app.css"],
     }
