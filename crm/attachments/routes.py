@@ -11,7 +11,7 @@ from wtforms import SubmitField
 
 from crm.access import allow
 from crm.attachments import bp
-from crm.borgere.routes import _placement_or_404, get_borger_or_404
+from crm.borgere.routes import get_borger_or_404, placement_or_404
 from crm.companies.access import get_company_or_404
 from crm.extensions import db
 from crm.forms import ActionForm, Form, submit
@@ -135,7 +135,7 @@ def _placement_page(borger, placement) -> str:
 def placement_upload(borger_id: int, placement_id: int):
     """Attach a file to a placement (praktik or løntilskud papers)."""
     borger = get_borger_or_404(borger_id, page="attachment")
-    placement = _placement_or_404(borger, placement_id)
+    placement = placement_or_404(borger, placement_id)
     return _upload(placement, _placement_page(borger, placement))
 
 
@@ -144,7 +144,7 @@ def placement_upload(borger_id: int, placement_id: int):
 def placement_download(borger_id: int, placement_id: int, attachment_id: int):
     """Download a placement's file (checked against its checksum)."""
     borger = get_borger_or_404(borger_id, page="attachment")
-    placement = _placement_or_404(borger, placement_id)
+    placement = placement_or_404(borger, placement_id)
     return _download(_placement_attachment_or_404(placement, attachment_id), _placement_page(borger, placement))
 
 
@@ -153,5 +153,5 @@ def placement_download(borger_id: int, placement_id: int, attachment_id: int):
 def placement_delete(borger_id: int, placement_id: int, attachment_id: int):
     """Delete a placement's file."""
     borger = get_borger_or_404(borger_id, page="attachment")
-    placement = _placement_or_404(borger, placement_id)
+    placement = placement_or_404(borger, placement_id)
     return _delete(_placement_attachment_or_404(placement, attachment_id), _placement_page(borger, placement))

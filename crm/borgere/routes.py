@@ -83,7 +83,8 @@ def referral_form_for(borger: Borger) -> ReferralForm | None:
     return None if defaults is None else ReferralForm(formdata=None, data=defaults)
 
 
-def _placement_or_404(borger: Borger, placement_id: int) -> Placement:
+def placement_or_404(borger: Borger, placement_id: int) -> Placement:
+    """The borger's placement ``placement_id``, or 404 (another borger's placement is not found)."""
     placement = db.session.get(Placement, placement_id)
     if placement is None or placement.borger_id != borger.id:
         abort(404)
@@ -294,7 +295,7 @@ def exclude(borger_id: int):
 def advance_placement(borger_id: int, placement_id: int):
     """Record the next dated step of a placement."""
     borger = get_borger_or_404(borger_id, page="placement")
-    placement = _placement_or_404(borger, placement_id)
+    placement = placement_or_404(borger, placement_id)
     form = AdvanceForm()
     return _on_detail_page(borger, form, lambda: advance(
         placement, form.stage.data, on_date=form.on_date.data, actor=current_user,
