@@ -1,6 +1,6 @@
 """The account page, the digest's unsubscribe link and the calendar feed."""
 
-from flask import Response, abort, current_app, render_template, session, url_for
+from flask import Response, abort, current_app, render_template, request, session, url_for
 from flask_login import current_user
 
 from crm.access import allow
@@ -79,11 +79,12 @@ def unsubscribe(unsubscribe_token: str):
         user, kind = read_unsubscribe_token(unsubscribe_token)
     except UnsubscribeError as exc:
         return render_template("account/unsubscribe.html", message=exc.message), 404
-    here = url_for("account.unsubscribe", unsubscribe_token=unsubscribe_token)
-    done = submit(UnsubscribeForm(), lambda: set_digest_kind(user, kind, enabled=False, actor=user),
-                  success=f"Du får ikke længere «{kind.label}» i dit daglige overblik.", redirect_to=here,
-                  on_error=here)
-    return done or render_template("account/unsubscribe.html", kind=kind, form=UnsubscribeForm(),
+    if request.method == "POST":
+        here = url_for("account.unsubscribe", unsubscribe_token=unsubscribe_token)
+        return submit(UnsubscribeForm(), lambda: set_digest_kind(user, kind, enabled=False, actor=user),
+                      success=f"Du får ikke længere «{kind.label}» i dit daglige overblik.", redirect_to=here,
+                      on_error=here)
+    return render_template("account/unsubscribe.html", kind=kind, form=UnsubscribeForm(),
                                    off=kind in opted_out(user), message=None)
 
 

@@ -127,7 +127,8 @@ def digest_job(job, progress) -> dict:
 
     progress(10, "Samler dagens overblik …")
     report = send_digests(base_url=job.params["base_url"])
-    lines = [f"Overblik sendt til {d.user.email}: {danish_number(d.items)} punkter" for d in report.sent]
+    lines = [f"Overblik sendt til {d.user.email}: {danish_number(d.items)} {'punkt' if d.items == 1 else 'punkter'}"
+             for d in report.sent]
     lines.append(f"{danish_number(len(report.sent))} overblik sendt, {danish_number(report.empty)} uden indhold "
                  f"(ikke sendt), {danish_number(report.already)} allerede lavet i dag.")
     return {"lines": lines, "sent": len(report.sent)}
