@@ -16,6 +16,7 @@ from crm.services.digest import unsubscribe_token
 from crm.services.placements import advance
 from crm.timeutil import today
 from tests.conftest import csrf_token_from
+from tests.html_checks import duplicate_ids, labels_pointing_at_nothing_visible
 
 FEED_RE = re.compile(r'id="feed-url"[^>]*value="([^"]+)"')
 
@@ -40,6 +41,7 @@ def _make_feed(browser) -> str:
     response = browser.post_form("/konto/kalender", {}, form_page="/konto", follow_redirects=True)
     html = response.get_data(as_text=True)
     assert "Kopiér det nu" in html
+    assert duplicate_ids(html) == [] and labels_pointing_at_nothing_visible(html) == []
     return FEED_RE.search(html).group(1)
 
 
@@ -49,6 +51,7 @@ def test_the_account_page_lists_each_kind_as_on(browser, vejleder):
         assert kind.label in html
     assert html.count(">Slå fra<") == len(DigestKind)
     assert "Du har intet kalenderlink." in html
+    assert duplicate_ids(html) == []
 
 
 def test_a_kind_is_turned_off_and_on_again_with_one_click(app, browser, vejleder):
