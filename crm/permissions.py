@@ -34,6 +34,7 @@ GRANTS: dict[str, frozenset[Role]] = {
     # the session and the start page
     "session.logout": ALL_ROLES,
     "account.recovery_codes": STAFF_ROLES,
+    "account.settings": STAFF_ROLES,  # the own daily digest's kinds and the own calendar feed
     "staff.home": STAFF_ROLES,
     "geo.lookup": STAFF_ROLES,
     # borgere (the casework); a konsulent or admin meets a borger only as a reference
