@@ -11,6 +11,7 @@ from crm.jobs import bp
 from crm.models import Job, JobStatus
 from crm.permissions import can
 from crm.services.job_kinds import (
+    AUDIT_EXPORT,
     COMPANY_EXPORT,
     IMPORT_PREVIEW,
     IMPORT_RUN,
@@ -23,7 +24,7 @@ from crm.services.jobs import can_see_job
 
 TITLES = {IMPORT_PREVIEW: "Forhåndsvisning af import", IMPORT_RUN: "Import af virksomheder",
           COMPANY_EXPORT: "Eksport af virksomheder", REPORT_EXPORT: "Eksport af indsatsens tal",
-          MATCH_WEIGHTS_FIT: "Beregning af matchvægte"}
+          MATCH_WEIGHTS_FIT: "Beregning af matchvægte", AUDIT_EXPORT: "Eksport af revisionsloggen"}
 EXPORT_MIMETYPES = {
     "csv": "text/csv",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
