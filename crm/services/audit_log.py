@@ -35,6 +35,7 @@ from crm.services.company_export import neutralize
 from crm.services.match_feedback import NOT_A_FIT_REASONS
 from crm.services.proposals import ANSWER_LABELS
 from crm.timeutil import local_to_utc, to_local
+from crm.validators import parse_id
 
 OBJECT_TYPE_LABELS = {
     "user": "Bruger", "borger": "Borger", "company": "Virksomhed", "task": "Opgave",
@@ -62,8 +63,17 @@ DETAIL_LABELS = {
     "opening_ids": "Stillinger nr.", "recipients": "Modtagere", "role": "Rolle", "active": "Aktiv",
     "phone": "Telefon", "programme_ids": "Indsatser", "offers": "Kan tilbyde", "konsulent_id": "Konsulent",
     "excluded_company_ids": "Fravalgte virksomheder",
+    # The tables a merge moves rows of (company.merge "moved").
+    "company_status_changes": "statusændringer", "contact_log": "kontakter", "contact_persons": "kontaktpersoner",
+    "invitations": "invitationer", "openings": "stillinger", "outcome_events": "resultater",
+    "placements": "forløb", "tasks": "opgaver", "users": "portalbrugere",
+    # The filters of an export (company.export and audit.export "criteria", as in the query string).
+    "q": "søgning", "industry": "branche", "konsulent": "konsulent", "postcode": "postnummer",
+    "radius": "km", "sort": "sortering", "user": "bruger", "borger": "borger", "company": "virksomhed",
+    "action": "handling", "since": "fra", "until": "til",
 }
-USER_KEYS = frozenset({"vejleder_id", "from_vejleder_id", "to_vejleder_id", "assignee_id", "user_id", "konsulent_id"})
+USER_KEYS = frozenset({"vejleder_id", "from_vejleder_id", "to_vejleder_id", "assignee_id", "user_id", "konsulent_id",
+                       "konsulent", "user"})
 COMPANY_KEYS = frozenset({"company_id", "kept_id", "duplicate_id"})
 # Keys never shown: a task's title names the borger it is about (the erasure clears it for that reason).
 HIDDEN_KEYS = frozenset({"title"})
@@ -80,7 +90,7 @@ FORMAT_LABELS = {"csv": "CSV", "xlsx": "XLSX", "json": "JSON"}
 # Code → label for the keys whose values are codes (statuses, stages, kinds, reasons).
 VALUE_LABELS = {
     "page": PAGE_LABELS, "format": FORMAT_LABELS, "role": ROLE_LABELS, "stage": STAGE_LABELS,
-    "answer": ANSWER_LABELS,
+    "answer": ANSWER_LABELS, "action": ACTION_LABELS,
 }
 ACTION_VALUE_LABELS = {
     "company": {"from": STATUS_LABELS, "to": STATUS_LABELS, "status": STATUS_LABELS},
@@ -203,7 +213,7 @@ class _Names:
                  "programme": programme_ids}.get(event.object_type, set()).add(number)
             for key, value in (event.details or {}).items():
                 target = user_ids if key in USER_KEYS else company_ids if key in COMPANY_KEYS else None
-                if target is not None and isinstance(value, int) and not isinstance(value, bool):
+                if target is not None and isinstance(value, int) and not isinstance(value, bool) and parse_id(value):
                     target.add(value)
         self.users = {u.id: u for u in _by_id(User, user_ids)}
         self.companies = _pairs(Company.id, Company.name, company_ids)
@@ -211,11 +221,15 @@ class _Names:
         self.programmes = _pairs(Programme.id, Programme.name, programme_ids)
 
     def user(self, user_id: int) -> str:
-        user = self.users.get(user_id)
+        if user_id not in self.users:  # an id inside a nested detail (an export's filters)
+            self.users[user_id] = db.session.get(User, user_id)
+        user = self.users[user_id]
         return user.name if user else f"slettet bruger nr. {user_id}"
 
     def company(self, company_id: int) -> str:
-        return self.companies.get(company_id) or f"virksomhed nr. {company_id} (findes ikke længere)"
+        if company_id not in self.companies:
+            self.companies[company_id] = db.session.scalar(sa.select(Company.name).where(Company.id == company_id))
+        return self.companies[company_id] or f"virksomhed nr. {company_id} (findes ikke længere)"
 
 
 def _pairs(id_column, value_column, ids: set[int]) -> dict:
@@ -229,7 +243,8 @@ def _by_id(model, ids: set[int]) -> list:
 
 
 def _number(text: str | None) -> int | None:
-    return int(text) if text and text.isdigit() and len(text) < 16 else None
+    """An object id written as text ("12"), or None (a pseudonym, an odd value)."""
+    return parse_id(text) if text and text.isdigit() else None
 
 
 def _object_label(event: AuditEvent, names: _Names) -> str:
@@ -259,16 +274,23 @@ def _value_labels(action: str, key: str) -> dict | None:
     return VALUE_LABELS.get(key)
 
 
+def _inner_label(key: str) -> str:
+    """A key inside a detail, in lower case mid-sentence ("status Partner"), an abbreviation kept."""
+    label = DETAIL_LABELS.get(key, key.replace("_", " "))
+    return label if label.isupper() else label[:1].lower() + label[1:]
+
+
 def _text(action: str, key: str, value, names: _Names) -> str:
     """One detail value in Danish words."""
     if isinstance(value, bool):
         return "ja" if value else "nej"
     if value is None or value == "" or value == [] or value == {}:
         return "–"
-    if isinstance(value, int) and key in USER_KEYS:
-        return names.user(value)
-    if isinstance(value, int) and key in COMPANY_KEYS:
-        return names.company(value)
+    number = parse_id(value) if isinstance(value, int) else _number(value) if isinstance(value, str) else None
+    if number is not None and key in USER_KEYS:
+        return names.user(number)
+    if number is not None and key in COMPANY_KEYS:
+        return names.company(number)
     if isinstance(value, int | float):
         return danish_number(value)
     if isinstance(value, list | tuple):
@@ -276,8 +298,7 @@ def _text(action: str, key: str, value, names: _Names) -> str:
             return ", ".join(DETAIL_LABELS.get(str(v), str(v).replace("_", " ")) for v in value)
         return ", ".join(_text(action, key, item, names) for item in value)
     if isinstance(value, dict):
-        return ", ".join(f"{DETAIL_LABELS.get(str(k), str(k).replace('_', ' '))} {_text(action, str(k), v, names)}"
-                         for k, v in value.items())
+        return ", ".join(f"{_inner_label(str(k))} {_text(action, str(k), v, names)}" for k, v in value.items())
     text = str(value)
     labels = _value_labels(action, key)
     if labels is not None and text in labels:

@@ -19,7 +19,7 @@ from crm.services.audit import ACTION_LABELS, record_event
 from crm.services.borger_rights import erase_borger
 from crm.services.companies import create_company
 from crm.services.contacts import create_task
-from crm.timeutil import local_to_utc, today
+from crm.timeutil import local_to_utc, today, utcnow
 
 ROOT = Path(__file__).resolve().parents[3]
 LOG = "/admin/revisionslog"
@@ -221,7 +221,7 @@ def test_the_xlsx_export_has_dates_as_dates_and_numbers_as_numbers(app, admin, h
     assert len(rows) == 3
     first = rows[1]
     assert isinstance(first[0], datetime)
-    assert abs(local_to_utc(first[0]) - datetime.now().replace(microsecond=0)) < timedelta(days=1)
+    assert abs(local_to_utc(first[0]) - utcnow()) < timedelta(hours=1)
     assert first[1] == "Karl Konsulent" and first[3] == "Virksomheden oprettet" and first[4] == "company.create"
     assert isinstance(first[6], int)
     assert "Navn: Smedien A/S" in first[7] or "Navn: Hansens Bageri ApS" in first[7]
@@ -281,3 +281,30 @@ def test_the_export_file_is_gone_for_an_admin_who_lost_the_role(app, admin, hist
         db.session.execute(sa.update(User).where(User.name == "Anna Admin").values(role="vejleder"))
         db.session.commit()
     assert admin.get(f"{job_url}/fil").status_code == 403
+
+
+def test_details_of_merges_statuses_contacts_and_exports_read_as_danish(app, history):
+    from crm.services.audit_log import describe
+
+    with app.app_context():
+        events = [
+            record_event("company.merge", "company", history["bageri"], details={
+                "kept_id": history["bageri"], "duplicate_id": 99999, "duplicate_name": "Hansen Bageri",
+                "moved": {"openings": 2, "contact_log": 1}}),
+            record_event("company.status", "company", history["bageri"], details={"from": "dialog", "to": "partner"}),
+            record_event("contact_log.create", "company", history["bageri"], details={
+                "log_entry_id": 7, "kind": "meeting", "at": "2026-03-10T09:00:00", "face_to_face": True}),
+            record_event("company.export", "company", None, details={
+                "format": "xlsx", "count": 1234, "criteria": {"konsulent": str(history["konsulent"]),
+                                                              "status": ["partner", "dialog"]}}),
+            record_event("audit.export", "audit", None, details={"format": "csv", "count": 2,
+                                                                 "criteria": {"action": "login.success"}}),
+        ]
+        db.session.flush()
+        merge, status, contact, export, audit_export = (row.details_text for row in describe(events))
+    assert merge == ("Beholdt: Hansens Bageri ApS; Dublet: virksomhed nr. 99999 (findes ikke længere); "
+                     "Dublettens navn: Hansen Bageri; Flyttet: stillinger 2, kontakter 1")
+    assert status == "Fra: Dialog; Til: Partner"
+    assert contact == "Kontakt nr.: 7; Type: Møde på virksomheden; Tidspunkt: 10.03.2026 10:00; Ansigt til ansigt: ja"
+    assert export == "Format: XLSX; Antal: 1.234; Filtre: konsulent Karl Konsulent, status Partner, Dialog"
+    assert audit_export == "Format: CSV; Antal: 2; Filtre: handling Login"
