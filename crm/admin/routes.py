@@ -132,6 +132,10 @@ def audit_export(fmt: str):
     if audit_filter is None:
         return render_template("admin/audit.html", form=form, page=None, rows=[], filter_args={}), 400
     criteria = _audit_filter_args()
+    if audit_filter.borger_id is not None:
+        # The audit row names the borger by id, not by the reference typed: an erasure leaves the id
+        # pointing at nothing, where a reference kept in the log would outlive the borger.
+        criteria["borger"] = audit_filter.borger_id
     if count_events(audit_filter) > AUDIT_EXPORT_INLINE_ROWS:
         job = request_audit_export(audit_filter, fmt=fmt, criteria=criteria, user=current_user)
         after_commit(lambda: dispatch(job))

@@ -226,6 +226,11 @@ class _Names:
         user = self.users[user_id]
         return user.name if user else f"slettet bruger nr. {user_id}"
 
+    def borger(self, borger_id: int) -> str:
+        if borger_id not in self.references:
+            self.references[borger_id] = db.session.scalar(sa.select(Borger.reference).where(Borger.id == borger_id))
+        return self.references[borger_id] or "slettet borger"
+
     def company(self, company_id: int) -> str:
         if company_id not in self.companies:
             self.companies[company_id] = db.session.scalar(sa.select(Company.name).where(Company.id == company_id))
@@ -291,6 +296,8 @@ def _text(action: str, key: str, value, names: _Names) -> str:
         return names.user(number)
     if number is not None and key in COMPANY_KEYS:
         return names.company(number)
+    if number is not None and key == "borger":  # an export's borger filter
+        return names.borger(number)
     if isinstance(value, int | float):
         return danish_number(value)
     if isinstance(value, list | tuple):

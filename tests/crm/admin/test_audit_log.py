@@ -308,3 +308,16 @@ def test_details_of_merges_statuses_contacts_and_exports_read_as_danish(app, his
     assert contact == "Kontakt nr.: 7; Type: Møde på virksomheden; Tidspunkt: 10.03.2026 10:00; Ansigt til ansigt: ja"
     assert export == "Format: XLSX; Antal: 1.234; Filtre: konsulent Karl Konsulent, status Partner, Dialog"
     assert audit_export == "Format: CSV; Antal: 2; Filtre: handling Login"
+
+
+def test_an_export_by_borger_is_audited_by_id_so_the_reference_goes_with_an_erasure(app, admin, history):
+    assert admin.get(f"{LOG}/eksport.csv?borger={history['reference']}").status_code == 200
+    with app.app_context():
+        event = db.session.scalar(sa.select(AuditEvent).where(AuditEvent.action == "audit.export"))
+        assert event.details["criteria"] == {"borger": history["borger_id"]}
+    assert f"Filtre: borger {history['reference']}" in admin.get(f"{LOG}?action=audit.export").get_data(as_text=True)
+    with app.app_context():
+        erase_borger(db.session.get(Borger, history["borger_id"]), actor=None, reason="request")
+        db.session.commit()
+    html = admin.get(f"{LOG}?action=audit.export").get_data(as_text=True)
+    assert "Filtre: borger slettet borger" in html and history["reference"] not in html
