@@ -160,7 +160,9 @@ def find_borger_id(reference: str) -> int:
 def find_company_ids(text: str) -> tuple[int, ...]:
     """Companies with this CVR number or exactly this name (any case); ValidationError on ``company``."""
     text = text.strip()[:MAX_SEARCH_CHARS]
-    where = Company.cvr == text if CVR.match(text) else sa.func.lower(Company.name) == text.lower()
+    # SQLite's lower() folds ASCII only: the name as typed always matches, other case in ASCII too.
+    where = Company.cvr == text if CVR.match(text) else sa.or_(
+        Company.name == text, sa.func.lower(Company.name) == text.lower())
     ids = tuple(db.session.scalars(sa.select(Company.id).where(where).order_by(Company.id)))
     if not ids:
         raise ValidationError(f"Ingen virksomhed hedder «{text}» eller har det CVR-nummer.", field="company")

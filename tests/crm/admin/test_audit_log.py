@@ -321,3 +321,11 @@ def test_an_export_by_borger_is_audited_by_id_so_the_reference_goes_with_an_eras
         db.session.commit()
     html = admin.get(f"{LOG}?action=audit.export").get_data(as_text=True)
     assert "Filtre: borger slettet borger" in html and history["reference"] not in html
+
+
+def test_filter_by_a_company_name_with_danish_capitals(app, admin, history):
+    with app.app_context():
+        create_company({"name": "Ærø Kro", "postcode": "8000"})
+        db.session.commit()
+    html = admin.get(LOG, query_string={"company": "Ærø Kro"}).get_data(as_text=True)
+    assert _actions(html) == ["company.create"] and "Virksomhed: Ærø Kro" in html
