@@ -1,6 +1,7 @@
 import sqlalchemy as sa
 from wtforms import (
     BooleanField,
+    DateField,
     EmailField,
     PasswordField,
     SelectChoice,
@@ -11,11 +12,20 @@ from wtforms import (
 from wtforms.validators import DataRequired, EqualTo, Length, Optional
 
 from crm.extensions import db
-from crm.forms import Form, coerce_optional_id
-from crm.models import Company, Programme
+from crm.forms import Form, SubForm, coerce_optional_id
+from crm.models import Company, Programme, User
 from crm.models.user import ROLE_LABELS
 from crm.openings.forms import CheckboxListField
-from crm.sorting import danish
+from crm.services import ValidationError
+from crm.services.audit import ACTION_LABELS
+from crm.services.audit_log import (
+    MAX_SEARCH_CHARS,
+    AuditFilter,
+    check_period,
+    find_borger_id,
+    find_company_ids,
+)
+from crm.sorting import danish, danish_key
 
 
 def _company_choices() -> list[SelectChoice]:
@@ -58,3 +68,46 @@ class PasswordResetForm(Form):
         "Gentag ny adgangskode", validators=[EqualTo("password", "Adgangskoderne er ikke ens.")]
     )
     submit = SubmitField("Sæt ny adgangskode")
+
+
+class AuditFilterForm(SubForm):
+    """The revision log's filters, read from the query string (no CSRF: it changes nothing)."""
+
+    FIELDS = ("user", "borger", "company", "action", "since", "until")
+
+    user = SelectField("Bruger", coerce=coerce_optional_id)
+    borger = StringField("Borger (reference)", validators=[Optional(), Length(max=MAX_SEARCH_CHARS)])
+    company = StringField("Virksomhed (navn eller CVR)", validators=[Optional(), Length(max=MAX_SEARCH_CHARS)])
+    action = SelectField("Handling", default="")
+    since = DateField("Fra dato", validators=[Optional()])
+    until = DateField("Til dato", validators=[Optional()])
+
+    def __init__(self, formdata, **kwargs):
+        super().__init__(formdata, **kwargs)
+        users = db.session.execute(sa.select(User.id, User.name, User.role).order_by(danish(User.name)))
+        self.user.choices = [SelectChoice("", "Alle")] + [
+            SelectChoice(str(uid), f"{name} ({ROLE_LABELS.get(role, role)})") for uid, name, role in users]
+        self.action.choices = [SelectChoice("", "Alle")] + [
+            SelectChoice(code, label) for code, label in sorted(ACTION_LABELS.items(), key=lambda i: danish_key(i[1]))]
+
+    def to_filter(self) -> AuditFilter | None:
+        """The validated filters, or None (the Danish messages are on the fields)."""
+        if not self.validate():
+            return None
+        values = {"user_id": self.user.data, "action": self.action.data or None,
+                  "since": self.since.data, "until": self.until.data}
+        for name, find, key in (("borger", find_borger_id, "borger_id"), ("company", find_company_ids, "company_ids")):
+            text = (getattr(self, name).data or "").strip()
+            if not text:
+                continue
+            try:
+                values[key] = find(text)
+            except ValidationError as exc:
+                getattr(self, name).errors = [*getattr(self, name).errors, exc.message]
+        try:
+            check_period(self.since.data, self.until.data)
+        except ValidationError as exc:
+            self.until.errors = [*self.until.errors, exc.message]
+        if any(f.errors for f in self):
+            return None
+        return AuditFilter(**values)

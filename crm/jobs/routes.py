@@ -11,6 +11,7 @@ from crm.jobs import bp
 from crm.models import Job, JobStatus
 from crm.permissions import can
 from crm.services.job_kinds import (
+    AUDIT_EXPORT,
     COMPANY_EXPORT,
     DIGEST_SEND,
     IMPORT_PREVIEW,
@@ -26,7 +27,7 @@ from crm.services.jobs import can_see_job
 TITLES = {IMPORT_PREVIEW: "Forhåndsvisning af import", IMPORT_RUN: "Import af virksomheder",
           COMPANY_EXPORT: "Eksport af virksomheder", REPORT_EXPORT: "Eksport af indsatsens tal",
           MATCH_WEIGHTS_FIT: "Beregning af matchvægte", OPENINGS_REMIND: "Påmindelser om stillinger",
-          DIGEST_SEND: "Dagligt overblik på e-mail"}
+          DIGEST_SEND: "Dagligt overblik på e-mail", AUDIT_EXPORT: "Eksport af revisionsloggen"}
 EXPORT_MIMETYPES = {
     "csv": "text/csv",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",

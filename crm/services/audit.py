@@ -35,17 +35,51 @@ def record_event(
     return event
 
 
-# Danish wording of the audit actions shown on a company's timeline.
-COMPANY_TIMELINE_LABELS = {
+# The Danish label of every audit action: the one mapping the revision log, its export and the
+# company timeline read (tests/crm/admin/test_audit_log.py fails for an action in the code without one).
+ACTION_LABELS = {
+    "login.success": "Login",
+    "login.failure": "Login mislykkedes",
+    "login.locked": "Login spærret efter for mange forsøg",
+    "logout": "Log ud",
+    "user.create": "Bruger oprettet",
+    "user.update": "Bruger ændret",
+    "user.programmes": "Brugerens indsatser ændret",
+    "user.password_reset": "Adgangskode nulstillet",
+    "user.totp_enabled": "Totrinsbekræftelse slået til",
+    "user.recovery_codes": "Gendannelseskoder lavet",
+    "user.recovery_code_used": "Gendannelseskode brugt",
+    "user.totp_reset": "Totrinsbekræftelse nulstillet",
+    "borger.create": "Borger oprettet",
+    "borger.view": "Borger set",
+    "borger.denied": "Adgang til borger nægtet",
+    "borger.update": "Borger ændret",
+    "borger.reassign": "Borger overdraget til anden vejleder",
+    "borger.export": "Indsigt udleveret til borger",
+    "borger.erase": "Borger slettet",
+    "borger.contact_logged": "Arbejdsgiverkontakt om borger noteret",
+    "placement.shortlist": "Sat på kortlisten",
+    "placement.stage": "Trin i forløb registreret",
+    "outcome.record": "Resultat registreret",
+    "proposal.answer": "Arbejdsgiver svarede på forslag",
+    "match.not_a_fit": "Match markeret «passer ikke»",
+    "referral.start": "Henvisningsperiode registreret",
+    "referral.renew": "Henvisning fornyet",
+    "referral.remind": "Påmindelse om henvisningsperiode",
     "company.create": "Virksomheden oprettet",
-    "company.update": "Profilen ændret",
-    "company.status": "Status ændret",
-    "company.merge": "Dublet flettet ind",
-    "company.import": "Importeret",
+    "company.update": "Virksomhedens profil ændret",
+    "company.status": "Virksomhedens status ændret",
+    "company.merge": "Virksomheder flettet",
+    "company.import": "Virksomheder importeret",
     "company.import_undo": "Import fortrudt",
+    "company.export": "Virksomheder eksporteret",
     "contact.create": "Kontaktperson tilføjet",
     "contact.update": "Kontaktperson ændret",
     "contact.delete": "Kontaktperson slettet",
+    "contact_log.create": "Kontakt noteret i kontaktloggen",
+    "task.create": "Opgave oprettet",
+    "task.done": "Opgave udført",
+    "task.undone": "Opgave genåbnet",
     "opening.create": "Stilling oprettet",
     "opening.update": "Stilling ændret",
     "opening.status": "Stillingens status ændret",
@@ -57,7 +91,29 @@ COMPANY_TIMELINE_LABELS = {
     "invitation.revoke_user": "Portaladgang fjernet",
     "attachment.upload": "Bilag tilføjet",
     "attachment.delete": "Bilag slettet",
+    "programme.create": "Indsats oprettet",
+    "programme.update": "Indsats ændret",
+    "programme.export": "Indsatsens tal eksporteret",
+    "contract.create": "Resultatkontrakt oprettet",
+    "contract.update": "Resultatkontrakt ændret",
+    "contract.verify": "Resultat verificeret",
+    "contract.invoice": "Faktura udstedt",
+    "contract.payment": "Betaling registreret",
+    "contract.investor_export": "Investorrapport eksporteret",
+    "weights.fit": "Matchvægte beregnet",
+    "weights.adopt": "Matchvægte taget i brug",
+    "weights.restore": "Matchvægte gendannet",
+    "audit.export": "Revisionslog eksporteret",
 }
+
+# The actions shown on a company's timeline (in ACTION_LABELS' words).
+COMPANY_TIMELINE_ACTIONS = (
+    "company.create", "company.update", "company.status", "company.merge", "company.import",
+    "company.import_undo", "contact.create", "contact.update", "contact.delete", "opening.create",
+    "opening.update", "opening.status", "opening.confirm", "opening.remind", "invitation.create",
+    "invitation.accept", "invitation.revoke", "invitation.revoke_user",
+)
+COMPANY_TIMELINE_LABELS = {action: ACTION_LABELS[action] for action in COMPANY_TIMELINE_ACTIONS}
 COMPANY_TIMELINE_LENGTH = 25
 
 

@@ -1,7 +1,7 @@
 """The kinds of job the app runs (see crm/services/jobs.py): importing companies (preview and
 confirm), reminding employers about openings, the staff's daily e-mail digest, building the shared
-match index, and big exports (the company register, a programme's dashboard) whose file the job's
-page offers for download."""
+match index, and big exports (the company register, a programme's dashboard, the revision log) whose
+file the job's page offers for download."""
 
 import secrets
 import time
@@ -32,7 +32,8 @@ MATCH_INDEX_BUILD = "matching.build_index"
 COMPANY_EXPORT = "companies.export"
 REPORT_EXPORT = "reports.export"
 MATCH_WEIGHTS_FIT = "matching.fit_weights"
-EXPORT_KINDS = (COMPANY_EXPORT, REPORT_EXPORT)
+AUDIT_EXPORT = "audit_log.export"
+EXPORT_KINDS = (COMPANY_EXPORT, REPORT_EXPORT, AUDIT_EXPORT)
 EXPORT_DIR = "exports"
 # An export's file waits this long for its download (seconds); older ones go when the next is made.
 EXPORT_KEEP_SECONDS = 24 * 3600
@@ -234,15 +235,52 @@ def report_export_job(job, progress) -> dict:
             "lines": [f"Eksporten af «{programme.name}» er klar."]}
 
 
+def request_audit_export(audit_filter, *, fmt: str, criteria: dict, user: User) -> Job:
+    """Queue the export of the revision log as ``audit_filter`` (an AuditFilter) selects it; the caller
+    commits and dispatches."""
+    params = asdict(audit_filter)
+    params.update(since=audit_filter.since and audit_filter.since.isoformat(),
+                  until=audit_filter.until and audit_filter.until.isoformat(),
+                  company_ids=list(audit_filter.company_ids))
+    return create_job(AUDIT_EXPORT, {"filter": params, "fmt": fmt, "criteria": criteria,
+                                     "token": secrets.token_urlsafe(16)}, user=user)
+
+
+@job_kind(AUDIT_EXPORT)
+def audit_export_job(job, progress) -> dict:
+    from datetime import date
+
+    from crm.services.audit_log import AuditFilter, export_log
+    from crm.timeutil import today
+
+    params = dict(job.params["filter"])
+    params.update(since=params["since"] and date.fromisoformat(params["since"]),
+                  until=params["until"] and date.fromisoformat(params["until"]),
+                  company_ids=tuple(params["company_ids"]))
+    progress(2, "Finder hændelserne …")
+
+    def rows_done(done: int, total: int) -> None:
+        progress(2 + 93 * done // max(total, 1), f"Skriver række {danish_number(done)} af {danish_number(total)} …")
+
+    data = export_log(AuditFilter(**params), fmt=job.params["fmt"], actor=_actor(job),
+                      criteria=job.params.get("criteria") or {}, progress=rows_done)
+    _write_export(job, data)
+    return {"download_name": f"revisionslog-{today().isoformat()}.{job.params['fmt']}",
+            "lines": ["Eksporten af revisionsloggen er klar."]}
+
+
 def may_download(user, job: Job) -> bool:
     """An export's file is for the user who asked for it, while they may still see what it holds:
-    still staff, and for a dashboard exported with exact small counts, still allowed those."""
+    still staff, for a dashboard exported with exact small counts still allowed those, and for the
+    revision log still allowed to read it."""
     from crm.models import Programme
     from crm.permissions import can
     from crm.services.reports import sees_full_figures
 
     if job.kind not in EXPORT_KINDS or job.status != JobStatus.DONE or not can(user, "job.download", job):
         return False
+    if job.kind == AUDIT_EXPORT:
+        return can(user, "audit.read")
     if job.kind != REPORT_EXPORT or job.params["masked"]:
         return True
     programme = db.session.get(Programme, job.params["programme_id"])

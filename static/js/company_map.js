@@ -1,6 +1,7 @@
 // The company map: fetch the filtered companies as JSON and draw them as circle markers.
-// The tile server comes from the page (MAP_TILE_URL); without it, or when tiles fail to load,
-// the markers stay on a blank background and a short note says so.
+// Beneath them the offline base layer of Denmark (static/js/base_layer.js). The tile server comes
+// from the page (MAP_TILE_URL) and covers the base layer; without it, or when tiles fail to load,
+// the markers stay on the base layer and a short note says so.
 (function () {
   "use strict";
 
@@ -81,6 +82,7 @@
     if (!element || typeof L === "undefined") return;
     const map = L.map(element, { attributionControl: true }).setView(DENMARK_CENTER, DENMARK_ZOOM);
     map.attributionControl.setPrefix("Leaflet");
+    if (window.FodfaesteMap) window.FodfaesteMap.addBaseLayer(map, element.dataset.baseLayerUrl);
     addTiles(map, element);
     fetch(element.dataset.jsonUrl, { credentials: "same-origin", headers: { Accept: "application/json" } })
       .then((response) => {

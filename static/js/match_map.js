@@ -1,9 +1,11 @@
-// Draw a borger's matches on a map: plain circle markers, with tiles only when a tile server is configured.
+// Draw a borger's matches on a map: plain circle markers on the offline base layer of Denmark
+// (static/js/base_layer.js), with tiles on top only when a tile server is configured.
 document.addEventListener("DOMContentLoaded", () => {
   const element = document.getElementById("match-map");
   if (!element || typeof L === "undefined") return;
   const home = [parseFloat(element.dataset.homeLat), parseFloat(element.dataset.homeLon)];
   const map = L.map(element).setView(home, 10);
+  if (window.FodfaesteMap) window.FodfaesteMap.addBaseLayer(map, element.dataset.baseLayerUrl);
   if (element.dataset.tiles) {
     L.tileLayer(element.dataset.tiles, { maxZoom: 18 }).addTo(map);
   }

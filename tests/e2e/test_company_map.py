@@ -67,3 +67,27 @@ def test_map_falls_back_to_a_blank_background_when_tiles_fail(
     find_and_open_map(page, live_server, companies)
     page.get_by_text("Kortbaggrund er ikke tilgængelig").wait_for()
     assert page.locator("img.leaflet-tile").count() == 0
+
+
+def test_without_tiles_the_map_draws_denmark_beneath_the_markers(page, login, live_server, make_user, companies):
+    """Issue 16: with no tile server the map was a grey box with dots."""
+    login(make_user("konsulent"))
+    find_and_open_map(page, live_server, companies)
+    page.locator("#company-map[data-base-layer='drawn']").wait_for()
+    assert page.locator(".leaflet-base-pane svg path").count() >= 5  # the five regions at least
+    # Beneath the markers: the base pane is stacked below the pane holding the markers.
+    z_base = page.locator(".leaflet-base-pane").evaluate("e => Number(getComputedStyle(e).zIndex)")
+    z_markers = page.locator(".leaflet-overlay-pane").evaluate("e => Number(getComputedStyle(e).zIndex)")
+    z_tiles = page.locator(".leaflet-tile-pane").evaluate("e => Number(getComputedStyle(e).zIndex)")
+    assert z_base < z_tiles < z_markers
+    assert "Natural Earth" in page.locator(".leaflet-control-attribution").inner_text()
+    assert page.locator("img.leaflet-tile").count() == 0
+
+
+def test_configured_tiles_layer_on_top_of_the_base_layer(app, page, login, live_server, make_user, companies):
+    app.config["MAP_TILE_URL"] = live_server + LOCAL_TILE
+    login(make_user("konsulent"))
+    find_and_open_map(page, live_server, companies)
+    page.locator("img.leaflet-tile-loaded").first.wait_for()
+    page.locator("#company-map[data-base-layer='drawn']").wait_for()
+    assert page.locator(".leaflet-base-pane svg path").count() >= 5

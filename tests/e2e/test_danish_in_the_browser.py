@@ -59,3 +59,16 @@ def test_match_card_and_visit_planning_write_distances_alike(page, login, live_s
     row = page.get_by_role("row", name=re.compile("Jyllands Lager ApS")).inner_text()
     assert re.search(r"\d+,\d km", row)
     assert card_km in row  # the same place, the same distance, the same way of writing it
+
+
+def test_match_map_draws_denmark_without_a_tile_server(page, login, live_server, make_user, make_borger,
+                                                        make_partner):
+    """Issue 16: the match map is readable with no tile server (the offline base layer)."""
+    vejleder = make_user("vejleder")
+    borger_id = make_borger(vejleder, wishes=["lagerarbejde"], max_travel_minutes=60)
+    make_partner("Jyllands Lager ApS", postcode="8200", industry_text="Lager og logistik")
+    login(vejleder)
+    page.goto(f"{live_server}/borgere/{borger_id}/match")
+    page.locator("#match-map[data-base-layer='drawn']").wait_for()
+    assert page.locator("#match-map .leaflet-base-pane svg path").count() >= 5
+    assert page.locator("#match-map .leaflet-overlay-pane path").count() >= 2  # home and the match
