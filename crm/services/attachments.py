@@ -292,16 +292,16 @@ def read_verified(attachment: Attachment, *, root: Path | None = None) -> bytes:
 
 # --- the operations ---------------------------------------------------------------------------
 
-def _audit(action: str, attachment: Attachment, *, actor, **details) -> None:
+def _audited(attachment: Attachment, **details) -> dict:
+    """``record_event``'s subject and details for an act on ``attachment`` (the action stays at the call)."""
     if attachment.placement_id is not None:
         # Not the file's name: it may name the borger, and the revision log is read by admins.
         placement = attachment.placement
-        record_event(action, "borger", placement.borger_id, actor=actor,
-                     details={"page": "attachment", "placement_id": placement.id,
-                              "attachment_id": attachment.id, **details})
-    else:
-        record_event(action, "company", attachment.company_id, actor=actor,
-                     details={"attachment_id": attachment.id, "name": attachment.original_name, **details})
+        return {"object_type": "borger", "object_id": placement.borger_id,
+                "details": {"page": "attachment", "placement_id": placement.id, "attachment_id": attachment.id,
+                            **details}}
+    return {"object_type": "company", "object_id": attachment.company_id,
+            "details": {"attachment_id": attachment.id, "name": attachment.original_name, **details}}
 
 
 def add_attachment(owner: Company | Placement, *, filename: str | None, content: bytes, actor) -> Attachment:
@@ -319,7 +319,8 @@ def add_attachment(owner: Company | Placement, *, filename: str | None, content:
         attachment.company = owner
     db.session.add(attachment)
     db.session.flush()
-    _audit("attachment.upload", attachment, actor=actor, size=attachment.size, sha256=attachment.sha256)
+    record_event("attachment.upload", actor=actor, **_audited(attachment, size=attachment.size,
+                                                              sha256=attachment.sha256))
     return attachment
 
 
@@ -330,17 +331,17 @@ def open_attachment(attachment: Attachment, *, actor) -> bytes:
     try:
         content = read_verified(attachment)
     except AttachmentUnavailable:
-        _audit("attachment.unavailable", attachment, actor=actor)
+        record_event("attachment.unavailable", actor=actor, **_audited(attachment))
         current_app.logger.error("Bilag %s: filen mangler eller er beskadiget", attachment.id)
         raise
-    _audit("attachment.download", attachment, actor=actor)
+    record_event("attachment.download", actor=actor, **_audited(attachment))
     return content
 
 
 def delete_attachment(attachment: Attachment, *, actor) -> None:
     """Delete the attachment; its file goes from the disk when the deletion is committed. Audited."""
     require(actor, "attachment.manage", attachment)
-    _audit("attachment.delete", attachment, actor=actor)
+    record_event("attachment.delete", actor=actor, **_audited(attachment))
     _delete_after_commit(attachment)
     db.session.delete(attachment)
     db.session.flush()
