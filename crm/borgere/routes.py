@@ -53,6 +53,9 @@ from crm.timeutil import today
 from crm.unit_of_work import after_commit, keep_writes
 from crm.validators import parse_id
 
+#: The matches on the page a vejleder takes to a meeting with the borger: the best few to talk over.
+MEETING_MATCHES = 10
+
 
 def get_borger_or_404(borger_id: int, *, page: str) -> Borger:
     """Load a borger the current user may open; a refused attempt is audited (then 403).
@@ -192,15 +195,8 @@ def match(borger_id: int):
     """Rank openings and companies for a borger, with reasons."""
     borger = get_borger_or_404(borger_id, page="match")
     filters = MatchFilterForm(request.args)
-    kinds = set(filters.kind.data or []) or None
-    max_km = filters.max_km.data if filters.validate() else None
-    not_ready, build = None, None
+    rows, not_ready, build = _filtered_matches(borger, filters, limit=20)
     weights = weights_in_force()
-    try:
-        rows = matches_for(borger, limit=20, kinds=kinds, max_km=max_km)
-    except IndexNotReady as exc:
-        rows, not_ready = [], exc.message
-        build = request_index_build(full=True)
     record_shown(borger, rows, weights_version=weights.label)
     active = {(p.company_id, p.opening_id): p for p in borger.placements if p.stage != "afsluttet"}
     page = render_borger_page("borgere/match.html", borger, page="match", rows=rows, filters=filters,
@@ -210,6 +206,33 @@ def match(borger_id: int):
     if build is not None:
         after_commit(lambda: dispatch(build))  # committed with the page's audit row
     return page
+
+
+def _filtered_matches(borger: Borger, filters: MatchFilterForm, *, limit: int):
+    """The borger's matches under the page's filters: (rows, the not-ready message or None, an
+    index build to dispatch or None)."""
+    kinds = set(filters.kind.data or []) or None
+    max_km = filters.max_km.data if filters.validate() else None
+    try:
+        return matches_for(borger, limit=limit, kinds=kinds, max_km=max_km), None, None
+    except IndexNotReady as exc:
+        return [], exc.message, request_index_build(full=True)
+
+
+@bp.route("/<int:borger_id>/match/udskriv")
+@allow("borger.edit")
+def match_print(borger_id: int):
+    """The borger's top matches as a page to print or save as PDF for a meeting with the borger:
+    reasons and distances, the first name only, nothing internal."""
+    borger = get_borger_or_404(borger_id, page="match_print")
+    rows, not_ready, build = _filtered_matches(borger, MatchFilterForm(request.args), limit=MEETING_MATCHES)
+    page = render_borger_page("borgere/match_print.html", borger, page="match_print", rows=rows,
+                              not_ready=not_ready, today=today())
+    if build is not None:
+        after_commit(lambda: dispatch(build))
+    response = Response(page)
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 def _target_objects(target_key: str) -> tuple[Company, Opening | None]:
