@@ -9,6 +9,7 @@ from crm.borgere import bp
 from crm.borgere.forms import (
     AdvanceForm,
     BorgerForm,
+    BorgerSearchForm,
     EndCourseForm,
     ExcludeCompanyForm,
     MatchFilterForm,
@@ -23,7 +24,7 @@ from crm.companies.access import get_company_or_404
 from crm.extensions import db
 from crm.forms import ActionForm, submit
 from crm.models import Borger, Company, Opening, OutcomeEvent, Placement, User
-from crm.models.borger import SHAREABLE_FIELDS, Phase
+from crm.models.borger import SHAREABLE_FIELDS
 from crm.models.user import Role
 from crm.paging import page_of
 from crm.permissions import can
@@ -35,9 +36,10 @@ from crm.services.borgere import (
     can_view_borger,
     create_borger,
     exclude_company,
+    programmes_of_visible_borgere,
     reassign_borger,
+    search_borgere,
     update_borger,
-    visible_borgere,
 )
 from crm.services.job_kinds import request_index_build
 from crm.services.jobs import dispatch
@@ -48,7 +50,6 @@ from crm.services.outcomes import end_course, record_outcome
 from crm.services.placements import advance, proposal_reach, propose_match, shortlist
 from crm.services.referrals import referral_form_defaults, referrals_of, start_referral
 from crm.services.reports import caseload_norm_for, my_phase_counts
-from crm.sorting import danish
 from crm.timeutil import today
 from crm.unit_of_work import after_commit, keep_writes
 from crm.validators import parse_id
@@ -95,13 +96,17 @@ def _placement_or_404(borger: Borger, placement_id: int) -> Placement:
 @bp.route("/")
 @allow("borger.list")
 def index():
-    """List the borgere the user may open (a vejleder: the own caseload)."""
-    page = page_of(visible_borgere(current_user).order_by(Borger.phase == Phase.AFSLUTTET, danish(Borger.first_name),
-                                                          Borger.id))
-    audit_shown_by_name(page.items, actor=current_user, page="list")
+    """List and search the borgere the user may open (a vejleder: the own caseload)."""
+    form = BorgerSearchForm(request.args, programmes=programmes_of_visible_borgere(current_user))
+    search = form.to_search()
+    page = page_of(search_borgere(current_user, search)) if search is not None else None
+    if page is not None:
+        audit_shown_by_name(page.items, actor=current_user, page="list")
     own = can(current_user, "borger.create")
     active_count = sum(my_phase_counts(current_user.id).values()) if own else None
-    return render_template("borgere/list.html", borgere=page.items, page=page, active_count=active_count,
+    return render_template("borgere/list.html", form=form, search=search, page=page,
+                           borgere=page.items if page is not None else [], active_count=active_count,
+                           filter_args={k: v for k, v in request.args.items() if k != "page" and v},
                            caseload_norm=caseload_norm_for(current_user.id) if own else None)
 
 
