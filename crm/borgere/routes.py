@@ -106,7 +106,7 @@ def index():
     active_count = sum(my_phase_counts(current_user.id).values()) if own else None
     return render_template("borgere/list.html", form=form, search=search, page=page,
                            borgere=page.items if page is not None else [], active_count=active_count,
-                           filter_args={k: v for k, v in request.args.items() if k != "page" and v},
+                           filter_args={name: request.args[name] for name in form._fields if request.args.get(name)},
                            caseload_norm=caseload_norm_for(current_user.id) if own else None)
 
 
@@ -207,10 +207,17 @@ def match(borger_id: int):
     page = render_borger_page("borgere/match.html", borger, page="match", rows=rows, filters=filters,
                               active=active, action_form=TargetActionForm(),
                               exclude_form=ExcludeCompanyForm(), not_ready=not_ready, weights=weights,
-                              not_a_fit_form=NotAFitForm())
+                              not_a_fit_form=NotAFitForm(), filter_args=_match_filter_args())
     if build is not None:
         after_commit(lambda: dispatch(build))  # committed with the page's audit row
     return page
+
+
+def _match_filter_args() -> dict:
+    """The match page's filters from the query string, as url_for arguments (for the links
+    between the match page and its print page)."""
+    args = {"kind": request.args.getlist("kind"), "max_km": request.args.get("max_km", "")}
+    return {key: value for key, value in args.items() if value}
 
 
 def _filtered_matches(borger: Borger, filters: MatchFilterForm, *, limit: int):
@@ -232,7 +239,7 @@ def match_print(borger_id: int):
     borger = get_borger_or_404(borger_id, page="match_print")
     rows, not_ready, build = _filtered_matches(borger, MatchFilterForm(request.args), limit=MEETING_MATCHES)
     page = render_borger_page("borgere/match_print.html", borger, page="match_print", rows=rows,
-                              not_ready=not_ready, today=today())
+                              not_ready=not_ready, today=today(), filter_args=_match_filter_args())
     if build is not None:
         after_commit(lambda: dispatch(build))
     response = Response(page)

@@ -66,6 +66,8 @@ def test_the_print_page_keeps_the_match_filters_and_the_match_page_links_to_it(
     browser.login(email)
     match_html = browser.get(f"/borgere/{borger_id}/match?kind=job").get_data(as_text=True)
     assert f"/borgere/{borger_id}/match/udskriv?kind=job" in match_html
+    several = browser.get(f"/borgere/{borger_id}/match?kind=job&kind=praktik&max_km=9").get_data(as_text=True)
+    assert f"/borgere/{borger_id}/match/udskriv?kind=job&amp;kind=praktik&amp;max_km=9" in several
     html = _print_page(browser, borger_id, "?kind=job").get_data(as_text=True)
     assert "Plukker" in html
     assert "Virksomhed (jobudvikling)" not in html
@@ -101,3 +103,7 @@ def test_an_unknown_borger_is_404_and_bad_filters_are_no_500(browser, make_user,
     browser.login(email)
     assert _print_page(browser, 999999).status_code == 404
     assert _print_page(browser, borger_id, "?max_km=abc&kind=nonsense").status_code == 200
+    # The filters travel between the two pages; the borger's id in the query string is no filter.
+    for query in ("?borger_id=2", "?borger_id=%C2%B2&kind=job&kind=praktik"):
+        assert _print_page(browser, borger_id, query).status_code == 200
+        assert browser.get(f"/borgere/{borger_id}/match{query}").status_code == 200
