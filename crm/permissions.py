@@ -51,6 +51,7 @@ GRANTS: dict[str, frozenset[Role]] = {
     "company.edit": frozenset({ADMIN, KONSULENT}),
     "company.import": frozenset({ADMIN, KONSULENT}),
     "company.merge": frozenset({ADMIN, KONSULENT}),  # the konsulent warned of a duplicate merges it
+    "company.saved_filter": STAFF_ROLES,  # save, apply and delete one's own filter sets of the list
     "opening.read": STAFF_ROLES,
     "opening.edit": frozenset({ADMIN, KONSULENT}),
     "task.read": STAFF_ROLES,
@@ -152,6 +153,10 @@ def _manages_attachment(user, obj) -> bool:
     return user.role in GRANTS["company.edit"]
 
 
+def _own_saved_filter(user, saved) -> bool:
+    return saved.user_id == user.id
+
+
 def _own_company(user, company) -> bool:
     return company is not None and user.company_id == company.id
 
@@ -167,6 +172,7 @@ OBJECT_RULES: dict[str, Callable[[object, object], bool]] = {
     "job.read": _sees_job,
     "job.download": _asked_for_job,
     "company.import": _undoes_import,
+    "company.saved_filter": _own_saved_filter,
     "report.full_figures": _leads_programme,
     "report.contacts": _leads_programme,
     "contract.read": _leads_programme,

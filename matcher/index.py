@@ -1047,7 +1047,7 @@ class MatchIndex:
             caveats.append(f"Nævner {', '.join(words or explain.negated)}, som borgeren ikke ønsker")
         if best_strength is not None and values["strengths"] >= scoring.REASON_MIN:
             add("strengths", f"Styrke: {c.strengths[best_strength].lower()}")
-        add("travel", f"{max(1, round(minutes))} min {scoring.TRANSPORT_PHRASE[c.transport]}")
+        add("travel", scoring.travel_reason(minutes, c.transport))
 
         cand_min, cand_max = _hours_wanted(c, explain.parsed)
         few = "Ønsker få timer → " if cand_max < c.hours_max else ""

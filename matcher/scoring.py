@@ -36,6 +36,7 @@ more than ``STALE_EXCLUDE_DAYS`` days is never returned.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, fields
 
@@ -281,6 +282,14 @@ TRANSPORT_PHRASE: dict[str, str] = {
     "public": "med offentlig transport",
     "car": "i bil",
 }
+#: The travel reason as ``travel_reason`` writes it, to find it among a match's reasons (the match
+#: card states the travel time once, among its key facts).
+TRAVEL_REASON = re.compile(r"^\d+ min (?:" + "|".join(map(re.escape, TRANSPORT_PHRASE.values())) + ")$")
+
+
+def travel_reason(minutes: float, transport: str) -> str:
+    """The travel time as a reason: "12 min på cykel" (``minutes`` one way, at least 1)."""
+    return f"{max(1, round(minutes))} min {TRANSPORT_PHRASE[transport]}"
 
 #: A component at or above this is worth a positive reason.
 REASON_MIN = 0.5

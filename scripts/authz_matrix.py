@@ -11,7 +11,8 @@ decorator, which is what the test checks). Copy new rows over after reviewing th
 Object column: "-" no object; "own_caseload" a vejleder reaches only the own borgere, a teamleder
 only those of the programmes they lead;
 "own_company" an employer reaches only the own company's openings and proposals; "own_task" a
-vejleder ticks off only tasks assigned to or created by them (admin and konsulent all); "any" staff
+vejleder ticks off only tasks assigned to or created by them (admin and konsulent all); "own_filter"
+a user applies and deletes only their own saved filters; "any" staff
 reach every company, opening, programme, import or user the URL names.
 """
 
@@ -42,6 +43,8 @@ def guess_object(rule: str, endpoint: str) -> str:
         return "own_caseload"
     if "task_id" in variables:
         return "own_task"
+    if "filter_id" in variables:
+        return "own_filter"
     if variables & ANY_OBJECT_VARIABLES:
         return "any"
     return "-"

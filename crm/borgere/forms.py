@@ -17,12 +17,12 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from crm.extensions import db
-from crm.forms import Form, IdField, VersionField, coerce_id
+from crm.forms import Form, IdField, SubForm, VersionField, coerce_id, coerce_optional_id
 from crm.models import Programme, User
 from crm.models.borger import PHASE_LABELS, SHAREABLE_FIELDS, STAGE_LABELS, TRANSPORT_LABELS, Stage
 from crm.models.company import CONTACT_KIND_LABELS
 from crm.models.user import Role
-from crm.services.borgere import FIRST_NAME_MAX, MAX_TRAVEL_MINUTES, MIN_TRAVEL_MINUTES
+from crm.services.borgere import FIRST_NAME_MAX, MAX_TRAVEL_MINUTES, MIN_TRAVEL_MINUTES, BorgerSearch
 from crm.services.fields import MAX_HOURS_PER_WEEK
 from crm.services.match_feedback import NOT_A_FIT_REASONS
 from crm.services.matching import KIND_LABELS
@@ -89,6 +89,29 @@ class BorgerForm(Form):
                 if name not in {"csrf_token", "submit", "version"}}
         data["disclosure"] = self.disclosure.data == "ja"
         return data
+
+
+class BorgerSearchForm(SubForm):
+    """The borger list's search, read from the query string (no CSRF: it changes nothing)."""
+
+    q = StringField("Søg (fornavn eller reference)", validators=[
+        Optional(), Length(max=200, message="Skriv højst 200 tegn i søgefeltet.")])
+    phase = SelectField("Fase", choices=[SelectChoice("", "Alle faser")] + [
+        SelectChoice(value, label) for value, label in PHASE_LABELS.items()], validate_choice=False)
+    programme = SelectField("Indsats", coerce=coerce_optional_id, validate_choice=False)
+
+    def __init__(self, formdata, *, programmes, **kwargs):
+        super().__init__(formdata, **kwargs)
+        self.programme.choices = [SelectChoice("", "Alle indsatser")] + [SelectChoice(p.id, p.name) for p in programmes]
+
+    def to_search(self) -> BorgerSearch | None:
+        """The validated search, or None (the messages are on the fields)."""
+        if not self.validate():
+            return None
+        # An unknown phase in a bookmarked or tampered URL is ignored rather than refused.
+        phase = self.phase.data if self.phase.data in PHASE_LABELS else None
+        return BorgerSearch(q=(self.q.data or "").strip(), phase=phase,
+                            programme_id=self.programme.data)
 
 
 class MatchFilterForm(Form):

@@ -9,6 +9,7 @@ from crm.borgere import bp
 from crm.borgere.forms import (
     AdvanceForm,
     BorgerForm,
+    BorgerSearchForm,
     EndCourseForm,
     ExcludeCompanyForm,
     MatchFilterForm,
@@ -23,7 +24,7 @@ from crm.companies.access import get_company_or_404
 from crm.extensions import db
 from crm.forms import ActionForm, submit
 from crm.models import Borger, Company, Opening, OutcomeEvent, Placement, User
-from crm.models.borger import SHAREABLE_FIELDS, Phase
+from crm.models.borger import SHAREABLE_FIELDS
 from crm.models.user import Role
 from crm.paging import page_of
 from crm.permissions import can
@@ -36,9 +37,10 @@ from crm.services.borgere import (
     can_view_borger,
     create_borger,
     exclude_company,
+    programmes_of_visible_borgere,
     reassign_borger,
+    search_borgere,
     update_borger,
-    visible_borgere,
 )
 from crm.services.job_kinds import request_index_build
 from crm.services.jobs import dispatch
@@ -49,10 +51,12 @@ from crm.services.outcomes import end_course, record_outcome
 from crm.services.placements import advance, proposal_reach, propose_match, shortlist
 from crm.services.referrals import referral_form_defaults, referrals_of, start_referral
 from crm.services.reports import caseload_norm_for, my_phase_counts
-from crm.sorting import danish
 from crm.timeutil import today
 from crm.unit_of_work import after_commit, keep_writes
 from crm.validators import parse_id
+
+#: The matches on the page a vejleder takes to a meeting with the borger: the best few to talk over.
+MEETING_MATCHES = 10
 
 
 def get_borger_or_404(borger_id: int, *, page: str) -> Borger:
@@ -94,13 +98,17 @@ def placement_or_404(borger: Borger, placement_id: int) -> Placement:
 @bp.route("/")
 @allow("borger.list")
 def index():
-    """List the borgere the user may open (a vejleder: the own caseload)."""
-    page = page_of(visible_borgere(current_user).order_by(Borger.phase == Phase.AFSLUTTET, danish(Borger.first_name),
-                                                          Borger.id))
-    audit_shown_by_name(page.items, actor=current_user, page="list")
+    """List and search the borgere the user may open (a vejleder: the own caseload)."""
+    form = BorgerSearchForm(request.args, programmes=programmes_of_visible_borgere(current_user))
+    search = form.to_search()
+    page = page_of(search_borgere(current_user, search)) if search is not None else None
+    if page is not None:
+        audit_shown_by_name(page.items, actor=current_user, page="list")
     own = can(current_user, "borger.create")
     active_count = sum(my_phase_counts(current_user.id).values()) if own else None
-    return render_template("borgere/list.html", borgere=page.items, page=page, active_count=active_count,
+    return render_template("borgere/list.html", form=form, search=search, page=page,
+                           borgere=page.items if page is not None else [], active_count=active_count,
+                           filter_args={name: request.args[name] for name in form._fields if request.args.get(name)},
                            caseload_norm=caseload_norm_for(current_user.id) if own else None)
 
 
@@ -195,24 +203,51 @@ def match(borger_id: int):
     """Rank openings and companies for a borger, with reasons."""
     borger = get_borger_or_404(borger_id, page="match")
     filters = MatchFilterForm(request.args)
-    kinds = set(filters.kind.data or []) or None
-    max_km = filters.max_km.data if filters.validate() else None
-    not_ready, build = None, None
+    rows, not_ready, build = _filtered_matches(borger, filters, limit=20)
     weights = weights_in_force()
-    try:
-        rows = matches_for(borger, limit=20, kinds=kinds, max_km=max_km)
-    except IndexNotReady as exc:
-        rows, not_ready = [], exc.message
-        build = request_index_build(full=True)
     record_shown(borger, rows, weights_version=weights.label)
     active = {(p.company_id, p.opening_id): p for p in borger.placements if p.stage != "afsluttet"}
     page = render_borger_page("borgere/match.html", borger, page="match", rows=rows, filters=filters,
                               active=active, action_form=TargetActionForm(),
                               exclude_form=ExcludeCompanyForm(), not_ready=not_ready, weights=weights,
-                              not_a_fit_form=NotAFitForm())
+                              not_a_fit_form=NotAFitForm(), filter_args=_match_filter_args())
     if build is not None:
         after_commit(lambda: dispatch(build))  # committed with the page's audit row
     return page
+
+
+def _match_filter_args() -> dict:
+    """The match page's filters from the query string, as url_for arguments (for the links
+    between the match page and its print page)."""
+    args = {"kind": request.args.getlist("kind"), "max_km": request.args.get("max_km", "")}
+    return {key: value for key, value in args.items() if value}
+
+
+def _filtered_matches(borger: Borger, filters: MatchFilterForm, *, limit: int):
+    """The borger's matches under the page's filters: (rows, the not-ready message or None, an
+    index build to dispatch or None)."""
+    kinds = set(filters.kind.data or []) or None
+    max_km = filters.max_km.data if filters.validate() else None
+    try:
+        return matches_for(borger, limit=limit, kinds=kinds, max_km=max_km), None, None
+    except IndexNotReady as exc:
+        return [], exc.message, request_index_build(full=True)
+
+
+@bp.route("/<int:borger_id>/match/udskriv")
+@allow("borger.edit")
+def match_print(borger_id: int):
+    """The borger's top matches as a page to print or save as PDF for a meeting with the borger:
+    reasons and distances, the first name only, nothing internal."""
+    borger = get_borger_or_404(borger_id, page="match_print")
+    rows, not_ready, build = _filtered_matches(borger, MatchFilterForm(request.args), limit=MEETING_MATCHES)
+    page = render_borger_page("borgere/match_print.html", borger, page="match_print", rows=rows,
+                              not_ready=not_ready, today=today(), filter_args=_match_filter_args())
+    if build is not None:
+        after_commit(lambda: dispatch(build))
+    response = Response(page)
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 def _target_objects(target_key: str) -> tuple[Company, Opening | None]:

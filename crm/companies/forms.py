@@ -6,6 +6,7 @@ from wtforms import (
     DateField,
     DateTimeLocalField,
     EmailField,
+    HiddenField,
     SelectChoice,
     SelectField,
     SelectMultipleField,
@@ -237,3 +238,10 @@ class StaleFilterForm(Form):
         super().__init__(*args, **kwargs)
         self.konsulent.choices = [SelectChoice("alle", "Alle konsulenter")] + konsulent_choices(empty=None)
 
+
+class SaveFilterForm(Form):
+    """Save the company list's current filters under a name (``query``: the list's query string)."""
+
+    name = StringField("Gem filtrene som", validators=[
+        DataRequired(message="Giv filteret et navn."), Length(max=80, message="Højst 80 tegn.")])
+    query = HiddenField()

@@ -5,8 +5,10 @@ Every view reads the same GET filters (bookmarkable) through ``CompanyFilterForm
 """
 
 
+from urllib.parse import parse_qs, urlencode
+
 import sqlalchemy as sa
-from flask import Response, current_app, redirect, render_template, request, url_for
+from flask import Response, abort, current_app, redirect, render_template, request, url_for
 from flask_login import current_user
 from wtforms import (
     BooleanField,
@@ -17,17 +19,19 @@ from wtforms import (
     StringField,
     widgets,
 )
+from wtforms.fields.core import UnboundField
 from wtforms.validators import NumberRange, Optional
 from wtforms.validators import ValidationError as FieldError
 
 from crm.access import allow
 from crm.companies import bp
+from crm.companies.forms import SaveFilterForm
 from crm.extensions import db
-from crm.forms import SubForm, coerce_optional_id
-from crm.models import Company, User
+from crm.forms import ActionForm, SubForm, coerce_optional_id, submit
+from crm.models import Company, SavedFilter, User
 from crm.models.company import STATUS_LABELS, PartnershipStatus
 from crm.paging import page_number
-from crm.permissions import roles_with
+from crm.permissions import can, roles_with
 from crm.services import ValidationError
 from crm.services.company_export import export_companies
 from crm.services.company_search import SORTS, CompanySearch, search_companies
@@ -35,6 +39,7 @@ from crm.services.geocoding import lookup_postcode
 from crm.services.job_kinds import request_company_export
 from crm.services.jobs import dispatch
 from crm.services.reference import active_offer_tags, industries
+from crm.services.saved_filters import delete_filter, save_filter, saved_filters_of
 from crm.sorting import danish
 from crm.timeutil import today
 from crm.unit_of_work import after_commit
@@ -133,6 +138,10 @@ class CompanyFilterForm(SubForm):
         )
 
 
+#: The query parameters of the list's filters: what a saved filter keeps (never the page).
+FILTER_FIELDS = tuple(name for name, value in vars(CompanyFilterForm).items() if isinstance(value, UnboundField))
+
+
 def _konsulent_choices() -> list[SelectChoice]:
     rows = db.session.execute(
         sa.select(User.id, User.name)
@@ -167,7 +176,56 @@ def index():
     page = page_number()
     form, result = _filtered(PER_PAGE, page)
     return render_template("companies/list.html", form=form, result=result, filter_args=_filter_args(),
-                           sorts=SORTS)
+                           sorts=SORTS, **_saved_filters_context())
+
+
+def _saved_filters_context() -> dict:
+    """The user's saved filters and the form to save the current ones, for the list page."""
+    query = urlencode([(key, value) for key, values in request.args.lists() if key in FILTER_FIELDS
+                       for value in values if value])
+    return {"saved_filters": saved_filters_of(current_user), "delete_form": ActionForm(),
+            "save_form": SaveFilterForm(formdata=None, query=query), "has_filters": bool(_filter_args())}
+
+
+def _get_saved_filter_or_404(filter_id: int) -> SavedFilter:
+    """One of the user's own saved filters; anyone else's is as unknown as a missing one (404)."""
+    saved = db.session.get(SavedFilter, filter_id)
+    if saved is None or not can(current_user, "company.saved_filter", saved):
+        abort(404)
+    return saved
+
+
+@bp.route("/filtre", methods=["POST"])
+@allow("company.saved_filter")
+def save_saved_filter():
+    """Save the list's current filters under a name (the same name replaces the old set)."""
+    form = SaveFilterForm()
+    criteria = parse_qs(form.query.data or "", max_num_fields=200)
+    criteria = {key: values for key, values in criteria.items() if key in FILTER_FIELDS}
+    back = url_for("companies.index", **{k: v if len(v) > 1 else v[0] for k, v in criteria.items()})
+    return submit(form, lambda: save_filter(current_user, name=form.name.data, criteria=criteria),
+                  success=lambda saved: f"Filteret „{saved.name}“ er gemt.",
+                  redirect_to=lambda saved: url_for("companies.apply_saved_filter", filter_id=saved.id),
+                  on_error=back)
+
+
+@bp.route("/filtre/<int:filter_id>")
+@allow("company.saved_filter")
+def apply_saved_filter(filter_id: int):
+    """Show the company list with one of the user's saved filters."""
+    saved = _get_saved_filter_or_404(filter_id)
+    return redirect(f"{url_for('companies.index')}?{saved.query}")
+
+
+@bp.route("/filtre/<int:filter_id>/slet", methods=["POST"])
+@allow("company.saved_filter")
+def delete_saved_filter(filter_id: int):
+    """Delete one of the user's saved filters."""
+    saved = _get_saved_filter_or_404(filter_id)
+    name = saved.name
+    back = url_for("companies.index")
+    return submit(ActionForm(), lambda: delete_filter(current_user, saved),
+                  success=f"Filteret „{name}“ er slettet.", redirect_to=back, on_error=back)
 
 
 @bp.route("/kort", endpoint="map")

@@ -28,6 +28,7 @@ from crm.models.match_feedback import MatchFeedback, MatchShown, ProposalReason,
 from crm.models.notification import CalendarFeed, DigestKind, DigestOptOut, DigestRun
 from crm.models.opening import Opening
 from crm.models.programme import OutcomeEvent, OutcomeKind, Programme, ProgrammeTarget
+from crm.models.saved_filter import SavedFilter
 from crm.models.user import LoginAttempt, RecoveryCode, Role, User
 
 __all__ = [
@@ -37,6 +38,6 @@ __all__ = [
     "LoginAttempt", "MatchFeedback", "MatchShown", "ProposalReason", "WeightsFit",
     "WeightsVersion",
     "OfferTag", "Opening", "OutcomeEvent", "OutcomeKind", "Placement", "PlacementEvent",
-    "PaymentRule", "Programme", "ProgrammeTarget", "RecoveryCode", "ReferralPeriod", "ResultInvoice",
+    "PaymentRule", "Programme", "ProgrammeTarget", "SavedFilter", "RecoveryCode", "ReferralPeriod", "ResultInvoice",
     "ResultVerification", "ResultsContract", "Role", "Task", "User",
 ]

@@ -8,8 +8,10 @@ can forget.
 """
 
 import secrets
+from dataclasses import dataclass
 from datetime import date
 
+import numpy as np
 import sqlalchemy as sa
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -20,8 +22,10 @@ from crm.models.user import Role
 from crm.permissions import borger_scope, can, require
 from crm.services import ConflictError, ValidationError
 from crm.services.audit import record_event
+from crm.services.company_search import WordIndex, search_key
 from crm.services.fields import MAX_HOURS_PER_WEEK
 from crm.services.geocoding import geocode
+from crm.sorting import danish
 from crm.timeutil import today
 from crm.validators import parse_id, split_items
 from matcher import KINDS
@@ -54,6 +58,48 @@ def visible_borgere(user, *, for_edit: bool = False) -> sa.Select:
     """A query of the borgere this user may open (the list shows only what you may open), or
     with ``for_edit`` work on (a vejleder's own caseload)."""
     return sa.select(Borger).where(borger_scope(user, "borger.edit" if for_edit else "borger.read"))
+
+
+@dataclass(frozen=True)
+class BorgerSearch:
+    """What to look for in the borgere one may open; empty values mean "no filter".
+
+    ``q`` is matched word by word against the first name and the reference, folded and with a
+    letter of slack as the company search does (``WordIndex``: "soeren" finds Søren, "7k3" finds
+    B-7K3M); ``phase`` is a ``Phase`` value and ``programme_id`` a programme's id.
+    """
+
+    q: str = ""
+    phase: str | None = None
+    programme_id: int | None = None
+
+    @property
+    def active(self) -> bool:
+        return bool(self.q.strip() or self.phase or self.programme_id)
+
+
+def search_borgere(user, search: BorgerSearch = BorgerSearch()) -> sa.Select:
+    """The borgere ``user`` may open (``borger_scope``) that match ``search``, in list order:
+    the active ones first, then by first name in Danish order. A caseload is small (a vejleder's
+    20, a teamleder's programmes), so the text is matched in Python over the scoped rows."""
+    stmt = visible_borgere(user)
+    if search.phase:
+        stmt = stmt.where(Borger.phase == search.phase)
+    if search.programme_id:
+        stmt = stmt.where(Borger.programme_id == search.programme_id)
+    words = search_key(search.q[:200]).split()
+    if words:
+        rows = db.session.execute(stmt.with_only_columns(Borger.id, Borger.first_name, Borger.reference)).all()
+        found = WordIndex.of([search_key(f"{name} {reference}") for _, name, reference in rows]).matches(words)
+        stmt = stmt.where(Borger.id.in_([rows[i][0] for i in np.flatnonzero(found)] or [-1]))
+    return stmt.order_by(Borger.phase == Phase.AFSLUTTET, danish(Borger.first_name), Borger.id)
+
+
+def programmes_of_visible_borgere(user) -> list[Programme]:
+    """The programmes of the borgere ``user`` may open, in Danish order (the search's choices)."""
+    ids = sa.select(Borger.programme_id).where(borger_scope(user, "borger.read"), Borger.programme_id.is_not(None))
+    return list(db.session.scalars(sa.select(Programme).where(Programme.id.in_(ids))
+                                   .order_by(danish(Programme.name))))
 
 
 def audit_view(borger: Borger, *, actor, page: str, details: dict | None = None) -> None:

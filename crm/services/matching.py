@@ -54,7 +54,7 @@ from crm.validators import parse_id
 from matcher import KINDS, Candidate, LiveIndex, Match, MatchIndex, Target, Weights, default_vocabulary
 from matcher.index import FORMAT_VERSION, reach_box, vocabulary_fingerprint
 from matcher.kinds import KIND_LABEL, is_known
-from matcher.scoring import STALE_EXCLUDE_DAYS
+from matcher.scoring import STALE_EXCLUDE_DAYS, TRAVEL_REASON
 
 log = logging.getLogger(__name__)
 
@@ -109,6 +109,17 @@ class MatchRow:
     @property
     def target_key(self) -> str:
         return str(self.match.target_id)
+
+    @property
+    def travel(self) -> str:
+        """The travel time as the matcher said it ("12 min på cykel"), for the card's key facts."""
+        said = next((reason for reason in self.match.reasons if TRAVEL_REASON.match(reason)), None)
+        return said or f"{max(1, round(self.match.travel_minutes))} min"
+
+    @property
+    def other_reasons(self) -> list[str]:
+        """The reasons besides the travel time (which the key facts already state)."""
+        return [reason for reason in self.match.reasons if not TRAVEL_REASON.match(reason)]
 
 
 def vocabulary():

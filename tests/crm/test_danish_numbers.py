@@ -31,7 +31,7 @@ def test_match_card_writes_the_distance_with_a_decimal_comma(browser, vejleder_w
     email, borger_id = vejleder_with_match
     browser.login(email)
     html = browser.get(f"/borgere/{borger_id}/match").get_data(as_text=True)
-    assert re.search(r"· \d+,\d km ·", html)
+    assert re.search(r"<span>\d+,\d km, \d+ min på cykel</span>", html)
     assert not re.search(r"\d\.\d km", html)
 
 

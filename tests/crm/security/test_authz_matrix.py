@@ -12,6 +12,8 @@ page. A scoped role on a foreign object of an own_* route (a vejleder on another
 or task, a teamleder on a borger of a programme they do not lead, an employer on another company's
 opening or proposal): 403 or 404. A job (own_job) is its starter's and the admins': the world's one
 job is the konsulent's, so a vejleder or teamleder, allowed jobs of their own, gets 403 or 404 on it.
+A saved filter (own_filter) is its user's only: the world's are V1's and V2's, so every other staff
+role, allowed filters of its own, gets 403 or 404 on both.
 Every POST carries a valid CSRF token, so a 400 cannot pass as a denial.
 POSTs by an allowed role on its own object are only sent where an empty form is refused without a
 write (``HARMLESS_EMPTY_POSTS``); the rest could change or delete data and are counted as skipped.
@@ -38,12 +40,14 @@ from tests.conftest import TEST_PASSWORD, csrf_token_from, empty_all_tables
 MATRIX_PATH = Path(__file__).resolve().parents[3] / "crm" / "authz_matrix.csv"
 ROLES = ("anonymous", "admin", "teamleder", "vejleder", "konsulent", "employer")
 COLUMNS = ("rule", "endpoint", "method", *ROLES, "object")
-OBJECTS = {"-", "own_caseload", "own_company", "own_task", "own_job", "any"}
+OBJECTS = {"-", "own_caseload", "own_company", "own_task", "own_job", "own_filter", "any"}
 # The roles whose reach an own_* object limits; the other allowed roles reach every such object.
 SCOPED_ROLES = {"own_caseload": {"vejleder", "teamleder"}, "own_company": {"employer"}, "own_task": {"vejleder"},
-                "own_job": {"vejleder", "teamleder"}}
+                "own_job": {"vejleder", "teamleder"}, "own_filter": {"admin", "teamleder", "vejleder", "konsulent"}}
 # Objects of which the world has only another role's: the scoped roles meet none of their own.
 NONE_OF_ITS_OWN = {"own_job"}
+# Objects of which the world has some of these scoped roles' own (V1's), and none of the others'.
+OWN_IN_WORLD = {"own_filter": {"vejleder"}}
 # The world's job is an import, not an export: nobody has a file to download there (the export
 # tests in tests/crm/jobs download their own), so every allowed role gets 403 or 404.
 NO_OWN_OBJECT = {"jobs.download"}
@@ -82,7 +86,7 @@ HARMLESS_EMPTY_POSTS = {
     "borgere.exclude", "borgere.advance_placement", "borgere.add_outcome", "borgere.end",
     "borgere.not_a_fit_target", "admin.adopt_weights", "admin.restore_weights",
     "companies.new", "companies.edit", "companies.change_company_status", "companies.new_contact",
-    "companies.new_log_entry", "companies.new_task",
+    "companies.new_log_entry", "companies.new_task", "companies.save_saved_filter",
     "companies.import_upload", "companies.import_confirm",
     "attachments.company_upload", "attachments.placement_upload",
     "openings.new", "openings.edit", "openings.change_status", "openings.access",
@@ -139,6 +143,7 @@ def _build(ids: dict) -> None:
     from crm.services.openings import create_opening
     from crm.services.placements import propose, shortlist
     from crm.services.programmes import create_programme
+    from crm.services.saved_filters import save_filter
     from crm.services.users import create_user, set_led_programmes
 
     def user(key, role, company=None):
@@ -188,6 +193,8 @@ def _build(ids: dict) -> None:
                      actor=v1)
     t2 = create_task(title="Ring til Beta", due=today() + timedelta(days=7), assignee_id=v2.id, company=cb,
                      actor=v2)
+    f1 = save_filter(v1, name="Partnere", criteria={"status": ["partner"]})
+    f2 = save_filter(v2, name="Partnere", criteria={"status": ["partner"]})
     inva, token_a = create_invitation(ca, email="ny-alfa@authz.fodfaeste.dk", actor=konsulent)
     invb, token_b = create_invitation(cb, email="ny-beta@authz.fodfaeste.dk", actor=konsulent)
     report = run_import(parse_upload("firmaer.csv", b"navn,postnummer\nImport Gamma ApS,8000\n"),
@@ -207,7 +214,7 @@ def _build(ids: dict) -> None:
     ids.update(FEED=feed_token, UNSUBSCRIBE=unsubscribe)
     ids.update(JOB=job.id, CA=ca.id, CB=cb.id, PR=programme.id, B1=b1.id, B2=b2.id, OA=oa.id, OB=ob.id,
                P1=placements["P1"].id, P2=placements["P2"].id, CPA=cpa.id, CPB=cpb.id, T1=t1.id, T2=t2.id,
-               INVA=inva.id, INVB=invb.id, TOKEN_A=token_a, TOKEN_B=token_b, BATCH=report.batch.id)
+               INVA=inva.id, INVB=invb.id, F1=f1.id, F2=f2.id, TOKEN_A=token_a, TOKEN_B=token_b, BATCH=report.batch.id)
 
 
 def _login(client, email: str) -> str:
@@ -273,7 +280,7 @@ def _values(endpoint: str, variant: str, ids: dict) -> dict[str, list[str]]:
         "borger_id": [pick("B1", "B2")], "placement_id": [pick("P1", "P2")],
         "opening_id": [pick("OA", "OB")], "company_id": [pick("CA", "CB")],
         "contact_id": [pick("CPA", "CPB")], "task_id": [pick("T1", "T2")],
-        "invitation_id": [pick("INVA", "INVB")], "user_id": [user],
+        "invitation_id": [pick("INVA", "INVB")], "user_id": [user], "filter_id": [pick("F1", "F2")],
         "attachment_id": [pick("PA1", "PA2") if endpoint.startswith("attachments.placement") else pick("CAA", "CBA")],
         "batch_id": [ids["BATCH"]], "job_id": [ids["JOB"]], "programme_id": [ids["PR"]], "key": ["enrolled"],
         "fmt": ["csv", "xlsx"], "token": [pick("TOKEN_A", "TOKEN_B")], "filename": ["css/app.css"],
@@ -305,7 +312,9 @@ def expectation(row: dict, role: str, variant: str) -> str:
         return "deny"
     if variant == "mismatch" or row["endpoint"] in NO_OWN_OBJECT:
         return "hidden"
-    if role in SCOPED_ROLES.get(row["object"], ()) and (variant == "foreign" or row["object"] in NONE_OF_ITS_OWN):
+    if role in SCOPED_ROLES.get(row["object"], ()) and (
+            variant == "foreign" or row["object"] in NONE_OF_ITS_OWN
+            or role not in OWN_IN_WORLD.get(row["object"], {role})):
         return "hidden"
     return "allow"
 
