@@ -86,6 +86,7 @@ PAGE_LABELS = {
     "reassign": "overdragelse", "reverse_match": "borgere til en virksomhed", "portal.proposal": "virksomhedsportalen",
     "company_log": "virksomhedens kontaktlog", "report_figure": "opgørelse", "list": "borgerlisten",
     "my_week": "vejlederens uge", "referral": "henvisninger", "tasks": "opgaver",
+    "match_print": "matchliste til mødet", "attachment": "bilag",
 }
 ERASE_REASONS = {"request": "Borgerens anmodning", "retention": "Opbevaringsperioden udløb"}
 FORMAT_LABELS = {"csv": "CSV", "xlsx": "XLSX", "json": "JSON"}

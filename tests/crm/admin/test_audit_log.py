@@ -56,6 +56,17 @@ def test_no_label_is_kept_for_an_action_nothing_records():
     assert set(ACTION_LABELS) - set(_action_codes_in_the_code()) == set()
 
 
+def test_every_borger_page_in_the_code_has_a_danish_label():
+    """The page a borger was read or changed on (``page="match"`` in an audit call) is shown in words."""
+    from crm.services.audit_log import PAGE_LABELS
+
+    pages = set()
+    for path in sorted((ROOT / "crm").rglob("*.py")):
+        pages |= set(re.findall(r"""(?:\bpage=|["']page["']: )["']([a-z_.]+)["']""", path.read_text(encoding="utf-8")))
+    assert {"match", "match_print", "attachment"} <= pages
+    assert pages - set(PAGE_LABELS) == set()
+
+
 def test_the_labels_read_as_the_issue_asks():
     assert ACTION_LABELS["login.success"] == "Login"
     assert ACTION_LABELS["company.merge"] == "Virksomheder flettet"
