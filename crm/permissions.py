@@ -52,6 +52,7 @@ GRANTS: dict[str, frozenset[Role]] = {
     "company.merge": frozenset({ADMIN, KONSULENT}),  # the konsulent warned of a duplicate merges it
     "opening.read": STAFF_ROLES,
     "opening.edit": frozenset({ADMIN, KONSULENT}),
+    "opening.view": STAFF_ROLES | {EMPLOYER},  # the API's openings: staff all, an employer its own
     "task.read": STAFF_ROLES,
     "task.change": STAFF_ROLES,
     "job.read": STAFF_ROLES,  # one's own jobs (imports, big exports); an admin sees all
@@ -73,6 +74,32 @@ GRANTS: dict[str, frozenset[Role]] = {
     # the employer portal
     "portal.use": frozenset({EMPLOYER}),
 }
+
+
+# --- API scopes -------------------------------------------------------------------------------
+# A personal access token (``/api/v1``) carries scopes; an API request needs both its route's
+# scope and its user's permission (with the object rule). Each scope names the permissions of the
+# routes behind it: a token may be given a scope only by a user whose role holds one of them.
+SCOPES: dict[str, tuple[str, frozenset[str]]] = {
+    "companies:read": ("Læse virksomheder", frozenset({"company.read"})),
+    "companies:write": ("Oprette og ændre virksomheder", frozenset({"company.edit"})),
+    "openings:read": ("Læse stillinger", frozenset({"opening.view"})),
+    "openings:write": ("Oprette og ændre egne stillinger", frozenset({"portal.use"})),
+    "borgere:read": ("Læse borgere i egen sagsstamme", frozenset({"borger.read"})),
+    "borgere:write": ("Ændre borgeres matchprofil", frozenset({"borger.edit"})),
+    "matches:read": ("Læse match", frozenset({"borger.read", "borger.reverse_match"})),
+    "reports:read": ("Læse indsatsernes tal", frozenset({"report.read"})),
+}
+
+
+def scope_roles(scope: str) -> frozenset[Role]:
+    """The roles that may hold ``scope``; an unknown scope is a programming error (KeyError)."""
+    return frozenset().union(*(roles_with(permission) for permission in SCOPES[scope][1]))
+
+
+def scopes_for(user) -> list[str]:
+    """The scopes ``user``'s role may give a token, in the table's order."""
+    return [scope for scope in SCOPES if user.role in scope_roles(scope)]
 
 
 # --- object rules -----------------------------------------------------------------------------
@@ -117,6 +144,10 @@ def _leads_programme(user, programme) -> bool:
     return user.role == ADMIN or programme.id in led_programme_ids(user)
 
 
+def _sees_opening(user, opening) -> bool:
+    return user.role in STAFF_ROLES or (user.company_id is not None and opening.company_id == user.company_id)
+
+
 def _own_company(user, company) -> bool:
     return company is not None and user.company_id == company.id
 
@@ -135,6 +166,7 @@ OBJECT_RULES: dict[str, Callable[[object, object], bool]] = {
     "contract.read": _leads_programme,
     "contract.verify": _leads_programme,
     "portal.use": _own_company,
+    "opening.view": _sees_opening,
 }
 
 

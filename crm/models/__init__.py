@@ -1,5 +1,6 @@
 """Database models, one module per aggregate. Importing this package registers them all."""
 
+from crm.models.api_token import ApiToken, IdempotentRequest
 from crm.models.audit import AuditEvent
 from crm.models.borger import Borger, IssuedReference, Placement, PlacementEvent
 from crm.models.company import (
@@ -29,7 +30,8 @@ from crm.models.programme import OutcomeEvent, OutcomeKind, Programme, Programme
 from crm.models.user import LoginAttempt, RecoveryCode, Role, User
 
 __all__ = [
-    "AuditEvent", "Borger", "Company", "CompanyStatusChange", "ContactLogEntry", "ContactPerson",
+    "ApiToken", "AuditEvent", "Borger", "Company", "CompanyStatusChange", "ContactLogEntry", "ContactPerson",
+    "IdempotentRequest",
     "GeocodeCache", "ImportBatch", "ImportChange", "Industry", "Invitation", "IssuedReference", "Job", "JobStatus",
     "LoginAttempt", "MatchFeedback", "MatchShown", "ProposalReason", "WeightsFit",
     "WeightsVersion",

@@ -13,6 +13,10 @@ or task, a teamleder on a borger of a programme they do not lead, an employer on
 opening or proposal): 403 or 404. A job (own_job) is its starter's and the admins': the world's one
 job is the konsulent's, so a vejleder or teamleder, allowed jobs of their own, gets 403 or 404 on it.
 Every POST carries a valid CSRF token, so a 400 cannot pass as a denial.
+The API routes (``/api/v1``) are walked the same way with each role's bearer token (holding every
+scope its role may hold) instead of the session: anonymous there means no token, and is answered
+401; their writes by an allowed role on its own object are counted as skipped (tests/crm/api
+tests them).
 POSTs by an allowed role on its own object are only sent where an empty form is refused without a
 write (``HARMLESS_EMPTY_POSTS``); the rest could change or delete data and are counted as skipped.
 """
@@ -48,7 +52,10 @@ NONE_OF_ITS_OWN = {"own_job"}
 # tests in tests/crm/jobs download their own), so every allowed role gets 403 or 404.
 NO_OWN_OBJECT = {"jobs.download"}
 PUBLIC_RULES = {"/login", "/login/totp", "/login/totp/opsaet", "/portal/invitation/<token>",
-                "/static/<path:filename>", "/favicon.ico"}
+                "/static/<path:filename>", "/favicon.ico", "/api/v1/openapi.json", "/api/v1/docs"}
+API_PREFIX = "/api/"
+# The world's user of each role (their e-mail is <key>@authz.fodfaeste.dk).
+ROLE_USERS = {"admin": "A", "teamleder": "T", "vejleder": "V1", "konsulent": "K", "employer": "E"}
 
 MARKER_B2 = "MARKØR-B2-7f3a"
 MARKER_OB = "MARKØR-OB-91c2"
@@ -64,7 +71,8 @@ BLIND_TO = {
 }
 # Tables that a GET may legitimately write to (reading a borger is audited; logins are counted).
 # Opening a match list records what it showed (issue 14), as a read is audited.
-SNAPSHOT_SKIP = {"audit_events", "login_attempts", "geocode_cache", "match_shown"}
+# A token notes when it was last used.
+SNAPSHOT_SKIP = {"audit_events", "login_attempts", "geocode_cache", "match_shown", "api_tokens"}
 
 # POSTs sent by an allowed role on its own object with nothing but the CSRF token: each form has
 # a required field (or a version that cannot match), so the view refuses it (form shown again or a
@@ -113,6 +121,7 @@ class World:
     ids: dict
     clients: dict
     tokens: dict
+    bearers: dict = field(default_factory=dict)
     get_results: list = field(default_factory=list)
     owner_pages: dict = field(default_factory=dict)
     snapshots: dict = field(default_factory=dict)
@@ -204,6 +213,33 @@ def _login(client, email: str) -> str:
     return csrf_token_from(home.get_data(as_text=True))
 
 
+def bearer_tokens(ids: dict) -> dict[str, dict]:
+    """An API token per role for the world's user of that role, with every scope the role may hold:
+    role → the Authorization header (anonymous: none). Call inside an app context; commit after."""
+    from crm.models import User
+    from crm.permissions import scopes_for
+    from crm.services.api_tokens import create_token
+
+    headers = {"anonymous": {}}
+    for role, key in ROLE_USERS.items():
+        user = db.session.get(User, ids[key])
+        made = create_token(user, name="Matrix", scopes=scopes_for(user), days=365, actor=None)
+        headers[role] = {"Authorization": f"Bearer {made.secret}"}
+    return headers
+
+
+def send(world, role: str, method: str, url: str):
+    """One request of the walk: a page with the role's session (a POST with its CSRF token), an
+    API route with the role's bearer token only."""
+    client = world.clients[role]
+    if url.startswith(API_PREFIX):
+        return client.open(url, method=method, headers=world.bearers[role],
+                           json={} if method != "GET" else None)
+    if method == "GET":
+        return client.get(url)
+    return client.open(url, method=method, data={"csrf_token": world.tokens[role]})
+
+
 @pytest.fixture(scope="module")
 def world(database_url, instance_path):
     app = create_app({
@@ -216,13 +252,14 @@ def world(database_url, instance_path):
         empty_all_tables()
         ensure_reference_data()
         _build(ids)
+        bearers = bearer_tokens(ids)
         db.session.commit()
     clients = {role: app.test_client() for role in ROLES}
     anonymous_page = clients["anonymous"].get("/login")
     tokens = {"anonymous": csrf_token_from(anonymous_page.get_data(as_text=True))}
-    for role, key in (("admin", "A"), ("teamleder", "T"), ("vejleder", "V1"), ("konsulent", "K"), ("employer", "E")):
+    for role, key in ROLE_USERS.items():
         tokens[role] = _login(clients[role], f"{key.lower()}@authz.fodfaeste.dk")
-    yield World(app=app, ids=ids, clients=clients, tokens=tokens)
+    yield World(app=app, ids=ids, clients=clients, tokens=tokens, bearers=bearers)
     with app.app_context():
         db.session.remove()
         empty_all_tables()
@@ -297,11 +334,13 @@ def judge(expected: str, role: str, endpoint: str, response) -> str | None:
     status = response.status_code
     location = response.headers.get("Location", "")
     if expected == "deny":
+        api = endpoint.startswith("api.")
         if role == "anonymous":
-            ok = status == 302 and location.startswith("/login?next=")
+            ok = status == 401 if api else status == 302 and location.startswith("/login?next=")
         else:
             ok = status == 403
-        return None if ok else f"expected denial ({'302 to login' if role == 'anonymous' else '403'}), got {status}"
+        wanted = "403" if role != "anonymous" else "401" if api else "302 to login"
+        return None if ok else f"expected denial ({wanted}), got {status}"
     if expected == "hidden":
         return None if status in (403, 404) else f"expected 403/404 for a foreign object, got {status}"
     if status >= 400:
@@ -366,7 +405,7 @@ def _walk_gets(world: World) -> None:
             for url in urls_for(rule, endpoint, variant, world.ids):
                 for role in ROLES:
                     expected = expectation(row, role, variant)
-                    with world.clients[role].get(url) as response:
+                    with send(world, role, "GET", url) as response:
                         problem = judge(expected, role, endpoint, response)
                         world.get_results.append(Case(role, method, url, endpoint, variant, expected, problem,
                                                       body_text(response)))
@@ -403,9 +442,7 @@ def post_walk(get_walk):
                     if expected == "allow" and (variant != "own" or endpoint not in HARMLESS_EMPTY_POSTS):
                         skipped.append((role, method, url))
                         continue
-                    response = world.clients[role].open(url, method=method,
-                                                        data={"csrf_token": world.tokens[role]})
-                    with response:
+                    with send(world, role, method, url) as response:
                         problem = judge(expected, role, endpoint, response)
                     results.append(Case(role, method, url, endpoint, variant, expected, problem))
     world.snapshots["after_post"] = snapshot(world.app)
