@@ -34,6 +34,7 @@ GRANTS: dict[str, frozenset[Role]] = {
     # the session and the start page
     "session.logout": ALL_ROLES,
     "account.recovery_codes": STAFF_ROLES,
+    "account.api_tokens": ALL_ROLES,  # one's own personal access tokens for the API
     "staff.home": STAFF_ROLES,
     "geo.lookup": STAFF_ROLES,
     # borgere (the casework); a konsulent or admin meets a borger only as a reference

@@ -83,8 +83,9 @@ def render_error(code: int, message: str | None = None, exc: HTTPException | Non
 
 
 def _api_problem(code: int, title: str, detail: str, exc: HTTPException | None):
-    # A description given with abort() is ours (Danish); werkzeug's own defaults are English.
-    if exc is not None and exc.description and exc.description != type(exc).description:
+    # A description given with abort() is ours (Danish); werkzeug's own defaults are English, and
+    # Flask-Limiter's 429 names the limit in English.
+    if code != 429 and exc is not None and exc.description and exc.description != type(exc).description:
         detail = exc.description
     headers = {}
     if code == 401:
@@ -93,7 +94,11 @@ def _api_problem(code: int, title: str, detail: str, exc: HTTPException | None):
         headers.update({k: v for k, v in exc.get_headers() if k == "Allow"})
     if code == 429 and exc is not None and getattr(exc, "retry_after", None):
         headers["Retry-After"] = str(exc.retry_after)
-    return problem(code, title, detail, errors=field_errors(exc), headers=headers)
+    errors = field_errors(exc)
+    if errors and detail == ERROR_PAGES[code][1]:
+        names = ", ".join(dict.fromkeys(e["field"] or e["location"] for e in errors))
+        detail = f"{detail.rstrip('.')}: {names}."
+    return problem(code, title, detail, errors=errors, headers=headers)
 
 
 def register_error_handlers(app: Flask) -> None:

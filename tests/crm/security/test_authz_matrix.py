@@ -42,10 +42,13 @@ from tests.conftest import TEST_PASSWORD, csrf_token_from, empty_all_tables
 MATRIX_PATH = Path(__file__).resolve().parents[3] / "crm" / "authz_matrix.csv"
 ROLES = ("anonymous", "admin", "teamleder", "vejleder", "konsulent", "employer")
 COLUMNS = ("rule", "endpoint", "method", *ROLES, "object")
-OBJECTS = {"-", "own_caseload", "own_company", "own_task", "own_job", "any"}
+OBJECTS = {"-", "own_caseload", "own_company", "own_task", "own_job", "own_token", "any"}
 # The roles whose reach an own_* object limits; the other allowed roles reach every such object.
 SCOPED_ROLES = {"own_caseload": {"vejleder", "teamleder"}, "own_company": {"employer"}, "own_task": {"vejleder"},
                 "own_job": {"vejleder", "teamleder"}}
+# A personal access token is its owner's only: the world's own token is the vejleder's (V1), the
+# foreign one V2's, so every other role gets 403 or 404 on both.
+TOKEN_OWNER = "vejleder"
 # Objects of which the world has only another role's: the scoped roles meet none of their own.
 NONE_OF_ITS_OWN = {"own_job"}
 # The world's job is an import, not an export: nobody has a file to download there (the export
@@ -82,6 +85,7 @@ SNAPSHOT_SKIP = {"audit_events", "login_attempts", "geocode_cache", "match_shown
 # (logout, confirm, revoke, delete, erase, undo, merge, task done, recovery codes, answers).
 HARMLESS_EMPTY_POSTS = {
     "auth.login", "auth.second_factor_verify", "auth.second_factor_setup", "portal.accept_invitation",
+    "auth.api_tokens",
     "geo.lookup",
     "admin.new_user", "admin.reset_user_password",
     "borgere.new", "borgere.add_to_shortlist", "borgere.reassign", "borgere.propose_target",
@@ -198,6 +202,7 @@ def _build(ids: dict) -> None:
     job = create_job("company_import.preview", {"token": "x" * 43, "extension": "csv", "filename": "f.csv"},
                      user=konsulent)  # the konsulent's own job: admins see every job, others none
     db.session.flush()
+    ids["BEARERS"] = bearer_tokens(ids)
     ids.update(JOB=job.id, CA=ca.id, CB=cb.id, PR=programme.id, B1=b1.id, B2=b2.id, OA=oa.id, OB=ob.id,
                P1=placements["P1"].id, P2=placements["P2"].id, CPA=cpa.id, CPB=cpb.id, T1=t1.id, T2=t2.id,
                INVA=inva.id, INVB=invb.id, TOKEN_A=token_a, TOKEN_B=token_b, BATCH=report.batch.id)
@@ -215,16 +220,17 @@ def _login(client, email: str) -> str:
 
 def bearer_tokens(ids: dict) -> dict[str, dict]:
     """An API token per role for the world's user of that role, with every scope the role may hold:
-    role → the Authorization header (anonymous: none). Call inside an app context; commit after."""
+    role → the Authorization header (anonymous: none); V2 gets one too (the foreign token)."""
     from crm.models import User
     from crm.permissions import scopes_for
     from crm.services.api_tokens import create_token
 
     headers = {"anonymous": {}}
-    for role, key in ROLE_USERS.items():
+    for role, key in (*ROLE_USERS.items(), ("other vejleder", "V2")):
         user = db.session.get(User, ids[key])
         made = create_token(user, name="Matrix", scopes=scopes_for(user), days=365, actor=None)
         headers[role] = {"Authorization": f"Bearer {made.secret}"}
+        ids[f"API_TOKEN_{key}"] = made.token.id
     return headers
 
 
@@ -252,14 +258,13 @@ def world(database_url, instance_path):
         empty_all_tables()
         ensure_reference_data()
         _build(ids)
-        bearers = bearer_tokens(ids)
         db.session.commit()
     clients = {role: app.test_client() for role in ROLES}
     anonymous_page = clients["anonymous"].get("/login")
     tokens = {"anonymous": csrf_token_from(anonymous_page.get_data(as_text=True))}
     for role, key in ROLE_USERS.items():
         tokens[role] = _login(clients[role], f"{key.lower()}@authz.fodfaeste.dk")
-    yield World(app=app, ids=ids, clients=clients, tokens=tokens, bearers=bearers)
+    yield World(app=app, ids=ids, clients=clients, tokens=tokens, bearers=ids["BEARERS"])
     with app.app_context():
         db.session.remove()
         empty_all_tables()
@@ -297,6 +302,7 @@ def _values(endpoint: str, variant: str, ids: dict) -> dict[str, list[str]]:
         "invitation_id": [pick("INVA", "INVB")], "user_id": [user],
         "batch_id": [ids["BATCH"]], "job_id": [ids["JOB"]], "programme_id": [ids["PR"]], "key": ["enrolled"],
         "fmt": ["csv", "xlsx"], "token": [pick("TOKEN_A", "TOKEN_B")], "filename": ["css/app.css"],
+        "token_id": [pick("API_TOKEN_V1", "API_TOKEN_V2")],
     }
 
 
@@ -323,6 +329,8 @@ def expectation(row: dict, role: str, variant: str) -> str:
     if row[role] != "allow":
         return "deny"
     if variant == "mismatch" or row["endpoint"] in NO_OWN_OBJECT:
+        return "hidden"
+    if row["object"] == "own_token" and (variant == "foreign" or role != TOKEN_OWNER):
         return "hidden"
     if role in SCOPED_ROLES.get(row["object"], ()) and (variant == "foreign" or row["object"] in NONE_OF_ITS_OWN):
         return "hidden"
