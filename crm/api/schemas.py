@@ -5,6 +5,8 @@ ids fit an INTEGER column; numbers are finite. Everything else (a valid CVR, a k
 hours in range …) is the services' to decide, with their Danish messages.
 """
 
+from datetime import UTC
+
 from marshmallow import Schema, fields, validate
 
 from crm.models.borger import Phase, Transport
@@ -32,6 +34,15 @@ class SortedList(fields.List):
 
     def _serialize(self, value, attr, obj, **kwargs):
         return super()._serialize(None if value is None else sorted(value), attr, obj, **kwargs)
+
+
+class UtcDateTime(fields.DateTime):
+    """A moment as RFC 3339 in UTC (``2026-03-10T09:00:00Z``): the database keeps naive UTC."""
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC, microsecond=0).isoformat().replace("+00:00", "Z")
 
 
 def _id(**kwargs):
@@ -135,9 +146,9 @@ class CompanyOut(Schema):
     tags = fields.List(fields.String())
     agreement_signed = fields.Date(allow_none=True)
     agreement_renewal = fields.Date(allow_none=True)
-    last_contact_at = fields.DateTime(allow_none=True)
+    last_contact_at = UtcDateTime(allow_none=True)
     version = fields.Integer(required=True)
-    updated_at = fields.DateTime()
+    updated_at = UtcDateTime()
 
 
 class CompanyHit(CompanyOut):
@@ -207,9 +218,9 @@ class OpeningOut(Schema):
     skills = fields.List(fields.String())
     offers = fields.List(fields.String())
     status = fields.String(required=True)
-    confirmed_at = fields.DateTime()
+    confirmed_at = UtcDateTime()
     version = fields.Integer(required=True)
-    updated_at = fields.DateTime()
+    updated_at = UtcDateTime()
 
 
 class OpeningPage(Schema):
