@@ -83,12 +83,15 @@ GRANTS: dict[str, frozenset[Role]] = {
 # routes behind it: a token may be given a scope only by a user whose role holds one of them.
 SCOPES: dict[str, tuple[str, frozenset[str]]] = {
     "companies:read": ("Læse virksomheder", frozenset({"company.read"})),
-    "companies:write": ("Oprette og ændre virksomheder", frozenset({"company.edit"})),
+    "companies:write": ("Oprette og ændre virksomheder, kontaktpersoner og kontaktlog",
+                        frozenset({"company.edit", "company.log"})),
     "openings:read": ("Læse stillinger", frozenset({"opening.view"})),
     "openings:write": ("Oprette og ændre egne stillinger", frozenset({"portal.use"})),
     "borgere:read": ("Læse borgere i egen sagsstamme", frozenset({"borger.read"})),
     "borgere:write": ("Ændre borgeres matchprofil", frozenset({"borger.edit"})),
     "matches:read": ("Læse match", frozenset({"borger.read", "borger.reverse_match"})),
+    "tasks:read": ("Læse egne opgaver", frozenset({"task.read"})),
+    "tasks:write": ("Oprette og afslutte opgaver", frozenset({"task.change", "company.log"})),
     "reports:read": ("Læse indsatsernes tal", frozenset({"report.read"})),
 }
 

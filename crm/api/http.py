@@ -62,8 +62,8 @@ def expected_version(obj) -> int:
     abort(412)
 
 
-def created(body: dict, location: str, obj) -> tuple:
-    headers = Headers({"Location": location, **etag_header(obj)})
+def created(body: dict, location: str, obj, *, etag: bool = True) -> tuple:
+    headers = Headers({"Location": location, **(etag_header(obj) if etag else {})})
     return body, 201, headers
 
 
@@ -114,8 +114,9 @@ def remember(body: dict, status: int, location: str) -> None:
                                      location=location, response=body))
 
 
-def create_with(make, dump, location_for):
-    """Run a create (``make()`` → the new object) idempotently: 201, Location, ETag."""
+def create_with(make, dump, location_for, *, etag: bool = True):
+    """Run a create (``make()`` → the new object) idempotently: 201, Location, and the ETag of an
+    object that keeps a version."""
     earlier = replay()
     if earlier is not None:
         return earlier
@@ -124,7 +125,7 @@ def create_with(make, dump, location_for):
     body = dump(obj)
     location = location_for(obj)
     remember(body, 201, location)
-    return created(body, location, obj)
+    return created(body, location, obj, etag=etag)
 
 
 

@@ -10,11 +10,12 @@ from datetime import UTC
 from marshmallow import Schema, fields, validate
 
 from crm.models.borger import Phase, Transport
-from crm.models.company import SIZE_BANDS, PartnershipStatus
+from crm.models.company import SIZE_BANDS, ContactKind, PartnershipStatus
 from crm.models.opening import OpeningKind, OpeningStatus
 from crm.services import fields as limits
 from crm.services.company_search import SORTS
 from crm.validators import MAX_DB_INTEGER, strip_control_characters
+from matcher import KINDS
 
 PROBLEM_CONTENT_TYPE = "application/problem+json"
 MAX_PER_PAGE = 100
@@ -278,4 +279,131 @@ class BorgerOut(Schema):
 
 class BorgerPage(Schema):
     items = fields.List(fields.Nested(BorgerOut), required=True)
+    meta = fields.Nested(PageMeta, required=True)
+
+
+# --- matches ------------------------------------------------------------------------------------
+
+class MatchQuery(Schema):
+    kind = fields.List(fields.String(validate=validate.OneOf(sorted(KINDS))))
+    max_km = fields.Integer(validate=validate.Range(min=1, max=300))
+    limit = fields.Integer(load_default=20, validate=validate.Range(min=1, max=50))
+
+
+class MatchOut(Schema):
+    """One ranked target for a borger: an opening, or a company without a posted opening."""
+
+    target = fields.String(required=True, metadata={"description": "opening:<id> eller company:<id>"})
+    kind = fields.String(required=True)
+    company_id = fields.Integer(required=True)
+    company_name = fields.String(required=True)
+    opening_id = fields.Integer(allow_none=True)
+    opening_title = fields.String(allow_none=True)
+    score = fields.Float(required=True, metadata={"description": "0–1"})
+    components = fields.Dict(keys=fields.String(), values=fields.Float())
+    distance_km = fields.Float()
+    travel_minutes = fields.Float()
+    reasons = fields.List(fields.String())
+
+
+class MatchList(Schema):
+    items = fields.List(fields.Nested(MatchOut), required=True)
+    index_ready = fields.Boolean(required=True)
+    detail = fields.String(allow_none=True)
+    weights_version = fields.String()
+
+
+class ReverseMatchOut(Schema):
+    """A borger an opening or company fits, by name only to those who may open the borger;
+    everyone else gets the reference and the vejleder to contact (as on the page)."""
+
+    reference = fields.String(required=True)
+    borger_id = fields.Integer(allow_none=True)
+    first_name = fields.String(allow_none=True)
+    score = fields.Float(required=True)
+    reasons = fields.List(fields.String())
+    vejleder_name = fields.String(allow_none=True)
+    vejleder_email = fields.String(allow_none=True)
+
+
+class ReverseMatchList(Schema):
+    items = fields.List(fields.Nested(ReverseMatchOut), required=True)
+
+
+# --- contact persons, the contact log, tasks ------------------------------------------------------
+
+class ContactPersonIn(Schema):
+    name = _text(limits.PERSON_MAX, required=True)
+    role = _text(limits.PERSON_MAX)
+    phone = _text(limits.PHONE_MAX)
+    email = _text(limits.EMAIL_MAX)
+    primary = fields.Boolean()
+
+
+class ContactPersonOut(Schema):
+    id = fields.Integer(required=True)
+    company_id = fields.Integer(required=True)
+    name = fields.String(required=True)
+    role = fields.String()
+    phone = fields.String()
+    email = fields.String()
+    primary = fields.Boolean()
+
+
+class ContactPersonList(Schema):
+    items = fields.List(fields.Nested(ContactPersonOut), required=True)
+
+
+class LogEntryIn(Schema):
+    kind = fields.String(required=True, validate=validate.OneOf([str(k) for k in ContactKind]))
+    at = fields.AwareDateTime(metadata={"description": "Tidspunkt (RFC 3339); uden: nu"})
+    contact_person_id = _id(allow_none=True)
+    with_whom = _text(limits.TITLE_MAX)
+    summary = _text(limits.LONG_TEXT_MAX, required=True)
+    borger_id = _id(allow_none=True, metadata={"description": "En borger fra din egen sagsstamme"})
+
+
+class LogEntryOut(Schema):
+    """A contact; the summary of one about a borger only for those who may open the borger."""
+
+    id = fields.Integer(required=True)
+    company_id = fields.Integer(required=True)
+    at = UtcDateTime(required=True)
+    kind = fields.String(required=True)
+    face_to_face = fields.Boolean()
+    user_id = fields.Integer(allow_none=True)
+    contact_person_id = fields.Integer(allow_none=True)
+    with_whom = fields.String()
+    summary = fields.String(allow_none=True)
+    borger_reference = fields.String(allow_none=True)
+
+
+class LogEntryList(Schema):
+    items = fields.List(fields.Nested(LogEntryOut), required=True)
+
+
+class TaskIn(Schema):
+    title = _text(limits.TITLE_MAX, required=True)
+    note = _text(limits.LONG_TEXT_MAX)
+    due = fields.Date(required=True)
+    assignee_id = _id(required=True)
+
+
+class TaskDoneIn(Schema):
+    done = fields.Boolean(required=True)
+
+
+class TaskOut(Schema):
+    id = fields.Integer(required=True)
+    title = fields.String(required=True)
+    note = fields.String()
+    due = fields.Date(required=True)
+    assignee_id = fields.Integer(required=True)
+    company_id = fields.Integer(allow_none=True)
+    done = fields.Boolean(required=True)
+    done_at = UtcDateTime(allow_none=True)
+
+
+class TaskPage(Schema):
+    items = fields.List(fields.Nested(TaskOut), required=True)
     meta = fields.Nested(PageMeta, required=True)
