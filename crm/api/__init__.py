@@ -52,7 +52,7 @@ def api_of(app: Flask) -> Api:
 
 
 def init_api(app: Flask) -> None:
-    from crm.api import auth, borgere, companies, contacts, docs, matches, openings  # noqa: F401  (the routes)
+    from crm.api import auth, borgere, companies, contacts, docs, matches, openings, programmes  # noqa: F401
     from crm.extensions import csrf, limiter
 
     app.config.update(

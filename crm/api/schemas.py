@@ -407,3 +407,41 @@ class TaskOut(Schema):
 class TaskPage(Schema):
     items = fields.List(fields.Nested(TaskOut), required=True)
     meta = fields.Nested(PageMeta, required=True)
+
+
+# --- programme figures --------------------------------------------------------------------------
+
+class ProgrammeOut(Schema):
+    id = fields.Integer(required=True)
+    name = fields.String(required=True)
+    municipality = fields.String()
+    starts_on = fields.Date(allow_none=True)
+    ends_on = fields.Date(allow_none=True)
+    enrolled = fields.String(allow_none=True, metadata={"description": "Antal, eller \"<5\" når det er skjult"})
+    active = fields.String(allow_none=True, metadata={"description": "Antal, eller \"<5\" når det er skjult"})
+
+
+class ProgrammeList(Schema):
+    items = fields.List(fields.Nested(ProgrammeOut), required=True)
+
+
+class FigureRow(Schema):
+    cells = fields.List(fields.String(), required=True)
+    status = fields.String(allow_none=True)
+
+
+class FigureTable(Schema):
+    key = fields.String(required=True)
+    title = fields.String(required=True)
+    columns = fields.List(fields.String(), required=True)
+    rows = fields.List(fields.Nested(FigureRow), required=True)
+    note = fields.String()
+
+
+class ProgrammeFigures(Schema):
+    """The dashboard's tables as display text, masked for the viewer exactly as on the page."""
+
+    programme = fields.Nested(ProgrammeOut, required=True)
+    full_figures = fields.Boolean(required=True)
+    as_of = fields.Date(required=True)
+    tables = fields.List(fields.Nested(FigureTable), required=True)

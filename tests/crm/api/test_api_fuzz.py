@@ -2,7 +2,7 @@
 derandomized and bounded. Not one answer may be a server error, and every answer must be what the
 spec says (status code, content type, headers, body schema). The world is the authorization
 matrix's, so many generated requests reach real objects (own and foreign) besides random ids.
-``API_FUZZ_EXAMPLES`` (default 25) sets the examples per operation."""
+``API_FUZZ_EXAMPLES`` (default 12) sets the examples per operation."""
 
 import os
 
@@ -16,7 +16,7 @@ from schemathesis.generation import GenerationMode
 from crm.extensions import db
 from tests.crm.security.test_authz_matrix import ROLES, _build
 
-EXAMPLES = int(os.environ.get("API_FUZZ_EXAMPLES", "25"))
+EXAMPLES = int(os.environ.get("API_FUZZ_EXAMPLES", "12"))
 CHECKS = [checks.not_a_server_error, checks.status_code_conformance, checks.content_type_conformance,
           checks.response_headers_conformance, checks.response_schema_conformance]
 # Path ids of the world's objects (own and foreign), drawn beside schemathesis' own integers.
