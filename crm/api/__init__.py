@@ -65,7 +65,6 @@ def init_api(app: Flask) -> None:
             "security": [{"bearer": []}],
         },
     )
-    app.config.setdefault("API_RATE_LIMIT", "300 per minute")
     api = _Api(app)
     app.extensions["fodfaeste_api"] = api
     limiter.limit(lambda: app.config["API_RATE_LIMIT"], key_func=auth.rate_limit_key)(bp)
