@@ -39,6 +39,9 @@ def authenticate_api_request():
 
 
 def rate_limit_key() -> str:
-    """Requests are counted per token (per address before a token is known)."""
+    """Requests are counted per token (per address before a token is known). The key holds the
+    token's shown prefix too: a shared limiter store (Redis) never mixes up two databases' token 1."""
     token = current_token()
-    return f"api-token:{token.id}" if token is not None else f"api-address:{get_remote_address()}"
+    if token is None:
+        return f"api-address:{get_remote_address()}"
+    return f"api-token:{token.id}:{token.prefix}"

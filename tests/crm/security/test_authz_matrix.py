@@ -251,7 +251,7 @@ def world(database_url, instance_path):
     app = create_app({
         "SQLALCHEMY_DATABASE_URI": database_url, "TESTING": True,
         "SECRET_KEY": "test-secret-key-that-is-long-enough-0123456789", "SERVER_NAME": None,
-        "PASSWORD_HASH_PROFILE": "cheapest", "MAIL_BACKEND": "locmem",
+        "PASSWORD_HASH_PROFILE": "cheapest", "MAIL_BACKEND": "locmem", "API_RATE_LIMIT": "100000 per minute",
     })
     ids = {}
     with app.app_context():

@@ -203,7 +203,7 @@ def hostile_world(database_url, instance_path):
         "SECRET_KEY": "test-secret-key-that-is-long-enough-0123456789", "SERVER_NAME": None,
         "PASSWORD_HASH_PROFILE": "cheapest", "MAIL_BACKEND": "locmem",
         # Every rebuild logs four users in again; RATELIMIT_ENABLED=False would stick to the shared limiter.
-        "LOGIN_RATE_LIMIT": "100000 per minute",
+        "LOGIN_RATE_LIMIT": "100000 per minute", "API_RATE_LIMIT": "100000 per minute",
     })
     world = HostileWorld(app)
     world.build()
