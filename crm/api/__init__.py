@@ -14,8 +14,10 @@ a session cookie is never read here, so there is nothing to forge across sites a
 from http import HTTPStatus
 
 from flask import Blueprint as FlaskBlueprint
-from flask import Flask
+from flask import Flask, current_app
 from flask_smorest import Api, Blueprint
+
+from crm.extensions import limiter
 
 API_PREFIX = "/api/v1"
 
@@ -23,6 +25,20 @@ bp = Blueprint("api", __name__, url_prefix=API_PREFIX,
                description="Virksomheder, stillinger og borgere i Fodfæste.")
 # The spec and its documentation page: open to all, described nowhere, never rate limited.
 docs_bp = FlaskBlueprint("api_docs", __name__, url_prefix=API_PREFIX)
+
+
+def _api_rate_limit() -> str:
+    return current_app.config["API_RATE_LIMIT"]
+
+
+def _rate_limit_key() -> str:
+    from crm.api.auth import rate_limit_key
+
+    return rate_limit_key()
+
+
+# Once per process: the limiter keeps a blueprint's limits by name, for every app it serves.
+limiter.limit(_api_rate_limit, key_func=_rate_limit_key)(bp)
 
 
 class _Api(Api):
@@ -53,7 +69,7 @@ def api_of(app: Flask) -> Api:
 
 def init_api(app: Flask) -> None:
     from crm.api import auth, borgere, companies, contacts, docs, matches, openings, programmes  # noqa: F401
-    from crm.extensions import csrf, limiter
+    from crm.extensions import csrf
 
     app.config.update(
         API_TITLE="Fodfæste API", API_VERSION="1", OPENAPI_VERSION="3.1.0",
@@ -67,7 +83,6 @@ def init_api(app: Flask) -> None:
     )
     api = _Api(app)
     app.extensions["fodfaeste_api"] = api
-    limiter.limit(lambda: app.config["API_RATE_LIMIT"], key_func=auth.rate_limit_key)(bp)
     api.register_blueprint(bp)
     app.register_blueprint(docs_bp)
     csrf.exempt(bp)
