@@ -64,6 +64,7 @@ def load_config() -> dict:
         "LOGIN_MAX_FAILURES": _int("LOGIN_MAX_FAILURES", 5),
         "LOGIN_LOCK_MINUTES": _int("LOGIN_LOCK_MINUTES", 15),
         "LOGIN_RATE_LIMIT": os.environ.get("LOGIN_RATE_LIMIT", "30 per minute"),
+        "API_RATE_LIMIT": os.environ.get("API_RATE_LIMIT", "300 per minute"),  # per API token
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
         # Redis for the job queue (RQ), e.g. redis://127.0.0.1:6379/2; empty: the local worker.
         "JOB_QUEUE_URL": os.environ.get("JOB_QUEUE_URL", ""),

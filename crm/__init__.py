@@ -46,9 +46,12 @@ def create_app(config: dict | None = None) -> Flask:
     app.config["SQLALCHEMY_DATABASE_URI"] = _normalize_db_url(app.config["SQLALCHEMY_DATABASE_URI"])
 
     from crm.access import enforce_access
+    from crm.api.auth import authenticate_api_request
 
     # Access is decided before anything else (CSRF included), so an anonymous request to any
-    # protected URL is sent to the login page whatever its method.
+    # protected URL is sent to the login page whatever its method. An API request's user comes
+    # from its bearer token before anything could read the session cookie.
+    app.before_request(authenticate_api_request)
     app.before_request(_check_session_age)
     app.before_request(enforce_access)
     db.init_app(app)
@@ -79,6 +82,9 @@ def create_app(config: dict | None = None) -> Flask:
     for bp in (auth_bp, main_bp, admin_bp, geo_bp, portal_bp, companies_bp, tasks_bp, borgere_bp,
                openings_bp, reports_bp, jobs_bp, contracts_bp, attachments_bp, account_bp):
         app.register_blueprint(bp)
+    from crm.api import init_api
+
+    init_api(app)
 
     from crm.security import add_security_headers, register_error_handlers
     from crm.templating import register_template_helpers
@@ -192,7 +198,9 @@ def _configure_sqlite(app: Flask) -> None:
 
 def _check_session_age():
     """End a session past its absolute lifetime, however active it has been."""
-    if not current_user.is_authenticated:
+    from crm.api.auth import is_api_request
+
+    if is_api_request() or not current_user.is_authenticated:  # the API has no session
         return None
     started = session.get("login_at")
     max_age = current_app.config["SESSION_ABSOLUTE_HOURS"] * 3600

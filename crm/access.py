@@ -16,7 +16,8 @@ from flask_login import current_user
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import RequestRedirect
 
-from crm.permissions import roles_with
+from crm.api.auth import current_token, is_api_request
+from crm.permissions import roles_with, scope_roles
 
 # Endpoints anyone may open without logging in.
 PUBLIC_ENDPOINTS = frozenset({
@@ -26,11 +27,17 @@ PUBLIC_ENDPOINTS = frozenset({
     "account.unsubscribe", "account.calendar_feed",
 })
 PERMISSION_ATTR = "_permission"
+SCOPE_ATTR = "_scope"
+#: API endpoints anyone may open: the spec and its documentation page.
+PUBLIC_API_ENDPOINTS = frozenset({"api_docs.openapi_json", "api_docs.docs"})
 
 
-def allow(permission: str) -> Callable:
-    """Declare the permission a view needs (checked in ``enforce_access`` before each request)."""
+def allow(permission: str, *, scope: str | None = None) -> Callable:
+    """Declare the permission a view needs (checked in ``enforce_access`` before each request);
+    an API view also names the token scope it needs (``crm.permissions.SCOPES``)."""
     roles_with(permission)  # an unknown name fails at import, not at the first request
+    if scope is not None:
+        scope_roles(scope)
 
     def decorator(view: Callable) -> Callable:
         @wraps(view)
@@ -38,6 +45,7 @@ def allow(permission: str) -> Callable:
             return view(*args, **kwargs)
 
         setattr(wrapped, PERMISSION_ATTR, permission)
+        setattr(wrapped, SCOPE_ATTR, scope)
         return wrapped
 
     return decorator
@@ -55,14 +63,32 @@ def allowed_roles(endpoint: str) -> frozenset[str]:
 
 
 def enforce_access():
-    """before_request hook: anonymous users go to the login page, others need an allowed role."""
+    """before_request hook: anonymous users go to the login page, others need an allowed role.
+    An API request needs a bearer token (401), a role holding the permission and a token holding
+    the scope (403)."""
     endpoint = request.endpoint
     if endpoint is None or endpoint in PUBLIC_ENDPOINTS:
         return None  # 404s and static files
+    if is_api_request():
+        return _enforce_api_access(endpoint)
     if not current_user.is_authenticated:
         return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
     if current_user.role not in allowed_roles(endpoint):
         abort(403)
+    return None
+
+
+def _enforce_api_access(endpoint: str):
+    if endpoint in PUBLIC_API_ENDPOINTS:
+        return None
+    token = current_token()
+    if token is None:
+        abort(401)
+    if current_user.role not in allowed_roles(endpoint):
+        abort(403)
+    scope = getattr(current_app.view_functions.get(endpoint), SCOPE_ATTR, None)
+    if scope is None or scope not in token.scopes:
+        abort(403, description=f"Nøglen har ikke adgang til området {scope or 'dette'}.")
     return None
 
 

@@ -10,6 +10,7 @@ from crm.services import ValidationError
 
 
 def register_cli(app: Flask) -> None:
+    register_api_commands(app)
     register_borger_commands(app)
     register_backup_commands(app)
     register_matching_commands(app)
@@ -139,3 +140,33 @@ def register_backup_commands(app: Flask) -> None:
         if not report.ok:
             raise click.ClickException("Gendannelsen stemmer ikke med backuppen.")
         click.echo("Gendannelsen stemmer med backuppen.")
+
+
+def register_api_commands(app: Flask) -> None:
+    api = AppGroup("api", help="Personal access tokens for /api/v1.")
+
+    @api.command("create-token")
+    @click.option("--user", "email", required=True, help="The e-mail of the user the token acts as.")
+    @click.option("--scopes", required=True, help="Comma- or space-separated, e.g. companies:read,openings:read.")
+    @click.option("--days", type=int, default=90, show_default=True, help="Days until the token expires.")
+    @click.option("--name", default="Script", show_default=True, help="What the token is for.")
+    def create_token_command(email, scopes, days, name):
+        """Create a token and print it once (it is stored only hashed)."""
+        import sqlalchemy as sa
+
+        from crm.models import User
+        from crm.services.api_tokens import create_token
+
+        user = db.session.scalar(sa.select(User).where(sa.func.lower(User.email) == email.strip().lower()))
+        if user is None:
+            raise click.ClickException(f"Ingen bruger med e-mailen {email}.")
+        try:
+            made = create_token(user, name=name, scopes=scopes, days=days, actor=None)
+        except ValidationError as exc:
+            raise click.ClickException(exc.message) from None
+        db.session.commit()
+        click.echo(made.secret)
+        click.echo(f"Nøgle {made.token.prefix}… til {user.email}, områder: {' '.join(made.token.scopes)}, "
+                   f"udløber {made.token.expires_at:%Y-%m-%d}. Den vises kun denne ene gang.", err=True)
+
+    app.cli.add_command(api)

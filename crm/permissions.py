@@ -35,6 +35,7 @@ GRANTS: dict[str, frozenset[Role]] = {
     "session.logout": ALL_ROLES,
     "account.recovery_codes": STAFF_ROLES,
     "account.settings": STAFF_ROLES,  # the own daily digest's kinds and the own calendar feed
+    "account.api_tokens": ALL_ROLES,  # one's own personal access tokens for the API
     "staff.home": STAFF_ROLES,
     "geo.lookup": STAFF_ROLES,
     # borgere (the casework); a konsulent or admin meets a borger only as a reference
@@ -54,6 +55,7 @@ GRANTS: dict[str, frozenset[Role]] = {
     "company.saved_filter": STAFF_ROLES,  # save, apply and delete one's own filter sets of the list
     "opening.read": STAFF_ROLES,
     "opening.edit": frozenset({ADMIN, KONSULENT}),
+    "opening.view": STAFF_ROLES | {EMPLOYER},  # the API's openings: staff all, an employer its own
     "task.read": STAFF_ROLES,
     "task.change": STAFF_ROLES,
     # files on a company (agreements) and on a placement (praktik and løntilskud papers); the object
@@ -79,6 +81,35 @@ GRANTS: dict[str, frozenset[Role]] = {
     # the employer portal
     "portal.use": frozenset({EMPLOYER}),
 }
+
+
+# --- API scopes -------------------------------------------------------------------------------
+# A personal access token (``/api/v1``) carries scopes; an API request needs both its route's
+# scope and its user's permission (with the object rule). Each scope names the permissions of the
+# routes behind it: a token may be given a scope only by a user whose role holds one of them.
+SCOPES: dict[str, tuple[str, frozenset[str]]] = {
+    "companies:read": ("Læse virksomheder", frozenset({"company.read"})),
+    "companies:write": ("Oprette og ændre virksomheder, kontaktpersoner og kontaktlog",
+                        frozenset({"company.edit", "company.log"})),
+    "openings:read": ("Læse stillinger", frozenset({"opening.view"})),
+    "openings:write": ("Oprette og ændre egne stillinger", frozenset({"portal.use"})),
+    "borgere:read": ("Læse borgere i egen sagsstamme", frozenset({"borger.read"})),
+    "borgere:write": ("Ændre borgeres matchprofil", frozenset({"borger.edit"})),
+    "matches:read": ("Læse match", frozenset({"borger.read", "borger.reverse_match"})),
+    "tasks:read": ("Læse egne opgaver", frozenset({"task.read"})),
+    "tasks:write": ("Oprette og afslutte opgaver", frozenset({"task.change", "company.log"})),
+    "reports:read": ("Læse indsatsernes tal", frozenset({"report.read"})),
+}
+
+
+def scope_roles(scope: str) -> frozenset[Role]:
+    """The roles that may hold ``scope``; an unknown scope is a programming error (KeyError)."""
+    return frozenset().union(*(roles_with(permission) for permission in SCOPES[scope][1]))
+
+
+def scopes_for(user) -> list[str]:
+    """The scopes ``user``'s role may give a token, in the table's order."""
+    return [scope for scope in SCOPES if user.role in scope_roles(scope)]
 
 
 # --- object rules -----------------------------------------------------------------------------
@@ -157,6 +188,10 @@ def _own_saved_filter(user, saved) -> bool:
     return saved.user_id == user.id
 
 
+def _sees_opening(user, opening) -> bool:
+    return user.role in STAFF_ROLES or (user.company_id is not None and opening.company_id == user.company_id)
+
+
 def _own_company(user, company) -> bool:
     return company is not None and user.company_id == company.id
 
@@ -178,6 +213,7 @@ OBJECT_RULES: dict[str, Callable[[object, object], bool]] = {
     "contract.read": _leads_programme,
     "contract.verify": _leads_programme,
     "portal.use": _own_company,
+    "opening.view": _sees_opening,
 }
 
 

@@ -5,10 +5,13 @@ from urllib.parse import urlsplit
 from flask import Flask, current_app, render_template, request
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
 
+from crm.api.auth import is_api_request
+from crm.api.problems import field_errors, problem
 from crm.extensions import db
 from crm.formatting import danish_number
-from crm.services import NotAuthorized
+from crm.services import ConflictError, NotAuthorized, ServiceError
 from crm.unit_of_work import discard_flashes
 
 
@@ -52,27 +55,58 @@ def add_security_headers(response):
 
 ERROR_PAGES = {
     400: ("Ugyldig forespørgsel", "Forespørgslen kunne ikke behandles."),
+    401: ("Log ind", "Angiv en gyldig adgangsnøgle: Authorization: Bearer <nøgle>. Nøglen kan være udløbet, "
+                     "tilbagekaldt, eller brugeren deaktiveret."),
     403: ("Ingen adgang", "Du har ikke adgang til denne side."),
     404: ("Siden findes ikke", "Siden eller posten findes ikke, eller du har ikke adgang til den."),
     405: ("Metoden er ikke tilladt", "Siden kan ikke bruges på den måde."),
+    406: ("Formatet kan ikke leveres", "Svaret findes kun som JSON."),
+    409: ("Konflikt", "Forespørgslen strider mod en tidligere med samme nøgle."),
+    412: ("Forudsætning ikke opfyldt", "Posten er ændret siden, du hentede den (If-Match passer ikke). "
+                                      "Hent den igen, og prøv igen."),
     413: ("Filen er for stor", "Filen er større end det tilladte."),
+    415: ("Forkert indholdstype", "Send indholdet som application/json."),
+    422: ("Ugyldige værdier", "Forespørgslen indeholder ugyldige værdier."),
+    428: ("Forudsætning mangler", "Send If-Match med postens ETag, når du ændrer den."),
     429: ("For mange forsøg", "Du har sendt for mange forespørgsler. Vent lidt, og prøv igen."),
     500: ("Der opstod en fejl", "Der opstod en uventet fejl, og intet er gemt. Prøv igen, eller kontakt support."),
 }
 
 
-def render_error(code: int, message: str | None = None):
+def render_error(code: int, message: str | None = None, exc: HTTPException | None = None):
+    """The error page, or for an API request the problem details (``crm.api.problems``)."""
     discard_flashes()  # an error page never says "saved": the request's writes are rolled back
     title, default_message = ERROR_PAGES[code]
+    if is_api_request():
+        return _api_problem(code, title, message or default_message, exc)
     return render_template("errors/error.html", code=code, title=title,
                            message=message or default_message), code
+
+
+def _api_problem(code: int, title: str, detail: str, exc: HTTPException | None):
+    # A description given with abort() is ours (Danish); werkzeug's own defaults are English, and
+    # Flask-Limiter's 429 names the limit in English.
+    if code != 429 and exc is not None and exc.description and exc.description != type(exc).description:
+        detail = exc.description
+    headers = {}
+    if code == 401:
+        headers["WWW-Authenticate"] = 'Bearer realm="fodfaeste"'
+    if code == 405 and exc is not None:
+        headers.update({k: v for k, v in exc.get_headers() if k == "Allow"})
+    if code == 429 and exc is not None and getattr(exc, "retry_after", None):
+        headers["Retry-After"] = str(exc.retry_after)
+    errors = field_errors(exc)
+    if errors and detail == ERROR_PAGES[code][1]:
+        names = ", ".join(dict.fromkeys(e["field"] or e["location"] for e in errors))
+        detail = f"{detail.rstrip('.')}: {names}."
+    return problem(code, title, detail, errors=errors, headers=headers)
 
 
 def register_error_handlers(app: Flask) -> None:
     for code in ERROR_PAGES:
         if code in (413, 500):
             continue
-        app.register_error_handler(code, lambda exc, code=code: render_error(code))
+        app.register_error_handler(code, lambda exc, code=code: render_error(code, exc=exc))
 
     @app.errorhandler(NotAuthorized)
     def not_authorized(exc):
@@ -95,6 +129,18 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def csrf_error(exc):
         return render_error(400, "Formularen var udløbet eller ugyldig. Genindlæs siden, og prøv igen.")
+
+    @app.errorhandler(ServiceError)
+    def service_error(exc):
+        # Only the API lets a service's refusal reach here (the pages catch it in crm.forms.submit).
+        db.session.rollback()
+        if not is_api_request():
+            raise exc
+        if isinstance(exc, ConflictError):
+            return render_error(412, exc.message)
+        errors = [{"location": "json", "field": exc.field, "detail": exc.message}] if exc.field else None
+        discard_flashes()
+        return problem(422, ERROR_PAGES[422][0], exc.message, errors=errors)
 
     @app.errorhandler(500)
     def server_error(exc):

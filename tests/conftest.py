@@ -114,6 +114,8 @@ def app_config(database_url, instance_path, tmp_path):
         "PASSWORD_HASH_PROFILE": "cheapest",
         "MAIL_BACKEND": "locmem",  # sent mail lands in flask_mailman's outbox
         "JOB_QUEUE_URL": "",  # jobs go to the local worker; tests run it with ``run_jobs``
+        # Walks and the fuzzer send many requests per API token; the limit's own test sets a small one.
+        "API_RATE_LIMIT": "100000 per minute",
     }
 
 

@@ -1,5 +1,6 @@
 """Database models, one module per aggregate. Importing this package registers them all."""
 
+from crm.models.api_token import ApiToken, IdempotentRequest
 from crm.models.attachment import Attachment
 from crm.models.audit import AuditEvent
 from crm.models.borger import Borger, IssuedReference, Placement, PlacementEvent
@@ -32,8 +33,8 @@ from crm.models.saved_filter import SavedFilter
 from crm.models.user import LoginAttempt, RecoveryCode, Role, User
 
 __all__ = [
-    "Attachment", "AuditEvent", "Borger", "CalendarFeed", "DigestKind", "DigestOptOut", "DigestRun",
-    "Company", "CompanyStatusChange", "ContactLogEntry", "ContactPerson",
+    "ApiToken", "Attachment", "AuditEvent", "Borger", "CalendarFeed", "DigestKind", "DigestOptOut", "DigestRun",
+    "Company", "CompanyStatusChange", "ContactLogEntry", "ContactPerson", "IdempotentRequest",
     "GeocodeCache", "ImportBatch", "ImportChange", "Industry", "Invitation", "IssuedReference", "Job", "JobStatus",
     "LoginAttempt", "MatchFeedback", "MatchShown", "ProposalReason", "WeightsFit",
     "WeightsVersion",

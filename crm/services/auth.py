@@ -105,3 +105,21 @@ def end_all_sessions(user: User) -> None:
     """Make every existing session cookie of this user useless (used on logout)."""
     user.session_version += 1
     record_event("logout", "user", user.id, actor=user)
+
+
+def step_up(user: User, password: str, code: str | None) -> str | None:
+    """Ask a logged-in user to prove it is them again before a sensitive act (a new API token):
+    the password, and the second factor's code when ``code`` is asked for (not None). Returns
+    None when both are right, else the Danish reason; a failure counts towards the lockout."""
+    if is_locked(user.email):
+        return locked_message()
+    if not verify_password(user.password_hash, password or ""):
+        register_failure(user.email, user, reason="step_up_password")
+        return locked_message() if is_locked(user.email) else "Adgangskoden er forkert."
+    if code is not None:
+        from crm.services import second_factor
+
+        if not second_factor.verify(user, code):
+            result = register_failure(user.email, user, reason="step_up_second_factor")
+            return result.error if is_locked(user.email) else "Koden er forkert eller udløbet."
+    return None

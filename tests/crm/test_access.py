@@ -1,10 +1,11 @@
-"""Deny by default: every page but login and static files needs a login and a declared role."""
+"""Deny by default: every page but login and static files needs a login and a declared role (an
+API route: a bearer token, else 401)."""
 
 import re
 
 import pytest
 
-from crm.access import PUBLIC_ENDPOINTS, allowed_roles
+from crm.access import PUBLIC_API_ENDPOINTS, PUBLIC_ENDPOINTS, allowed_roles
 from crm.models.user import Role
 
 
@@ -15,7 +16,7 @@ def _example_url(rule) -> str:
 
 
 def _protected_rules(app):
-    return [r for r in app.url_map.iter_rules() if r.endpoint not in PUBLIC_ENDPOINTS]
+    return [r for r in app.url_map.iter_rules() if r.endpoint not in PUBLIC_ENDPOINTS | PUBLIC_API_ENDPOINTS]
 
 
 def test_every_route_but_login_and_static_redirects_anonymous_users_to_login(app, client):
@@ -24,6 +25,10 @@ def test_every_route_but_login_and_static_redirects_anonymous_users_to_login(app
     for rule in rules:
         for method in rule.methods - {"HEAD", "OPTIONS"}:
             response = client.open(_example_url(rule), method=method)
+            if rule.rule.startswith("/api/"):
+                assert response.status_code == 401, (rule.rule, method, response.status_code)
+                assert response.mimetype == "application/problem+json"
+                continue
             assert response.status_code == 302, (rule.rule, method, response.status_code)
             assert response.headers["Location"].startswith("/login?next="), rule.rule
 

@@ -15,6 +15,10 @@ job is the konsulent's, so a vejleder or teamleder, allowed jobs of their own, g
 A saved filter (own_filter) is its user's only: the world's are V1's and V2's, so every other staff
 role, allowed filters of its own, gets 403 or 404 on both.
 Every POST carries a valid CSRF token, so a 400 cannot pass as a denial.
+The API routes (``/api/v1``) are walked the same way with each role's bearer token (holding every
+scope its role may hold) instead of the session: anonymous there means no token, and is answered
+401; their writes by an allowed role on its own object are counted as skipped (tests/crm/api
+tests them).
 POSTs by an allowed role on its own object are only sent where an empty form is refused without a
 write (``HARMLESS_EMPTY_POSTS``); the rest could change or delete data and are counted as skipped.
 """
@@ -40,10 +44,13 @@ from tests.conftest import TEST_PASSWORD, csrf_token_from, empty_all_tables
 MATRIX_PATH = Path(__file__).resolve().parents[3] / "crm" / "authz_matrix.csv"
 ROLES = ("anonymous", "admin", "teamleder", "vejleder", "konsulent", "employer")
 COLUMNS = ("rule", "endpoint", "method", *ROLES, "object")
-OBJECTS = {"-", "own_caseload", "own_company", "own_task", "own_job", "own_filter", "any"}
+OBJECTS = {"-", "own_caseload", "own_company", "own_task", "own_job", "own_filter", "own_token", "any"}
 # The roles whose reach an own_* object limits; the other allowed roles reach every such object.
 SCOPED_ROLES = {"own_caseload": {"vejleder", "teamleder"}, "own_company": {"employer"}, "own_task": {"vejleder"},
                 "own_job": {"vejleder", "teamleder"}, "own_filter": {"admin", "teamleder", "vejleder", "konsulent"}}
+# A personal access token is its owner's only: the world's own token is the vejleder's (V1), the
+# foreign one V2's, so every other role gets 403 or 404 on both.
+TOKEN_OWNER = "vejleder"
 # Objects of which the world has only another role's: the scoped roles meet none of their own.
 NONE_OF_ITS_OWN = {"own_job"}
 # Objects of which the world has some of these scoped roles' own (V1's), and none of the others'.
@@ -52,9 +59,12 @@ OWN_IN_WORLD = {"own_filter": {"vejleder"}}
 # tests in tests/crm/jobs download their own), so every allowed role gets 403 or 404.
 NO_OWN_OBJECT = {"jobs.download"}
 PUBLIC_RULES = {"/login", "/login/totp", "/login/totp/opsaet", "/portal/invitation/<token>",
-                "/static/<path:filename>", "/favicon.ico",
+                "/static/<path:filename>", "/favicon.ico", "/api/v1/openapi.json", "/api/v1/docs",
                 # the token in the URL is the key (issue 16): the digest's unsubscribe link, the calendar feed
                 "/overblik/afmeld/<unsubscribe_token>", "/kalender/<feed_token>.ics"}
+API_PREFIX = "/api/"
+# The world's user of each role (their e-mail is <key>@authz.fodfaeste.dk).
+ROLE_USERS = {"admin": "A", "teamleder": "T", "vejleder": "V1", "konsulent": "K", "employer": "E"}
 
 MARKER_B2 = "MARKØR-B2-7f3a"
 MARKER_OB = "MARKØR-OB-91c2"
@@ -70,7 +80,8 @@ BLIND_TO = {
 }
 # Tables that a GET may legitimately write to (reading a borger is audited; logins are counted).
 # Opening a match list records what it showed (issue 14), as a read is audited.
-SNAPSHOT_SKIP = {"audit_events", "login_attempts", "geocode_cache", "match_shown"}
+# A token notes when it was last used.
+SNAPSHOT_SKIP = {"audit_events", "login_attempts", "geocode_cache", "match_shown", "api_tokens"}
 
 # POSTs sent by an allowed role on its own object with nothing but the CSRF token: each form has
 # a required field (or a version that cannot match), so the view refuses it (form shown again or a
@@ -80,6 +91,7 @@ SNAPSHOT_SKIP = {"audit_events", "login_attempts", "geocode_cache", "match_shown
 # (logout, confirm, revoke, delete, erase, undo, merge, task done, recovery codes, answers).
 HARMLESS_EMPTY_POSTS = {
     "auth.login", "auth.second_factor_verify", "auth.second_factor_setup", "portal.accept_invitation",
+    "auth.api_tokens",
     "geo.lookup", "account.set_digest",
     "admin.new_user", "admin.reset_user_password",
     "borgere.new", "borgere.add_to_shortlist", "borgere.reassign", "borgere.propose_target",
@@ -120,6 +132,7 @@ class World:
     ids: dict
     clients: dict
     tokens: dict
+    bearers: dict = field(default_factory=dict)
     get_results: list = field(default_factory=list)
     owner_pages: dict = field(default_factory=dict)
     snapshots: dict = field(default_factory=dict)
@@ -212,6 +225,7 @@ def _build(ids: dict) -> None:
     unsubscribe = unsubscribe_token(v1, DigestKind.TASKS)
     db.session.flush()
     ids.update(FEED=feed_token, UNSUBSCRIBE=unsubscribe)
+    ids["BEARERS"] = bearer_tokens(ids)
     ids.update(JOB=job.id, CA=ca.id, CB=cb.id, PR=programme.id, B1=b1.id, B2=b2.id, OA=oa.id, OB=ob.id,
                P1=placements["P1"].id, P2=placements["P2"].id, CPA=cpa.id, CPB=cpb.id, T1=t1.id, T2=t2.id,
                INVA=inva.id, INVB=invb.id, F1=f1.id, F2=f2.id, TOKEN_A=token_a, TOKEN_B=token_b, BATCH=report.batch.id)
@@ -227,12 +241,40 @@ def _login(client, email: str) -> str:
     return csrf_token_from(home.get_data(as_text=True))
 
 
+def bearer_tokens(ids: dict) -> dict[str, dict]:
+    """An API token per role for the world's user of that role, with every scope the role may hold:
+    role → the Authorization header (anonymous: none); V2 gets one too (the foreign token)."""
+    from crm.models import User
+    from crm.permissions import scopes_for
+    from crm.services.api_tokens import create_token
+
+    headers = {"anonymous": {}}
+    for role, key in (*ROLE_USERS.items(), ("other vejleder", "V2")):
+        user = db.session.get(User, ids[key])
+        made = create_token(user, name="Matrix", scopes=scopes_for(user), days=365, actor=None)
+        headers[role] = {"Authorization": f"Bearer {made.secret}"}
+        ids[f"API_TOKEN_{key}"] = made.token.id
+    return headers
+
+
+def send(world, role: str, method: str, url: str):
+    """One request of the walk: a page with the role's session (a POST with its CSRF token), an
+    API route with the role's bearer token only."""
+    client = world.clients[role]
+    if url.startswith(API_PREFIX):
+        return client.open(url, method=method, headers=world.bearers[role],
+                           json={} if method != "GET" else None)
+    if method == "GET":
+        return client.get(url)
+    return client.open(url, method=method, data={"csrf_token": world.tokens[role]})
+
+
 @pytest.fixture(scope="module")
 def world(database_url, instance_path):
     app = create_app({
         "SQLALCHEMY_DATABASE_URI": database_url, "TESTING": True,
         "SECRET_KEY": "test-secret-key-that-is-long-enough-0123456789", "SERVER_NAME": None,
-        "PASSWORD_HASH_PROFILE": "cheapest", "MAIL_BACKEND": "locmem",
+        "PASSWORD_HASH_PROFILE": "cheapest", "MAIL_BACKEND": "locmem", "API_RATE_LIMIT": "100000 per minute",
     })
     ids = {}
     with app.app_context():
@@ -243,9 +285,9 @@ def world(database_url, instance_path):
     clients = {role: app.test_client() for role in ROLES}
     anonymous_page = clients["anonymous"].get("/login")
     tokens = {"anonymous": csrf_token_from(anonymous_page.get_data(as_text=True))}
-    for role, key in (("admin", "A"), ("teamleder", "T"), ("vejleder", "V1"), ("konsulent", "K"), ("employer", "E")):
+    for role, key in ROLE_USERS.items():
         tokens[role] = _login(clients[role], f"{key.lower()}@authz.fodfaeste.dk")
-    yield World(app=app, ids=ids, clients=clients, tokens=tokens)
+    yield World(app=app, ids=ids, clients=clients, tokens=tokens, bearers=ids["BEARERS"])
     with app.app_context():
         db.session.remove()
         empty_all_tables()
@@ -285,6 +327,7 @@ def _values(endpoint: str, variant: str, ids: dict) -> dict[str, list[str]]:
         "batch_id": [ids["BATCH"]], "job_id": [ids["JOB"]], "programme_id": [ids["PR"]], "key": ["enrolled"],
         "fmt": ["csv", "xlsx"], "token": [pick("TOKEN_A", "TOKEN_B")], "filename": ["css/app.css"],
         "feed_token": [ids["FEED"]], "unsubscribe_token": [ids["UNSUBSCRIBE"]],
+        "token_id": [pick("API_TOKEN_V1", "API_TOKEN_V2")],
     }
 
 
@@ -312,6 +355,8 @@ def expectation(row: dict, role: str, variant: str) -> str:
         return "deny"
     if variant == "mismatch" or row["endpoint"] in NO_OWN_OBJECT:
         return "hidden"
+    if row["object"] == "own_token" and (variant == "foreign" or role != TOKEN_OWNER):
+        return "hidden"
     if role in SCOPED_ROLES.get(row["object"], ()) and (
             variant == "foreign" or row["object"] in NONE_OF_ITS_OWN
             or role not in OWN_IN_WORLD.get(row["object"], {role})):
@@ -324,11 +369,13 @@ def judge(expected: str, role: str, endpoint: str, response) -> str | None:
     status = response.status_code
     location = response.headers.get("Location", "")
     if expected == "deny":
+        api = endpoint.startswith("api.")
         if role == "anonymous":
-            ok = status == 302 and location.startswith("/login?next=")
+            ok = status == 401 if api else status == 302 and location.startswith("/login?next=")
         else:
             ok = status == 403
-        return None if ok else f"expected denial ({'302 to login' if role == 'anonymous' else '403'}), got {status}"
+        wanted = "403" if role != "anonymous" else "401" if api else "302 to login"
+        return None if ok else f"expected denial ({wanted}), got {status}"
     if expected == "hidden":
         return None if status in (403, 404) else f"expected 403/404 for a foreign object, got {status}"
     if status >= 400:
@@ -393,7 +440,7 @@ def _walk_gets(world: World) -> None:
             for url in urls_for(rule, endpoint, variant, world.ids):
                 for role in ROLES:
                     expected = expectation(row, role, variant)
-                    with world.clients[role].get(url) as response:
+                    with send(world, role, "GET", url) as response:
                         problem = judge(expected, role, endpoint, response)
                         world.get_results.append(Case(role, method, url, endpoint, variant, expected, problem,
                                                       body_text(response)))
@@ -430,9 +477,7 @@ def post_walk(get_walk):
                     if expected == "allow" and (variant != "own" or endpoint not in HARMLESS_EMPTY_POSTS):
                         skipped.append((role, method, url))
                         continue
-                    response = world.clients[role].open(url, method=method,
-                                                        data={"csrf_token": world.tokens[role]})
-                    with response:
+                    with send(world, role, method, url) as response:
                         problem = judge(expected, role, endpoint, response)
                     results.append(Case(role, method, url, endpoint, variant, expected, problem))
     world.snapshots["after_post"] = snapshot(world.app)

@@ -17,6 +17,8 @@ First each field gets each hostile value of its kind once (``TARGETED``), then h
 random examples: derandomized (the same on every run, so CI is reproducible) and not shrunk; every
 failure is reported with the request that caused it. ``HOSTILE_EXAMPLES`` (default 5) sets the
 random examples per route; the walk takes about a minute per database on two busy cores.
+API routes (``/api/v1``) get the same values as query parameters and JSON body fields, sent with
+the role's bearer token (schemathesis fuzzes them against their spec in tests/crm/api).
 """
 
 import io
@@ -201,7 +203,7 @@ def hostile_world(database_url, instance_path):
         "SECRET_KEY": "test-secret-key-that-is-long-enough-0123456789", "SERVER_NAME": None,
         "PASSWORD_HASH_PROFILE": "cheapest", "MAIL_BACKEND": "locmem",
         # Every rebuild logs four users in again; RATELIMIT_ENABLED=False would stick to the shared limiter.
-        "LOGIN_RATE_LIMIT": "100000 per minute",
+        "LOGIN_RATE_LIMIT": "100000 per minute", "API_RATE_LIMIT": "100000 per minute",
     })
     world = HostileWorld(app)
     world.build()
@@ -305,6 +307,13 @@ def _send(world: HostileWorld, route: Route, url: str, role: str, query: dict, f
         elif value:
             data[name] = value
     client = world.clients[role]
+    if route.rule.startswith("/api/"):  # the API: the role's bearer token, a JSON body
+        headers = world.ids["BEARERS"][role]
+        if route.method == "GET":
+            return client.get(url, query_string=query, headers=headers)
+        body = {name: value[0] if isinstance(value, list) and len(value) == 1 else value
+                for name, value in form.items() if not isinstance(value, tuple)}
+        return client.open(url, method=route.method, query_string=query, json=body, headers=headers)
     if route.method == "GET":
         return client.get(url, query_string={**_kept(route.fields), **query})
     data["csrf_token"] = world.tokens[role]
