@@ -99,6 +99,8 @@ ACTION_LABELS = {
     "digest.subscribe": "Dagligt overblik slået til",
     "digest.unsubscribe": "Dagligt overblik slået fra",
     "digest.send": "Dagligt overblik sendt",
+    "api_token.create": "API-nøgle oprettet",
+    "api_token.revoke": "API-nøgle tilbagekaldt",
     "programme.create": "Indsats oprettet",
     "programme.update": "Indsats ændret",
     "programme.export": "Indsatsens tal eksporteret",

@@ -64,7 +64,8 @@ DETAIL_LABELS = {
     "phone": "Telefon", "programme_ids": "Indsatser", "offers": "Kan tilbyde", "konsulent_id": "Konsulent",
     "excluded_company_ids": "Fravalgte virksomheder",
     "attachment_id": "Bilag nr.", "size": "Størrelse (byte)", "sha256": "Kontrolsum (SHA-256)",
-    "kinds": "Afsnit", "day": "Dag", "items": "Punkter",
+    "kinds": "Afsnit", "day": "Dag", "items": "Punkter", "token_id": "API-nøgle nr.", "scopes": "Adgang",
+    "days": "Dage",
     # The tables a merge moves rows of (company.merge "moved").
     "company_status_changes": "statusændringer", "contact_log": "kontakter", "contact_persons": "kontaktpersoner",
     "invitations": "invitationer", "openings": "stillinger", "outcome_events": "resultater",
