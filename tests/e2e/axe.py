@@ -2,8 +2,8 @@
 the page a test ends on once more at its end (after what the test did on it, e.g. markers drawn).
 
 How a check cannot be missed when a test moves on at once: the test server holds back the next
-page (a navigation request) until the browser has reported the checks of the pages already served,
-so the old page is still there, with its script running, while axe finishes on it. Playwright cannot
+page (a navigation request) until the browser has reported the checks it started, so the old page
+is still there, with its script running, while axe finishes on it. Playwright cannot
 evaluate in a page whose navigation it is holding, so the page reports through an exposed binding.
 
 axe-core itself (tests/e2e/vendor/axe-core, MPL-2.0) is a test tool only; the app never serves it.
@@ -16,8 +16,8 @@ AXE_SOURCE = (Path(__file__).parent / "vendor" / "axe-core" / "axe.min.js").read
 FAILING_IMPACTS = ("serious", "critical")
 BINDING = "__fodfaesteAxeReport"
 LOAD_CHECK = "__fodfaesteAxeOnLoad"
-# A page that never reports (left before it finished loading) holds the next one back this long.
-REPORT_TIMEOUT_SECONDS = 15
+# A check that never ends (axe hangs) holds the next page back this long, then fails the test.
+REPORT_TIMEOUT_SECONDS = 8
 
 # Runs in the page: axe over the whole document, only the findings that fail a test.
 AXE_RUN = """async (impacts) => {
@@ -28,20 +28,23 @@ AXE_RUN = """async (impacts) => {
   }));
 }"""
 
-# Added to every document of the test's browser context, after axe itself.
+# Added to every document of the test's browser context, after axe itself: on load, say that a
+# check has started (so the next page waits for it), run it, report it.
 CHECK_ON_LOAD = f"""(() => {{
   if (window.top !== window || !location.protocol.startsWith("http")) return;
   const run = {AXE_RUN};
-  window.{LOAD_CHECK} = new Promise((loaded) => window.addEventListener("load", loaded, {{ once: true }}))
-    .then(() => run({list(FAILING_IMPACTS)!r}))
-    .then(
-      (findings) => window.{BINDING}(location.href, findings, null),
-      (error) => window.{BINDING}(location.href, [], String(error)),
-    );
+  const token = String(Math.random()).slice(2);
+  window.{LOAD_CHECK} = new Promise((checked) => window.addEventListener("load", () => {{
+    window.{BINDING}("start", token, location.href, [], null);  // at once, before Playwright hears "load"
+    checked(run({list(FAILING_IMPACTS)!r}).then(
+      (findings) => window.{BINDING}("done", token, location.href, findings, null),
+      (error) => window.{BINDING}("done", token, location.href, [], String(error)),
+    ));
+  }}, {{ once: true }}));
 }})();"""
 # The check of the page as it is at the end of a test, after its check on load (one axe run at a time).
 CHECK_AGAIN = f"""async (impacts) => {{
-  await window.{LOAD_CHECK};
+  await Promise.race([window.{LOAD_CHECK}, new Promise((later) => setTimeout(later, 5000))]);
   return ({AXE_RUN})(impacts);
 }}"""
 
@@ -52,47 +55,46 @@ class AxeAudit:
     def __init__(self):
         self.findings = {}  # (rule id, path, CSS target) -> (impact, help text, HTML excerpt)
         self.errors = []  # (url, message) where axe itself failed
-        self._served = 0  # HTML pages the test server sent to the browser
-        self._reported = 0  # of those, the ones the browser reported checked
+        self._pending = set()  # the checks running in the browser
         self._lock = threading.Condition()
 
     # The test server's side (its request threads).
     def wrap(self, wsgi_app):
-        """The app as the test server serves it: each navigation waits for the earlier pages' checks."""
+        """The app as the test server serves it: a navigation waits for the checks still running."""
 
         def gated(environ, start_response):
-            navigation = environ.get("HTTP_SEC_FETCH_MODE") == "navigate" and \
-                environ.get("HTTP_SEC_FETCH_DEST") == "document"
-            if navigation:
-                self._wait_for_reports()
-
-            def start(status, headers, exc_info=None):
-                content_type = dict((k.lower(), v) for k, v in headers).get("content-type", "")
-                if navigation and content_type.startswith("text/html") and not status.startswith("3"):
-                    with self._lock:
-                        self._served += 1
-                return start_response(status, headers, exc_info)
-
-            return wsgi_app(environ, start)
+            if environ.get("HTTP_SEC_FETCH_MODE") == "navigate" and environ.get("HTTP_SEC_FETCH_DEST") == "document":
+                with self._lock:
+                    if not self._lock.wait_for(lambda: not self._pending, timeout=REPORT_TIMEOUT_SECONDS):
+                        self.errors.append((f"the page before {environ.get('PATH_INFO', '')}",
+                                            f"its check did not end within {REPORT_TIMEOUT_SECONDS} s"))
+                        self._pending.clear()
+            return wsgi_app(environ, start_response)
 
         return gated
 
-    def _wait_for_reports(self):
-        with self._lock:
-            self._lock.wait_for(lambda: self._reported >= self._served, timeout=REPORT_TIMEOUT_SECONDS)
-            self._reported = self._served  # a page left before it loaded is not shown, not checked
-
     # The browser's side (Playwright's thread).
     def install(self, context):
-        context.expose_binding(BINDING, lambda _source, url, findings, error: self._record(url, findings, error))
+        context.expose_binding(BINDING, lambda _source, *report: self._report(*report))
         context.add_init_script(AXE_SOURCE)
         context.add_init_script(CHECK_ON_LOAD)
+        context.on("page", lambda page: page.on("framenavigated", lambda frame: self._replaced(page, frame)))
 
-    def _record(self, url, findings, error):
+    def _report(self, kind, token, url, findings, error):
         with self._lock:
+            if kind == "start":
+                self._pending.add(token)
+                return
+            self._pending.discard(token)
             self._add(url, findings, error)
-            self._reported = min(self._reported + 1, self._served)
             self._lock.notify_all()
+
+    def _replaced(self, page, frame):
+        # A new document in the tab: a check still running on the old one died with it.
+        if frame == page.main_frame:
+            with self._lock:
+                self._pending.clear()
+                self._lock.notify_all()
 
     def check_now(self, page):
         """Check the page as it is now (the test's last page, after what the test did on it)."""
