@@ -12,6 +12,8 @@ from datetime import timedelta
 # Secrets shorter than this are not real secrets (32 bytes of entropy as hex = 64 chars).
 MIN_SECRET_KEY_LENGTH = 32
 PLACEHOLDER_SECRETS = {"change-me", "changeme", "secret", "dev", "development"}
+# Bytes of a multipart body besides the file itself (boundaries, headers, the CSRF token).
+UPLOAD_FORM_MARGIN = 64 * 1024
 
 
 def _bool(name: str, default: bool) -> bool:
@@ -37,6 +39,7 @@ def load_config() -> dict:
     env = os.environ.get("FODFAESTE_ENV", "development").strip().lower()
     production = env == "production"
     request_timeout = request_timeout_seconds()
+    attachment_max = _int("ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024)
     return {
         "ENV_NAME": env,
         "PRODUCTION": production,
@@ -98,7 +101,13 @@ def load_config() -> dict:
         "PUBLIC_BASE_URL": os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000"),
         # Borger data is erased this many days after the course ends (`flask borgere purge`).
         "BORGER_RETENTION_DAYS": _int("BORGER_RETENTION_DAYS", 365),
-        "MAX_CONTENT_LENGTH": _int("MAX_UPLOAD_BYTES", 5 * 1024 * 1024),
+        # Attachments on companies and placements: at most this many bytes each, kept in files under
+        # ATTACHMENT_DIR (empty = instance/attachments); the database holds their names and checksums.
+        "ATTACHMENT_MAX_BYTES": attachment_max,
+        "ATTACHMENT_DIR": os.environ.get("ATTACHMENT_DIR") or None,
+        # A request body above this is refused before it is read (413, a Danish message): room for
+        # the largest attachment and the form around it.
+        "MAX_CONTENT_LENGTH": _int("MAX_UPLOAD_BYTES", max(5 * 1024 * 1024, attachment_max + UPLOAD_FORM_MARGIN)),
         # A request is killed by gunicorn after REQUEST_TIMEOUT_SECONDS (gunicorn.conf.py reads the same).
         "REQUEST_TIMEOUT_SECONDS": request_timeout,
         "HSTS": production,

@@ -61,7 +61,9 @@ def create_app(config: dict | None = None) -> Flask:
 
     app.url_map.converters["int"] = IdConverter  # before any route is added
     from crm import models  # noqa: F401  (registers the models with the metadata)
+    from crm.account import bp as account_bp
     from crm.admin import bp as admin_bp
+    from crm.attachments import bp as attachments_bp
     from crm.auth import bp as auth_bp
     from crm.borgere import bp as borgere_bp
     from crm.companies import bp as companies_bp
@@ -75,7 +77,7 @@ def create_app(config: dict | None = None) -> Flask:
     from crm.tasks import bp as tasks_bp
 
     for bp in (auth_bp, main_bp, admin_bp, geo_bp, portal_bp, companies_bp, tasks_bp, borgere_bp,
-               openings_bp, reports_bp, jobs_bp, contracts_bp):
+               openings_bp, reports_bp, jobs_bp, contracts_bp, attachments_bp, account_bp):
         app.register_blueprint(bp)
 
     from crm.security import add_security_headers, register_error_handlers

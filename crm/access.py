@@ -22,6 +22,8 @@ from crm.permissions import roles_with
 PUBLIC_ENDPOINTS = frozenset({
     "auth.login", "auth.second_factor_verify", "auth.second_factor_setup", "static",
     "portal.accept_invitation", "main.favicon",
+    # The token in the URL is the key: the digest's signed unsubscribe link, the calendar feed.
+    "account.unsubscribe", "account.calendar_feed",
 })
 PERMISSION_ATTR = "_permission"
 

@@ -106,25 +106,36 @@ def register_backup_commands(app: Flask) -> None:
     @click.argument("target", type=click.Path(dir_okay=False))
     def backup_command(target):
         """Back up the database to TARGET (consistent while the app runs), with a manifest."""
-        from crm.services.backup import backup
+        from crm.services.attachments import storage_dir
+        from crm.services.backup import backup, backup_file_problems
 
-        counts = backup(current_app.config["SQLALCHEMY_DATABASE_URI"], target)
-        click.echo(f"Backup skrevet til {target}: {sum(counts.values())} rækker i {len(counts)} tabeller.")
+        counts = backup(current_app.config["SQLALCHEMY_DATABASE_URI"], target, files_dir=storage_dir())
+        click.echo(f"Backup skrevet til {target}: {sum(counts.values())} rækker i {len(counts)} tabeller, "
+                   f"{counts.get('attachments', 0)} bilag i {target}.files.tar.")
+        problems = backup_file_problems(target)
+        for problem in problems:
+            click.echo(f"  {problem}", err=True)
+        if problems:
+            raise click.ClickException("Backuppen er skrevet, men nogle bilagsfiler manglede eller var beskadigede.")
 
     @app.cli.command("restore")
     @click.argument("source", type=click.Path(exists=True, dir_okay=False))
     def restore_command(source):
         """Restore SOURCE into the configured (empty) database and check it."""
+        from crm.services.attachments import storage_dir
         from crm.services.backup import restore
 
         try:
-            report = restore(source, current_app.config["SQLALCHEMY_DATABASE_URI"])
+            report = restore(source, current_app.config["SQLALCHEMY_DATABASE_URI"], files_dir=storage_dir())
         except ValueError as exc:
             raise click.ClickException(str(exc)) from None
         click.echo(f"Integritetstjek: {'ok' if report.integrity_ok else 'FEJL'}")
         for table, count in sorted(report.counts.items()):
             mark = "" if report.expected.get(table) == count else f"  (forventet {report.expected.get(table)})"
             click.echo(f"  {table}: {count}{mark}")
+        click.echo(f"Bilagsfiler gendannet: {report.files_restored}")
+        for problem in report.file_problems:
+            click.echo(f"  {problem}")
         if not report.ok:
             raise click.ClickException("Gendannelsen stemmer ikke med backuppen.")
         click.echo("Gendannelsen stemmer med backuppen.")

@@ -17,3 +17,10 @@ def danish_number(value: float | int, decimals: int | None = None) -> str:
     else:
         text = f"{value:,.6f}".rstrip("0")
     return text.translate(_TO_DANISH)
+
+
+def file_size(size: int) -> str:
+    """A file's size in bytes as a Dane reads it: "12 kB", "1,4 MB" (the ``file_size`` filter)."""
+    if size < 1024 * 1024:
+        return f"{danish_number(max(1, round(size / 1024)))} kB"
+    return f"{danish_number(round(size / (1024 * 1024), 1))} MB"

@@ -6,27 +6,31 @@ import click
 from flask.cli import AppGroup
 
 from crm.extensions import db
+from crm.formatting import danish_number
 from matcher.scoring import COMPONENTS
 
 
 def _ndcg(value, ci) -> str:
     if value is None:
         return "—"
-    return f"{value:.3f} ({ci[0]:.3f}–{ci[1]:.3f})" if ci else f"{value:.3f}"
+    text = danish_number(value, 3)
+    return f"{text} ({danish_number(ci[0], 3)}–{danish_number(ci[1], 3)})" if ci else text
 
 
 def echo_comparison(result: dict) -> None:
     """Print one comparison (``Comparison.as_dict``): counts, weights side by side, nDCG@10."""
+    from crm.services.match_weights import verdict_text
+
     click.echo(f"  {result['borgere']} borgere, {result['outcomes']} udfald, {result['lists']} lister med et godt "
                f"udfald ({result['judged_lists']} vurderet på borgere, vægtene ikke er lært på)")
     learned = result["learned"]
     click.echo(f"  {'delpoint':<12}{'nuværende':>10}{'lært':>10}")
     for name in COMPONENTS:
-        click.echo(f"  {name:<12}{result['current'][name]:>10.3f}"
-                   f"{(f'{learned[name]:.3f}' if learned else '—'):>10}")
+        click.echo(f"  {name:<12}{danish_number(result['current'][name], 3):>10}"
+                   f"{(danish_number(learned[name], 3) if learned else '—'):>10}")
     click.echo(f"  nDCG@10 nuværende: {_ndcg(result['current_ndcg'], result['current_ci'])}")
     click.echo(f"  nDCG@10 lært:      {_ndcg(result['learned_ndcg'], result['learned_ci'])}")
-    click.echo(f"  {result['message']}")
+    click.echo(f"  {verdict_text(result)}")
 
 
 def register_fit_weights(group: AppGroup) -> None:

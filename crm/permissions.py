@@ -34,6 +34,7 @@ GRANTS: dict[str, frozenset[Role]] = {
     # the session and the start page
     "session.logout": ALL_ROLES,
     "account.recovery_codes": STAFF_ROLES,
+    "account.settings": STAFF_ROLES,  # the own daily digest's kinds and the own calendar feed
     "staff.home": STAFF_ROLES,
     "geo.lookup": STAFF_ROLES,
     # borgere (the casework); a konsulent or admin meets a borger only as a reference
@@ -54,6 +55,10 @@ GRANTS: dict[str, frozenset[Role]] = {
     "opening.edit": frozenset({ADMIN, KONSULENT}),
     "task.read": STAFF_ROLES,
     "task.change": STAFF_ROLES,
+    # files on a company (agreements) and on a placement (praktik and løntilskud papers); the object
+    # rules narrow a placement's files to those who may open the borger
+    "attachment.read": STAFF_ROLES,
+    "attachment.manage": frozenset({ADMIN, KONSULENT, VEJLEDER}),
     "job.read": STAFF_ROLES,  # one's own jobs (imports, big exports); an admin sees all
     "job.download": STAFF_ROLES,  # an export job's file: the asker's only
     # programmes and their figures
@@ -117,6 +122,36 @@ def _leads_programme(user, programme) -> bool:
     return user.role == ADMIN or programme.id in led_programme_ids(user)
 
 
+def _attachment_owner(obj):
+    """What a file hangs on: the company or the placement itself, or an attachment's owner."""
+    from crm.models import Attachment
+
+    if isinstance(obj, Attachment):
+        return obj.placement if obj.placement_id is not None else obj.company
+    return obj
+
+
+def _reads_attachment(user, obj) -> bool:
+    """A company's files: every staff member who sees the company. A placement's files: those who
+    may open the borger (the caseload rules)."""
+    from crm.models import Placement
+
+    owner = _attachment_owner(obj)
+    if isinstance(owner, Placement):
+        return _reads_borger(user, owner.borger)
+    return True
+
+
+def _manages_attachment(user, obj) -> bool:
+    """A company's files: those who edit the company. A placement's files: the borger's vejleder."""
+    from crm.models import Placement
+
+    owner = _attachment_owner(obj)
+    if isinstance(owner, Placement):
+        return _in_caseload(user, owner.borger)
+    return user.role in GRANTS["company.edit"]
+
+
 def _own_company(user, company) -> bool:
     return company is not None and user.company_id == company.id
 
@@ -127,6 +162,8 @@ OBJECT_RULES: dict[str, Callable[[object, object], bool]] = {
     "borger.reassign": _in_led_programme,
     "borger.erase": _in_led_programme,
     "task.change": _changes_task,
+    "attachment.read": _reads_attachment,
+    "attachment.manage": _manages_attachment,
     "job.read": _sees_job,
     "job.download": _asked_for_job,
     "company.import": _undoes_import,

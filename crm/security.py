@@ -7,6 +7,7 @@ from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 
 from crm.extensions import db
+from crm.formatting import danish_number
 from crm.services import NotAuthorized
 from crm.unit_of_work import discard_flashes
 
@@ -69,7 +70,7 @@ def render_error(code: int, message: str | None = None):
 
 def register_error_handlers(app: Flask) -> None:
     for code in ERROR_PAGES:
-        if code == 500:
+        if code in (413, 500):
             continue
         app.register_error_handler(code, lambda exc, code=code: render_error(code))
 
@@ -78,6 +79,18 @@ def register_error_handlers(app: Flask) -> None:
         # A service refused the acting user (crm/permissions.py): nothing of the request is kept.
         db.session.rollback()
         return render_error(403, exc.message)
+
+    @app.errorhandler(413)
+    def too_large(exc):
+        # The body is refused before it is read (MAX_CONTENT_LENGTH): an attachment upload goes back
+        # to its page with the cap in words, any other upload gets the page with the limit.
+        from crm.attachments.routes import too_large_answer
+
+        answer = too_large_answer()
+        if answer is not None:
+            return answer
+        limit = current_app.config["MAX_CONTENT_LENGTH"] / (1024 * 1024)
+        return render_error(413, f"Filen er større end det tilladte (højst {danish_number(round(limit, 1))} MB).")
 
     @app.errorhandler(CSRFError)
     def csrf_error(exc):

@@ -4,7 +4,7 @@ from flask import Flask, url_for
 from flask_login import current_user
 
 from crm.access import allowed_roles
-from crm.formatting import danish_number
+from crm.formatting import danish_number, file_size
 from crm.permissions import can
 from crm.services.borgere import can_view_borger
 from crm.services.matching import occupation_titles
@@ -51,6 +51,7 @@ def format_date(value) -> str:
 def register_template_helpers(app: Flask) -> None:
     app.jinja_env.filters["datetime"] = format_datetime
     app.jinja_env.filters["number"] = danish_number
+    app.jinja_env.filters["file_size"] = file_size
     app.jinja_env.filters["date"] = format_date
     app.jinja_env.filters["long_date"] = long_date
     app.jinja_env.filters["long_datetime"] = long_datetime

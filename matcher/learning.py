@@ -30,13 +30,13 @@ from __future__ import annotations
 import math
 from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass
-from enum import IntEnum
+from enum import IntEnum, StrEnum
 
 import numpy as np
 
 from .scoring import COMPONENTS, NEUTRAL, Weights
 
-__all__ = ["Outcome", "OUTCOME_LABELS", "ShownTarget", "Comparison", "fit_weights", "ndcg_at", "compare"]
+__all__ = ["Outcome", "OUTCOME_LABELS", "ShownTarget", "Comparison", "Verdict", "fit_weights", "ndcg_at", "compare"]
 
 
 class Outcome(IntEnum):
@@ -102,6 +102,16 @@ class ShownTarget:
     outcome: Outcome
 
 
+class Verdict(StrEnum):
+    """Why weights are (not) suggested; the application words it for people (with its number format)."""
+
+    TOO_FEW = "too_few"  # fewer borgere or outcomes than a fit needs
+    NO_SIGNAL = "no_signal"  # the outcomes do not separate the components
+    BETTER = "better"  # learned beats current with confidence: suggested
+    NOT_BETTER = "not_better"  # learned does no better on held-out borgere
+    UNCERTAIN = "uncertain"  # learned looks better, but the interval includes 0
+
+
 @dataclass(frozen=True)
 class Comparison:
     """Learned against current weights on held-out borgere (nDCG@10 means, in [0, 1])."""
@@ -110,7 +120,7 @@ class Comparison:
     outcomes: int  # shown targets with any outcome but "passed over"
     lists: int  # shown lists with at least one positive outcome (the ones nDCG can judge)
     suggest: bool
-    message: str  # Danish: why weights are (not) suggested
+    verdict: Verdict
     current: Weights
     learned: Weights | None = None
     current_ndcg: float | None = None
@@ -120,25 +130,21 @@ class Comparison:
     gain_ci: tuple[float, float] | None = None
     more_outcomes_needed: int | None = None
     judged_lists: int = 0
+    missing_borgere: int = 0  # with TOO_FEW: how many more borgere a fit needs
 
     def as_dict(self) -> dict:
         """Plain JSON-able data (to store a fit and show it later)."""
         return {
             "borgere": self.borgere, "outcomes": self.outcomes, "lists": self.lists, "suggest": self.suggest,
-            "message": self.message, "current": self.current.as_dict(),
+            "verdict": self.verdict.value, "missing_borgere": self.missing_borgere, "current": self.current.as_dict(),
             "learned": self.learned.as_dict() if self.learned else None,
             "current_ndcg": self.current_ndcg, "learned_ndcg": self.learned_ndcg,
             "current_ci": list(self.current_ci) if self.current_ci else None,
             "learned_ci": list(self.learned_ci) if self.learned_ci else None,
             "gain_ci": list(self.gain_ci) if self.gain_ci else None,
             "more_outcomes_needed": self.more_outcomes_needed, "judged_lists": self.judged_lists,
+            "min_borgere": MIN_BORGERE, "min_outcomes": MIN_OUTCOMES,
         }
-
-
-def _more_borgere(missing: int) -> str:
-    if not missing:
-        return ""
-    return f"; mindst {missing} {'borger' if missing == 1 else 'borgere'} mere"
 
 
 def _vector(components: Mapping[str, float]) -> np.ndarray:
@@ -220,7 +226,7 @@ def compare(items: Sequence[ShownTarget], current: Weights, *, folds: int = FOLD
 
     Returns a ``Comparison`` whose ``suggest`` is true only when the learned weights' nDCG@10 gain
     over ``current`` has a confidence interval (bootstrap over borgere, ``CONFIDENCE``) above 0;
-    otherwise ``message`` says why and ``more_outcomes_needed`` estimates how many more outcomes
+    otherwise ``verdict`` says why and ``more_outcomes_needed`` estimates how many more outcomes
     would make the interval clear 0 (it narrows with the square root of the data), or is None
     when the learned weights do no better at all.
     """
@@ -234,9 +240,8 @@ def compare(items: Sequence[ShownTarget], current: Weights, *, folds: int = FOLD
     if len(groups) < MIN_BORGERE or outcomes < MIN_OUTCOMES or len({g for g, _x, _y in judged}) < 2:
         more = max(MIN_OUTCOMES - outcomes, 0)
         missing = max(MIN_BORGERE - len(groups), 0)
-        return Comparison(**base, suggest=False, more_outcomes_needed=max(more, 1), message=(
-            f"For få data: {len(groups)} borgere og {outcomes} udfald (der skal mindst {MIN_BORGERE} borgere "
-            f"og {MIN_OUTCOMES} udfald til){_more_borgere(missing)}."))
+        return Comparison(**base, suggest=False, verdict=Verdict.TOO_FEW, more_outcomes_needed=max(more, 1),
+                          missing_borgere=missing)
     group_ids = {group: i for i, group in enumerate(sorted(groups, key=str))}
     list_groups = np.array([group_ids[g] for g, _x, _y in lists])
     n_splits = min(folds, len(groups))
@@ -265,18 +270,12 @@ def compare(items: Sequence[ShownTarget], current: Weights, *, folds: int = FOLD
               "current_ci": _interval(boot[:, 0]), "learned_ci": _interval(boot[:, 1]), "gain_ci": gain_ci,
               "judged_lists": len(per_list)}
     if learned_all is None:
-        return Comparison(**result, suggest=False, message="Udfaldene skiller ikke målene ad; intet at lære.")
+        return Comparison(**result, suggest=False, verdict=Verdict.NO_SIGNAL)
     if gain_ci[0] > 0:
-        return Comparison(**result, suggest=True, message=(
-            f"De lærte vægte rangerer bedre end de nuværende på borgere, de ikke er lært på: nDCG@10 "
-            f"{learned_ndcg:.3f} mod {current_ndcg:.3f} (forskel {gain_ci[0]:+.3f} til {gain_ci[1]:+.3f})."))
+        return Comparison(**result, suggest=True, verdict=Verdict.BETTER)
     mean_gain = float(gain.mean())
     if mean_gain <= 0:
-        return Comparison(**result, suggest=False, message=(
-            "De lærte vægte rangerer ikke bedre end de nuværende på borgere, de ikke er lært på; "
-            "behold de nuværende."))
+        return Comparison(**result, suggest=False, verdict=Verdict.NOT_BETTER)
     half_width = (gain_ci[1] - gain_ci[0]) / 2
     more = max(1, math.ceil(outcomes * ((half_width / mean_gain) ** 2 - 1)))
-    return Comparison(**result, suggest=False, more_outcomes_needed=more, message=(
-        f"De lærte vægte ser bedre ud (nDCG@10 {learned_ndcg:.3f} mod {current_ndcg:.3f}), men ikke med "
-        f"sikkerhed (forskel {gain_ci[0]:+.3f} til {gain_ci[1]:+.3f}). Der skal cirka {more} udfald mere til."))
+    return Comparison(**result, suggest=False, verdict=Verdict.UNCERTAIN, more_outcomes_needed=more)

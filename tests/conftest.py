@@ -105,6 +105,7 @@ def app_config(database_url, instance_path, tmp_path):
     return {
         # Each test is a fresh deployment: its own match index folder (the tables start empty).
         "MATCH_INDEX_DIR": str(tmp_path / "match-index"),
+        "ATTACHMENT_DIR": str(tmp_path / "attachments"),
         "SQLALCHEMY_DATABASE_URI": database_url,
         "TESTING": True,
         "SECRET_KEY": "test-secret-key-that-is-long-enough-0123456789",

@@ -18,6 +18,7 @@ from crm.services.match_weights import (
     latest_fit,
     restore_defaults,
     restore_version,
+    verdict_text,
     versions,
     weights_in_force,
 )
@@ -39,7 +40,7 @@ def weights():
     """Compare the learned with the current match weights, per programme and for all."""
     return render_template("admin/weights.html", in_force=weights_in_force(), fit=latest_fit(),
                            versions=versions(), components=COMPONENTS, component_labels=COMPONENT_LABELS,
-                           outcome_labels=OUTCOME_LABELS,
+                           outcome_labels=OUTCOME_LABELS, verdict_text=verdict_text,
                            action_form=ActionForm(), reason_form=ReasonForm())
 
 

@@ -27,6 +27,7 @@ from crm.models.borger import SHAREABLE_FIELDS, Phase
 from crm.models.user import Role
 from crm.paging import page_of
 from crm.permissions import can
+from crm.services.attachments import placement_attachments, upload_hint
 from crm.services.borger_rights import access_document, erase_borger, export_borger_data
 from crm.services.borgere import (
     audit_denied,
@@ -82,7 +83,8 @@ def referral_form_for(borger: Borger) -> ReferralForm | None:
     return None if defaults is None else ReferralForm(formdata=None, data=defaults)
 
 
-def _placement_or_404(borger: Borger, placement_id: int) -> Placement:
+def placement_or_404(borger: Borger, placement_id: int) -> Placement:
+    """The borger's placement ``placement_id``, or 404 (another borger's placement is not found)."""
     placement = db.session.get(Placement, placement_id)
     if placement is None or placement.borger_id != borger.id:
         abort(404)
@@ -145,6 +147,7 @@ def _detail_page(borger: Borger, *, failed: tuple[str, object] | None = None, pl
             forms[key] = form
     return render_borger_page("borgere/detail.html", borger, page="detail", outcomes=outcomes,
                               today=today(), referrals=referrals_of(borger), failed_advance=failed_advance,
+                              placement_files=placement_attachments(borger), attachment_hint=upload_hint(),
                               **forms)
 
 
@@ -292,7 +295,7 @@ def exclude(borger_id: int):
 def advance_placement(borger_id: int, placement_id: int):
     """Record the next dated step of a placement."""
     borger = get_borger_or_404(borger_id, page="placement")
-    placement = _placement_or_404(borger, placement_id)
+    placement = placement_or_404(borger, placement_id)
     form = AdvanceForm()
     return _on_detail_page(borger, form, lambda: advance(
         placement, form.stage.data, on_date=form.on_date.data, actor=current_user,

@@ -27,6 +27,7 @@ from crm.models.company import STATUS_LABELS, STATUS_TRANSITIONS
 from crm.models.user import Role
 from crm.paging import page_of
 from crm.services import ServiceError
+from crm.services.attachments import attachments_of, upload_hint
 from crm.services.audit import COMPANY_TIMELINE_LABELS, company_timeline
 from crm.services.borgere import audit_shown_by_name, visible_borgere
 from crm.services.companies import (
@@ -101,6 +102,7 @@ def detail(company_id: int):
         tasks=open_tasks_for_company(company), stale=staleness(company),
         renewal=renewal_state(company), today=today(), openings=company_openings(company),
         timeline=company_timeline(company.id), timeline_labels=COMPANY_TIMELINE_LABELS,
+        attachments=attachments_of(company), attachment_hint=upload_hint(),
         status_form=StatusForm(status=company.status), done_form=TaskDoneForm(),
         delete_form=DeleteForm(), status_labels=STATUS_LABELS,
         next_statuses=sorted(STATUS_TRANSITIONS[company.status_enum], key=list(STATUS_TRANSITIONS).index),

@@ -12,9 +12,11 @@ from crm.models import Job, JobStatus
 from crm.permissions import can
 from crm.services.job_kinds import (
     COMPANY_EXPORT,
+    DIGEST_SEND,
     IMPORT_PREVIEW,
     IMPORT_RUN,
     MATCH_WEIGHTS_FIT,
+    OPENINGS_REMIND,
     REPORT_EXPORT,
     export_path,
     may_download,
@@ -23,7 +25,8 @@ from crm.services.jobs import can_see_job
 
 TITLES = {IMPORT_PREVIEW: "Forhåndsvisning af import", IMPORT_RUN: "Import af virksomheder",
           COMPANY_EXPORT: "Eksport af virksomheder", REPORT_EXPORT: "Eksport af indsatsens tal",
-          MATCH_WEIGHTS_FIT: "Beregning af matchvægte"}
+          MATCH_WEIGHTS_FIT: "Beregning af matchvægte", OPENINGS_REMIND: "Påmindelser om stillinger",
+          DIGEST_SEND: "Dagligt overblik på e-mail"}
 EXPORT_MIMETYPES = {
     "csv": "text/csv",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",

@@ -1,5 +1,6 @@
 """Database models, one module per aggregate. Importing this package registers them all."""
 
+from crm.models.attachment import Attachment
 from crm.models.audit import AuditEvent
 from crm.models.borger import Borger, IssuedReference, Placement, PlacementEvent
 from crm.models.company import (
@@ -24,12 +25,14 @@ from crm.models.geo import GeocodeCache
 from crm.models.invitation import Invitation
 from crm.models.job import Job, JobStatus
 from crm.models.match_feedback import MatchFeedback, MatchShown, ProposalReason, WeightsFit, WeightsVersion
+from crm.models.notification import CalendarFeed, DigestKind, DigestOptOut, DigestRun
 from crm.models.opening import Opening
 from crm.models.programme import OutcomeEvent, OutcomeKind, Programme, ProgrammeTarget
 from crm.models.user import LoginAttempt, RecoveryCode, Role, User
 
 __all__ = [
-    "AuditEvent", "Borger", "Company", "CompanyStatusChange", "ContactLogEntry", "ContactPerson",
+    "Attachment", "AuditEvent", "Borger", "CalendarFeed", "DigestKind", "DigestOptOut", "DigestRun",
+    "Company", "CompanyStatusChange", "ContactLogEntry", "ContactPerson",
     "GeocodeCache", "ImportBatch", "ImportChange", "Industry", "Invitation", "IssuedReference", "Job", "JobStatus",
     "LoginAttempt", "MatchFeedback", "MatchShown", "ProposalReason", "WeightsFit",
     "WeightsVersion",

@@ -55,6 +55,8 @@ COMPANY_TIMELINE_LABELS = {
     "invitation.accept": "Invitation til portalen taget i brug",
     "invitation.revoke": "Invitation trukket tilbage",
     "invitation.revoke_user": "Portaladgang fjernet",
+    "attachment.upload": "Bilag tilføjet",
+    "attachment.delete": "Bilag slettet",
 }
 COMPANY_TIMELINE_LENGTH = 25
 

@@ -15,6 +15,7 @@ from crm.models import AuditEvent, Borger, Company, ContactLogEntry, Industry, O
 from crm.models.borger import SHAREABLE_FIELDS, Phase, Stage
 from crm.models.company import ContactKind
 from crm.permissions import require
+from crm.services.attachments import erase_placement_files, placement_attachments
 from crm.services.audit import record_event
 from crm.services.match_feedback import access_data, access_facts, erase_match_history
 from crm.services.matching import KIND_LABELS
@@ -42,6 +43,10 @@ ACCESS_ACTION_LABELS = {
     "referral.renew": "Fornyede henvisningen med en ny plan",
     "referral.remind": "Mindede vejlederen om, at henvisningen snart udløber",
     "contract.verify": "Bekræftede et resultat over for indsatsens resultatkontrakt (uden dit navn)",
+    "attachment.upload": "Gemte et bilag til et forløb med en virksomhed",
+    "attachment.download": "Hentede et bilag til et forløb med en virksomhed",
+    "attachment.delete": "Slettede et bilag til et forløb med en virksomhed",
+    "attachment.unavailable": "Forsøgte at hente et bilag, der var beskadiget eller manglede",
 }
 # Where in the app it happened (the audit row's "page").
 ACCESS_PAGE_LABELS = {
@@ -52,7 +57,8 @@ ACCESS_PAGE_LABELS = {
     "reverse_match": "borgere, der passer til en virksomhed eller stilling",
     "portal.proposal": "forslaget i virksomhedsportalen",
     "company_log": "en virksomheds kontaktlog", "report_figure": "en opgørelse over en indsats",
-    "list": "listen over borgere", "my_week": "vejlederens ugeoversigt", "referral": "henvisningsperioder",
+    "list": "listen over borgere", "attachment": "bilag til et forløb",
+    "my_week": "vejlederens ugeoversigt", "referral": "henvisningsperioder",
 }
 
 
@@ -105,6 +111,7 @@ def export_borger_data(borger: Borger, *, actor) -> dict:
     require(actor, "borger.read", borger)
     _audit_export(borger, actor=actor, fmt="json")
     users = {u.id: u.name for u in db.session.scalars(sa.select(User))}
+    files = placement_attachments(borger)
     return {
         "borger": {
             "reference": borger.reference, "first_name": borger.first_name,
@@ -123,7 +130,10 @@ def export_borger_data(borger: Borger, *, actor) -> dict:
         "placements": [
             {"company": p.company.name, "opening": p.opening.title if p.opening else None,
              "stage": p.stage_enum.label, "employer_answer": p.employer_answer,
-             "steps": [{"stage": e.stage, "date": _iso(e.on_date), "note": e.note} for e in p.events]}
+             "steps": [{"stage": e.stage, "date": _iso(e.on_date), "note": e.note} for e in p.events],
+             "attachments": [{"name": a.original_name, "type": a.content_type, "bytes": a.size,
+                              "sha256": a.sha256, "saved_at": _iso(a.uploaded_at)}
+                             for a in files.get(p.id, [])]}
             for p in borger.placements
         ],
         "outcomes": [
@@ -236,6 +246,7 @@ def access_document(borger: Borger, *, actor) -> AccessDocument:
     require(actor, "borger.read", borger)
     _audit_export(borger, actor=actor, fmt="html")
     users = {u.id: u for u in db.session.scalars(sa.select(User))}
+    files = placement_attachments(borger)
     return AccessDocument(
         reference=borger.reference, first_name=borger.first_name, made_at=utcnow(),
         made_by=actor.name if actor is not None else "Systemet",
@@ -244,7 +255,8 @@ def access_document(borger: Borger, *, actor) -> AccessDocument:
             {"company": p.company.name, "opening": p.opening.title if p.opening else None,
              "stage": p.stage_enum.label, "answer": ANSWER_LABELS.get(p.employer_answer or "", "Intet svar endnu"),
              "steps": [(e.on_date, Stage(e.stage).label, e.note)
-                       for e in sorted(p.events, key=lambda e: (e.on_date, e.at))]}
+                       for e in sorted(p.events, key=lambda e: (e.on_date, e.at))],
+             "attachments": [(a.original_name, a.size, a.uploaded_at) for a in files.get(p.id, [])]}
             for p in borger.placements
         ],
         outcomes=[(o.on_date, o.kind_enum.label,
@@ -271,8 +283,9 @@ ERASED_SUBJECT_PREFIX = "slettet-"
 def erase_borger(borger: Borger, *, actor, reason: str) -> None:
     """Erase the borger and what concerns only them; the audit log keeps who did what and when.
 
-    Placements, outcome events and tasks about the borger go with them; contact-log entries about
-    the borger stay with the company but lose the link and their summary (it may name them). The
+    Placements (with their files, from the disk too), outcome events and tasks about the borger go
+    with them; contact-log entries about the borger stay with the company but lose the link and
+    their summary (it may name them). The
     borger's audit rows are moved to a pseudonym that dies here and lose their details (they name
     companies, fields and the reference); so do the rows about the borger's tasks (their titles
     name the borger). The reference stays issued (borger_references), so it is never given again.
@@ -289,6 +302,7 @@ def erase_borger(borger: Borger, *, actor, reason: str) -> None:
     db.session.execute(sa.delete(Task).where(Task.borger_id == borger_id))
     db.session.execute(sa.delete(OutcomeEvent).where(OutcomeEvent.borger_id == borger_id))
     erase_match_history(borger_id)
+    erase_placement_files(borger_id)  # the rows now, the files from the disk once this is committed
     db.session.execute(
         sa.update(AuditEvent).where(AuditEvent.object_type == "borger", AuditEvent.object_id == str(borger_id))
         .values(object_id=pseudonym, details={})

@@ -1,6 +1,7 @@
 """The kinds of job the app runs (see crm/services/jobs.py): importing companies (preview and
-confirm), reminding employers about openings, building the shared match index, and big exports
-(the company register, a programme's dashboard) whose file the job's page offers for download."""
+confirm), reminding employers about openings, the staff's daily e-mail digest, building the shared
+match index, and big exports (the company register, a programme's dashboard) whose file the job's
+page offers for download."""
 
 import secrets
 import time
@@ -26,6 +27,7 @@ from crm.services.jobs import JobFailed, create_job, job_kind
 IMPORT_PREVIEW = "company_import.preview"
 IMPORT_RUN = "company_import.run"
 OPENINGS_REMIND = "openings.remind"
+DIGEST_SEND = "digest.send"
 MATCH_INDEX_BUILD = "matching.build_index"
 COMPANY_EXPORT = "companies.export"
 REPORT_EXPORT = "reports.export"
@@ -98,6 +100,9 @@ def remind_job(job, progress) -> dict:
         if reminder.sent:
             emails = ", ".join(u.email for u in reminder.recipients)
             lines.append(f"Påmindelse sendt til {emails} ({reminder.company.name}): {titles}")
+        elif reminder.task is not None:
+            lines.append(f"Ingen portalbruger hos {reminder.company.name}; opgave til "
+                         f"{reminder.company.konsulent.name} om at ringe om: {titles}")
         else:
             lines.append(f"Ingen portalbruger hos {reminder.company.name}; ring til dem om: {titles}")
     lines = lines or ["Ingen stillinger skal bekræftes."]
@@ -113,6 +118,20 @@ def _remind_referrals(progress) -> list[str]:
     due = remind_referrals_ending()
     return [f"Opgave til vejlederen om henvisning, der udløber {r.ends_on:%d.%m.%Y}: {r.borger.reference}"
             for r in due]
+
+
+@job_kind(DIGEST_SEND)
+def digest_job(job, progress) -> dict:
+    """Today's e-mail digest for every staff user not yet done today (crm/services/digest.py)."""
+    from crm.services.digest import send_digests
+
+    progress(10, "Samler dagens overblik …")
+    report = send_digests(base_url=job.params["base_url"])
+    lines = [f"Overblik sendt til {d.user.email}: {danish_number(d.items)} {'punkt' if d.items == 1 else 'punkter'}"
+             for d in report.sent]
+    lines.append(f"{danish_number(len(report.sent))} overblik sendt, {danish_number(report.empty)} uden indhold "
+                 f"(ikke sendt), {danish_number(report.already)} allerede lavet i dag.")
+    return {"lines": lines, "sent": len(report.sent)}
 
 
 @job_kind(MATCH_INDEX_BUILD)

@@ -16,13 +16,14 @@ import sqlalchemy as sa
 from flask import current_app
 
 from crm.extensions import db
+from crm.formatting import danish_number
 from crm.models import Borger, MatchShown, Programme, WeightsFit, WeightsVersion
 from crm.services import ValidationError
 from crm.services.audit import record_event
 from crm.services.match_feedback import labelled_targets
 from crm.sorting import danish
 from matcher import Weights
-from matcher.learning import compare
+from matcher.learning import Verdict, compare
 
 #: The components in the admin's words (the keys are those of ``MATCH_WEIGHTS``).
 COMPONENT_LABELS = {
@@ -32,6 +33,40 @@ COMPONENT_LABELS = {
 }
 DEFAULT_LABEL = "standard"
 ENVIRONMENT_LABEL = "miljø"
+
+
+def verdict_text(result: dict) -> str:
+    """A comparison's verdict (``Comparison.as_dict``) in Danish words, with Danish numbers.
+
+    A fit saved before verdicts existed keeps the message it was saved with.
+    """
+    if "verdict" not in result:
+        return result.get("message", "")
+
+    def ndcg(value: float) -> str:
+        return danish_number(value, 3)
+
+    def signed(value: float) -> str:
+        return ("+" if value > 0 else "") + danish_number(value, 3)
+
+    verdict = Verdict(result["verdict"])
+    if verdict is Verdict.TOO_FEW:
+        missing = result.get("missing_borgere") or 0
+        more = f"; mindst {missing} {'borger' if missing == 1 else 'borgere'} mere" if missing else ""
+        return (f"For få data: {result['borgere']} borgere og {result['outcomes']} udfald (der skal mindst "
+                f"{result['min_borgere']} borgere og {result['min_outcomes']} udfald til){more}.")
+    if verdict is Verdict.NO_SIGNAL:
+        return "Udfaldene skiller ikke målene ad; intet at lære."
+    if verdict is Verdict.NOT_BETTER:
+        return ("De lærte vægte rangerer ikke bedre end de nuværende på borgere, de ikke er lært på; "
+                "behold de nuværende.")
+    low, high = result["gain_ci"]
+    figures = f"nDCG@10 {ndcg(result['learned_ndcg'])} mod {ndcg(result['current_ndcg'])}"
+    if verdict is Verdict.BETTER:
+        return (f"De lærte vægte rangerer bedre end de nuværende på borgere, de ikke er lært på: {figures} "
+                f"(forskel {signed(low)} til {signed(high)}).")
+    return (f"De lærte vægte ser bedre ud ({figures}), men ikke med sikkerhed (forskel {signed(low)} til "
+            f"{signed(high)}). Der skal cirka {danish_number(result['more_outcomes_needed'])} udfald mere til.")
 
 
 @dataclass(frozen=True)

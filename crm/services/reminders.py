@@ -5,6 +5,10 @@ company gets one e-mail listing the company's stale openings with a link to the 
 click confirms an opening. ``Opening.reminded_at`` makes it idempotent: an opening reminded after
 its last confirmation (reminded_at > confirmed_at) is not reminded again until it has been
 confirmed since, so the command can run twice a day and sends each reminder once.
+
+A company with no active portal user cannot be mailed: its konsulent gets a task to call the
+company instead, once per confirmation due (the openings are marked reminded as for a mail). A
+company with neither is only listed, each run, for whoever reads the job's result.
 """
 
 from dataclasses import dataclass, field
@@ -14,14 +18,15 @@ import sqlalchemy as sa
 from flask_mailman import EmailMessage
 
 from crm.extensions import db, mail
-from crm.models import Company, Opening, User
+from crm.models import Company, Opening, Task, User
 from crm.models.opening import OpeningStatus
 from crm.models.user import Role
 from crm.services.audit import record_event
 from crm.services.openings import stale_cutoff
-from crm.timeutil import utcnow
+from crm.timeutil import to_local, utcnow
 
 SUBJECT = "Er jeres stillinger stadig åbne?"
+KONSULENT_TASK_TITLE = "Ring til virksomheden: stillinger skal bekræftes"
 
 
 @dataclass
@@ -29,6 +34,8 @@ class Reminder:
     company: Company
     openings: list[Opening]
     recipients: list[User] = field(default_factory=list)
+    # The konsulent's task, when the company has no portal user to mail.
+    task: Task | None = None
 
     @property
     def sent(self) -> bool:
@@ -61,8 +68,8 @@ def _body(user: User, company: Company, openings: list[Opening], link: str, now:
 def send_reminders(*, link: str, now: datetime | None = None) -> list[Reminder]:
     """E-mail each company's employer users about its stale openings; return what was done.
 
-    Companies without an active portal user are returned unsent (and not marked reminded), so the
-    konsulent can call them instead.
+    Companies without an active portal user are returned unsent; their konsulent gets a task to
+    call them (and the openings count as reminded). Without a konsulent they are not marked reminded.
     """
     now = now or utcnow()
     by_company: dict[int, list[Opening]] = {}
@@ -77,7 +84,9 @@ def send_reminders(*, link: str, now: datetime | None = None) -> list[Reminder]:
         reminder = Reminder(company, openings, recipients)
         reminders.append(reminder)
         if not recipients:
-            continue
+            if company.konsulent_id is None:
+                continue
+            reminder.task = _konsulent_task(company, openings, now)
         for user in recipients:
             messages.append(EmailMessage(subject=SUBJECT, body=_body(user, company, openings, link, now),
                                          to=[user.email]))
@@ -89,8 +98,22 @@ def send_reminders(*, link: str, now: datetime | None = None) -> list[Reminder]:
             .execution_options(synchronize_session=False)
         )
         record_event("opening.remind", "company", company_id,
-                     details={"opening_ids": ids, "recipients": [u.email for u in recipients]})
+                     details={"opening_ids": ids, "recipients": [u.email for u in recipients],
+                              **({"konsulent_task_id": reminder.task.id} if reminder.task else {})})
     if messages:
         with mail.get_connection() as connection:
             connection.send_messages(messages)
     return reminders
+
+
+def _konsulent_task(company: Company, openings: list[Opening], now: datetime) -> Task:
+    """A task for the company's konsulent to call about the openings an e-mail cannot reach."""
+    lines = "\n".join(f"- {o.title} (senest bekræftet for {(now - o.confirmed_at).days} dage siden)"
+                      for o in openings)
+    task = Task(title=KONSULENT_TASK_TITLE, due=to_local(now).date(), assignee_id=company.konsulent_id,
+                company_id=company.id,
+                note=f"{company.name} har ingen bruger i virksomhedsportalen, så påmindelsen kan ikke mailes. "
+                     f"Ring og spørg, om disse stillinger stadig er åbne:\n{lines}")
+    db.session.add(task)
+    db.session.flush()
+    return task

@@ -2,6 +2,7 @@
 current weights; on too few outcomes it refuses and says how many more it needs; ``--dry-run``
 keeps nothing and ``--since`` leaves older lists out."""
 
+import re
 from datetime import timedelta
 
 import sqlalchemy as sa
@@ -59,4 +60,7 @@ def test_on_the_demo_data_it_prints_the_comparison(app, runner):
     lines = [line.split() for line in result.output.splitlines() if line.strip().startswith("hours ")]
     assert lines and lines[0][2] != "—"  # a learned weight for every component
     assert "Din vej i job:" in result.output
+    # Danish numbers throughout: a decimal comma, never "0.953".
+    assert re.search(r"nDCG@10 lært: +0,\d{3} \(0,\d{3}–", result.output), result.output
+    assert not re.search(r"\d\.\d{3}", result.output)
     assert _fits(app) == 1

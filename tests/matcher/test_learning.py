@@ -5,7 +5,7 @@ confidence; on pure noise it refuses to suggest anything."""
 import numpy as np
 import pytest
 
-from matcher.learning import MIN_OUTCOMES, Outcome, ShownTarget, compare, fit_weights, ndcg_at
+from matcher.learning import MIN_OUTCOMES, Outcome, ShownTarget, Verdict, compare, fit_weights, ndcg_at
 from matcher.scoring import COMPONENTS, Weights
 
 # The "true" preference of the synthetic programme: hours and travel first, wishes third; the
@@ -48,7 +48,8 @@ def test_fit_recovers_the_true_order_of_the_components():
 
 def test_learned_weights_beat_the_defaults_with_confidence_on_held_out_borgere():
     result = compare(synthetic_lists(borgere=60), Weights(), resamples=300)
-    assert result.suggest, result.message
+    assert result.suggest, result.verdict
+    assert result.verdict is Verdict.BETTER
     assert result.gain_ci[0] > 0
     assert result.learned_ndcg > result.current_ndcg
     assert result.borgere == 60 and result.outcomes >= 120
@@ -59,7 +60,7 @@ def test_pure_noise_is_refused():
     result = compare(synthetic_lists(borgere=60, pure_noise=True), Weights(), resamples=300)
     assert not result.suggest
     assert result.gain_ci[0] <= 0
-    assert "ikke" in result.message
+    assert result.verdict in (Verdict.NOT_BETTER, Verdict.UNCERTAIN)
 
 
 def test_too_few_outcomes_are_refused_with_how_many_more_are_needed():
@@ -67,7 +68,7 @@ def test_too_few_outcomes_are_refused_with_how_many_more_are_needed():
     result = compare(items, Weights())
     assert not result.suggest and result.learned is None
     assert result.more_outcomes_needed == MIN_OUTCOMES - result.outcomes
-    assert "For få data" in result.message
+    assert result.verdict is Verdict.TOO_FEW
 
 
 def test_ndcg_rewards_putting_the_best_outcome_first():

@@ -2,6 +2,8 @@
 and why, go back to any version; MATCH_WEIGHTS in the environment still wins; the IPS hard rules
 hold whatever the weights."""
 
+import re
+
 import pytest
 import sqlalchemy as sa
 
@@ -190,3 +192,19 @@ def test_every_component_has_a_danish_label():
     from matcher.scoring import COMPONENTS
 
     assert set(COMPONENT_LABELS) == set(COMPONENTS)
+
+
+def test_every_verdict_reads_as_danish_text_with_danish_numbers():
+    from crm.services.match_weights import verdict_text
+    from matcher.learning import Verdict
+
+    base = {"borgere": 12, "outcomes": 40, "min_borgere": 10, "min_outcomes": 30, "missing_borgere": 0,
+            "learned_ndcg": 0.9531, "current_ndcg": 0.8479, "gain_ci": [0.031, 0.182], "more_outcomes_needed": 1200}
+    texts = {verdict: verdict_text({**base, "verdict": verdict.value}) for verdict in Verdict}
+    assert "nDCG@10 0,953 mod 0,848 (forskel +0,031 til +0,182)" in texts[Verdict.BETTER]
+    assert "cirka 1.200 udfald mere" in texts[Verdict.UNCERTAIN]
+    assert texts[Verdict.TOO_FEW].startswith("For få data: 12 borgere og 40 udfald")
+    assert "behold de nuværende" in texts[Verdict.NOT_BETTER]
+    assert all(text and not re.search(r"\d\.\d{3}(?!\d)", text.replace("1.200", "")) for text in texts.values())
+    # A fit saved before verdicts existed shows the message it was saved with.
+    assert verdict_text({"message": "Gammel vurdering."}) == "Gammel vurdering."

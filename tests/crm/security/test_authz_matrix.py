@@ -48,7 +48,9 @@ NONE_OF_ITS_OWN = {"own_job"}
 # tests in tests/crm/jobs download their own), so every allowed role gets 403 or 404.
 NO_OWN_OBJECT = {"jobs.download"}
 PUBLIC_RULES = {"/login", "/login/totp", "/login/totp/opsaet", "/portal/invitation/<token>",
-                "/static/<path:filename>", "/favicon.ico"}
+                "/static/<path:filename>", "/favicon.ico",
+                # the token in the URL is the key (issue 16): the digest's unsubscribe link, the calendar feed
+                "/overblik/afmeld/<unsubscribe_token>", "/kalender/<feed_token>.ics"}
 
 MARKER_B2 = "MARKØR-B2-7f3a"
 MARKER_OB = "MARKØR-OB-91c2"
@@ -74,7 +76,7 @@ SNAPSHOT_SKIP = {"audit_events", "login_attempts", "geocode_cache", "match_shown
 # (logout, confirm, revoke, delete, erase, undo, merge, task done, recovery codes, answers).
 HARMLESS_EMPTY_POSTS = {
     "auth.login", "auth.second_factor_verify", "auth.second_factor_setup", "portal.accept_invitation",
-    "geo.lookup",
+    "geo.lookup", "account.set_digest",
     "admin.new_user", "admin.reset_user_password",
     "borgere.new", "borgere.add_to_shortlist", "borgere.reassign", "borgere.propose_target",
     "borgere.exclude", "borgere.advance_placement", "borgere.add_outcome", "borgere.end",
@@ -82,6 +84,7 @@ HARMLESS_EMPTY_POSTS = {
     "companies.new", "companies.edit", "companies.change_company_status", "companies.new_contact",
     "companies.new_log_entry", "companies.new_task",
     "companies.import_upload", "companies.import_confirm",
+    "attachments.company_upload", "attachments.placement_upload",
     "openings.new", "openings.edit", "openings.change_status", "openings.access",
     "portal.new_opening", "portal.edit_opening", "portal.profile", "portal.opening_status",
     "portal.answer",
@@ -123,10 +126,14 @@ def _build(ids: dict) -> None:
     """Admin A; teamleder T of programme PR; vejleder V1 with borger B1 (in PR), V2 with B2 (marked, in
     programme PR2, which T does not lead) and B3 (in PR); konsulent K; employer E of CA (opening OA,
     B1 proposed) and E2 of CB (opening OB marked, B2 proposed)."""
+    from crm.models import DigestKind
+    from crm.services.attachments import add_attachment
     from crm.services.borgere import create_borger
+    from crm.services.calendar_feed import create_feed
     from crm.services.companies import create_company
     from crm.services.company_import import parse_upload, run_import
     from crm.services.contacts import add_contact_person, create_task
+    from crm.services.digest import unsubscribe_token
     from crm.services.invitations import create_invitation
     from crm.services.jobs import create_job
     from crm.services.openings import create_opening
@@ -188,7 +195,16 @@ def _build(ids: dict) -> None:
     assert report.batch is not None, report.errors
     job = create_job("company_import.preview", {"token": "x" * 43, "extension": "csv", "filename": "f.csv"},
                      user=konsulent)  # the konsulent's own job: admins see every job, others none
+    pdf = b"%PDF-1.4\n%%EOF\n"
+    files = {"CAA": add_attachment(ca, filename="aftale-alfa.pdf", content=pdf, actor=konsulent),
+             "CBA": add_attachment(cb, filename="aftale-beta.pdf", content=pdf, actor=konsulent),
+             "PA1": add_attachment(placements["P1"], filename="praktik-anna.pdf", content=pdf, actor=v1),
+             "PA2": add_attachment(placements["P2"], filename=f"praktik-{MARKER_B2}.pdf", content=pdf, actor=v2)}
+    ids.update({key: attachment.id for key, attachment in files.items()})
+    feed_token = create_feed(v1)
+    unsubscribe = unsubscribe_token(v1, DigestKind.TASKS)
     db.session.flush()
+    ids.update(FEED=feed_token, UNSUBSCRIBE=unsubscribe)
     ids.update(JOB=job.id, CA=ca.id, CB=cb.id, PR=programme.id, B1=b1.id, B2=b2.id, OA=oa.id, OB=ob.id,
                P1=placements["P1"].id, P2=placements["P2"].id, CPA=cpa.id, CPB=cpb.id, T1=t1.id, T2=t2.id,
                INVA=inva.id, INVB=invb.id, TOKEN_A=token_a, TOKEN_B=token_b, BATCH=report.batch.id)
@@ -235,7 +251,7 @@ def world(database_url, instance_path):
 # A URL naming a parent and a child object: "mismatch" pairs an own parent with another parent's
 # child (B1 with B2's placement, CA with CB's contact person), which every role must get a 404 for.
 PARENT_VARIABLES = {"borger_id", "company_id"}
-CHILD_VARIABLES = {"placement_id", "contact_id", "invitation_id", "user_id"}
+CHILD_VARIABLES = {"placement_id", "contact_id", "invitation_id", "user_id", "attachment_id"}
 
 
 def _values(endpoint: str, variant: str, ids: dict) -> dict[str, list[str]]:
@@ -258,8 +274,10 @@ def _values(endpoint: str, variant: str, ids: dict) -> dict[str, list[str]]:
         "opening_id": [pick("OA", "OB")], "company_id": [pick("CA", "CB")],
         "contact_id": [pick("CPA", "CPB")], "task_id": [pick("T1", "T2")],
         "invitation_id": [pick("INVA", "INVB")], "user_id": [user],
+        "attachment_id": [pick("PA1", "PA2") if endpoint.startswith("attachments.placement") else pick("CAA", "CBA")],
         "batch_id": [ids["BATCH"]], "job_id": [ids["JOB"]], "programme_id": [ids["PR"]], "key": ["enrolled"],
         "fmt": ["csv", "xlsx"], "token": [pick("TOKEN_A", "TOKEN_B")], "filename": ["css/app.css"],
+        "feed_token": [ids["FEED"]], "unsubscribe_token": [ids["UNSUBSCRIBE"]],
     }
 
 

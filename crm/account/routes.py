@@ -1,0 +1,102 @@
+"""The account page, the digest's unsubscribe link and the calendar feed."""
+
+from flask import Response, abort, current_app, render_template, request, session, url_for
+from flask_login import current_user
+
+from crm.access import allow
+from crm.account import bp
+from crm.account.forms import DigestKindForm, FeedForm, UnsubscribeForm
+from crm.extensions import limiter
+from crm.forms import submit
+from crm.models import DigestKind
+from crm.services.calendar_feed import calendar_for, create_feed, feed_of, revoke_feed, user_for_token
+from crm.services.digest import UnsubscribeError, opted_out, read_unsubscribe_token, set_digest_kind
+
+FEED_SESSION_KEY = "show_calendar_url"
+
+
+def _public_rate_limit() -> str:
+    return current_app.config["LOGIN_RATE_LIMIT"]
+
+
+@bp.route("/konto")
+@allow("account.settings")
+def index():
+    """Show what the daily digest holds (each kind on or off) and the calendar feed."""
+    token = session.pop(FEED_SESSION_KEY, None)
+    feed_url = url_for("account.calendar_feed", feed_token=token, _external=True) if token else None
+    return render_template("account/index.html", kinds=list(DigestKind), off=opted_out(current_user),
+                           kind_form=DigestKindForm(), feed_form=FeedForm(), feed=feed_of(current_user),
+                           feed_url=feed_url)
+
+
+@bp.route("/konto/overblik", methods=["POST"])
+@allow("account.settings")
+def set_digest():
+    """Turn one kind of the daily digest on or off."""
+    form = DigestKindForm()
+    back = url_for("account.index")
+
+    def _change():
+        kind = DigestKind(form.kind.data)
+        enabled = form.enabled.data == "1"
+        set_digest_kind(current_user, kind, enabled=enabled)
+        return kind, enabled
+
+    return submit(form, _change, redirect_to=back, on_error=back,
+                  success=lambda done: f"«{done[0].label}» er {'slået til' if done[1] else 'slået fra'} "
+                                       "i dit daglige overblik.")
+
+
+@bp.route("/konto/kalender", methods=["POST"])
+@allow("account.settings")
+def make_feed():
+    """Make the private calendar URL (a new one stops the old from working)."""
+    back = url_for("account.index")
+
+    def _make():
+        session[FEED_SESSION_KEY] = create_feed(current_user)
+
+    return submit(FeedForm(), _make, redirect_to=back, on_error=back,
+                  success="Dit kalenderlink er lavet. Kopiér det nu – det vises kun denne ene gang.")
+
+
+@bp.route("/konto/kalender/tilbagekald", methods=["POST"])
+@allow("account.settings")
+def revoke():
+    """Stop the private calendar URL from working."""
+    back = url_for("account.index")
+    return submit(FeedForm(), lambda: revoke_feed(current_user), redirect_to=back, on_error=back,
+                  success=lambda had: "Kalenderlinket virker ikke længere." if had
+                  else "Du havde intet kalenderlink.")
+
+
+@bp.route("/overblik/afmeld/<unsubscribe_token>", methods=["GET", "POST"])
+@limiter.limit(_public_rate_limit)
+def unsubscribe(unsubscribe_token: str):
+    """Public: the signed link under a heading of the digest turns that kind off (after one click)."""
+    try:
+        user, kind = read_unsubscribe_token(unsubscribe_token)
+    except UnsubscribeError as exc:
+        return render_template("account/unsubscribe.html", message=exc.message), 404
+    if request.method == "POST":
+        here = url_for("account.unsubscribe", unsubscribe_token=unsubscribe_token)
+        return submit(UnsubscribeForm(), lambda: set_digest_kind(user, kind, enabled=False, actor=user),
+                      success=f"Du får ikke længere «{kind.label}» i dit daglige overblik.", redirect_to=here,
+                      on_error=here)
+    return render_template("account/unsubscribe.html", kind=kind, form=UnsubscribeForm(),
+                                   off=kind in opted_out(user), message=None)
+
+
+@bp.route("/kalender/<feed_token>.ics")
+@limiter.limit(_public_rate_limit)
+def calendar_feed(feed_token: str):
+    """Public: the user's calendar (ICS); the secret token in the URL is the key, 404 otherwise."""
+    user = user_for_token(feed_token)
+    if user is None:
+        abort(404)
+    data = calendar_for(user, tasks_url=url_for("tasks.mine", _external=True))
+    response = Response(data, mimetype="text/calendar")
+    response.headers["Content-Disposition"] = 'inline; filename="fodfaeste.ics"'
+    response.headers["Cache-Control"] = "private, no-store"
+    return response

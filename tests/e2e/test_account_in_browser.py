@@ -1,0 +1,50 @@
+"""A vejleder opens Min konto from the header, turns one kind of the daily digest off with one
+click, makes the private calendar link and a calendar program reads the URL shown."""
+
+import urllib.error
+import urllib.request
+
+import pytest
+from icalendar import Calendar
+
+pytestmark = pytest.mark.e2e
+
+
+def test_vejleder_turns_a_digest_kind_off_and_gets_a_calendar_link(page, login, live_server, make_user):
+    email = make_user("vejleder")
+    login(email)
+    page.get_by_role("link", name="Min konto").click()
+    page.wait_for_url(f"{live_server}/konto")
+    assert page.get_by_role("heading", name="Min konto").is_visible()
+
+    row = page.locator('tr[data-kind="eftervaern"]')
+    assert row.get_by_text("Til", exact=True).is_visible()
+    row.get_by_role("button", name="Slå fra").click()
+    page.wait_for_load_state()
+    assert page.get_by_text("er slået fra i dit daglige overblik").is_visible()
+    row = page.locator('tr[data-kind="eftervaern"]')
+    assert row.get_by_text("Fra", exact=True).is_visible()
+    assert row.get_by_role("button", name="Slå til").is_visible()
+    # The other kinds stay on.
+    assert page.locator('tr[data-kind="opgaver"]').get_by_role("button", name="Slå fra").is_visible()
+
+    page.get_by_role("button", name="Lav kalenderlink").click()
+    page.wait_for_load_state()
+    field = page.get_by_label("Dit kalenderlink")
+    url = field.input_value()
+    assert url.startswith(f"{live_server}/kalender/") and url.endswith(".ics")
+    # A calendar program fetches it over HTTP without the browser's session.
+    with urllib.request.urlopen(url, timeout=10) as response:  # noqa: S310 - the live test server
+        assert response.status == 200 and response.headers["Content-Type"].startswith("text/calendar")
+        assert Calendar.from_ical(response.read())["VERSION"] == "2.0"
+
+    page.reload()
+    assert page.get_by_label("Dit kalenderlink").count() == 0
+    assert page.get_by_text("Du har et kalenderlink").is_visible()
+    page.get_by_role("button", name="Tilbagekald kalenderlinket").click()
+    page.wait_for_load_state()
+    assert page.get_by_text("Kalenderlinket virker ikke længere.").is_visible()
+    with pytest.raises(urllib.error.HTTPError) as gone:
+        urllib.request.urlopen(url, timeout=10)  # noqa: S310
+    gone.value.close()
+    assert gone.value.code == 404
