@@ -21,6 +21,7 @@ def viewport():
 
 
 def assert_fits_the_phone(page, what):
+    page.wait_for_load_state("load")  # the stylesheets are in: the layout is the one a person sees
     width = page.evaluate("document.scrollingElement.scrollWidth")
     assert width <= PHONE["width"], f"{what}: the page is {width} px wide on a {PHONE['width']} px phone"
 
