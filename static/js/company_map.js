@@ -64,10 +64,9 @@
       marker.bindTooltip(company.name);
       marker.addTo(map);
       const path = marker.getElement();
-      if (path) {
-        path.setAttribute("data-company-id", String(company.id));
-        path.setAttribute("aria-label", company.name);
-      }
+      // No ARIA on the marker (a bare SVG path may not carry a label): the table below the map
+      // names the same companies, as links, for keyboard and screen-reader users.
+      if (path) path.setAttribute("data-company-id", String(company.id));
       bounds.push([company.lat, company.lon]);
     });
     if (bounds.length === 1) {

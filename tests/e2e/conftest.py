@@ -1,5 +1,8 @@
 """End-to-end fixtures: the app served on 127.0.0.1 by a real WSGI server in a thread, and
-Debian's Chromium driven by Playwright (no browser download)."""
+Debian's Chromium driven by Playwright (no browser download). Every page a browser test shows is
+checked with axe-core (tests/e2e/axe.py): a serious or critical finding fails the test at its end,
+with the list of what was found where, so a new browser test gets the check without asking.
+"""
 
 import os
 import shutil
@@ -7,6 +10,8 @@ import threading
 
 import pytest
 from werkzeug.serving import make_server
+
+from tests.e2e.axe import AxeAudit
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
 # Chromium's background services try to reach the internet; this machine has none.
@@ -37,9 +42,15 @@ def pytest_collection_modifyitems(config, items):
 
 
 @pytest.fixture
-def live_server(app):
+def axe_audit():
+    """The axe findings of this test's browser pages (see tests/e2e/axe.py)."""
+    return AxeAudit()
+
+
+@pytest.fixture
+def live_server(app, axe_audit):
     """Serve the test app on a free loopback port; yields its base URL."""
-    server = make_server("127.0.0.1", 0, app, threaded=True)
+    server = make_server("127.0.0.1", 0, axe_audit.wrap(app), threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_port}"
@@ -80,12 +91,24 @@ def chromium():
 
 
 @pytest.fixture
-def page(chromium, tmp_path):
-    context = chromium.new_context(locale="da-DK")
+def viewport():
+    """The browser window's size; a test module overrides it for phone layouts."""
+    return {"width": 1280, "height": 720}
+
+
+@pytest.fixture
+def page(chromium, viewport, axe_audit):
+    """A fresh browser tab; every page it shows must be free of serious and critical axe findings."""
+    context = chromium.new_context(locale="da-DK", viewport=viewport)
     context.set_default_timeout(10_000)
+    axe_audit.install(context)
     page = context.new_page()
     yield page
+    if not page.is_closed():
+        axe_audit.check_now(page)
     context.close()
+    if axe_audit.findings or axe_audit.errors:
+        pytest.fail(axe_audit.report(), pytrace=False)
 
 
 @pytest.fixture
