@@ -3,9 +3,11 @@ version, 201 with Location, and idempotent creates (``Idempotency-Key``)."""
 
 import hashlib
 import json
+from datetime import timedelta
 from functools import wraps
 from urllib.parse import urlencode
 
+import sqlalchemy as sa
 from flask import abort, request
 from werkzeug.datastructures import Headers
 
@@ -13,8 +15,12 @@ from crm.api.auth import current_token
 from crm.extensions import db
 from crm.models import IdempotentRequest
 from crm.paging import page_of
+from crm.timeutil import utcnow
 
 IDEMPOTENCY_KEY_MAX = 200
+#: How long a create's answer is kept for a retry with the same key; older keys are forgotten
+#: (and deleted), so a stored answer's text does not outlive the day it was needed for.
+IDEMPOTENCY_KEY_LIFETIME = timedelta(hours=24)
 
 
 def paged(*queries, page: int, per_page: int):
@@ -93,7 +99,8 @@ def replay():
     if key is None:
         return None
     stored = db.session.scalar(db.select(IdempotentRequest).where(
-        IdempotentRequest.token_id == current_token().id, IdempotentRequest.key == key))
+        IdempotentRequest.token_id == current_token().id, IdempotentRequest.key == key,
+        IdempotentRequest.created_at >= utcnow() - IDEMPOTENCY_KEY_LIFETIME))
     if stored is None:
         return None
     if stored.body_hash != _body_hash() or stored.path != request.path or stored.method != request.method:
@@ -109,9 +116,19 @@ def remember(body: dict, status: int, location: str) -> None:
     key = idempotency_key()
     if key is None:
         return
-    db.session.add(IdempotentRequest(token_id=current_token().id, key=key, method=request.method,
-                                     path=request.path, body_hash=_body_hash(), status=status,
-                                     location=location, response=body))
+    token_id = current_token().id
+    db.session.execute(sa.delete(IdempotentRequest).where(
+        IdempotentRequest.token_id == token_id, IdempotentRequest.created_at < utcnow() - IDEMPOTENCY_KEY_LIFETIME))
+    try:
+        with db.session.begin_nested():
+            db.session.add(IdempotentRequest(token_id=token_id, key=key, method=request.method,
+                                             path=request.path, body_hash=_body_hash(), status=status,
+                                             location=location, response=body))
+    except sa.exc.IntegrityError:
+        # The same key committed by a request running at the same time: this create is undone
+        # (the error rolls the request back) and a retry gets the first one's answer.
+        abort(409, description="En forespørgsel med samme Idempotency-Key blev behandlet samtidig; "
+                               "prøv igen for at få dens svar.")
 
 
 def create_with(make, dump, location_for, *, etag: bool = True):

@@ -1,6 +1,8 @@
 """/api/v1/companies: the company list's own typo-tolerant search, filters and paging with Link
 headers, ETag and If-Match, 201 with Location, idempotent creates, problem+json errors."""
 
+from datetime import timedelta
+
 import sqlalchemy as sa
 
 from crm.extensions import db
@@ -114,3 +116,31 @@ def test_unknown_ids_paths_and_methods_are_problems(api_as):
     assert_problem(api.get("/api/v1/findes-ikke"), 404)
     not_allowed = assert_problem(api.delete("/api/v1/companies/1"), 405)
     assert not_allowed["detail"]
+
+
+def test_an_idempotency_key_is_forgotten_after_a_day(app, api_as, clock):
+    from crm.models import IdempotentRequest
+
+    api = api_as("konsulent")
+    first = api.post("/api/v1/companies", json={"name": "Første ApS", "postcode": "8200"},
+                     headers={"Idempotency-Key": "dagens"})
+    assert first.status_code == 201
+    clock.shift(timedelta(hours=25))
+    later = api.post("/api/v1/companies", json={"name": "Næste ApS", "postcode": "8200"},
+                     headers={"Idempotency-Key": "dagens"})
+    assert later.status_code == 201 and later.get_json()["id"] != first.get_json()["id"]
+    with app.app_context():
+        kept = db.session.scalars(sa.select(IdempotentRequest)).all()
+        assert [(row.key, row.response["name"]) for row in kept] == [("dagens", "Næste ApS")]
+
+
+def test_the_same_key_committed_at_the_same_time_is_a_409_and_keeps_one_company(app, api_as, monkeypatch):
+    api = api_as("konsulent")
+    data = {"name": "Samtidig ApS", "postcode": "8200"}
+    assert api.post("/api/v1/companies", json=data, headers={"Idempotency-Key": "samme"}).status_code == 201
+    # The second request looked for the key before the first one committed it.
+    monkeypatch.setattr("crm.api.http.replay", lambda: None)
+    racing = api.post("/api/v1/companies", json=data, headers={"Idempotency-Key": "samme"})
+    assert "samtidig" in assert_problem(racing, 409)["detail"]
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count(Company.id))) == 1
