@@ -44,8 +44,10 @@ browser:
 	fi
 	@[ -x /usr/bin/chromium ] || echo "Note: /usr/bin/chromium is missing; browser tests will be skipped."
 
+# Two processes (pytest-xdist); each has its own PostgreSQL database and Redis databases.
+TEST_WORKERS ?= 2
 test: install-dev browser
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 # Static checks: ruff, and bandit failing on any high-severity finding.
 lint: install-dev

@@ -60,17 +60,55 @@ def clock(request):
         yield traveller
 
 
+def _xdist_worker() -> int | None:
+    """The number of this pytest-xdist worker (gw0 → 0), or None when the tests run in one process."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    return int(worker[2:]) if worker.startswith("gw") and worker[2:].isdigit() else None
+
+
+def worker_redis_url(url: str) -> str:
+    """``url`` with a Redis database of this xdist worker's own (gw1 two below gw0's, …), so parallel
+    workers never empty each other's database."""
+    worker = _xdist_worker()
+    base, _, number = url.rpartition("/")
+    if not worker or not number.isdigit() or "//" not in base:
+        return url
+    return f"{base}/{(int(number) - 2 * worker) % 16}"
+
+
 def _database_url(tmp_path_factory) -> str:
     url = os.environ.get("TEST_DATABASE_URL")
-    if url:
+    if not url:
+        return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+    worker = _xdist_worker()
+    if worker is None:
         return url
-    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+    # A PostgreSQL database of the worker's own beside the given one (dropped at the session's end).
+    own = sa.make_url(url)
+    own = own.set(database=f"{own.database}_gw{worker}")
+    admin = sa.create_engine(own.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{own.database}" WITH (FORCE)'))
+        conn.execute(sa.text(f'CREATE DATABASE "{own.database}"'))
+    admin.dispose()
+    return own.render_as_string(hide_password=False)
+
+
+def _drop_worker_database(url: str) -> None:
+    if _xdist_worker() is None or not url.startswith("postgresql"):
+        return
+    own = sa.make_url(url)
+    admin = sa.create_engine(own.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{own.database}" WITH (FORCE)'))
+    admin.dispose()
 
 
 @pytest.fixture(scope="session")
-def database_url(tmp_path_factory):
+def database_url(tmp_path_factory, request):
     """Create the schema once per session; each test then starts from empty tables."""
     url = _database_url(tmp_path_factory)
+    request.addfinalizer(lambda: _drop_worker_database(url))
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "TESTING": True})
     with app.app_context():
         if db.engine.dialect.name == "postgresql":

@@ -14,11 +14,11 @@ from crm.models import Company, Job, User
 from crm.services import jobs
 from crm.services.companies import create_company
 from crm.services.jobs import JobFailed, create_job, dispatch, job_kind, run_one_pending, try_claim
-from tests.conftest import fresh_redis
+from tests.conftest import fresh_redis, worker_redis_url
 
 UPLOAD_URL = "/virksomheder/import"
 CSV = b"navn;postnummer\nBageriet ApS;8000\nSmedien A/S;7500\n"
-REDIS_URL = os.environ.get("TEST_JOB_REDIS_URL", "redis://127.0.0.1:6379/14")
+REDIS_URL = worker_redis_url(os.environ.get("TEST_JOB_REDIS_URL", "redis://127.0.0.1:6379/14"))
 
 
 @job_kind("test.creates_then_fails")

@@ -8,9 +8,9 @@ import time
 
 import pytest
 
-from tests.conftest import Browser, csrf_token_from, fresh_redis
+from tests.conftest import Browser, csrf_token_from, fresh_redis, worker_redis_url
 
-REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+REDIS_URL = worker_redis_url(os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15"))
 
 
 def _body(response, email):
