@@ -10,8 +10,7 @@ bp.cli.help = "Dagligt overblik: e-mail til hver medarbejder om opgaver, efterv√
 
 @bp.cli.command("send")
 @click.option("--base-url", default=None,
-              help="The site's public address for the links in the e-mail (default: PUBLIC_BASE_URL "
-                   "or http://localhost:5000).")
+              help="The site's public address for the links in the e-mail (default: PUBLIC_BASE_URL).")
 def send_command(base_url):
     """Send today's digest to every staff user (once per user and Danish day; empty ones are not sent).
 
@@ -19,7 +18,7 @@ def send_command(base_url):
     from crm.services.job_kinds import DIGEST_SEND
     from crm.services.jobs import run_now
 
-    base_url = base_url or current_app.config.get("PUBLIC_BASE_URL") or "http://localhost:5000"
+    base_url = base_url or current_app.config["PUBLIC_BASE_URL"]
     job = run_now(DIGEST_SEND, {"base_url": base_url})
     if job.status != "done":
         raise click.ClickException(job.error)

@@ -16,8 +16,7 @@ def _portal_link(base_url: str) -> str:
 
 @bp.cli.command("remind")
 @click.option("--base-url", default=None,
-              help="The site's public address for the link in the e-mail (default: PUBLIC_BASE_URL "
-                   "or http://localhost:5000).")
+              help="The site's public address for the link in the e-mail (default: PUBLIC_BASE_URL).")
 def remind_command(base_url):
     """Send one reminder per employer about stale openings (safe to run several times a day).
 
@@ -25,7 +24,7 @@ def remind_command(base_url):
     from crm.services.job_kinds import OPENINGS_REMIND
     from crm.services.jobs import run_now
 
-    base_url = base_url or current_app.config.get("PUBLIC_BASE_URL") or "http://localhost:5000"
+    base_url = base_url or current_app.config["PUBLIC_BASE_URL"]
     job = run_now(OPENINGS_REMIND, {"link": _portal_link(base_url)})
     if job.status != "done":
         raise click.ClickException(job.error)
