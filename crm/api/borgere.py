@@ -6,7 +6,7 @@ from flask_login import current_user
 from crm.access import allow
 from crm.api import bp
 from crm.api.companies import WRITE_DOC
-from crm.api.http import etag_header, expected_version, link_header, object_first, page_body, paged
+from crm.api.http import etag_header, expected_version, link_header, object_first, page_body, paged, url_object
 from crm.api.schemas import BorgerOut, BorgerPage, BorgerQuery, MatchingProfileIn
 from crm.borgere.routes import get_borger_or_404
 from crm.models import Borger
@@ -52,7 +52,7 @@ def get_borger(borger_id: int):
 @bp.doc(**WRITE_DOC)
 def patch_borger(data, borger_id: int):
     """Change a borger's matching profile (own caseload). Needs ``If-Match`` (412 when stale)."""
-    borger = get_borger_or_404(borger_id, page=API_PAGE)
+    borger = url_object()
     version = expected_version(borger)
     current = {key: getattr(borger, key) for key in RECORD_FIELDS}
     update_borger(borger, {**current, **data}, expected_version=version, actor=current_user._get_current_object())

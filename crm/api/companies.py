@@ -5,7 +5,7 @@ from flask_login import current_user
 
 from crm.access import allow
 from crm.api import bp
-from crm.api.http import create_with, etag_header, expected_version, link_header, object_first, page_body
+from crm.api.http import create_with, etag_header, expected_version, link_header, object_first, page_body, url_object
 from crm.api.schemas import CompanyCreate, CompanyHit, CompanyIn, CompanyOut, CompanyPage, CompanyQuery
 from crm.companies.access import get_company_or_404
 from crm.services.companies import company_profile, create_company, update_company
@@ -71,7 +71,7 @@ def get_company(company_id: int):
 @bp.doc(**WRITE_DOC)
 def patch_company(data, company_id: int):
     """Change some of a company's fields; the others stay. Needs ``If-Match`` (412 when stale)."""
-    company = get_company_or_404(company_id, current_user, for_edit=True)
+    company = url_object()
     version = expected_version(company)
     update_company(company, {**company_profile(company), **data}, expected_version=version,
                    actor=current_user._get_current_object())

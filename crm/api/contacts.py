@@ -7,7 +7,7 @@ from flask_login import current_user
 from crm.access import allow
 from crm.api import bp
 from crm.api.companies import CREATE_DOC
-from crm.api.http import create_with, link_header, object_first, page_body, paged
+from crm.api.http import create_with, link_header, object_first, page_body, paged, url_object
 from crm.api.schemas import (
     ContactPersonIn,
     ContactPersonList,
@@ -66,7 +66,7 @@ def get_contact(company_id: int, contact_id: int):
 @bp.doc(**CREATE_DOC)
 def post_contact(data, company_id: int):
     """Add a contact person."""
-    company = get_company_or_404(company_id, current_user, for_edit=True)
+    company = url_object()
     return create_with(lambda: add_contact_person(company, data, actor=_actor()), ContactPersonOut().dump,
                        lambda p: url_for("api.get_contact", company_id=company.id, contact_id=p.id), etag=False)
 
@@ -100,7 +100,7 @@ def list_log(company_id: int):
 @bp.doc(**CREATE_DOC)
 def post_log_entry(data, company_id: int):
     """Log a contact with the company (a face-to-face one counts towards the IPS figures)."""
-    company = get_company_or_404(company_id, current_user)
+    company = url_object()
     return create_with(lambda: log_contact(company, data, actor=_actor()), _log_entry,
                        lambda e: url_for("api.list_log", company_id=company.id), etag=False)
 
@@ -113,7 +113,7 @@ def post_log_entry(data, company_id: int):
 @bp.doc(**CREATE_DOC)
 def post_task(data, company_id: int):
     """Create a follow-up task about the company for a staff member."""
-    company = get_company_or_404(company_id, current_user)
+    company = url_object()
     return create_with(lambda: create_task(company=company, actor=_actor(), **data), TaskOut().dump,
                        lambda t: url_for("api.list_tasks"), etag=False)
 
@@ -136,5 +136,5 @@ def list_tasks(page, per_page):
 @bp.alt_response(200, schema=TaskOut, success=True)
 def post_task_done(data, task_id: int):
     """Mark a task done, or open again."""
-    task = get_task_or_404(task_id, current_user)
+    task = url_object()
     return TaskOut().dump(set_task_done(task, data["done"], actor=_actor()))

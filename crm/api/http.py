@@ -8,7 +8,7 @@ from functools import wraps
 from urllib.parse import urlencode
 
 import sqlalchemy as sa
-from flask import abort, request
+from flask import abort, g, request
 from werkzeug.datastructures import Headers
 
 from crm.api.auth import current_token
@@ -149,14 +149,19 @@ def create_with(make, dump, location_for, *, etag: bool = True):
 def object_first(load):
     """Check the object of the URL (``load(**view_args)``: 404/403) before the body is read, so a
     foreign object's id answers 404/403 whatever the body holds, never a 422 that tells it exists.
-    Put it above ``@bp.arguments``."""
+    Put it above ``@bp.arguments``; the view takes the loaded object from ``url_object()``."""
 
     def decorator(view):
         @wraps(view)
         def wrapped(*args, **kwargs):
-            load(**{key: value for key, value in kwargs.items() if key.endswith("_id")})
+            g.api_url_object = load(**{key: value for key, value in kwargs.items() if key.endswith("_id")})
             return view(*args, **kwargs)
 
         return wrapped
 
     return decorator
+
+
+def url_object():
+    """The object ``object_first`` loaded (and checked) for this request."""
+    return g.api_url_object

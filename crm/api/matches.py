@@ -8,7 +8,7 @@ from flask_login import current_user
 
 from crm.access import allow
 from crm.api import bp
-from crm.api.http import object_first
+from crm.api.http import object_first, url_object
 from crm.api.schemas import MatchList, MatchQuery, ReverseMatchList
 from crm.borgere.routes import get_borger_or_404
 from crm.companies.access import get_company_or_404
@@ -43,7 +43,7 @@ def _match(row) -> dict:
 @bp.alt_response(200, schema=MatchList, success=True)
 def list_matches(borger_id: int, limit, kind=(), max_km=None):
     """The best openings and companies for a borger of the own caseload, best first, with reasons."""
-    borger = get_borger_or_404(borger_id, page=MATCH_PAGE)
+    borger = url_object()
     weights = weights_in_force()
     try:
         rows = matches_for(borger, limit=limit, kinds=set(kind) or None, max_km=max_km)

@@ -7,7 +7,16 @@ from flask_login import current_user
 from crm.access import allow
 from crm.api import bp
 from crm.api.companies import CREATE_DOC, WRITE_DOC
-from crm.api.http import create_with, etag_header, expected_version, link_header, object_first, page_body, paged
+from crm.api.http import (
+    create_with,
+    etag_header,
+    expected_version,
+    link_header,
+    object_first,
+    page_body,
+    paged,
+    url_object,
+)
 from crm.api.schemas import OpeningCreate, OpeningIn, OpeningOut, OpeningPage, OpeningQuery, OpeningStatusIn
 from crm.extensions import db
 from crm.models import Opening
@@ -79,7 +88,7 @@ def post_opening(data):
 @bp.doc(**WRITE_DOC)
 def patch_opening(data, opening_id: int):
     """Change some of an own opening's fields; the others stay. Needs ``If-Match`` (412 when stale)."""
-    opening = get_own_opening_or_404(opening_id)
+    opening = url_object()
     version = expected_version(opening)
     current = {key: getattr(opening, key) for key in OPENING_FIELDS}
     update_opening(opening, {**current, **data}, expected_version=version, actor=_actor())
@@ -103,6 +112,6 @@ def post_opening_confirm(opening_id: int):
 @bp.alt_response(200, schema=OpeningOut, success=True)
 def post_opening_status(data, opening_id: int):
     """Open, pause, fill (``besat``) or close (``lukket``) an own opening."""
-    opening = get_own_opening_or_404(opening_id)
+    opening = url_object()
     change_opening_status(opening, data["status"], actor=_actor())
     return OpeningOut().dump(opening), 200, etag_header(opening)
