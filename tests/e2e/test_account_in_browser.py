@@ -6,6 +6,7 @@ import urllib.request
 
 import pytest
 from icalendar import Calendar
+from playwright.sync_api import expect
 
 pytestmark = pytest.mark.e2e
 
@@ -15,18 +16,18 @@ def test_vejleder_turns_a_digest_kind_off_and_gets_a_calendar_link(page, login, 
     login(email)
     page.get_by_role("link", name="Min konto").click()
     page.wait_for_url(f"{live_server}/konto")
-    assert page.get_by_role("heading", name="Min konto").is_visible()
+    expect(page.get_by_role("heading", name="Min konto")).to_be_visible()
 
     row = page.locator('tr[data-kind="eftervaern"]')
-    assert row.get_by_text("Til", exact=True).is_visible()
+    expect(row.get_by_text("Til", exact=True)).to_be_visible()
     row.get_by_role("button", name="Slå fra").click()
     page.wait_for_load_state()
-    assert page.get_by_text("er slået fra i dit daglige overblik").is_visible()
+    expect(page.get_by_text("er slået fra i dit daglige overblik")).to_be_visible()
     row = page.locator('tr[data-kind="eftervaern"]')
-    assert row.get_by_text("Fra", exact=True).is_visible()
-    assert row.get_by_role("button", name="Slå til").is_visible()
+    expect(row.get_by_text("Fra", exact=True)).to_be_visible()
+    expect(row.get_by_role("button", name="Slå til")).to_be_visible()
     # The other kinds stay on.
-    assert page.locator('tr[data-kind="opgaver"]').get_by_role("button", name="Slå fra").is_visible()
+    expect(page.locator('tr[data-kind="opgaver"]').get_by_role("button", name="Slå fra")).to_be_visible()
 
     page.get_by_role("button", name="Lav kalenderlink").click()
     page.wait_for_load_state()
@@ -40,10 +41,10 @@ def test_vejleder_turns_a_digest_kind_off_and_gets_a_calendar_link(page, login, 
 
     page.reload()
     assert page.get_by_label("Dit kalenderlink").count() == 0
-    assert page.get_by_text("Du har et kalenderlink").is_visible()
+    expect(page.get_by_text("Du har et kalenderlink")).to_be_visible()
     page.get_by_role("button", name="Tilbagekald kalenderlinket").click()
     page.wait_for_load_state()
-    assert page.get_by_text("Kalenderlinket virker ikke længere.").is_visible()
+    expect(page.get_by_text("Kalenderlinket virker ikke længere.")).to_be_visible()
     with pytest.raises(urllib.error.HTTPError) as gone:
         urllib.request.urlopen(url, timeout=10)  # noqa: S310
     gone.value.close()

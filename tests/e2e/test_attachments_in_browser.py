@@ -4,6 +4,7 @@ it again, is told in Danish when a program is passed off as a PDF, and deletes t
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 pytestmark = pytest.mark.e2e
 
@@ -17,7 +18,7 @@ def test_konsulent_uploads_downloads_and_deletes_a_pdf_on_a_company_page(page, l
     login(make_user("konsulent"))
     page.goto(f"{live_server}/virksomheder/{company_id}")
     files = page.get_by_role("region", name="Bilag")
-    assert files.get_by_text("Ingen bilag endnu.").is_visible()
+    expect(files.get_by_text("Ingen bilag endnu.")).to_be_visible()
 
     files.get_by_label("Tilføj bilag").set_input_files(
         {"name": "Samarbejdsaftale 2026.pdf", "mimeType": "application/pdf", "buffer": PDF})
@@ -41,4 +42,4 @@ def test_konsulent_uploads_downloads_and_deletes_a_pdf_on_a_company_page(page, l
     page.once("dialog", lambda dialog: dialog.accept())
     page.get_by_role("region", name="Bilag").get_by_role("button", name="Slet Samarbejdsaftale 2026.pdf").click()
     page.get_by_text("«Samarbejdsaftale 2026.pdf» er slettet.").wait_for()
-    assert page.get_by_role("region", name="Bilag").get_by_text("Ingen bilag endnu.").is_visible()
+    expect(page.get_by_role("region", name="Bilag").get_by_text("Ingen bilag endnu.")).to_be_visible()

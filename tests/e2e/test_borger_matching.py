@@ -3,6 +3,7 @@ vejleder is refused, and the refusal is audited."""
 
 import pytest
 import sqlalchemy as sa
+from playwright.sync_api import expect
 
 from crm.extensions import db
 from crm.models import AuditEvent, Placement
@@ -25,16 +26,16 @@ def test_vejleder_matches_shortlists_and_proposes(app, page, login, live_server,
     assert "Jyllands Lager ApS" in first.inner_text()
     assert first.locator(".reasons li").count() >= 1
     first.get_by_role("button", name="Sæt på kortliste").click()
-    assert page.get_by_text("er sat på kortlisten").is_visible()
+    expect(page.get_by_text("er sat på kortlisten")).to_be_visible()
     page.locator(".match-list > li").first.get_by_role("button", name="Foreslå for arbejdsgiver").click()
     # A confirmation page (no JavaScript needed) says what the employer sees and who must pass it on.
-    assert page.get_by_role("heading", name="Foreslå Mette").is_visible()
-    assert page.get_by_text("ingen brugere i arbejdsgiverportalen").is_visible()
+    expect(page.get_by_role("heading", name="Foreslå Mette")).to_be_visible()
+    expect(page.get_by_text("ingen brugere i arbejdsgiverportalen")).to_be_visible()
     with app.app_context():
         assert db.session.scalar(sa.select(Placement.stage)) == "kortliste"
     page.get_by_role("button", name="Ja, foreslå Mette").click()
-    assert page.get_by_text("Mette er foreslået for Jyllands Lager ApS").is_visible()
-    assert page.locator(".placement .badge", has_text="Foreslået").is_visible()
+    expect(page.get_by_text("Mette er foreslået for Jyllands Lager ApS")).to_be_visible()
+    expect(page.locator(".placement .badge", has_text="Foreslået")).to_be_visible()
     with app.app_context():
         placement = db.session.scalar(sa.select(Placement))
         assert placement.stage == "foreslaaet" and placement.reasons
@@ -44,7 +45,7 @@ def test_vejleder_matches_shortlists_and_proposes(app, page, login, live_server,
     login(other)
     response = page.goto(f"{live_server}/borgere/{borger_id}")
     assert response.status == 403
-    assert page.get_by_role("heading", name="Ingen adgang").is_visible()
+    expect(page.get_by_role("heading", name="Ingen adgang")).to_be_visible()
     with app.app_context():
         denied = db.session.scalars(sa.select(AuditEvent.actor_id).where(
             AuditEvent.action == "borger.denied", AuditEvent.object_id == str(borger_id))).all()

@@ -1,6 +1,7 @@
 """A vejleder searches the caseload from the borger list: by name (folded) and by phase."""
 
 import pytest
+from playwright.sync_api import expect
 
 from crm.extensions import db
 from crm.models import Borger
@@ -22,14 +23,14 @@ def test_a_vejleder_finds_a_borger_in_the_caseload_by_name_and_phase(app, page, 
     search = page.get_by_role("search", name="Find borgere")
     search.get_by_label("Søg (fornavn eller reference)").fill("soeren")
     search.get_by_role("button", name="Søg").click()
-    assert page.get_by_role("status").inner_text() == "1 borger passer til søgningen."
+    expect(page.get_by_role("status")).to_have_text("1 borger passer til søgningen.")
     assert page.get_by_role("link", name="Søren (B-").count() == 1
-    assert page.get_by_role("link", name="Mette (B-").count() == 0
+    expect(page.get_by_role("link", name="Mette (B-")).to_have_count(0)
 
     page.get_by_role("link", name="Nulstil").click()
     search = page.get_by_role("search", name="Find borgere")
     search.get_by_label("Fase").select_option(label="Virksomhedsmatch")
     search.get_by_role("button", name="Søg").click()
-    assert page.get_by_role("link", name="Mette (B-").is_visible()
-    assert page.get_by_role("link", name="Søren (B-").count() == 0
+    expect(page.get_by_role("link", name="Mette (B-")).to_be_visible()
+    expect(page.get_by_role("link", name="Søren (B-")).to_have_count(0)
     assert search.get_by_label("Fase").input_value() == "virksomhedsmatch"

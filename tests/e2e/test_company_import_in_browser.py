@@ -2,6 +2,7 @@
 preview, and the confirmed import to the finished batch."""
 
 import pytest
+from playwright.sync_api import expect
 
 pytestmark = pytest.mark.e2e
 
@@ -16,8 +17,8 @@ def test_konsulent_imports_a_file_through_the_job_pages(page, login, live_server
     page.get_by_role("button", name="Vis forhåndsvisning").click()
 
     page.get_by_role("heading", name="Forhåndsvisning: firmaer.csv").wait_for()
-    assert page.get_by_text("2 oprettes, 0 opdateres").is_visible()
+    expect(page.get_by_text("2 oprettes, 0 opdateres")).to_be_visible()
     page.get_by_role("button", name="Importér").click()
 
     page.get_by_text("Importen er gennemført: 2 oprettet, 0 opdateret.").wait_for()
-    assert page.get_by_role("link", name="Bageriet Solsikken ApS").first.is_visible()
+    expect(page.get_by_role("link", name="Bageriet Solsikken ApS").first).to_be_visible()

@@ -4,6 +4,7 @@ with and without map tiles."""
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from crm.extensions import db
 from crm.services.companies import create_company
@@ -29,7 +30,7 @@ def find_and_open_map(page, live_server, company_id):
     page.get_by_label("Søg (navn, CVR, by eller tags)").fill("Hasnens bageri")
     page.get_by_role("button", name="Søg").click()
     results = page.locator("table.companies tbody tr")
-    assert results.count() == 1
+    expect(results).to_have_count(1)
     assert results.get_by_role("link", name="Hansens Bageri ApS").get_attribute("href") == \
         f"/virksomheder/{company_id}"
     page.get_by_role("link", name="Vis på kort").click()
@@ -37,8 +38,8 @@ def find_and_open_map(page, live_server, company_id):
     marker = page.locator(f"path.company-marker[data-company-id='{company_id}']")
     marker.wait_for()
     assert page.locator("path.company-marker").count() == 1
-    assert page.get_by_role("table", name="Virksomhederne på kortet").get_by_role(
-        "link", name="Hansens Bageri ApS").is_visible()
+    expect(page.get_by_role("table", name="Virksomhederne på kortet").get_by_role(
+        "link", name="Hansens Bageri ApS")).to_be_visible()
     return marker
 
 
@@ -46,9 +47,9 @@ def test_konsulent_finds_misspelled_company_and_sees_it_on_a_blank_map(
         page, login, live_server, make_user, companies):
     login(make_user("konsulent"))
     marker = find_and_open_map(page, live_server, companies)
-    assert page.get_by_text("Kortbaggrund er ikke tilgængelig").is_visible()
+    expect(page.get_by_text("Kortbaggrund er ikke tilgængelig")).to_be_visible()
     marker.click()
-    assert page.locator(".leaflet-popup").get_by_role("link", name="Hansens Bageri ApS").is_visible()
+    expect(page.locator(".leaflet-popup").get_by_role("link", name="Hansens Bageri ApS")).to_be_visible()
 
 
 def test_map_uses_the_configured_tiles_without_the_note(
@@ -57,7 +58,7 @@ def test_map_uses_the_configured_tiles_without_the_note(
     login(make_user("konsulent"))
     find_and_open_map(page, live_server, companies)
     page.locator("img.leaflet-tile-loaded").first.wait_for()
-    assert not page.get_by_text("Kortbaggrund er ikke tilgængelig").is_visible()
+    expect(page.get_by_text("Kortbaggrund er ikke tilgængelig")).to_be_hidden()
 
 
 def test_map_falls_back_to_a_blank_background_when_tiles_fail(

@@ -20,8 +20,8 @@ def test_konsulent_creates_a_company_logs_a_meeting_and_sees_the_follow_up_task(
     page.get_by_role("button", name="Gem").click()
 
     page.get_by_role("heading", name="Café Solsikken").wait_for()
-    assert page.get_by_text("Café Solsikken er oprettet.").is_visible()
-    assert page.get_by_text("7500 Holstebro").is_visible()
+    expect(page.get_by_text("Café Solsikken er oprettet.")).to_be_visible()
+    expect(page.get_by_text("7500 Holstebro")).to_be_visible()
 
     page.get_by_role("link", name="Registrer kontakt").first.click()
     page.get_by_label("Kontaktform").select_option("meeting")
@@ -35,24 +35,24 @@ def test_konsulent_creates_a_company_logs_a_meeting_and_sees_the_follow_up_task(
 
     page.get_by_text("Kontakten er registreret med en opfølgningsopgave.").wait_for()
     log = page.get_by_role("region", name="Kontaktlog")
-    assert log.get_by_text("Møde på virksomheden").is_visible()
-    assert log.get_by_text("Personligt").is_visible()
+    expect(log.get_by_text("Møde på virksomheden")).to_be_visible()
+    expect(log.get_by_text("Personligt")).to_be_visible()
 
     page.goto(f"{live_server}/opgaver/")
     row = page.get_by_role("row", name="Send praktikaftale til Susanne")
-    assert row.get_by_role("link", name="Café Solsikken").is_visible()
+    expect(row.get_by_role("link", name="Café Solsikken")).to_be_visible()
     row.get_by_role("button", name="Udført").click()
     page.get_by_text("er markeret som udført").wait_for()
-    assert page.get_by_role("row", name="Send praktikaftale til Susanne").get_by_role(
-        "button", name="Genåbn").is_visible()
+    expect(page.get_by_role("row", name="Send praktikaftale til Susanne").get_by_role(
+        "button", name="Genåbn")).to_be_visible()
 
     # Later: find the company again by a misspelled name, and see it on the map.
     page.get_by_role("navigation", name="Hovedmenu").get_by_role("link", name="Virksomheder").click()
     page.get_by_label("Søg (navn, CVR, by eller tags)").fill("Cafe Solsiken")
     page.get_by_role("button", name="Søg").click()
-    assert page.locator("table.companies tbody tr").first.get_by_role("link", name="Café Solsikken").is_visible()
+    expect(page.locator("table.companies tbody tr").first.get_by_role("link", name="Café Solsikken")).to_be_visible()
     page.get_by_role("link", name="Vis på kort").click()
     page.wait_for_url(re.compile(r"/virksomheder/kort"))
     page.locator("path.company-marker").first.wait_for()
-    assert page.get_by_role("table", name="Virksomhederne på kortet").get_by_role(
-        "link", name="Café Solsikken").is_visible()
+    expect(page.get_by_role("table", name="Virksomhederne på kortet").get_by_role(
+        "link", name="Café Solsikken")).to_be_visible()

@@ -2,6 +2,7 @@
 borger's matches and proposes the borger; the employer answers and the vejleder sees the answer."""
 
 import pytest
+from playwright.sync_api import expect
 
 from crm.extensions import db
 from crm.models import Company
@@ -27,7 +28,7 @@ def test_invited_employer_posts_an_opening_and_answers_a_proposal(app, page, log
     page.get_by_label("Vælg en adgangskode").fill(PASSWORD)
     page.get_by_label("Gentag adgangskoden").fill(PASSWORD)
     page.get_by_role("button", name="Opret adgang").click()
-    assert page.get_by_text("Din adgang er oprettet").is_visible()
+    expect(page.get_by_text("Din adgang er oprettet")).to_be_visible()
     login("leder@jyllandslager.dk", PASSWORD)
 
     # ... and creates an opening.
@@ -39,31 +40,31 @@ def test_invited_employer_posts_an_opening_and_answers_a_proposal(app, page, log
     page.get_by_label("Timer om ugen, fra").fill("10")
     page.get_by_label("Timer om ugen, til").fill("20")
     page.get_by_role("button", name="Gem").click()
-    assert page.get_by_text("Stillingen «Lagermedarbejder» er oprettet").is_visible()
+    expect(page.get_by_text("Stillingen «Lagermedarbejder» er oprettet")).to_be_visible()
     page.get_by_role("button", name="Log ud").click()
 
     # The vejleder finds it among the borger's matches and proposes the borger.
     login(vejleder)
     page.goto(f"{live_server}/borgere/{borger_id}/match")
     match = page.locator(".match-list > li", has_text="Lagermedarbejder").first
-    assert match.is_visible()
+    expect(match).to_be_visible()
     match.get_by_role("button", name="Foreslå for arbejdsgiver").click()
-    assert page.get_by_text("1 bruger i arbejdsgiverportalen").is_visible()
+    expect(page.get_by_text("1 bruger i arbejdsgiverportalen")).to_be_visible()
     page.get_by_role("button", name="Ja, foreslå Mette").click()
-    assert page.get_by_text("Mette er foreslået for Jyllands Lager ApS").is_visible()
+    expect(page.get_by_text("Mette er foreslået for Jyllands Lager ApS")).to_be_visible()
     page.get_by_role("button", name="Log ud").click()
 
     # The employer sees only what Mette shares and answers.
     login("leder@jyllandslager.dk", PASSWORD)
     page.get_by_role("navigation", name="Portalmenu").get_by_role("link", name="Forslag").click()
     page.get_by_role("link", name="Mette", exact=True).click()
-    assert page.get_by_text("lagerarbejde").is_visible()
+    expect(page.get_by_text("lagerarbejde")).to_be_visible()
     page.get_by_role("button", name="Interesseret – kontakt mig").click()
-    assert page.get_by_text("Tak for svaret").is_visible()
+    expect(page.get_by_text("Tak for svaret")).to_be_visible()
     page.get_by_role("button", name="Log ud").click()
 
     # The vejleder sees the answer on the borger's page.
     login(vejleder)
     page.goto(f"{live_server}/borgere/{borger_id}")
-    assert page.get_by_text("Arbejdsgiverens svar:", exact=True).is_visible()
-    assert page.get_by_text("Interesseret – kontakt mig").first.is_visible()
+    expect(page.get_by_text("Arbejdsgiverens svar:", exact=True)).to_be_visible()
+    expect(page.get_by_text("Interesseret – kontakt mig").first).to_be_visible()

@@ -1,6 +1,7 @@
 """A person logs in as each role in a real browser and sees that role's navigation."""
 
 import pytest
+from playwright.sync_api import expect
 
 pytestmark = pytest.mark.e2e
 
@@ -25,15 +26,15 @@ def test_each_role_logs_in_and_sees_its_navigation(page, login, live_server, mak
     login(make_user(role))
     nav = page.get_by_role("navigation", name=MENU_NAME.get(role, "Hovedmenu"))
     assert nav.get_by_role("link").all_inner_texts() == EXPECTED_NAVIGATION[role]
-    assert page.get_by_role("button", name="Log ud").is_visible()
+    expect(page.get_by_role("button", name="Log ud")).to_be_visible()
     page.get_by_role("button", name="Log ud").click()
     page.wait_for_url(f"{live_server}/login")
-    assert page.get_by_text("Du er logget ud.").is_visible()
+    expect(page.get_by_text("Du er logget ud.")).to_be_visible()
 
 
 def test_wrong_password_shows_a_danish_message_in_the_browser(page, login, make_user):
     login(make_user("vejleder"), "helt-forkert")
-    assert page.get_by_text("Forkert e-mail eller adgangskode.").is_visible()
+    expect(page.get_by_text("Forkert e-mail eller adgangskode.")).to_be_visible()
     assert page.get_by_label("E-mail").input_value().endswith("@test.fodfaeste.dk")
 
 
@@ -47,10 +48,10 @@ def test_admin_creates_a_user_in_the_browser(page, login, live_server, make_user
     page.get_by_label("Adgangskode", exact=True).fill("kort")
     page.get_by_label("Gentag adgangskode").fill("kort")
     page.get_by_role("button", name="Gem").click()
-    assert page.get_by_text("Adgangskoden skal være mindst 12 tegn.").is_visible()
+    expect(page.get_by_text("Adgangskoden skal være mindst 12 tegn.")).to_be_visible()
     assert page.get_by_label("Navn").input_value() == "Birgit Browser"
     page.get_by_label("Adgangskode", exact=True).fill("en-lang-adgangskode")
     page.get_by_label("Gentag adgangskode").fill("en-lang-adgangskode")
     page.get_by_role("button", name="Gem").click()
     page.wait_for_url(f"{live_server}/admin/brugere")
-    assert page.get_by_role("cell", name="Birgit Browser").is_visible()
+    expect(page.get_by_role("cell", name="Birgit Browser")).to_be_visible()

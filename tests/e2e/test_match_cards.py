@@ -4,6 +4,7 @@ once per card, the reasons a click away; and the meeting print page a vejleder t
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 pytestmark = pytest.mark.e2e
 
@@ -39,13 +40,13 @@ def test_twenty_match_cards_fit_in_a_sensible_height_with_the_travel_time_once(
         assert len(TRAVEL.findall(cards.nth(i).inner_text())) == 1
     # The reasons are a click away; opened, the first card shows them all.
     first = cards.first
-    assert not first.locator(".reasons li").first.is_visible()
+    expect(first.locator(".reasons li").first).to_be_hidden()
     first.locator(".match-reasons summary").click()
-    assert first.locator(".reasons li").first.is_visible()
+    expect(first.locator(".reasons li").first).to_be_visible()
     assert "Ønsker lagerarbejde" in first.locator(".reasons").inner_text()
     # "Passer ikke" and "Vis ikke igen" are folded away too, and still reachable.
     first.locator(".match-more summary").click()
-    assert first.get_by_role("button", name="Passer ikke").is_visible()
+    expect(first.get_by_role("button", name="Passer ikke")).to_be_visible()
 
 
 def test_the_meeting_list_prints_the_top_matches_with_the_first_name_only(
@@ -62,7 +63,7 @@ def test_the_meeting_list_prints_the_top_matches_with_the_first_name_only(
     login(vejleder)
     page.goto(f"{live_server}/borgere/{borger_id}/match")
     page.get_by_role("link", name="Matchliste til mødet").click()
-    assert page.get_by_role("heading", name="Job og virksomheder at tale om").is_visible()
+    expect(page.get_by_role("heading", name="Job og virksomheder at tale om")).to_be_visible()
     text = page.locator("main").inner_text()
     assert "Til Mette" in text
     assert reference not in text and "Intern note" not in text and "%" not in text
@@ -75,6 +76,6 @@ def test_the_meeting_list_prints_the_top_matches_with_the_first_name_only(
     page.get_by_role("button", name="Udskriv / gem som PDF").click()
     assert page.evaluate("window.printed") == 1
     page.emulate_media(media="print")
-    assert not page.get_by_role("button", name="Udskriv / gem som PDF").is_visible()
-    assert not page.locator(".site-header").is_visible()
-    assert items.first.is_visible()
+    expect(page.get_by_role("button", name="Udskriv / gem som PDF")).to_be_hidden()
+    expect(page.locator(".site-header")).to_be_hidden()
+    expect(items.first).to_be_visible()

@@ -3,6 +3,7 @@
 import openpyxl
 import pytest
 import sqlalchemy as sa
+from playwright.sync_api import expect
 
 from crm.extensions import db
 from crm.models import Programme
@@ -39,7 +40,7 @@ def test_admin_opens_din_vej_i_job_and_downloads_the_xlsx(
     fidelity = page.locator("#tabel-fidelity").inner_text()
     assert "Konkurrenceudsatte job blandt jobstarter" in fidelity
     assert "100 %" in fidelity
-    assert page.get_by_role("img", name="Resultater pr. måned").is_visible()
+    expect(page.get_by_role("img", name="Resultater pr. måned")).to_be_visible()
 
     with page.expect_download() as download_info:
         page.get_by_role("link", name="Hent som Excel (XLSX)").click()

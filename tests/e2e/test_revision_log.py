@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 from openpyxl import load_workbook
+from playwright.sync_api import expect
 
 from crm.extensions import db
 from crm.models import User
@@ -51,7 +52,7 @@ def test_admin_filters_the_revision_log_and_exports_it(page, login, live_server,
     page.wait_for_url(re.compile(r"company=10000009"))
     row = page.locator("table.audit-log tbody tr")
     assert row.count() == 1
-    assert row.get_by_role("link", name="Virksomhed: Hansens Bageri ApS").is_visible()
+    expect(row.get_by_role("link", name="Virksomhed: Hansens Bageri ApS")).to_be_visible()
     assert "CVR: 10000009" in row.inner_text()
 
     with page.expect_download() as download_info:

@@ -3,6 +3,7 @@ recovery codes, and later logs in with one of them."""
 
 import pyotp
 import pytest
+from playwright.sync_api import expect
 
 pytestmark = pytest.mark.e2e
 
@@ -17,7 +18,7 @@ def test_konsulent_enrols_totp_and_logs_in_with_a_recovery_code(page, login, liv
     email = make_user("konsulent")
     login(email)
     page.wait_for_url(f"{live_server}/login/totp/opsaet")
-    assert page.locator("figure.qr svg.segno").is_visible()
+    expect(page.locator("figure.qr svg.segno")).to_be_visible()
     secret = page.locator("figure.qr code").inner_text()
     page.get_by_label("Kode fra din godkendelses-app").fill(pyotp.TOTP(secret).now())
     page.get_by_role("button", name="Slå totrinsbekræftelse til").click()
@@ -25,11 +26,11 @@ def test_konsulent_enrols_totp_and_logs_in_with_a_recovery_code(page, login, liv
     codes = page.locator(".recovery-codes code").all_inner_texts()
     assert len(codes) == 10
     page.get_by_role("link", name="Jeg har gemt koderne").click()
-    assert page.get_by_role("navigation", name="Hovedmenu").is_visible()
+    expect(page.get_by_role("navigation", name="Hovedmenu")).to_be_visible()
 
     page.get_by_role("button", name="Log ud").click()
     login(email)
     page.wait_for_url(f"{live_server}/login/totp")
     page.get_by_label("Kode fra din godkendelses-app").fill(codes[0])
     page.get_by_role("button", name="Bekræft").click()
-    assert page.get_by_role("heading", name="Velkommen").is_visible()
+    expect(page.get_by_role("heading", name="Velkommen")).to_be_visible()

