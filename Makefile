@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 export FLASK_APP := wsgi
 
-.PHONY: run test install install-dev browser db demo lint clean
+.PHONY: run test install install-dev browser db demo lint clean messages
 
 $(PY):
 	python3 -m venv $(VENV)
@@ -24,6 +24,14 @@ $(VENV)/.dev: requirements.txt requirements-dev.txt | $(PY)
 
 install: $(VENV)/.runtime
 install-dev: $(VENV)/.dev
+
+# After marking texts: extract them and merge into each catalogue (then translate the new entries;
+# the app compiles a changed catalogue when it starts, crm/i18n.py).
+messages: install
+	$(PY) -m babel.messages.frontend extract -F babel.cfg -k _l -k lazy_gettext -k N_ --no-location \
+		--sort-output --omit-header -o crm/translations/messages.pot . >/dev/null
+	$(PY) -m babel.messages.frontend update -i crm/translations/messages.pot -d crm/translations \
+		--no-fuzzy-matching --ignore-obsolete --omit-header >/dev/null
 
 db: install
 	$(PY) -m flask db upgrade

@@ -8,6 +8,7 @@ from flask import Flask, current_app, session
 from flask_login import current_user, logout_user
 
 from config import MIN_SECRET_KEY_LENGTH, PLACEHOLDER_SECRETS, load_config
+from crm import i18n
 from crm.extensions import csrf, db, limiter, login_manager, mail, migrate
 from crm.request import CleanRequest, IdConverter
 from crm.timeutil import utcnow
@@ -58,6 +59,7 @@ def create_app(config: dict | None = None) -> Flask:
     migrate.init_app(app, db, directory=MIGRATIONS_DIR, render_as_batch=True)
     csrf.init_app(app)
     limiter.init_app(app)
+    i18n.init_app(app)
     _configure_mail(app)
     _configure_login(app)
     _configure_sqlite(app)

@@ -22,7 +22,7 @@ from crm.permissions import roles_with, scope_roles
 # Endpoints anyone may open without logging in.
 PUBLIC_ENDPOINTS = frozenset({
     "auth.login", "auth.second_factor_verify", "auth.second_factor_setup", "static",
-    "portal.accept_invitation", "main.favicon",
+    "portal.accept_invitation", "main.favicon", "main.set_language",
     # The token in the URL is the key: the digest's signed unsubscribe link, the calendar feed.
     "account.unsubscribe", "account.calendar_feed",
 })

@@ -49,7 +49,7 @@ def register_cli(app: Flask) -> None:
             click.echo("Databasen har allerede data; demodata blev ikke indlæst.")
         click.echo(f"Demo-logins (adgangskode for alle: {DEMO_PASSWORD}):")
         for email, _name, role in DEMO_USERS:
-            click.echo(f"  {role.label:<22} {email}")
+            click.echo(f"  {str(role.label):<22} {email}")
 
 
 def register_matching_commands(app: Flask) -> None:

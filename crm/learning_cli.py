@@ -6,15 +6,15 @@ import click
 from flask.cli import AppGroup
 
 from crm.extensions import db
-from crm.formatting import danish_number
+from crm.formatting import format_number
 from matcher.scoring import COMPONENTS
 
 
 def _ndcg(value, ci) -> str:
     if value is None:
         return "—"
-    text = danish_number(value, 3)
-    return f"{text} ({danish_number(ci[0], 3)}–{danish_number(ci[1], 3)})" if ci else text
+    text = format_number(value, 3)
+    return f"{text} ({format_number(ci[0], 3)}–{format_number(ci[1], 3)})" if ci else text
 
 
 def echo_comparison(result: dict) -> None:
@@ -26,8 +26,8 @@ def echo_comparison(result: dict) -> None:
     learned = result["learned"]
     click.echo(f"  {'delpoint':<12}{'nuværende':>10}{'lært':>10}")
     for name in COMPONENTS:
-        click.echo(f"  {name:<12}{danish_number(result['current'][name], 3):>10}"
-                   f"{(danish_number(learned[name], 3) if learned else '—'):>10}")
+        click.echo(f"  {name:<12}{format_number(result['current'][name], 3):>10}"
+                   f"{(format_number(learned[name], 3) if learned else '—'):>10}")
     click.echo(f"  nDCG@10 nuværende: {_ndcg(result['current_ndcg'], result['current_ci'])}")
     click.echo(f"  nDCG@10 lært:      {_ndcg(result['learned_ndcg'], result['learned_ci'])}")
     click.echo(f"  {verdict_text(result)}")

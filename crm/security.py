@@ -10,7 +10,7 @@ from werkzeug.exceptions import HTTPException
 from crm.api.auth import is_api_request
 from crm.api.problems import field_errors, problem
 from crm.extensions import db
-from crm.formatting import danish_number
+from crm.formatting import format_number
 from crm.services import ConflictError, NotAuthorized, ServiceError
 from crm.unit_of_work import discard_flashes
 
@@ -124,7 +124,7 @@ def register_error_handlers(app: Flask) -> None:
         if answer is not None:
             return answer
         limit = current_app.config["MAX_CONTENT_LENGTH"] / (1024 * 1024)
-        return render_error(413, f"Filen er større end det tilladte (højst {danish_number(round(limit, 1))} MB).")
+        return render_error(413, f"Filen er større end det tilladte (højst {format_number(round(limit, 1))} MB).")
 
     @app.errorhandler(CSRFError)
     def csrf_error(exc):

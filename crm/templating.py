@@ -1,31 +1,42 @@
 """Template helpers: the navigation, ``can(...)`` and date formatting."""
 
 from flask import Flask, url_for
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from crm.access import allowed_roles
-from crm.formatting import danish_number, file_size
+from crm.formatting import (
+    file_size,
+    format_number,
+    km,
+    long_date,
+    long_datetime,
+    minutes,
+    money,
+    percent,
+    short_date,
+    short_datetime,
+)
 from crm.permissions import can
 from crm.services.borgere import can_view_borger
 from crm.services.matching import occupation_titles
-from crm.timeutil import long_date, long_datetime, to_local
 
 # (endpoint, label). Who sees an entry is the permission of the endpoint's @allow, nothing else,
 # so the menu cannot offer a page that refuses the user nor hide one that lets them in.
 NAVIGATION = [
-    ("main.index", "Forside"),
-    ("reports.my_week", "Min uge"),
-    ("borgere.index", "Borgere"),
-    ("companies.index", "Virksomheder"),
-    ("companies.stale", "Kontakt snart"),
-    ("openings.index", "Stillinger"),
-    ("tasks.mine", "Mine opgaver"),
-    ("reports.programmes", "Indsatser"),
-    ("geo.lookup", "Adresseopslag"),
-    ("admin.users", "Brugere"),
-    ("admin.audit", "Revisionslog"),
-    ("admin.weights", "Matchvægte"),
-    ("portal.index", "Virksomhedsportal"),
+    ("main.index", _l("Forside")),
+    ("reports.my_week", _l("Min uge")),
+    ("borgere.index", _l("Borgere")),
+    ("companies.index", _l("Virksomheder")),
+    ("companies.stale", _l("Kontakt snart")),
+    ("openings.index", _l("Stillinger")),
+    ("tasks.mine", _l("Mine opgaver")),
+    ("reports.programmes", _l("Indsatser")),
+    ("geo.lookup", _l("Adresseopslag")),
+    ("admin.users", _l("Brugere")),
+    ("admin.audit", _l("Revisionslog")),
+    ("admin.weights", _l("Matchvægte")),
+    ("portal.index", _l("Virksomhedsportal")),
 ]
 
 
@@ -39,22 +50,13 @@ def navigation_for(user) -> list[dict]:
     ]
 
 
-def format_datetime(value) -> str:
-    local = to_local(value)
-    return local.strftime("%d.%m.%Y %H:%M") if local else ""
-
-
-def format_date(value) -> str:
-    return value.strftime("%d.%m.%Y") if value else ""
-
-
 def register_template_helpers(app: Flask) -> None:
-    app.jinja_env.filters["datetime"] = format_datetime
-    app.jinja_env.filters["number"] = danish_number
-    app.jinja_env.filters["file_size"] = file_size
-    app.jinja_env.filters["date"] = format_date
-    app.jinja_env.filters["long_date"] = long_date
-    app.jinja_env.filters["long_datetime"] = long_datetime
+    # Values for people, in the reader's language: crm/formatting.py is the one place.
+    app.jinja_env.filters.update({
+        "number": format_number, "km": km, "minutes": minutes, "percent": percent, "money": money,
+        "file_size": file_size, "date": short_date, "datetime": short_datetime, "long_date": long_date,
+        "long_datetime": long_datetime,
+    })
     # Templates hide borger details the viewer may not open (e.g. in a company's contact log).
     app.jinja_env.globals["can_view_borger"] = can_view_borger
     # ``can("company.edit", company)``: the current user's permission (crm/permissions.py).

@@ -44,23 +44,3 @@ def to_local(value: datetime | None) -> datetime | None:
     if value is None:
         return None
     return value.replace(tzinfo=UTC).astimezone(DANISH_TZ)
-
-
-# Danish month names for dates in documents a borger reads ("1. december 2026").
-DANISH_MONTHS = ("januar", "februar", "marts", "april", "maj", "juni", "juli", "august", "september",
-                 "oktober", "november", "december")
-
-
-def long_date(value: date | None) -> str:
-    """A date written out in Danish, e.g. "1. december 2026"."""
-    if value is None:
-        return ""
-    return f"{value.day}. {DANISH_MONTHS[value.month - 1]} {value.year}"
-
-
-def long_datetime(value: datetime | None) -> str:
-    """A stored (naive UTC) datetime in Danish time, written out: "1. december 2026 kl. 09.30"."""
-    local = to_local(value)
-    if local is None:
-        return ""
-    return f"{long_date(local.date())} kl. {local:%H.%M}"

@@ -1,9 +1,11 @@
 import sqlalchemy as sa
-from flask import current_app, render_template
+from flask import current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext
 from flask_login import current_user
 
-from crm.access import allow
+from crm.access import allow, home_endpoint_for, is_safe_next
 from crm.extensions import db
+from crm.i18n import COOKIE_MAX_AGE, COOKIE_NAME, chosen_language
 from crm.main import bp
 from crm.models import Opening
 from crm.models.opening import OpeningStatus
@@ -12,6 +14,7 @@ from crm.permissions import can
 from crm.services.contacts import count_stale_partners
 from crm.services.openings import stale_cutoff
 from crm.services.reports import count_my_overdue_tasks, my_borgere_without_contact, my_f2f_contacts_this_week
+from crm.services.users import set_language as set_user_language
 
 
 @bp.route("/")
@@ -35,3 +38,23 @@ def index():
 def favicon():
     """Serve the site icon where browsers look for it without a <link> (public, like /static)."""
     return current_app.send_static_file("favicon.ico")
+
+
+@bp.route("/sprog", methods=["POST"])
+def set_language():
+    """Switch between Danish and English: remembered for the signed-in user, and in a cookie for the
+    pages before login (public, like the login page it is on)."""
+    target = request.form.get("next")
+    if not is_safe_next(target):
+        signed_in = current_user.is_authenticated
+        target = url_for(home_endpoint_for(current_user)) if signed_in else url_for("auth.login")
+    response = redirect(target)
+    language = chosen_language(request.form.get("language"))
+    if language is None:
+        flash(gettext("Vælg dansk eller engelsk."), "error")
+        return response
+    if current_user.is_authenticated:
+        set_user_language(current_user, language)
+    response.set_cookie(COOKIE_NAME, language, max_age=COOKIE_MAX_AGE, httponly=True, samesite="Lax",
+                        secure=current_app.config.get("SESSION_COOKIE_SECURE", False))
+    return response

@@ -21,6 +21,8 @@ class Invitation(db.Model):
         sa.ForeignKey("contact_persons.id", ondelete="SET NULL"))
     email: Mapped[str] = mapped_column(sa.String(254))
     name: Mapped[str] = mapped_column(sa.String(120), default="")
+    # The language of the invitation e-mail and, once accepted, of the new portal user.
+    language: Mapped[str] = mapped_column(sa.String(5), default="da", server_default="da")
     nonce: Mapped[str] = mapped_column(sa.String(64), unique=True)
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

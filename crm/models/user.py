@@ -4,6 +4,7 @@ from datetime import datetime
 from enum import StrEnum
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -22,15 +23,15 @@ class Role(StrEnum):
 
     @property
     def label(self) -> str:
-        return ROLE_LABELS[self]
+        return str(ROLE_LABELS[self])
 
 
 ROLE_LABELS = {
-    Role.ADMIN: "Administrator",
-    Role.TEAMLEDER: "Teamleder",
-    Role.VEJLEDER: "Vejleder",
-    Role.KONSULENT: "Virksomhedskonsulent",
-    Role.EMPLOYER: "Arbejdsgiver",
+    Role.ADMIN: _l("Administrator"),
+    Role.TEAMLEDER: _l("Teamleder"),
+    Role.VEJLEDER: _l("Vejleder"),
+    Role.KONSULENT: _l("Virksomhedskonsulent"),
+    Role.EMPLOYER: _l("Arbejdsgiver"),
 }
 
 
@@ -56,6 +57,8 @@ class User(UserMixin, db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     last_login_at: Mapped[datetime | None]
+    # "da" or "en" (crm/i18n.py LANGUAGES); None: not chosen, the browser's language decides.
+    language: Mapped[str | None] = mapped_column(sa.String(5))
     # Second factor (TOTP, an authenticator app). The secret never leaves this row or the
     # enrolment page; the last used time step stops a code from being used twice.
     totp_secret: Mapped[str | None] = mapped_column(sa.String(64))

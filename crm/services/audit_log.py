@@ -21,7 +21,7 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 
 from crm.extensions import db
-from crm.formatting import danish_number
+from crm.formatting import format_number, short_date, short_datetime
 from crm.models import AuditEvent, Borger, Company, Programme, User
 from crm.models.borger import STAGE_LABELS
 from crm.models.company import CONTACT_KIND_LABELS, STATUS_LABELS
@@ -305,7 +305,7 @@ def _text(action: str, key: str, value, names: _Names) -> str:
     if number is not None and key == "borger":  # an export's borger filter
         return names.borger(number)
     if isinstance(value, int | float):
-        return danish_number(value)
+        return format_number(value)
     if isinstance(value, list | tuple):
         if key == "fields":
             return ", ".join(DETAIL_LABELS.get(str(v), str(v).replace("_", " ")) for v in value)
@@ -317,14 +317,14 @@ def _text(action: str, key: str, value, names: _Names) -> str:
     if labels is not None and text in labels:
         return str(labels[text])
     if ISO_DATE.match(text):
-        return date.fromisoformat(text).strftime("%d.%m.%Y")
+        return short_date(date.fromisoformat(text))
     if ISO_DATETIME.match(text):
         try:
             moment = datetime.fromisoformat(text)
         except ValueError:
             return text
         # The services write stored times: naive UTC.
-        return to_local(moment.replace(tzinfo=None)).strftime("%d.%m.%Y %H:%M")
+        return short_datetime(moment.replace(tzinfo=None))
     return text
 
 

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from flask import current_app
 
 from crm.extensions import db
-from crm.formatting import danish_number
+from crm.formatting import format_number, long_date
 from crm.models import AuditEvent, Borger, Company, ContactLogEntry, Industry, OutcomeEvent, Task, User
 from crm.models.borger import SHAREABLE_FIELDS, Phase, Stage
 from crm.models.company import ContactKind
@@ -22,7 +22,7 @@ from crm.services.matching import KIND_LABELS
 from crm.services.proposals import ANSWER_LABELS
 from crm.services.reference import offer_tag_labels
 from crm.sorting import danish
-from crm.timeutil import long_date, to_local, today, utcnow
+from crm.timeutil import to_local, today, utcnow
 
 # Every audit action on a borger record, in the words the borger reads in their copy. The access
 # log lists them all (a test checks every borger action in the code has a label here).
@@ -222,7 +222,7 @@ def _facts(borger: Borger) -> list[tuple[str, str]]:
         ("Postnummer", borger.postcode),
         ("Transport", borger.transport_enum.label),
         ("Højeste rejsetid", f"{borger.max_travel_minutes} minutter"),
-        ("Timer om ugen nu", f"{danish_number(borger.hours_min)}–{danish_number(borger.hours_max)}"),
+        ("Timer om ugen nu", f"{format_number(borger.hours_min)}–{format_number(borger.hours_max)}"),
         ("Jobønsker", _listing(borger.wishes)),
         ("Styrker", _listing(borger.strengths)),
         ("Behov på arbejdspladsen", _listing(tags.get(code, code) for code in borger.needs)),
@@ -260,7 +260,7 @@ def access_document(borger: Borger, *, actor) -> AccessDocument:
             for p in borger.placements
         ],
         outcomes=[(o.on_date, o.kind_enum.label,
-                   f"{danish_number(o.hours_per_week)} timer om ugen" if o.hours_per_week else "")
+                   f"{format_number(o.hours_per_week)} timer om ugen" if o.hours_per_week else "")
                   for o in _outcomes(borger)],
         contacts=[(entry.at, entry.company.name, ContactKind(entry.kind).label, entry.summary)
                   for entry in _contacts(borger)],

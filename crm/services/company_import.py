@@ -37,7 +37,7 @@ from sqlalchemy.orm import noload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from crm.extensions import db
-from crm.formatting import danish_number
+from crm.formatting import format_number
 from crm.models import (
     AuditEvent,
     Company,
@@ -292,7 +292,7 @@ def _check_xlsx_cells(data: bytes, not_xlsx: ImportFileError) -> None:
     (a few chunks in memory at a time) before openpyxl loads any of it. defusedxml's parser reads
     the XML; only its exception and handler base come from xml.sax."""
     too_long = ImportFileError(
-        f"En celle i filen indeholder mere end {danish_number(MAX_CELL_CHARS)} tegn. "
+        f"En celle i filen indeholder mere end {format_number(MAX_CELL_CHARS)} tegn. "
         "Ret eller fjern den lange celle, og prøv igen."
     )
     try:
@@ -321,7 +321,7 @@ def _check_xlsx_cells(data: bytes, not_xlsx: ImportFileError) -> None:
 
 
 def _too_many_rows() -> ImportFileError:
-    return ImportFileError(f"Filen har mere end {danish_number(MAX_ROWS)} rækker. Del den op i flere filer.")
+    return ImportFileError(f"Filen har mere end {format_number(MAX_ROWS)} rækker. Del den op i flere filer.")
 
 
 def _cell_text(value, column: str) -> str:
@@ -656,7 +656,7 @@ def _plan(parsed: ParsedFile, *, actor, progress) -> tuple[list[RowResult], list
     for position, (result, data) in enumerate(zip(results, datas, strict=True), start=1):
         if position % PROGRESS_EVERY == 0:
             progress(5 + 60 * position // total,
-                     f"Kontrollerer række {danish_number(position)} af {danish_number(total)} …")
+                     f"Kontrollerer række {format_number(position)} af {format_number(total)} …")
         if data is None:
             continue
         try:

@@ -31,7 +31,7 @@ from datetime import date
 import sqlalchemy as sa
 
 from crm.extensions import db
-from crm.formatting import danish_number
+from crm.formatting import format_number
 from crm.models import Borger, OutcomeEvent, Programme
 from crm.models.contract import PaymentRule, ResultInvoice, ResultsContract, ResultVerification
 from crm.models.programme import OUTCOME_LABELS, OutcomeKind
@@ -62,7 +62,7 @@ def format_kroner(value: int | None) -> str:
     """Danish amount text: "1.250.000 kr."; "–" for None."""
     if value is None:
         return "–"
-    return f"{danish_number(value)} kr."
+    return f"{format_number(value)} kr."
 
 
 # --- creating and changing a contract -----------------------------------------------------------
@@ -542,5 +542,5 @@ def sheet_cell_text(value, *, money: bool) -> str:
     if value is None:
         return "–"
     if isinstance(value, int):
-        return format_kroner(value) if money else danish_number(value)
+        return format_kroner(value) if money else format_number(value)
     return str(value)

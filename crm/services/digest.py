@@ -25,6 +25,7 @@ from flask_mailman import EmailMessage
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from crm.extensions import db, mail
+from crm.formatting import long_date
 from crm.models import Borger, Company, DigestKind, DigestOptOut, DigestRun, Opening, Placement, Task, User
 from crm.models.company import PartnershipStatus
 from crm.models.opening import OpeningStatus
@@ -34,7 +35,7 @@ from crm.services import ServiceError
 from crm.services.audit import record_event
 from crm.services.openings import days_unconfirmed, stale_cutoff
 from crm.services.proposals import ANSWER_LABELS
-from crm.timeutil import long_date, to_local, utcnow
+from crm.timeutil import to_local, utcnow
 
 #: Efterværn follow-ups due within this many days ahead are announced (overdue ones too).
 EFTERVAERN_AHEAD_DAYS = 7

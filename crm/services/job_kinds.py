@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from flask import current_app
 
 from crm.extensions import db
-from crm.formatting import danish_number
+from crm.formatting import format_number
 from crm.models import Job, JobStatus, User
 from crm.services import ConflictError
 from crm.services.company_import import (
@@ -128,10 +128,10 @@ def digest_job(job, progress) -> dict:
 
     progress(10, "Samler dagens overblik …")
     report = send_digests(base_url=job.params["base_url"])
-    lines = [f"Overblik sendt til {d.user.email}: {danish_number(d.items)} {'punkt' if d.items == 1 else 'punkter'}"
+    lines = [f"Overblik sendt til {d.user.email}: {format_number(d.items)} {'punkt' if d.items == 1 else 'punkter'}"
              for d in report.sent]
-    lines.append(f"{danish_number(len(report.sent))} overblik sendt, {danish_number(report.empty)} uden indhold "
-                 f"(ikke sendt), {danish_number(report.already)} allerede lavet i dag.")
+    lines.append(f"{format_number(len(report.sent))} overblik sendt, {format_number(report.empty)} uden indhold "
+                 f"(ikke sendt), {format_number(report.already)} allerede lavet i dag.")
     return {"lines": lines, "sent": len(report.sent)}
 
 
@@ -197,16 +197,16 @@ def company_export_job(job, progress) -> dict:
     search = CompanySearch(**{key: tuple(value) if isinstance(value, list) else value
                               for key, value in job.params["search"].items()})
     companies = search_companies(search, per_page=None).companies
-    progress(10, f"Skriver {danish_number(len(companies))} virksomheder …")
+    progress(10, f"Skriver {format_number(len(companies))} virksomheder …")
 
     def rows_done(done: int, total: int) -> None:
-        progress(10 + 85 * done // max(total, 1), f"Skriver række {danish_number(done)} af {danish_number(total)} …")
+        progress(10 + 85 * done // max(total, 1), f"Skriver række {format_number(done)} af {format_number(total)} …")
 
     data = export_companies(companies, fmt=job.params["fmt"], actor=_actor(job),
                             criteria=job.params.get("criteria"), progress=rows_done)
     _write_export(job, data)
     return {"download_name": f"virksomheder-{today().isoformat()}.{job.params['fmt']}",
-            "lines": [f"Eksporten af {danish_number(len(companies))} virksomheder er klar."]}
+            "lines": [f"Eksporten af {format_number(len(companies))} virksomheder er klar."]}
 
 
 def request_report_export(programme, *, fmt: str, masked: bool, user: User) -> Job:
@@ -260,7 +260,7 @@ def audit_export_job(job, progress) -> dict:
     progress(2, "Finder hændelserne …")
 
     def rows_done(done: int, total: int) -> None:
-        progress(2 + 93 * done // max(total, 1), f"Skriver række {danish_number(done)} af {danish_number(total)} …")
+        progress(2 + 93 * done // max(total, 1), f"Skriver række {format_number(done)} af {format_number(total)} …")
 
     data = export_log(AuditFilter(**params), fmt=job.params["fmt"], actor=_actor(job),
                       criteria=job.params.get("criteria") or {}, progress=rows_done)

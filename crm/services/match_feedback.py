@@ -28,13 +28,14 @@ import sqlalchemy as sa
 from flask import current_app
 
 from crm.extensions import db
+from crm.formatting import long_date
 from crm.models import Borger, Company, MatchFeedback, MatchShown, Opening, OutcomeEvent, Placement
 from crm.models.borger import Stage
 from crm.models.match_feedback import ProposalReason
 from crm.models.programme import OutcomeKind
 from crm.services import ValidationError
 from crm.services.audit import record_event
-from crm.timeutil import long_date, today
+from crm.timeutil import today
 from matcher.learning import Outcome, ShownTarget
 
 #: The vejleder's reasons for "passer ikke" (codes stored, labels shown); never free text.

@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from flask import current_app
 
 from crm.extensions import db
-from crm.formatting import danish_number
+from crm.formatting import format_number
 from crm.models import Borger, MatchShown, Programme, WeightsFit, WeightsVersion
 from crm.services import ValidationError
 from crm.services.audit import record_event
@@ -44,10 +44,10 @@ def verdict_text(result: dict) -> str:
         return result.get("message", "")
 
     def ndcg(value: float) -> str:
-        return danish_number(value, 3)
+        return format_number(value, 3)
 
     def signed(value: float) -> str:
-        return ("+" if value > 0 else "") + danish_number(value, 3)
+        return ("+" if value > 0 else "") + format_number(value, 3)
 
     verdict = Verdict(result["verdict"])
     if verdict is Verdict.TOO_FEW:
@@ -66,7 +66,7 @@ def verdict_text(result: dict) -> str:
         return (f"De lærte vægte rangerer bedre end de nuværende på borgere, de ikke er lært på: {figures} "
                 f"(forskel {signed(low)} til {signed(high)}).")
     return (f"De lærte vægte ser bedre ud ({figures}), men ikke med sikkerhed (forskel {signed(low)} til "
-            f"{signed(high)}). Der skal cirka {danish_number(result['more_outcomes_needed'])} udfald mere til.")
+            f"{signed(high)}). Der skal cirka {format_number(result['more_outcomes_needed'])} udfald mere til.")
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from datetime import datetime
 import sqlalchemy as sa
 
 from crm.extensions import db
-from crm.formatting import danish_number
+from crm.formatting import format_number
 from crm.models import Borger, Placement, PlacementEvent, Task
 from crm.models.borger import SHAREABLE_FIELDS
 from crm.services import ValidationError
@@ -60,7 +60,7 @@ def visible_proposal(placement: Placement | None, company_id: int) -> bool:
 
 
 def _hours(borger: Borger) -> str:
-    low, high = danish_number(borger.hours_min), danish_number(borger.hours_max)
+    low, high = format_number(borger.hours_min), format_number(borger.hours_max)
     return f"{low} timer om ugen" if low == high else f"{low}–{high} timer om ugen"
 
 

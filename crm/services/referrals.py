@@ -12,13 +12,14 @@ from datetime import date, timedelta
 import sqlalchemy as sa
 
 from crm.extensions import db
+from crm.formatting import long_date
 from crm.models import Borger, Task
 from crm.models.borger import Phase
 from crm.models.contract import ReferralPeriod
 from crm.services import ValidationError
 from crm.services.audit import record_event
 from crm.services.reports.referrals import REMINDER_DAYS
-from crm.timeutil import add_months, long_date, today, utcnow
+from crm.timeutil import add_months, today, utcnow
 
 REMINDER_TITLE = "Henvisningen udløber"
 

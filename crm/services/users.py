@@ -2,8 +2,10 @@
 
 import sqlalchemy as sa
 from flask import current_app
+from flask_babel import gettext
 
 from crm.extensions import db
+from crm.i18n import chosen_language
 from crm.models import Company, Programme, Role, User
 from crm.services import ValidationError
 from crm.services.audit import record_event
@@ -137,3 +139,10 @@ def reset_password(user: User, new_password: str, *, actor=None) -> None:
     user.password_hash = hash_password(new_password)
     user.session_version += 1
     record_event("user.password_reset", "user", user.id, actor=actor)
+
+
+def set_language(user: User, language: str) -> None:
+    """Remember the language ``user`` reads Fodfæste in (crm/i18n.py LANGUAGES)."""
+    if chosen_language(language) is None:
+        raise ValidationError(gettext("Vælg dansk eller engelsk."), field="language")
+    user.language = language

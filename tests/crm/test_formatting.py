@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from crm.formatting import danish_number
+from crm.formatting import format_number
 from crm.timeutil import add_months
 
 
@@ -20,11 +20,11 @@ from crm.timeutil import add_months
     (0.1 + 0.2, None, "0,3"),
 ])
 def test_danish_number_puts_points_between_thousands_and_a_decimal_comma(value, decimals, text):
-    assert danish_number(value, decimals) == text
+    assert format_number(value, decimals) == text
 
 
 def test_the_number_filter_is_the_same_formatter(app):
-    assert app.jinja_env.filters["number"] is danish_number
+    assert app.jinja_env.filters["number"] is format_number
 
 
 @pytest.mark.parametrize("day, months, expected", [

@@ -22,7 +22,7 @@ from datetime import date
 import sqlalchemy as sa
 
 from crm.extensions import db
-from crm.formatting import danish_number
+from crm.formatting import money
 from crm.models import Programme
 from crm.services.reports.fidelity import Ratio, first_contacts, retention
 from crm.services.reports.figures import MASKED, enrolled_count, mask_count, outcome_borger_ids
@@ -135,7 +135,7 @@ def comparison_table(rows: list[Comparison], *, full: FullFigures) -> Table:
         if column in (5, 6):
             return format_percent(value)
         if column == 7:
-            return f"{danish_number(int(value))} kr."
+            return money(int(value))
         return format_number(value)
 
     return Table(

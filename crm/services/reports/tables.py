@@ -6,7 +6,7 @@ import statistics
 from dataclasses import dataclass
 from datetime import date
 
-from crm.formatting import danish_number
+from crm import formatting
 from crm.models import Programme
 from crm.models.programme import ProgrammeTarget
 from crm.services.reports.drilldowns import Drill, DrillKey
@@ -52,10 +52,10 @@ STATUS_NOT_OK = "Under målet"
 
 
 def format_number(value: float | int | None, *, decimals: int = 1) -> str:
-    """Danish number text: 20, 6,5 (comma decimal); "–" for None."""
+    """A figure in the reader's language (crm/formatting.py): 20, 6,5; "–" for None."""
     if value is None:
         return NOT_AVAILABLE
-    return danish_number(value) if float(value).is_integer() else danish_number(value, decimals)
+    return formatting.format_number(value, None if float(value).is_integer() else decimals)
 
 
 def format_percent(value: float | None) -> str:

@@ -7,6 +7,7 @@ import pytest
 import sqlalchemy as sa
 
 from crm.extensions import db
+from crm.formatting import long_date
 from crm.models import Borger, Company, DigestKind, DigestRun, Placement, Task, User
 from crm.services.contacts import create_task
 from crm.services.digest import (
@@ -20,7 +21,7 @@ from crm.services.digest import (
 from crm.services.placements import advance
 from crm.services.proposals import answer_proposal
 from crm.services.reminders import KONSULENT_TASK_TITLE, send_reminders
-from crm.timeutil import long_date, today
+from crm.timeutil import today
 
 BASE = "https://fodfaeste.example.dk"
 

@@ -61,7 +61,9 @@ NO_OWN_OBJECT = {"jobs.download"}
 PUBLIC_RULES = {"/login", "/login/totp", "/login/totp/opsaet", "/portal/invitation/<token>",
                 "/static/<path:filename>", "/favicon.ico", "/api/v1/openapi.json", "/api/v1/docs",
                 # the token in the URL is the key (issue 16): the digest's unsubscribe link, the calendar feed
-                "/overblik/afmeld/<unsubscribe_token>", "/kalender/<feed_token>.ics"}
+                "/overblik/afmeld/<unsubscribe_token>", "/kalender/<feed_token>.ics",
+                # the language switch on the login page (issue 18)
+                "/sprog"}
 API_PREFIX = "/api/"
 # The world's user of each role (their e-mail is <key>@authz.fodfaeste.dk).
 ROLE_USERS = {"admin": "A", "teamleder": "T", "vejleder": "V1", "konsulent": "K", "employer": "E"}
@@ -91,7 +93,7 @@ SNAPSHOT_SKIP = {"audit_events", "login_attempts", "geocode_cache", "match_shown
 # (logout, confirm, revoke, delete, erase, undo, merge, task done, recovery codes, answers).
 HARMLESS_EMPTY_POSTS = {
     "auth.login", "auth.second_factor_verify", "auth.second_factor_setup", "portal.accept_invitation",
-    "auth.api_tokens",
+    "auth.api_tokens", "main.set_language",
     "geo.lookup", "account.set_digest",
     "admin.new_user", "admin.reset_user_password",
     "borgere.new", "borgere.add_to_shortlist", "borgere.reassign", "borgere.propose_target",
@@ -519,7 +521,7 @@ def test_matrix_cells_use_only_known_values():
     assert bad == []
 
 
-def test_only_login_second_factor_invitation_and_static_are_open_to_anonymous_users():
+def test_only_login_second_factor_invitation_language_and_static_are_open_to_anonymous_users():
     public = {rule for (rule, _), row in load_matrix().items() if row["anonymous"] == "allow"}
     assert public == PUBLIC_RULES
 

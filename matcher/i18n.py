@@ -1,0 +1,19 @@
+"""Translating the matcher's few texts (the reasons it gives) without depending on a web framework.
+
+The matcher writes Danish, marked with ``_`` so the app's catalogue extraction finds it; the app
+hands in its translator once (``set_translator``), and ``_`` looks the text up in the reader's
+language at the moment a reason is worded. Without a translator the Danish text is used.
+"""
+
+from collections.abc import Callable
+
+_translate: Callable[[str], str] | None = None
+
+
+def set_translator(translate: Callable[[str], str] | None) -> None:
+    global _translate
+    _translate = translate
+
+
+def _(text: str) -> str:
+    return _translate(text) if _translate is not None else text

@@ -1,0 +1,79 @@
+"""Every page of every role in English: the authorization matrix's world is walked once more with
+the language set to English (the ``sprog`` cookie), and no page a role may open shows Danish UI
+text (tests/crm/i18n/danish.py decides what that is; the world's own data, the names and texts
+people typed, stay as written).
+
+One test per page (endpoint), so a page's leftovers are named where they are.
+"""
+
+import csv
+
+import pytest
+import sqlalchemy as sa
+
+from crm.extensions import db
+from tests.crm.i18n.danish import danish_words
+from tests.crm.security.test_authz_matrix import (  # noqa: F401  (world is a fixture)
+    MATRIX_PATH,
+    ROLES,
+    app_rules,
+    expectation,
+    load_matrix,
+    urls_for,
+    world,
+)
+
+# Not pages: files, feeds, JSON and the API (their own tests check their language).
+NOT_PAGES = ("api.", "api_docs.", "static", "main.favicon")
+
+
+def _page_rows() -> list[dict]:
+    with MATRIX_PATH.open(newline="") as file:
+        return [row for row in csv.DictReader(file)
+                if row["method"] == "GET" and not row["endpoint"].startswith(NOT_PAGES)]
+
+
+PAGES = sorted({row["endpoint"] for row in _page_rows()})
+
+
+def _data_strings() -> list[str]:
+    """Every text value in the database: what people typed and the reference data."""
+    values = []
+    for table in db.metadata.sorted_tables:
+        columns = [c for c in table.columns if isinstance(c.type, sa.String | sa.Text)]
+        if columns:
+            for row in db.session.execute(sa.select(*columns)):
+                values.extend(v for v in row if isinstance(v, str))
+    return values
+
+
+@pytest.fixture(scope="module")
+def english_walk(world):  # noqa: F811
+    with world.app.app_context():
+        data = _data_strings()
+    for client in world.clients.values():
+        client.set_cookie("sprog", "en")
+    findings: dict[str, list[str]] = {endpoint: [] for endpoint in PAGES}
+    matrix = load_matrix()
+    for (rule, method), endpoint in sorted(app_rules(world.app).items()):
+        row = matrix.get((rule, method))
+        if method != "GET" or row is None or endpoint not in findings:
+            continue
+        for url in urls_for(rule, endpoint, "own", world.ids):
+            for role in ROLES:
+                if expectation(row, role, "own") != "allow":
+                    continue
+                with world.clients[role].get(url) as response:
+                    if response.status_code != 200 or response.mimetype != "text/html":
+                        continue
+                    words = danish_words(response.get_data(as_text=True), data)
+                if words:
+                    findings[endpoint].append(f"{url} as {role}: {', '.join(words)}")
+    yield findings
+    for client in world.clients.values():
+        client.delete_cookie("sprog")
+
+
+@pytest.mark.parametrize("endpoint", PAGES)
+def test_the_page_has_no_danish_left_in_english(english_walk, endpoint):
+    assert not english_walk[endpoint], "\n".join(english_walk[endpoint])
