@@ -57,8 +57,9 @@ class User(UserMixin, db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     last_login_at: Mapped[datetime | None]
-    # "da" or "en" (crm/i18n.py LANGUAGES); None: not chosen, the browser's language decides.
-    language: Mapped[str | None] = mapped_column(sa.String(5))
+    # "da" or "en" (crm/i18n.py LANGUAGES); "": not chosen, the browser's language decides.
+    # Deferred: a request reads it once per session (crm/i18n.py keeps it in the session).
+    language: Mapped[str] = mapped_column(sa.String(5), server_default="", deferred=True)
     # Second factor (TOTP, an authenticator app). The secret never leaves this row or the
     # enrolment page; the last used time step stops a code from being used twice.
     totp_secret: Mapped[str | None] = mapped_column(sa.String(64))

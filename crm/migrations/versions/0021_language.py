@@ -16,9 +16,9 @@ depends_on = None
 
 
 def upgrade():
-    # NULL: the person has not chosen; the browser's language (or Danish) decides.
+    # '': the person has not chosen; the browser's language (or Danish) decides.
     with op.batch_alter_table('users') as batch:
-        batch.add_column(sa.Column('language', sa.String(length=5), nullable=True))
+        batch.add_column(sa.Column('language', sa.String(length=5), nullable=False, server_default=''))
     # The language the employer is invited in; it becomes the new portal user's choice.
     with op.batch_alter_table('invitations') as batch:
         batch.add_column(sa.Column('language', sa.String(length=5), nullable=False, server_default='da'))
