@@ -1,5 +1,9 @@
 """Service layer: the only door to writing data. Views and CLI commands call these functions;
-they validate, add/flush and audit. The caller (request or CLI command) commits once."""
+they validate, add/flush and audit. The caller (request or CLI command) commits once.
+
+A message is worded when raised (``gettext``), so it is in the language of the request."""
+
+from flask_babel import gettext
 
 
 class ServiceError(Exception):
@@ -19,7 +23,8 @@ class NotAuthorized(Exception):  # noqa: N818 - the name CKAN's actions use
     """The acting user may not do this (``crm.permissions.require``). Not a ServiceError: no form
     shows it; it reaches the request's error handler and answers 403."""
 
-    def __init__(self, message: str = "Du har ikke adgang til at gøre dette."):
+    def __init__(self, message: str | None = None):
+        message = message or gettext("Du har ikke adgang til at gøre dette.")
         super().__init__(message)
         self.message = message
 
