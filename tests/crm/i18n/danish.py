@@ -18,21 +18,21 @@ KEPT = {
     "praktikplads", "praktikpladser", "flexjob", "løntilskud", "efterværn", "jobcenter", "jobcentret",
     "ips", "cvr", "fodfæste", "teamleder", "teamledere", "dansk", "kr", "min",
 }
-# Common Danish words that are not English words (so "for", "over", "under", "i" are not here).
+# Common Danish words that are not English words (so "for", "over", "status", "start", "send", "menu",
+# "log", "match", "note", "side" are not here: an English page uses them too).
 DANISH = set("""
 og ikke eller til med af den det der som er har kan skal vil ingen alle ny nye gem søg opret slet
-vis tilbage næste forrige side virksomhed virksomheder virksomheden stilling stillinger stillingen
-opgave opgaver opgaven bruger brugere brugeren adgangskode log ind ud navn adresse postnummer
-telefon dato kontakt kontakter beskrivelse timer uge ugen dag dage måned år fra om hvis også efter
-før mellem ved hos hvor hvad hvem ja nej aldrig altid vælg angiv annullér annuller luk åbn fortryd
-bekræft send svar forslag forslaget oversigt indstillinger konto mine mit min dine dit din jeres
-vores lukket åben åbne aktiv aktive status gemt oprettet opdateret slettet ændret ændringer
-tilføj fjern hent eksportér importér filtrér sortér søgning resultater ingen intet mere flere
-senest seneste første sidste start slut kommentar noter note emne emner partner partnere
-samarbejde aftale aftaler forløb fase faser indsats indsatser mål match matches matchliste
-ønsker ønske styrker kørsel afstand afstande rejsetid besked beskeder hjælp gå indhold forside
-virksomhedsportal menu hovedmenu revisionslog brugere opfølgning opfølgninger henvisning
-henvisninger placering placeringer hændelse hændelser fil filer vedhæftet vedhæftede bilag
+vis tilbage næste forrige virksomhed virksomheder virksomheden stilling stillinger stillingen opgave
+opgaver opgaven bruger brugere brugeren adgangskode ind ud navn adresse postnummer telefon dato
+kontakt kontakter beskrivelse timer uge ugen dag dage måned år fra om hvis også efter før mellem ved
+hos hvor hvad hvem ja nej aldrig altid vælg angiv annullér annuller luk åbn fortryd bekræft svar
+forslag forslaget oversigt indstillinger konto mine mit min dine dit din jeres vores lukket åben
+åbne aktiv aktive gemt oprettet opdateret slettet ændret ændringer tilføj fjern hent eksportér
+importér filtrér sortér søgning resultater intet flere senest seneste første sidste slut kommentar
+noter emne emner partnere samarbejde aftale aftaler forløb fase faser indsats indsatser mål
+matchliste ønsker ønske styrker kørsel afstand afstande rejsetid besked beskeder hjælp gå indhold
+forside virksomhedsportal hovedmenu revisionslog opfølgning opfølgninger henvisning henvisninger
+placering placeringer hændelse hændelser fil filer vedhæftet vedhæftede bilag
 """.split())
 WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*", re.UNICODE)
 READ_ATTRIBUTES = ("title", "aria-label", "placeholder", "alt")
