@@ -19,12 +19,12 @@ KEPT = {
     "ips", "cvr", "fodfæste", "teamleder", "teamledere", "dansk", "kr", "min",
 }
 # Common Danish words that are not English words (so "for", "over", "status", "start", "send", "menu",
-# "log", "match", "note", "side" are not here: an English page uses them too).
+# "log", "match", "note", "side", "timer" are not here: an English page uses them too).
 DANISH = set("""
 og ikke eller til med af den det der som er har kan skal vil ingen alle ny nye gem søg opret slet
 vis tilbage næste forrige virksomhed virksomheder virksomheden stilling stillinger stillingen opgave
 opgaver opgaven bruger brugere brugeren adgangskode ind ud navn adresse postnummer telefon dato
-kontakt kontakter beskrivelse timer uge ugen dag dage måned år fra om hvis også efter før mellem ved
+kontakt kontakter beskrivelse uge ugen dag dage måned år fra om hvis også efter før mellem ved
 hos hvor hvad hvem ja nej aldrig altid vælg angiv annullér annuller luk åbn fortryd bekræft svar
 forslag forslaget oversigt indstillinger konto mine mit min dine dit din jeres vores lukket åben
 åbne aktiv aktive gemt oprettet opdateret slettet ændret ændringer tilføj fjern hent eksportér
