@@ -14,8 +14,8 @@ from matcher.kinds import KIND_LABEL, POSTED_KINDS
 
 # The Danish names of the kind table (matcher/kinds.py, which never imports Flask) marked for the
 # catalogue, so a name is shown in the reader's language; a kind missing here keeps its Danish name.
-_KIND_NAMES = (_l("Ordinært job"), _l("Virksomhed (jobudvikling)"), _l("Fleksjob"), _l("Uddannelse"),
-               _l("Løntilskud"), _l("Virksomhedspraktik"))
+KIND_NAMES = (_l("Ordinært job"), _l("Virksomhed (jobudvikling)"), _l("Fleksjob"), _l("Uddannelse"),
+              _l("Løntilskud"), _l("Virksomhedspraktik"))
 
 
 def kind_name(code: str) -> str:
