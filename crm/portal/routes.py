@@ -17,7 +17,7 @@ from crm.permissions import can
 from crm.portal import bp
 from crm.portal.access import get_own_opening_or_404, get_own_proposal_or_404, own_company
 from crm.portal.forms import AcceptInvitationForm, AnswerForm, ProfileForm
-from crm.services.invitations import InvitationError, accept_invitation, load_invitation
+from crm.services.invitations import InvitationError, accept_invitation, invitation_language, load_invitation
 from crm.services.match_feedback import NOT_NOW_REASONS, record_not_now_reason
 from crm.services.openings import (
     change_opening_status,
@@ -199,10 +199,7 @@ def _invitation_language(token: str) -> str | None:
     (no ``sprog`` cookie); None leaves it to the browser's language."""
     if chosen_language(request.cookies.get(COOKIE_NAME)):
         return None
-    try:
-        return load_invitation(token).language
-    except InvitationError:
-        return None
+    return invitation_language(token)
 
 
 @bp.route("/invitation/<token>", methods=["GET", "POST"], endpoint="accept_invitation")

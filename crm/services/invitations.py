@@ -141,6 +141,21 @@ def load_invitation(token: str) -> Invitation:
     return invitation
 
 
+def invitation_language(token: str) -> str | None:
+    """The language of the invitation a genuine link names, usable or not (a used or expired
+    invitation is refused in its own language too); None for a link not made here."""
+    try:
+        payload = _serializer().loads(token)
+    except BadSignature:
+        return None
+    if not isinstance(payload, dict) or not isinstance(payload.get("id"), int):
+        return None
+    invitation = db.session.get(Invitation, payload["id"])
+    if invitation is None or not secrets.compare_digest(invitation.nonce, str(payload.get("nonce"))):
+        return None
+    return chosen_language(invitation.language)
+
+
 def accept_invitation(token: str, *, password: str, name: str | None = None) -> User:
     """Use an invitation: create the employer's account with the chosen password.
 

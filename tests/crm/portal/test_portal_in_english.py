@@ -127,3 +127,16 @@ def test_a_reminder_to_an_english_speaking_employer_is_english(app, outbox, empl
     assert "Kind regards" in english.body
     assert dansk.subject == "Er jeres stillinger stadig åbne?"
     assert "Lagermedarbejder (senest bekræftet for 35 dage siden)" in dansk.body
+
+
+def test_a_used_english_invitation_is_refused_in_english(browser, outbox, make_user, make_partner):
+    company_id = make_partner("Lager A/S", "8000", "Lager")
+    browser.login(make_user("konsulent"))
+    _invite(browser, company_id, "en")
+    browser.logout()
+    token = _token(outbox[0])
+    _accept(browser, token)
+    browser.client.delete_cookie("sprog")
+    response = browser.get(f"/portal/invitation/{token}")
+    assert response.status_code == 410
+    assert "The invitation has already been used." in response.get_data(as_text=True)
