@@ -4,12 +4,12 @@ invited person sets a password, and a konsulent can take the access away again.
 The link carries a token signed with the app's SECRET_KEY (itsdangerous) naming the invitation
 row and its random nonce. The signature proves the link was made here; the row decides whether it
 still works: used, revoked or expired invitations are refused, each with its own message.
+Accepting marks the row used with a conditional UPDATE, so two clicks on the same link can never
+create two accounts.
 
 The konsulent chooses the invitation's language (``Invitation.language``): the e-mail is written in
 it, the invitation page is shown in it (unless the person has chosen a language already), and the
 employer user the invitation creates reads the portal in it until they switch.
-Accepting marks the row used with a conditional UPDATE, so two clicks on the same link can never
-create two accounts.
 """
 
 import secrets
