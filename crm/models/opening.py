@@ -4,23 +4,37 @@ from datetime import date, datetime
 from enum import StrEnum
 
 import sqlalchemy as sa
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from crm.extensions import NEVER_REUSE_IDS, db
 from crm.timeutil import utcnow
 from matcher.kinds import KIND_LABEL, POSTED_KINDS
 
+# The Danish names of the kind table (matcher/kinds.py, which never imports Flask) marked for the
+# catalogue, so a name is shown in the reader's language; a kind missing here keeps its Danish name.
+KIND_NAMES = (_l("Ordinært job"), _l("Virksomhed (jobudvikling)"), _l("Fleksjob"), _l("Uddannelse"),
+              _l("Løntilskud"), _l("Virksomhedspraktik"))
+
+
+def kind_name(code: str) -> str:
+    """A kind's name in the reader's language; the bare code for a kind the table does not know."""
+    label = KIND_LABEL.get(code)
+    return gettext(label) if label else code
+
 
 class _Kind(StrEnum):
     @property
     def label(self) -> str:
-        return KIND_LABEL[self]
+        return kind_name(self)
 
 
 # The kinds an opening can have: the posted kinds of the one kind table (matcher/kinds.py), in its
 # order; OpeningKind.JOB, OpeningKind.FLEXJOB … by their codes.
 OpeningKind = _Kind("OpeningKind", [(code.upper(), code) for code in POSTED_KINDS])
-OPENING_KIND_LABELS = {kind: kind.label for kind in OpeningKind}
+# Lazy: each is worded in the language of the page (or e-mail) it is shown on.
+OPENING_KIND_LABELS = {kind: _l(KIND_LABEL[kind]) for kind in OpeningKind}
 
 
 class OpeningStatus(StrEnum):
@@ -32,15 +46,15 @@ class OpeningStatus(StrEnum):
 
     @property
     def label(self) -> str:
-        return OPENING_STATUS_LABELS[self]
+        return str(OPENING_STATUS_LABELS[self])
 
 
 OPENING_STATUS_LABELS = {
-    OpeningStatus.KLADDE: "Kladde",
-    OpeningStatus.AABEN: "Åben",
-    OpeningStatus.PAUSE: "Pause",
-    OpeningStatus.BESAT: "Besat",
-    OpeningStatus.LUKKET: "Lukket",
+    OpeningStatus.KLADDE: _l("Kladde"),
+    OpeningStatus.AABEN: _l("Åben"),
+    OpeningStatus.PAUSE: _l("Pause"),
+    OpeningStatus.BESAT: _l("Besat"),
+    OpeningStatus.LUKKET: _l("Lukket"),
 }
 
 
@@ -89,8 +103,9 @@ class Opening(db.Model):
 
     @property
     def kind_label(self) -> str:
-        """The kind's Danish name; the bare code for a kind the kind table does not know (never an error)."""
-        return KIND_LABEL.get(self.kind, self.kind)
+        """The kind's name in the reader's language; the bare code for a kind the kind table does not
+        know (never an error)."""
+        return kind_name(self.kind)
 
     @property
     def status_enum(self) -> OpeningStatus:

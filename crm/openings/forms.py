@@ -1,5 +1,6 @@
 """Forms for openings (shared by the konsulent pages and the employer portal) and portal access."""
 
+from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
     DateField,
@@ -17,6 +18,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional
 
 from crm.forms import Form, VersionField
+from crm.i18n import DEFAULT_LANGUAGE, LANGUAGES
 from crm.models.opening import OPENING_KIND_LABELS, OPENING_STATUS_LABELS
 from crm.services.fields import (
     ADDRESS_MAX,
@@ -31,8 +33,8 @@ from crm.services.fields import (
 from crm.services.openings import MAX_PLACES
 from crm.services.reference import active_offer_tags
 
-DATE_MESSAGE = "Angiv en dato (åååå-mm-dd)."
-HOURS_MESSAGE = "Angiv et antal timer om ugen."
+DATE_MESSAGE = _l("Angiv en dato (åååå-mm-dd).")
+HOURS_MESSAGE = _l("Angiv et antal timer om ugen.")
 
 
 class CheckboxListField(SelectMultipleField):
@@ -51,29 +53,31 @@ def status_choices(*, empty: str | None = None) -> list[SelectChoice]:
 
 
 class OpeningForm(Form):
-    title = StringField("Titel", validators=[DataRequired("Angiv stillingens titel."), Length(max=TITLE_MAX)])
-    occupation = StringField("Stillingsbetegnelse", validators=[Optional(), Length(max=TITLE_MAX)],
+    title = StringField(_l("Titel"),
+                        validators=[DataRequired(_l("Angiv stillingens titel.")), Length(max=TITLE_MAX)])
+    occupation = StringField(_l("Stillingsbetegnelse"), validators=[Optional(), Length(max=TITLE_MAX)],
                              render_kw={"list": "occupation-titles", "autocomplete": "off"})
-    kind = SelectField("Type", choices=kind_choices())
-    status = SelectField("Status", choices=status_choices())
-    description = TextAreaField("Beskrivelse", validators=[Optional(), Length(max=LONG_TEXT_MAX)])
-    hours_min = DecimalField("Timer om ugen, fra", places=None, validators=[
+    kind = SelectField(_l("Type"), choices=kind_choices())
+    status = SelectField(_l("Status"), choices=status_choices())
+    description = TextAreaField(_l("Beskrivelse"), validators=[Optional(), Length(max=LONG_TEXT_MAX)])
+    hours_min = DecimalField(_l("Timer om ugen, fra"), places=None, validators=[
         DataRequired(HOURS_MESSAGE), NumberRange(1, MAX_HOURS_PER_WEEK, HOURS_MESSAGE)])
-    hours_max = DecimalField("Timer om ugen, til", places=None, validators=[
+    hours_max = DecimalField(_l("Timer om ugen, til"), places=None, validators=[
         DataRequired(HOURS_MESSAGE), NumberRange(1, MAX_HOURS_PER_WEEK, HOURS_MESSAGE)])
-    low_hour_start = BooleanField("Kan starte med få timer og trappe op")
-    start_date = DateField("Start", validators=[Optional()], invalid_value_message=DATE_MESSAGE)
-    apply_by = DateField("Ansøgningsfrist", validators=[Optional()], invalid_value_message=DATE_MESSAGE)
-    places = IntegerField("Antal pladser", default=1,
-                          validators=[DataRequired("Angiv et antal pladser."),
-                                      NumberRange(1, MAX_PLACES, f"Antal pladser skal være mellem 1 og {MAX_PLACES}.")])
-    skills = TextAreaField("Ønskede kompetencer (én pr. linje)", validators=[Optional(), Length(max=2000)])
-    offers = CheckboxListField("Hvad arbejdspladsen kan tilbyde")
-    address = StringField("Arbejdssted, adresse", validators=[Optional(), Length(max=ADDRESS_MAX)])
-    postcode = StringField("Arbejdssted, postnummer", validators=[Optional(), Length(max=POSTCODE_MAX)])
-    city = StringField("Arbejdssted, by", validators=[Optional(), Length(max=CITY_MAX)])
+    low_hour_start = BooleanField(_l("Kan starte med få timer og trappe op"))
+    start_date = DateField(_l("Start"), validators=[Optional()], invalid_value_message=DATE_MESSAGE)
+    apply_by = DateField(_l("Ansøgningsfrist"), validators=[Optional()], invalid_value_message=DATE_MESSAGE)
+    places = IntegerField(_l("Antal pladser"), default=1,
+                          validators=[DataRequired(_l("Angiv et antal pladser.")),
+                                      NumberRange(1, MAX_PLACES, _l("Antal pladser skal være mellem 1 og %(max)s.",
+                                                                    max=MAX_PLACES))])
+    skills = TextAreaField(_l("Ønskede kompetencer (én pr. linje)"), validators=[Optional(), Length(max=2000)])
+    offers = CheckboxListField(_l("Hvad arbejdspladsen kan tilbyde"))
+    address = StringField(_l("Arbejdssted, adresse"), validators=[Optional(), Length(max=ADDRESS_MAX)])
+    postcode = StringField(_l("Arbejdssted, postnummer"), validators=[Optional(), Length(max=POSTCODE_MAX)])
+    city = StringField(_l("Arbejdssted, by"), validators=[Optional(), Length(max=CITY_MAX)])
     version = VersionField()
-    submit = SubmitField("Gem")
+    submit = SubmitField(_l("Gem"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -110,8 +114,8 @@ class OpeningForm(Form):
 
 
 class StatusForm(Form):
-    status = SelectField("Ny status", choices=status_choices())
-    submit = SubmitField("Skift status")
+    status = SelectField(_l("Ny status"), choices=status_choices())
+    submit = SubmitField(_l("Skift status"))
 
 
 class ActionForm(Form):
@@ -122,22 +126,24 @@ class FilterForm(Form):
     class Meta:
         csrf = False
 
-    q = StringField("Søg (titel eller virksomhed)", validators=[Optional(), Length(max=100)])
-    status = SelectField("Status", choices=status_choices(empty="Alle"), validators=[Optional()])
-    kind = SelectField("Type", choices=kind_choices(empty="Alle"), validators=[Optional()])
-    stale = BooleanField("Kun dem, der skal bekræftes")
-    submit = SubmitField("Vis")
+    q = StringField(_l("Søg (titel eller virksomhed)"), validators=[Optional(), Length(max=100)])
+    status = SelectField(_l("Status"), choices=status_choices(empty=_l("Alle")), validators=[Optional()])
+    kind = SelectField(_l("Type"), choices=kind_choices(empty=_l("Alle")), validators=[Optional()])
+    stale = BooleanField(_l("Kun dem, der skal bekræftes"))
+    submit = SubmitField(_l("Vis"))
 
 
 class InvitationForm(Form):
-    contact_person_id = SelectField("Kontaktperson", validators=[Optional()])
-    name = StringField("Navn", validators=[Optional(), Length(max=PERSON_MAX)])
-    email = EmailField("E-mail", validators=[Optional(), Email("Angiv en gyldig e-mailadresse."),
-                                             Length(max=EMAIL_MAX)])
-    submit = SubmitField("Send invitation")
+    contact_person_id = SelectField(_l("Kontaktperson"), validators=[Optional()])
+    name = StringField(_l("Navn"), validators=[Optional(), Length(max=PERSON_MAX)])
+    email = EmailField(_l("E-mail"), validators=[Optional(), Email(_l("Angiv en gyldig e-mailadresse.")),
+                                                 Length(max=EMAIL_MAX)])
+    language = SelectField(_l("Sprog for invitationen"), default=DEFAULT_LANGUAGE,
+                           choices=[SelectChoice(code, name) for code, name in LANGUAGES.items()])
+    submit = SubmitField(_l("Send invitation"))
 
     def __init__(self, *args, company=None, **kwargs):
         super().__init__(*args, **kwargs)
         people = company.contacts if company is not None else []
-        self.contact_person_id.choices = [SelectChoice("", "— vælg eller skriv nedenfor —")] + [
+        self.contact_person_id.choices = [SelectChoice("", _l("— vælg eller skriv nedenfor —"))] + [
             SelectChoice(str(p.id), f"{p.name}{' <' + p.email + '>' if p.email else ''}") for p in people]

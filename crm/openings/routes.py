@@ -2,6 +2,7 @@
 
 import sqlalchemy as sa
 from flask import abort, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from crm.access import allow
@@ -14,6 +15,8 @@ from crm.openings import bp
 from crm.openings.forms import ActionForm, FilterForm, InvitationForm, OpeningForm, StatusForm
 from crm.paging import page_of
 from crm.services.invitations import (
+    INVITATION_DAYS,
+    STATE_LABELS,
     create_invitation,
     employer_users,
     invitation_state,
@@ -72,7 +75,8 @@ def new(company_id: int):
     if request.method == "GET":
         form.fill_from(company=company)
     done = submit(form, lambda: create_opening(company, form.service_data(), actor=current_user),
-                  success=lambda opening: f"Stillingen «{opening.title}» er oprettet.", redirect_to=_opening_url)
+                  success=lambda opening: _("Stillingen «%(title)s» er oprettet.", title=opening.title),
+                  redirect_to=_opening_url)
     return done or render_template("openings/form.html", form=form, company=company, opening=None)
 
 
@@ -95,7 +99,7 @@ def edit(opening_id: int):
         form.fill_from(opening)
     done = submit(form, lambda: update_opening(
         opening, form.service_data(), expected_version=form.expected_version(), actor=current_user),
-        success="Ændringerne er gemt.", redirect_to=_opening_url(opening), record=opening)
+        success=_("Ændringerne er gemt."), redirect_to=_opening_url(opening), record=opening)
     return done or render_template("openings/form.html", form=form, company=opening.company, opening=opening,
                                    conflict=form.conflict)
 
@@ -112,8 +116,8 @@ def change_status(opening_id: int):
                                action=url_for("openings.change_status", opening_id=opening.id), back=back,
                                portal=False)
     return submit(form, lambda: change_opening_status(opening, form.status.data, actor=current_user),
-                  success=lambda _: f"Stillingen er nu {opening.status_enum.label.lower()}.",
-                  redirect_to=back, on_error=back, invalid="Vælg en gyldig status.")
+                  success=lambda _result: _("Stillingen er nu %(status)s.", status=opening.status_enum.label.lower()),
+                  redirect_to=back, on_error=back, invalid=_("Vælg en gyldig status."))
 
 
 @bp.route("/<int:opening_id>/bekraeft", methods=["POST"])
@@ -123,14 +127,15 @@ def confirm(opening_id: int):
     opening = get_opening_or_404(opening_id, for_edit=True)
     back = _opening_url(opening)
     return submit(ActionForm(), lambda: confirm_opening(opening, actor=current_user),
-                  success=f"«{opening.title}» er bekræftet som åben.", redirect_to=back, on_error=back)
+                  success=_("«%(title)s» er bekræftet som åben.", title=opening.title), redirect_to=back,
+                  on_error=back)
 
 
 # --- portal access -------------------------------------------------------------------------
 
 def _invite(company, person, form):
     invitation, token = create_invitation(company, email=form.email.data or "", name=form.name.data or "",
-                                          contact_person=person, actor=current_user)
+                                          contact_person=person, language=form.language.data, actor=current_user)
     link = url_for("portal.accept_invitation", token=token, _external=True)
     send_invitation_email(invitation, link)
     return invitation, link
@@ -139,7 +144,8 @@ def _invite(company, person, form):
 def _access_page(company: Company, form: InvitationForm):
     return render_template(
         "openings/access.html", company=company, form=form, invitations=invitations_for(company),
-        users=employer_users(company), invitation_state=invitation_state, action_form=ActionForm(),
+        users=employer_users(company), invitation_state=invitation_state, state_labels=STATE_LABELS,
+        action_form=ActionForm(),
     )
 
 
@@ -155,8 +161,9 @@ def access(company_id: int):
         if person_id is not None:
             person = next((p for p in company.contacts if p.id == person_id), None)
         done = submit(form, lambda: _invite(company, person, form),
-                      success=lambda sent: f"Invitationen er sendt til {sent[0].email}. "
-                                           f"Linket gælder i 7 dage: {sent[1]}",
+                      success=lambda sent: _("Invitationen er sendt til %(email)s. Linket gælder i %(days)s "
+                                             "dage: %(link)s", email=sent[0].email, days=INVITATION_DAYS,
+                                             link=sent[1]),
                       redirect_to=url_for("openings.access", company_id=company.id))
         if done:
             return done
@@ -174,7 +181,8 @@ def revoke(company_id: int, invitation_id: int):
         abort(404)
     back = url_for("openings.access", company_id=company.id)
     return submit(ActionForm(), lambda: revoke_invitation(invitation, actor=current_user),
-                  success=f"Invitationen til {invitation.email} er trukket tilbage.", redirect_to=back,
+                  success=_("Invitationen til %(email)s er trukket tilbage.", email=invitation.email),
+                  redirect_to=back,
                   on_error=back)
 
 
@@ -189,4 +197,5 @@ def revoke_user(company_id: int, user_id: int):
         abort(404)
     back = url_for("openings.access", company_id=company.id)
     return submit(ActionForm(), lambda: revoke_employer_access(user, actor=current_user),
-                  success=f"{user.name} har ikke længere adgang til portalen.", redirect_to=back, on_error=back)
+                  success=_("%(name)s har ikke længere adgang til portalen.", name=user.name), redirect_to=back,
+                  on_error=back)

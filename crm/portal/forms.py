@@ -1,5 +1,6 @@
 """Portal forms: the company's public profile, answers to proposals and the invitation page."""
 
+from flask_babel import lazy_gettext as _l
 from wtforms import (
     EmailField,
     PasswordField,
@@ -20,14 +21,15 @@ PUBLIC_PROFILE_FIELDS = ("phone", "email", "website", "description")
 
 
 class ProfileForm(Form):
-    phone = StringField("Telefon", validators=[Optional(), Length(max=PHONE_MAX)])
-    email = EmailField("E-mail", validators=[Optional(), Email("Angiv en gyldig e-mailadresse."),
+    phone = StringField(_l("Telefon"), validators=[Optional(), Length(max=PHONE_MAX)])
+    email = EmailField(_l("E-mail"), validators=[Optional(), Email(_l("Angiv en gyldig e-mailadresse.")),
                                              Length(max=EMAIL_MAX)])
-    website = StringField("Hjemmeside", validators=[Optional(), Length(max=WEBSITE_MAX)])
-    description = TextAreaField("Kort beskrivelse af virksomheden", validators=[Optional(), Length(max=LONG_TEXT_MAX)])
-    offers = CheckboxListField("Hvad arbejdspladsen kan tilbyde")
+    website = StringField(_l("Hjemmeside"), validators=[Optional(), Length(max=WEBSITE_MAX)])
+    description = TextAreaField(_l("Kort beskrivelse af virksomheden"),
+                                validators=[Optional(), Length(max=LONG_TEXT_MAX)])
+    offers = CheckboxListField(_l("Hvad arbejdspladsen kan tilbyde"))
     version = VersionField()
-    submit = SubmitField("Gem profilen")
+    submit = SubmitField(_l("Gem profilen"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -51,15 +53,15 @@ class ProfileForm(Form):
 class AnswerForm(Form):
     """One button per answer (``ANSWER_LABELS``); the button pressed sets ``answer``."""
 
-    answer = StringField("Jeres svar", validators=[DataRequired("Vælg et svar.")])
+    answer = StringField(_l("Jeres svar"), validators=[DataRequired(_l("Vælg et svar."))])
     # Optional, with "ikke lige nu" only (``match_feedback.NOT_NOW_REASONS``).
-    reason = StringField("Hvis ikke lige nu: hvorfor? (valgfrit)", validators=[Optional(), Length(max=20)])
+    reason = StringField(_l("Hvis ikke lige nu: hvorfor? (valgfrit)"), validators=[Optional(), Length(max=20)])
 
 
 class AcceptInvitationForm(Form):
-    name = StringField("Dit navn", validators=[DataRequired("Angiv dit navn."), Length(max=PERSON_MAX)])
-    password = PasswordField("Vælg en adgangskode", validators=[DataRequired("Vælg en adgangskode.")])
-    confirm = PasswordField("Gentag adgangskoden",
-                            validators=[DataRequired("Gentag adgangskoden."),
-                                        EqualTo("password", "De to adgangskoder er ikke ens.")])
-    submit = SubmitField("Opret adgang")
+    name = StringField(_l("Dit navn"), validators=[DataRequired(_l("Angiv dit navn.")), Length(max=PERSON_MAX)])
+    password = PasswordField(_l("Vælg en adgangskode"), validators=[DataRequired(_l("Vælg en adgangskode."))])
+    confirm = PasswordField(_l("Gentag adgangskoden"),
+                            validators=[DataRequired(_l("Gentag adgangskoden.")),
+                                        EqualTo("password", _l("De to adgangskoder er ikke ens."))])
+    submit = SubmitField(_l("Opret adgang"))

@@ -1,12 +1,15 @@
 """The employer portal: the own company's openings, public profile and proposals, and the public
 page where an invited employer sets a password."""
 
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import current_app, flash, make_response, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from crm.access import allow
 from crm.extensions import db, limiter
 from crm.forms import submit
+from crm.i18n import COOKIE_MAX_AGE, COOKIE_NAME, chosen_language, in_language
 from crm.models import Company
 from crm.models.opening import OpeningStatus
 from crm.openings.forms import ActionForm, OpeningForm
@@ -14,7 +17,7 @@ from crm.permissions import can
 from crm.portal import bp
 from crm.portal.access import get_own_opening_or_404, get_own_proposal_or_404, own_company
 from crm.portal.forms import AcceptInvitationForm, AnswerForm, ProfileForm
-from crm.services.invitations import InvitationError, accept_invitation, load_invitation
+from crm.services.invitations import InvitationError, accept_invitation, invitation_language, load_invitation
 from crm.services.match_feedback import NOT_NOW_REASONS, record_not_now_reason
 from crm.services.openings import (
     change_opening_status,
@@ -34,13 +37,13 @@ from crm.services.proposals import (
     proposals_for,
 )
 
-STATUS_UNCHANGED = "Status blev ikke ændret."
+STATUS_UNCHANGED = _l("Status blev ikke ændret.")
 # The status buttons an employer sees for an opening: (status, button text).
 STATUS_ACTIONS = (
-    (OpeningStatus.AABEN, "Åbn"),
-    (OpeningStatus.PAUSE, "Sæt på pause"),
-    (OpeningStatus.BESAT, "Marker som besat"),
-    (OpeningStatus.LUKKET, "Luk"),
+    (OpeningStatus.AABEN, _l("Åbn")),
+    (OpeningStatus.PAUSE, _l("Sæt på pause")),
+    (OpeningStatus.BESAT, _l("Marker som besat")),
+    (OpeningStatus.LUKKET, _l("Luk")),
 )
 
 
@@ -90,7 +93,7 @@ def new_opening():
     if request.method == "GET":
         form.fill_from(company=company)
     done = submit(form, lambda: create_opening(company, form.service_data(), actor=current_user),
-                  success=lambda opening: f"Stillingen «{opening.title}» er oprettet.",
+                  success=lambda opening: _("Stillingen «%(title)s» er oprettet.", title=opening.title),
                   redirect_to=url_for("portal.openings"))
     return done or render_template("portal/opening_form.html", form=form, company=company, opening=None)
 
@@ -105,7 +108,7 @@ def edit_opening(opening_id: int):
         form.fill_from(opening)
     done = submit(form, lambda: update_opening(
         opening, form.service_data(), expected_version=form.expected_version(), actor=current_user),
-        success="Ændringerne er gemt.", redirect_to=url_for("portal.openings"), record=opening)
+        success=_("Ændringerne er gemt."), redirect_to=url_for("portal.openings"), record=opening)
     return done or render_template("portal/opening_form.html", form=form, company=opening.company,
                                    opening=opening, action_form=ActionForm(), status_actions=STATUS_ACTIONS)
 
@@ -118,15 +121,16 @@ def opening_status(opening_id: int):
     status = request.form.get("status", "")
     back = url_for("portal.openings")
     if status not in {s for s, _ in STATUS_ACTIONS}:
-        flash(STATUS_UNCHANGED, "error")
+        flash(str(STATUS_UNCHANGED), "error")
         return redirect(back)
     if ActionForm().validate_on_submit() and is_ending(opening, status) and request.form.get("confirmed") != "ja":
         return render_template("openings/confirm_status.html", opening=opening, status=status,
                                action=url_for("portal.opening_status", opening_id=opening.id),
                                back=url_for("portal.edit_opening", opening_id=opening.id), portal=True)
     return submit(ActionForm(), lambda: change_opening_status(opening, status, actor=current_user),
-                  success=lambda _: f"«{opening.title}» er nu {opening.status_enum.label.lower()}.",
-                  redirect_to=back, on_error=back, invalid=STATUS_UNCHANGED)
+                  success=lambda _result: _("«%(title)s» er nu %(status)s.", title=opening.title,
+                                            status=opening.status_enum.label.lower()),
+                  redirect_to=back, on_error=back, invalid=str(STATUS_UNCHANGED))
 
 
 @bp.route("/stillinger/<int:opening_id>/bekraeft", methods=["POST"])
@@ -136,7 +140,8 @@ def confirm(opening_id: int):
     opening = get_own_opening_or_404(opening_id)
     back = url_for("portal.index") if request.form.get("from") == "index" else url_for("portal.openings")
     return submit(ActionForm(), lambda: confirm_opening(opening, actor=current_user),
-                  success=f"Tak! «{opening.title}» er bekræftet som åben.", redirect_to=back, on_error=back)
+                  success=_("Tak! «%(title)s» er bekræftet som åben.", title=opening.title), redirect_to=back,
+                  on_error=back)
 
 
 @bp.route("/profil", methods=["GET", "POST"])
@@ -149,7 +154,7 @@ def profile():
         form.fill_from(company)
     done = submit(form, lambda: update_public_profile(
         company, form.service_data(), expected_version=form.expected_version(), actor=current_user),
-        success="Profilen er gemt.", redirect_to=url_for("portal.profile"), record=company)
+        success=_("Profilen er gemt."), redirect_to=url_for("portal.profile"), record=company)
     return done or render_template("portal/profile.html", form=form, company=company)
 
 
@@ -183,25 +188,47 @@ def answer(placement_id: int):
         record_not_now_reason(placement, form.answer.data, form.reason.data)
 
     return submit(form, _answer,
-                  success="Tak for svaret. Jobcentret kontakter jer." if form.answer.data == "interesseret"
-                  else "Tak for svaret. Det er sendt videre til jobcentret.",
+                  success=_("Tak for svaret. Jobcentret kontakter jer.") if form.answer.data == "interesseret"
+                  else _("Tak for svaret. Det er sendt videre til jobcentret."),
                   redirect_to=url_for("portal.proposals"),
-                  on_error=url_for("portal.proposal", placement_id=placement.id), invalid="Vælg et svar.")
+                  on_error=url_for("portal.proposal", placement_id=placement.id), invalid=_("Vælg et svar."))
+
+
+def _invitation_language(token: str) -> str | None:
+    """The language the konsulent chose for the invitation, when the person has chosen none
+    (no ``sprog`` cookie); None leaves it to the browser's language."""
+    if chosen_language(request.cookies.get(COOKIE_NAME)):
+        return None
+    return invitation_language(token)
 
 
 @bp.route("/invitation/<token>", methods=["GET", "POST"], endpoint="accept_invitation")
 @limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"], methods=["POST"])
 def accept_invitation_page(token: str):
-    """Public: the invited employer sets a password (the link works once, for 7 days)."""
+    """Public: the invited employer sets a password (the link works once, for 7 days). The page is
+    in the invitation's language unless the person has chosen one."""
+    language = _invitation_language(token)
+    if language is None:
+        return _accept_invitation(token)
+    with in_language(language):
+        response = _accept_invitation(token)
+    if response.status_code == 302:
+        # The login page the new user lands on speaks the invitation's language too.
+        response.set_cookie(COOKIE_NAME, language, max_age=COOKIE_MAX_AGE, httponly=True, samesite="Lax",
+                            secure=current_app.config.get("SESSION_COOKIE_SECURE", False))
+    return response
+
+
+def _accept_invitation(token: str):
     try:
         invitation = load_invitation(token)
         form = AcceptInvitationForm()
         if request.method == "GET":
             form.name.data = invitation.name
         done = submit(form, lambda: accept_invitation(token, password=form.password.data, name=form.name.data),
-                      success=lambda user: f"Din adgang er oprettet. Log ind med {user.email} og din nye "
-                                           "adgangskode.",
+                      success=lambda user: _("Din adgang er oprettet. Log ind med %(email)s og din nye "
+                                             "adgangskode.", email=user.email),
                       redirect_to=url_for("auth.login"))
     except InvitationError as exc:  # used, expired or revoked (the 410 answer rolls back)
-        return render_template("portal/invitation_invalid.html", message=exc.message), 410
-    return done or render_template("portal/invitation.html", form=form, invitation=invitation)
+        return make_response(render_template("portal/invitation_invalid.html", message=exc.message), 410)
+    return done or make_response(render_template("portal/invitation.html", form=form, invitation=invitation))

@@ -12,14 +12,17 @@ wherever it is shown, and the matcher scores it lower; one not confirmed for mor
 from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.exc import StaleDataError
 
 from crm.extensions import db
+from crm.i18n import DEFAULT_LANGUAGE, in_language
 from crm.models import Company, OfferTag, Opening
 from crm.models.company import ContactKind
-from crm.models.opening import OPENING_STATUS_LABELS, OpeningKind, OpeningStatus
+from crm.models.opening import OpeningKind, OpeningStatus
 from crm.models.user import Role
 from crm.services import ValidationError
 from crm.services.audit import record_event
@@ -45,11 +48,12 @@ HIDDEN_DAYS = STALE_EXCLUDE_DAYS
 ENDING_STATUSES = frozenset({OpeningStatus.BESAT, OpeningStatus.LUKKET})
 MAX_PLACES = 100
 
-CONFLICT_MESSAGE = (
+CONFLICT_MESSAGE = _l(
     "Stillingen er blevet ændret af en anden, siden du åbnede den. Dine ændringer er ikke gemt: "
     "se de nye oplysninger, og gem igen."
 )
-# Fields shown as "what changed" in the timeline and the employer's contact-log summary.
+# Fields shown as "what changed" in the timeline and the employer's contact-log summary (stored, so
+# in Danish like the rest of the log).
 FIELD_LABELS = {
     "title": "titel", "occupation": "stillingsbetegnelse", "description": "beskrivelse",
     "kind": "type", "hours_min": "timer (min.)", "hours_max": "timer (maks.)",
@@ -86,9 +90,10 @@ def _hours(data: dict, key: str) -> float:
     try:
         hours = float(str(value).replace(",", "."))
     except (TypeError, ValueError):
-        raise ValidationError("Angiv et antal timer om ugen.", field=key) from None
+        raise ValidationError(_("Angiv et antal timer om ugen."), field=key) from None
     if not 0 < hours <= MAX_HOURS_PER_WEEK:
-        raise ValidationError(f"Timer om ugen skal være mellem 1 og {MAX_HOURS_PER_WEEK}.", field=key)
+        raise ValidationError(_("Timer om ugen skal være mellem 1 og %(max)s.", max=MAX_HOURS_PER_WEEK),
+                              field=key)
     return hours
 
 
@@ -99,7 +104,7 @@ def _offer_codes(codes) -> list[str]:
     known = set(db.session.scalars(sa.select(OfferTag.code).where(OfferTag.code.in_(codes))))
     unknown = set(codes) - known
     if unknown:
-        raise ValidationError(f"Ukendte tilbud: {', '.join(sorted(unknown))}.", field="offers")
+        raise ValidationError(_("Ukendte tilbud: %(codes)s.", codes=", ".join(sorted(unknown))), field="offers")
     return codes
 
 
@@ -108,34 +113,34 @@ def _date(data: dict, key: str) -> date | None:
     if value in (None, ""):
         return None
     if not isinstance(value, date):
-        raise ValidationError("Angiv en dato.", field=key)
+        raise ValidationError(_("Angiv en dato."), field=key)
     return value
 
 
 def _validated(company: Company, data: dict) -> dict:
     """Check and normalise an opening's fields; raise ValidationError naming the field."""
     clean = {
-        "title": clean_text(data, "title", max_length=TITLE_MAX, required="Angiv stillingens titel."),
+        "title": clean_text(data, "title", max_length=TITLE_MAX, required=_("Angiv stillingens titel.")),
         "occupation": clean_text(data, "occupation", max_length=TITLE_MAX),
         "description": clean_text(data, "description", max_length=LONG_TEXT_MAX),
     }
     try:
         clean["kind"] = OpeningKind(data.get("kind") or "").value
     except ValueError:
-        raise ValidationError("Vælg en type.", field="kind") from None
+        raise ValidationError(_("Vælg en type."), field="kind") from None
     clean["hours_min"] = _hours(data, "hours_min")
     clean["hours_max"] = _hours(data, "hours_max")
     if clean["hours_max"] < clean["hours_min"]:
-        raise ValidationError("Højeste antal timer kan ikke være lavere end laveste.", field="hours_max")
+        raise ValidationError(_("Højeste antal timer kan ikke være lavere end laveste."), field="hours_max")
     clean["low_hour_start"] = bool(data.get("low_hour_start"))
     clean["start_date"] = _date(data, "start_date")
     clean["apply_by"] = _date(data, "apply_by")
     try:
         clean["places"] = int(data.get("places") or 1)
     except (TypeError, ValueError):
-        raise ValidationError("Angiv et antal pladser.", field="places") from None
+        raise ValidationError(_("Angiv et antal pladser."), field="places") from None
     if not 1 <= clean["places"] <= MAX_PLACES:
-        raise ValidationError(f"Antal pladser skal være mellem 1 og {MAX_PLACES}.", field="places")
+        raise ValidationError(_("Antal pladser skal være mellem 1 og %(max)s.", max=MAX_PLACES), field="places")
     clean["skills"] = split_items(data.get("skills"))
     offers = data.get("offers")
     clean["offers"] = _offer_codes(sorted(company.offer_codes) if offers is None else offers)
@@ -157,7 +162,7 @@ def _status(value) -> OpeningStatus:
     try:
         return OpeningStatus(value or "")
     except ValueError:
-        raise ValidationError("Ukendt status.", field="status") from None
+        raise ValidationError(_("Ukendt status."), field="status") from None
 
 
 # --- the timeline and the contact log -------------------------------------------------------
@@ -174,6 +179,12 @@ def log_employer_change(company: Company, summary: str, *, actor, borger_id: int
                                   "summary": summary}, actor=actor)
     entry.borger_id = borger_id
     return entry
+
+
+def _danish_status(status: OpeningStatus) -> str:
+    """A status as the contact log (stored, read by konsulenter) says it: in Danish."""
+    with in_language(DEFAULT_LANGUAGE):
+        return status.label.lower()
 
 
 def _changed_names(changes: dict) -> str:
@@ -200,7 +211,7 @@ def create_opening(company: Company, data: dict, *, actor=None) -> Opening:
                           "status": opening.status})
     if _is_employer(actor):
         log_employer_change(company, f"Arbejdsgiveren oprettede stillingen «{opening.title}» "
-                                     f"({status.label.lower()}) i portalen.", actor=actor)
+                                     f"({_danish_status(status)}) i portalen.", actor=actor)
     return opening
 
 
@@ -208,7 +219,7 @@ def update_opening(opening: Opening, data: dict, *, expected_version: int, actor
     """Change an opening. Raises ConflictError when it changed since ``expected_version`` was
     read, and ValidationError for bad input; in both cases nothing is written."""
     if opening.version != expected_version:
-        raise ConflictError(CONFLICT_MESSAGE)
+        raise ConflictError(str(CONFLICT_MESSAGE))
     company = opening.company
     clean = _validated(company, data)
     changes = {}
@@ -226,7 +237,7 @@ def update_opening(opening: Opening, data: dict, *, expected_version: int, actor
         db.session.flush()
     except StaleDataError:
         db.session.rollback()
-        raise ConflictError(CONFLICT_MESSAGE) from None
+        raise ConflictError(str(CONFLICT_MESSAGE)) from None
     record_event("opening.update", "company", company.id, actor=actor,
                  details={"opening_id": opening.id, **changes})
     if _is_employer(actor):
@@ -260,7 +271,7 @@ def change_opening_status(opening: Opening, status: str, *, actor=None) -> Openi
                  details={"opening_id": opening.id, "from": before, "to": target.value})
     if _is_employer(actor):
         log_employer_change(opening.company, f"Arbejdsgiveren satte stillingen «{opening.title}» "
-                                             f"til {OPENING_STATUS_LABELS[target].lower()}.", actor=actor)
+                                             f"til {_danish_status(target)}.", actor=actor)
     return opening
 
 
@@ -271,7 +282,7 @@ def confirm_opening(opening: Opening, *, actor=None) -> Opening:
     so it must not make someone's open edit form conflict.
     """
     if opening.status != OpeningStatus.AABEN:
-        raise ValidationError("Kun åbne stillinger kan bekræftes.")
+        raise ValidationError(_("Kun åbne stillinger kan bekræftes."))
     now = utcnow()
     db.session.execute(
         sa.update(Opening).where(Opening.id == opening.id)

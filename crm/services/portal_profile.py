@@ -1,17 +1,20 @@
 """An employer's changes to its own company's public profile (through the portal)."""
 
+from flask_babel import lazy_gettext as _l
+
 from crm.models import Company
 from crm.services import ConflictError
 from crm.services.companies import company_profile, update_company
 from crm.services.openings import log_employer_change
 
+# The fields named (in Danish, like the rest of what is stored) in the company's contact log.
 FIELD_LABELS = {"phone": "telefon", "email": "e-mail", "website": "hjemmeside",
                 "description": "beskrivelse", "offers": "hvad arbejdspladsen kan tilbyde"}
 PUBLIC_FIELDS = tuple(FIELD_LABELS)
 
 
-PROFILE_CONFLICT_MESSAGE = ("Profilen er blevet ændret af en anden, siden du åbnede den. Dine ændringer er "
-                            "ikke gemt: tjek felterne, og gem igen.")
+PROFILE_CONFLICT_MESSAGE = _l("Profilen er blevet ændret af en anden, siden du åbnede den. Dine ændringer er "
+                              "ikke gemt: tjek felterne, og gem igen.")
 
 
 def update_public_profile(company: Company, data: dict, *, expected_version: int, actor) -> list[str]:
@@ -26,7 +29,7 @@ def update_public_profile(company: Company, data: dict, *, expected_version: int
     try:
         update_company(company, merged, expected_version=expected_version, actor=actor)
     except ConflictError:
-        raise ConflictError(PROFILE_CONFLICT_MESSAGE) from None
+        raise ConflictError(str(PROFILE_CONFLICT_MESSAGE)) from None
     after = company_profile(company)
     changed = [key for key in PUBLIC_FIELDS if before[key] != after[key]]
     if changed:

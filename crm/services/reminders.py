@@ -15,9 +15,13 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_mailman import EmailMessage
 
 from crm.extensions import db, mail
+from crm.i18n import in_language, language_for
 from crm.models import Company, Opening, Task, User
 from crm.models.opening import OpeningStatus
 from crm.models.user import Role
@@ -25,7 +29,7 @@ from crm.services.audit import record_event
 from crm.services.openings import stale_cutoff
 from crm.timeutil import to_local, utcnow
 
-SUBJECT = "Er jeres stillinger stadig åbne?"
+SUBJECT = _l("Er jeres stillinger stadig åbne?")
 KONSULENT_TASK_TITLE = "Ring til virksomheden: stillinger skal bekræftes"
 
 
@@ -54,14 +58,17 @@ def openings_due(*, now: datetime | None = None) -> list[Opening]:
 
 
 def _body(user: User, company: Company, openings: list[Opening], link: str, now: datetime) -> str:
-    lines = [f"- {o.title} (senest bekræftet for {(now - o.confirmed_at).days} dage siden)" for o in openings]
+    """The reminder to ``user``, in the language of the current locale (``send_reminders`` sets it)."""
+    lines = ["- " + ngettext("%(title)s (senest bekræftet for %(num)s dag siden)",
+                             "%(title)s (senest bekræftet for %(num)s dage siden)",
+                             (now - o.confirmed_at).days, title=o.title) for o in openings]
     return (
-        f"Kære {user.name}\n\n"
-        f"Disse stillinger hos {company.name} står stadig som åbne i Fodfæste, men er ikke bekræftet i "
-        "over en måned:\n\n" + "\n".join(lines) + "\n\n"
-        "Er de stadig åbne, så bekræft dem med ét klik i virksomhedsportalen. Er de besat eller lukket, "
-        "så marker dem dér, så jobcentrets vejledere kun foreslår det, der er åbent i dag:\n"
-        f"{link}\n\nVenlig hilsen\nJobcentret\n"
+        _("Kære %(name)s", name=user.name) + "\n\n"
+        + _("Disse stillinger hos %(company)s står stadig som åbne i Fodfæste, men er ikke bekræftet i "
+            "over en måned:", company=company.name) + "\n\n" + "\n".join(lines) + "\n\n"
+        + _("Er de stadig åbne, så bekræft dem med ét klik i virksomhedsportalen. Er de besat eller lukket, "
+            "så marker dem dér, så jobcentrets vejledere kun foreslår det, der er åbent i dag:") + "\n"
+        + f"{link}\n\n" + _("Venlig hilsen") + "\n" + _("Jobcentret") + "\n"
     )
 
 
@@ -88,8 +95,9 @@ def send_reminders(*, link: str, now: datetime | None = None) -> list[Reminder]:
                 continue
             reminder.task = _konsulent_task(company, openings, now)
         for user in recipients:
-            messages.append(EmailMessage(subject=SUBJECT, body=_body(user, company, openings, link, now),
-                                         to=[user.email]))
+            with in_language(language_for(user)):
+                messages.append(EmailMessage(subject=str(SUBJECT), body=_body(user, company, openings, link, now),
+                                             to=[user.email]))
         ids = [o.id for o in openings]
         db.session.execute(
             # Not an edit: leave the version counter and the update stamp alone.
