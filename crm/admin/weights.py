@@ -25,7 +25,7 @@ from crm.services.match_weights import (
     weights_in_force,
 )
 from crm.unit_of_work import after_commit
-from matcher.learning import OUTCOME_LABELS
+from matcher.learning import Outcome
 from matcher.scoring import COMPONENTS
 
 
@@ -42,7 +42,7 @@ def weights():
     """Compare the learned with the current match weights, per programme and for all."""
     return render_template("admin/weights.html", in_force=weights_in_force(), fit=latest_fit(),
                            versions=versions(), components=COMPONENTS, component_labels=COMPONENT_LABELS,
-                           outcome_labels=OUTCOME_LABELS, verdict_text=verdict_text,
+                           outcomes=list(Outcome), verdict_text=verdict_text,
                            action_form=ActionForm(), reason_form=ReasonForm())
 
 
