@@ -1,4 +1,5 @@
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
     DateField,
@@ -30,22 +31,22 @@ from crm.sorting import danish, danish_key
 
 def _company_choices() -> list[SelectChoice]:
     rows = db.session.execute(sa.select(Company.id, Company.name, Company.city).order_by(danish(Company.name)))
-    return [SelectChoice("", "— ingen —")] + [
+    return [SelectChoice("", _l("— ingen —"))] + [
         SelectChoice(str(cid), f"{name} ({city})") for cid, name, city in rows
     ]
 
 
 class UserForm(Form):
-    email = EmailField("E-mail", validators=[DataRequired("Angiv en e-mail."), Length(max=254)])
-    name = StringField("Navn", validators=[DataRequired("Angiv et navn."), Length(max=120)])
-    phone = StringField("Telefon (vises for arbejdsgivere, hvis brugeren er konsulent)",
+    email = EmailField(_l("E-mail"), validators=[DataRequired(_l("Angiv en e-mail.")), Length(max=254)])
+    name = StringField(_l("Navn"), validators=[DataRequired(_l("Angiv et navn.")), Length(max=120)])
+    phone = StringField(_l("Telefon (vises for arbejdsgivere, hvis brugeren er konsulent)"),
                         validators=[Optional(), Length(max=40)])
-    role = SelectField("Rolle", choices=[SelectChoice(r.value, label) for r, label in ROLE_LABELS.items()])
-    company_id = SelectField("Virksomhed (kun arbejdsgivere)", coerce=coerce_optional_id,
+    role = SelectField(_l("Rolle"), choices=[SelectChoice(r.value, label) for r, label in ROLE_LABELS.items()])
+    company_id = SelectField(_l("Virksomhed (kun arbejdsgivere)"), coerce=coerce_optional_id,
                              validators=[Optional()])
-    led_programme_ids = CheckboxListField("Leder indsatserne (kun teamledere)", coerce=int)
-    active = BooleanField("Aktiv", default=True)
-    submit = SubmitField("Gem")
+    led_programme_ids = CheckboxListField(_l("Leder indsatserne (kun teamledere)"), coerce=int)
+    active = BooleanField(_l("Aktiv"), default=True)
+    submit = SubmitField(_l("Gem"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -56,18 +57,18 @@ class UserForm(Form):
 
 
 class NewUserForm(UserForm):
-    password = PasswordField("Adgangskode", validators=[DataRequired("Angiv en adgangskode.")])
+    password = PasswordField(_l("Adgangskode"), validators=[DataRequired(_l("Angiv en adgangskode."))])
     password2 = PasswordField(
-        "Gentag adgangskode", validators=[EqualTo("password", "Adgangskoderne er ikke ens.")]
+        _l("Gentag adgangskode"), validators=[EqualTo("password", _l("Adgangskoderne er ikke ens."))]
     )
 
 
 class PasswordResetForm(Form):
-    password = PasswordField("Ny adgangskode", validators=[DataRequired("Angiv en adgangskode.")])
+    password = PasswordField(_l("Ny adgangskode"), validators=[DataRequired(_l("Angiv en adgangskode."))])
     password2 = PasswordField(
-        "Gentag ny adgangskode", validators=[EqualTo("password", "Adgangskoderne er ikke ens.")]
+        _l("Gentag ny adgangskode"), validators=[EqualTo("password", _l("Adgangskoderne er ikke ens."))]
     )
-    submit = SubmitField("Sæt ny adgangskode")
+    submit = SubmitField(_l("Sæt ny adgangskode"))
 
 
 class AuditFilterForm(SubForm):
@@ -75,23 +76,24 @@ class AuditFilterForm(SubForm):
 
     FIELDS = ("user", "borger", "company", "action", "since", "until")
 
-    user = SelectField("Bruger", coerce=coerce_optional_id)
-    borger = StringField("Borger (reference)", validators=[Optional(), Length(max=MAX_SEARCH_CHARS)])
-    company = StringField("Virksomhed (navn eller CVR)", validators=[Optional(), Length(max=MAX_SEARCH_CHARS)])
-    action = SelectField("Handling", default="")
-    since = DateField("Fra dato", validators=[Optional()])
-    until = DateField("Til dato", validators=[Optional()])
+    user = SelectField(_l("Bruger"), coerce=coerce_optional_id)
+    borger = StringField(_l("Borger (reference)"), validators=[Optional(), Length(max=MAX_SEARCH_CHARS)])
+    company = StringField(_l("Virksomhed (navn eller CVR)"), validators=[Optional(), Length(max=MAX_SEARCH_CHARS)])
+    action = SelectField(_l("Handling"), default="")
+    since = DateField(_l("Fra dato"), validators=[Optional()])
+    until = DateField(_l("Til dato"), validators=[Optional()])
 
     def __init__(self, formdata, **kwargs):
         super().__init__(formdata, **kwargs)
         users = db.session.execute(sa.select(User.id, User.name, User.role).order_by(danish(User.name)))
-        self.user.choices = [SelectChoice("", "Alle")] + [
+        self.user.choices = [SelectChoice("", _l("Alle"))] + [
             SelectChoice(str(uid), f"{name} ({ROLE_LABELS.get(role, role)})") for uid, name, role in users]
-        self.action.choices = [SelectChoice("", "Alle")] + [
-            SelectChoice(code, label) for code, label in sorted(ACTION_LABELS.items(), key=lambda i: danish_key(i[1]))]
+        self.action.choices = [SelectChoice("", _l("Alle"))] + [
+            SelectChoice(code, label)
+            for code, label in sorted(ACTION_LABELS.items(), key=lambda i: danish_key(str(i[1])))]
 
     def to_filter(self) -> AuditFilter | None:
-        """The validated filters, or None (the Danish messages are on the fields)."""
+        """The validated filters, or None (the messages are on the fields)."""
         if not self.validate():
             return None
         values = {"user_id": self.user.data, "action": self.action.data or None,

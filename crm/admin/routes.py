@@ -1,5 +1,6 @@
 import sqlalchemy as sa
 from flask import Response, abort, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from crm.access import allow
@@ -43,7 +44,8 @@ def users():
 def new_user():
     """Create a user account."""
     form = NewUserForm()
-    done = submit(form, lambda: _create_user_from(form), success=lambda user: f"Brugeren {user.name} er oprettet.",
+    done = submit(form, lambda: _create_user_from(form),
+                  success=lambda user: _("Brugeren %(name)s er oprettet.", name=user.name),
                   redirect_to=url_for("admin.users"))
     return done or render_template("admin/user_form.html", form=form, user=None)
 
@@ -74,7 +76,7 @@ def edit_user(user_id: int):
     if request.method == "GET":
         form.company_id.data = user.company_id
         form.led_programme_ids.data = [p.id for p in user.led_programmes]
-    done = submit(form, lambda: _update_user_from(form, user), success="Ændringerne er gemt.",
+    done = submit(form, lambda: _update_user_from(form, user), success=_("Ændringerne er gemt."),
                   redirect_to=url_for("admin.users"))
     return done or render_template("admin/user_form.html", form=form, user=user,
                                    reset_form=PasswordResetForm())
@@ -88,7 +90,7 @@ def reset_user_password(user_id: int):
     form = PasswordResetForm()
     back = url_for("admin.edit_user", user_id=user.id)
     return submit(form, lambda: reset_password(user, form.password.data, actor=current_user),
-                  success=f"{user.name} har fået en ny adgangskode.", redirect_to=back, on_error=back)
+                  success=_("%(name)s har fået en ny adgangskode.", name=user.name), redirect_to=back, on_error=back)
 
 
 @bp.route("/brugere/<int:user_id>/totrin", methods=["POST"])
@@ -98,7 +100,8 @@ def reset_second_factor(user_id: int):
     user = get_user_or_404(user_id)
     back = url_for("admin.edit_user", user_id=user.id)
     return submit(ActionForm(), lambda: second_factor.reset(user, actor=current_user),
-                  success=f"Totrinsbekræftelse er nulstillet for {user.name}.", redirect_to=back, on_error=back)
+                  success=_("Totrinsbekræftelse er nulstillet for %(name)s.", name=user.name),
+                  redirect_to=back, on_error=back)
 
 
 def _audit_filter_args() -> dict:

@@ -1,6 +1,8 @@
 """The admin's page for the match weights: learned against current, adopt, go back (issue 14)."""
 
 from flask import flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from wtforms import StringField
 from wtforms.validators import DataRequired, Length
@@ -23,7 +25,7 @@ from crm.services.match_weights import (
     weights_in_force,
 )
 from crm.unit_of_work import after_commit
-from matcher.learning import OUTCOME_LABELS
+from matcher.learning import Outcome
 from matcher.scoring import COMPONENTS
 
 
@@ -31,7 +33,7 @@ class ReasonForm(Form):
     """Adopt a fit's weights or go back to a version (``target_id``; empty = the defaults), with why."""
 
     target_id = IdField()
-    reason = StringField("Begrundelse", validators=[DataRequired("Skriv hvorfor."), Length(max=300)])
+    reason = StringField(_l("Begrundelse"), validators=[DataRequired(_l("Skriv hvorfor.")), Length(max=300)])
 
 
 @bp.route("/vaegte")
@@ -40,7 +42,7 @@ def weights():
     """Compare the learned with the current match weights, per programme and for all."""
     return render_template("admin/weights.html", in_force=weights_in_force(), fit=latest_fit(),
                            versions=versions(), components=COMPONENTS, component_labels=COMPONENT_LABELS,
-                           outcome_labels=OUTCOME_LABELS, verdict_text=verdict_text,
+                           outcomes=list(Outcome), verdict_text=verdict_text,
                            action_form=ActionForm(), reason_form=ReasonForm())
 
 
@@ -53,17 +55,17 @@ def fit_weights():
         return redirect(back)
     job = request_weights_fit(user=current_user)
     if job is None:
-        flash("En beregning er allerede i gang. Siden viser den, når den er færdig.", "info")
+        flash(_("En beregning er allerede i gang. Siden viser den, når den er færdig."), "info")
         return redirect(back)
     after_commit(lambda: dispatch(job))
     return redirect(url_for("jobs.detail", job_id=job.id))
 
 
-def _with_reason(action, success: str):
+def _with_reason(action, success):
+    """``success(version)`` is the flash for the version made."""
     form = ReasonForm()
     back = url_for("admin.weights")
-    return submit(form, lambda: action(form), success=lambda version: success.format(version=version.id),
-                  redirect_to=back, on_error=back)
+    return submit(form, lambda: action(form), success=success, redirect_to=back, on_error=back)
 
 
 @bp.route("/vaegte/brug", methods=["POST"])
@@ -72,7 +74,8 @@ def adopt_weights():
     """Adopt the learned weights of the newest fit, with a reason."""
     return _with_reason(lambda form: adopt_fit(
         db.session.get(WeightsFit, form.target_id.data) if form.target_id.data else None,
-        reason=form.reason.data, actor=current_user), "De lærte vægte er taget i brug som version {version}.")
+        reason=form.reason.data, actor=current_user),
+        lambda version: _("De lærte vægte er taget i brug som version %(version)s.", version=version.id))
 
 
 @bp.route("/vaegte/tilbage", methods=["POST"])
@@ -85,4 +88,5 @@ def restore_weights():
         return restore_version(db.session.get(WeightsVersion, form.target_id.data), reason=form.reason.data,
                                actor=current_user)
 
-    return _with_reason(action, "Vægtene er sat tilbage (ny version {version}).")
+    return _with_reason(action, lambda version: _("Vægtene er sat tilbage (ny version %(version)s).",
+                                                  version=version.id))

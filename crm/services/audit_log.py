@@ -1,10 +1,11 @@
-"""The revision log an admin reads: filters, rows in Danish words, and the export.
+"""The revision log an admin reads: filters, rows in the reader's words, and the export.
 
 Who may read it is ``audit.read`` (crm/permissions.py). What a row may show follows DOMAIN.md's
 need-to-know: a borger appears by the internal reference only (never a name), an erased borger as
 "Slettet borger", and free text that might describe a borger (a task's title, which names them) is
-never shown; codes are shown by their Danish labels (``ACTION_LABELS`` for the actions, the model
-label tables for statuses, stages and kinds).
+never shown; codes are shown by their labels (``ACTION_LABELS`` for the actions, the model
+label tables for statuses, stages and kinds), in the language of the request: the page, and the
+export's headers too (a job writes in the language of the request that queued it).
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 
@@ -38,42 +41,45 @@ from crm.timeutil import local_to_utc, to_local
 from crm.validators import parse_id
 
 OBJECT_TYPE_LABELS = {
-    "user": "Bruger", "borger": "Borger", "company": "Virksomhed", "task": "Opgave",
-    "import_batch": "Import", "programme": "Indsats", "match_weights": "Matchvægte",
-    "audit": "Revisionslog",
+    "user": _l("Bruger"), "borger": _l("Borger"), "company": _l("Virksomhed"), "task": _l("Opgave"),
+    "import_batch": _l("Import"), "programme": _l("Indsats"), "match_weights": _l("Matchvægte"),
+    "audit": _l("Revisionslog"),
 }
 # The names of the details' keys.
 DETAIL_LABELS = {
-    "email": "E-mail", "reason": "Årsag", "format": "Format", "page": "Side", "reference": "Reference",
-    "vejleder_id": "Vejleder", "from_vejleder_id": "Fra vejleder", "to_vejleder_id": "Til vejleder",
-    "fields": "Felter", "name": "Navn", "cvr": "CVR", "from": "Fra", "to": "Til", "status": "Status",
-    "count": "Antal", "criteria": "Filtre", "filename": "Fil", "created": "Oprettet", "updated": "Opdateret",
-    "removed": "Fjernet", "restored": "Gendannet", "kept_id": "Beholdt", "duplicate_id": "Dublet",
-    "duplicate_name": "Dublettens navn", "moved": "Flyttet", "contact_id": "Kontaktperson nr.",
-    "primary": "Primær kontakt", "due": "Frist", "assignee_id": "Ansvarlig", "company_id": "Virksomhed",
-    "log_entry_id": "Kontakt nr.", "kind": "Type", "at": "Tidspunkt", "face_to_face": "Ansigt til ansigt",
-    "first_employer_contact": "Første arbejdsgiverkontakt", "contract_id": "Kontrakt nr.", "rules": "Regler",
-    "investment": "Investering (kr.)", "rule_id": "Regel nr.", "verification_id": "Verificering nr.",
-    "outcome_event_id": "Resultat nr.", "evidence_kind": "Dokumentation", "invoice": "Faktura",
-    "results": "Resultater", "amount": "Beløb (kr.)", "invitation_id": "Invitation nr.", "user_id": "Bruger",
-    "target": "Match", "suggest": "Forslag", "outcomes": "Udfald", "fit_id": "Beregning nr.",
-    "weights": "Vægte", "based_on": "Ud fra", "opening_id": "Stilling nr.", "title": "Titel",
-    "placement_id": "Forløb nr.", "stage": "Trin", "targets": "Mål", "answer": "Svar", "masked": "Maskeret",
-    "referral_id": "Henvisning nr.", "starts_on": "Fra", "ends_on": "Til", "task_id": "Opgave nr.",
-    "opening_ids": "Stillinger nr.", "recipients": "Modtagere", "role": "Rolle", "active": "Aktiv",
-    "phone": "Telefon", "programme_ids": "Indsatser", "offers": "Kan tilbyde", "konsulent_id": "Konsulent",
-    "excluded_company_ids": "Fravalgte virksomheder",
-    "attachment_id": "Bilag nr.", "size": "Størrelse (byte)", "sha256": "Kontrolsum (SHA-256)",
-    "kinds": "Afsnit", "day": "Dag", "items": "Punkter", "token_id": "API-nøgle nr.", "scopes": "Adgang",
-    "days": "Dage",
+    "email": _l("E-mail"), "reason": _l("Årsag"), "format": _l("Format"), "page": _l("Side"),
+    "reference": _l("Reference"), "vejleder_id": _l("Vejleder"), "from_vejleder_id": _l("Fra vejleder"),
+    "to_vejleder_id": _l("Til vejleder"), "fields": _l("Felter"), "name": _l("Navn"), "cvr": _l("CVR"),
+    "from": _l("Fra"), "to": _l("Til"), "status": _l("Status"), "count": _l("Antal"), "criteria": _l("Filtre"),
+    "filename": _l("Fil"), "created": _l("Oprettet"), "updated": _l("Opdateret"), "removed": _l("Fjernet"),
+    "restored": _l("Gendannet"), "kept_id": _l("Beholdt"), "duplicate_id": _l("Dublet"),
+    "duplicate_name": _l("Dublettens navn"), "moved": _l("Flyttet"), "contact_id": _l("Kontaktperson nr."),
+    "primary": _l("Primær kontakt"), "due": _l("Frist"), "assignee_id": _l("Ansvarlig"), "company_id": _l("Virksomhed"),
+    "log_entry_id": _l("Kontakt nr."), "kind": _l("Type"), "at": _l("Tidspunkt"),
+    "face_to_face": _l("Ansigt til ansigt"), "first_employer_contact": _l("Første arbejdsgiverkontakt"),
+    "contract_id": _l("Kontrakt nr."), "rules": _l("Regler"), "investment": _l("Investering (kr.)"),
+    "rule_id": _l("Regel nr."), "verification_id": _l("Verificering nr."), "outcome_event_id": _l("Resultat nr."),
+    "evidence_kind": _l("Dokumentation"), "invoice": _l("Faktura"), "results": _l("Resultater"),
+    "amount": _l("Beløb (kr.)"), "invitation_id": _l("Invitation nr."), "user_id": _l("Bruger"), "target": _l("Match"),
+    "suggest": _l("Forslag"), "outcomes": _l("Udfald"), "fit_id": _l("Beregning nr."), "weights": _l("Vægte"),
+    "based_on": _l("Ud fra"), "opening_id": _l("Stilling nr."), "title": _l("Titel"), "placement_id": _l("Forløb nr."),
+    "stage": _l("Trin"), "targets": _l("Mål"), "answer": _l("Svar"), "masked": _l("Maskeret"),
+    "referral_id": _l("Henvisning nr."), "starts_on": _l("Fra"), "ends_on": _l("Til"), "task_id": _l("Opgave nr."),
+    "opening_ids": _l("Stillinger nr."), "recipients": _l("Modtagere"), "role": _l("Rolle"), "active": _l("Aktiv"),
+    "phone": _l("Telefon"), "programme_ids": _l("Indsatser"), "offers": _l("Kan tilbyde"),
+    "konsulent_id": _l("Konsulent"), "excluded_company_ids": _l("Fravalgte virksomheder"),
+    "attachment_id": _l("Bilag nr."), "size": _l("Størrelse (byte)"), "sha256": _l("Kontrolsum (SHA-256)"),
+    "kinds": _l("Afsnit"), "day": _l("Dag"), "items": _l("Punkter"), "token_id": _l("API-nøgle nr."),
+    "scopes": _l("Adgang"), "days": _l("Dage"),
     # The tables a merge moves rows of (company.merge "moved").
-    "company_status_changes": "statusændringer", "contact_log": "kontakter", "contact_persons": "kontaktpersoner",
-    "invitations": "invitationer", "openings": "stillinger", "outcome_events": "resultater",
-    "placements": "forløb", "tasks": "opgaver", "users": "portalbrugere",
+    "company_status_changes": _l("statusændringer"), "contact_log": _l("kontakter"),
+    "contact_persons": _l("kontaktpersoner"), "invitations": _l("invitationer"), "openings": _l("stillinger"),
+    "outcome_events": _l("resultater"), "placements": _l("forløb"), "tasks": _l("opgaver"),
+    "users": _l("portalbrugere"),
     # The filters of an export (company.export and audit.export "criteria", as in the query string).
-    "q": "søgning", "industry": "branche", "konsulent": "konsulent", "postcode": "postnummer",
-    "radius": "km", "sort": "sortering", "user": "bruger", "borger": "borger", "company": "virksomhed",
-    "action": "handling", "since": "fra", "until": "til",
+    "q": _l("søgning"), "industry": _l("branche"), "konsulent": _l("konsulent"), "postcode": _l("postnummer"),
+    "radius": _l("km"), "sort": _l("sortering"), "user": _l("bruger"), "borger": _l("borger"),
+    "company": _l("virksomhed"), "action": _l("handling"), "since": _l("fra"), "until": _l("til"),
 }
 USER_KEYS = frozenset({"vejleder_id", "from_vejleder_id", "to_vejleder_id", "assignee_id", "user_id", "konsulent_id",
                        "konsulent", "user"})
@@ -81,15 +87,16 @@ COMPANY_KEYS = frozenset({"company_id", "kept_id", "duplicate_id"})
 # Keys never shown: a task's title names the borger it is about (the erasure clears it for that reason).
 HIDDEN_KEYS = frozenset({"title"})
 PAGE_LABELS = {
-    "detail": "borgerens side", "edit": "redigering", "match": "match", "shortlist": "kortlisten",
-    "propose": "forslag til arbejdsgiver", "exclude": "fravalg af virksomhed", "placement": "forløb",
-    "outcome": "resultater", "end": "afslutning", "export": "indsigt", "erase": "sletning",
-    "reassign": "overdragelse", "reverse_match": "borgere til en virksomhed", "portal.proposal": "virksomhedsportalen",
-    "company_log": "virksomhedens kontaktlog", "report_figure": "opgørelse", "list": "borgerlisten",
-    "my_week": "vejlederens uge", "referral": "henvisninger", "tasks": "opgaver",
-    "match_print": "matchliste til mødet", "attachment": "bilag",
+    "detail": _l("borgerens side"), "edit": _l("redigering"), "match": _l("match"), "shortlist": _l("kortlisten"),
+    "propose": _l("forslag til arbejdsgiver"), "exclude": _l("fravalg af virksomhed"), "placement": _l("forløb"),
+    "outcome": _l("resultater"), "end": _l("afslutning"), "export": _l("indsigt"), "erase": _l("sletning"),
+    "reassign": _l("overdragelse"), "reverse_match": _l("borgere til en virksomhed"),
+    "portal.proposal": _l("virksomhedsportalen"), "company_log": _l("virksomhedens kontaktlog"),
+    "report_figure": _l("opgørelse"), "list": _l("borgerlisten"), "my_week": _l("vejlederens uge"),
+    "referral": _l("henvisninger"), "tasks": _l("opgaver"), "match_print": _l("matchliste til mødet"),
+    "attachment": _l("bilag"),
 }
-ERASE_REASONS = {"request": "Borgerens anmodning", "retention": "Opbevaringsperioden udløb"}
+ERASE_REASONS = {"request": _l("Borgerens anmodning"), "retention": _l("Opbevaringsperioden udløb")}
 FORMAT_LABELS = {"csv": "CSV", "xlsx": "XLSX", "json": "JSON"}
 # Code → label for the keys whose values are codes (statuses, stages, kinds, reasons).
 VALUE_LABELS = {
@@ -109,9 +116,9 @@ ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 ISO_DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")
 CVR = re.compile(r"^\d{8}$")
 MAX_SEARCH_CHARS = 120
-EXPORT_COLUMNS = ("Tidspunkt", "Bruger", "Rolle", "Handling", "Handlingskode", "Objekt", "Objekt nr.",
-                  "Detaljer", "IP-adresse")
-XLSX_SHEET_TITLE = "Revisionslog"
+EXPORT_COLUMNS = (_l("Tidspunkt"), _l("Bruger"), _l("Rolle"), _l("Handling"), _l("Handlingskode"), _l("Objekt"),
+                  _l("Objekt nr."), _l("Detaljer"), _l("IP-adresse"))
+XLSX_SHEET_TITLE = _l("Revisionslog")
 XLSX_DATETIME_FORMAT = "dd-mm-yyyy hh:mm:ss"
 CSV_DELIMITER = ";"
 PROGRESS_ROWS = 1000
@@ -135,6 +142,7 @@ class LogRow:
 
     event_id: int
     at: datetime  # Danish local time, naive
+    stored_at: datetime  # the same moment as stored (naive UTC), for the formatters
     actor: str
     actor_role: str
     action: str
@@ -157,7 +165,7 @@ def find_borger_id(reference: str) -> int:
     text = reference.strip()[:MAX_SEARCH_CHARS]
     borger_id = db.session.scalar(sa.select(Borger.id).where(sa.func.upper(Borger.reference) == text.upper()))
     if borger_id is None:
-        raise ValidationError(f"Ingen borger har referencen «{text}».", field="borger")
+        raise ValidationError(_("Ingen borger har referencen «%(reference)s».", reference=text), field="borger")
     return borger_id
 
 
@@ -169,13 +177,14 @@ def find_company_ids(text: str) -> tuple[int, ...]:
         Company.name == text, sa.func.lower(Company.name) == text.lower())
     ids = tuple(db.session.scalars(sa.select(Company.id).where(where).order_by(Company.id)))
     if not ids:
-        raise ValidationError(f"Ingen virksomhed hedder «{text}» eller har det CVR-nummer.", field="company")
+        raise ValidationError(_("Ingen virksomhed hedder «%(text)s» eller har det CVR-nummer.", text=text),
+                              field="company")
     return ids
 
 
 def check_period(since: date | None, until: date | None) -> None:
     if since is not None and until is not None and until < since:
-        raise ValidationError("Til-datoen skal være samme dag som fra-datoen eller senere.", field="until")
+        raise ValidationError(_("Til-datoen skal være samme dag som fra-datoen eller senere."), field="until")
 
 
 def events_query(audit_filter: AuditFilter) -> sa.Select:
@@ -230,17 +239,17 @@ class _Names:
         if user_id not in self.users:  # an id inside a nested detail (an export's filters)
             self.users[user_id] = db.session.get(User, user_id)
         user = self.users[user_id]
-        return user.name if user else f"slettet bruger nr. {user_id}"
+        return user.name if user else _("slettet bruger nr. %(number)s", number=user_id)
 
     def borger(self, borger_id: int) -> str:
         if borger_id not in self.references:
             self.references[borger_id] = db.session.scalar(sa.select(Borger.reference).where(Borger.id == borger_id))
-        return self.references[borger_id] or "slettet borger"
+        return self.references[borger_id] or _("slettet borger")
 
     def company(self, company_id: int) -> str:
         if company_id not in self.companies:
             self.companies[company_id] = db.session.scalar(sa.select(Company.name).where(Company.id == company_id))
-        return self.companies[company_id] or f"virksomhed nr. {company_id} (findes ikke længere)"
+        return self.companies[company_id] or _("virksomhed nr. %(number)s (findes ikke længere)", number=company_id)
 
 
 def _pairs(id_column, value_column, ids: set[int]) -> dict:
@@ -259,22 +268,24 @@ def _number(text: str | None) -> int | None:
 
 
 def _object_label(event: AuditEvent, names: _Names) -> str:
-    kind = OBJECT_TYPE_LABELS.get(event.object_type, event.object_type)
+    kind = str(OBJECT_TYPE_LABELS.get(event.object_type, event.object_type))
     number = _number(event.object_id)
     if event.object_type == "borger":
         if event.object_id and event.object_id.startswith(ERASED_SUBJECT_PREFIX):
-            return "Slettet borger"
+            return _("Slettet borger")
         reference = names.references.get(number) if number is not None else None
-        return f"Borger {reference}" if reference else f"Borger nr. {event.object_id} (slettet)"
+        if reference:
+            return _("Borger %(reference)s", reference=reference)
+        return _("Borger nr. %(number)s (slettet)", number=event.object_id)
     if number is None:
         return kind
     if event.object_type == "user":
-        return f"Bruger: {names.user(number)}"
+        return _("Bruger: %(name)s", name=names.user(number))
     if event.object_type == "company":
-        return f"Virksomhed: {names.company(number)}"
+        return _("Virksomhed: %(name)s", name=names.company(number))
     if event.object_type == "programme" and number in names.programmes:
-        return f"Indsats: {names.programmes[number]}"
-    return f"{kind} nr. {number}"
+        return _("Indsats: %(name)s", name=names.programmes[number])
+    return _("%(kind)s nr. %(number)s", kind=kind, number=number)
 
 
 def _value_labels(action: str, key: str) -> dict | None:
@@ -287,14 +298,14 @@ def _value_labels(action: str, key: str) -> dict | None:
 
 def _inner_label(key: str) -> str:
     """A key inside a detail, in lower case mid-sentence ("status Partner"), an abbreviation kept."""
-    label = DETAIL_LABELS.get(key, key.replace("_", " "))
+    label = str(DETAIL_LABELS.get(key, key.replace("_", " ")))
     return label if label.isupper() else label[:1].lower() + label[1:]
 
 
 def _text(action: str, key: str, value, names: _Names) -> str:
-    """One detail value in Danish words."""
+    """One detail value in the reader's words."""
     if isinstance(value, bool):
-        return "ja" if value else "nej"
+        return _("ja") if value else _("nej")
     if value is None or value == "" or value == [] or value == {}:
         return "–"
     number = parse_id(value) if isinstance(value, int) else _number(value) if isinstance(value, str) else None
@@ -308,7 +319,7 @@ def _text(action: str, key: str, value, names: _Names) -> str:
         return format_number(value)
     if isinstance(value, list | tuple):
         if key == "fields":
-            return ", ".join(DETAIL_LABELS.get(str(v), str(v).replace("_", " ")) for v in value)
+            return ", ".join(str(DETAIL_LABELS.get(str(v), str(v).replace("_", " "))) for v in value)
         return ", ".join(_text(action, key, item, names) for item in value)
     if isinstance(value, dict):
         return ", ".join(f"{_inner_label(str(k))} {_text(action, str(k), v, names)}" for k, v in value.items())
@@ -329,19 +340,21 @@ def _text(action: str, key: str, value, names: _Names) -> str:
 
 
 def describe(events: Iterable[AuditEvent]) -> list[LogRow]:
-    """The events as rows in Danish words (names looked up once for all of them)."""
+    """The events as rows in the reader's words (names looked up once for all of them)."""
     events = list(events)
     names = _Names(events)
     rows = []
     for event in events:
         actor = names.users.get(event.actor_id) if event.actor_id is not None else None
-        details = [(DETAIL_LABELS.get(key, key.replace("_", " ").capitalize()), _text(event.action, key, value, names))
+        details = [(str(DETAIL_LABELS.get(key, key.replace("_", " ").capitalize())),
+                    _text(event.action, key, value, names))
                    for key, value in (event.details or {}).items() if key not in HIDDEN_KEYS]
         rows.append(LogRow(
             event_id=event.id, at=to_local(event.at).replace(tzinfo=None),
-            actor=actor.name if actor else ("Systemet" if event.actor_id is None else names.user(event.actor_id)),
+            stored_at=event.at,
+            actor=actor.name if actor else (_("Systemet") if event.actor_id is None else names.user(event.actor_id)),
             actor_role=actor.role_enum.label if actor else "",
-            action=event.action, action_label=ACTION_LABELS.get(event.action, event.action),
+            action=event.action, action_label=str(ACTION_LABELS.get(event.action, event.action)),
             object_label=_object_label(event, names),
             object_number=_number(event.object_id) if event.object_type != "borger" else None,
             company_id=_number(event.object_id) if event.object_type == "company" else None,
@@ -378,18 +391,18 @@ def _export_rows(audit_filter: AuditFilter, total: int, progress: Callable[[int,
 def _csv(rows: Iterable[LogRow]) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=CSV_DELIMITER, lineterminator="\r\n")
-    writer.writerow(EXPORT_COLUMNS)
+    writer.writerow([str(column) for column in EXPORT_COLUMNS])
     for row in rows:
         values = _row_values(row)
-        values[0] = row.at.strftime("%d.%m.%Y %H:%M:%S")
+        values[0] = short_datetime(row.stored_at, seconds=True)
         writer.writerow([neutralize(v) if isinstance(v, str) else ("" if v is None else v) for v in values])
     return buffer.getvalue().encode("utf-8-sig")
 
 
 def _xlsx(rows: Iterable[LogRow]) -> bytes:
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(XLSX_SHEET_TITLE)
-    sheet.append(list(EXPORT_COLUMNS))
+    sheet = workbook.create_sheet(str(XLSX_SHEET_TITLE))
+    sheet.append([str(column) for column in EXPORT_COLUMNS])
     for row in rows:
         values = _row_values(row)
         when = WriteOnlyCell(sheet, value=values[0])

@@ -13,6 +13,7 @@ from flask import current_app
 
 from crm.extensions import db
 from crm.formatting import format_number
+from crm.i18n import current_language, in_language
 from crm.models import Job, JobStatus, User
 from crm.services import ConflictError
 from crm.services.company_import import (
@@ -242,8 +243,9 @@ def request_audit_export(audit_filter, *, fmt: str, criteria: dict, user: User) 
     params.update(since=audit_filter.since and audit_filter.since.isoformat(),
                   until=audit_filter.until and audit_filter.until.isoformat(),
                   company_ids=list(audit_filter.company_ids))
+    # The file is written in the language of the request that asked for it.
     return create_job(AUDIT_EXPORT, {"filter": params, "fmt": fmt, "criteria": criteria,
-                                     "token": secrets.token_urlsafe(16)}, user=user)
+                                     "language": current_language(), "token": secrets.token_urlsafe(16)}, user=user)
 
 
 @job_kind(AUDIT_EXPORT)
@@ -262,8 +264,9 @@ def audit_export_job(job, progress) -> dict:
     def rows_done(done: int, total: int) -> None:
         progress(2 + 93 * done // max(total, 1), f"Skriver række {format_number(done)} af {format_number(total)} …")
 
-    data = export_log(AuditFilter(**params), fmt=job.params["fmt"], actor=_actor(job),
-                      criteria=job.params.get("criteria") or {}, progress=rows_done)
+    with in_language(job.params.get("language")):
+        data = export_log(AuditFilter(**params), fmt=job.params["fmt"], actor=_actor(job),
+                          criteria=job.params.get("criteria") or {}, progress=rows_done)
     _write_export(job, data)
     return {"download_name": f"revisionslog-{today().isoformat()}.{job.params['fmt']}",
             "lines": ["Eksporten af revisionsloggen er klar."]}

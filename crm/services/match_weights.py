@@ -14,6 +14,9 @@ from datetime import date
 
 import sqlalchemy as sa
 from flask import current_app
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 
 from crm.extensions import db
 from crm.formatting import format_number
@@ -27,16 +30,17 @@ from matcher.learning import Verdict, compare
 
 #: The components in the admin's words (the keys are those of ``MATCH_WEIGHTS``).
 COMPONENT_LABELS = {
-    "wishes": "Borgerens ønsker", "strengths": "Styrker", "travel": "Rejsetid", "hours": "Timer",
-    "needs": "Støttebehov", "kind": "Slags (ordinært job først)", "start": "Kan starte snart",
-    "freshness": "Opdateret for nylig", "employer": "Kendt arbejdsgiver",
+    "wishes": _l("Borgerens ønsker"), "strengths": _l("Styrker"), "travel": _l("Rejsetid"), "hours": _l("Timer"),
+    "needs": _l("Støttebehov"), "kind": _l("Slags (ordinært job først)"), "start": _l("Kan starte snart"),
+    "freshness": _l("Opdateret for nylig"), "employer": _l("Kendt arbejdsgiver"),
 }
+# Recorded with every shown list and in the audit log: codes, not texts (the page words them).
 DEFAULT_LABEL = "standard"
 ENVIRONMENT_LABEL = "miljø"
 
 
 def verdict_text(result: dict) -> str:
-    """A comparison's verdict (``Comparison.as_dict``) in Danish words, with Danish numbers.
+    """A comparison's verdict (``Comparison.as_dict``) in the reader's words and numbers.
 
     A fit saved before verdicts existed keeps the message it was saved with.
     """
@@ -52,21 +56,26 @@ def verdict_text(result: dict) -> str:
     verdict = Verdict(result["verdict"])
     if verdict is Verdict.TOO_FEW:
         missing = result.get("missing_borgere") or 0
-        more = f"; mindst {missing} {'borger' if missing == 1 else 'borgere'} mere" if missing else ""
-        return (f"For få data: {result['borgere']} borgere og {result['outcomes']} udfald (der skal mindst "
-                f"{result['min_borgere']} borgere og {result['min_outcomes']} udfald til){more}.")
+        text = _("For få data: %(borgere)s borgere og %(outcomes)s udfald (der skal mindst %(min_borgere)s "
+                 "borgere og %(min_outcomes)s udfald til)", borgere=result["borgere"], outcomes=result["outcomes"],
+                 min_borgere=result["min_borgere"], min_outcomes=result["min_outcomes"])
+        if missing:
+            text += ngettext("; mindst %(num)s borger mere", "; mindst %(num)s borgere mere", missing)
+        return text + "."
     if verdict is Verdict.NO_SIGNAL:
-        return "Udfaldene skiller ikke målene ad; intet at lære."
+        return _("Udfaldene skiller ikke målene ad; intet at lære.")
     if verdict is Verdict.NOT_BETTER:
-        return ("De lærte vægte rangerer ikke bedre end de nuværende på borgere, de ikke er lært på; "
-                "behold de nuværende.")
+        return _("De lærte vægte rangerer ikke bedre end de nuværende på borgere, de ikke er lært på; "
+                 "behold de nuværende.")
     low, high = result["gain_ci"]
-    figures = f"nDCG@10 {ndcg(result['learned_ndcg'])} mod {ndcg(result['current_ndcg'])}"
+    figures = _("nDCG@10 %(learned)s mod %(current)s", learned=ndcg(result["learned_ndcg"]),
+                current=ndcg(result["current_ndcg"]))
     if verdict is Verdict.BETTER:
-        return (f"De lærte vægte rangerer bedre end de nuværende på borgere, de ikke er lært på: {figures} "
-                f"(forskel {signed(low)} til {signed(high)}).")
-    return (f"De lærte vægte ser bedre ud ({figures}), men ikke med sikkerhed (forskel {signed(low)} til "
-            f"{signed(high)}). Der skal cirka {format_number(result['more_outcomes_needed'])} udfald mere til.")
+        return _("De lærte vægte rangerer bedre end de nuværende på borgere, de ikke er lært på: %(figures)s "
+                 "(forskel %(low)s til %(high)s).", figures=figures, low=signed(low), high=signed(high))
+    return _("De lærte vægte ser bedre ud (%(figures)s), men ikke med sikkerhed (forskel %(low)s til "
+             "%(high)s). Der skal cirka %(more)s udfald mere til.", figures=figures, low=signed(low),
+             high=signed(high), more=format_number(result["more_outcomes_needed"]))
 
 
 @dataclass(frozen=True)
@@ -79,10 +88,10 @@ class WeightsInForce:
     @property
     def description(self) -> str:
         if self.from_environment:
-            return "MATCH_WEIGHTS i miljøet (går forud for de vedtagne versioner)"
+            return _("MATCH_WEIGHTS i miljøet (går forud for de vedtagne versioner)")
         if self.version is not None:
-            return f"version {self.version.id}"
-        return "standardvægtene"
+            return _("version %(number)s", number=self.version.id)
+        return _("standardvægtene")
 
 
 def newest_version() -> WeightsVersion | None:
@@ -136,9 +145,9 @@ def save_fit(report: dict, *, since: date | None, actor) -> WeightsFit:
 def _reason(reason: str) -> str:
     reason = (reason or "").strip()
     if not reason:
-        raise ValidationError("Skriv hvorfor.", field="reason")
+        raise ValidationError(_("Skriv hvorfor."), field="reason")
     if len(reason) > 300:
-        raise ValidationError("Begrundelsen må højst være 300 tegn.", field="reason")
+        raise ValidationError(_("Begrundelsen må højst være 300 tegn."), field="reason")
     return reason
 
 
@@ -148,9 +157,9 @@ def adopt_fit(fit: WeightsFit | None, *, reason: str, actor) -> WeightsVersion:
     reason = _reason(reason)
     overall = (fit.report or {}).get("all", {}) if fit is not None else {}
     if not overall.get("suggest") or not overall.get("learned"):
-        raise ValidationError("Beregningen foreslår ikke nye vægte; de kan ikke tages i brug.")
+        raise ValidationError(_("Beregningen foreslår ikke nye vægte; de kan ikke tages i brug."))
     if fit.id != latest_fit().id:
-        raise ValidationError("Der er lavet en nyere beregning; tag stilling til den.")
+        raise ValidationError(_("Der er lavet en nyere beregning; tag stilling til den."))
     weights = Weights.from_mapping(overall["learned"]).as_dict()
     version = WeightsVersion(weights=weights, source="learned", fit_id=fit.id, reason=reason,
                              adopted_by_id=actor.id if actor else None)
@@ -165,7 +174,7 @@ def restore_version(version: WeightsVersion | None, *, reason: str, actor) -> We
     """Go back to an earlier version: its weights are adopted again as a new version (audited)."""
     reason = _reason(reason)
     if version is None:
-        raise ValidationError("Ukendt version.")
+        raise ValidationError(_("Ukendt version."))
     restored = WeightsVersion(weights=dict(version.weights), source="restored", based_on_id=version.id,
                               reason=reason, adopted_by_id=actor.id if actor else None)
     db.session.add(restored)

@@ -340,3 +340,68 @@ def test_filter_by_a_company_name_with_danish_capitals(app, admin, history):
         db.session.commit()
     html = admin.get(LOG, query_string={"company": "Ærø Kro"}).get_data(as_text=True)
     assert _actions(html) == ["company.create"] and "Virksomhed: Ærø Kro" in html
+
+
+# --- in English ---------------------------------------------------------------------------------------
+
+@pytest.fixture
+def english(admin):
+    admin.client.set_cookie("sprog", "en")
+    yield admin
+    admin.client.delete_cookie("sprog")
+
+
+def test_the_log_reads_in_english_for_an_english_reader(english, history):
+    html = english.get(LOG).get_data(as_text=True)
+    assert "<h1>Audit log</h1>" in html and ">Time</th>" in html and ">Details</th>" in html
+    assert "Company created" in html and "Borger created" in html and "Virksomheden oprettet" not in html
+    assert "Company: Hansens Bageri ApS" in html and "Vejleder: Vera Vejleder" in html
+    assert "(Company consultant)" in html
+    assert re.search(r"\d+ events, newest first", html)
+    # The filter's actions are in English, in order.
+    options = re.findall(r'<option value="([a-z_.]+)">([^<]+)</option>', html)
+    assert ("company.create", "Company created") in options
+    labels = [label for _code, label in options]
+    assert labels == sorted(labels, key=str.casefold)
+
+
+def test_a_bad_filter_gets_an_english_message(english, history):
+    response = english.get(f"{LOG}?borger=X-0000")
+    assert response.status_code == 400
+    assert "No borger has the reference “X-0000”." in response.get_data(as_text=True)
+
+
+def test_the_csv_export_has_english_headers_and_labels_for_an_english_reader(english, history):
+    rows = list(csv.reader(io.StringIO(english.get(f"{LOG}/eksport.csv?action=company.create")
+                                       .data.decode("utf-8-sig")), delimiter=";"))
+    assert rows[0] == ["Time", "User", "Role", "Action", "Action code", "Object", "Object no.", "Details",
+                       "IP address"]
+    assert {row[3] for row in rows[1:]} == {"Company created"} and {row[4] for row in rows[1:]} == {"company.create"}
+    assert all("Name: " in row[7] for row in rows[1:])
+    assert re.fullmatch(r"\d{1,2} [A-Z][a-z]{2} \d{4}, \d{2}:\d{2}:\d{2}", rows[1][0])
+
+
+def test_the_xlsx_export_has_english_headers_for_an_english_reader(english, history):
+    workbook = load_workbook(io.BytesIO(english.get(f"{LOG}/eksport.xlsx?user={history['konsulent']}").data))
+    rows = list(workbook.active.iter_rows(values_only=True))
+    assert workbook.active.title == "Audit log"
+    assert rows[0][:5] == ("Time", "User", "Role", "Action", "Action code")
+    assert rows[1][3] == "Company created" and isinstance(rows[1][0], datetime)
+
+
+def test_a_big_export_job_writes_the_language_of_the_request_that_asked(english, history, monkeypatch, run_jobs):
+    monkeypatch.setattr("crm.admin.routes.AUDIT_EXPORT_INLINE_ROWS", 0)
+    job_url = english.get(f"{LOG}/eksport.csv?action=company.create").headers["Location"]
+    run_jobs()
+    rows = list(csv.reader(io.StringIO(english.get(f"{job_url}/fil").data.decode("utf-8-sig")), delimiter=";"))
+    assert rows[0][:4] == ["Time", "User", "Role", "Action"] and rows[1][3] == "Company created"
+
+
+def test_the_log_and_its_export_stay_danish_by_default(admin, history):
+    html = admin.get(LOG).get_data(as_text=True)
+    assert "<h1>Revisionslog</h1>" in html and "Virksomheden oprettet" in html and "Company created" not in html
+    rows = list(csv.reader(io.StringIO(admin.get(f"{LOG}/eksport.csv?action=company.create")
+                                       .data.decode("utf-8-sig")), delimiter=";"))
+    assert rows[0][:5] == ["Tidspunkt", "Bruger", "Rolle", "Handling", "Handlingskode"]
+    assert rows[1][3] == "Virksomheden oprettet"
+    assert re.fullmatch(r"\d{2}\.\d{2}\.\d{4} \d{2}:\d{2}:\d{2}", rows[1][0])

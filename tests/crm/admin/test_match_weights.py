@@ -208,3 +208,34 @@ def test_every_verdict_reads_as_danish_text_with_danish_numbers():
     assert all(text and not re.search(r"\d\.\d{3}(?!\d)", text.replace("1.200", "")) for text in texts.values())
     # A fit saved before verdicts existed shows the message it was saved with.
     assert verdict_text({"message": "Gammel vurdering."}) == "Gammel vurdering."
+
+
+def test_the_page_and_its_flash_read_in_english_for_an_english_reader(browser, admin, suggesting_fit):
+    from tests.crm.i18n.danish import danish_words
+
+    browser.client.set_cookie("sprog", "en")
+    html = browser.get(URL).get_data(as_text=True)
+    assert "The match lists are ranked by <strong>the default weights</strong>" in html
+    assert "The learned weights rank better than the current ones" in html
+    assert "Adopt the learned weights" in html and "Not a fit" in html
+    main = html.split("<main", 1)[1].split(">", 1)[1].split("</main>", 1)[0]
+    # "match" (Match weights) and "start" (Can start soon, the code start) are English words too.
+    assert not set(danish_words(main)) - {"match", "start"}, danish_words(main)
+    html = _post(browser, f"{URL}/brug", {"target_id": suggesting_fit, "reason": "Better lists"})
+    assert re.search(r"The learned weights have been adopted as version \d+\.", html)
+    assert "Go back to the default" in html
+
+
+def test_every_verdict_reads_in_english_with_english_numbers(app):
+    from crm.i18n import in_language
+    from crm.services.match_weights import verdict_text
+    from matcher.learning import Verdict
+
+    base = {"borgere": 12, "outcomes": 40, "min_borgere": 10, "min_outcomes": 30, "missing_borgere": 1,
+            "learned_ndcg": 0.9531, "current_ndcg": 0.8479, "gain_ci": [0.031, 0.182], "more_outcomes_needed": 1200}
+    with app.app_context(), in_language("en"):
+        texts = {verdict: verdict_text({**base, "verdict": verdict.value}) for verdict in Verdict}
+    assert "nDCG@10 0.953 versus 0.848 (difference +0.031 to +0.182)" in texts[Verdict.BETTER]
+    assert "About 1,200 more outcomes are needed." in texts[Verdict.UNCERTAIN]
+    assert texts[Verdict.TOO_FEW] == ("Too little data: 12 borgere and 40 outcomes (at least 10 borgere and 30 "
+                                      "outcomes are needed); at least 1 more borger.")

@@ -176,3 +176,16 @@ def test_only_a_teamleder_can_lead_a_programme(app, browser, make_user):
     assert response.status_code == 200
     assert "Kun en teamleder kan lede indsatser." in response.get_data(as_text=True)
     assert _user(app, "vera@test.fodfaeste.dk") is None
+
+
+def test_an_english_reader_gets_the_user_form_and_its_flash_in_english(browser, make_user):
+    browser.login(make_user("admin"))
+    browser.client.set_cookie("sprog", "en")
+    form = browser.get("/admin/brugere/ny").get_data(as_text=True)
+    assert "<h1>New user</h1>" in form and "Repeat password" in form and "Company (employers only)" in form
+    response = browser.post_form("/admin/brugere/ny", {
+        "name": "Nina Ny", "email": "nina@test.fodfaeste.dk", "role": "vejleder", "company_id": "",
+        "password": "en-lang-adgangskode", "password2": "en-lang-adgangskode", "active": "y",
+    }, follow_redirects=True)
+    html = response.get_data(as_text=True)
+    assert "The user Nina Ny has been created." in html and ">Last login</th>" in html
