@@ -15,9 +15,13 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_mailman import EmailMessage
 
 from crm.extensions import db, mail
+from crm.i18n import in_language, language_for
 from crm.models import Company, Opening, Task, User
 from crm.models.opening import OpeningStatus
 from crm.models.user import Role
@@ -25,8 +29,8 @@ from crm.services.audit import record_event
 from crm.services.openings import stale_cutoff
 from crm.timeutil import to_local, utcnow
 
-SUBJECT = "Er jeres stillinger stadig åbne?"
-KONSULENT_TASK_TITLE = "Ring til virksomheden: stillinger skal bekræftes"
+SUBJECT = _l("Er jeres stillinger stadig åbne?")
+KONSULENT_TASK_TITLE = _l("Ring til virksomheden: stillinger skal bekræftes")
 
 
 @dataclass
@@ -53,16 +57,21 @@ def openings_due(*, now: datetime | None = None) -> list[Opening]:
     ))
 
 
+def _opening_lines(openings: list[Opening], now: datetime) -> str:
+    return "\n".join(ngettext("- %(title)s (senest bekræftet for %(num)s dag siden)",
+                              "- %(title)s (senest bekræftet for %(num)s dage siden)",
+                              (now - o.confirmed_at).days, title=o.title) for o in openings)
+
+
 def _body(user: User, company: Company, openings: list[Opening], link: str, now: datetime) -> str:
-    lines = [f"- {o.title} (senest bekræftet for {(now - o.confirmed_at).days} dage siden)" for o in openings]
-    return (
-        f"Kære {user.name}\n\n"
-        f"Disse stillinger hos {company.name} står stadig som åbne i Fodfæste, men er ikke bekræftet i "
-        "over en måned:\n\n" + "\n".join(lines) + "\n\n"
+    return _(
+        "Kære %(name)s\n\n"
+        "Disse stillinger hos %(company)s står stadig som åbne i Fodfæste, men er ikke bekræftet i "
+        "over en måned:\n\n%(openings)s\n\n"
         "Er de stadig åbne, så bekræft dem med ét klik i virksomhedsportalen. Er de besat eller lukket, "
         "så marker dem dér, så jobcentrets vejledere kun foreslår det, der er åbent i dag:\n"
-        f"{link}\n\nVenlig hilsen\nJobcentret\n"
-    )
+        "%(link)s\n\nVenlig hilsen\nJobcentret\n",
+        name=user.name, company=company.name, openings=_opening_lines(openings, now), link=link)
 
 
 def send_reminders(*, link: str, now: datetime | None = None) -> list[Reminder]:
@@ -88,8 +97,9 @@ def send_reminders(*, link: str, now: datetime | None = None) -> list[Reminder]:
                 continue
             reminder.task = _konsulent_task(company, openings, now)
         for user in recipients:
-            messages.append(EmailMessage(subject=SUBJECT, body=_body(user, company, openings, link, now),
-                                         to=[user.email]))
+            with in_language(language_for(user)):
+                messages.append(EmailMessage(subject=str(SUBJECT), body=_body(user, company, openings, link, now),
+                                             to=[user.email]))
         ids = [o.id for o in openings]
         db.session.execute(
             # Not an edit: leave the version counter and the update stamp alone.
@@ -108,12 +118,13 @@ def send_reminders(*, link: str, now: datetime | None = None) -> list[Reminder]:
 
 def _konsulent_task(company: Company, openings: list[Opening], now: datetime) -> Task:
     """A task for the company's konsulent to call about the openings an e-mail cannot reach."""
-    lines = "\n".join(f"- {o.title} (senest bekræftet for {(now - o.confirmed_at).days} dage siden)"
-                      for o in openings)
-    task = Task(title=KONSULENT_TASK_TITLE, due=to_local(now).date(), assignee_id=company.konsulent_id,
-                company_id=company.id,
-                note=f"{company.name} har ingen bruger i virksomhedsportalen, så påmindelsen kan ikke mailes. "
-                     f"Ring og spørg, om disse stillinger stadig er åbne:\n{lines}")
+    # The task is stored as text, so it is written in the language of the konsulent who reads it.
+    with in_language(language_for(db.session.get(User, company.konsulent_id))):
+        task = Task(title=str(KONSULENT_TASK_TITLE), due=to_local(now).date(), assignee_id=company.konsulent_id,
+                    company_id=company.id,
+                    note=_("%(company)s har ingen bruger i virksomhedsportalen, så påmindelsen kan ikke mailes. "
+                           "Ring og spørg, om disse stillinger stadig er åbne:\n%(openings)s",
+                           company=company.name, openings=_opening_lines(openings, now)))
     db.session.add(task)
     db.session.flush()
     return task
