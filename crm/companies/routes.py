@@ -120,7 +120,7 @@ def edit(company_id: int):
         form.fill_from(company)
     done = submit(form, lambda: update_company(
         company, form.service_data(), expected_version=form.version.expected, actor=current_user),
-        success="Ændringerne er gemt.", redirect_to=url_for("companies.detail", company_id=company.id),
+        success=_("Ændringerne er gemt."), redirect_to=url_for("companies.detail", company_id=company.id),
         record=company)
     return done or render_template("companies/form.html", form=form, company=company, duplicates=[],
                                    conflict=form.conflict)
