@@ -5,6 +5,8 @@ access-checking helper first."""
 import io
 
 from flask import abort, flash, redirect, request, send_file, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf.file import FileField, FileRequired
 from wtforms import SubmitField
@@ -28,8 +30,8 @@ from crm.services.attachments import (
 
 
 class AttachmentForm(Form):
-    file = FileField("Fil", validators=[FileRequired("Vælg en fil.")])
-    submit = SubmitField("Gem bilag")
+    file = FileField(_l("Fil"), validators=[FileRequired(_l("Vælg en fil."))])
+    submit = SubmitField(_l("Gem bilag"))
 
 
 def _upload(owner, back: str):
@@ -42,7 +44,8 @@ def _upload(owner, back: str):
         return add_attachment(owner, filename=upload.filename, content=upload.read(max_bytes() + 1),
                               actor=current_user)
 
-    return submit(form, store, success=lambda attachment: f"«{attachment.original_name}» er gemt som bilag.",
+    return submit(form, store,
+                  success=lambda attachment: _("«%(name)s» er gemt som bilag.", name=attachment.original_name),
                   redirect_to=back, on_error=back)
 
 
@@ -61,7 +64,7 @@ def _delete(attachment: Attachment, back: str):
         abort(403)
     name = attachment.original_name
     return submit(ActionForm(), lambda: delete_attachment(attachment, actor=current_user),
-                  success=f"«{name}» er slettet.", redirect_to=back, on_error=back)
+                  success=_("«%(name)s» er slettet.", name=name), redirect_to=back, on_error=back)
 
 
 def too_large_answer():

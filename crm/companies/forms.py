@@ -1,6 +1,8 @@
 """Forms for the company page: the profile, status, contact persons, the contact log and tasks."""
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
     DateField,
@@ -40,8 +42,8 @@ from crm.services.reference import active_offer_tags, industries
 from crm.sorting import danish
 from crm.validators import is_valid_cvr, is_valid_pnummer, normalize_cvr
 
-DATE_MESSAGE = "Angiv en dato (åååå-mm-dd)."
-DATETIME_MESSAGE = "Angiv dato og tidspunkt."
+DATE_MESSAGE = _l("Angiv en dato (åååå-mm-dd).")
+DATETIME_MESSAGE = _l("Angiv dato og tidspunkt.")
 
 
 def _users_choices(roles, *, empty: str | None) -> list[SelectChoice]:
@@ -53,7 +55,7 @@ def _users_choices(roles, *, empty: str | None) -> list[SelectChoice]:
     return choices + [SelectChoice(str(uid), name) for uid, name in rows]
 
 
-def konsulent_choices(*, empty: str | None = "— ingen —") -> list[SelectChoice]:
+def konsulent_choices(*, empty: str | None = _l("— ingen —")) -> list[SelectChoice]:
     return _users_choices(roles_with("company.edit"), empty=empty)
 
 
@@ -69,37 +71,38 @@ class CheckboxListField(SelectMultipleField):
 
 
 class CompanyForm(Form):
-    name = StringField("Navn", validators=[DataRequired("Angiv virksomhedens navn."), Length(max=TITLE_MAX)])
-    cvr = StringField("CVR-nummer", validators=[Optional()])
-    pnummer = StringField("P-nummer", validators=[Optional()])
-    address = StringField("Adresse", validators=[Optional(), Length(max=ADDRESS_MAX)])
-    postcode = StringField("Postnummer", validators=[DataRequired("Angiv et postnummer."), Length(max=POSTCODE_MAX)])
-    city = StringField("By", validators=[Optional(), Length(max=CITY_MAX)])
-    industry_code = SelectField("Branche (DB07)", validators=[Optional()])
-    industry_text = StringField("Branche, fritekst", validators=[Optional(), Length(max=INDUSTRY_TEXT_MAX)])
-    size_band = SelectField("Antal ansatte", choices=[SelectChoice("", "— ikke angivet —")] + [
+    name = StringField(_l("Navn"), validators=[DataRequired(_l("Angiv virksomhedens navn.")), Length(max=TITLE_MAX)])
+    cvr = StringField(_l("CVR-nummer"), validators=[Optional()])
+    pnummer = StringField(_l("P-nummer"), validators=[Optional()])
+    address = StringField(_l("Adresse"), validators=[Optional(), Length(max=ADDRESS_MAX)])
+    postcode = StringField(_l("Postnummer"), validators=[DataRequired(_l("Angiv et postnummer.")),
+                                                         Length(max=POSTCODE_MAX)])
+    city = StringField(_l("By"), validators=[Optional(), Length(max=CITY_MAX)])
+    industry_code = SelectField(_l("Branche (DB07)"), validators=[Optional()])
+    industry_text = StringField(_l("Branche, fritekst"), validators=[Optional(), Length(max=INDUSTRY_TEXT_MAX)])
+    size_band = SelectField(_l("Antal ansatte"), choices=[SelectChoice("", _l("— ikke angivet —"))] + [
         SelectChoice(band, band) for band in SIZE_BANDS], validators=[Optional()])
-    website = StringField("Hjemmeside", validators=[Optional(), Length(max=WEBSITE_MAX)])
-    phone = StringField("Telefon", validators=[Optional(), Length(max=PHONE_MAX)])
-    email = EmailField("E-mail", validators=[Optional(), Length(max=EMAIL_MAX)])
-    description = TextAreaField("Kort beskrivelse", validators=[Optional(), Length(max=LONG_TEXT_MAX)])
-    status = SelectField("Status", choices=[SelectChoice(s.value, label)
+    website = StringField(_l("Hjemmeside"), validators=[Optional(), Length(max=WEBSITE_MAX)])
+    phone = StringField(_l("Telefon"), validators=[Optional(), Length(max=PHONE_MAX)])
+    email = EmailField(_l("E-mail"), validators=[Optional(), Length(max=EMAIL_MAX)])
+    description = TextAreaField(_l("Kort beskrivelse"), validators=[Optional(), Length(max=LONG_TEXT_MAX)])
+    status = SelectField(_l("Status"), choices=[SelectChoice(s.value, label)
                                             for s, label in STATUS_LABELS.items()])
-    agreement_signed = DateField("Aftale underskrevet", validators=[Optional()],
+    agreement_signed = DateField(_l("Aftale underskrevet"), validators=[Optional()],
                                  invalid_value_message=DATE_MESSAGE)
-    agreement_renewal = DateField("Aftale fornyes", validators=[Optional()],
+    agreement_renewal = DateField(_l("Aftale fornyes"), validators=[Optional()],
                                   invalid_value_message=DATE_MESSAGE)
-    agreement_note = TextAreaField("Note om aftalen", validators=[Optional(), Length(max=AGREEMENT_NOTE_MAX)])
-    offers = CheckboxListField("Hvad arbejdspladsen kan tilbyde")
-    konsulent_id = SelectField("Ansvarlig virksomhedskonsulent", validators=[Optional()])
-    tags = StringField("Mærker (adskilt med komma)", validators=[Optional(), Length(max=500)])
+    agreement_note = TextAreaField(_l("Note om aftalen"), validators=[Optional(), Length(max=AGREEMENT_NOTE_MAX)])
+    offers = CheckboxListField(_l("Hvad arbejdspladsen kan tilbyde"))
+    konsulent_id = SelectField(_l("Ansvarlig virksomhedskonsulent"), validators=[Optional()])
+    tags = StringField(_l("Mærker (adskilt med komma)"), validators=[Optional(), Length(max=500)])
     version = VersionField()
-    confirm_duplicate = BooleanField("Opret alligevel: det er ikke en af virksomhederne ovenfor")
-    submit = SubmitField("Gem")
+    confirm_duplicate = BooleanField(_l("Opret alligevel: det er ikke en af virksomhederne ovenfor"))
+    submit = SubmitField(_l("Gem"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.industry_code.choices = [SelectChoice("", "— vælg branche —")] + [
+        self.industry_code.choices = [SelectChoice("", _("— vælg branche —"))] + [
             SelectChoice(i.code, f"{i.code} · {i.label}") for i in industries()]
         self.offers.choices = [SelectChoice(t.code, t.label) for t in active_offer_tags()]
         self.konsulent_id.choices = konsulent_choices()
@@ -107,12 +110,12 @@ class CompanyForm(Form):
     def validate_cvr(self, field):
         cvr = normalize_cvr(field.data)
         if cvr is not None and not is_valid_cvr(cvr):
-            raise FieldError("CVR-nummeret er ikke gyldigt (8 cifre med korrekt kontrolciffer).")
+            raise FieldError(_("CVR-nummeret er ikke gyldigt (8 cifre med korrekt kontrolciffer)."))
 
     def validate_pnummer(self, field):
         value = (field.data or "").replace(" ", "")
         if value and not is_valid_pnummer(value):
-            raise FieldError("P-nummeret skal være 10 cifre.")
+            raise FieldError(_("P-nummeret skal være 10 cifre."))
 
     def service_data(self) -> dict:
         """The fields in the shape create_company/update_company take."""
@@ -138,31 +141,33 @@ class CompanyForm(Form):
 
 
 class StatusForm(Form):
-    status = SelectField("Ny status", choices=[SelectChoice(s.value, label)
+    status = SelectField(_l("Ny status"), choices=[SelectChoice(s.value, label)
                                                for s, label in STATUS_LABELS.items()])
-    note = StringField("Note", validators=[Optional(), Length(max=300)])
-    submit = SubmitField("Skift status")
+    note = StringField(_l("Note"), validators=[Optional(), Length(max=300)])
+    submit = SubmitField(_l("Skift status"))
 
 
 class ContactPersonForm(Form):
-    name = StringField("Navn", validators=[DataRequired("Angiv kontaktpersonens navn."), Length(max=PERSON_MAX)])
-    role = StringField("Stilling/rolle", validators=[Optional(), Length(max=PERSON_MAX)])
-    phone = StringField("Telefon", validators=[Optional(), Length(max=PHONE_MAX)])
-    email = EmailField("E-mail", validators=[Optional(), Length(max=EMAIL_MAX)])
-    primary = BooleanField("Primær kontaktperson")
-    submit = SubmitField("Gem kontaktperson")
+    name = StringField(_l("Navn"), validators=[DataRequired(_l("Angiv kontaktpersonens navn.")),
+                                               Length(max=PERSON_MAX)])
+    role = StringField(_l("Stilling/rolle"), validators=[Optional(), Length(max=PERSON_MAX)])
+    phone = StringField(_l("Telefon"), validators=[Optional(), Length(max=PHONE_MAX)])
+    email = EmailField(_l("E-mail"), validators=[Optional(), Length(max=EMAIL_MAX)])
+    primary = BooleanField(_l("Primær kontaktperson"))
+    submit = SubmitField(_l("Gem kontaktperson"))
 
 
 class DeleteForm(Form):
-    submit = SubmitField("Slet")
+    submit = SubmitField(_l("Slet"))
 
 
 class TaskForm(Form):
-    title = StringField("Opgave", validators=[DataRequired("Angiv en titel på opgaven."), Length(max=TITLE_MAX)])
-    note = TextAreaField("Note", validators=[Optional(), Length(max=LONG_TEXT_MAX)])
-    due = DateField("Frist", validators=[DataRequired(DATE_MESSAGE)], invalid_value_message=DATE_MESSAGE)
-    assignee_id = SelectField("Ansvarlig", validators=[DataRequired("Vælg en medarbejder.")])
-    submit = SubmitField("Opret opgave")
+    title = StringField(_l("Opgave"), validators=[DataRequired(_l("Angiv en titel på opgaven.")),
+                                                  Length(max=TITLE_MAX)])
+    note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=LONG_TEXT_MAX)])
+    due = DateField(_l("Frist"), validators=[DataRequired(DATE_MESSAGE)], invalid_value_message=DATE_MESSAGE)
+    assignee_id = SelectField(_l("Ansvarlig"), validators=[DataRequired(_l("Vælg en medarbejder."))])
+    submit = SubmitField(_l("Opret opgave"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -170,29 +175,29 @@ class TaskForm(Form):
 
 
 class LogEntryForm(Form):
-    kind = SelectField("Kontaktform", choices=[SelectChoice(k.value, label)
+    kind = SelectField(_l("Kontaktform"), choices=[SelectChoice(k.value, label)
                                                for k, label in CONTACT_KIND_LABELS.items()])
-    at = DateTimeLocalField("Tidspunkt", validators=[DataRequired(DATETIME_MESSAGE)],
+    at = DateTimeLocalField(_l("Tidspunkt"), validators=[DataRequired(DATETIME_MESSAGE)],
                             invalid_value_message=DATETIME_MESSAGE)
-    contact_person_id = SelectField("Med hvem (kontaktperson)", coerce=coerce_optional_id,
+    contact_person_id = SelectField(_l("Med hvem (kontaktperson)"), coerce=coerce_optional_id,
                                     validators=[Optional()])
-    with_whom = StringField("Med hvem (fritekst)", validators=[Optional(), Length(max=TITLE_MAX)])
-    summary = TextAreaField("Resumé", validators=[DataRequired("Skriv kort, hvad kontakten handlede om."),
+    with_whom = StringField(_l("Med hvem (fritekst)"), validators=[Optional(), Length(max=TITLE_MAX)])
+    summary = TextAreaField(_l("Resumé"), validators=[DataRequired(_l("Skriv kort, hvad kontakten handlede om.")),
                                                   Length(max=LONG_TEXT_MAX)])
-    borger_id = SelectField("Om borger (valgfrit)", coerce=coerce_optional_id, validators=[Optional()])
-    follow_up = BooleanField("Opret opfølgningsopgave")
-    task_title = StringField("Opgave", validators=[Optional(), Length(max=TITLE_MAX)])
-    task_due = DateField("Frist", validators=[Optional()], invalid_value_message=DATE_MESSAGE)
-    task_assignee_id = SelectField("Ansvarlig for opgaven", validators=[Optional()])
-    submit = SubmitField("Gem i kontaktloggen")
+    borger_id = SelectField(_l("Om borger (valgfrit)"), coerce=coerce_optional_id, validators=[Optional()])
+    follow_up = BooleanField(_l("Opret opfølgningsopgave"))
+    task_title = StringField(_l("Opgave"), validators=[Optional(), Length(max=TITLE_MAX)])
+    task_due = DateField(_l("Frist"), validators=[Optional()], invalid_value_message=DATE_MESSAGE)
+    task_assignee_id = SelectField(_l("Ansvarlig for opgaven"), validators=[Optional()])
+    submit = SubmitField(_l("Gem i kontaktloggen"))
 
     def __init__(self, *args, company=None, borgere=(), **kwargs):
         super().__init__(*args, **kwargs)
         # Only borgere the user may open can be named (a vejleder: the own caseload).
-        self.borger_id.choices = [SelectChoice("", "— ingen —")] + [
+        self.borger_id.choices = [SelectChoice("", _("— ingen —"))] + [
             SelectChoice(str(b.id), b.display_name) for b in borgere]
         contacts = company.contacts if company is not None else []
-        self.contact_person_id.choices = [SelectChoice("", "— ingen/andre —")] + [
+        self.contact_person_id.choices = [SelectChoice("", _("— ingen/andre —"))] + [
             SelectChoice(str(p.id), f"{p.name}{' (' + p.role + ')' if p.role else ''}") for p in contacts]
         self.task_assignee_id.choices = staff_choices()
 
@@ -200,13 +205,13 @@ class LogEntryForm(Form):
         valid = super().validate(extra_validators)
         if self.follow_up.data:
             if not (self.task_title.data or "").strip():
-                self.task_title.errors = [*self.task_title.errors, "Angiv en titel på opfølgningsopgaven."]
+                self.task_title.errors = [*self.task_title.errors, _("Angiv en titel på opfølgningsopgaven.")]
                 valid = False
             if self.task_due.data is None and not self.task_due.errors:
-                self.task_due.errors = [*self.task_due.errors, "Angiv en frist for opfølgningsopgaven."]
+                self.task_due.errors = [*self.task_due.errors, _("Angiv en frist for opfølgningsopgaven.")]
                 valid = False
             if not self.task_assignee_id.data:
-                self.task_assignee_id.errors = [*self.task_assignee_id.errors, "Vælg en medarbejder."]
+                self.task_assignee_id.errors = [*self.task_assignee_id.errors, _("Vælg en medarbejder.")]
                 valid = False
         return valid
 
@@ -231,17 +236,17 @@ class StaleFilterForm(Form):
     class Meta:
         csrf = False
 
-    konsulent = SelectField("Virksomhedskonsulent", validators=[Optional()])
-    submit = SubmitField("Vis")
+    konsulent = SelectField(_l("Virksomhedskonsulent"), validators=[Optional()])
+    submit = SubmitField(_l("Vis"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.konsulent.choices = [SelectChoice("alle", "Alle konsulenter")] + konsulent_choices(empty=None)
+        self.konsulent.choices = [SelectChoice("alle", _("Alle konsulenter"))] + konsulent_choices(empty=None)
 
 
 class SaveFilterForm(Form):
     """Save the company list's current filters under a name (``query``: the list's query string)."""
 
-    name = StringField("Gem filtrene som", validators=[
-        DataRequired(message="Giv filteret et navn."), Length(max=80, message="Højst 80 tegn.")])
+    name = StringField(_l("Gem filtrene som"), validators=[
+        DataRequired(message=_l("Giv filteret et navn.")), Length(max=80, message=_l("Højst 80 tegn."))])
     query = HiddenField()

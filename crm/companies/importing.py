@@ -14,6 +14,8 @@ from pathlib import Path
 
 import sqlalchemy as sa
 from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import BooleanField, HiddenField, IntegerField, SubmitField
@@ -24,8 +26,10 @@ from crm.companies import bp
 from crm.companies.access import get_company_or_404
 from crm.extensions import db
 from crm.forms import Form, IdField, VersionField, submit
+from crm.i18n import current_language
 from crm.models import Company, ContactLogEntry, ContactPerson, ImportBatch, Job, JobStatus, Task, User
 from crm.services.companies import find_duplicates
+from crm.services.company_export import EXPORT_HEADERS
 from crm.services.company_import import (
     ACTION_LABELS,
     IMPORT_COLUMNS,
@@ -50,36 +54,36 @@ HISTORY_SIZE = 50
 
 
 class ImportUploadForm(Form):
-    file = FileField("Fil (CSV eller XLSX)", validators=[
-        FileRequired("Vælg en fil."),
-        FileAllowed(["csv", "xlsx"], "Filen skal være en CSV- eller XLSX-fil."),
+    file = FileField(_l("Fil (CSV eller XLSX)"), validators=[
+        FileRequired(_l("Vælg en fil.")),
+        FileAllowed(["csv", "xlsx"], _l("Filen skal være en CSV- eller XLSX-fil.")),
     ])
-    submit = SubmitField("Vis forhåndsvisning")
+    submit = SubmitField(_l("Vis forhåndsvisning"))
 
 
 class ImportConfirmForm(Form):
     token = HiddenField(validators=[DataRequired()])
-    submit = SubmitField("Importér")
+    submit = SubmitField(_l("Importér"))
 
 
 class ImportUndoForm(Form):
-    submit = SubmitField("Fortryd importen")
+    submit = SubmitField(_l("Fortryd importen"))
 
 
 class MergeChooseForm(Form):
     class Meta:
         csrf = False  # a GET form that only chooses what to show
 
-    andet = IntegerField("Virksomhedens id", validators=[
-        Optional(), NumberRange(min=1, message="Angiv et gyldigt id.")])
+    andet = IntegerField(_l("Virksomhedens id"), validators=[
+        Optional(), NumberRange(min=1, message=_l("Angiv et gyldigt id."))])
 
 
 class MergeForm(Form):
     duplicate_id = IdField(validators=[DataRequired()])
     keep_version = VersionField(validators=[DataRequired()])
     duplicate_version = VersionField(validators=[DataRequired()])
-    different_cvr_confirmed = BooleanField("Ja, flet dem, selvom CVR-numrene er forskellige")
-    submit = SubmitField("Flet virksomhederne")
+    different_cvr_confirmed = BooleanField(_l("Ja, flet dem, selvom CVR-numrene er forskellige"))
+    submit = SubmitField(_l("Flet virksomhederne"))
 
 
 # --- the uploaded file between preview and confirm --------------------------------------------
@@ -137,6 +141,7 @@ def _start_job(kind: str, pending: dict) -> Job:
     and remember it in the session."""
     params = {key: pending[key] for key in ("token", "extension", "filename")}
     params["previewed_ok"] = bool(pending.get("previewed_ok"))
+    params["language"] = current_language()  # the job's messages are for this user
     job = create_job(kind, params, user=current_user)
     after_commit(lambda: dispatch(job))
     session[SESSION_KEY] = {**pending, f"{kind}_job": job.id}
@@ -172,7 +177,7 @@ def import_upload():
             job = _start_job(IMPORT_PREVIEW, session[SESSION_KEY])
             return redirect(url_for("jobs.detail", job_id=job.id))
     return render_template("companies/import_upload.html", form=form, columns=IMPORT_COLUMNS,
-                           required=REQUIRED_COLUMNS, max_rows=MAX_ROWS)
+                           headers=EXPORT_HEADERS, required=REQUIRED_COLUMNS, max_rows=MAX_ROWS)
 
 
 @bp.route("/import/forhaandsvisning")
@@ -181,7 +186,7 @@ def import_preview():
     """Show what the import would do, row by row (the preview job's result); nothing is written."""
     pending = _pending_upload()
     if pending is None:
-        flash("Der er ingen fil, der venter på at blive importeret. Upload filen.", "info")
+        flash(_("Der er ingen fil, der venter på at blive importeret. Upload filen."), "info")
         return redirect(url_for("companies.import_upload"))
     job = _pending_job(pending, IMPORT_PREVIEW)
     if job is None:
@@ -207,7 +212,7 @@ def import_confirm():
     form = ImportConfirmForm()
     pending = _pending_upload()
     if not form.validate_on_submit() or pending is None or form.token.data != pending["token"]:
-        flash("Importen er udløbet eller erstattet af en nyere upload. Upload filen igen.", "error")
+        flash(_("Importen er udløbet eller erstattet af en nyere upload. Upload filen igen."), "error")
         return redirect(url_for("companies.import_upload"))
     job = _pending_job(pending, IMPORT_RUN)
     if job is None or job.status == JobStatus.FAILED:
@@ -241,7 +246,7 @@ def import_undo(batch_id: int):
         abort(403)
     back = url_for("companies.import_batch", batch_id=batch_id)
     return submit(ImportUndoForm(), lambda: undo_import(batch, actor=current_user),
-                  success="Importen er fortrudt.", redirect_to=back, on_error=back)
+                  success=_("Importen er fortrudt."), redirect_to=back, on_error=back)
 
 
 @bp.route("/import/historik")
@@ -262,9 +267,9 @@ def _other_company(company: Company, other_id: int | None) -> Company | None:
         return None
     other = db.session.get(Company, other_id)
     if other is None:
-        flash(f"Der findes ingen virksomhed med id {other_id}.", "error")
+        flash(_("Der findes ingen virksomhed med id %(id)s.", id=other_id), "error")
     elif other.id == company.id:
-        flash("Vælg en anden virksomhed end den, der skal beholdes.", "error")
+        flash(_("Vælg en anden virksomhed end den, der skal beholdes."), "error")
         other = None
     return other
 
@@ -284,7 +289,8 @@ def merge(company_id: int):
                                                     keep_version=form.keep_version.data,
                                                     duplicate_version=form.duplicate_version.data,
                                                     different_cvr_confirmed=form.different_cvr_confirmed.data),
-                      success=f"{duplicate.name} er flettet ind i {company.name}.",
+                      success=_("%(duplicate)s er flettet ind i %(company)s.", duplicate=duplicate.name,
+                                company=company.name),
                       redirect_to=url_for("companies.detail", company_id=company_id),
                       on_error=url_for("companies.merge", company_id=company_id, andet=other_id))
     choose = MergeChooseForm(request.args)
@@ -305,9 +311,9 @@ def _counts(company: Company) -> dict[str, int]:
         return db.session.scalar(sa.select(sa.func.count()).select_from(model).where(column == company.id))
 
     return {
-        "Kontaktpersoner": count(ContactPerson, ContactPerson.company_id),
-        "Kontaktlog": count(ContactLogEntry, ContactLogEntry.company_id),
-        "Opgaver": count(Task, Task.company_id),
-        "Arbejdsgiverbrugere": count(User, User.company_id),
+        _("Kontaktpersoner"): count(ContactPerson, ContactPerson.company_id),
+        _("Kontaktlog"): count(ContactLogEntry, ContactLogEntry.company_id),
+        _("Opgaver"): count(Task, Task.company_id),
+        _("Arbejdsgiverbrugere"): count(User, User.company_id),
     }
 

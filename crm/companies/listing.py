@@ -9,6 +9,8 @@ from urllib.parse import parse_qs, urlencode
 
 import sqlalchemy as sa
 from flask import Response, abort, current_app, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from wtforms import (
     BooleanField,
@@ -49,7 +51,7 @@ PER_PAGE = 50
 MAP_LIMIT = 2000
 MAX_RADIUS_KM = 500
 NEARBY_DEFAULT_RADIUS_KM = 15
-RADIUS_MESSAGE = f"Angiv et antal km mellem 1 og {MAX_RADIUS_KM}."
+RADIUS_MESSAGE = _l("Angiv et antal km mellem 1 og %(max)s.", max=MAX_RADIUS_KM)
 # An export of more companies than this runs as a job with a progress bar, and its page offers the file.
 COMPANY_EXPORT_INLINE_ROWS = 5000
 EXPORT_MIMETYPES = {
@@ -75,7 +77,7 @@ class _KmField(IntegerField):
         try:
             super().process_formdata(valuelist)
         except ValueError:
-            raise ValueError("Angiv afstanden som et helt antal km.") from None
+            raise ValueError(_("Angiv afstanden som et helt antal km.")) from None
 
 
 def _postcode_origin(field) -> tuple[float, float] | None:
@@ -91,31 +93,31 @@ def _postcode_origin(field) -> tuple[float, float] | None:
 class CompanyFilterForm(SubForm):
     """The list/map filters, read from the query string (no CSRF: it changes nothing)."""
 
-    q = StringField("Søg (navn, CVR, by eller tags)")
-    status = _CheckboxList("Status", choices=[
+    q = StringField(_l("Søg (navn, CVR, by eller tags)"))
+    status = _CheckboxList(_l("Status"), choices=[
         SelectChoice(s.value, STATUS_LABELS[s]) for s in PartnershipStatus])
-    industry = SelectField("Branche (DB07)", validate_choice=False)
-    offers = _CheckboxList("Kan tilbyde (alle valgte)")
-    konsulent = SelectField("Ansvarlig konsulent", coerce=coerce_optional_id, validate_choice=False)
-    postcode = StringField("Afstand fra postnummer")
-    radius = _KmField("Højst km væk", validators=[
+    industry = SelectField(_l("Branche (DB07)"), validate_choice=False)
+    offers = _CheckboxList(_l("Kan tilbyde (alle valgte)"))
+    konsulent = SelectField(_l("Ansvarlig konsulent"), coerce=coerce_optional_id, validate_choice=False)
+    postcode = StringField(_l("Afstand fra postnummer"))
+    radius = _KmField(_l("Højst km væk"), validators=[
         Optional(), NumberRange(min=1, max=MAX_RADIUS_KM, message=RADIUS_MESSAGE)])
-    sort = SelectField("Sortér efter", validate_choice=False)
+    sort = SelectField(_l("Sortér efter"), validate_choice=False)
 
     def __init__(self, formdata, **kwargs):
         super().__init__(formdata, **kwargs)
-        self.industry.choices = [SelectChoice("", "Alle brancher")] + [
+        self.industry.choices = [SelectChoice("", _("Alle brancher"))] + [
             SelectChoice(i.code, f"{i.code} {i.label}") for i in industries()
         ]
         self.offers.choices = [SelectChoice(t.code, t.label) for t in active_offer_tags()]
-        self.konsulent.choices = [SelectChoice("", "Alle")] + _konsulent_choices()
-        self.sort.choices = [SelectChoice("", "Automatisk")] + [
+        self.konsulent.choices = [SelectChoice("", _("Alle"))] + _konsulent_choices()
+        self.sort.choices = [SelectChoice("", _("Automatisk"))] + [
             SelectChoice(key, label) for key, label in SORTS.items()
         ]
 
     def validate_radius(self, field):
         if field.data is not None and not (self.postcode.data or "").strip():
-            raise FieldError("Angiv et postnummer for at søge efter afstand.")
+            raise FieldError(_("Angiv et postnummer for at søge efter afstand."))
 
     def to_search(self) -> CompanySearch | None:
         """The validated filters as a search, or None (errors are on the fields)."""
@@ -204,7 +206,7 @@ def save_saved_filter():
     criteria = {key: values for key, values in criteria.items() if key in FILTER_FIELDS}
     back = url_for("companies.index", **{k: v if len(v) > 1 else v[0] for k, v in criteria.items()})
     return submit(form, lambda: save_filter(current_user, name=form.name.data, criteria=criteria),
-                  success=lambda saved: f"Filteret „{saved.name}“ er gemt.",
+                  success=lambda saved: _("Filteret „%(name)s“ er gemt.", name=saved.name),
                   redirect_to=lambda saved: url_for("companies.apply_saved_filter", filter_id=saved.id),
                   on_error=back)
 
@@ -225,7 +227,7 @@ def delete_saved_filter(filter_id: int):
     name = saved.name
     back = url_for("companies.index")
     return submit(ActionForm(), lambda: delete_filter(current_user, saved),
-                  success=f"Filteret „{name}“ er slettet.", redirect_to=back, on_error=back)
+                  success=_("Filteret „%(name)s“ er slettet.", name=name), redirect_to=back, on_error=back)
 
 
 @bp.route("/kort", endpoint="map")
@@ -281,11 +283,11 @@ def export(fmt: str):
 class NearbyForm(SubForm):
     """Visit planning: from a postcode or a company, within a radius."""
 
-    postcode = StringField("Fra postnummer")
-    company_id = SelectField("eller fra virksomhed", coerce=coerce_optional_id, validate_choice=False)
-    radius = _KmField("Højst km væk", default=NEARBY_DEFAULT_RADIUS_KM, validators=[
+    postcode = StringField(_l("Fra postnummer"))
+    company_id = SelectField(_l("eller fra virksomhed"), coerce=coerce_optional_id, validate_choice=False)
+    radius = _KmField(_l("Højst km væk"), default=NEARBY_DEFAULT_RADIUS_KM, validators=[
         Optional(), NumberRange(min=1, max=MAX_RADIUS_KM, message=RADIUS_MESSAGE)])
-    all_statuses = BooleanField("Vis alle virksomheder, ikke kun partnere")
+    all_statuses = BooleanField(_l("Vis alle virksomheder, ikke kun partnere"))
 
     def __init__(self, formdata, **kwargs):
         super().__init__(formdata, **kwargs)
@@ -299,7 +301,7 @@ class NearbyForm(SubForm):
                 sa.select(Company.id, Company.name, Company.city).where(Company.id == chosen)).first()
             if extra is not None:
                 rows.insert(0, extra)
-        self.company_id.choices = [SelectChoice("", "— vælg —")] + [
+        self.company_id.choices = [SelectChoice("", _("— vælg —"))] + [
             SelectChoice(cid, f"{name} ({city})") for cid, name, city in rows
         ]
 
@@ -315,11 +317,11 @@ class NearbyForm(SubForm):
         elif self.company_id.data:
             company = db.session.get(Company, self.company_id.data)
             if company is None or company.lat is None:
-                self.company_id.errors = [*self.company_id.errors, "Virksomheden har ingen position."]
+                self.company_id.errors = [*self.company_id.errors, _("Virksomheden har ingen position.")]
                 return None
             origin, exclude = (company.lat, company.lon), company.id
         else:
-            self.postcode.errors = [*self.postcode.errors, "Angiv et postnummer eller vælg en virksomhed."]
+            self.postcode.errors = [*self.postcode.errors, _("Angiv et postnummer eller vælg en virksomhed.")]
             return None
         radius = self.radius.data if self.radius.data is not None else NEARBY_DEFAULT_RADIUS_KM
         return CompanySearch(

@@ -4,6 +4,7 @@ contact log, follow-up tasks and the "kontakt snart" list."""
 from datetime import timedelta
 
 from flask import abort, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from crm.access import allow
@@ -81,7 +82,7 @@ def new():
                                          cvr=form.cvr.data)
         if not duplicates:
             done = submit(form, lambda: create_company(form.service_data(), actor=current_user),
-                          success=lambda company: f"{company.name} er oprettet.",
+                          success=lambda company: _("%(name)s er oprettet.", name=company.name),
                           redirect_to=lambda company: url_for("companies.detail", company_id=company.id))
             if done:
                 return done
@@ -119,7 +120,7 @@ def edit(company_id: int):
         form.fill_from(company)
     done = submit(form, lambda: update_company(
         company, form.service_data(), expected_version=form.version.expected, actor=current_user),
-        success="Ændringerne er gemt.", redirect_to=url_for("companies.detail", company_id=company.id),
+        success=_("Ændringerne er gemt."), redirect_to=url_for("companies.detail", company_id=company.id),
         record=company)
     return done or render_template("companies/form.html", form=form, company=company, duplicates=[],
                                    conflict=form.conflict)
@@ -134,7 +135,7 @@ def change_company_status(company_id: int):
     back = url_for("companies.detail", company_id=company_id)
     return submit(form, lambda: change_status(company, form.status.data, actor=current_user,
                                               note=form.note.data or ""),
-                  success=lambda _: f"Status er nu {company.status_enum.label.lower()}.",
+                  success=lambda _result: _("Status er nu %(status)s.", status=company.status_enum.label.lower()),
                   redirect_to=back, on_error=back)
 
 
@@ -145,7 +146,7 @@ def new_contact(company_id: int):
     company = get_company_or_404(company_id, current_user, for_edit=True)
     form = ContactPersonForm()
     done = submit(form, lambda: add_contact_person(company, form.data, actor=current_user),
-                  success="Kontaktpersonen er tilføjet.",
+                  success=_("Kontaktpersonen er tilføjet."),
                   redirect_to=url_for("companies.detail", company_id=company.id, _anchor="kontaktpersoner"))
     return done or render_template("companies/contact_form.html", form=form, company=company, person=None)
 
@@ -158,7 +159,7 @@ def edit_contact(company_id: int, contact_id: int):
     person = _get_contact_or_404(company, contact_id)
     form = ContactPersonForm(obj=person)
     done = submit(form, lambda: update_contact_person(person, form.data, actor=current_user),
-                  success="Kontaktpersonen er gemt.",
+                  success=_("Kontaktpersonen er gemt."),
                   redirect_to=url_for("companies.detail", company_id=company.id, _anchor="kontaktpersoner"))
     return done or render_template("companies/contact_form.html", form=form, company=company, person=person)
 
@@ -172,7 +173,7 @@ def delete_contact(company_id: int, contact_id: int):
     name = person.name
     back = url_for("companies.detail", company_id=company.id, _anchor="kontaktpersoner")
     return submit(DeleteForm(), lambda: delete_contact_person(person, actor=current_user),
-                  success=f"{name} er slettet som kontaktperson.", redirect_to=back, on_error=back)
+                  success=_("%(name)s er slettet som kontaktperson.", name=name), redirect_to=back, on_error=back)
 
 
 @bp.route("/<int:company_id>/kontaktlog/ny", methods=["GET", "POST"])
@@ -198,8 +199,9 @@ def new_log_entry(company_id: int):
                 exc.field = f"task_{exc.field}"
             raise
 
-    done = submit(form, _log, success="Kontakten er registreret" + (
-        " med en opfølgningsopgave." if form.follow_up.data else "."),
+    done = submit(form, _log, success=(
+        _("Kontakten er registreret med en opfølgningsopgave.") if form.follow_up.data
+        else _("Kontakten er registreret.")),
         redirect_to=url_for("companies.detail", company_id=company.id, _anchor="kontaktlog"))
     return done or render_template("companies/log_form.html", form=form, company=company)
 
@@ -216,7 +218,7 @@ def new_task(company_id: int):
     done = submit(form, lambda: create_task(
         title=form.title.data, note=form.note.data, due=form.due.data,
         assignee_id=form.assignee_id.data, company=company, actor=current_user),
-        success="Opgaven er oprettet.",
+        success=_("Opgaven er oprettet."),
         redirect_to=url_for("companies.detail", company_id=company.id, _anchor="opgaver"))
     return done or render_template("companies/task_form.html", form=form, company=company)
 

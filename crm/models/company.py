@@ -8,6 +8,7 @@ from datetime import date, datetime
 from enum import StrEnum
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from crm.extensions import NEVER_REUSE_IDS, db
@@ -24,15 +25,15 @@ class PartnershipStatus(StrEnum):
 
     @property
     def label(self) -> str:
-        return STATUS_LABELS[self]
+        return str(STATUS_LABELS[self])
 
 
 STATUS_LABELS = {
-    PartnershipStatus.EMNE: "Emne",
-    PartnershipStatus.DIALOG: "Dialog",
-    PartnershipStatus.PARTNER: "Partner",
-    PartnershipStatus.PAUSE: "Pause",
-    PartnershipStatus.OPHOERT: "Ophørt",
+    PartnershipStatus.EMNE: _l("Emne"),
+    PartnershipStatus.DIALOG: _l("Dialog"),
+    PartnershipStatus.PARTNER: _l("Partner"),
+    PartnershipStatus.PAUSE: _l("Pause"),
+    PartnershipStatus.OPHOERT: _l("Ophørt"),
 }
 
 # The pipeline: which status may follow which. A partnership can always be paused or ended,
@@ -59,15 +60,15 @@ class ContactKind(StrEnum):
 
     @property
     def label(self) -> str:
-        return CONTACT_KIND_LABELS[self]
+        return str(CONTACT_KIND_LABELS[self])
 
 
 CONTACT_KIND_LABELS = {
-    ContactKind.MEETING: "Møde på virksomheden",
-    ContactKind.VISIT: "Besøg",
-    ContactKind.EVENT: "Arrangement",
-    ContactKind.PHONE: "Telefon",
-    ContactKind.EMAIL: "E-mail",
+    ContactKind.MEETING: _l("Møde på virksomheden"),
+    ContactKind.VISIT: _l("Besøg"),
+    ContactKind.EVENT: _l("Arrangement"),
+    ContactKind.PHONE: _l("Telefon"),
+    ContactKind.EMAIL: _l("E-mail"),
 }
 # These count toward the IPS job-development figure (face-to-face employer contacts a week).
 FACE_TO_FACE_KINDS = frozenset({ContactKind.MEETING, ContactKind.VISIT, ContactKind.EVENT})

@@ -29,6 +29,8 @@ import filetype
 import sqlalchemy as sa
 from defusedxml import ElementTree
 from flask import current_app
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
 from crm.extensions import db
@@ -42,7 +44,7 @@ from crm.services.audit import record_event
 @dataclass(frozen=True)
 class FileKind:
     code: str
-    label: str  # Danish, as in "indholdet er {label}"
+    label: str  # as in "indholdet er {label}" (lazy: in the reader's language)
     content_type: str
     extensions: tuple[str, ...]  # the first is the one added to a name without any
 
@@ -50,15 +52,15 @@ class FileKind:
 OOXML = "application/vnd.openxmlformats-officedocument"
 ODF = "application/vnd.oasis.opendocument"
 KINDS = (
-    FileKind("pdf", "en PDF", "application/pdf", ("pdf",)),
-    FileKind("png", "et PNG-billede", "image/png", ("png",)),
-    FileKind("jpeg", "et JPEG-billede", "image/jpeg", ("jpg", "jpeg")),
-    FileKind("docx", "et Word-dokument", f"{OOXML}.wordprocessingml.document", ("docx",)),
-    FileKind("xlsx", "et Excel-regneark", f"{OOXML}.spreadsheetml.sheet", ("xlsx",)),
-    FileKind("pptx", "en PowerPoint-præsentation", f"{OOXML}.presentationml.presentation", ("pptx",)),
-    FileKind("odt", "et OpenDocument-tekstdokument", f"{ODF}.text", ("odt",)),
-    FileKind("ods", "et OpenDocument-regneark", f"{ODF}.spreadsheet", ("ods",)),
-    FileKind("odp", "en OpenDocument-præsentation", f"{ODF}.presentation", ("odp",)),
+    FileKind("pdf", _l("en PDF"), "application/pdf", ("pdf",)),
+    FileKind("png", _l("et PNG-billede"), "image/png", ("png",)),
+    FileKind("jpeg", _l("et JPEG-billede"), "image/jpeg", ("jpg", "jpeg")),
+    FileKind("docx", _l("et Word-dokument"), f"{OOXML}.wordprocessingml.document", ("docx",)),
+    FileKind("xlsx", _l("et Excel-regneark"), f"{OOXML}.spreadsheetml.sheet", ("xlsx",)),
+    FileKind("pptx", _l("en PowerPoint-præsentation"), f"{OOXML}.presentationml.presentation", ("pptx",)),
+    FileKind("odt", _l("et OpenDocument-tekstdokument"), f"{ODF}.text", ("odt",)),
+    FileKind("ods", _l("et OpenDocument-regneark"), f"{ODF}.spreadsheet", ("ods",)),
+    FileKind("odp", _l("en OpenDocument-præsentation"), f"{ODF}.presentation", ("odp",)),
 )
 KIND_BY_CODE = {kind.code: kind for kind in KINDS}
 KIND_BY_EXTENSION = {ext: kind for kind in KINDS for ext in kind.extensions}
@@ -72,14 +74,16 @@ OOXML_MAIN_PARTS = {
 OOXML_MACRO_MARK = "macroenabled"  # docm, xlsm, pptm: Word/Excel/PowerPoint with macros
 # Office containers' directory entries we read are tiny; anything bigger is not an office file.
 MAX_INNER_ENTRY_BYTES = 1024 * 1024
-ALLOWED_TEXT = "PDF, billeder (PNG, JPEG) og kontordokumenter (Word, Excel, PowerPoint, OpenDocument)"
+ALLOWED_TEXT = _l("PDF, billeder (PNG, JPEG) og kontordokumenter (Word, Excel, PowerPoint, OpenDocument)")
 # What some refused contents are, in words a user recognises.
 REFUSED_LABELS = {
-    "exe": "et program (.exe)", "elf": "et program", "dmg": "et program", "msi": "en installationsfil",
-    "zip": "et zip-arkiv", "rar": "et rar-arkiv", "7z": "et 7z-arkiv", "gz": "et komprimeret arkiv",
-    "doc": "et gammelt Office-dokument (.doc/.xls); gem det som .docx eller .xlsx",
-    "gif": "et GIF-billede", "webp": "et WebP-billede", "tif": "et TIFF-billede", "bmp": "et BMP-billede",
-    "heic": "et HEIC-billede", "mp4": "en video", "mp3": "en lydfil", "html": "en webside",
+    "exe": _l("et program (.exe)"), "elf": _l("et program"), "dmg": _l("et program"),
+    "msi": _l("en installationsfil"),
+    "zip": _l("et zip-arkiv"), "rar": _l("et rar-arkiv"), "7z": _l("et 7z-arkiv"), "gz": _l("et komprimeret arkiv"),
+    "doc": _l("et gammelt Office-dokument (.doc/.xls); gem det som .docx eller .xlsx"),
+    "gif": _l("et GIF-billede"), "webp": _l("et WebP-billede"), "tif": _l("et TIFF-billede"),
+    "bmp": _l("et BMP-billede"),
+    "heic": _l("et HEIC-billede"), "mp4": _l("en video"), "mp3": _l("en lydfil"), "html": _l("en webside"),
 }
 MAX_NAME_LENGTH = 150
 UNSAFE_NAME_CHARS = re.compile(r'[<>:"/\\|?*]')
@@ -126,7 +130,7 @@ def upload_hint() -> UploadHint:
 
 
 def too_large_message() -> str:
-    return f"Filen er for stor. Et bilag må højst fylde {size_limit_text()}."
+    return _("Filen er for stor. Et bilag må højst fylde %(limit)s.", limit=size_limit_text())
 
 
 def path_for(storage_key: str, *, root: Path | None = None) -> Path:
@@ -175,8 +179,8 @@ def _office_kind(content: bytes) -> FileKind | None:
     declared = [element.get("ContentType", "").lower() for element in root.iter()
                 if element.tag.endswith("}Override") or element.tag == "Override"]
     if any(OOXML_MACRO_MARK in content_type for content_type in declared):
-        raise ValidationError("Dokumentet indeholder makroer og kan ikke gemmes. Gem det uden makroer "
-                              "(.docx, .xlsx eller .pptx), og prøv igen.", field="file")
+        raise ValidationError(_("Dokumentet indeholder makroer og kan ikke gemmes. Gem det uden makroer "
+                                "(.docx, .xlsx eller .pptx), og prøv igen."), field="file")
     for content_type in declared:
         code = OOXML_MAIN_PARTS.get(content_type)
         if code is not None:
@@ -201,16 +205,18 @@ def _refusal(content: bytes, name: str) -> str:
         what = REFUSED_LABELS["exe"]
     if what is None and content[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
         what = REFUSED_LABELS["doc"]
-    seen = f" Indholdet er {what}." if what else ""
-    return (f"«{name}» kan ikke gemmes som bilag.{seen} Bilag kan være {ALLOWED_TEXT}; "
-            "typen afgøres af filens indhold, ikke af navnet.")
+    if what:
+        return _("«%(name)s» kan ikke gemmes som bilag. Indholdet er %(what)s. Bilag kan være %(allowed)s; "
+                 "typen afgøres af filens indhold, ikke af navnet.", name=name, what=what, allowed=ALLOWED_TEXT)
+    return _("«%(name)s» kan ikke gemmes som bilag. Bilag kan være %(allowed)s; "
+             "typen afgøres af filens indhold, ikke af navnet.", name=name, allowed=ALLOWED_TEXT)
 
 
 def check_upload(filename: str | None, content: bytes) -> tuple[str, FileKind]:
-    """The name to keep and the kind of an upload, or ValidationError (field "file") in Danish."""
+    """The name to keep and the kind of an upload, or ValidationError (field "file") in the reader's language."""
     name = clean_filename(filename)
     if not content:
-        raise ValidationError("Filen er tom. Vælg filen igen.", field="file")
+        raise ValidationError(_("Filen er tom. Vælg filen igen."), field="file")
     if len(content) > max_bytes():
         raise ValidationError(too_large_message(), field="file")
     kind = sniff(content)
@@ -221,9 +227,10 @@ def check_upload(filename: str | None, content: bytes) -> tuple[str, FileKind]:
         name = f"{name or DEFAULT_NAME}.{kind.extensions[0]}"
     elif extension not in kind.extensions:
         named = KIND_BY_EXTENSION.get(extension)
-        said = f"{named.label}" if named else f"en .{extension}-fil"
-        raise ValidationError(f"«{name}» hedder {said}, men indholdet er {kind.label}. Giv filen den rigtige "
-                              f"endelse (.{kind.extensions[0]}), og prøv igen.", field="file")
+        said = named.label if named else _("en .%(extension)s-fil", extension=extension)
+        raise ValidationError(_("«%(name)s» hedder %(said)s, men indholdet er %(kind)s. Giv filen den rigtige "
+                                "endelse (.%(extension)s), og prøv igen.", name=name, said=said, kind=kind.label,
+                                extension=kind.extensions[0]), field="file")
     return name, kind
 
 
@@ -278,15 +285,16 @@ def read_verified(attachment: Attachment, *, root: Path | None = None) -> bytes:
         content = path_for(attachment.storage_key, root=root).read_bytes()
     except FileNotFoundError:
         raise AttachmentUnavailable(
-            f"Filen «{attachment.original_name}» findes ikke længere på serveren og kan ikke hentes. "
-            "Kontakt support; den kan gendannes fra en backup.") from None
+            _("Filen «%(name)s» findes ikke længere på serveren og kan ikke hentes. "
+              "Kontakt support; den kan gendannes fra en backup.", name=attachment.original_name)) from None
     except OSError:
         raise AttachmentUnavailable(
-            f"Filen «{attachment.original_name}» kunne ikke læses. Prøv igen, eller kontakt support.") from None
+            _("Filen «%(name)s» kunne ikke læses. Prøv igen, eller kontakt support.",
+              name=attachment.original_name)) from None
     if len(content) != attachment.size or hashlib.sha256(content).hexdigest() != attachment.sha256:
         raise AttachmentUnavailable(
-            f"Filen «{attachment.original_name}» er beskadiget (kontrolsummen passer ikke) og hentes ikke. "
-            "Kontakt support; den kan gendannes fra en backup.")
+            _("Filen «%(name)s» er beskadiget (kontrolsummen passer ikke) og hentes ikke. "
+              "Kontakt support; den kan gendannes fra en backup.", name=attachment.original_name))
     return content
 
 

@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from datetime import date
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from rapidfuzz import fuzz
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -24,7 +26,7 @@ from crm.sorting import sort_key
 from crm.timeutil import utcnow
 from crm.validators import is_valid_cvr, is_valid_pnummer, normalize_company_name, normalize_cvr, parse_id
 
-CONFLICT_MESSAGE = (
+CONFLICT_MESSAGE = _l(
     "Virksomheden er blevet ændret af en anden, siden du åbnede den. Dine ændringer er ikke gemt: "
     "se de nye oplysninger, og gem igen."
 )
@@ -69,19 +71,19 @@ DATABASE = Lookups()
 def _validated(data: dict, *, company_id: int | None = None, lookups: Lookups = DATABASE) -> dict:
     """Check and normalise the profile fields; raise ValidationError naming the field."""
     clean = {}
-    clean["name"] = clean_text(data, "name", max_length=fields.TITLE_MAX, required="Angiv virksomhedens navn.")
+    clean["name"] = clean_text(data, "name", max_length=fields.TITLE_MAX, required=_("Angiv virksomhedens navn."))
     cvr = normalize_cvr(data.get("cvr"))
     if cvr is not None and not is_valid_cvr(cvr):
-        raise ValidationError("CVR-nummeret er ikke gyldigt (8 cifre med korrekt kontrolciffer).",
+        raise ValidationError(_("CVR-nummeret er ikke gyldigt (8 cifre med korrekt kontrolciffer)."),
                               field="cvr")
     if cvr is not None:
         owner = lookups.cvr_owner(cvr)
         if owner is not None and owner != company_id:
-            raise ValidationError("Der findes allerede en virksomhed med det CVR-nummer.", field="cvr")
+            raise ValidationError(_("Der findes allerede en virksomhed med det CVR-nummer."), field="cvr")
     clean["cvr"] = cvr
     pnummer = (data.get("pnummer") or "").replace(" ", "") or None
     if pnummer is not None and not is_valid_pnummer(pnummer):
-        raise ValidationError("P-nummeret skal være 10 cifre.", field="pnummer")
+        raise ValidationError(_("P-nummeret skal være 10 cifre."), field="pnummer")
     clean["pnummer"] = pnummer
     for key, length in (("address", fields.ADDRESS_MAX), ("industry_text", fields.INDUSTRY_TEXT_MAX),
                         ("website", fields.WEBSITE_MAX), ("phone", fields.PHONE_MAX), ("email", fields.EMAIL_MAX),
@@ -90,30 +92,30 @@ def _validated(data: dict, *, company_id: int | None = None, lookups: Lookups = 
     if clean["website"] and not clean["website"].lower().startswith(("http://", "https://")):
         # Only web links: a stored "javascript:" URL must never become a clickable link.
         if ":" in clean["website"].split("/")[0]:
-            raise ValidationError("Hjemmesiden skal være en webadresse (https://…).", field="website")
+            raise ValidationError(_("Hjemmesiden skal være en webadresse (https://…)."), field="website")
         clean["website"] = "https://" + clean["website"]
     if clean["email"] and "@" not in clean["email"]:
-        raise ValidationError("Angiv en gyldig e-mailadresse.", field="email")
+        raise ValidationError(_("Angiv en gyldig e-mailadresse."), field="email")
     place = geocode(street=clean["address"], postcode=data.get("postcode") or "", city=data.get("city") or "")
     clean["postcode"] = place.postcode
     clean["city"] = clean_text(data, "city", max_length=fields.CITY_MAX) or place.city
     clean["_place"] = place
     industry_code = (data.get("industry_code") or "").strip().upper() or None
     if industry_code is not None and not lookups.industry_exists(industry_code):
-        raise ValidationError("Ukendt branche (DB07-hovedgruppe).", field="industry_code")
+        raise ValidationError(_("Ukendt branche (DB07-hovedgruppe)."), field="industry_code")
     clean["industry_code"] = industry_code
     size_band = data.get("size_band") or None
     if size_band is not None and size_band not in SIZE_BANDS:
-        raise ValidationError("Ukendt størrelse.", field="size_band")
+        raise ValidationError(_("Ukendt størrelse."), field="size_band")
     clean["size_band"] = size_band
     for key in ("agreement_signed", "agreement_renewal"):
         value = data.get(key)
         if value is not None and not isinstance(value, date):
-            raise ValidationError("Angiv en dato.", field=key)
+            raise ValidationError(_("Angiv en dato."), field=key)
         clean[key] = value
     if clean["agreement_signed"] and clean["agreement_renewal"] \
             and clean["agreement_renewal"] < clean["agreement_signed"]:
-        raise ValidationError("Fornyelsen kan ikke ligge før underskrivelsen.", field="agreement_renewal")
+        raise ValidationError(_("Fornyelsen kan ikke ligge før underskrivelsen."), field="agreement_renewal")
     tags = data.get("tags") or []
     if isinstance(tags, str):
         tags = tags.split(",")
@@ -128,7 +130,7 @@ def _offers(codes, lookups: Lookups = DATABASE) -> list[OfferTag]:
     tags = lookups.offer_tags(codes)
     unknown = codes - {t.code for t in tags}
     if unknown:
-        raise ValidationError(f"Ukendte tilbud: {', '.join(sorted(unknown))}.", field="offers")
+        raise ValidationError(_("Ukendte tilbud: %(offers)s.", offers=", ".join(sorted(unknown))), field="offers")
     return tags
 
 
@@ -137,7 +139,7 @@ def _konsulent(konsulent_id, lookups: Lookups = DATABASE) -> int | None:
         return None
     user_id = parse_id(konsulent_id)
     if user_id is None or lookups.user_role(user_id) not in roles_with("company.edit"):
-        raise ValidationError("Vælg en virksomhedskonsulent.", field="konsulent_id")
+        raise ValidationError(_("Vælg en virksomhedskonsulent."), field="konsulent_id")
     return user_id
 
 
@@ -169,7 +171,7 @@ def new_company_values(data: dict, *, lookups: Lookups = DATABASE) -> tuple[dict
     clean = _validated(data, lookups=lookups)
     status = data.get("status") or PartnershipStatus.EMNE
     if status not in set(PartnershipStatus):
-        raise ValidationError("Ukendt status.", field="status")
+        raise ValidationError(_("Ukendt status."), field="status")
     place = clean.pop("_place")
     offers = _offers(data.get("offers"), lookups)
     values = {**clean, "lat": place.lat, "lon": place.lon, "geo_precision": place.precision,
@@ -238,7 +240,7 @@ def update_company(company: Company, data: dict, *, expected_version: int, actor
     ValidationError for bad input; in both cases nothing is written.
     """
     if company.version != expected_version:
-        raise ConflictError(CONFLICT_MESSAGE)
+        raise ConflictError(str(CONFLICT_MESSAGE))
     # One flush for the whole edit, so the version goes up by exactly one.
     changes, status_move = apply_update(company, data, actor=actor)
     if status_move:
@@ -248,7 +250,7 @@ def update_company(company: Company, data: dict, *, expected_version: int, actor
             db.session.flush()
         except StaleDataError:
             db.session.rollback()
-            raise ConflictError(CONFLICT_MESSAGE) from None
+            raise ConflictError(str(CONFLICT_MESSAGE)) from None
         record_event("company.update", "company", company.id, actor=actor, details=changes)
     return company
 
@@ -258,11 +260,12 @@ def _transition_target(company: Company, new_status: str) -> PartnershipStatus:
     try:
         target = PartnershipStatus(new_status)
     except ValueError:
-        raise ValidationError("Ukendt status.", field="status") from None
+        raise ValidationError(_("Ukendt status."), field="status") from None
     current = company.status_enum
     if target != current and target not in STATUS_TRANSITIONS[current]:
         raise ValidationError(
-            f"Status kan ikke gå fra {current.label.lower()} til {target.label.lower()}.", field="status"
+            _("Status kan ikke gå fra %(current)s til %(target)s.", current=current.label.lower(),
+              target=target.label.lower()), field="status"
         )
     return target
 
@@ -286,7 +289,7 @@ def find_duplicates(*, name: str, postcode: str, cvr: str | None = None,
     if cvr:
         same = db.session.scalar(sa.select(Company).where(Company.cvr == cvr))
         if same is not None and same.id != exclude_id:
-            found[same.id] = Duplicate(same, "Samme CVR-nummer")
+            found[same.id] = Duplicate(same, _("Samme CVR-nummer"))
     key = normalize_company_name(name)
     if key and postcode:
         # Compare names only (no full rows): an import checks thousands of rows this way.
@@ -296,7 +299,7 @@ def find_duplicates(*, name: str, postcode: str, cvr: str | None = None,
                    if company_id != exclude_id and company_id not in found
                    and fuzz.token_sort_ratio(key, name_key) >= DUPLICATE_NAME_THRESHOLD]
         for other in db.session.scalars(sa.select(Company).where(Company.id.in_(similar))) if similar else ():
-            found[other.id] = Duplicate(other, "Lignende navn i samme postnummer")
+            found[other.id] = Duplicate(other, _("Lignende navn i samme postnummer"))
     return list(found.values())
 
 

@@ -1,9 +1,10 @@
 """Export companies to CSV and XLSX in the column layout the import reads back.
 
 ``EXPORT_COLUMNS`` is the contract between export and import (crm/companies/importing.py imports it):
-an exported file re-imports to the same companies. Status and offers are written as their Danish
-labels (the import reads labels as well as codes); lists (offers, free tags) are joined with
-``LIST_SEPARATOR``. CSV is UTF-8 with a BOM and semicolons, as Danish Excel expects.
+an exported file re-imports to the same companies. The header row (``EXPORT_HEADERS``) and the
+status are written in the reader's language, the offers as their labels (the import reads the
+headers and labels of every language as well as the codes); lists (offers, free tags) are joined
+with ``LIST_SEPARATOR``. CSV is UTF-8 with a BOM and semicolons, as Danish Excel expects.
 
 Every text cell that a spreadsheet would read as a formula (it starts with =, +, -, @, a tab or
 a carriage return) gets a leading apostrophe, so an exported name like ``=HYPERLINK(...)`` is
@@ -16,8 +17,10 @@ import csv
 import io
 from collections.abc import Iterable
 
+from flask_babel import lazy_gettext as _l
 from openpyxl import Workbook
 
+from crm.i18n import in_language
 from crm.models import Company
 from crm.services.audit import record_event
 
@@ -25,10 +28,19 @@ EXPORT_COLUMNS = (
     "navn", "cvr", "pnummer", "adresse", "postnummer", "by", "branchekode", "branche", "stoerrelse",
     "hjemmeside", "telefon", "email", "beskrivelse", "status", "tilbud", "tags", "konsulent_email",
 )
+# Column → its header in the export (the Danish header is the column's name).
+EXPORT_HEADERS = {
+    "navn": _l("navn"), "cvr": _l("cvr"), "pnummer": _l("pnummer"), "adresse": _l("adresse"),
+    "postnummer": _l("postnummer"), "by": _l("by"), "branchekode": _l("branchekode"),
+    "branche": _l("branche"), "stoerrelse": _l("stoerrelse"), "hjemmeside": _l("hjemmeside"),
+    "telefon": _l("telefon"), "email": _l("email"), "beskrivelse": _l("beskrivelse"),
+    "status": _l("status"), "tilbud": _l("tilbud"), "tags": _l("tags"),
+    "konsulent_email": _l("konsulent_email"),
+}
 LIST_SEPARATOR = "|"
 CSV_DELIMITER = ";"
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-XLSX_SHEET_TITLE = "Virksomheder"
+XLSX_SHEET_TITLE = _l("Virksomheder")
 PROGRESS_ROWS = 1000
 
 
@@ -65,7 +77,7 @@ def company_rows(companies: Iterable[Company], *, progress=None) -> list[list[st
     """Header plus one neutralised row per company, ready for a CSV writer or a worksheet.
     ``progress(done, total)``, when given, hears every PROGRESS_ROWS rows (an export job's bar)."""
     companies = list(companies)
-    rows = [list(EXPORT_COLUMNS)]
+    rows = [[str(EXPORT_HEADERS[column]) for column in EXPORT_COLUMNS]]
     for done, company in enumerate(companies, start=1):
         row = company_row(company)
         rows.append([neutralize(row[column]) for column in EXPORT_COLUMNS])
@@ -83,7 +95,7 @@ def _write_csv(rows: list[list[str]]) -> bytes:
 
 def _write_xlsx(rows: list[list[str]]) -> bytes:
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(XLSX_SHEET_TITLE)
+    sheet = workbook.create_sheet(str(XLSX_SHEET_TITLE))
     for row in rows:
         sheet.append(row)
     buffer = io.BytesIO()
@@ -102,13 +114,18 @@ def export_xlsx(companies: Iterable[Company]) -> bytes:
 
 
 def export_companies(companies: Iterable[Company], *, fmt: str, actor=None,
-                     criteria: dict | None = None, progress=None) -> bytes:
+                     criteria: dict | None = None, progress=None, language: str | None = None) -> bytes:
     """Build the export file (``fmt`` "csv" or "xlsx") and audit who exported how many, with what filter.
-    ``progress(done, total)`` as for ``company_rows``."""
+    ``progress(done, total)`` as for ``company_rows``. Headers and statuses are in ``language`` (a job
+    passes the language of the request that asked), else in the current one."""
     companies = list(companies)
     if fmt not in ("csv", "xlsx"):
         raise ValueError(f"Unknown export format {fmt!r}")
-    rows = company_rows(companies, progress=progress)
+    if language is None:
+        rows = company_rows(companies, progress=progress)
+    else:
+        with in_language(language):
+            rows = company_rows(companies, progress=progress)
     data = _write_csv(rows) if fmt == "csv" else _write_xlsx(rows)
     record_event("company.export", "company", None, actor=actor,
                  details={"format": fmt, "count": len(companies), "criteria": criteria or {}})

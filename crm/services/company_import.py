@@ -32,12 +32,15 @@ import sqlalchemy as sa
 from defusedxml import DefusedXmlException
 from defusedxml.sax import make_parser
 from flask import has_request_context, request
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from rapidfuzz import fuzz, process
 from sqlalchemy.orm import noload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from crm.extensions import db
 from crm.formatting import format_number
+from crm.i18n import LANGUAGES, in_language
 from crm.models import (
     AuditEvent,
     Company,
@@ -62,7 +65,7 @@ from crm.services.companies import (
     new_company_values,
     update_company,
 )
-from crm.services.company_export import EXPORT_COLUMNS, FORMULA_PREFIXES, LIST_SEPARATOR
+from crm.services.company_export import EXPORT_COLUMNS, EXPORT_HEADERS, FORMULA_PREFIXES, LIST_SEPARATOR
 from crm.services.company_merge import company_references
 from crm.timeutil import utcnow
 from crm.validators import normalize_company_name, normalize_cvr, strip_control_characters
@@ -95,15 +98,15 @@ XLSX_SHARED_STRINGS_PART = "xl/sharedStrings.xml"
 XLSX_CELL_PARTS = re.compile(r"xl/(sharedStrings|worksheets/[^/]+)\.xml")
 XLSX_SCAN_CHUNK_BYTES = 64 * 1024
 CREATE, UPDATE, UNCHANGED, REJECT = "create", "update", "unchanged", "reject"
-ACTION_LABELS = {CREATE: "Oprettes", UPDATE: "Opdateres", UNCHANGED: "Uændret", REJECT: "Afvist"}
-CP1252_NOTICE = (
+ACTION_LABELS = {CREATE: _l("Oprettes"), UPDATE: _l("Opdateres"), UNCHANGED: _l("Uændret"), REJECT: _l("Afvist")}
+CP1252_NOTICE = _l(
     "Filen var ikke gemt som UTF-8 og er læst som Windows-tegnsæt (cp1252). Kontrollér, at æ, ø og å "
     "ser rigtige ud i forhåndsvisningen; ellers gem filen som \"CSV UTF-8\" og prøv igen."
 )
 
 
 class ImportFileError(ValidationError):
-    """The file as a whole cannot be read; the message says why, in Danish."""
+    """The file as a whole cannot be read; the message says why, in the reader's language."""
 
 
 @dataclass
@@ -129,7 +132,7 @@ class RowResult:
 
     @property
     def action_label(self) -> str:
-        return ACTION_LABELS[self.action]
+        return str(ACTION_LABELS[self.action])
 
 
 @dataclass
@@ -171,7 +174,7 @@ def report_from_json(data: dict) -> ImportReport:
 # --- reading the file -------------------------------------------------------------------------
 
 def parse_upload(filename: str, data: bytes) -> ParsedFile:
-    """Read a CSV or XLSX upload. Raises ImportFileError with a Danish message."""
+    """Read a CSV or XLSX upload. Raises ImportFileError with a message in the current language."""
     extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
     if extension == "xlsx":
         header, records = _read_xlsx(data)
@@ -180,14 +183,14 @@ def parse_upload(filename: str, data: bytes) -> ParsedFile:
         text, notices = _decode_csv(data)
         header, records = _read_csv(text)
     else:
-        raise ImportFileError("Vælg en CSV- eller XLSX-fil.")
+        raise ImportFileError(_("Vælg en CSV- eller XLSX-fil."))
     return _rows_from(header, records, notices)
 
 
 def _decode_csv(data: bytes) -> tuple[str, list[str]]:
     if data.startswith(b"PK\x03\x04") or b"\x00" in data[:4096]:
-        raise ImportFileError("Filen er ikke en CSV-fil (den indeholder binære data). "
-                              "Gem den som CSV, eller upload den som .xlsx.")
+        raise ImportFileError(_("Filen er ikke en CSV-fil (den indeholder binære data). "
+                                "Gem den som CSV, eller upload den som .xlsx."))
     if data.startswith(codecs.BOM_UTF8):
         data = data[len(codecs.BOM_UTF8):]
     try:
@@ -195,10 +198,10 @@ def _decode_csv(data: bytes) -> tuple[str, list[str]]:
     except UnicodeDecodeError:
         pass
     try:
-        return data.decode("cp1252"), [CP1252_NOTICE]
+        return data.decode("cp1252"), [str(CP1252_NOTICE)]
     except UnicodeDecodeError:
-        raise ImportFileError("Filen kan ikke læses som tekst (hverken UTF-8 eller Windows-tegnsæt). "
-                              "Gem den som \"CSV UTF-8\", og prøv igen.") from None
+        raise ImportFileError(_("Filen kan ikke læses som tekst (hverken UTF-8 eller Windows-tegnsæt). "
+                                "Gem den som \"CSV UTF-8\", og prøv igen.")) from None
 
 
 def _read_csv(text: str) -> tuple[list, list]:
@@ -213,13 +216,13 @@ def _read_csv(text: str) -> tuple[list, list]:
                 raise _too_many_rows()
             records.append(record)
     except csv.Error as exc:
-        raise ImportFileError(f"Filen kan ikke læses som CSV ({exc}).") from None
+        raise ImportFileError(_("Filen kan ikke læses som CSV (%(error)s).", error=exc)) from None
     return header or [], records
 
 
 def _read_xlsx(data: bytes) -> tuple[list, list]:
-    not_xlsx = ImportFileError("Filen er ikke en gyldig XLSX-fil (Excel-projektmappe). "
-                               "Gem den som .xlsx eller som CSV, og prøv igen.")
+    not_xlsx = ImportFileError(_("Filen er ikke en gyldig XLSX-fil (Excel-projektmappe). "
+                                 "Gem den som .xlsx eller som CSV, og prøv igen."))
     if not zipfile.is_zipfile(io.BytesIO(data)):
         raise not_xlsx
     try:
@@ -231,9 +234,9 @@ def _read_xlsx(data: bytes) -> tuple[list, list]:
     if not all(part in names for part in XLSX_REQUIRED_PARTS):
         raise not_xlsx
     if len(names) > MAX_XLSX_ENTRIES:
-        raise ImportFileError("Filen har for mange dele til at være et almindeligt regneark.")
+        raise ImportFileError(_("Filen har for mange dele til at være et almindeligt regneark."))
     if unpacked > MAX_XLSX_UNPACKED_BYTES:
-        raise ImportFileError("Filen er for stor, når den pakkes ud. Del den op i flere filer.")
+        raise ImportFileError(_("Filen er for stor, når den pakkes ud. Del den op i flere filer."))
     _check_xlsx_cells(data, not_xlsx)
     try:
         with warnings.catch_warnings():
@@ -291,19 +294,18 @@ def _check_xlsx_cells(data: bytes, not_xlsx: ImportFileError) -> None:
     """Refuse an XLSX whose shared strings or any cell are too long, reading the XML as a stream
     (a few chunks in memory at a time) before openpyxl loads any of it. defusedxml's parser reads
     the XML; only its exception and handler base come from xml.sax."""
-    too_long = ImportFileError(
-        f"En celle i filen indeholder mere end {format_number(MAX_CELL_CHARS)} tegn. "
-        "Ret eller fjern den lange celle, og prøv igen."
-    )
+    too_long = ImportFileError(_(
+        "En celle i filen indeholder mere end %(limit)s tegn. Ret eller fjern den lange celle, og prøv igen.",
+        limit=format_number(MAX_CELL_CHARS)))
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             for info in archive.infolist():
                 if not XLSX_CELL_PARTS.fullmatch(info.filename):
                     continue
                 if info.filename == XLSX_SHARED_STRINGS_PART and info.file_size > MAX_XLSX_SHARED_STRINGS_BYTES:
-                    raise ImportFileError("Filens tekster fylder for meget (over "
-                                          f"{MAX_XLSX_SHARED_STRINGS_BYTES // (1024 * 1024)} MB). "
-                                          "Del den op i flere filer.")
+                    raise ImportFileError(_("Filens tekster fylder for meget (over %(megabytes)s MB). "
+                                            "Del den op i flere filer.",
+                                            megabytes=MAX_XLSX_SHARED_STRINGS_BYTES // (1024 * 1024)))
                 parser = make_parser()
                 parser.forbid_dtd = True  # a spreadsheet part never has a DTD
                 parser.setContentHandler(_CellLengths())
@@ -321,7 +323,8 @@ def _check_xlsx_cells(data: bytes, not_xlsx: ImportFileError) -> None:
 
 
 def _too_many_rows() -> ImportFileError:
-    return ImportFileError(f"Filen har mere end {format_number(MAX_ROWS)} rækker. Del den op i flere filer.")
+    return ImportFileError(_("Filen har mere end %(rows)s rækker. Del den op i flere filer.",
+                             rows=format_number(MAX_ROWS)))
 
 
 def _cell_text(value, column: str) -> str:
@@ -345,20 +348,32 @@ def _cell_text(value, column: str) -> str:
     return text
 
 
+def _header_columns() -> dict[str, str]:
+    """Header text (lower case) → column: the Danish column names and their headers in every language
+    the export writes, so an export made in English imports as well."""
+    columns = {column: column for column in IMPORT_COLUMNS}
+    for language in LANGUAGES:
+        with in_language(language):
+            columns.update({str(EXPORT_HEADERS[column]).lower(): column for column in IMPORT_COLUMNS})
+    return columns
+
+
 def _rows_from(header: list, records: list, notices: list[str]) -> ParsedFile:
-    columns = [str(cell).strip().lstrip("\ufeff").lower() if cell is not None else "" for cell in header]
+    known = _header_columns()
+    typed = [str(cell).strip().lstrip("\ufeff").lower() if cell is not None else "" for cell in header]
+    columns = [known.get(name, name) for name in typed]
     seen = set()
-    for name in columns:
+    for text, name in zip(typed, columns, strict=True):
         if name and name in seen:
-            raise ImportFileError(f"Kolonnen \"{name}\" står mere end én gang i overskriften.")
+            raise ImportFileError(_("Kolonnen \"%(column)s\" står mere end én gang i overskriften.", column=text))
         seen.add(name)
-    missing = [name for name in REQUIRED_COLUMNS if name not in seen]
+    missing = [str(EXPORT_HEADERS[name]) for name in REQUIRED_COLUMNS if name not in seen]
     if missing:
-        raise ImportFileError(
-            f"Filen mangler kolonnen {' og '.join(missing)} i første række. Første række skal være "
-            f"overskrifter som i eksporten: {', '.join(IMPORT_COLUMNS)}."
-        )
-    unknown = [name for name in columns if name and name not in COLUMN_FIELDS]
+        raise ImportFileError(_(
+            "Filen mangler kolonnen %(missing)s i første række. Første række skal være "
+            "overskrifter som i eksporten: %(columns)s.",
+            missing=_(" og ").join(missing), columns=", ".join(str(EXPORT_HEADERS[c]) for c in IMPORT_COLUMNS)))
+    unknown = [text for text, name in zip(typed, columns, strict=True) if name and name not in COLUMN_FIELDS]
     rows = []
     for index, record in enumerate(records, start=2):  # the header is row 1
         values = {}
@@ -368,7 +383,7 @@ def _rows_from(header: list, records: list, notices: list[str]) -> ParsedFile:
         if any(values.values()):
             rows.append((index, values))
     if not rows:
-        raise ImportFileError("Filen indeholder ingen rækker med virksomheder under overskriften.")
+        raise ImportFileError(_("Filen indeholder ingen rækker med virksomheder under overskriften."))
     return ParsedFile(rows=rows, unknown_columns=unknown, notices=notices)
 
 
@@ -393,11 +408,14 @@ def _chunks(values: list, size: int):
 
 
 class _Vocabulary:
-    """Danish labels and e-mails the file may use, looked up once per import."""
+    """The labels (in every language the export writes) and e-mails the file may use, looked up
+    once per import."""
 
     def __init__(self, emails: set[str]):
         self.statuses = {s.value: s.value for s in PartnershipStatus}
-        self.statuses.update({s.label.lower(): s.value for s in PartnershipStatus})
+        for language in LANGUAGES:
+            with in_language(language):
+                self.statuses.update({s.label.lower(): s.value for s in PartnershipStatus})
         self.tags = {tag.code: tag for tag in db.session.scalars(sa.select(OfferTag))}
         self.offers = {}
         for tag in self.tags.values():
@@ -417,7 +435,7 @@ class _Vocabulary:
     def user_id(self, email: str) -> int:
         user_id = self._users.get(email.strip().lower())
         if user_id is None:
-            raise ValidationError(f"Der er ingen bruger med e-mailen {email}.", field="konsulent_id")
+            raise ValidationError(_("Der er ingen bruger med e-mailen %(email)s.", email=email), field="konsulent_id")
         return user_id
 
 
@@ -491,8 +509,8 @@ class _Register(Lookups):
         found = [c for c in self.by_name.get((key, data["postcode"].strip()), [])
                  if not isinstance(c, _Created)] or self.by_name.get((key, data["postcode"].strip()), [])
         if len(found) > 1:
-            raise ValidationError("Flere virksomheder i registret har samme navn og postnummer. "
-                                  "Angiv CVR-nummeret, så rækken kan kendes.")
+            raise ValidationError(_("Flere virksomheder i registret har samme navn og postnummer. "
+                                    "Angiv CVR-nummeret, så rækken kan kendes."))
         return found[0] if found else None
 
     def duplicate_warnings(self, data: dict) -> list[str]:
@@ -504,8 +522,9 @@ class _Register(Lookups):
         names = self.nearby.get(postcode, [])
         hits = process.extract(key, [name_key for _, name_key, _ in names], scorer=fuzz.token_sort_ratio,
                                score_cutoff=DUPLICATE_NAME_THRESHOLD, limit=None)
-        return [f"Ligner {names[index][0]} ({names[index][2]}): lignende navn i samme postnummer."
-                for _, _, index in sorted(hits, key=lambda hit: hit[2])]
+        return [_("Ligner %(name)s (%(postcode)s): lignende navn i samme postnummer.",
+                  name=names[index][0], postcode=names[index][2])
+                for _match, _score, index in sorted(hits, key=lambda hit: hit[2])]
 
     # --- Lookups -------------------------------------------------------------------------------
 
@@ -556,13 +575,20 @@ def json_safe(profile: dict) -> dict:
 
 def _changed_columns(before: dict, after: dict) -> list[str]:
     changed = {key for key in after if before.get(key) != after[key]}
-    return [FIELD_COLUMNS.get(key, key) for key in sorted(changed)]
+    return [_header(FIELD_COLUMNS.get(key, key)) for key in sorted(changed)]
+
+
+def _header(column: str) -> str:
+    """A column's header in the current language (as the export writes it)."""
+    return str(EXPORT_HEADERS[column]) if column in EXPORT_HEADERS else column
 
 
 def _row_message(number: int, error: ValidationError) -> str:
     column = FIELD_COLUMNS.get(error.field or "")
-    suffix = f" Kolonne: {column}." if column else ""
-    return f"Række {number}: {error.message}{suffix}"
+    if column:
+        return _("Række %(row)s: %(message)s Kolonne: %(column)s.", row=number, message=error.message,
+                 column=_header(column))
+    return _("Række %(row)s: %(message)s", row=number, message=error.message)
 
 
 class _SeenInFile:
@@ -577,20 +603,21 @@ class _SeenInFile:
         cvr = normalize_cvr(data.get("cvr"))
         if cvr:
             if cvr in self.cvr:
-                raise ValidationError(f"CVR-nummeret {cvr} står også i række {self.cvr[cvr]}.", field="cvr")
+                raise ValidationError(_("CVR-nummeret %(cvr)s står også i række %(row)s.", cvr=cvr, row=self.cvr[cvr]),
+                                      field="cvr")
             self.cvr[cvr] = number
             return
         key = (normalize_company_name(data["name"]), data["postcode"].strip())
         if key[0] and key in self.name:
-            raise ValidationError(f"Samme navn og postnummer står også i række {self.name[key]}.",
+            raise ValidationError(_("Samme navn og postnummer står også i række %(row)s.", row=self.name[key]),
                                   field="name")
         self.name[key] = number
 
     def check_company(self, number: int, company: Company) -> None:
         key = id(company)
         if key in self.company:
-            raise ValidationError(f"Rækken rammer samme virksomhed ({company.name}) som række "
-                                  f"{self.company[key]}.")
+            raise ValidationError(_("Rækken rammer samme virksomhed (%(name)s) som række %(row)s.",
+                                    name=company.name, row=self.company[key]))
         self.company[key] = number
 
 
@@ -637,7 +664,7 @@ def _plan(parsed: ParsedFile, *, actor, progress) -> tuple[list[RowResult], list
     The register is fetched in bulk first; a row then costs no query, so the time grows
     linearly with the file. Nothing is written: ``_write`` does that for an import.
     """
-    progress(2, "Slår virksomhederne op i registret …")
+    progress(2, _("Slår virksomhederne op i registret …"))
     emails = {values.get("konsulent_email", "") for _, values in parsed.rows}
     vocabulary = _Vocabulary(emails)
     results, datas = [], []
@@ -656,15 +683,16 @@ def _plan(parsed: ParsedFile, *, actor, progress) -> tuple[list[RowResult], list
     for position, (result, data) in enumerate(zip(results, datas, strict=True), start=1):
         if position % PROGRESS_EVERY == 0:
             progress(5 + 60 * position // total,
-                     f"Kontrollerer række {format_number(position)} af {format_number(total)} …")
+                     _("Kontrollerer række %(row)s af %(rows)s …", row=format_number(position),
+                       rows=format_number(total)))
         if data is None:
             continue
         try:
             seen.check(result.number, data)
             company = register.matching_company(data)
             if isinstance(company, _Created):
-                raise ValidationError(f"Rækken rammer samme virksomhed ({company.name}) som række "
-                                      f"{company.number}.")
+                raise ValidationError(_("Rækken rammer samme virksomhed (%(name)s) som række %(row)s.",
+                                        name=company.name, row=company.number))
             if company is None:
                 result.warnings = register.duplicate_warnings(data)
                 values, offers = new_company_values(data, lookups=register)
@@ -769,7 +797,7 @@ def _write_updates(updated: list[_Planned], now) -> None:
         groups.setdefault(changed, []).append(item)
     matched = sum(_update_group(columns, items, now) for columns, items in groups.items())
     if matched != len(updated):
-        raise ConflictError(CONFLICT_MESSAGE)
+        raise ConflictError(str(CONFLICT_MESSAGE))
     changed_offers = [item.company.id for item in updated if "offers" in item.changes]
     for chunk in _chunks(changed_offers, LOOKUP_CHUNK):
         db.session.execute(company_offers.delete().where(company_offers.c.company_id.in_(chunk)))
@@ -850,7 +878,7 @@ def run_import(parsed: ParsedFile, *, filename: str, actor=None, progress=_no_pr
     if not report.ok:
         db.session.rollback()
         return report
-    progress(70, "Gemmer virksomhederne …")  # the last report: from here on the session holds the work
+    progress(70, _("Gemmer virksomhederne …"))  # the last report: from here on the session holds the work
     batch = ImportBatch(user_id=actor.id if actor is not None else None, filename=filename[:255],
                         created_count=report.count(CREATE), updated_count=report.count(UPDATE))
     db.session.add(batch)
@@ -897,7 +925,7 @@ def _restore(company: Company, before: dict, *, actor) -> None:
         # Back to where it was, whatever the pipeline normally allows: this reverses a change.
         company.status_changes.append(CompanyStatusChange(
             from_status=company.status, to_status=status, changed_at=utcnow(),
-            changed_by_id=actor.id if actor is not None else None, note="Import fortrudt",
+            changed_by_id=actor.id if actor is not None else None, note=_("Import fortrudt"),
         ))
         company.status = status
         company.status_changed_at = utcnow()
@@ -911,9 +939,9 @@ def undo_import(batch: ImportBatch, *, actor) -> None:
     may not undo it. The caller rolls back on an error and commits otherwise.
     """
     if batch.undone_at is not None:
-        raise ValidationError("Importen er allerede fortrudt.")
+        raise ValidationError(_("Importen er allerede fortrudt."))
     if not can_undo_import(actor, batch):
-        raise NotAuthorized("Du kan kun fortryde dine egne importer.")
+        raise NotAuthorized(_("Du kan kun fortryde dine egne importer."))
     changed, gone, plan = [], 0, []
     for change in batch.changes:
         company = db.session.get(Company, change.company_id) if change.company_id is not None else None
@@ -926,13 +954,17 @@ def undo_import(batch: ImportBatch, *, actor) -> None:
             plan.append((change, company))
     if changed or gone:
         names = ", ".join(sorted(changed))
-        parts = []
-        if changed:
-            parts.append(f"disse virksomheder er ændret eller har fået kontakter, logbog eller opgaver "
-                         f"siden: {names}")
-        if gone:
-            parts.append(f"{gone} af virksomhederne er slettet eller flettet siden")
-        raise ValidationError(f"Importen kan ikke fortrydes, fordi {' og '.join(parts)}. Intet er ændret.")
+        if changed and gone:
+            message = _("Importen kan ikke fortrydes, fordi disse virksomheder er ændret eller har fået kontakter, "
+                        "logbog eller opgaver siden: %(names)s og %(gone)s af virksomhederne er slettet eller "
+                        "flettet siden. Intet er ændret.", names=names, gone=gone)
+        elif changed:
+            message = _("Importen kan ikke fortrydes, fordi disse virksomheder er ændret eller har fået kontakter, "
+                        "logbog eller opgaver siden: %(names)s. Intet er ændret.", names=names)
+        else:
+            message = _("Importen kan ikke fortrydes, fordi %(gone)s af virksomhederne er slettet eller flettet "
+                        "siden. Intet er ændret.", gone=gone)
+        raise ValidationError(message)
     for change, company in plan:
         if change.action == "created":
             db.session.delete(company)

@@ -8,6 +8,7 @@ free tags are united, and the duplicate is deleted.
 """
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 
 from crm.extensions import db
 from crm.models import Borger, Company, CompanyStatusChange, ImportChange
@@ -63,14 +64,15 @@ def merge_companies(keep: Company, duplicate: Company, *, actor, keep_version: i
     joins the kept one's, without its creation row: the kept company was created once.
     """
     if keep.id == duplicate.id:
-        raise ValidationError("Vælg to forskellige virksomheder.", field="duplicate_id")
+        raise ValidationError(_("Vælg to forskellige virksomheder."), field="duplicate_id")
     if (keep_version is not None and keep.version != keep_version) or (
             duplicate_version is not None and duplicate.version != duplicate_version):
-        raise ConflictError(CONFLICT_MESSAGE)
+        raise ConflictError(str(CONFLICT_MESSAGE))
     if different_cvr(keep, duplicate) and not different_cvr_confirmed:
         raise ValidationError(
-            f"{keep.name} har CVR-nummer {keep.cvr} og {duplicate.name} CVR-nummer {duplicate.cvr}: det er "
-            "sandsynligvis to forskellige virksomheder. Sæt kryds for at flette dem alligevel.",
+            _("%(kept)s har CVR-nummer %(kept_cvr)s og %(other)s CVR-nummer %(other_cvr)s: det er "
+              "sandsynligvis to forskellige virksomheder. Sæt kryds for at flette dem alligevel.",
+              kept=keep.name, kept_cvr=keep.cvr, other=duplicate.name, other_cvr=duplicate.cvr),
             field="different_cvr_confirmed")
     keep_id, duplicate_id, duplicate_name = keep.id, duplicate.id, duplicate.name
     merged = _merged_profile(company_profile(keep), company_profile(duplicate))

@@ -34,6 +34,7 @@ from functools import lru_cache
 
 import numpy as np
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 from flask_sqlalchemy.pagination import Pagination
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Indel, Levenshtein
@@ -67,12 +68,12 @@ KM_PER_DEGREE_LAT = 110.57
 BOX_MARGIN = 1.02
 
 SORTS = {
-    "name": "Navn",
-    "city": "By",
-    "status": "Status",
-    "last_contact": "Længst siden kontakt",
-    "distance": "Afstand",
-    "relevance": "Relevans",
+    "name": _l("Navn"),
+    "city": _l("By"),
+    "status": _l("Status"),
+    "last_contact": _l("Længst siden kontakt"),
+    "distance": _l("Afstand"),
+    "relevance": _l("Relevans"),
 }
 STATUS_ORDER = ["emne", "dialog", "partner", "pause", "ophoert"]
 #: The normalised name, or the lower-cased name for a row written without the service.

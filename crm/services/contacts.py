@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -41,14 +43,14 @@ EARLIEST_LOG_TIME = datetime(1900, 1, 1)
 
 def _contact_values(data: dict) -> dict:
     values = {
-        "name": clean_text(data, "name", max_length=PERSON_MAX, required="Angiv kontaktpersonens navn."),
+        "name": clean_text(data, "name", max_length=PERSON_MAX, required=_("Angiv kontaktpersonens navn.")),
         "role": clean_text(data, "role", max_length=PERSON_MAX),
         "phone": clean_text(data, "phone", max_length=PHONE_MAX),
         "email": clean_text(data, "email", max_length=EMAIL_MAX),
         "primary": bool(data.get("primary")),
     }
     if values["email"] and "@" not in values["email"]:
-        raise ValidationError("Angiv en gyldig e-mailadresse.", field="email")
+        raise ValidationError(_("Angiv en gyldig e-mailadresse."), field="email")
     return values
 
 
@@ -98,7 +100,7 @@ def _staff_user(user_id) -> User:
     user_id = parse_id(user_id)
     user = db.session.get(User, user_id) if user_id is not None else None
     if user is None or not user.active or not is_staff(user):
-        raise ValidationError("Vælg en medarbejder.", field="assignee_id")
+        raise ValidationError(_("Vælg en medarbejder."), field="assignee_id")
     return user
 
 
@@ -109,12 +111,12 @@ def create_task(*, title: str, due: date | None, assignee_id, company: Company |
     A person may not set a due date before today (a task due in the past is a typing mistake);
     the system (``actor=None``: the demo, tests of overdue tasks) may."""
     data = {"title": title, "note": note}
-    title = clean_text(data, "title", max_length=TITLE_MAX, required="Angiv en titel på opgaven.")
+    title = clean_text(data, "title", max_length=TITLE_MAX, required=_("Angiv en titel på opgaven."))
     note = clean_text(data, "note", max_length=LONG_TEXT_MAX)
     if not isinstance(due, date):
-        raise ValidationError("Angiv en frist.", field="due")
+        raise ValidationError(_("Angiv en frist."), field="due")
     if actor is not None and due < today():
-        raise ValidationError("Fristen kan ikke ligge før i dag. Ret datoen.", field="due")
+        raise ValidationError(_("Fristen kan ikke ligge før i dag. Ret datoen."), field="due")
     assignee = _staff_user(assignee_id)
     task = Task(title=title, note=note, due=due, assignee_id=assignee.id,
                 company_id=company.id if company else None,
@@ -177,9 +179,9 @@ def _log_time(at) -> datetime:
     if at is None:
         return utcnow()
     if not isinstance(at, datetime):
-        raise ValidationError("Angiv dato og tidspunkt.", field="at")
+        raise ValidationError(_("Angiv dato og tidspunkt."), field="at")
     if at.replace(tzinfo=None) < EARLIEST_LOG_TIME:
-        raise ValidationError(f"Tidspunktet kan ikke ligge før {EARLIEST_LOG_TIME.year}.", field="at")
+        raise ValidationError(_("Tidspunktet kan ikke ligge før %(year)s.", year=EARLIEST_LOG_TIME.year), field="at")
     try:
         if at.tzinfo is not None:
             at = at.astimezone(UTC).replace(tzinfo=None)
@@ -188,9 +190,9 @@ def _log_time(at) -> datetime:
             latest = local_to_utc(at, fold=1)
             at = latest if latest <= utcnow() + FUTURE_TOLERANCE else local_to_utc(at, fold=0)
     except OverflowError:  # the last hours of year 9999
-        raise ValidationError("Tidspunktet kan ikke ligge i fremtiden.", field="at") from None
+        raise ValidationError(_("Tidspunktet kan ikke ligge i fremtiden."), field="at") from None
     if at > utcnow() + FUTURE_TOLERANCE:
-        raise ValidationError("Tidspunktet kan ikke ligge i fremtiden.", field="at")
+        raise ValidationError(_("Tidspunktet kan ikke ligge i fremtiden."), field="at")
     return at
 
 
@@ -215,7 +217,7 @@ def _borger_for(borger_id, actor) -> Borger | None:
         return None
     borger = db.session.get(Borger, parse_id(borger_id) or 0)
     if borger is None or actor is None or not can(actor, "borger.edit", borger):
-        raise ValidationError("Vælg en borger fra din egen caseload.", field="borger_id")
+        raise ValidationError(_("Vælg en borger fra din egen caseload."), field="borger_id")
     return borger
 
 
@@ -230,16 +232,16 @@ def log_contact(company: Company, data: dict, *, actor=None,
     try:
         kind = ContactKind(data.get("kind") or "")
     except ValueError:
-        raise ValidationError("Vælg en kontaktform.", field="kind") from None
+        raise ValidationError(_("Vælg en kontaktform."), field="kind") from None
     at = _log_time(data.get("at"))
     person = None
     if data.get("contact_person_id") not in (None, "", 0):
         person = db.session.get(ContactPerson, parse_id(data["contact_person_id"]) or 0)
         if person is None or person.company_id != company.id:
-            raise ValidationError("Vælg en kontaktperson fra virksomheden.", field="contact_person_id")
+            raise ValidationError(_("Vælg en kontaktperson fra virksomheden."), field="contact_person_id")
     with_whom = clean_text(data, "with_whom", max_length=TITLE_MAX) or (person.name if person else "")
     summary = clean_text(data, "summary", max_length=LONG_TEXT_MAX,
-                         required="Skriv kort, hvad kontakten handlede om.")
+                         required=_("Skriv kort, hvad kontakten handlede om."))
     borger = _borger_for(data.get("borger_id"), actor)
     entry = ContactLogEntry(
         company_id=company.id, at=at, kind=kind.value, face_to_face=kind in FACE_TO_FACE_KINDS,
@@ -284,8 +286,8 @@ class Staleness:
     @property
     def label(self) -> str:
         if self.days is None:
-            return "Ingen kontakt registreret"
-        return f"Ingen kontakt i {self.days} dage"
+            return _("Ingen kontakt registreret")
+        return ngettext("Ingen kontakt i %(num)s dag", "Ingen kontakt i %(num)s dage", self.days)
 
 
 def days_since(moment: datetime | None, *, on: date | None = None) -> int | None:
@@ -367,7 +369,9 @@ def renewal_state(company: Company, *, on: date | None = None) -> RenewalState |
         return None
     days = (company.agreement_renewal - (on or today())).days
     if days < 0:
-        return RenewalState(True, f"Fornyelsen er overskredet med {-days} dage")
+        return RenewalState(True, ngettext("Fornyelsen er overskredet med %(num)s dag",
+                                           "Fornyelsen er overskredet med %(num)s dage", -days))
     if days <= RENEWAL_SOON_DAYS:
-        return RenewalState(False, "Fornyes i dag" if days == 0 else f"Fornyes om {days} dage")
+        return RenewalState(False, _("Fornyes i dag") if days == 0 else ngettext(
+            "Fornyes om %(num)s dag", "Fornyes om %(num)s dage", days))
     return None

@@ -4,6 +4,8 @@ A form's ``Length(max=…)`` and the service behind it name the same constant, s
 is told about is the limit the service (and the CLI, the import) enforces.
 """
 
+from flask_babel import gettext as _
+
 from crm.services import ValidationError
 
 #: An e-mail address: the longest a mail server accepts as a path (RFC 5321).
@@ -27,10 +29,10 @@ MAX_HOURS_PER_WEEK = 60
 
 def clean_text(data: dict, key: str, *, max_length: int, required: str | None = None) -> str:
     """``data[key]`` stripped ("" when missing); ValidationError on the field when it is longer than
-    ``max_length`` characters, or empty although ``required`` (the Danish message to show then)."""
+    ``max_length`` characters, or empty although ``required`` (the message to show then)."""
     value = (data.get(key) or "").strip()
     if required and not value:
         raise ValidationError(required, field=key)
     if len(value) > max_length:
-        raise ValidationError(f"Højst {max_length} tegn.", field=key)
+        raise ValidationError(_("Højst %(limit)s tegn.", limit=max_length), field=key)
     return value

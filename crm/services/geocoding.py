@@ -13,6 +13,7 @@ from functools import cache
 from pathlib import Path
 
 from flask import current_app
+from flask_babel import gettext as _
 from geopy.exc import GeopyError
 from geopy.geocoders import Nominatim
 
@@ -58,11 +59,11 @@ def lookup_postcode(code: str) -> Postcode:
     """Return the postcode or raise ValidationError with a Danish message."""
     code = (code or "").strip()
     if not (len(code) == 4 and code.isdigit()):
-        raise ValidationError("Postnummeret skal være fire cifre.", field="postcode")
+        raise ValidationError(_("Postnummeret skal være fire cifre."), field="postcode")
     try:
         return postcodes()[code]
     except KeyError:
-        raise ValidationError(f"Postnummer {code} findes ikke i Danmark.", field="postcode") from None
+        raise ValidationError(_("Postnummer %(code)s findes ikke i Danmark.", code=code), field="postcode") from None
 
 
 def _in_denmark(lat: float, lon: float) -> bool:

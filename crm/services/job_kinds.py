@@ -3,6 +3,7 @@ confirm), reminding employers about openings, the staff's daily e-mail digest, b
 match index, and big exports (the company register, a programme's dashboard, the revision log) whose
 file the job's page offers for download."""
 
+import functools
 import secrets
 import time
 from dataclasses import asdict
@@ -62,11 +63,22 @@ def _parsed(params: dict, progress):
         raise JobFailed(exc.message) from None
 
 
+def _in_requested_language(function):
+    """Run the job in the language of the request that queued it (``params["language"]``): its
+    messages, progress texts and files are read by that user."""
+    @functools.wraps(function)
+    def run(job, progress):
+        with in_language(job.params.get("language")):
+            return function(job, progress)
+    return run
+
+
 def _actor(job) -> User | None:
     return db.session.get(User, job.user_id) if job.user_id is not None else None
 
 
 @job_kind(IMPORT_PREVIEW)
+@_in_requested_language
 def preview_job(job, progress) -> dict:
     report = preview_import(_parsed(job.params, progress), actor=_actor(job), progress=progress)
     db.session.rollback()  # a preview keeps nothing
@@ -74,6 +86,7 @@ def preview_job(job, progress) -> dict:
 
 
 @job_kind(IMPORT_RUN)
+@_in_requested_language
 def import_job(job, progress) -> dict:
     parsed = _parsed(job.params, progress)
     try:
@@ -185,10 +198,12 @@ def _write_export(job: Job, data: bytes) -> None:
 def request_company_export(search, *, fmt: str, criteria: dict, user: User) -> Job:
     """Queue the export of every company ``search`` (a CompanySearch) finds; the caller commits and dispatches."""
     return create_job(COMPANY_EXPORT, {"search": asdict(search), "fmt": fmt, "criteria": criteria,
-                                       "token": secrets.token_urlsafe(16)}, user=user)
+                                       "token": secrets.token_urlsafe(16), "language": current_language()},
+                      user=user)
 
 
 @job_kind(COMPANY_EXPORT)
+@_in_requested_language
 def company_export_job(job, progress) -> dict:
     from crm.services.company_export import export_companies
     from crm.services.company_search import CompanySearch, search_companies

@@ -30,7 +30,7 @@ from crm.services.openings import stale_cutoff
 from crm.timeutil import to_local, utcnow
 
 SUBJECT = _l("Er jeres stillinger stadig åbne?")
-KONSULENT_TASK_TITLE = "Ring til virksomheden: stillinger skal bekræftes"
+KONSULENT_TASK_TITLE = _l("Ring til virksomheden: stillinger skal bekræftes")
 
 
 @dataclass
@@ -57,15 +57,18 @@ def openings_due(*, now: datetime | None = None) -> list[Opening]:
     ))
 
 
+def _opening_lines(openings: list[Opening], now: datetime) -> str:
+    return "\n".join(ngettext("- %(title)s (senest bekræftet for %(num)s dag siden)",
+                              "- %(title)s (senest bekræftet for %(num)s dage siden)",
+                              (now - o.confirmed_at).days, title=o.title) for o in openings)
+
+
 def _body(user: User, company: Company, openings: list[Opening], link: str, now: datetime) -> str:
     """The reminder to ``user``, in the language of the current locale (``send_reminders`` sets it)."""
-    lines = ["- " + ngettext("%(title)s (senest bekræftet for %(num)s dag siden)",
-                             "%(title)s (senest bekræftet for %(num)s dage siden)",
-                             (now - o.confirmed_at).days, title=o.title) for o in openings]
     return (
         _("Kære %(name)s", name=user.name) + "\n\n"
         + _("Disse stillinger hos %(company)s står stadig som åbne i Fodfæste, men er ikke bekræftet i "
-            "over en måned:", company=company.name) + "\n\n" + "\n".join(lines) + "\n\n"
+            "over en måned:", company=company.name) + "\n\n" + _opening_lines(openings, now) + "\n\n"
         + _("Er de stadig åbne, så bekræft dem med ét klik i virksomhedsportalen. Er de besat eller lukket, "
             "så marker dem dér, så jobcentrets vejledere kun foreslår det, der er åbent i dag:") + "\n"
         + f"{link}\n\n" + _("Venlig hilsen") + "\n" + _("Jobcentret") + "\n"
@@ -116,12 +119,13 @@ def send_reminders(*, link: str, now: datetime | None = None) -> list[Reminder]:
 
 def _konsulent_task(company: Company, openings: list[Opening], now: datetime) -> Task:
     """A task for the company's konsulent to call about the openings an e-mail cannot reach."""
-    lines = "\n".join(f"- {o.title} (senest bekræftet for {(now - o.confirmed_at).days} dage siden)"
-                      for o in openings)
-    task = Task(title=KONSULENT_TASK_TITLE, due=to_local(now).date(), assignee_id=company.konsulent_id,
-                company_id=company.id,
-                note=f"{company.name} har ingen bruger i virksomhedsportalen, så påmindelsen kan ikke mailes. "
-                     f"Ring og spørg, om disse stillinger stadig er åbne:\n{lines}")
+    # The task is stored as text, so it is written in the language of the konsulent who reads it.
+    with in_language(language_for(db.session.get(User, company.konsulent_id))):
+        task = Task(title=str(KONSULENT_TASK_TITLE), due=to_local(now).date(), assignee_id=company.konsulent_id,
+                    company_id=company.id,
+                    note=_("%(company)s har ingen bruger i virksomhedsportalen, så påmindelsen kan ikke mailes. "
+                           "Ring og spørg, om disse stillinger stadig er åbne:\n%(openings)s",
+                           company=company.name, openings=_opening_lines(openings, now)))
     db.session.add(task)
     db.session.flush()
     return task

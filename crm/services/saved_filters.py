@@ -4,6 +4,7 @@ and deletes it. Each user's own: nobody else lists, applies or deletes it (crm/p
 from urllib.parse import urlencode
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 
 from crm.extensions import db
 from crm.models import SavedFilter
@@ -30,20 +31,20 @@ def save_filter(user, *, name: str, criteria: dict[str, list[str]]) -> SavedFilt
     a filter of the same name is replaced. ValidationError (Danish) on an empty name or filter
     set, a query too long, or too many saved filters."""
     require(user, "company.saved_filter")
-    name = clean_text({"name": name}, "name", max_length=NAME_MAX, required="Giv filteret et navn.")
+    name = clean_text({"name": name}, "name", max_length=NAME_MAX, required=_("Giv filteret et navn."))
     pairs = sorted((key, value.strip()) for key, values in criteria.items() for value in values if value.strip())
     if not pairs:
-        raise ValidationError("Vælg mindst ét filter, før du gemmer det.", field="name")
+        raise ValidationError(_("Vælg mindst ét filter, før du gemmer det."), field="name")
     query = urlencode(pairs)
     if len(query) > QUERY_MAX:
-        raise ValidationError("Filteret er for langt til at blive gemt.", field="name")
+        raise ValidationError(_("Filteret er for langt til at blive gemt."), field="name")
     saved = db.session.scalar(sa.select(SavedFilter).where(SavedFilter.user_id == user.id,
                                                            SavedFilter.name == name))
     if saved is None:
         count = db.session.scalar(sa.select(sa.func.count(SavedFilter.id)).where(SavedFilter.user_id == user.id))
         if count >= MAX_PER_USER:
-            raise ValidationError(f"Du kan højst gemme {MAX_PER_USER} filtre. Slet et, du ikke bruger.",
-                                  field="name")
+            raise ValidationError(_("Du kan højst gemme %(limit)s filtre. Slet et, du ikke bruger.",
+                                    limit=MAX_PER_USER), field="name")
         saved = SavedFilter(user_id=user.id, name=name)
         db.session.add(saved)
     saved.query = query

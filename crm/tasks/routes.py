@@ -1,4 +1,5 @@
 from flask import abort, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from crm.access import allow, is_safe_next
@@ -43,5 +44,6 @@ def set_done(task_id: int):
     target = request.form.get("next")
     back = target if is_safe_next(target) else url_for("tasks.mine")
     return submit(TaskDoneForm(), lambda: set_task_done(task, done, actor=current_user),
-                  success=f"«{task.title}» er markeret som {'udført' if done else 'ikke udført'}.",
+                  success=(_("«%(title)s» er markeret som udført.", title=task.title) if done
+                           else _("«%(title)s» er markeret som ikke udført.", title=task.title)),
                   redirect_to=back, on_error=back)
