@@ -1,5 +1,5 @@
-"""Reminders go out in the language the recipient chose: the e-mail to an employer, the call task to
-a konsulent (it is stored as text, so it is written in the konsulent's language)."""
+"""The call task a reminder leaves a konsulent is stored as text, so it is written in the konsulent's
+language (the e-mail to an employer in theirs: tests/crm/portal/test_portal_in_english.py)."""
 
 import pytest
 import sqlalchemy as sa
@@ -21,23 +21,6 @@ def choose_language(app, email: str, language: str) -> int:
         user.language = language
         db.session.commit()
         return user.id
-
-
-def test_reminder_to_an_english_speaking_employer_is_in_english(app, outbox, employer, make_user, make_opening):
-    email, company_id = employer
-    danish = make_user("employer", company_id=company_id)
-    choose_language(app, email, "en")
-    make_opening(company_id, title="Lagermedarbejder", days_unconfirmed=35)
-    with app.app_context():
-        send_reminders(link="https://fodfaeste.example.dk/portal/stillinger")
-        db.session.commit()
-    by_recipient = {message.to[0]: message for message in outbox}
-    english = by_recipient[email]
-    assert english.subject == "Are your openings still open?"
-    assert "These openings at Lager A/S are still shown as open" in english.body
-    assert "- Lagermedarbejder (last confirmed 35 days ago)" in english.body
-    assert by_recipient[danish].subject == "Er jeres stillinger stadig åbne?"
-    assert "senest bekræftet for 35 dage siden" in by_recipient[danish].body
 
 
 def test_call_task_for_an_english_speaking_konsulent_is_in_english(app, outbox, make_user, make_partner, make_opening):
