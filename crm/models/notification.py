@@ -5,6 +5,7 @@ from datetime import date, datetime
 from enum import StrEnum
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from crm.extensions import NEVER_REUSE_IDS, db
@@ -22,15 +23,15 @@ class DigestKind(StrEnum):
 
     @property
     def label(self) -> str:
-        return DIGEST_KIND_LABELS[self]
+        return str(DIGEST_KIND_LABELS[self])
 
 
 DIGEST_KIND_LABELS = {
-    DigestKind.TASKS: "Opgaver, der forfalder i dag eller er overskredet",
-    DigestKind.EFTERVAERN: "Efterværnsopfølgninger den kommende uge",
-    DigestKind.RENEWALS: "Samarbejdsaftaler, der skal fornyes inden for 30 dage",
-    DigestKind.ANSWERS: "Arbejdsgiveres svar på forslag",
-    DigestKind.OPENINGS: "Stillinger, der skal bekræftes",
+    DigestKind.TASKS: _l("Opgaver, der forfalder i dag eller er overskredet"),
+    DigestKind.EFTERVAERN: _l("Efterværnsopfølgninger den kommende uge"),
+    DigestKind.RENEWALS: _l("Samarbejdsaftaler, der skal fornyes inden for 30 dage"),
+    DigestKind.ANSWERS: _l("Arbejdsgiveres svar på forslag"),
+    DigestKind.OPENINGS: _l("Stillinger, der skal bekræftes"),
 }
 
 
