@@ -185,3 +185,26 @@ def test_the_feed_is_rate_limited_like_the_other_anonymous_doors(make_app):
     client = limited.test_client()
     answers = [client.get("/kalender/" + "a" * 43 + ".ics").status_code for _ in range(3)]
     assert answers == [404, 404, 429]
+
+
+def test_the_account_page_and_its_flash_are_english_for_an_english_reader(app, browser, vejleder):
+    browser.client.set_cookie("sprog", "en")
+    page = browser.get("/konto").get_data(as_text=True)
+    assert "<h1>My account</h1>" in page and "Tasks due today or overdue" in page
+    response = browser.post_form("/konto/overblik", {"kind": DigestKind.TASKS.value, "enabled": "0"},
+                                 form_page="/konto", follow_redirects=True)
+    assert "“Tasks due today or overdue” is turned off in your daily overview." in response.get_data(as_text=True)
+
+
+def test_the_calendar_feed_is_in_its_owners_language_whoever_fetches_it(app, browser, vejleder):
+    url = _make_feed(browser)
+    with app.app_context():
+        user = _user(vejleder)
+        user.language = "en"
+        create_task(title="Ring til lageret", due=today(), assignee_id=user.id, actor=None)
+        db.session.commit()
+    data = app.test_client().get(url, headers={"Accept-Language": "da"}).data
+    [event] = Calendar.from_ical(data).walk("VEVENT")
+    assert str(event["SUMMARY"]) == "Ring til lageret"  # the title as typed
+    assert event["CATEGORIES"].cats == ["Task"]
+    assert str(event["DESCRIPTION"]).startswith("See the task in Fodfæste: ")
