@@ -9,6 +9,7 @@ from crm.account import bp
 from crm.account.forms import DigestKindForm, FeedForm, UnsubscribeForm
 from crm.extensions import limiter
 from crm.forms import submit
+from crm.i18n import current_language, in_language
 from crm.models import DigestKind
 from crm.services.calendar_feed import calendar_for, create_feed, feed_of, revoke_feed, user_for_token
 from crm.services.digest import UnsubscribeError, opted_out, read_unsubscribe_token, set_digest_kind
@@ -81,13 +82,15 @@ def unsubscribe(unsubscribe_token: str):
         user, kind = read_unsubscribe_token(unsubscribe_token)
     except UnsubscribeError as exc:
         return render_template("account/unsubscribe.html", message=exc.message), 404
-    if request.method == "POST":
-        here = url_for("account.unsubscribe", unsubscribe_token=unsubscribe_token)
-        return submit(UnsubscribeForm(), lambda: set_digest_kind(user, kind, enabled=False, actor=user),
-                      success=_("Du får ikke længere «%(kind)s» i dit daglige overblik.", kind=kind.label),
-                      redirect_to=here, on_error=here)
-    return render_template("account/unsubscribe.html", kind=kind, form=UnsubscribeForm(),
-                                   off=kind in opted_out(user), message=None)
+    # The link speaks for its user: in their own language, as a page they were signed in to would.
+    with in_language(user.language or current_language()):
+        if request.method == "POST":
+            here = url_for("account.unsubscribe", unsubscribe_token=unsubscribe_token)
+            return submit(UnsubscribeForm(), lambda: set_digest_kind(user, kind, enabled=False, actor=user),
+                          success=_("Du får ikke længere «%(kind)s» i dit daglige overblik.", kind=kind.label),
+                          redirect_to=here, on_error=here)
+        return render_template("account/unsubscribe.html", kind=kind, form=UnsubscribeForm(),
+                               off=kind in opted_out(user), message=None)
 
 
 @bp.route("/kalender/<feed_token>.ics")

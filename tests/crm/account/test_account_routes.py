@@ -174,6 +174,20 @@ def test_the_unsubscribe_link_works_without_login_after_one_click(app, make_user
     assert _off(app, email) == {"svar"}
 
 
+def test_the_unsubscribe_link_speaks_its_users_language(app, make_user):
+    email = make_user("vejleder")
+    with app.app_context():
+        _user(email).language = "en"
+        db.session.commit()
+        token = unsubscribe_token(_user(email), DigestKind.ANSWERS)
+    client = app.test_client()
+    url = f"/overblik/afmeld/{token}"
+    html = client.get(url, headers={"Accept-Language": "da"}).get_data(as_text=True)
+    assert "Do you want to stop getting “Employers’ answers to proposals”" in html
+    done = client.post(url, data={"csrf_token": csrf_token_from(html)}, follow_redirects=True)
+    assert "You no longer get “Employers’ answers to proposals” in your daily overview." in done.get_data(as_text=True)
+
+
 def test_a_tampered_unsubscribe_link_is_404_in_danish(client):
     response = client.get("/overblik/afmeld/eyJ1IjoxLCJrIjoic3ZhciJ9.bad.sig")
     assert response.status_code == 404
