@@ -12,6 +12,7 @@ from functools import wraps
 from urllib.parse import urlsplit
 
 from flask import abort, current_app, redirect, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import RequestRedirect
@@ -88,7 +89,8 @@ def _enforce_api_access(endpoint: str):
         abort(403)
     scope = getattr(current_app.view_functions.get(endpoint), SCOPE_ATTR, None)
     if scope is None or scope not in token.scopes:
-        abort(403, description=f"Nøglen har ikke adgang til området {scope or 'dette'}.")
+        abort(403, description=_("Nøglen har ikke adgang til området %(scope)s.", scope=scope) if scope
+              else _("Nøglen har ikke adgang til dette område."))
     return None
 
 

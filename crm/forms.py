@@ -2,8 +2,8 @@
 
 Every form derives from ``Form`` (Flask-WTF, with CSRF unless its Meta turns it off for a GET
 filter) or ``SubForm`` (nested, or read from the query string by hand); their common ``Meta``
-guards each field the same way, so odd or tampered input gets a Danish message on the form
-instead of a server error:
+guards each field the same way, so odd or tampered input gets a message on the form (in the
+reader's language) instead of a server error:
 
 - one-line text fields turn tab and line breaks into spaces (control characters never arrive,
   see ``crm.request``);
@@ -20,15 +20,20 @@ from decimal import Decimal
 
 import wtforms
 from flask import flash, redirect
+from flask_babel import LazyString
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms.validators import NumberRange, StopValidation
 
 from crm.extensions import db
+from crm.formatting import short_date
+from crm.i18n import current_language
 from crm.services import ConflictError, ServiceError, ValidationError
 from crm.validators import MAX_DB_INTEGER, parse_id, parse_int
 
 # WTForms ships no Danish catalogue; these are its built-in messages in Danish, so a validator
-# message that a form does not set itself is never shown in English.
+# message that a form does not set itself is never shown in English to a Danish reader.
 DANISH_MESSAGES = {
     "Field must be equal to %(other_name)s.": "Feltet skal være det samme som %(other_name)s.",
     "Field must be at least %(min)d character long.": "Feltet skal være mindst %(min)d tegn.",
@@ -72,11 +77,32 @@ DANISH_MESSAGES = {
 }
 
 
-class DanishTranslations:
-    """The gettext interface WTForms asks for its built-in messages."""
+# WTForms' own English, where it reads as a machine's (the rest is used as it is).
+ENGLISH_MESSAGES = {
+    "Invalid CSRF Token.": "The form was invalid. Reload the page and try again.",
+    "CSRF token missing.": "The form was invalid. Reload the page and try again.",
+    "CSRF failed.": "The form was invalid. Reload the page and try again.",
+    "CSRF token expired.": "The form had expired. Reload the page and try again.",
+    "Invalid Choice: could not coerce.": "Invalid choice.",
+    "Choices cannot be None.": "Invalid choice.",
+    "Invalid choice(s): one or more data inputs could not be coerced.": "Invalid choice.",
+    "Not a valid datetime value.": "Enter a date and time.",
+    "Not a valid date value.": "Enter a valid date.",
+    "Not a valid time value.": "Enter a valid time.",
+    "Not a valid week value.": "Enter a valid week.",
+    "Not a valid integer value.": "Enter a whole number.",
+    "Not a valid decimal value.": "Enter a number.",
+    "Not a valid float value.": "Enter a number.",
+}
+
+
+class FormTranslations:
+    """The gettext interface WTForms asks for its built-in messages: Danish or English, in the
+    language of the moment a message is made (``crm.i18n``)."""
 
     def gettext(self, string: str) -> str:
-        return DANISH_MESSAGES.get(string, string)
+        messages = DANISH_MESSAGES if current_language() == "da" else ENGLISH_MESSAGES
+        return messages.get(string, string)
 
     def ngettext(self, singular: str, plural: str, n: int) -> str:
         return self.gettext(singular if n == 1 else plural)
@@ -86,9 +112,11 @@ class DanishTranslations:
 # near the ends of Python's calendar, where date arithmetic and time zone conversion overflow.
 EARLIEST_DATE = date(1900, 1, 1)
 LATEST_DATE = date(2199, 12, 31)
-DATE_RANGE_MESSAGE = f"Angiv en dato mellem {EARLIEST_DATE:%d.%m.%Y} og {LATEST_DATE:%d.%m.%Y}."
-TOO_LARGE_MESSAGE = "Tallet er for stort."
-NOT_FINITE_MESSAGE = "Angiv et endeligt tal."
+# Lazy: worded (and the dates written) in the language of the moment the message is shown.
+DATE_RANGE_MESSAGE = LazyString(lambda: _("Angiv en dato mellem %(first)s og %(last)s.",
+                                          first=short_date(EARLIEST_DATE), last=short_date(LATEST_DATE)))
+TOO_LARGE_MESSAGE = _l("Tallet er for stort.")
+NOT_FINITE_MESSAGE = _l("Angiv et endeligt tal.")
 _LINE_BREAKS_RE = re.compile(r"\r\n|[\t\r\n]")
 # Text kept as typed (line breaks and all); other string fields are one line.
 KEPT_AS_TYPED = (wtforms.TextAreaField, wtforms.PasswordField)
@@ -143,10 +171,10 @@ def guard_field(field) -> None:
 
 
 class GuardedMeta:
-    """Danish built-in messages, and ``guard_field`` on every field."""
+    """Built-in messages in the reader's language, and ``guard_field`` on every field."""
 
     def get_translations(self, form):
-        return DanishTranslations()
+        return FormTranslations()
 
     def bind_field(self, form, unbound_field, options):
         field = unbound_field.bind(form=form, **options)
@@ -155,7 +183,8 @@ class GuardedMeta:
 
 
 class Form(FlaskForm):
-    """The base of every form in the app: Flask-WTF (CSRF), Danish messages, guarded fields."""
+    """The base of every form in the app: Flask-WTF (CSRF), messages in the reader's language,
+    guarded fields."""
 
     # Set by ``submit`` when a save was refused because someone else saved first.
     conflict = False
@@ -233,7 +262,7 @@ def submit(form, change: Callable[[], object], *, success: Message, redirect_to:
 
     Returns the redirect, or None when the form is to be shown (again):
     - not submitted or not valid (the fields carry their messages);
-    - a ValidationError: its Danish message on its field (or the whole form), everything typed kept;
+    - a ValidationError: its message on its field (or the whole form), everything typed kept;
     - a ConflictError (someone saved first): the message on the form and ``form.conflict`` set; with
       ``record``, the form's hidden version is moved to the record's current one, so saving again
       (after seeing the other person's values) knowingly replaces them.

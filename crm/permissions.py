@@ -20,6 +20,9 @@ their full figures and hands borgere over between vejledere.
 from collections.abc import Callable
 
 import sqlalchemy as sa
+from flask_babel import LazyString
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from crm.models.user import Role
 from crm.services import NotAuthorized
@@ -33,6 +36,7 @@ ALL_ROLES = frozenset(Role)
 GRANTS: dict[str, frozenset[Role]] = {
     # the session and the start page
     "session.logout": ALL_ROLES,
+    "help.glossary": ALL_ROLES,  # the Danish domain words the English pages keep, explained
     "account.recovery_codes": STAFF_ROLES,
     "account.settings": STAFF_ROLES,  # the own daily digest's kinds and the own calendar feed
     "account.api_tokens": ALL_ROLES,  # one's own personal access tokens for the API
@@ -87,18 +91,18 @@ GRANTS: dict[str, frozenset[Role]] = {
 # A personal access token (``/api/v1``) carries scopes; an API request needs both its route's
 # scope and its user's permission (with the object rule). Each scope names the permissions of the
 # routes behind it: a token may be given a scope only by a user whose role holds one of them.
-SCOPES: dict[str, tuple[str, frozenset[str]]] = {
-    "companies:read": ("Læse virksomheder", frozenset({"company.read"})),
-    "companies:write": ("Oprette og ændre virksomheder, kontaktpersoner og kontaktlog",
+SCOPES: dict[str, tuple[LazyString, frozenset[str]]] = {
+    "companies:read": (_l("Læse virksomheder"), frozenset({"company.read"})),
+    "companies:write": (_l("Oprette og ændre virksomheder, kontaktpersoner og kontaktlog"),
                         frozenset({"company.edit", "company.log"})),
-    "openings:read": ("Læse stillinger", frozenset({"opening.view"})),
-    "openings:write": ("Oprette og ændre egne stillinger", frozenset({"portal.use"})),
-    "borgere:read": ("Læse borgere i egen sagsstamme", frozenset({"borger.read"})),
-    "borgere:write": ("Ændre borgeres matchprofil", frozenset({"borger.edit"})),
-    "matches:read": ("Læse match", frozenset({"borger.read", "borger.reverse_match"})),
-    "tasks:read": ("Læse egne opgaver", frozenset({"task.read"})),
-    "tasks:write": ("Oprette og afslutte opgaver", frozenset({"task.change", "company.log"})),
-    "reports:read": ("Læse indsatsernes tal", frozenset({"report.read"})),
+    "openings:read": (_l("Læse stillinger"), frozenset({"opening.view"})),
+    "openings:write": (_l("Oprette og ændre egne stillinger"), frozenset({"portal.use"})),
+    "borgere:read": (_l("Læse borgere i egen sagsstamme"), frozenset({"borger.read"})),
+    "borgere:write": (_l("Ændre borgeres matchprofil"), frozenset({"borger.edit"})),
+    "matches:read": (_l("Læse match"), frozenset({"borger.read", "borger.reverse_match"})),
+    "tasks:read": (_l("Læse egne opgaver"), frozenset({"task.read"})),
+    "tasks:write": (_l("Oprette og afslutte opgaver"), frozenset({"task.change", "company.log"})),
+    "reports:read": (_l("Læse indsatsernes tal"), frozenset({"report.read"})),
 }
 
 
@@ -237,7 +241,7 @@ def can(user, permission: str, obj=None) -> bool:
 def require(user, permission: str, obj=None) -> None:
     """Raise ``NotAuthorized`` unless ``user`` may; ``user=None`` is the system itself and may."""
     if user is not None and not can(user, permission, obj):
-        raise NotAuthorized("Du har ikke adgang til at gøre dette.")
+        raise NotAuthorized(_("Du har ikke adgang til at gøre dette."))
 
 
 def is_staff(user) -> bool:

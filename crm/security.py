@@ -1,8 +1,10 @@
-"""Security headers on every response and Danish error pages with no stack traces."""
+"""Security headers on every response and error pages (in the reader's language) with no stack traces."""
 
 from urllib.parse import urlsplit
 
 from flask import Flask, current_app, render_template, request
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
@@ -54,29 +56,30 @@ def add_security_headers(response):
 
 
 ERROR_PAGES = {
-    400: ("Ugyldig forespørgsel", "Forespørgslen kunne ikke behandles."),
-    401: ("Log ind", "Angiv en gyldig adgangsnøgle: Authorization: Bearer <nøgle>. Nøglen kan være udløbet, "
-                     "tilbagekaldt, eller brugeren deaktiveret."),
-    403: ("Ingen adgang", "Du har ikke adgang til denne side."),
-    404: ("Siden findes ikke", "Siden eller posten findes ikke, eller du har ikke adgang til den."),
-    405: ("Metoden er ikke tilladt", "Siden kan ikke bruges på den måde."),
-    406: ("Formatet kan ikke leveres", "Svaret findes kun som JSON."),
-    409: ("Konflikt", "Forespørgslen strider mod en tidligere med samme nøgle."),
-    412: ("Forudsætning ikke opfyldt", "Posten er ændret siden, du hentede den (If-Match passer ikke). "
-                                      "Hent den igen, og prøv igen."),
-    413: ("Filen er for stor", "Filen er større end det tilladte."),
-    415: ("Forkert indholdstype", "Send indholdet som application/json."),
-    422: ("Ugyldige værdier", "Forespørgslen indeholder ugyldige værdier."),
-    428: ("Forudsætning mangler", "Send If-Match med postens ETag, når du ændrer den."),
-    429: ("For mange forsøg", "Du har sendt for mange forespørgsler. Vent lidt, og prøv igen."),
-    500: ("Der opstod en fejl", "Der opstod en uventet fejl, og intet er gemt. Prøv igen, eller kontakt support."),
+    400: (_l("Ugyldig forespørgsel"), _l("Forespørgslen kunne ikke behandles.")),
+    401: (_l("Log ind"), _l("Angiv en gyldig adgangsnøgle: Authorization: Bearer <nøgle>. Nøglen kan være udløbet, "
+                        "tilbagekaldt, eller brugeren deaktiveret.")),
+    403: (_l("Ingen adgang"), _l("Du har ikke adgang til denne side.")),
+    404: (_l("Siden findes ikke"), _l("Siden eller posten findes ikke, eller du har ikke adgang til den.")),
+    405: (_l("Metoden er ikke tilladt"), _l("Siden kan ikke bruges på den måde.")),
+    406: (_l("Formatet kan ikke leveres"), _l("Svaret findes kun som JSON.")),
+    409: (_l("Konflikt"), _l("Forespørgslen strider mod en tidligere med samme nøgle.")),
+    412: (_l("Forudsætning ikke opfyldt"), _l("Posten er ændret siden, du hentede den (If-Match passer ikke). "
+                                             "Hent den igen, og prøv igen.")),
+    413: (_l("Filen er for stor"), _l("Filen er større end det tilladte.")),
+    415: (_l("Forkert indholdstype"), _l("Send indholdet som application/json.")),
+    422: (_l("Ugyldige værdier"), _l("Forespørgslen indeholder ugyldige værdier.")),
+    428: (_l("Forudsætning mangler"), _l("Send If-Match med postens ETag, når du ændrer den.")),
+    429: (_l("For mange forsøg"), _l("Du har sendt for mange forespørgsler. Vent lidt, og prøv igen.")),
+    500: (_l("Der opstod en fejl"),
+          _l("Der opstod en uventet fejl, og intet er gemt. Prøv igen, eller kontakt support.")),
 }
 
 
 def render_error(code: int, message: str | None = None, exc: HTTPException | None = None):
     """The error page, or for an API request the problem details (``crm.api.problems``)."""
     discard_flashes()  # an error page never says "saved": the request's writes are rolled back
-    title, default_message = ERROR_PAGES[code]
+    title, default_message = (str(text) for text in ERROR_PAGES[code])
     if is_api_request():
         return _api_problem(code, title, message or default_message, exc)
     return render_template("errors/error.html", code=code, title=title,
@@ -84,7 +87,7 @@ def render_error(code: int, message: str | None = None, exc: HTTPException | Non
 
 
 def _api_problem(code: int, title: str, detail: str, exc: HTTPException | None):
-    # A description given with abort() is ours (Danish); werkzeug's own defaults are English, and
+    # A description given with abort() is ours (in the reader's language); werkzeug's own defaults are English, and
     # Flask-Limiter's 429 names the limit in English.
     if code != 429 and exc is not None and exc.description and exc.description != type(exc).description:
         detail = exc.description
@@ -96,7 +99,7 @@ def _api_problem(code: int, title: str, detail: str, exc: HTTPException | None):
     if code == 429 and exc is not None and getattr(exc, "retry_after", None):
         headers["Retry-After"] = str(exc.retry_after)
     errors = field_errors(exc)
-    if errors and detail == ERROR_PAGES[code][1]:
+    if errors and detail == str(ERROR_PAGES[code][1]):
         names = ", ".join(dict.fromkeys(e["field"] or e["location"] for e in errors))
         detail = f"{detail.rstrip('.')}: {names}."
     return problem(code, title, detail, errors=errors, headers=headers)
@@ -124,11 +127,12 @@ def register_error_handlers(app: Flask) -> None:
         if answer is not None:
             return answer
         limit = current_app.config["MAX_CONTENT_LENGTH"] / (1024 * 1024)
-        return render_error(413, f"Filen er større end det tilladte (højst {format_number(round(limit, 1))} MB).")
+        return render_error(413, _("Filen er større end det tilladte (højst %(limit)s MB).",
+                                     limit=format_number(round(limit, 1))))
 
     @app.errorhandler(CSRFError)
     def csrf_error(exc):
-        return render_error(400, "Formularen var udløbet eller ugyldig. Genindlæs siden, og prøv igen.")
+        return render_error(400, _("Formularen var udløbet eller ugyldig. Genindlæs siden, og prøv igen."))
 
     @app.errorhandler(ServiceError)
     def service_error(exc):
@@ -140,7 +144,7 @@ def register_error_handlers(app: Flask) -> None:
             return render_error(412, exc.message)
         errors = [{"location": "json", "field": exc.field, "detail": exc.message}] if exc.field else None
         discard_flashes()
-        return problem(422, ERROR_PAGES[422][0], exc.message, errors=errors)
+        return problem(422, str(ERROR_PAGES[422][0]), exc.message, errors=errors)
 
     @app.errorhandler(500)
     def server_error(exc):

@@ -1,6 +1,7 @@
 """The account page, the digest's unsubscribe link and the calendar feed."""
 
 from flask import Response, abort, current_app, render_template, request, session, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from crm.access import allow
@@ -8,6 +9,7 @@ from crm.account import bp
 from crm.account.forms import DigestKindForm, FeedForm, UnsubscribeForm
 from crm.extensions import limiter
 from crm.forms import submit
+from crm.i18n import current_language, in_language
 from crm.models import DigestKind
 from crm.services.calendar_feed import calendar_for, create_feed, feed_of, revoke_feed, user_for_token
 from crm.services.digest import UnsubscribeError, opted_out, read_unsubscribe_token, set_digest_kind
@@ -44,8 +46,9 @@ def set_digest():
         return kind, enabled
 
     return submit(form, _change, redirect_to=back, on_error=back,
-                  success=lambda done: f"«{done[0].label}» er {'slået til' if done[1] else 'slået fra'} "
-                                       "i dit daglige overblik.")
+                  success=lambda done: (_("«%(kind)s» er slået til i dit daglige overblik.", kind=done[0].label)
+                                        if done[1] else
+                                        _("«%(kind)s» er slået fra i dit daglige overblik.", kind=done[0].label)))
 
 
 @bp.route("/konto/kalender", methods=["POST"])
@@ -58,7 +61,7 @@ def make_feed():
         session[FEED_SESSION_KEY] = create_feed(current_user)
 
     return submit(FeedForm(), _make, redirect_to=back, on_error=back,
-                  success="Dit kalenderlink er lavet. Kopiér det nu – det vises kun denne ene gang.")
+                  success=_("Dit kalenderlink er lavet. Kopiér det nu – det vises kun denne ene gang."))
 
 
 @bp.route("/konto/kalender/tilbagekald", methods=["POST"])
@@ -67,8 +70,8 @@ def revoke():
     """Stop the private calendar URL from working."""
     back = url_for("account.index")
     return submit(FeedForm(), lambda: revoke_feed(current_user), redirect_to=back, on_error=back,
-                  success=lambda had: "Kalenderlinket virker ikke længere." if had
-                  else "Du havde intet kalenderlink.")
+                  success=lambda had: _("Kalenderlinket virker ikke længere.") if had
+                  else _("Du havde intet kalenderlink."))
 
 
 @bp.route("/overblik/afmeld/<unsubscribe_token>", methods=["GET", "POST"])
@@ -79,13 +82,15 @@ def unsubscribe(unsubscribe_token: str):
         user, kind = read_unsubscribe_token(unsubscribe_token)
     except UnsubscribeError as exc:
         return render_template("account/unsubscribe.html", message=exc.message), 404
-    if request.method == "POST":
-        here = url_for("account.unsubscribe", unsubscribe_token=unsubscribe_token)
-        return submit(UnsubscribeForm(), lambda: set_digest_kind(user, kind, enabled=False, actor=user),
-                      success=f"Du får ikke længere «{kind.label}» i dit daglige overblik.", redirect_to=here,
-                      on_error=here)
-    return render_template("account/unsubscribe.html", kind=kind, form=UnsubscribeForm(),
-                                   off=kind in opted_out(user), message=None)
+    # The link speaks for its user: in their own language, as a page they were signed in to would.
+    with in_language(user.language or current_language()):
+        if request.method == "POST":
+            here = url_for("account.unsubscribe", unsubscribe_token=unsubscribe_token)
+            return submit(UnsubscribeForm(), lambda: set_digest_kind(user, kind, enabled=False, actor=user),
+                          success=_("Du får ikke længere «%(kind)s» i dit daglige overblik.", kind=kind.label),
+                          redirect_to=here, on_error=here)
+        return render_template("account/unsubscribe.html", kind=kind, form=UnsubscribeForm(),
+                               off=kind in opted_out(user), message=None)
 
 
 @bp.route("/kalender/<feed_token>.ics")

@@ -56,7 +56,8 @@ class _Api(Api):
         for status in (*HTTPStatus, None):
             if status is not None and (status < 400 or status > 599):
                 continue
-            response = {"description": status.phrase if status else "Fejl (RFC 9457 problem details, dansk `detail`)",
+            response = {"description": status.phrase if status else
+                        "Fejl (RFC 9457 problem details; `detail` på dansk, eller engelsk efter Accept-Language)",
                         "schema": ProblemSchema}
             prepare_response(response, self.spec, PROBLEM_CONTENT_TYPE)
             self.spec.components.response(status.name if status else self.DEFAULT_ERROR_RESPONSE_NAME, response,

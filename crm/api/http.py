@@ -9,6 +9,7 @@ from urllib.parse import urlencode
 
 import sqlalchemy as sa
 from flask import abort, g, request
+from flask_babel import gettext as _
 from werkzeug.datastructures import Headers
 
 from crm.api.auth import current_token
@@ -88,7 +89,7 @@ def idempotency_key() -> str | None:
         return None
     key = key.strip()
     if not key or len(key) > IDEMPOTENCY_KEY_MAX or not key.isprintable():
-        abort(422, description=f"Idempotency-Key skal være 1–{IDEMPOTENCY_KEY_MAX} synlige tegn.")
+        abort(422, description=_("Idempotency-Key skal være 1–%(max)s synlige tegn.", max=IDEMPOTENCY_KEY_MAX))
     return key
 
 
@@ -104,7 +105,7 @@ def replay():
     if stored is None:
         return None
     if stored.body_hash != _body_hash() or stored.path != request.path or stored.method != request.method:
-        abort(422, description="Idempotency-Key er allerede brugt til en anden forespørgsel.")
+        abort(422, description=_("Idempotency-Key er allerede brugt til en anden forespørgsel."))
     headers = Headers({"Idempotent-Replayed": "true"})
     if stored.location:
         headers["Location"] = stored.location
@@ -127,8 +128,8 @@ def remember(body: dict, status: int, location: str) -> None:
     except sa.exc.IntegrityError:
         # The same key committed by a request running at the same time: this create is undone
         # (the error rolls the request back) and a retry gets the first one's answer.
-        abort(409, description="En forespørgsel med samme Idempotency-Key blev behandlet samtidig; "
-                               "prøv igen for at få dens svar.")
+        abort(409, description=_("En forespørgsel med samme Idempotency-Key blev behandlet samtidig; "
+                                 "prøv igen for at få dens svar."))
 
 
 def create_with(make, dump, location_for, *, etag: bool = True):

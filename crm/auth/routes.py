@@ -1,4 +1,5 @@
 from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
 from crm.access import allow, home_endpoint_for, is_safe_next, may_open
@@ -95,7 +96,7 @@ def second_factor_verify():
     """Ask for the code from the authenticator app (or a recovery code)."""
     user = _pending_user()
     if user is None or not user.has_totp:
-        flash("Log ind igen.", "info")
+        flash(_("Log ind igen."), "info")
         return redirect(url_for("auth.login"))
     form = SecondFactorForm()
     status = 200
@@ -108,7 +109,7 @@ def second_factor_verify():
             return _finish_login(user, session.get(PENDING_KEY, {}).get("next"))
         result = register_failure(user.email, user, reason="second_factor")
         keep_writes()  # the failed attempt counts towards the lockout
-        flash(result.error if is_locked(user.email) else "Koden er forkert eller udløbet.", "error")
+        flash(result.error if is_locked(user.email) else _("Koden er forkert eller udløbet."), "error")
         status = 401
     return render_template("auth/second_factor.html", form=form), status
 
@@ -119,7 +120,7 @@ def second_factor_setup():
     """Enrol an authenticator app: scan the QR code, confirm with a code, keep the recovery codes."""
     user = _pending_user()
     if user is None or user.has_totp:
-        flash("Log ind igen.", "info")
+        flash(_("Log ind igen."), "info")
         return redirect(url_for("auth.login"))
     # The secret stays in the (signed, server-checked) session until a valid code confirms it.
     secret = session.get("totp_setup_secret") or second_factor.new_secret()
@@ -130,9 +131,9 @@ def second_factor_setup():
         if codes is not None:
             _finish_login(user, None)  # clears the session, so the codes are stored after it
             session["show_recovery_codes"] = codes
-            flash("Totrinsbekræftelse er slået til. Gem dine gendannelseskoder et sikkert sted.", "success")
+            flash(_("Totrinsbekræftelse er slået til. Gem dine gendannelseskoder et sikkert sted."), "success")
             return redirect(url_for("auth.recovery_codes"))
-        flash("Koden passer ikke. Tjek uret på telefonen, og prøv igen.", "error")
+        flash(_("Koden passer ikke. Tjek uret på telefonen, og prøv igen."), "error")
     return render_template("auth/second_factor_setup.html", form=form, secret=secret,
                            qr_svg=second_factor.provisioning_qr_svg(user, secret))
 
@@ -184,7 +185,7 @@ def revoke_api_token(token_id: int):
         abort(404)
     if RevokeTokenForm().validate_on_submit():
         revoke_token(token, actor=current_user._get_current_object())
-        flash(f"Nøglen «{token.name}» er tilbagekaldt.", "success")
+        flash(_("Nøglen «%(name)s» er tilbagekaldt.", name=token.name), "success")
     return redirect(url_for("auth.api_tokens"))
 
 
@@ -197,5 +198,5 @@ def logout():
         end_all_sessions(current_user._get_current_object())
         logout_user()
         session.clear()
-        flash("Du er logget ud.", "info")
+        flash(_("Du er logget ud."), "info")
     return redirect(url_for("auth.login"))

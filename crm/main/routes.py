@@ -7,6 +7,7 @@ from crm.access import allow, home_endpoint_for, is_safe_next
 from crm.extensions import db
 from crm.i18n import COOKIE_MAX_AGE, COOKIE_NAME, chosen_language, remember_language
 from crm.main import bp
+from crm.main.glossary import TERMS
 from crm.models import Opening
 from crm.models.opening import OpeningStatus
 from crm.models.user import Role
@@ -32,6 +33,13 @@ def index():
             sa.select(sa.func.count()).select_from(Opening)
             .where(Opening.status == OpeningStatus.AABEN, Opening.confirmed_at < stale_cutoff()))
     return render_template("main/index.html", overview=overview)
+
+
+@bp.route("/ordliste")
+@allow("help.glossary")
+def glossary():
+    """Explain the Danish domain words the English pages keep."""
+    return render_template("main/glossary.html", terms=TERMS)
 
 
 @bp.route("/favicon.ico")

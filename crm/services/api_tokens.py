@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 
 from crm.extensions import db
 from crm.models import ApiToken, User
@@ -46,31 +47,32 @@ def _scopes(requested, user: User) -> list[str]:
         requested = requested.replace(",", " ").split()
     wanted = sorted({str(scope).strip() for scope in requested or () if str(scope).strip()})
     if not wanted:
-        raise ValidationError("Vælg mindst ét område (scope).", field="scopes")
+        raise ValidationError(_("Vælg mindst ét område (scope)."), field="scopes")
     unknown = [scope for scope in wanted if scope not in SCOPES]
     if unknown:
-        raise ValidationError(f"Ukendte områder: {', '.join(unknown)}.", field="scopes")
+        raise ValidationError(_("Ukendte områder: %(scopes)s.", scopes=", ".join(unknown)), field="scopes")
     allowed = set(scopes_for(user))
     beyond = [scope for scope in wanted if scope not in allowed]
     if beyond:
-        raise ValidationError(f"Din rolle kan ikke give adgang til: {', '.join(beyond)}.", field="scopes")
+        raise ValidationError(_("Din rolle kan ikke give adgang til: %(scopes)s.", scopes=", ".join(beyond)),
+                              field="scopes")
     return [scope for scope in SCOPES if scope in wanted]
 
 
 def create_token(user: User, *, name: str, scopes, days: int = DEFAULT_DAYS, actor) -> NewToken:
     """Make a token for ``user`` (``actor`` is the user themself, or None for the CLI). Raises
-    ValidationError with a Danish message naming the field."""
+    ValidationError (its message in the reader's language) naming the field."""
     if actor is not None and actor.id != user.id:
-        raise NotAuthorized("Du kan kun lave nøgler til dig selv.")
+        raise NotAuthorized(_("Du kan kun lave nøgler til dig selv."))
     if not user.active:
-        raise ValidationError("Brugeren er deaktiveret.", field="user")
+        raise ValidationError(_("Brugeren er deaktiveret."), field="user")
     name = (name or "").strip()
     if not name:
-        raise ValidationError("Giv nøglen et navn, så du kan kende den igen.", field="name")
+        raise ValidationError(_("Giv nøglen et navn, så du kan kende den igen."), field="name")
     if len(name) > NAME_MAX:
-        raise ValidationError(f"Navnet må højst være {NAME_MAX} tegn.", field="name")
+        raise ValidationError(_("Navnet må højst være %(max)s tegn.", max=NAME_MAX), field="name")
     if not isinstance(days, int) or isinstance(days, bool) or not 1 <= days <= MAX_DAYS:
-        raise ValidationError(f"Angiv en levetid mellem 1 og {MAX_DAYS} dage.", field="days")
+        raise ValidationError(_("Angiv en levetid mellem 1 og %(max)s dage.", max=MAX_DAYS), field="days")
     clean_scopes = _scopes(scopes, user)
     secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
     now = utcnow()
@@ -86,7 +88,7 @@ def create_token(user: User, *, name: str, scopes, days: int = DEFAULT_DAYS, act
 def revoke_token(token: ApiToken, *, actor) -> None:
     """Stop a token at once (its owner's act)."""
     if actor is not None and actor.id != token.user_id:
-        raise NotAuthorized("Du kan kun tilbagekalde dine egne nøgler.")
+        raise NotAuthorized(_("Du kan kun tilbagekalde dine egne nøgler."))
     if token.revoked_at is None:
         token.revoked_at = utcnow()
         record_event("api_token.revoke", "user", token.user_id, actor=actor, details={"token_id": token.id})

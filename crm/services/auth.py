@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from flask import current_app
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
 from crm.extensions import db
@@ -17,8 +19,7 @@ from crm.services.passwords import hash_password, needs_rehash, verify_password
 from crm.services.users import get_user_by_email, normalize_email
 from crm.timeutil import utcnow
 
-INVALID_MESSAGE = "Forkert e-mail eller adgangskode."
-LOCKED_MESSAGE = "For mange mislykkede forsøg. Prøv igen om {minutes} minutter."
+INVALID_MESSAGE = _l("Forkert e-mail eller adgangskode.")
 
 
 @dataclass(frozen=True)
@@ -41,11 +42,12 @@ def _attempt_for(email: str) -> LoginAttempt:
 
 
 def locked_message() -> str:
-    return LOCKED_MESSAGE.format(minutes=current_app.config["LOGIN_LOCK_MINUTES"])
+    return _("For mange mislykkede forsøg. Prøv igen om %(minutes)s minutter.",
+             minutes=current_app.config["LOGIN_LOCK_MINUTES"])
 
 
 def authenticate(email: str, password: str) -> LoginResult:
-    """Check e-mail and password: the user when they are right, else a Danish error message.
+    """Check e-mail and password: the user when they are right, else an error message (in the reader's language).
 
     The caller then asks for the second factor if needed and calls ``complete_login``.
     """
@@ -85,7 +87,7 @@ def register_failure(email: str, user: User | None, *, reason: str) -> LoginResu
         attempt.failures = 0
         attempt.locked_until = now + timedelta(minutes=current_app.config["LOGIN_LOCK_MINUTES"])
         return LoginResult(None, locked_message())
-    return LoginResult(None, INVALID_MESSAGE)
+    return LoginResult(None, str(INVALID_MESSAGE))
 
 
 def is_locked(email: str) -> bool:
@@ -110,16 +112,16 @@ def end_all_sessions(user: User) -> None:
 def step_up(user: User, password: str, code: str | None) -> str | None:
     """Ask a logged-in user to prove it is them again before a sensitive act (a new API token):
     the password, and the second factor's code when ``code`` is asked for (not None). Returns
-    None when both are right, else the Danish reason; a failure counts towards the lockout."""
+    None when both are right, else the reason; a failure counts towards the lockout."""
     if is_locked(user.email):
         return locked_message()
     if not verify_password(user.password_hash, password or ""):
         register_failure(user.email, user, reason="step_up_password")
-        return locked_message() if is_locked(user.email) else "Adgangskoden er forkert."
+        return locked_message() if is_locked(user.email) else _("Adgangskoden er forkert.")
     if code is not None:
         from crm.services import second_factor
 
         if not second_factor.verify(user, code):
             result = register_failure(user.email, user, reason="step_up_second_factor")
-            return result.error if is_locked(user.email) else "Koden er forkert eller udløbet."
+            return result.error if is_locked(user.email) else _("Koden er forkert eller udløbet.")
     return None

@@ -16,9 +16,11 @@ import secrets
 from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 from icalendar import Calendar, Event
 
 from crm.extensions import db
+from crm.i18n import in_language, language_for
 from crm.models import CalendarFeed, ContactLogEntry, Task, User
 from crm.permissions import roles_with
 from crm.services.audit import record_event
@@ -84,7 +86,13 @@ def _utc(value: datetime) -> datetime:
 
 
 def calendar_for(user: User, *, tasks_url: str, now: datetime | None = None) -> bytes:
-    """The user's calendar as ICS bytes (see the module docstring for what it holds)."""
+    """The user's calendar as ICS bytes (see the module docstring for what it holds), its titles in
+    the user's language (the calendar reader fetching it has no say)."""
+    with in_language(language_for(user)):
+        return _calendar(user, tasks_url=tasks_url, now=now)
+
+
+def _calendar(user: User, *, tasks_url: str, now: datetime | None) -> bytes:
     now = now or utcnow()
     stamp = _utc(now)
     calendar = Calendar()
@@ -104,15 +112,15 @@ def calendar_for(user: User, *, tasks_url: str, now: datetime | None = None) -> 
         event.add("dtstart", task.due)  # a DATE: an all-day event
         event.add("dtend", task.due + timedelta(days=1))
         if task.eftervaern:
-            summary = (f"Efterværn: opfølgning med borger {task.borger.reference}" if task.borger is not None
-                       else f"Efterværn: {task.title}")
+            summary = (_("Efterværn: opfølgning med borger %(reference)s", reference=task.borger.reference)
+                       if task.borger is not None else _("Efterværn: %(title)s", title=task.title))
         else:
             summary = task_label(task)
         event.add("summary", summary)
-        event.add("categories", ["Efterværn" if task.eftervaern else "Opgave"])
+        event.add("categories", [_("Efterværn") if task.eftervaern else _("Opgave")])
         event.add("transp", "TRANSPARENT")
         event.add("url", tasks_url)
-        event.add("description", f"Se opgaven i Fodfæste: {tasks_url}")
+        event.add("description", _("Se opgaven i Fodfæste: %(url)s", url=tasks_url))
         calendar.add_component(event)
     meetings = db.session.scalars(
         sa.select(ContactLogEntry).where(ContactLogEntry.user_id == user.id, ContactLogEntry.face_to_face.is_(True),
@@ -124,7 +132,7 @@ def calendar_for(user: User, *, tasks_url: str, now: datetime | None = None) -> 
         event.add("dtstamp", stamp)
         event.add("dtstart", _utc(entry.at))
         event.add("summary", f"{entry.kind_enum.label}: {entry.company.name}")
-        event.add("categories", ["Møde"])
+        event.add("categories", [_("Møde")])
         if entry.company.address or entry.company.city:
             event.add("location", ", ".join(p for p in (entry.company.address,
                                                         f"{entry.company.postcode} {entry.company.city}".strip()) if p))

@@ -1,4 +1,5 @@
-"""The daily e-mail digest: what each staff user has to attend to, in one Danish e-mail a day.
+"""The daily e-mail digest: what each staff user has to attend to, in one e-mail a day (in the
+user's language, ``crm.i18n.language_for``).
 
 A digest holds up to five kinds of item (``DigestKind``): the user's tasks due today or overdue,
 efterværn follow-ups in the coming week, the samarbejdsaftaler of the user's companies to renew
@@ -21,11 +22,15 @@ from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
 from flask import current_app, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_mailman import EmailMessage
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from crm.extensions import db, mail
 from crm.formatting import long_date
+from crm.i18n import in_language, language_for
 from crm.models import Borger, Company, DigestKind, DigestOptOut, DigestRun, Opening, Placement, Task, User
 from crm.models.company import PartnershipStatus
 from crm.models.opening import OpeningStatus
@@ -48,7 +53,8 @@ UNSUBSCRIBE_MAX_AGE = 180 * 24 * 3600
 #: A digest lists at most this many items of one kind, then says how many more there are.
 MAX_LINES = 25
 SALT = "fodfaeste.digest-unsubscribe"
-INVALID_LINK = "Linket virker ikke. Tjek, at du har kopieret hele linket, eller slå påmindelserne fra under Min konto."
+INVALID_LINK = _l("Linket virker ikke. Tjek, at du har kopieret hele linket, eller slå påmindelserne fra under "
+                  "Min konto.")
 
 
 class UnsubscribeError(ServiceError):
@@ -106,14 +112,14 @@ def unsubscribe_token(user: User, kind: DigestKind) -> str:
 
 
 def read_unsubscribe_token(token: str) -> tuple[User, DigestKind]:
-    """The user and kind a signed link names. Raises UnsubscribeError (Danish message)."""
+    """The user and kind a signed link names. Raises UnsubscribeError (with the reason)."""
     try:
         payload = _serializer().loads(token, max_age=UNSUBSCRIBE_MAX_AGE)
     except BadSignature:  # also SignatureExpired
-        raise UnsubscribeError(INVALID_LINK) from None
+        raise UnsubscribeError(str(INVALID_LINK)) from None
     if not isinstance(payload, dict) or not isinstance(payload.get("u"), int) \
             or payload.get("k") not in DigestKind._value2member_map_:
-        raise UnsubscribeError(INVALID_LINK)
+        raise UnsubscribeError(str(INVALID_LINK))
     user = db.session.get(User, payload["u"])
     if user is None or not user.active:
         raise UnsubscribeError(INVALID_LINK)
@@ -125,7 +131,7 @@ def read_unsubscribe_token(token: str) -> tuple[User, DigestKind]:
 def task_label(task: Task) -> str:
     """A task as a mail or a calendar shows it: about a borger, by reference only (see the module doc)."""
     if task.borger_id is not None:
-        what = f"Opgave om borger {task.borger.reference}"
+        what = _("Opgave om borger %(reference)s", reference=task.borger.reference)
     else:
         what = task.title
     return f"{what} ({task.company.name})" if task.company is not None else what
@@ -133,8 +139,8 @@ def task_label(task: Task) -> str:
 
 def _due_text(due: date, day: date) -> str:
     if due < day:
-        return f"{long_date(due)} (overskredet)"
-    return "i dag" if due == day else long_date(due)
+        return _("%(date)s (overskredet)", date=long_date(due))
+    return _("i dag") if due == day else long_date(due)
 
 
 def _tasks(user: User, day: date, *, eftervaern: bool) -> list[str]:
@@ -144,7 +150,8 @@ def _tasks(user: User, day: date, *, eftervaern: bool) -> list[str]:
                               Task.eftervaern.is_(eftervaern))
         .order_by(Task.due, Task.id))
     if eftervaern:
-        return [f"{_due_text(t.due, day)}: efterværnsopfølgning med borger {t.borger.reference}"
+        return [_("%(due)s: efterværnsopfølgning med borger %(reference)s", due=_due_text(t.due, day),
+                  reference=t.borger.reference)
                 if t.borger is not None else f"{_due_text(t.due, day)}: {t.title}" for t in tasks]
     return [f"{_due_text(t.due, day)}: {task_label(t)}" for t in tasks]
 
@@ -156,7 +163,8 @@ def _renewals(user: User, day: date) -> list[str]:
                                  Company.agreement_renewal >= day,
                                  Company.agreement_renewal <= day + timedelta(days=RENEWAL_AHEAD_DAYS))
         .order_by(Company.agreement_renewal, Company.id))
-    return [f"{c.name}: samarbejdsaftalen skal fornys senest {long_date(c.agreement_renewal)}" for c in companies]
+    return [_("%(company)s: samarbejdsaftalen skal fornys senest %(date)s", company=c.name,
+              date=long_date(c.agreement_renewal)) for c in companies]
 
 
 def _answers(user: User, since: datetime) -> list[str]:
@@ -168,8 +176,9 @@ def _answers(user: User, since: datetime) -> list[str]:
         .join(Company, Company.id == Placement.company_id)
         .where(Placement.employer_answered_at > since, Placement.employer_answer.is_not(None), mine)
         .order_by(Placement.employer_answered_at, Placement.id))
-    return [f"{p.company.name} har svaret «{ANSWER_LABELS.get(p.employer_answer, p.employer_answer)}» "
-            f"på forslaget om borger {p.borger.reference}" for p in placements]
+    return [_("%(company)s har svaret «%(answer)s» på forslaget om borger %(reference)s", company=p.company.name,
+              answer=str(ANSWER_LABELS.get(p.employer_answer, p.employer_answer)), reference=p.borger.reference)
+            for p in placements]
 
 
 def _openings(user: User, now: datetime) -> list[str]:
@@ -178,7 +187,9 @@ def _openings(user: User, now: datetime) -> list[str]:
         .where(Company.konsulent_id == user.id, Opening.status == OpeningStatus.AABEN,
                Opening.confirmed_at <= stale_cutoff(now=now))
         .order_by(Opening.confirmed_at, Opening.id))
-    return [f"{o.company.name}: «{o.title}» er ikke bekræftet i {days_unconfirmed(o, now=now)} dage"
+    return [ngettext("%(company)s: «%(title)s» er ikke bekræftet i %(num)s dage",
+                     "%(company)s: «%(title)s» er ikke bekræftet i %(num)s dage",
+                     days_unconfirmed(o, now=now), company=o.company.name, title=o.title)
             for o in openings]
 
 
@@ -215,20 +226,22 @@ def build_digest(user: User, *, now: datetime | None = None) -> Digest:
 # --- the mail ---------------------------------------------------------------------------------------
 
 def subject(digest: Digest) -> str:
-    return f"Dit overblik fra Fodfæste {long_date(digest.day)}"
+    return _("Dit overblik fra Fodfæste %(date)s", date=long_date(digest.day))
 
 
 def body(digest: Digest, *, tasks_url: str, account_url: str) -> str:
-    parts = [f"Kære {digest.user.name}\n\nHer er dit overblik for {long_date(digest.day)}."]
+    parts = [_("Kære %(name)s", name=digest.user.name) + "\n\n"
+             + _("Her er dit overblik for %(date)s.", date=long_date(digest.day))]
     for section in digest.sections:
         shown = section.lines[:MAX_LINES]
         more = len(section.lines) - len(shown)
-        lines = [f"- {line}" for line in shown] + ([f"- … og {more} til"] if more else [])
-        parts.append(f"{section.kind.label}:\n" + "\n".join(lines)
-                     + f"\nVil du ikke have denne slags i overblikket, så afmeld den her:\n{section.unsubscribe_url}")
-    parts.append(f"Se og afslut dine opgaver i Fodfæste:\n{tasks_url}\n\n"
-                 f"Vælg, hvad overblikket skal indeholde, under Min konto:\n{account_url}")
-    return "\n\n".join(parts) + "\n\nVenlig hilsen\nFodfæste\n"
+        lines = [f"- {line}" for line in shown] + (["- " + _("… og %(more)s til", more=more)] if more else [])
+        parts.append(f"{section.kind.label}:\n" + "\n".join(lines) + "\n"
+                     + _("Vil du ikke have denne slags i overblikket, så afmeld den her:")
+                     + f"\n{section.unsubscribe_url}")
+    parts.append(_("Se og afslut dine opgaver i Fodfæste:") + f"\n{tasks_url}\n\n"
+                 + _("Vælg, hvad overblikket skal indeholde, under Min konto:") + f"\n{account_url}")
+    return "\n\n".join(parts) + "\n\n" + _("Venlig hilsen") + "\nFodfæste\n"
 
 
 def recipients() -> list[User]:
@@ -263,18 +276,20 @@ def send_digests(*, base_url: str, now: datetime | None = None) -> DigestReport:
             if user.id in done_today:
                 report.already += 1
                 continue
-            digest = build_digest(user, now=now)
-            db.session.add(DigestRun(user_id=user.id, day=day, made_at=now, items=digest.items))
-            db.session.flush()  # the unique key: a run racing this one waits here, then fails unsent
-            if not digest.items:
-                report.empty += 1
-                continue
-            for section in digest.sections:
-                token = unsubscribe_token(user, section.kind)
-                section.unsubscribe_url = url_for("account.unsubscribe", unsubscribe_token=token, _external=True)
-            messages.append(EmailMessage(subject=subject(digest),
-                                         body=body(digest, tasks_url=tasks_url, account_url=account_url),
-                                         to=[user.email]))
+            with in_language(language_for(user)):  # the mail is worded in the reader's language
+                digest = build_digest(user, now=now)
+                db.session.add(DigestRun(user_id=user.id, day=day, made_at=now, items=digest.items))
+                db.session.flush()  # the unique key: a run racing this one waits here, then fails unsent
+                if not digest.items:
+                    report.empty += 1
+                    continue
+                for section in digest.sections:
+                    token = unsubscribe_token(user, section.kind)
+                    section.unsubscribe_url = url_for("account.unsubscribe", unsubscribe_token=token,
+                                                      _external=True)
+                messages.append(EmailMessage(subject=subject(digest),
+                                             body=body(digest, tasks_url=tasks_url, account_url=account_url),
+                                             to=[user.email]))
             record_event("digest.send", "user", user.id,
                          details={"day": day.isoformat(), "kinds": [s.kind.value for s in digest.sections],
                                   "items": digest.items})

@@ -30,18 +30,18 @@ def check_password_strength(password: str) -> None:
     """Raise ValidationError when the password is too weak to accept."""
     if len(password or "") < _min_length():
         raise ValidationError(
-            f"Adgangskoden skal være mindst {_min_length()} tegn.", field="password"
+            gettext("Adgangskoden skal være mindst %(min)s tegn.", min=_min_length()), field="password"
         )
 
 
 def _check_role_and_company(role: str, company_id: int | None) -> None:
     if role not in {r.value for r in Role}:
-        raise ValidationError("Ukendt rolle.", field="role")
+        raise ValidationError(gettext("Ukendt rolle."), field="role")
     if role == Role.EMPLOYER:
         if company_id is None or db.session.get(Company, company_id) is None:
-            raise ValidationError("En arbejdsgiver skal høre til en virksomhed.", field="company_id")
+            raise ValidationError(gettext("En arbejdsgiver skal høre til en virksomhed."), field="company_id")
     elif company_id is not None:
-        raise ValidationError("Kun arbejdsgivere kan knyttes til en virksomhed.", field="company_id")
+        raise ValidationError(gettext("Kun arbejdsgivere kan knyttes til en virksomhed."), field="company_id")
 
 
 def get_user_by_email(email: str) -> User | None:
@@ -52,7 +52,7 @@ def _phone(phone: str | None) -> str:
     """A work phone as typed, its spaces tidied."""
     phone = " ".join((phone or "").split())
     if len(phone) > 40:
-        raise ValidationError("Telefonnummeret må højst være 40 tegn.", field="phone")
+        raise ValidationError(gettext("Telefonnummeret må højst være %(max)s tegn.", max=40), field="phone")
     return phone
 
 
@@ -63,11 +63,11 @@ def create_user(
     """Create an account. Raises ValidationError for a taken e-mail, bad role or weak password."""
     email = normalize_email(email)
     if not email or "@" not in email:
-        raise ValidationError("Angiv en gyldig e-mailadresse.", field="email")
+        raise ValidationError(gettext("Angiv en gyldig e-mailadresse."), field="email")
     if get_user_by_email(email) is not None:
-        raise ValidationError("Der findes allerede en bruger med den e-mail.", field="email")
+        raise ValidationError(gettext("Der findes allerede en bruger med den e-mail."), field="email")
     if not (name or "").strip():
-        raise ValidationError("Angiv et navn.", field="name")
+        raise ValidationError(gettext("Angiv et navn."), field="name")
     _check_role_and_company(role, company_id)
     check_password_strength(password)
     user = User(
@@ -95,12 +95,12 @@ def update_user(
     email = normalize_email(email)
     other = get_user_by_email(email)
     if other is not None and other.id != user.id:
-        raise ValidationError("Der findes allerede en bruger med den e-mail.", field="email")
+        raise ValidationError(gettext("Der findes allerede en bruger med den e-mail."), field="email")
     if not (name or "").strip():
-        raise ValidationError("Angiv et navn.", field="name")
+        raise ValidationError(gettext("Angiv et navn."), field="name")
     _check_role_and_company(role, company_id)
     if actor is not None and actor.id == user.id and (not active or role != user.role):
-        raise ValidationError("Du kan ikke fjerne din egen rolle eller deaktivere dig selv.")
+        raise ValidationError(gettext("Du kan ikke fjerne din egen rolle eller deaktivere dig selv."))
     changes = {}
     for attr, value in (
         ("email", email), ("name", name.strip()), ("role", role),
@@ -123,9 +123,9 @@ def set_led_programmes(user: User, programme_ids, *, actor=None) -> User:
     wanted = {int(pid) for pid in programme_ids or ()}
     programmes = list(db.session.scalars(sa.select(Programme).where(Programme.id.in_(wanted)))) if wanted else []
     if len(programmes) != len(wanted):
-        raise ValidationError("Ukendt indsats.", field="led_programme_ids")
+        raise ValidationError(gettext("Ukendt indsats."), field="led_programme_ids")
     if programmes and user.role != Role.TEAMLEDER:
-        raise ValidationError("Kun en teamleder kan lede indsatser.", field="led_programme_ids")
+        raise ValidationError(gettext("Kun en teamleder kan lede indsatser."), field="led_programme_ids")
     if {p.id for p in user.led_programmes} != wanted:
         user.led_programmes = sorted(programmes, key=lambda p: danish_key(p.name))
         record_event("user.programmes", "user", user.id, actor=actor,

@@ -174,6 +174,20 @@ def test_the_unsubscribe_link_works_without_login_after_one_click(app, make_user
     assert _off(app, email) == {"svar"}
 
 
+def test_the_unsubscribe_link_speaks_its_users_language(app, make_user):
+    email = make_user("vejleder")
+    with app.app_context():
+        _user(email).language = "en"
+        db.session.commit()
+        token = unsubscribe_token(_user(email), DigestKind.ANSWERS)
+    client = app.test_client()
+    url = f"/overblik/afmeld/{token}"
+    html = client.get(url, headers={"Accept-Language": "da"}).get_data(as_text=True)
+    assert "Do you want to stop getting “Employers’ answers to proposals”" in html
+    done = client.post(url, data={"csrf_token": csrf_token_from(html)}, follow_redirects=True)
+    assert "You no longer get “Employers’ answers to proposals” in your daily overview." in done.get_data(as_text=True)
+
+
 def test_a_tampered_unsubscribe_link_is_404_in_danish(client):
     response = client.get("/overblik/afmeld/eyJ1IjoxLCJrIjoic3ZhciJ9.bad.sig")
     assert response.status_code == 404
@@ -185,3 +199,26 @@ def test_the_feed_is_rate_limited_like_the_other_anonymous_doors(make_app):
     client = limited.test_client()
     answers = [client.get("/kalender/" + "a" * 43 + ".ics").status_code for _ in range(3)]
     assert answers == [404, 404, 429]
+
+
+def test_the_account_page_and_its_flash_are_english_for_an_english_reader(app, browser, vejleder):
+    browser.client.set_cookie("sprog", "en")
+    page = browser.get("/konto").get_data(as_text=True)
+    assert "<h1>My account</h1>" in page and "Tasks due today or overdue" in page
+    response = browser.post_form("/konto/overblik", {"kind": DigestKind.TASKS.value, "enabled": "0"},
+                                 form_page="/konto", follow_redirects=True)
+    assert "“Tasks due today or overdue” is turned off in your daily overview." in response.get_data(as_text=True)
+
+
+def test_the_calendar_feed_is_in_its_owners_language_whoever_fetches_it(app, browser, vejleder):
+    url = _make_feed(browser)
+    with app.app_context():
+        user = _user(vejleder)
+        user.language = "en"
+        create_task(title="Ring til lageret", due=today(), assignee_id=user.id, actor=None)
+        db.session.commit()
+    data = app.test_client().get(url, headers={"Accept-Language": "da"}).data
+    [event] = Calendar.from_ical(data).walk("VEVENT")
+    assert str(event["SUMMARY"]) == "Ring til lageret"  # the title as typed
+    assert event["CATEGORIES"].cats == ["Task"]
+    assert str(event["DESCRIPTION"]).startswith("See the task in Fodfæste: ")

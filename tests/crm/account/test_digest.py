@@ -142,6 +142,24 @@ def test_the_mail_is_danish_with_an_unsubscribe_link_per_kind(app, outbox, make_
     assert f"{BASE}/konto" in message.body
 
 
+def test_a_user_who_reads_english_gets_the_digest_in_english(app, outbox, make_user):
+    email = make_user("vejleder", name="Vera Vejleder")
+    with app.app_context():
+        _user(email).language = "en"
+        _task(email, "Ring til bageren", 0)
+        _task(email, "Send aftalen", -3)
+        db.session.commit()
+        _send()
+    [message] = outbox
+    assert message.subject.startswith("Your overview from Fodfæste")
+    assert message.body.startswith("Dear Vera Vejleder\n\nHere is your overview for")
+    assert "Tasks due today or overdue:" in message.body
+    assert "- today: Ring til bageren" in message.body  # the task's title as it was typed
+    assert "(overdue): Send aftalen" in message.body
+    assert "unsubscribe here:" in message.body and "Kind regards" in message.body
+    assert "Kære" not in message.body and "i dag" not in message.body
+
+
 def test_a_kind_turned_off_is_left_out_and_all_off_sends_nothing(app, outbox, make_user, make_partner, user_id):
     email = make_user("konsulent")
     make_partner("Min Partner ApS", konsulent_id=user_id(email),

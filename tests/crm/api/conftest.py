@@ -58,7 +58,7 @@ def api_as(app, make_user, make_token):
 
 
 def assert_problem(response, status: int) -> dict:
-    """The response is an RFC 9457 problem with this status and a Danish detail."""
+    """The response is an RFC 9457 problem with this status, a title and a detail."""
     assert response.status_code == status, response.get_data(as_text=True)
     assert response.mimetype == "application/problem+json"
     body = response.get_json()

@@ -13,15 +13,16 @@ CATALOGUE = ROOT / "crm" / "translations" / "en" / "LC_MESSAGES" / "messages.po"
 KEYWORDS = {**DEFAULT_KEYWORDS, "_l": None, "lazy_gettext": None, "N_": None}
 
 
-def extracted() -> dict[str, list[str]]:
-    """msgid → where it is used, as ``make messages`` finds them (babel.cfg)."""
+def extracted() -> dict[tuple[str, str | None], list[str]]:
+    """(msgid, context) → where it is used, as ``make messages`` finds them (babel.cfg); a context
+    (``pgettext``) tells two meanings of one short Danish text apart ("Til": on, or to)."""
     with (ROOT / "babel.cfg").open() as config:
         method_map, options_map = parse_mapping_cfg(config)
     found: dict[str, list[str]] = {}
-    for filename, lineno, message, _comments, _context in extract_from_dir(
+    for filename, lineno, message, _comments, context in extract_from_dir(
             str(ROOT), method_map, options_map, keywords=KEYWORDS):
         msgid = message[0] if isinstance(message, tuple) else message
-        found.setdefault(msgid, []).append(f"{filename}:{lineno}")
+        found.setdefault((msgid, context), []).append(f"{filename}:{lineno}")
     return found
 
 
@@ -33,8 +34,8 @@ def catalogue():
 def test_every_marked_text_has_an_english_translation():
     english = catalogue()
     missing = []
-    for msgid, places in sorted(extracted().items()):
-        entry = english.get(msgid)
+    for (msgid, context), places in sorted(extracted().items(), key=lambda item: (item[0][0], item[0][1] or "")):
+        entry = english.get(msgid, context=context)
         strings = entry.string if entry is not None else None
         if not msgid:
             continue
@@ -54,5 +55,5 @@ def test_no_entry_is_fuzzy_and_every_placeholder_matches():
 def test_the_catalogue_holds_no_text_the_code_no_longer_has():
     used = set(extracted())
     stale = sorted(m.id if isinstance(m.id, str) else m.id[0] for m in catalogue() if m.id
-                   and (m.id if isinstance(m.id, str) else m.id[0]) not in used)
+                   and ((m.id if isinstance(m.id, str) else m.id[0]), m.context) not in used)
     assert not stale, f"{len(stale)} entries no longer in the code (make messages):\n" + "\n".join(map(repr, stale))
