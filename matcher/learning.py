@@ -34,6 +34,7 @@ from enum import IntEnum, StrEnum
 
 import numpy as np
 
+from .i18n import N_, Labels
 from .scoring import COMPONENTS, NEUTRAL, Weights
 
 __all__ = ["Outcome", "OUTCOME_LABELS", "ShownTarget", "Comparison", "Verdict", "fit_weights", "ndcg_at", "compare"]
@@ -57,17 +58,17 @@ class Outcome(IntEnum):
         return OUTCOME_LABELS[self]
 
 
-OUTCOME_LABELS: dict[Outcome, str] = {
-    Outcome.NOT_A_FIT: "Passer ikke",
-    Outcome.PASSED_OVER: "Vist, ikke valgt",
-    Outcome.SHORTLISTED: "Sat på kortliste",
-    Outcome.PROPOSED: "Foreslået for arbejdsgiver",
-    Outcome.EMPLOYER_INTERESTED: "Arbejdsgiveren er interesseret",
-    Outcome.MEETING: "Møde/samtale",
-    Outcome.PRAKTIK_STARTED: "Start i praktik eller løntilskud",
-    Outcome.JOB_STARTED: "Start i ordinært job eller uddannelse",
-    Outcome.RETAINED_3M: "Stadig i job efter 3 måneder",
-}
+OUTCOME_LABELS: dict[Outcome, str] = Labels({
+    Outcome.NOT_A_FIT: N_("Passer ikke"),
+    Outcome.PASSED_OVER: N_("Vist, ikke valgt"),
+    Outcome.SHORTLISTED: N_("Sat på kortliste"),
+    Outcome.PROPOSED: N_("Foreslået for arbejdsgiver"),
+    Outcome.EMPLOYER_INTERESTED: N_("Arbejdsgiveren er interesseret"),
+    Outcome.MEETING: N_("Møde/samtale"),
+    Outcome.PRAKTIK_STARTED: N_("Start i praktik eller løntilskud"),
+    Outcome.JOB_STARTED: N_("Start i ordinært job eller uddannelse"),
+    Outcome.RETAINED_3M: N_("Stadig i job efter 3 måneder"),
+})
 
 #: nDCG is judged on the first this-many targets of a list (a vejleder reads about one screen).
 NDCG_AT = 10

@@ -14,6 +14,7 @@ from datetime import date
 
 import sqlalchemy as sa
 from flask import current_app
+from flask_babel import gettext as _
 
 from crm.extensions import db
 from crm.formatting import format_number
@@ -79,10 +80,10 @@ class WeightsInForce:
     @property
     def description(self) -> str:
         if self.from_environment:
-            return "MATCH_WEIGHTS i miljøet (går forud for de vedtagne versioner)"
+            return _("MATCH_WEIGHTS i miljøet (går forud for de vedtagne versioner)")
         if self.version is not None:
-            return f"version {self.version.id}"
-        return "standardvægtene"
+            return _("version %(id)s", id=self.version.id)
+        return _("standardvægtene")
 
 
 def newest_version() -> WeightsVersion | None:
