@@ -161,7 +161,7 @@ def export_borger_data(borger: Borger, *, actor) -> dict:
         **access_data(borger),
         **_economics(borger),
         "access_log": [
-            {"at": _iso(e.at), "who": users.get(e.actor_id, "ukendt"), "what": e.action, "details": e.details}
+            {"at": _iso(e.at), "who": users.get(e.actor_id, _("ukendt")), "what": e.action, "details": e.details}
             for e in _access_events(borger)
         ],
     }

@@ -49,3 +49,13 @@ def test_the_borger_page_in_english_writes_hours_the_english_way(browser, englis
     html = browser.get(f"/borgere/{english_vejleder}").get_data(as_text=True)
     assert re.search(r"7\.5–\d+(\.\d)? a week", html)
     assert "Placements with companies" in html
+
+
+def test_the_access_copy_in_english_has_english_headings_labels_and_dates(browser, english_vejleder):
+    html = browser.get(f"/borgere/{english_vejleder}/indsigt").get_data(as_text=True)
+    for text in ("Your details at the jobcenter", "First name or initials", "Job wishes",
+                 "May be proposed to employers", "Who has seen or changed your details", "Created your details"):
+        assert text in html
+    assert re.search(r"\d{1,2} (January|February|March|April|May|June|July|August|September|October|November"
+                     r"|December) \d{4}", html)
+    assert "Fornavn eller initialer" not in html
