@@ -20,6 +20,7 @@ from flask_babel import gettext as flask_gettext
 from flask_login import current_user
 
 import matcher.i18n
+from crm.formatting import format_number
 from crm.timeutil import DANISH_TZ
 
 #: code → the language's own name, as the switch shows it.
@@ -107,6 +108,7 @@ def init_app(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_language)
     # The matcher never imports Flask: it is handed the translator for its reasons.
     matcher.i18n.set_translator(flask_gettext)
+    matcher.i18n.set_number_formatter(format_number)
 
     @app.context_processor
     def inject_languages():

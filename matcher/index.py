@@ -33,7 +33,8 @@ A query (``MatchIndex.rank``; milliseconds for 100,000 targets on one core):
    grades (title occupations, or for a company the occupations its workplace employs) multiplied
    with the wish's graded occupations;
 4. all components and the score as numpy arrays; ``argpartition`` picks the top ``limit``;
-5. ``Match`` objects and Danish reasons are built for those ``limit`` targets only.
+5. ``Match`` objects and reasons (in the reader's language, ``matcher.i18n``) are built for those
+   ``limit`` targets only.
 
 Updates: an index is immutable. ``derive(targets)`` builds a small index with the same text model
 (a delta); ``with_targets(targets)`` a fresh one with a new model (a rebuild).
@@ -59,6 +60,7 @@ from sklearn.feature_extraction.text import CountVectorizer, HashingVectorizer
 from sklearn.preprocessing import normalize
 
 from . import geo, scoring
+from .i18n import _
 from .kinds import IMPLIED_OFFERS, KIND_LABEL
 from .morph import WordTable
 from .scoring import COMPONENTS, NEUTRAL, Weights
@@ -801,7 +803,7 @@ class MatchIndex:
                 grades[o] = g
                 how[o] = (kind, o)
         # The occupation hierarchy: the same DISCO-08 minor group (3 digits) and sub-major group (2).
-        for o, g, _ in seeds:
+        for o, g, _how in seeds:
             for codes, share in ((self.code2_, scoring.SUBMAJOR_GROUP_SHARE), (self.code3_, scoring.MINOR_GROUP_SHARE)):
                 related = np.flatnonzero(codes == codes[o])
                 value = np.float32(g * share)
@@ -938,7 +940,8 @@ class MatchIndex:
     # --- explanation ---------------------------------------------------------------------------
 
     def _label(self, tag: str) -> str:
-        return self.tag_labels.get(tag, tag)
+        # Looked up when the reason is worded: the labels an index was built with may be Danish.
+        return _(self.tag_labels.get(tag, tag))
 
     def _mentions_word(self, row: int, word: str, explain: _Explain) -> bool:
         matches = self.words_.matches(word)
@@ -952,7 +955,7 @@ class MatchIndex:
         """"Ønsker <wish> → <why>": which wish gave the credit and through what."""
         j = int(explain.best_wish[i])
         wish = explain.parsed[explain.text_wishes[j]]
-        head = f"Ønsker {wish.display}"
+        head = _("Ønsker %(wish)s") % {"wish": wish.display}
         values = {name: float(explain.sources[name][i, j]) for name in _REASON_ORDER}
         best = max(values.values())
         source = next(name for name in _REASON_ORDER if values[name] >= best - _REASON_SLACK and values[name] > 0)
@@ -970,10 +973,13 @@ class MatchIndex:
                 place = vocab.workplaces[workplace]
                 name = t.title if t.title and len(t.title) <= 40 else place.name
                 if place.employs and place.employs[0] == o:
-                    return f"{head} → {name} – ansætter {place.employs_text}"
-                return f"{head} → {name} – ansætter også {vocab.occupations[o].title}"
+                    return _("%(wish)s → %(place)s – ansætter %(occupation)s") % {
+                        "wish": head, "place": name, "occupation": place.employs_text}
+                return _("%(wish)s → %(place)s – ansætter også %(occupation)s") % {
+                    "wish": head, "place": name, "occupation": vocab.occupations[o].title}
             if kind == "related":
-                return f"{head} → {vocab.occupations[o].title}, beslægtet med {vocab.occupations[via].title}"
+                return _("%(wish)s → %(occupation)s, beslægtet med %(related)s") % {
+                    "wish": head, "occupation": vocab.occupations[o].title, "related": vocab.occupations[via].title}
             return f"{head} → {vocab.occupations[o].title}"
         if source.startswith("words_"):
             name = {"words_title": "title_words", "words_industry": "industry_words",
@@ -984,13 +990,17 @@ class MatchIndex:
                 col = explain.best_words(name, term, field, self.words_.matches(term))[field.ids_[row]]
                 if col >= 0:
                     found.append(self.words_.words_[col])
-            where = " i beskrivelsen" if source == "words_description" else ""
-            return f"{head} → {', '.join(dict.fromkeys(found))}{where}" if found else head
+            if not found:
+                return head
+            words = ", ".join(dict.fromkeys(found))
+            if source == "words_description":
+                return _("%(wish)s → %(words)s i beskrivelsen") % {"wish": head, "words": words}
+            return f"{head} → {words}"
         if source == "title":
             return f"{head} → {t.title}"
         if source == "industry":
             return f"{head} → {t.industry}"
-        return f"{head} → nævnt i beskrivelsen"
+        return _("%(wish)s → nævnt i beskrivelsen") % {"wish": head}
 
     def _target_row(self, row: int) -> _TargetRow:
         hours_min, hours_max = float(self.hours_min_[row]), float(self.hours_max_[row])
@@ -1028,7 +1038,7 @@ class MatchIndex:
         self, c: Candidate, t: _TargetRow, values, minutes, explain: _Explain, i: int, row: int, best_strength,
         today: date,
     ) -> list[str]:
-        """Danish reasons, most important first: positives by weighted contribution, then neutral
+        """Reasons in the reader's language, most important first: positives by weighted contribution, then neutral
         notes, then caveats (what speaks against the target)."""
         w = self.weights
         good: list[tuple[float, str]] = []
@@ -1041,63 +1051,66 @@ class MatchIndex:
         if explain.best_wish is not None and values["wishes"] >= scoring.REASON_MIN:
             add("wishes", self._wish_reason(t, explain, i, row))
         elif explain.text_wishes:
-            notes.append(NO_WISH_REASON)
+            notes.append(_(NO_WISH_REASON))
         if explain.negated_rows is not None and explain.negated_rows[i]:
             words = [w for w in explain.negated if self._mentions_word(row, w, explain)]
-            caveats.append(f"Nævner {', '.join(words or explain.negated)}, som borgeren ikke ønsker")
+            caveats.append(_("Nævner %(words)s, som borgeren ikke ønsker")
+                           % {"words": ", ".join(words or explain.negated)})
         if best_strength is not None and values["strengths"] >= scoring.REASON_MIN:
-            add("strengths", f"Styrke: {c.strengths[best_strength].lower()}")
+            add("strengths", _("Styrke: %(strength)s") % {"strength": c.strengths[best_strength].lower()})
         add("travel", scoring.travel_reason(minutes, c.transport))
 
         cand_min, cand_max = _hours_wanted(c, explain.parsed)
-        few = "Ønsker få timer → " if cand_max < c.hours_max else ""
+        few = cand_max < c.hours_max
         if t.hours_min is None:
-            notes.append("Timetal aftales med virksomheden")
+            notes.append(_("Timetal aftales med virksomheden"))
         elif values["hours"] >= 0.7:
             low_start = t.hours_min > cand_max
             if low_start and t.kind == "flexjob":
-                add("hours", few + "Fleksjob: timetal efter arbejdsevne")
+                add("hours", _few_hours(few, _("Fleksjob: timetal efter arbejdsevne")))
             elif low_start:
                 tag = "low_hours_start" if "low_hours_start" in t.offers else "gradual_increase"
-                add("hours", few + self._label(tag))
+                add("hours", _few_hours(few, self._label(tag)))
             else:
                 span = format_span(t.hours_min, t.hours_max)
-                add("hours", f"{few}{span} timer om ugen")
+                add("hours", _few_hours(few, _("%(hours)s timer om ugen") % {"hours": span}))
         else:
-            caveats.append(f"Kræver {format_span(t.hours_min, t.hours_max)} timer om ugen")
+            caveats.append(_("Kræver %(hours)s timer om ugen") % {"hours": format_span(t.hours_min, t.hours_max)})
 
         offers = t.offers
         for tag, phrase in explain.wish_need_phrases:
             if tag in offers and tag not in c.needs:
-                add("needs", f"Ønsker {phrase} → {self._label(tag).lower()}")
+                add("needs", _("Ønsker %(wish)s → %(offer)s") % {"wish": _(phrase), "offer": self._label(tag).lower()})
         needs = c.needs | explain.wish_needs
         if needs:
             met = sorted(c.needs & offers)
             missing = sorted(needs - offers)
             if met:
-                add("needs", "Tilbyder " + ", ".join(self._label(tag).lower() for tag in met))
+                add("needs", _("Tilbyder %(offers)s") % {"offers": ", ".join(self._label(tag).lower() for tag in met)})
             if missing:
-                caveats.append("Mangler " + ", ".join(self._label(tag).lower() for tag in missing))
+                caveats.append(_("Mangler %(offers)s") % {
+                    "offers": ", ".join(self._label(tag).lower() for tag in missing)})
 
         add("kind", KIND_LABEL[t.kind])
         if t.start is None or t.start <= today:
-            add("start", "Kan starte nu")
+            add("start", _("Kan starte nu"))
         else:
             days = (t.start - today).days
             if days < 60:
-                add("start", f"Start om {max(1, days // 7)} uger")
+                add("start", _("Start om %(weeks)s uger") % {"weeks": max(1, days // 7)})
             else:
-                caveats.append(f"Start om {round(days / 30.4)} måneder")
+                caveats.append(_("Start om %(months)s måneder") % {"months": round(days / 30.4)})
         age = (today - t.updated).days
         if age > scoring.STALE_SOFT_DAYS:
             # A company with no opening has nothing to confirm: its date is the last contact.
-            caveats.append(f"Ingen kontakt i {age} dage" if t.kind == "company" else f"Ikke bekræftet i {age} dage")
+            caveats.append((_("Ingen kontakt i %(days)s dage") if t.kind == "company"
+                            else _("Ikke bekræftet i %(days)s dage")) % {"days": age})
         if t.partner and t.placements:
-            add("employer", f"Samarbejdspartner med {t.placements} tidligere forløb")
+            add("employer", _("Samarbejdspartner med %(placements)s tidligere forløb") % {"placements": t.placements})
         elif t.partner:
-            add("employer", "Samarbejdspartner")
+            add("employer", _("Samarbejdspartner"))
         elif t.placements:
-            add("employer", f"{t.placements} tidligere forløb")
+            add("employer", _("%(placements)s tidligere forløb") % {"placements": t.placements})
 
         good.sort(key=lambda item: -item[0])
         return [text for _, text in good] + notes + caveats
@@ -1151,8 +1164,13 @@ def _effective_offers(t: Target) -> frozenset[str]:
     return t.offers | {implied} if implied else t.offers
 
 
+def _few_hours(few: bool, reason: str) -> str:
+    """``reason`` led by the borger's wish for few hours when ``few``."""
+    return _("Ønsker få timer → %(reason)s") % {"reason": reason} if few else reason
+
+
 def format_span(lo: float, hi: float) -> str:
-    """An hours span in Danish: "8–15", or "37" when both ends are equal."""
+    """An hours span as the reader writes it: "8–15", or "37" when both ends are equal."""
     lo_text, hi_text = scoring.format_hours(lo), scoring.format_hours(hi)
     return lo_text if lo_text == hi_text else f"{lo_text}–{hi_text}"
 

@@ -33,6 +33,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
+from .i18n import N_, Labels
+
 __all__ = [
     "Kind",
     "OutcomeClass",
@@ -86,12 +88,13 @@ class Kind:
 # fmt: off
 REGISTRY: tuple[Kind, ...] = (
     #    code           score implied_offer  posted outcome               outcome_class label
-    Kind("job",         1.00, None,          True,  "ordinary_job_start", C.ORDINARY,   "Ordinært job"),
-    Kind("company",     0.90, None,          False, "ordinary_job_start", C.ORDINARY,   "Virksomhed (jobudvikling)"),
-    Kind("flexjob",     0.85, "flexjob",     True,  "flexjob_start",      C.FLEXJOB,    "Fleksjob"),
-    Kind("uddannelse",  0.80, None,          True,  "education_start",    C.EDUCATION,  "Uddannelse"),
-    Kind("loentilskud", 0.50, "loentilskud", True,  "loentilskud_start",  C.SUBSIDISED, "Løntilskud"),
-    Kind("praktik",     0.30, "praktik",     True,  "praktik_start",      C.STEPPING,   "Virksomhedspraktik"),
+    Kind("job",         1.00, None,          True,  "ordinary_job_start", C.ORDINARY,   N_("Ordinært job")),
+    Kind("company",     0.90, None,          False, "ordinary_job_start", C.ORDINARY,
+         N_("Virksomhed (jobudvikling)")),
+    Kind("flexjob",     0.85, "flexjob",     True,  "flexjob_start",      C.FLEXJOB,    N_("Fleksjob")),
+    Kind("uddannelse",  0.80, None,          True,  "education_start",    C.EDUCATION,  N_("Uddannelse")),
+    Kind("loentilskud", 0.50, "loentilskud", True,  "loentilskud_start",  C.SUBSIDISED, N_("Løntilskud")),
+    Kind("praktik",     0.30, "praktik",     True,  "praktik_start",      C.STEPPING,   N_("Virksomhedspraktik")),
 )
 # fmt: on
 
@@ -107,7 +110,8 @@ KINDS: tuple[str, ...] = tuple(BY_CODE)
 #: The kinds an opening can have (all but ``company``).
 POSTED_KINDS: tuple[str, ...] = tuple(k.code for k in REGISTRY if k.posted)
 KIND_SCORE: dict[str, float] = {k.code: k.score for k in REGISTRY}
-KIND_LABEL: dict[str, str] = {k.code: k.label for k in REGISTRY}
+#: code → label, read in the reader's language (``Kind.label`` is the Danish source).
+KIND_LABEL: dict[str, str] = Labels((k.code, k.label) for k in REGISTRY)
 #: Offers implied by a target's kind: a flexjob opening offers flexjob, and so on.
 IMPLIED_OFFERS: dict[str, str] = {k.code: k.implied_offer for k in REGISTRY if k.implied_offer}
 

@@ -34,7 +34,7 @@ from enum import IntEnum, StrEnum
 
 import numpy as np
 
-from .i18n import N_, _
+from .i18n import N_, Labels
 from .scoring import COMPONENTS, NEUTRAL, Weights
 
 __all__ = ["Outcome", "OUTCOME_LABELS", "ShownTarget", "Comparison", "Verdict", "fit_weights", "ndcg_at", "compare"]
@@ -55,12 +55,11 @@ class Outcome(IntEnum):
 
     @property
     def label(self) -> str:
-        """The outcome in the reader's words."""
-        return _(OUTCOME_LABELS[self])
+        """The outcome in the reader's words (``Labels`` translates as it is read)."""
+        return OUTCOME_LABELS[self]
 
 
-# Danish (the catalogue's msgids); ``Outcome.label`` gives the reader's language.
-OUTCOME_LABELS: dict[Outcome, str] = {
+OUTCOME_LABELS: dict[Outcome, str] = Labels({
     Outcome.NOT_A_FIT: N_("Passer ikke"),
     Outcome.PASSED_OVER: N_("Vist, ikke valgt"),
     Outcome.SHORTLISTED: N_("Sat på kortliste"),
@@ -70,7 +69,7 @@ OUTCOME_LABELS: dict[Outcome, str] = {
     Outcome.PRAKTIK_STARTED: N_("Start i praktik eller løntilskud"),
     Outcome.JOB_STARTED: N_("Start i ordinært job eller uddannelse"),
     Outcome.RETAINED_3M: N_("Stadig i job efter 3 måneder"),
-}
+})
 
 #: nDCG is judged on the first this-many targets of a list (a vejleder reads about one screen).
 NDCG_AT = 10

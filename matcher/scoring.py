@@ -42,6 +42,7 @@ from dataclasses import asdict, dataclass, fields
 
 import numpy as np
 
+from .i18n import N_, _, number
 from .kinds import KIND_SCORE, KINDS
 
 __all__ = [
@@ -190,7 +191,7 @@ CONCEPT_WORD_SHARE = 0.8
 #: A target that mentions what a wish rules out ("ikke telefon") keeps this share of its wish score less.
 NEGATION_PENALTY = 0.6
 #: The reason a match gets when the borger has wishes and none of them speaks for the target.
-NO_WISH_REASON = "Ingen af borgerens ønsker"
+NO_WISH_REASON = N_("Ingen af borgerens ønsker")
 #: How much a match on the industry / description counts against a match on the title.
 INDUSTRY_FACTOR = 0.85
 DESCRIPTION_FACTOR = 0.7
@@ -277,24 +278,32 @@ def combine(components: Mapping[str, np.ndarray], weights: Weights) -> np.ndarra
 # --- reasons ---------------------------------------------------------------------------------------
 
 TRANSPORT_PHRASE: dict[str, str] = {
-    "walk": "til fods",
-    "bike": "på cykel",
-    "public": "med offentlig transport",
-    "car": "i bil",
+    "walk": N_("%(minutes)s min til fods"),
+    "bike": N_("%(minutes)s min på cykel"),
+    "public": N_("%(minutes)s min med offentlig transport"),
+    "car": N_("%(minutes)s min i bil"),
 }
-#: The travel reason as ``travel_reason`` writes it, to find it among a match's reasons (the match
-#: card states the travel time once, among its key facts).
-TRAVEL_REASON = re.compile(r"^\d+ min (?:" + "|".join(map(re.escape, TRANSPORT_PHRASE.values())) + ")$")
 
 
 def travel_reason(minutes: float, transport: str) -> str:
     """The travel time as a reason: "12 min på cykel" (``minutes`` one way, at least 1)."""
-    return f"{max(1, round(minutes))} min {TRANSPORT_PHRASE[transport]}"
+    return _(TRANSPORT_PHRASE[transport]) % {"minutes": number(max(1, round(minutes)))}
+
+
+def is_travel_reason(reason: str) -> bool:
+    """Whether ``reason`` is the travel time as ``travel_reason`` words it in the reader's language
+    or in Danish (the match card states the travel time once, among its key facts)."""
+    for phrase in TRANSPORT_PHRASE.values():
+        for worded in {phrase, _(phrase)}:
+            pattern = re.escape(worded).replace(re.escape("%(minutes)s"), r"[\d.,\s]+")
+            if re.fullmatch(pattern, reason):
+                return True
+    return False
 
 #: A component at or above this is worth a positive reason.
 REASON_MIN = 0.5
 
 
 def format_hours(hours: float) -> str:
-    """Hours as Danish text: 8 → "8", 7.5 → "7,5"."""
-    return f"{hours:g}".replace(".", ",")
+    """Hours as the reader writes them: 8 → "8", 7.5 → "7,5" (Danish) or "7.5" (English)."""
+    return number(hours)

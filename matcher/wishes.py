@@ -22,6 +22,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .i18n import N_
 from .text import normalise
 
 __all__ = ["ParsedWish", "parse_wish", "FILLER_PHRASES", "STOP_WORDS", "NEED_WORDS", "NEGATIONS"]
@@ -45,28 +46,29 @@ STOP_WORDS: frozenset[str] = frozenset("""
 #: Negations: the words after one (up to the next "men"/"og"/comma) are not wanted.
 NEGATIONS: frozenset[str] = frozenset({"ikke", "ingen", "uden", "aldrig", "not", "no"})
 _NEGATION_END = frozenset({"men", "og", "eller", "but", "and"})
-#: Need-like words: (normalised phrase, offer tag or "few_hours", Danish phrase for the reason).
+#: Need-like words: (normalised phrase, offer tag or "few_hours", Danish phrase for the reason, translated
+#: when the reason is worded).
 NEED_WORDS: tuple[tuple[str, str, str], ...] = (
-    ("få timer", "few_hours", "få timer"),
-    ("færre timer", "few_hours", "få timer"),
-    ("nedsat tid", "few_hours", "få timer"),
-    ("deltid", "few_hours", "få timer"),
-    ("part time", "few_hours", "få timer"),
-    ("stille", "quiet", "noget stille"),
-    ("stilhed", "quiet", "noget stille"),
-    ("rolig", "quiet", "noget roligt"),
-    ("roligt", "quiet", "noget roligt"),
-    ("rolige", "quiet", "noget roligt"),
-    ("ro", "quiet", "noget roligt"),
-    ("quiet", "quiet", "noget stille"),
-    ("mentor", "mentor", "en mentor"),
-    ("fleksible tider", "flexible_hours", "fleksible tider"),
-    ("fleksibel arbejdstid", "flexible_hours", "fleksible tider"),
-    ("fleksible arbejdstider", "flexible_hours", "fleksible tider"),
-    ("fysisk let", "light_work", "fysisk let arbejde"),
-    ("let arbejde", "light_work", "fysisk let arbejde"),
-    ("lettere arbejde", "light_work", "fysisk let arbejde"),
-    ("skånejob", "light_work", "fysisk let arbejde"),
+    ("få timer", "few_hours", N_("få timer")),
+    ("færre timer", "few_hours", N_("få timer")),
+    ("nedsat tid", "few_hours", N_("få timer")),
+    ("deltid", "few_hours", N_("få timer")),
+    ("part time", "few_hours", N_("få timer")),
+    ("stille", "quiet", N_("noget stille")),
+    ("stilhed", "quiet", N_("noget stille")),
+    ("rolig", "quiet", N_("noget roligt")),
+    ("roligt", "quiet", N_("noget roligt")),
+    ("rolige", "quiet", N_("noget roligt")),
+    ("ro", "quiet", N_("noget roligt")),
+    ("quiet", "quiet", N_("noget stille")),
+    ("mentor", "mentor", N_("en mentor")),
+    ("fleksible tider", "flexible_hours", N_("fleksible tider")),
+    ("fleksibel arbejdstid", "flexible_hours", N_("fleksible tider")),
+    ("fleksible arbejdstider", "flexible_hours", N_("fleksible tider")),
+    ("fysisk let", "light_work", N_("fysisk let arbejde")),
+    ("let arbejde", "light_work", N_("fysisk let arbejde")),
+    ("lettere arbejde", "light_work", N_("fysisk let arbejde")),
+    ("skånejob", "light_work", N_("fysisk let arbejde")),
 )
 
 

@@ -1,6 +1,7 @@
 """Feedback on a borger's match list: "passer ikke" with a reason (issue 14)."""
 
 from flask import url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from crm.access import allow
@@ -19,4 +20,4 @@ def not_a_fit_target(borger_id: int):
     form = NotAFitForm()
     back = url_for("borgere.match", borger_id=borger.id)
     return submit(form, lambda: not_a_fit(borger, form.target.data, form.reason.data, actor=current_user),
-                  success="Matchet er skjult for borgeren, og grunden er gemt.", redirect_to=back, on_error=back)
+                  success=_("Matchet er skjult for borgeren, og grunden er gemt."), redirect_to=back, on_error=back)

@@ -2,6 +2,7 @@ import json
 
 import sqlalchemy as sa
 from flask import Response, abort, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from crm.access import allow
@@ -125,7 +126,7 @@ def new():
         if data["vejleder_id"] != current_user.id:
             abort(403)  # a vejleder enrols into their own caseload
         done = submit(form, lambda: create_borger(data, actor=current_user),
-                      success=lambda borger: f"{borger.display_name} er oprettet.",
+                      success=lambda borger: _("%(name)s er oprettet.", name=borger.display_name),
                       redirect_to=lambda borger: url_for("borgere.detail", borger_id=borger.id))
         if done:
             return done
@@ -176,7 +177,7 @@ def edit(borger_id: int):
             abort(403)  # handing a borger over is a teamleder's task (borgere.reassign)
         done = submit(form, lambda: update_borger(
             borger, data, expected_version=form.version.expected, actor=current_user),
-            success="Ændringerne er gemt.", redirect_to=url_for("borgere.detail", borger_id=borger.id))
+            success=_("Ændringerne er gemt."), redirect_to=url_for("borgere.detail", borger_id=borger.id))
         if done:
             return done
     return render_borger_page("borgere/form.html", borger, page="edit", form=form)
@@ -192,7 +193,8 @@ def reassign(borger_id: int):
         form.version.data = borger.version
     done = submit(form, lambda: reassign_borger(
         borger, form.vejleder_id.data, actor=current_user, expected_version=form.version.expected),
-        success=lambda _: f"{borger.display_name} er overdraget til {borger.vejleder.name}.",
+        success=lambda _borger: _("%(name)s er overdraget til %(vejleder)s.", name=borger.display_name,
+                                    vejleder=borger.vejleder.name),
         redirect_to=url_for("borgere.detail", borger_id=borger.id), record=borger)
     return done or render_borger_page("borgere/reassign.html", borger, page="reassign", form=form)
 
@@ -282,7 +284,7 @@ def add_to_shortlist(borger_id: int):
     form = TargetActionForm()
     back = url_for("borgere.match", borger_id=borger.id)
     return submit(form, lambda: _act_on_target(shortlist, borger, form.target.data),
-                  success=lambda placement: f"{placement.company.name} er sat på kortlisten.",
+                  success=lambda placement: _("%(company)s er sat på kortlisten.", company=placement.company.name),
                   redirect_to=back, on_error=back)
 
 
@@ -300,10 +302,12 @@ def propose_target(borger_id: int):
         back = url_for("borgere.detail", borger_id=borger.id)
         return submit(form, lambda: _act_on_target(propose_match, borger, form.target.data),
                       success=lambda placement: " ".join(filter(None, (
-                          f"{borger.first_name} er foreslået for {placement.company.name}.", reach.advice))),
+                          _("%(name)s er foreslået for %(company)s.", name=borger.first_name,
+                            company=placement.company.name),
+                          reach.advice))),
                       redirect_to=back, on_error=back)
     return render_borger_page("borgere/propose.html", borger, page="propose", form=form, company=company,
-                              opening=opening, reach=reach, shared=[SHAREABLE_FIELDS[key] for key in
+                              opening=opening, reach=reach, shared=[str(SHAREABLE_FIELDS[key]) for key in
                                                                     borger.shared_fields if key in SHAREABLE_FIELDS])
 
 
@@ -320,8 +324,8 @@ def exclude(borger_id: int):
         exclude_company(borger, company.id, actor=current_user)
         return company
 
-    return submit(form, _exclude, success=lambda company: f"{company.name} vises ikke længere for "
-                                                          f"{borger.first_name}.",
+    return submit(form, _exclude, success=lambda company: _("%(company)s vises ikke længere for %(name)s.",
+                                                        company=company.name, name=borger.first_name),
                   redirect_to=back, on_error=back)
 
 
@@ -337,7 +341,7 @@ def advance_placement(borger_id: int, placement_id: int):
         hours_per_week=float(form.hours_per_week.data) if form.hours_per_week.data is not None else None,
         end_reason=form.end_reason.data or "", note=form.note.data or "",
         log_contact=form.log_contact.data or None,
-    ), "Trinnet er gemt.", key="advance_form", placement_id=placement.id)
+    ), _("Trinnet er gemt."), key="advance_form", placement_id=placement.id)
 
 
 @bp.route("/til-virksomhed/<int:company_id>")
@@ -379,7 +383,7 @@ def add_outcome(borger_id: int):
     form = OutcomeForm()
     return _on_detail_page(borger, form, lambda: record_outcome(
         borger, form.kind.data, on_date=form.on_date.data, note=form.note.data or "", actor=current_user,
-    ), "Resultatet er registreret.", key="outcome_form")
+    ), _("Resultatet er registreret."), key="outcome_form")
 
 
 @bp.route("/<int:borger_id>/afslut", methods=["POST"])
@@ -390,7 +394,7 @@ def end(borger_id: int):
     form = EndCourseForm()
     return _on_detail_page(borger, form, lambda: end_course(
         borger, on_date=form.on_date.data, reason=form.reason.data, actor=current_user,
-    ), "Forløbet er afsluttet.", key="end_form")
+    ), _("Forløbet er afsluttet."), key="end_form")
 
 
 @bp.route("/<int:borger_id>/henvisning", methods=["POST"])
@@ -402,13 +406,13 @@ def refer(borger_id: int):
     return _on_detail_page(borger, form, lambda: start_referral(
         borger, starts_on=form.starts_on.data, ends_on=form.ends_on.data, plan=form.plan.data or "",
         actor=current_user,
-    ), "Henvisningen er gemt.", key="referral_form")
+    ), _("Henvisningen er gemt."), key="referral_form")
 
 
 @bp.route("/<int:borger_id>/indsigt")
 @allow("borger.read")
 def access_copy(borger_id: int):
-    """Show the borger's right-of-access copy as a Danish document to print or save as PDF."""
+    """Show the borger's right-of-access copy as a document to print or save as PDF (in the reader's language)."""
     borger = get_borger_or_404(borger_id, page="export")
     document = access_document(borger, actor=current_user)
     response = Response(render_template("borgere/access_document.html", borger=borger, document=document))
@@ -436,4 +440,5 @@ def erase(borger_id: int):
     reference = borger.reference
     back = url_for("borgere.index")
     return submit(ActionForm(), lambda: erase_borger(borger, actor=current_user, reason="request"),
-                  success=f"Oplysningerne om {reference} er slettet.", redirect_to=back, on_error=back)
+                  success=_("Oplysningerne om %(reference)s er slettet.", reference=reference),
+                  redirect_to=back, on_error=back)

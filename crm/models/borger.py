@@ -8,6 +8,7 @@ from datetime import date, datetime
 from enum import StrEnum
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from crm.extensions import db
@@ -25,17 +26,17 @@ class Phase(StrEnum):
 
     @property
     def label(self) -> str:
-        return PHASE_LABELS[self]
+        return str(PHASE_LABELS[self])
 
 
 PHASE_LABELS = {
-    Phase.OPSTART: "Opstart",
-    Phase.VIRKSOMHEDSMATCH: "Virksomhedsmatch",
-    Phase.VIRKSOMHEDSFORLOEB: "Virksomhedsforløb",
-    Phase.UDVIKLING: "Udvikling",
-    Phase.JOB_UDDANNELSE: "Job/uddannelse",
-    Phase.EFTERVAERN: "Efterværn",
-    Phase.AFSLUTTET: "Afsluttet",
+    Phase.OPSTART: _l("Opstart"),
+    Phase.VIRKSOMHEDSMATCH: _l("Virksomhedsmatch"),
+    Phase.VIRKSOMHEDSFORLOEB: _l("Virksomhedsforløb"),
+    Phase.UDVIKLING: _l("Udvikling"),
+    Phase.JOB_UDDANNELSE: _l("Job/uddannelse"),
+    Phase.EFTERVAERN: _l("Efterværn"),
+    Phase.AFSLUTTET: _l("Afsluttet"),
 }
 
 
@@ -47,22 +48,22 @@ class Transport(StrEnum):
 
     @property
     def label(self) -> str:
-        return TRANSPORT_LABELS[self]
+        return str(TRANSPORT_LABELS[self])
 
 
 TRANSPORT_LABELS = {
-    Transport.WALK: "Til fods",
-    Transport.BIKE: "Cykel",
-    Transport.PUBLIC: "Offentlig transport",
-    Transport.CAR: "Bil",
+    Transport.WALK: _l("Til fods"),
+    Transport.BIKE: _l("Cykel"),
+    Transport.PUBLIC: _l("Offentlig transport"),
+    Transport.CAR: _l("Bil"),
 }
 
 # Fields a borger may agree to share with an employer a vejleder proposes them to.
 SHAREABLE_FIELDS = {
-    "first_name": "Fornavn",
-    "wishes": "Jobønsker",
-    "strengths": "Styrker",
-    "hours": "Timer om ugen",
+    "first_name": _l("Fornavn"),
+    "wishes": _l("Jobønsker"),
+    "strengths": _l("Styrker"),
+    "hours": _l("Timer om ugen"),
 }
 
 
@@ -145,18 +146,18 @@ class Stage(StrEnum):
 
     @property
     def label(self) -> str:
-        return STAGE_LABELS[self]
+        return str(STAGE_LABELS[self])
 
 
 STAGE_LABELS = {
-    Stage.KORTLISTE: "Kortliste",
-    Stage.FORESLAAET: "Foreslået",
-    Stage.KONTAKT: "Kontakt",
-    Stage.MOEDE: "Møde/samtale",
-    Stage.PRAKTIK: "Praktik",
-    Stage.JOB: "Job",
-    Stage.UDDANNELSE: "Uddannelse",
-    Stage.AFSLUTTET: "Afsluttet",
+    Stage.KORTLISTE: _l("Kortliste"),
+    Stage.FORESLAAET: _l("Foreslået"),
+    Stage.KONTAKT: _l("Kontakt"),
+    Stage.MOEDE: _l("Møde/samtale"),
+    Stage.PRAKTIK: _l("Praktik"),
+    Stage.JOB: _l("Job"),
+    Stage.UDDANNELSE: _l("Uddannelse"),
+    Stage.AFSLUTTET: _l("Afsluttet"),
 }
 
 

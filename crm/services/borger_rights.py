@@ -8,6 +8,8 @@ from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
 from flask import current_app
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from crm.extensions import db
 from crm.formatting import format_number, long_date
@@ -27,38 +29,49 @@ from crm.timeutil import to_local, today, utcnow
 # Every audit action on a borger record, in the words the borger reads in their copy. The access
 # log lists them all (a test checks every borger action in the code has a label here).
 ACCESS_ACTION_LABELS = {
-    "borger.create": "Oprettede dine oplysninger",
-    "borger.view": "Så dine oplysninger",
-    "borger.update": "Ændrede dine oplysninger",
-    "borger.reassign": "Gav dig en ny vejleder",
-    "borger.export": "Udleverede en kopi af dine oplysninger (indsigt)",
-    "borger.denied": "Forsøgte at åbne dine oplysninger, men havde ikke adgang",
-    "borger.contact_logged": "Noterede en kontakt med en arbejdsgiver om dig",
-    "placement.shortlist": "Satte en virksomhed på din kortliste",
-    "placement.stage": "Registrerede et trin i et forløb med en virksomhed",
-    "outcome.record": "Registrerede et resultat",
-    "proposal.answer": "Arbejdsgiveren svarede på forslaget om dig",
-    "match.not_a_fit": "Markerede et forslag som «passer ikke»",
-    "referral.start": "Registrerede en henvisningsperiode",
-    "referral.renew": "Fornyede henvisningen med en ny plan",
-    "referral.remind": "Mindede vejlederen om, at henvisningen snart udløber",
-    "contract.verify": "Bekræftede et resultat over for indsatsens resultatkontrakt (uden dit navn)",
-    "attachment.upload": "Gemte et bilag til et forløb med en virksomhed",
-    "attachment.download": "Hentede et bilag til et forløb med en virksomhed",
-    "attachment.delete": "Slettede et bilag til et forløb med en virksomhed",
-    "attachment.unavailable": "Forsøgte at hente et bilag, der var beskadiget eller manglede",
+    "borger.create": _l("Oprettede dine oplysninger"),
+    "borger.view": _l("Så dine oplysninger"),
+    "borger.update": _l("Ændrede dine oplysninger"),
+    "borger.reassign": _l("Gav dig en ny vejleder"),
+    "borger.export": _l("Udleverede en kopi af dine oplysninger (indsigt)"),
+    "borger.denied": _l("Forsøgte at åbne dine oplysninger, men havde ikke adgang"),
+    "borger.contact_logged": _l("Noterede en kontakt med en arbejdsgiver om dig"),
+    "placement.shortlist": _l("Satte en virksomhed på din kortliste"),
+    "placement.stage": _l("Registrerede et trin i et forløb med en virksomhed"),
+    "outcome.record": _l("Registrerede et resultat"),
+    "proposal.answer": _l("Arbejdsgiveren svarede på forslaget om dig"),
+    "match.not_a_fit": _l("Markerede et forslag som «passer ikke»"),
+    "referral.start": _l("Registrerede en henvisningsperiode"),
+    "referral.renew": _l("Fornyede henvisningen med en ny plan"),
+    "referral.remind": _l("Mindede vejlederen om, at henvisningen snart udløber"),
+    "contract.verify": _l("Bekræftede et resultat over for indsatsens resultatkontrakt (uden dit navn)"),
+    "attachment.upload": _l("Gemte et bilag til et forløb med en virksomhed"),
+    "attachment.download": _l("Hentede et bilag til et forløb med en virksomhed"),
+    "attachment.delete": _l("Slettede et bilag til et forløb med en virksomhed"),
+    "attachment.unavailable": _l("Forsøgte at hente et bilag, der var beskadiget eller manglede"),
 }
 # Where in the app it happened (the audit row's "page").
 ACCESS_PAGE_LABELS = {
-    "detail": "din side", "edit": "redigering af dine oplysninger", "match": "virksomheder, der passer til dig",
-    "shortlist": "kortlisten", "propose": "forslag til en arbejdsgiver", "exclude": "fravalg af en virksomhed",
-    "placement": "et forløb med en virksomhed", "outcome": "resultater", "end": "afslutning af forløbet",
-    "export": "indsigt", "erase": "sletning", "reassign": "overdragelse til en anden vejleder",
-    "reverse_match": "borgere, der passer til en virksomhed eller stilling",
-    "portal.proposal": "forslaget i virksomhedsportalen",
-    "company_log": "en virksomheds kontaktlog", "report_figure": "en opgørelse over en indsats",
-    "list": "listen over borgere", "attachment": "bilag til et forløb",
-    "my_week": "vejlederens ugeoversigt", "referral": "henvisningsperioder",
+    "detail": _l("din side"),
+    "edit": _l("redigering af dine oplysninger"),
+    "match": _l("virksomheder, der passer til dig"),
+    "shortlist": _l("kortlisten"),
+    "propose": _l("forslag til en arbejdsgiver"),
+    "exclude": _l("fravalg af en virksomhed"),
+    "placement": _l("et forløb med en virksomhed"),
+    "outcome": _l("resultater"),
+    "end": _l("afslutning af forløbet"),
+    "export": _l("indsigt"),
+    "erase": _l("sletning"),
+    "reassign": _l("overdragelse til en anden vejleder"),
+    "reverse_match": _l("borgere, der passer til en virksomhed eller stilling"),
+    "portal.proposal": _l("forslaget i virksomhedsportalen"),
+    "company_log": _l("en virksomheds kontaktlog"),
+    "report_figure": _l("en opgørelse over en indsats"),
+    "list": _l("listen over borgere"),
+    "attachment": _l("bilag til et forløb"),
+    "my_week": _l("vejlederens ugeoversigt"),
+    "referral": _l("henvisningsperioder"),
 }
 
 
@@ -148,7 +161,7 @@ def export_borger_data(borger: Borger, *, actor) -> dict:
         **access_data(borger),
         **_economics(borger),
         "access_log": [
-            {"at": _iso(e.at), "who": users.get(e.actor_id, "ukendt"), "what": e.action, "details": e.details}
+            {"at": _iso(e.at), "who": users.get(e.actor_id, _("ukendt")), "what": e.action, "details": e.details}
             for e in _access_events(borger)
         ],
     }
@@ -180,7 +193,7 @@ class AccessRow:
 
 @dataclass(frozen=True)
 class AccessDocument:
-    """The borger's copy in plain Danish: labelled facts, the course, and who looked when."""
+    """The borger's copy in plain words (the reader's language): labelled facts, the course, and who looked when."""
 
     reference: str
     first_name: str
@@ -195,16 +208,16 @@ class AccessDocument:
 
 
 def _yes_no(value: bool) -> str:
-    return "Ja" if value else "Nej"
+    return _("Ja") if value else _("Nej")
 
 
 def _listing(values) -> str:
-    return ", ".join(values) or "Ingen"
+    return ", ".join(values) or _("Ingen")
 
 
 def _who(user: User | None) -> str:
     if user is None:
-        return "Systemet (automatisk)"
+        return _("Systemet (automatisk)")
     where = f", {user.company.name}" if user.company is not None else ""
     return f"{user.name} ({user.role_enum.label.lower()}{where})"
 
@@ -213,62 +226,63 @@ def _facts(borger: Borger) -> list[tuple[str, str]]:
     tags = offer_tag_labels()
     industries = dict(db.session.execute(sa.select(Industry.code, Industry.label)).tuples().all())
     return [
-        ("Reference", borger.reference),
-        ("Fornavn eller initialer", borger.first_name),
-        ("Vejleder", borger.vejleder.name),
-        ("Indsats", borger.programme.name if borger.programme else "Ingen"),
-        ("Indskrevet", long_date(borger.enrolled_on)),
-        ("Fase", borger.phase_enum.label),
-        ("Postnummer", borger.postcode),
-        ("Transport", borger.transport_enum.label),
-        ("Højeste rejsetid", f"{borger.max_travel_minutes} minutter"),
-        ("Timer om ugen nu", f"{format_number(borger.hours_min)}–{format_number(borger.hours_max)}"),
-        ("Jobønsker", _listing(borger.wishes)),
-        ("Styrker", _listing(borger.strengths)),
-        ("Behov på arbejdspladsen", _listing(tags.get(code, code) for code in borger.needs)),
-        ("Åben for", _listing(KIND_LABELS.get(kind, kind) for kind in borger.accepts)
-         if borger.accepts else "Alle slags job og forløb"),
-        ("Fravalgte brancher", _listing(industries.get(code, code) for code in borger.excluded_industries)),
-        ("Fravalgte virksomheder", _listing(_excluded_company_names(borger))),
-        ("Må foreslås over for arbejdsgivere", _yes_no(borger.consent_to_propose)),
-        ("Må vises for en arbejdsgiver, du foreslås til",
-         _listing(SHAREABLE_FIELDS[key] for key in borger.shared_fields if key in SHAREABLE_FIELDS)),
-        ("Arbejdsgiveren må få at vide, at du har en psykisk sygdom", _yes_no(borger.disclosure)),
-        ("Noter", borger.notes or "Ingen"),
-        ("Forløbet sluttede", long_date(borger.ended_on) if borger.ended_on else "Forløbet er i gang"),
-        ("Årsag til at forløbet sluttede", borger.end_reason or "—"),
+        (_("Reference"), borger.reference),
+        (_("Fornavn eller initialer"), borger.first_name),
+        (_("Vejleder"), borger.vejleder.name),
+        (_("Indsats"), borger.programme.name if borger.programme else _("Ingen")),
+        (_("Indskrevet"), long_date(borger.enrolled_on)),
+        (_("Fase"), borger.phase_enum.label),
+        (_("Postnummer"), borger.postcode),
+        (_("Transport"), borger.transport_enum.label),
+        (_("Højeste rejsetid"), _("%(minutes)s minutter", minutes=borger.max_travel_minutes)),
+        (_("Timer om ugen nu"), f"{format_number(borger.hours_min)}–{format_number(borger.hours_max)}"),
+        (_("Jobønsker"), _listing(borger.wishes)),
+        (_("Styrker"), _listing(borger.strengths)),
+        (_("Behov på arbejdspladsen"), _listing(tags.get(code, code) for code in borger.needs)),
+        (_("Åben for"), _listing(KIND_LABELS.get(kind, kind) for kind in borger.accepts)
+         if borger.accepts else _("Alle slags job og forløb")),
+        (_("Fravalgte brancher"), _listing(industries.get(code, code) for code in borger.excluded_industries)),
+        (_("Fravalgte virksomheder"), _listing(_excluded_company_names(borger))),
+        (_("Må foreslås over for arbejdsgivere"), _yes_no(borger.consent_to_propose)),
+        (_("Må vises for en arbejdsgiver, du foreslås til"),
+         _listing(str(SHAREABLE_FIELDS[key]) for key in borger.shared_fields if key in SHAREABLE_FIELDS)),
+        (_("Arbejdsgiveren må få at vide, at du har en psykisk sygdom"), _yes_no(borger.disclosure)),
+        (_("Noter"), borger.notes or _("Ingen")),
+        (_("Forløbet sluttede"), long_date(borger.ended_on) if borger.ended_on else _("Forløbet er i gang")),
+        (_("Årsag til at forløbet sluttede"), borger.end_reason or "—"),
         *access_facts(borger),
     ]
 
 
 def access_document(borger: Borger, *, actor) -> AccessDocument:
-    """The right-of-access copy as a document the borger can read (Danish labels). Audited."""
+    """The right-of-access copy as a document the borger can read (in the reader's language). Audited."""
     require(actor, "borger.read", borger)
     _audit_export(borger, actor=actor, fmt="html")
     users = {u.id: u for u in db.session.scalars(sa.select(User))}
     files = placement_attachments(borger)
     return AccessDocument(
         reference=borger.reference, first_name=borger.first_name, made_at=utcnow(),
-        made_by=actor.name if actor is not None else "Systemet",
+        made_by=actor.name if actor is not None else _("Systemet"),
         facts=_facts(borger),
         placements=[
             {"company": p.company.name, "opening": p.opening.title if p.opening else None,
-             "stage": p.stage_enum.label, "answer": ANSWER_LABELS.get(p.employer_answer or "", "Intet svar endnu"),
+             "stage": p.stage_enum.label,
+             "answer": str(ANSWER_LABELS.get(p.employer_answer or "", _("Intet svar endnu"))),
              "steps": [(e.on_date, Stage(e.stage).label, e.note)
                        for e in sorted(p.events, key=lambda e: (e.on_date, e.at))],
              "attachments": [(a.original_name, a.size, a.uploaded_at) for a in files.get(p.id, [])]}
             for p in borger.placements
         ],
         outcomes=[(o.on_date, o.kind_enum.label,
-                   f"{format_number(o.hours_per_week)} timer om ugen" if o.hours_per_week else "")
+                   _("%(hours)s timer om ugen", hours=format_number(o.hours_per_week)) if o.hours_per_week else "")
                   for o in _outcomes(borger)],
         contacts=[(entry.at, entry.company.name, ContactKind(entry.kind).label, entry.summary)
                   for entry in _contacts(borger)],
-        tasks=[(t.due, t.title, "Udført" if t.done else "Ikke udført") for t in _tasks(borger)],
+        tasks=[(t.due, t.title, _("Udført") if t.done else _("Ikke udført")) for t in _tasks(borger)],
         access_log=[
             AccessRow(at=e.at, who=_who(users.get(e.actor_id)),
-                      what=ACCESS_ACTION_LABELS.get(e.action, "Anden handling"),
-                      where=ACCESS_PAGE_LABELS.get((e.details or {}).get("page", ""), ""))
+                      what=str(ACCESS_ACTION_LABELS.get(e.action, _("Anden handling"))),
+                      where=str(ACCESS_PAGE_LABELS.get((e.details or {}).get("page", ""), "")))
             for e in _access_events(borger)
         ],
     )

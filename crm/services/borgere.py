@@ -13,6 +13,8 @@ from datetime import date
 
 import numpy as np
 import sqlalchemy as sa
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm.exc import StaleDataError
 
 from crm.extensions import db
@@ -30,7 +32,7 @@ from crm.timeutil import today
 from crm.validators import parse_id, split_items
 from matcher import KINDS
 
-CONFLICT_MESSAGE = (
+CONFLICT_MESSAGE = _l(
     "Borgerens oplysninger er blevet ændret af en anden, siden du åbnede dem. Dine ændringer er "
     "ikke gemt: se de nye oplysninger, og gem igen."
 )
@@ -133,62 +135,63 @@ def _validated(data: dict) -> dict:
     clean = {}
     first_name = " ".join((data.get("first_name") or "").split())
     if not first_name:
-        raise ValidationError("Angiv fornavn eller initialer.", field="first_name")
+        raise ValidationError(_("Angiv fornavn eller initialer."), field="first_name")
     if len(first_name) > FIRST_NAME_MAX or len(first_name.split()) > 2:
-        raise ValidationError("Kun fornavn eller initialer (ikke fulde navn).", field="first_name")
+        raise ValidationError(_("Kun fornavn eller initialer (ikke fulde navn)."), field="first_name")
     clean["first_name"] = first_name
     vejleder = db.session.get(User, int(data.get("vejleder_id") or 0))
     if vejleder is None or vejleder.role != Role.VEJLEDER or not vejleder.active:
-        raise ValidationError("Vælg en aktiv vejleder.", field="vejleder_id")
+        raise ValidationError(_("Vælg en aktiv vejleder."), field="vejleder_id")
     clean["vejleder_id"] = vejleder.id
     programme_id = data.get("programme_id") or None
     if programme_id is not None and db.session.get(Programme, int(programme_id)) is None:
-        raise ValidationError("Ukendt indsats.", field="programme_id")
+        raise ValidationError(_("Ukendt indsats."), field="programme_id")
     clean["programme_id"] = int(programme_id) if programme_id else None
     enrolled_on = data.get("enrolled_on") or today()
     if not isinstance(enrolled_on, date):
-        raise ValidationError("Angiv en dato.", field="enrolled_on")
+        raise ValidationError(_("Angiv en dato."), field="enrolled_on")
     if enrolled_on > today():
-        raise ValidationError("Indskrivningsdatoen kan ikke ligge i fremtiden.", field="enrolled_on")
+        raise ValidationError(_("Indskrivningsdatoen kan ikke ligge i fremtiden."), field="enrolled_on")
     clean["enrolled_on"] = enrolled_on
     phase = data.get("phase") or Phase.OPSTART
     if phase not in set(Phase):
-        raise ValidationError("Ukendt fase.", field="phase")
+        raise ValidationError(_("Ukendt fase."), field="phase")
     clean["phase"] = phase
     place = geocode(postcode=data.get("postcode") or "")
     clean.update(postcode=place.postcode, lat=place.lat, lon=place.lon)
     transport = data.get("transport") or Transport.PUBLIC
     if transport not in set(Transport):
-        raise ValidationError("Ukendt transportform.", field="transport")
+        raise ValidationError(_("Ukendt transportform."), field="transport")
     clean["transport"] = transport
     clean["max_travel_minutes"] = int(_number(
         data, "max_travel_minutes", low=MIN_TRAVEL_MINUTES, high=MAX_TRAVEL_MINUTES,
-        message=f"Angiv en rejsetid mellem {MIN_TRAVEL_MINUTES} og {MAX_TRAVEL_MINUTES} minutter."))
+        message=_("Angiv en rejsetid mellem %(min)s og %(max)s minutter.", min=MIN_TRAVEL_MINUTES,
+                  max=MAX_TRAVEL_MINUTES)))
     clean["hours_min"] = _number(data, "hours_min", low=0, high=MAX_HOURS_PER_WEEK,
-                                 message=f"Angiv timer om ugen mellem 0 og {MAX_HOURS_PER_WEEK}.")
+                                 message=_("Angiv timer om ugen mellem 0 og %(max)s.", max=MAX_HOURS_PER_WEEK))
     clean["hours_max"] = _number(data, "hours_max", low=0, high=MAX_HOURS_PER_WEEK,
-                                 message=f"Angiv timer om ugen mellem 0 og {MAX_HOURS_PER_WEEK}.")
+                                 message=_("Angiv timer om ugen mellem 0 og %(max)s.", max=MAX_HOURS_PER_WEEK))
     if clean["hours_min"] > clean["hours_max"]:
-        raise ValidationError("Mindste antal timer kan ikke være større end højeste.", field="hours_max")
+        raise ValidationError(_("Mindste antal timer kan ikke være større end højeste."), field="hours_max")
     clean["wishes"] = split_items(data.get("wishes"))
     clean["strengths"] = split_items(data.get("strengths"))
     needs = sorted(set(data.get("needs") or []))
     known_tags = set(db.session.scalars(sa.select(OfferTag.code)))
     if set(needs) - known_tags:
-        raise ValidationError("Ukendt behov.", field="needs")
+        raise ValidationError(_("Ukendt behov."), field="needs")
     clean["needs"] = needs
     accepts = sorted(set(data.get("accepts") or []))
     if set(accepts) - set(KINDS):
-        raise ValidationError("Ukendt type.", field="accepts")
+        raise ValidationError(_("Ukendt type."), field="accepts")
     clean["accepts"] = accepts
     excluded = sorted(set(data.get("excluded_industries") or []))
     if set(excluded) - set(db.session.scalars(sa.select(Industry.code))):
-        raise ValidationError("Ukendt branche.", field="excluded_industries")
+        raise ValidationError(_("Ukendt branche."), field="excluded_industries")
     clean["excluded_industries"] = excluded
     clean["consent_to_propose"] = bool(data.get("consent_to_propose"))
     shared = sorted(set(data.get("shared_fields") or []))
     if set(shared) - set(SHAREABLE_FIELDS):
-        raise ValidationError("Ukendt felt.", field="shared_fields")
+        raise ValidationError(_("Ukendt felt."), field="shared_fields")
     # Without consent nothing is shared, whatever boxes were ticked.
     clean["shared_fields"] = shared if clean["consent_to_propose"] else []
     clean["disclosure"] = bool(data.get("disclosure"))
@@ -200,8 +203,8 @@ def issue_reference() -> str:
     """Draw a reference never issued before and register it (it stays after an erasure)."""
     length = REFERENCE_LENGTH
     while True:
-        for _ in range(REFERENCE_TRIES):
-            reference = REFERENCE_PREFIX + "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(length))
+        for _attempt in range(REFERENCE_TRIES):
+            reference = REFERENCE_PREFIX + "".join(secrets.choice(REFERENCE_ALPHABET) for _position in range(length))
             if db.session.get(IssuedReference, reference) is None:
                 db.session.add(IssuedReference(reference=reference))
                 db.session.flush()  # before the borger that refers to it
@@ -229,7 +232,7 @@ def update_borger(borger: Borger, data: dict, *, expected_version: int, actor) -
     ValidationError or NotAuthorized; nothing is written then."""
     require(actor, "borger.edit", borger)
     if borger.version != expected_version:
-        raise ConflictError(CONFLICT_MESSAGE)
+        raise ConflictError(str(CONFLICT_MESSAGE))
     clean = _validated(data)
     if clean["vejleder_id"] != borger.vejleder_id:
         require(actor, "borger.reassign", borger)
@@ -241,7 +244,7 @@ def update_borger(borger: Borger, data: dict, *, expected_version: int, actor) -
             db.session.flush()
         except StaleDataError:  # another save won the race after our version check
             db.session.rollback()
-            raise ConflictError(CONFLICT_MESSAGE) from None
+            raise ConflictError(str(CONFLICT_MESSAGE)) from None
         # Field names only: the audit log must not copy the borger's data.
         record_event("borger.update", "borger", borger.id, actor=actor, details={"fields": changed})
     return borger
@@ -261,19 +264,19 @@ def reassign_borger(borger: Borger, vejleder_id, *, actor, expected_version: int
     Audited with both vejledere. Raises ValidationError, ConflictError or NotAuthorized."""
     require(actor, "borger.reassign", borger)
     if expected_version is not None and borger.version != expected_version:
-        raise ConflictError(CONFLICT_MESSAGE)
+        raise ConflictError(str(CONFLICT_MESSAGE))
     vejleder = db.session.get(User, parse_id(vejleder_id) or 0)
     if vejleder is None or vejleder.role != Role.VEJLEDER or not vejleder.active:
-        raise ValidationError("Vælg en aktiv vejleder.", field="vejleder_id")
+        raise ValidationError(_("Vælg en aktiv vejleder."), field="vejleder_id")
     if vejleder.id == borger.vejleder_id:
-        raise ValidationError("Borgeren har allerede den vejleder.", field="vejleder_id")
+        raise ValidationError(_("Borgeren har allerede den vejleder."), field="vejleder_id")
     previous = borger.vejleder_id
     borger.vejleder_id = vejleder.id
     try:
         db.session.flush()
     except StaleDataError:
         db.session.rollback()
-        raise ConflictError(CONFLICT_MESSAGE) from None
+        raise ConflictError(str(CONFLICT_MESSAGE)) from None
     record_event("borger.reassign", "borger", borger.id, actor=actor,
                  details={"from_vejleder_id": previous, "to_vejleder_id": vejleder.id})
     return borger

@@ -26,6 +26,8 @@ from datetime import date, timedelta
 
 import sqlalchemy as sa
 from flask import current_app
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from crm.extensions import db
 from crm.formatting import long_date
@@ -40,20 +42,20 @@ from matcher.learning import Outcome, ShownTarget
 
 #: The vejleder's reasons for "passer ikke" (codes stored, labels shown); never free text.
 NOT_A_FIT_REASONS = {
-    "forkert_fag": "Forkert fag",
-    "for_langt_vaek": "For langt væk",
-    "timer": "Timerne passer ikke",
-    "arbejdsmiljoe": "Arbejdsmiljøet",
-    "vil_ikke": "Borgeren vil ikke",
-    "andet": "Andet",
+    "forkert_fag": _l("Forkert fag"),
+    "for_langt_vaek": _l("For langt væk"),
+    "timer": _l("Timerne passer ikke"),
+    "arbejdsmiljoe": _l("Arbejdsmiljøet"),
+    "vil_ikke": _l("Borgeren vil ikke"),
+    "andet": _l("Andet"),
 }
 #: The employer's optional reasons for "ikke lige nu".
 NOT_NOW_REASONS = {
-    "ingen_plads": "Vi har ikke plads lige nu",
-    "opgaver": "Opgaverne passer ikke",
-    "timer": "Timerne passer ikke",
-    "stoette": "Vi kan ikke give den støtte, der skal til",
-    "andet": "Andet",
+    "ingen_plads": _l("Vi har ikke plads lige nu"),
+    "opgaver": _l("Opgaverne passer ikke"),
+    "timer": _l("Timerne passer ikke"),
+    "stoette": _l("Vi kan ikke give den støtte, der skal til"),
+    "andet": _l("Andet"),
 }
 TARGET_KINDS = ("company", "opening")
 RETAINED = (OutcomeKind.RETAINED_13W, OutcomeKind.RETAINED_26W)
@@ -92,9 +94,9 @@ def not_a_fit(borger: Borger, target_key: str, reason: str, *, actor) -> MatchFe
     """The vejleder's "passer ikke": hide the target for this borger and keep the reason (audited).
     Raises ValidationError for an unknown reason or target."""
     if reason not in NOT_A_FIT_REASONS:
-        raise ValidationError("Vælg hvorfor matchet ikke passer.", field="reason")
+        raise ValidationError(_("Vælg hvorfor matchet ikke passer."), field="reason")
     if not _valid_target_key(target_key):
-        raise ValidationError("Ukendt match.", field="target")
+        raise ValidationError(_("Ukendt match."), field="target")
     feedback = db.session.scalar(sa.select(MatchFeedback).where(
         MatchFeedback.borger_id == borger.id, MatchFeedback.target_key == target_key))
     if feedback is None:
@@ -123,7 +125,7 @@ def record_not_now_reason(placement: Placement, answer: str, reason: str | None)
     answer). Raises ValidationError for an unknown reason."""
     reason = (reason or "").strip()
     if reason and reason not in NOT_NOW_REASONS:
-        raise ValidationError("Ukendt begrundelse.", field="reason")
+        raise ValidationError(_("Ukendt begrundelse."), field="reason")
     db.session.execute(sa.delete(ProposalReason).where(ProposalReason.placement_id == placement.id))
     if answer == "ikke_nu" and reason:
         db.session.add(ProposalReason(placement_id=placement.id, reason=reason, on_date=today()))
@@ -178,24 +180,25 @@ def access_data(borger: Borger) -> dict:
             {"date": s.shown_on.isoformat(), "target": names.get(s.target_key, s.target_key), "rank": s.rank,
              "components": s.components, "weights_version": s.weights_version} for s in shown],
         "not_a_fit": [{"date": f.on_date.isoformat(), "target": names.get(f.target_key, f.target_key),
-                       "reason": NOT_A_FIT_REASONS.get(f.reason, f.reason)} for f in feedback],
+                       "reason": str(NOT_A_FIT_REASONS.get(f.reason, f.reason))} for f in feedback],
     }
 
 
 def access_facts(borger: Borger) -> list[tuple[str, str]]:
-    """The match history in the borger's copy, as labelled facts (Danish)."""
+    """The match history in the borger's copy, as labelled facts (in the reader's language)."""
     first, last, count = db.session.execute(
         sa.select(sa.func.min(MatchShown.shown_on), sa.func.max(MatchShown.shown_on), sa.func.count())
         .where(MatchShown.borger_id == borger.id)).one()
     days = current_app.config["BORGER_RETENTION_DAYS"]
-    shown = (f"{count} forslag vist på matchlisten fra {long_date(first)} til {long_date(last)} (hvilke "
-             f"virksomheder og stillinger, deres plads og delpoint; gemmes højst {days} dage)"
-             if count else "Ingen")
+    shown = (_("%(count)s forslag vist på matchlisten fra %(first)s til %(last)s (hvilke virksomheder og "
+               "stillinger, deres plads og delpoint; gemmes højst %(days)s dage)",
+               count=count, first=long_date(first), last=long_date(last), days=days)
+             if count else _("Ingen"))
     feedback = access_data(borger)["not_a_fit"]
     return [
-        ("Virksomheder og stillinger vist for dig", shown),
-        ("Markeret som «passer ikke»", ", ".join(f"{f['target']} ({f['reason'].lower()})" for f in feedback)
-         or "Ingen"),
+        (_("Virksomheder og stillinger vist for dig"), shown),
+        (_("Markeret som «passer ikke»"), ", ".join(f"{f['target']} ({f['reason'].lower()})" for f in feedback)
+         or _("Ingen")),
     ]
 
 

@@ -37,9 +37,11 @@ from pathlib import Path
 import numpy as np
 import sqlalchemy as sa
 from flask import current_app
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import selectinload
 
 from crm.extensions import db
+from crm.formatting import minutes
 from crm.models import Borger, Company, Industry, Opening, Placement
 from crm.models.borger import Phase, Stage
 from crm.models.company import PartnershipStatus
@@ -54,7 +56,7 @@ from crm.validators import parse_id
 from matcher import KINDS, Candidate, LiveIndex, Match, MatchIndex, Target, Weights, default_vocabulary
 from matcher.index import FORMAT_VERSION, reach_box, vocabulary_fingerprint
 from matcher.kinds import KIND_LABEL, is_known
-from matcher.scoring import STALE_EXCLUDE_DAYS, TRAVEL_REASON
+from matcher.scoring import STALE_EXCLUDE_DAYS, is_travel_reason
 
 log = logging.getLogger(__name__)
 
@@ -75,7 +77,7 @@ BUILD_ON_REQUEST_MAX = 2_000
 DELTA_MARGIN = timedelta(seconds=10)
 #: Complete builds kept per signature (a worker may still map the previous one for a moment).
 BUILDS_KEPT = 2
-NOT_READY_MESSAGE = "Matchlisten er ved at blive bygget. Prøv igen om et øjeblik."
+NOT_READY_MESSAGE = _l("Matchlisten er ved at blive bygget. Prøv igen om et øjeblik.")
 
 _lock = threading.Lock()
 # This process's view: bases by directory (memory-mapped once per process), and per
@@ -87,7 +89,10 @@ _live: dict[tuple, tuple[tuple, str, LiveIndex]] = {}
 class IndexNotReady(Exception):
     """No match index has been built yet for a register too large to index during a request."""
 
-    message = NOT_READY_MESSAGE
+    @property
+    def message(self) -> str:
+        """What to tell the reader, in their language."""
+        return str(NOT_READY_MESSAGE)
 
 
 @dataclass(frozen=True)
@@ -113,13 +118,13 @@ class MatchRow:
     @property
     def travel(self) -> str:
         """The travel time as the matcher said it ("12 min på cykel"), for the card's key facts."""
-        said = next((reason for reason in self.match.reasons if TRAVEL_REASON.match(reason)), None)
-        return said or f"{max(1, round(self.match.travel_minutes))} min"
+        said = next((reason for reason in self.match.reasons if is_travel_reason(reason)), None)
+        return said or minutes(max(1, self.match.travel_minutes))
 
     @property
     def other_reasons(self) -> list[str]:
         """The reasons besides the travel time (which the key facts already state)."""
-        return [reason for reason in self.match.reasons if not TRAVEL_REASON.match(reason)]
+        return [reason for reason in self.match.reasons if not is_travel_reason(reason)]
 
 
 def vocabulary():

@@ -7,6 +7,7 @@ retention at 13 and 26 weeks, course ended) are recorded by the vejleder.
 from datetime import date
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 
 from crm.extensions import db
 from crm.models import Borger, OutcomeEvent
@@ -40,11 +41,11 @@ def add_outcome_event(borger: Borger, kind: str, *, on_date: date, actor, hours_
     try:
         kind = OutcomeKind(kind)
     except ValueError:
-        raise ValidationError("Ukendt resultat.", field="kind") from None
+        raise ValidationError(_("Ukendt resultat."), field="kind") from None
     if on_date > today():
-        raise ValidationError("Datoen kan ikke ligge i fremtiden.", field="on_date")
+        raise ValidationError(_("Datoen kan ikke ligge i fremtiden."), field="on_date")
     if on_date < borger.enrolled_on:
-        raise ValidationError("Datoen kan ikke ligge før indskrivningen.", field="on_date")
+        raise ValidationError(_("Datoen kan ikke ligge før indskrivningen."), field="on_date")
     event = OutcomeEvent(borger_id=borger.id, programme_id=borger.programme_id, kind=kind, on_date=on_date,
                          hours_per_week=hours_per_week, company_id=company_id, placement_id=placement_id,
                          note=note.strip(), recorded_by_id=actor.id if actor else None)
@@ -74,7 +75,7 @@ def end_course(borger: Borger, *, on_date: date, reason: str, actor) -> None:
     """End the borger's course: phase afsluttet, with the date and reason kept."""
     require(actor, "borger.edit", borger)
     if not reason.strip():
-        raise ValidationError("Angiv hvorfor forløbet slutter.", field="reason")
+        raise ValidationError(_("Angiv hvorfor forløbet slutter."), field="reason")
     record_outcome(borger, OutcomeKind.COURSE_ENDED, on_date=on_date, actor=actor, note=reason)
     borger.phase = Phase.AFSLUTTET
     borger.ended_on = on_date

@@ -6,12 +6,15 @@ contacts: within 3 days of the start, weekly for the first month, then monthly f
 A job that ends gets a task to make contact within 3 days.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 
 from crm.extensions import db
+from crm.i18n import in_language, language_for
 from crm.models import Borger, Company, Opening, Placement, PlacementEvent, Task, User
 from crm.models.borger import Phase, Stage
 from crm.models.programme import OutcomeKind
@@ -117,11 +120,11 @@ class ProposalReach:
         if self.reaches_portal:
             return ""
         if self.konsulent is None:
-            return (f"{self.company.name} har ingen brugere i arbejdsgiverportalen og ingen konsulent, så "
-                    "forslaget når ikke frem af sig selv. Kontakt virksomheden direkte.")
-        return (f"{self.company.name} har ingen brugere i arbejdsgiverportalen, så forslaget når ikke frem "
-                f"af sig selv. Kontakt virksomhedskonsulenten {self.konsulent.name} ({self.konsulent.email}), "
-                "som kan give forslaget videre.")
+            return _("%(company)s har ingen brugere i arbejdsgiverportalen og ingen konsulent, så forslaget "
+                     "når ikke frem af sig selv. Kontakt virksomheden direkte.", company=self.company.name)
+        return _("%(company)s har ingen brugere i arbejdsgiverportalen, så forslaget når ikke frem af sig "
+                 "selv. Kontakt virksomhedskonsulenten %(konsulent)s (%(email)s), som kan give forslaget videre.",
+                 company=self.company.name, konsulent=self.konsulent.name, email=self.konsulent.email)
 
 
 def proposal_reach(company: Company) -> ProposalReach:
@@ -136,10 +139,10 @@ def propose(placement: Placement, *, actor) -> None:
     borger = placement.borger
     require(actor, "borger.edit", borger)
     if not borger.consent_to_propose:
-        raise ValidationError("Borgeren har ikke givet samtykke til at blive foreslået over for "
-                              "arbejdsgivere.")
+        raise ValidationError(_("Borgeren har ikke givet samtykke til at blive foreslået over for "
+                                "arbejdsgivere."))
     if placement.stage not in (Stage.KORTLISTE, Stage.FORESLAAET):
-        raise ValidationError("Forløbet er allerede i gang.")
+        raise ValidationError(_("Forløbet er allerede i gang."))
     placement.proposed_at = utcnow()
     _set_stage(placement, Stage.FORESLAAET, on_date=today(), actor=actor)
 
@@ -154,15 +157,15 @@ def advance(placement: Placement, stage: str, *, on_date: date, actor, hours_per
     try:
         target = Stage(stage)
     except ValueError:
-        raise ValidationError("Ukendt trin.", field="stage") from None
+        raise ValidationError(_("Ukendt trin."), field="stage") from None
     if placement.stage == Stage.AFSLUTTET:
-        raise ValidationError("Forløbet er afsluttet.")
+        raise ValidationError(_("Forløbet er afsluttet."))
     if on_date > today():
-        raise ValidationError("Datoen kan ikke ligge i fremtiden.", field="on_date")
+        raise ValidationError(_("Datoen kan ikke ligge i fremtiden."), field="on_date")
     if target == Stage.AFSLUTTET and not end_reason.strip():
-        raise ValidationError("Angiv hvorfor forløbet slutter.", field="end_reason")
+        raise ValidationError(_("Angiv hvorfor forløbet slutter."), field="end_reason")
     if target == Stage.JOB and hours_per_week is None:
-        raise ValidationError("Angiv timer om ugen i jobbet.", field="hours_per_week")
+        raise ValidationError(_("Angiv timer om ugen i jobbet."), field="hours_per_week")
     was = placement.stage_enum
     if target == Stage.FORESLAAET:
         propose(placement, actor=actor)
@@ -186,11 +189,12 @@ def advance(placement: Placement, stage: str, *, on_date: date, actor, hours_per
                 JOB_START_OUTCOMES[placement.opening.kind if placement.opening else "company"],
                 hours_per_week=hours_per_week)
         for due in follow_along_dates(on_date):
-            _task(borger, placement, f"Efterværn: opfølgning med {borger.first_name}", due, actor,
-                  eftervaern=True)
+            _task(borger, placement, lambda: _("Efterværn: opfølgning med %(name)s", name=borger.first_name),
+                  due, actor, eftervaern=True)
         for weeks in RETENTION_WEEKS:
-            _task(borger, placement, f"Efterværn: er {borger.first_name} stadig i job efter {weeks} uger? "
-                  "Registrér det på borgerens side.", on_date + timedelta(weeks=weeks), actor, eftervaern=True)
+            _task(borger, placement, lambda weeks=weeks: _(
+                "Efterværn: er %(name)s stadig i job efter %(weeks)s uger? Registrér det på borgerens side.",
+                name=borger.first_name, weeks=weeks), on_date + timedelta(weeks=weeks), actor, eftervaern=True)
     elif target == Stage.PRAKTIK:
         borger.phase = Phase.VIRKSOMHEDSFORLOEB
         outcome(OutcomeKind.PRAKTIK_START)
@@ -198,7 +202,7 @@ def advance(placement: Placement, stage: str, *, on_date: date, actor, hours_per
         placement.end_reason = end_reason.strip()
         if was in STARTS:
             outcome(OutcomeKind.JOB_ENDED, note=end_reason)
-            _task(borger, placement, f"Kontakt {borger.first_name}: job/uddannelse er stoppet",
+            _task(borger, placement, lambda: _("Kontakt %(name)s: job/uddannelse er stoppet", name=borger.first_name),
                   on_date + timedelta(days=CONTACT_AFTER_JOB_END_DAYS), actor)
             borger.phase = Phase.VIRKSOMHEDSMATCH
     if log_contact:
@@ -221,6 +225,10 @@ def _set_stage(placement: Placement, stage: Stage, *, on_date: date, actor, note
                         details={"placement_id": placement.id, "stage": stage.value})
 
 
-def _task(borger: Borger, placement: Placement, title: str, due: date, actor, *, eftervaern: bool = False) -> None:
-    db.session.add(Task(title=title, due=due, assignee_id=borger.vejleder_id, borger_id=borger.id,
+def _task(borger: Borger, placement: Placement, title: Callable[[], str], due: date, actor, *,
+          eftervaern: bool = False) -> None:
+    """A task for the borger's vejleder, its ``title()`` worded in the vejleder's language."""
+    with in_language(language_for(borger.vejleder)):
+        worded = title()
+    db.session.add(Task(title=worded, due=due, assignee_id=borger.vejleder_id, borger_id=borger.id,
                         company_id=placement.company_id, created_by_id=actor.id, eftervaern=eftervaern))

@@ -10,9 +10,12 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from crm.extensions import db
 from crm.formatting import format_number
+from crm.i18n import in_language, language_for
 from crm.models import Borger, Placement, PlacementEvent, Task
 from crm.models.borger import SHAREABLE_FIELDS
 from crm.services import ValidationError
@@ -20,10 +23,10 @@ from crm.services.audit import record_event
 from crm.timeutil import today, utcnow
 
 ANSWER_LABELS = {
-    "interesseret": "Interesseret – kontakt mig",
-    "ikke_nu": "Ikke lige nu",
+    "interesseret": _l("Interesseret – kontakt mig"),
+    "ikke_nu": _l("Ikke lige nu"),
 }
-VEJLEDER_TASK_TITLE = "Arbejdsgiver har svaret på forslag"
+VEJLEDER_TASK_TITLE = _l("Arbejdsgiver har svaret på forslag")
 
 
 @dataclass(frozen=True)
@@ -35,16 +38,16 @@ class ProposalView:
     proposed_at: datetime
     answer: str | None
     answered_at: datetime | None
-    fields: tuple[tuple[str, str], ...]  # (Danish label, value), only consented fields
+    fields: tuple[tuple[str, str], ...]  # (label in the reader's language, value), only consented fields
+    first_name: str | None = None  # when the borger shares it
 
     @property
     def answer_label(self) -> str | None:
-        return ANSWER_LABELS.get(self.answer) if self.answer else None
+        return str(ANSWER_LABELS[self.answer]) if self.answer in ANSWER_LABELS else None
 
     @property
     def heading(self) -> str:
-        shared = dict(self.fields)
-        return shared.get(SHAREABLE_FIELDS["first_name"]) or "Forslag fra jobcentret"
+        return self.first_name or _("Forslag fra jobcentret")
 
 
 def _proposals_query(company_id: int) -> sa.Select:
@@ -61,7 +64,7 @@ def visible_proposal(placement: Placement | None, company_id: int) -> bool:
 
 def _hours(borger: Borger) -> str:
     low, high = format_number(borger.hours_min), format_number(borger.hours_max)
-    return f"{low} timer om ugen" if low == high else f"{low}–{high} timer om ugen"
+    return _("%(hours)s timer om ugen", hours=low if low == high else low + "–" + high)
 
 
 def _shared_value(borger: Borger, key: str) -> str:
@@ -84,7 +87,8 @@ def proposal_view(placement: Placement) -> ProposalView:
         opening_title=placement.opening.title if placement.opening else None,
         proposed_at=placement.proposed_at, answer=placement.employer_answer,
         answered_at=placement.employer_answered_at,
-        fields=tuple((SHAREABLE_FIELDS[key], _shared_value(borger, key)) for key in shared),
+        fields=tuple((str(SHAREABLE_FIELDS[key]), _shared_value(borger, key)) for key in shared),
+        first_name=borger.first_name if "first_name" in shared else None,
     )
 
 
@@ -108,22 +112,31 @@ def answer_proposal(placement: Placement, answer: str, *, actor) -> None:
     from crm.services.openings import log_employer_change
 
     if answer not in ANSWER_LABELS:
-        raise ValidationError("Vælg et svar.", field="answer")
-    label = ANSWER_LABELS[answer]
+        raise ValidationError(_("Vælg et svar."), field="answer")
     borger = placement.borger
     now = utcnow()
     placement.employer_answer = answer
     placement.employer_answered_at = now
     placement.updated_at = now
+    # What is written down is read by the borger's vejleder (and the company's konsulent): in the
+    # vejleder's language, whichever language the employer answered in.
+    with in_language(language_for(borger.vejleder)):
+        label = str(ANSWER_LABELS[answer])
+        step_note = _("Arbejdsgiverens svar: %(answer)s", answer=label)
+        if placement.opening:
+            log_text = _("Arbejdsgiveren svarede på forslaget til stillingen «%(title)s»: %(answer)s.",
+                         title=placement.opening.title, answer=label)
+        else:
+            log_text = _("Arbejdsgiveren svarede på forslaget: %(answer)s.", answer=label)
+        title = str(VEJLEDER_TASK_TITLE)
+        task_note = _("%(company)s har svaret «%(answer)s» på forslaget om %(name)s.",
+                      company=placement.company.name, answer=label, name=borger.display_name)
     placement.events.append(PlacementEvent(stage=placement.stage, on_date=today(), by_id=actor.id,
-                                           note=f"Arbejdsgiverens svar: {label}"))
-    what = f" til stillingen «{placement.opening.title}»" if placement.opening else ""
-    log_employer_change(placement.company, f"Arbejdsgiveren svarede på forslaget{what}: {label}.",
-                        actor=actor, borger_id=borger.id)
+                                           note=step_note))
+    log_employer_change(placement.company, log_text, actor=actor, borger_id=borger.id)
     db.session.add(Task(
-        title=VEJLEDER_TASK_TITLE, due=today(), assignee_id=borger.vejleder_id, borger_id=borger.id,
-        company_id=placement.company_id, created_by_id=actor.id,
-        note=f"{placement.company.name} har svaret «{label}» på forslaget om {borger.display_name}.",
+        title=title, due=today(), assignee_id=borger.vejleder_id, borger_id=borger.id,
+        company_id=placement.company_id, created_by_id=actor.id, note=task_note,
     ))
     db.session.flush()
     record_event("proposal.answer", "borger", borger.id, actor=actor,

@@ -10,9 +10,12 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from crm.extensions import db
 from crm.formatting import long_date
+from crm.i18n import in_language, language_for
 from crm.models import Borger, Task
 from crm.models.borger import Phase
 from crm.models.contract import ReferralPeriod
@@ -21,7 +24,7 @@ from crm.services.audit import record_event
 from crm.services.reports.referrals import REMINDER_DAYS
 from crm.timeutil import add_months, today, utcnow
 
-REMINDER_TITLE = "Henvisningen udløber"
+REMINDER_TITLE = _l("Henvisningen udløber")
 
 
 def latest_referral(borger: Borger) -> ReferralPeriod | None:
@@ -61,28 +64,29 @@ def start_referral(borger: Borger, *, starts_on: date | None, ends_on: date | No
     required). ``ends_on`` defaults to the longest the programme allows. Raises ValidationError."""
     programme = borger.programme
     if programme is None or not programme.referral_months:
-        raise ValidationError("Borgerens indsats har ingen regel om henvisningsperioder.")
+        raise ValidationError(_("Borgerens indsats har ingen regel om henvisningsperioder."))
     if borger.phase == Phase.AFSLUTTET:
-        raise ValidationError("Borgerens forløb er afsluttet.")
+        raise ValidationError(_("Borgerens forløb er afsluttet."))
     if not isinstance(starts_on, date):
-        raise ValidationError("Angiv henvisningens startdato.", field="starts_on")
+        raise ValidationError(_("Angiv henvisningens startdato."), field="starts_on")
     longest = longest_end(programme, starts_on)
     ends_on = ends_on or longest
     if ends_on < starts_on:
-        raise ValidationError("Slutdatoen skal ligge efter startdatoen.", field="ends_on")
+        raise ValidationError(_("Slutdatoen skal ligge efter startdatoen."), field="ends_on")
     if ends_on > longest:
         raise ValidationError(
-            f"En borger kan højst henvises {programme.referral_months} måneder ad gangen "
-            f"(senest til {long_date(longest)}).", field="ends_on")
+            _("En borger kan højst henvises %(months)s måneder ad gangen (senest til %(date)s).",
+              months=programme.referral_months, date=long_date(longest)), field="ends_on")
     previous = latest_referral(borger)
     plan = " ".join(plan.split())[:500]
     if previous is not None:
         if starts_on <= previous.ends_on:
             raise ValidationError(
-                f"Den nye henvisning skal begynde efter den forrige slutter ({long_date(previous.ends_on)}).",
+                _("Den nye henvisning skal begynde efter den forrige slutter (%(date)s).",
+                  date=long_date(previous.ends_on)),
                 field="starts_on")
         if not plan:
-            raise ValidationError("Beskriv den nye plan for borgeren.", field="plan")
+            raise ValidationError(_("Beskriv den nye plan for borgeren."), field="plan")
     referral = ReferralPeriod(borger_id=borger.id, programme_id=programme.id, starts_on=starts_on,
                               ends_on=ends_on, plan=plan, renewal=previous is not None,
                               created_by_id=actor.id if actor else None)
@@ -114,10 +118,13 @@ def remind_referrals_ending(*, as_of: date | None = None) -> list[ReferralPeriod
     due = referrals_due_reminder(as_of=as_of)
     for referral in due:
         borger = referral.borger
+        with in_language(language_for(borger.vejleder)):  # the task is the vejleder's, in their language
+            title = _("%(title)s %(date)s: læg en ny plan", title=REMINDER_TITLE, date=long_date(referral.ends_on))
+            note = _("Borgeren %(reference)s kan højst henvises %(months)s måneder ad gangen.",
+                     reference=borger.reference, months=borger.programme.referral_months)
         task = Task(
-            title=f"{REMINDER_TITLE} {long_date(referral.ends_on)}: læg en ny plan",
-            note=f"Borgeren {borger.reference} kan højst henvises "
-                 f"{borger.programme.referral_months} måneder ad gangen.",
+            title=title,
+            note=note,
             due=max(as_of, referral.ends_on - timedelta(days=REMINDER_DAYS)),
             assignee_id=borger.vejleder_id, borger_id=borger.id,
         )

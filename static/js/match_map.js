@@ -10,7 +10,7 @@ document.addEventListener("DOMContentLoaded", () => {
     L.tileLayer(element.dataset.tiles, { maxZoom: 18 }).addTo(map);
   }
   const bounds = [home];
-  L.circleMarker(home, { radius: 8, color: "#1d2a33", fillOpacity: 0.9 }).addTo(map).bindPopup("Borgerens bopæl (postnummer)");
+  L.circleMarker(home, { radius: 8, color: "#1d2a33", fillOpacity: 0.9 }).addTo(map).bindPopup(element.dataset.homeLabel || "Borgerens bopæl (postnummer)");
   document.querySelectorAll(".match-list li[data-lat]").forEach((item, i) => {
     const point = [parseFloat(item.dataset.lat), parseFloat(item.dataset.lon)];
     if (Number.isNaN(point[0])) return;

@@ -54,6 +54,7 @@ def english_walk(world):  # noqa: F811
     for client in world.clients.values():
         client.set_cookie("sprog", "en")
     findings: dict[str, list[str]] = {endpoint: [] for endpoint in PAGES}
+    checked: dict[str, int] = dict.fromkeys(PAGES, 0)
     matrix = load_matrix()
     for (rule, method), endpoint in sorted(app_rules(world.app).items()):
         row = matrix.get((rule, method))
@@ -66,14 +67,27 @@ def english_walk(world):  # noqa: F811
                 with world.clients[role].get(url) as response:
                     if response.status_code != 200 or response.mimetype != "text/html":
                         continue
+                    checked[endpoint] += 1
                     words = danish_words(response.get_data(as_text=True), data)
                 if words:
                     findings[endpoint].append(f"{url} as {role}: {', '.join(words)}")
-    yield findings
+    yield findings, checked
     for client in world.clients.values():
         client.delete_cookie("sprog")
 
 
 @pytest.mark.parametrize("endpoint", PAGES)
 def test_the_page_has_no_danish_left_in_english(english_walk, endpoint):
-    assert not english_walk[endpoint], "\n".join(english_walk[endpoint])
+    findings, _checked = english_walk
+    assert not findings[endpoint], "\n".join(findings[endpoint])
+
+
+# GET routes that are not HTML pages for anyone (a download, a feed, a redirect).
+NOT_HTML = set()
+
+
+def test_the_walk_read_every_page(english_walk):
+    """A page that answered no role with HTML was not checked: a broken walk must not pass."""
+    _findings, checked = english_walk
+    unread = sorted(endpoint for endpoint, count in checked.items() if not count and endpoint not in NOT_HTML)
+    assert not unread, ", ".join(unread)
