@@ -37,5 +37,5 @@ def test_an_english_speaking_vejleder_gets_the_efterværn_tasks_in_english(app, 
 
 
 def test_a_danish_speaking_vejleder_gets_them_in_danish(app, make_user, make_borger, make_partner):
-    titles = _job_start_tasks(app, make_user, make_borger, make_partner, language=None)
+    titles = _job_start_tasks(app, make_user, make_borger, make_partner, language="")  # not chosen
     assert "Efterværn: opfølgning med Mette" in titles
