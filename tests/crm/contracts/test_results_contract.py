@@ -135,7 +135,7 @@ def test_contract_page_shows_every_figure_per_rule_and_month(app, browser, clock
     html = page.get_data(as_text=True)
     facts = dict(re.findall(r'<dd id="(\w+)">([^<]+)</dd>', html))
     assert facts == {"optjent": "210.000 kr.", "betalt": "150.000 kr.", "udestaaende": "60.000 kr.",
-                     "venter": "100.000 kr.", "prognose": "560.000 kr. (56,0 % af investeringen)"}
+                     "venter": "100.000 kr.", "prognose": "560.000 kr. (56,0\N{NO-BREAK SPACE}% af investeringen)"}
     tables = page_tables(html)
     assert row_by_label(tables["regler"], "Job eller uddannelse")[1:] == [
         "50.000 kr.", "10", "31.12.2026", "Start i ordinært job, Start på uddannelse", "Aarhus Kommune",
