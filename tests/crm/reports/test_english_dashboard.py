@@ -6,7 +6,10 @@ import io
 import re
 
 import openpyxl
+import sqlalchemy as sa
 
+from crm.extensions import db
+from crm.models import Programme
 from crm.models.programme import OutcomeKind as K
 from tests.crm.reports.report_tables import page_tables, row_by_label
 
@@ -68,3 +71,19 @@ def test_dashboard_csv_in_english_has_english_headers_and_commas(
     assert rows[0] == ["Overview", "Figure", "Number of borgere"]
     assert ["Targets", "Mål job_or_education", "33.3%", "1", "≥ 60%"] == rows[next(
         i for i, row in enumerate(rows) if row[:2] == ["Targets", "Mål job_or_education"])][:5]
+
+
+def test_programme_form_in_english_says_so_in_english_and_stores_the_target_label_in_danish(
+    app, browser, make_user
+):
+    from tests.crm.reports.test_programmes_admin import FORM
+
+    _english_admin(browser, make_user)
+    refused = browser.post_form("/indsatser/ny", {**FORM, "ends_on": "2024-01-01"}).get_data(as_text=True)
+    assert "The end date must be after the start date." in refused
+    done = browser.post_form("/indsatser/ny", FORM, follow_redirects=True).get_data(as_text=True)
+    assert "The programme Ny vej is created." in done
+    with app.app_context():
+        programme = db.session.scalar(sa.select(Programme))
+        # A target without a wording of its own is named by its outcome: stored data, so in Danish.
+        assert [t.label for t in programme.targets] == ["Job eller uddannelse", "Praktik"]
