@@ -142,22 +142,22 @@ def try_claim(job_id: int, *, worker: str, backend: str | None = "local") -> boo
     SQLite runs write transactions one at a time).
     """
     now = utcnow()
-    with in_language(_language_of(job_id)):
-        started = _("Startet …")
     statement = (sa.update(Job).where(Job.id == job_id, Job.status == JobStatus.QUEUED)
                  .values(status=JobStatus.RUNNING, started_at=now, heartbeat_at=now, worker=worker,
-                         attempts=Job.attempts + 1, progress=0, progress_text=started)
+                         attempts=Job.attempts + 1, progress=0, progress_text="")
                  .execution_options(synchronize_session=False))
     if backend is not None:
         statement = statement.where(Job.backend == backend)
     claimed = db.session.execute(statement).rowcount == 1
+    if claimed:
+        # The text in the job's language, read once the row is ours (a read before the guarded
+        # UPDATE would open the transaction early and could lose the race on SQLite).
+        params = db.session.scalar(sa.select(Job.params).where(Job.id == job_id))
+        with in_language((params or {}).get(Job.LANGUAGE_PARAM)):
+            db.session.execute(sa.update(Job).where(Job.id == job_id).values(progress_text=_("Startet …"))
+                               .execution_options(synchronize_session=False))
     db.session.commit()
     return claimed
-
-
-def _language_of(job_id: int) -> str | None:
-    params = db.session.scalar(sa.select(Job.params).where(Job.id == job_id))
-    return (params or {}).get(Job.LANGUAGE_PARAM)
 
 
 def queued_job_ids(limit: int = 10) -> list[int]:

@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from crm.extensions import db
 from crm.models import Job, Programme, User
 from crm.services.job_kinds import REPORT_EXPORT, export_path
-from crm.services.jobs import create_job, job_kind, run_one_pending
+from crm.services.jobs import create_job, job_kind, run_one_pending, try_claim
 
 
 @job_kind("test.speaks")
@@ -83,3 +83,14 @@ def test_a_failing_job_says_why_in_the_starters_language(app, make_user):
         run_one_pending(worker="w1")
         job = db.session.get(Job, job.id)
         assert (job.status, job.error, job.progress_text) == ("failed", "The programme no longer exists.", "Failed.")
+
+
+def test_a_claimed_job_says_it_has_started_in_the_starters_language(app, make_user):
+    email = make_user("admin")
+    with app.app_context():
+        user = _user(email)
+        user.language = "en"
+        job_id = create_job("test.speaks", user=user).id
+        db.session.commit()
+        assert try_claim(job_id, worker="w1")
+        assert db.session.get(Job, job_id).progress_text == "Started …"
