@@ -1,3 +1,4 @@
+from flask_babel import lazy_gettext as _l
 from wtforms import (
     DateField,
     FieldList,
@@ -18,14 +19,14 @@ EMPTY_RULE_ROWS = 2
 class RuleForm(SubForm):
     """One payment rule; a row without a label is ignored."""
 
-    label = StringField("Resultat der betales for", validators=[Optional(), Length(max=160)])
-    amount = IntegerField("Beløb pr. borger (kr.)", validators=[Optional(), NumberRange(1, MAX_AMOUNT,
-                                                                "Mellem 1 og 100.000.000 kr.")])
-    cap = IntegerField("Loft (antal resultater)", validators=[Optional(), NumberRange(1, MAX_CAP,
-                                                            "Et helt antal over 0.")])
-    deadline = DateField("Frist", validators=[Optional()])
-    evidence = CheckboxListField("Dokumenteres af (hændelser)", validators=[Optional()])
-    verifier = StringField("Verificeres af", validators=[Optional(), Length(max=120)])
+    label = StringField(_l("Resultat der betales for"), validators=[Optional(), Length(max=160)])
+    amount = IntegerField(_l("Beløb pr. borger (kr.)"), validators=[Optional(), NumberRange(1, MAX_AMOUNT,
+                                                                _l("Mellem 1 og 100.000.000 kr."))])
+    cap = IntegerField(_l("Loft (antal resultater)"), validators=[Optional(), NumberRange(1, MAX_CAP,
+                                                            _l("Et helt antal over 0."))])
+    deadline = DateField(_l("Frist"), validators=[Optional()])
+    evidence = CheckboxListField(_l("Dokumenteres af (hændelser)"), validators=[Optional()])
+    verifier = StringField(_l("Verificeres af"), validators=[Optional(), Length(max=120)])
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -33,15 +34,15 @@ class RuleForm(SubForm):
 
 
 class ContractForm(Form):
-    municipality = StringField("Myndighed", validators=[DataRequired("Angiv kommunen."), Length(max=120)])
-    investor = StringField("Investor", validators=[DataRequired("Angiv investoren."), Length(max=120)])
-    operator = StringField("Leverandør", validators=[DataRequired("Angiv leverandøren."), Length(max=120)])
-    starts_on = DateField("Start", validators=[DataRequired("Angiv startdatoen.")])
-    ends_on = DateField("Slut", validators=[DataRequired("Angiv slutdatoen.")])
-    investment = IntegerField("Investering (kr.)", validators=[
-        DataRequired("Angiv investeringen."), NumberRange(1, MAX_AMOUNT, "Mellem 1 og 100.000.000 kr.")])
+    municipality = StringField(_l("Myndighed"), validators=[DataRequired(_l("Angiv kommunen.")), Length(max=120)])
+    investor = StringField(_l("Investor"), validators=[DataRequired(_l("Angiv investoren.")), Length(max=120)])
+    operator = StringField(_l("Leverandør"), validators=[DataRequired(_l("Angiv leverandøren.")), Length(max=120)])
+    starts_on = DateField(_l("Start"), validators=[DataRequired(_l("Angiv startdatoen."))])
+    ends_on = DateField(_l("Slut"), validators=[DataRequired(_l("Angiv slutdatoen."))])
+    investment = IntegerField(_l("Investering (kr.)"), validators=[
+        DataRequired(_l("Angiv investeringen.")), NumberRange(1, MAX_AMOUNT, _l("Mellem 1 og 100.000.000 kr."))])
     rules = FieldList(FormField(RuleForm), min_entries=1)
-    submit = SubmitField("Gem kontrakten")
+    submit = SubmitField(_l("Gem kontrakten"))
 
     def service_data(self) -> dict:
         return {
@@ -59,10 +60,10 @@ class ContractForm(Form):
 class VerifyForm(Form):
     rule_id = IdField()
     borger_id = IdField()
-    note = StringField("Bemærkning (fx hvilket bilag)", validators=[Optional(), Length(max=300)])
-    submit = SubmitField("Verificér")
+    note = StringField(_l("Bemærkning (fx hvilket bilag)"), validators=[Optional(), Length(max=300)])
+    submit = SubmitField(_l("Verificér"))
 
 
 class PaymentForm(Form):
     invoice_id = IdField()
-    submit = SubmitField("Registrér betaling")
+    submit = SubmitField(_l("Registrér betaling"))

@@ -4,6 +4,7 @@ report, and the programme comparison."""
 from functools import partial
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from crm.access import allow
@@ -17,10 +18,11 @@ from crm.reports.routes import EXPORT_TYPES, get_programme_or_404
 from crm.services import ValidationError, contracts
 from crm.services.report_export import Sheet, export_sheets_xlsx
 from crm.services.reports import (
-    COMPARISON_COLUMNS,
     compare_programmes,
+    comparison_columns,
     comparison_table,
     comparison_values,
+    month_label,
     outcome_label,
     sees_full_figures,
 )
@@ -30,6 +32,11 @@ from crm.timeutil import today
 @bp.app_template_filter("kroner")
 def kroner_filter(value) -> str:
     return contracts.format_kroner(value)
+
+
+@bp.app_template_filter("month_label")
+def month_label_filter(month) -> str:
+    return month_label(month)
 
 
 @bp.app_template_filter("outcome_label")
@@ -44,7 +51,7 @@ def _with_contract(programme_id: int, permission: str):
     require(current_user, permission, programme)
     found = contracts.contract_for(programme)
     if found is None:
-        flash(contracts.NO_CONTRACT, "error")
+        flash(str(contracts.NO_CONTRACT), "error")
         abort(redirect(url_for("contracts.contract", programme_id=programme.id)))
     return programme, found
 
@@ -90,7 +97,7 @@ def edit_contract(programme_id: int):
     found = contracts.contract_for(programme)
     form = ContractForm() if request.method == "POST" else ContractForm(data=_form_data(found, programme))
     done = submit(form, lambda: contracts.save_contract(programme, form.service_data(), actor=current_user),
-                  success="Resultatkontrakten er gemt.",
+                  success=_("Resultatkontrakten er gemt."),
                   redirect_to=url_for("contracts.contract", programme_id=programme.id))
     return done or render_template("contracts/form.html", form=form, programme=programme, contract=found)
 
@@ -116,11 +123,11 @@ def verify(programme_id: int):
     def verify_one():
         rule = db.session.get(PaymentRule, form.rule_id.data) if form.rule_id.data else None
         if rule is None or rule.contract_id != found.id:
-            raise ValidationError("Betalingsreglen findes ikke.")
+            raise ValidationError(_("Betalingsreglen findes ikke."))
         contracts.verify_result(rule, form.borger_id.data, actor=current_user, note=form.note.data or "")
 
     back = url_for("contracts.verification", programme_id=programme.id)
-    return submit(form, verify_one, success="Resultatet er verificeret.", redirect_to=back, on_error=back)
+    return submit(form, verify_one, success=_("Resultatet er verificeret."), redirect_to=back, on_error=back)
 
 
 @bp.route("/indsatser/<int:programme_id>/kontrakt/fakturer", methods=["POST"])
@@ -130,7 +137,7 @@ def invoice(programme_id: int):
     programme, found = _with_contract(programme_id, "contract.manage")
     back = url_for("contracts.contract", programme_id=programme.id)
     return submit(ActionForm(), lambda: contracts.invoice_verified(found, actor=current_user),
-                  success="Fakturaen er registreret.", redirect_to=back, on_error=back)
+                  success=_("Fakturaen er registreret."), redirect_to=back, on_error=back)
 
 
 @bp.route("/indsatser/<int:programme_id>/kontrakt/betaling", methods=["POST"])
@@ -141,7 +148,7 @@ def payment(programme_id: int):
     back = url_for("contracts.contract", programme_id=programme.id)
     form = PaymentForm()
     return submit(form, lambda: contracts.record_payment(found, form.invoice_id.data, actor=current_user),
-                  success="Betalingen er registreret.", redirect_to=back, on_error=back)
+                  success=_("Betalingen er registreret."), redirect_to=back, on_error=back)
 
 
 @bp.route("/indsatser/<int:programme_id>/kontrakt/investor")
@@ -178,6 +185,6 @@ def comparison():
 def comparison_export():
     """Download the comparison as XLSX, masked as on the page."""
     full = partial(sees_full_figures, current_user)
-    sheet = Sheet("Sammenligning", COMPARISON_COLUMNS, comparison_values(compare_programmes(), full=full))
+    sheet = Sheet(_("Sammenligning"), comparison_columns(), comparison_values(compare_programmes(), full=full))
     return Response(export_sheets_xlsx([sheet]), mimetype=EXPORT_TYPES["xlsx"], headers={
         "Content-Disposition": f'attachment; filename="indsatser-sammenlignet-{today().isoformat()}.xlsx"'})

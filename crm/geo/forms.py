@@ -1,3 +1,4 @@
+from flask_babel import lazy_gettext as _l
 from wtforms import StringField, SubmitField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
@@ -9,9 +10,9 @@ from crm.services.geocoding import lookup_postcode
 class AddressFormMixin:
     """Street, postcode and city fields; the postcode must be a real Danish one."""
 
-    street = StringField("Adresse", validators=[Optional(), Length(max=200)])
-    postcode = StringField("Postnummer", validators=[DataRequired("Angiv et postnummer."), Length(max=4)])
-    city = StringField("By", validators=[Optional(), Length(max=100)])
+    street = StringField(_l("Adresse"), validators=[Optional(), Length(max=200)])
+    postcode = StringField(_l("Postnummer"), validators=[DataRequired(_l("Angiv et postnummer.")), Length(max=4)])
+    city = StringField(_l("By"), validators=[Optional(), Length(max=100)])
 
     def validate_postcode(self, field):
         try:
@@ -23,4 +24,4 @@ class AddressFormMixin:
 
 
 class AddressLookupForm(AddressFormMixin, Form):
-    submit = SubmitField("Slå op")
+    submit = SubmitField(_l("Slå op"))

@@ -5,6 +5,7 @@ from datetime import datetime
 from enum import StrEnum
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from crm.extensions import db
@@ -19,14 +20,14 @@ class JobStatus(StrEnum):
 
     @property
     def label(self) -> str:
-        return JOB_STATUS_LABELS[self]
+        return str(JOB_STATUS_LABELS[self])
 
 
 JOB_STATUS_LABELS = {
-    JobStatus.QUEUED: "Venter",
-    JobStatus.RUNNING: "I gang",
-    JobStatus.DONE: "Færdig",
-    JobStatus.FAILED: "Mislykket",
+    JobStatus.QUEUED: _l("Venter"),
+    JobStatus.RUNNING: _l("I gang"),
+    JobStatus.DONE: _l("Færdig"),
+    JobStatus.FAILED: _l("Mislykket"),
 }
 
 
@@ -54,6 +55,14 @@ class Job(db.Model):
     finished_at: Mapped[datetime | None]
 
     user = relationship("User")
+
+    #: The key in ``params`` that keeps the language of the person who started the job ("da", "en"):
+    #: the job runs in it (crm/services/jobs.py), so its page reads in the starter's language.
+    LANGUAGE_PARAM = "language"
+
+    @property
+    def language(self) -> str | None:
+        return (self.params or {}).get(self.LANGUAGE_PARAM)
 
     @property
     def status_enum(self) -> JobStatus:

@@ -4,6 +4,7 @@ from datetime import date, datetime
 from enum import StrEnum
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from crm.extensions import NEVER_REUSE_IDS, db
@@ -62,21 +63,21 @@ class OutcomeKind(StrEnum):
 
     @property
     def label(self) -> str:
-        return OUTCOME_LABELS[self]
+        return str(OUTCOME_LABELS[self])
 
 
 OUTCOME_LABELS = {
-    OutcomeKind.FIRST_EMPLOYER_CONTACT: "Første arbejdsgiverkontakt",
-    OutcomeKind.PRAKTIK_START: "Start i virksomhedspraktik",
-    OutcomeKind.LOENTILSKUD_START: "Start i løntilskud",
-    OutcomeKind.FLEXJOB_CLARIFIED: "Afklaret til fleksjob",
-    OutcomeKind.FLEXJOB_START: "Start i fleksjob",
-    OutcomeKind.ORDINARY_JOB_START: "Start i ordinært job",
-    OutcomeKind.EDUCATION_START: "Start på uddannelse",
-    OutcomeKind.JOB_ENDED: "Job/uddannelse stoppet",
-    OutcomeKind.RETAINED_13W: "Stadig i job efter 13 uger",
-    OutcomeKind.RETAINED_26W: "Stadig i job efter 26 uger",
-    OutcomeKind.COURSE_ENDED: "Forløb afsluttet",
+    OutcomeKind.FIRST_EMPLOYER_CONTACT: _l("Første arbejdsgiverkontakt"),
+    OutcomeKind.PRAKTIK_START: _l("Start i virksomhedspraktik"),
+    OutcomeKind.LOENTILSKUD_START: _l("Start i løntilskud"),
+    OutcomeKind.FLEXJOB_CLARIFIED: _l("Afklaret til fleksjob"),
+    OutcomeKind.FLEXJOB_START: _l("Start i fleksjob"),
+    OutcomeKind.ORDINARY_JOB_START: _l("Start i ordinært job"),
+    OutcomeKind.EDUCATION_START: _l("Start på uddannelse"),
+    OutcomeKind.JOB_ENDED: _l("Job/uddannelse stoppet"),
+    OutcomeKind.RETAINED_13W: _l("Stadig i job efter 13 uger"),
+    OutcomeKind.RETAINED_26W: _l("Stadig i job efter 26 uger"),
+    OutcomeKind.COURSE_ENDED: _l("Forløb afsluttet"),
 }
 
 

@@ -1,3 +1,5 @@
+from flask_babel import lazy_gettext as _l
+from flask_babel import pgettext
 from wtforms import (
     DateField,
     FieldList,
@@ -22,31 +24,32 @@ EMPTY_TARGET_ROWS = 3
 class TargetForm(SubForm):
     """One target row; a row with no outcome chosen is ignored."""
 
-    outcome = SelectField("Resultat", validators=[Optional()])
-    title = StringField("Betegnelse", validators=[Optional(), Length(max=120)])
-    goal_kind = SelectField("Måltype", choices=[SelectChoice(k, v) for k, v in GOAL_KINDS.items()])
-    goal = FloatField("Mål", validators=[Optional()])
+    outcome = SelectField(_l("Resultat"), validators=[Optional()])
+    title = StringField(_l("Betegnelse"), validators=[Optional(), Length(max=120)])
+    goal_kind = SelectField(_l("Måltype"), choices=[SelectChoice(k, v) for k, v in GOAL_KINDS.items()])
+    goal = FloatField(validators=[Optional()])  # labelled in __init__: "Mål" as the goal, not the target
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.outcome.choices = [SelectChoice("", "— intet mål —")] + [
+        self.goal.label.text = pgettext("goal", "Mål")
+        self.outcome.choices = [SelectChoice("", _l("— intet mål —"))] + [
             SelectChoice(code, label) for code, label in outcome_choices()
         ]
 
 
 class ProgrammeForm(Form):
-    name = StringField("Navn", validators=[DataRequired("Angiv indsatsens navn."), Length(max=120)])
-    municipality = StringField("Kommune", validators=[Optional(), Length(max=80)])
-    starts_on = DateField("Start", validators=[Optional()])
-    ends_on = DateField("Slut", validators=[Optional()])
-    target_group = TextAreaField("Målgruppe", validators=[Optional()])
+    name = StringField(_l("Navn"), validators=[DataRequired(_l("Angiv indsatsens navn.")), Length(max=120)])
+    municipality = StringField(_l("Kommune"), validators=[Optional(), Length(max=80)])
+    starts_on = DateField(_l("Start"), validators=[Optional()])
+    ends_on = DateField(_l("Slut"), validators=[Optional()])
+    target_group = TextAreaField(_l("Målgruppe"), validators=[Optional()])
     caseload_norm = IntegerField(
-        "Norm for sagsstamme (borgere pr. vejleder)",
+        _l("Norm for sagsstamme (borgere pr. vejleder)"),
         default=DEFAULT_CASELOAD_NORM,
-        validators=[DataRequired("Angiv normen."), NumberRange(1, 40, "Mellem 1 og 40.")],
+        validators=[DataRequired(_l("Angiv normen.")), NumberRange(1, 40, _l("Mellem 1 og 40."))],
     )
     targets = FieldList(FormField(TargetForm), min_entries=EMPTY_TARGET_ROWS)
-    submit = SubmitField("Gem")
+    submit = SubmitField(_l("Gem"))
 
     def service_data(self) -> dict:
         return {

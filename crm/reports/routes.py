@@ -1,5 +1,6 @@
 import sqlalchemy as sa
 from flask import Response, abort, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from crm.access import allow
@@ -179,7 +180,7 @@ def new_programme():
     """Create a programme with its targets."""
     form = ProgrammeForm() if request.method == "POST" else ProgrammeForm(data=_form_data(None))
     done = submit(form, lambda: create_programme(form.service_data(), actor=current_user),
-                  success=lambda programme: f"Indsatsen {programme.name} er oprettet.",
+                  success=lambda programme: _("Indsatsen %(name)s er oprettet.", name=programme.name),
                   redirect_to=lambda programme: url_for("reports.dashboard", programme_id=programme.id))
     return done or render_template("reports/programme_form.html", form=form, programme=None)
 
@@ -191,7 +192,7 @@ def edit_programme(programme_id: int):
     programme = get_programme_or_404(programme_id)
     form = ProgrammeForm() if request.method == "POST" else ProgrammeForm(data=_form_data(programme))
     done = submit(form, lambda: update_programme(programme, form.service_data(), actor=current_user),
-                  success="Ændringerne er gemt.",
+                  success=_("Ændringerne er gemt."),
                   redirect_to=url_for("reports.dashboard", programme_id=programme.id))
     return done or render_template("reports/programme_form.html", form=form, programme=programme)
 

@@ -29,9 +29,11 @@ from dataclasses import dataclass, field
 from datetime import date
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from crm.extensions import db
-from crm.formatting import format_number
+from crm.formatting import format_number, money, short_date
 from crm.models import Borger, OutcomeEvent, Programme
 from crm.models.contract import PaymentRule, ResultInvoice, ResultsContract, ResultVerification
 from crm.models.programme import OUTCOME_LABELS, OutcomeKind
@@ -39,18 +41,18 @@ from crm.services import ValidationError
 from crm.services.audit import record_event
 from crm.services.report_export import Sheet, export_sheets_xlsx
 from crm.services.reports.figures import _month_start, mask_count
-from crm.services.reports.tables import Row, Table
+from crm.services.reports.tables import Row, Table, month_label
 from crm.timeutil import add_months, to_local, today
 
 MAX_AMOUNT = 100_000_000  # kroner; far above any social impact investment in the seeds (3 mio.)
 MAX_CAP = 100_000
 PSEUDONYM_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud on the phone
 PSEUDONYM_LENGTH = 6
-NO_CONTRACT = "Indsatsen har ingen resultatkontrakt."
+NO_CONTRACT = _l("Indsatsen har ingen resultatkontrakt.")
 
 
 def evidence_choices() -> list[tuple[str, str]]:
-    """Outcome kinds a payment rule may take as evidence, with their Danish labels."""
+    """Outcome kinds a payment rule may take as evidence, with their labels in the reader's language."""
     return [(kind.value, OUTCOME_LABELS[kind]) for kind in OutcomeKind]
 
 
@@ -59,10 +61,10 @@ def contract_for(programme: Programme) -> ResultsContract | None:
 
 
 def format_kroner(value: int | None) -> str:
-    """Danish amount text: "1.250.000 kr."; "–" for None."""
+    """An amount in the reader's language: "1.250.000 kr." / "1,250,000 kr."; "–" for None."""
     if value is None:
         return "–"
-    return f"{format_number(value)} kr."
+    return money(value)
 
 
 # --- creating and changing a contract -----------------------------------------------------------
@@ -96,40 +98,40 @@ def _validated_rules(rows, *, starts_on: date, ends_on: date) -> list[dict]:
             continue  # an empty row in the form
         evidence = [kind for kind in (row.get("evidence") or []) if kind]
         if not evidence:
-            raise ValidationError("Vælg mindst én hændelse, der dokumenterer resultatet.", field="rules")
+            raise ValidationError(_("Vælg mindst én hændelse, der dokumenterer resultatet."), field="rules")
         if any(kind not in known for kind in evidence):
-            raise ValidationError("Ukendt hændelse i en betalingsregel.", field="rules")
+            raise ValidationError(_("Ukendt hændelse i en betalingsregel."), field="rules")
         amount = _whole(row.get("amount"), field_name="rules", maximum=MAX_AMOUNT,
-                        message="Angiv beløbet pr. resultat i hele kroner (over 0).")
+                        message=_("Angiv beløbet pr. resultat i hele kroner (over 0)."))
         cap = _whole(row.get("cap"), field_name="rules", maximum=MAX_CAP, allow_none=True,
-                     message="Loftet skal være et helt antal resultater over 0.")
+                     message=_("Loftet skal være et helt antal resultater over 0."))
         deadline = row.get("deadline") or None
         if deadline is not None and not (isinstance(deadline, date) and starts_on <= deadline <= ends_on):
-            raise ValidationError("En frist skal ligge i kontraktens periode.", field="rules")
+            raise ValidationError(_("En frist skal ligge i kontraktens periode."), field="rules")
         rules.append({"label": label[:160], "amount": amount, "cap": cap, "deadline": deadline,
                       "evidence": [kind.value for kind in OutcomeKind if kind in evidence],
                       "verifier": _text(row, "verifier", max_length=120)})
     if not rules:
-        raise ValidationError("Angiv mindst én betalingsregel.", field="rules")
+        raise ValidationError(_("Angiv mindst én betalingsregel."), field="rules")
     return rules
 
 
 def _validated(data: dict) -> dict:
     starts_on, ends_on = data.get("starts_on"), data.get("ends_on")
     if not isinstance(starts_on, date):
-        raise ValidationError("Angiv kontraktens startdato.", field="starts_on")
+        raise ValidationError(_("Angiv kontraktens startdato."), field="starts_on")
     if not isinstance(ends_on, date):
-        raise ValidationError("Angiv kontraktens slutdato.", field="ends_on")
+        raise ValidationError(_("Angiv kontraktens slutdato."), field="ends_on")
     if ends_on <= starts_on:
-        raise ValidationError("Slutdatoen skal ligge efter startdatoen.", field="ends_on")
+        raise ValidationError(_("Slutdatoen skal ligge efter startdatoen."), field="ends_on")
     return {
-        "municipality": _text(data, "municipality", max_length=120, required="Angiv kommunen (myndigheden)."),
-        "investor": _text(data, "investor", max_length=120, required="Angiv investoren."),
-        "operator": _text(data, "operator", max_length=120, required="Angiv leverandøren (operatøren)."),
+        "municipality": _text(data, "municipality", max_length=120, required=_("Angiv kommunen (myndigheden).")),
+        "investor": _text(data, "investor", max_length=120, required=_("Angiv investoren.")),
+        "operator": _text(data, "operator", max_length=120, required=_("Angiv leverandøren (operatøren).")),
         "starts_on": starts_on,
         "ends_on": ends_on,
         "investment": _whole(data.get("investment"), field_name="investment", maximum=MAX_AMOUNT,
-                             message="Angiv investeringen i hele kroner (over 0)."),
+                             message=_("Angiv investeringen i hele kroner (over 0).")),
         "rules": _validated_rules(data.get("rules"), starts_on=starts_on, ends_on=ends_on),
     }
 
@@ -153,14 +155,15 @@ def save_contract(programme: Programme, data: dict, *, actor) -> ResultsContract
     existing = list(contract.rules)
     for dropped in existing[len(rules):]:
         if _verified_count(dropped):
-            raise ValidationError(f"Reglen „{dropped.label}“ har verificerede resultater og kan ikke fjernes.",
+            raise ValidationError(_("Reglen „%(rule)s“ har verificerede resultater og kan ikke fjernes.",
+                                    rule=dropped.label),
                                   field="rules")
         contract.rules.remove(dropped)
     for position, values in enumerate(rules):
         if position < len(existing):
             rule = existing[position]
             if rule.cap is not None and values["cap"] is not None and values["cap"] < _verified_count(rule):
-                raise ValidationError("Loftet kan ikke sættes under antallet af verificerede resultater.",
+                raise ValidationError(_("Loftet kan ikke sættes under antallet af verificerede resultater."),
                                       field="rules")
             for key, value in values.items():
                 setattr(rule, key, value)
@@ -191,7 +194,7 @@ class Result:
 
     @property
     def kind_label(self) -> str:
-        return OUTCOME_LABELS[OutcomeKind(self.kind)]
+        return str(OUTCOME_LABELS[OutcomeKind(self.kind)])
 
 
 def rule_window(rule: PaymentRule) -> tuple[date, date]:
@@ -261,13 +264,13 @@ def verify_result(rule: PaymentRule, borger_id: int | None, *, actor, note: str 
     """
     result = next((r for r in achieved_results(rule) if r.borger_id == borger_id), None)
     if result is None:
-        raise ValidationError("Borgeren har ikke et resultat, der dokumenterer denne regel.")
+        raise ValidationError(_("Borgeren har ikke et resultat, der dokumenterer denne regel."))
     done = db.session.scalar(sa.select(ResultVerification.id).where(
         ResultVerification.rule_id == rule.id, ResultVerification.borger_id == borger_id))
     if done is not None:
-        raise ValidationError("Resultatet er allerede verificeret.")
+        raise ValidationError(_("Resultatet er allerede verificeret."))
     if rule.cap is not None and _verified_count(rule) >= rule.cap:
-        raise ValidationError(f"Loftet for reglen er nået ({rule.cap} resultater).")
+        raise ValidationError(_("Loftet for reglen er nået (%(cap)s resultater).", cap=format_number(rule.cap)))
     verification = ResultVerification(
         rule_id=rule.id, borger_id=borger_id, outcome_event_id=result.event_id, evidence_kind=result.kind,
         achieved_on=result.on_date, reference=_new_pseudonym(), amount=rule.amount,
@@ -287,7 +290,7 @@ def invoice_verified(contract: ResultsContract, *, actor) -> ResultInvoice:
     """Put every verified, not yet invoiced result on one invoice dated today. Raises ValidationError."""
     waiting = [v for v in verifications(contract) if v.invoice_id is None]
     if not waiting:
-        raise ValidationError("Der er ingen verificerede resultater at fakturere.")
+        raise ValidationError(_("Der er ingen verificerede resultater at fakturere."))
     count = db.session.scalar(sa.select(sa.func.count()).select_from(ResultInvoice)
                               .where(ResultInvoice.contract_id == contract.id))
     invoice = ResultInvoice(contract_id=contract.id, number=f"K{contract.id}-{count + 1:03d}",
@@ -307,9 +310,9 @@ def record_payment(contract: ResultsContract, invoice_id: int | None, *, actor) 
     """Mark the contract's invoice paid today. Raises ValidationError."""
     invoice = db.session.get(ResultInvoice, invoice_id) if invoice_id is not None else None
     if invoice is None or invoice.contract_id != contract.id:
-        raise ValidationError("Fakturaen findes ikke.")
+        raise ValidationError(_("Fakturaen findes ikke."))
     if invoice.paid_on is not None:
-        raise ValidationError(f"Faktura {invoice.number} er allerede betalt.")
+        raise ValidationError(_("Faktura %(number)s er allerede betalt.", number=invoice.number))
     invoice.paid_on = today()
     invoice.paid_by_id = actor.id if actor else None
     db.session.flush()
@@ -456,10 +459,10 @@ def contract_figures(contract: ResultsContract, *, as_of: date | None = None) ->
 
 def result_status(v: ResultVerification) -> str:
     if v.invoice is not None and v.invoice.paid_on is not None:
-        return "Betalt"
+        return _("Betalt")
     if v.invoice is not None:
-        return "Faktureret"
-    return "Verificeret"
+        return _("Faktureret")
+    return _("Verificeret")
 
 
 def investor_sheets(contract: ResultsContract, *, as_of: date | None = None) -> list[Sheet]:
@@ -470,46 +473,46 @@ def investor_sheets(contract: ResultsContract, *, as_of: date | None = None) -> 
         return mask_count(n, full=False)
 
     programme = contract.programme
-    facts = Sheet("Kontrakt", ["Felt", "Værdi"], [
-        ["Indsats", programme.name],
-        ["Myndighed", contract.municipality],
-        ["Investor", contract.investor],
-        ["Leverandør", contract.operator],
-        ["Periode", f"{contract.starts_on:%d.%m.%Y} – {contract.ends_on:%d.%m.%Y}"],
-        ["Investering (kr.)", contract.investment],
-        ["Optjent i alt (kr.)", figures.total.verified_amount],
-        ["Betalt i alt (kr.)", figures.total.paid_amount],
-        ["Udestående i alt (kr.)", figures.total.outstanding],
-        ["Prognose i alt ved nuværende tempo (kr.)", figures.forecast_amount],
-        ["Opgjort", f"{figures.as_of:%d.%m.%Y}"],
-    ], note="Optjent er verificerede resultater. Udestående er optjent, men endnu ikke betalt.")
+    facts = Sheet(_("Kontrakt"), [_("Felt"), _("Værdi")], [
+        [_("Indsats"), programme.name],
+        [_("Myndighed"), contract.municipality],
+        [_("Investor"), contract.investor],
+        [_("Leverandør"), contract.operator],
+        [_("Periode"), f"{short_date(contract.starts_on)} – {short_date(contract.ends_on)}"],
+        [_("Investering (kr.)"), contract.investment],
+        [_("Optjent i alt (kr.)"), figures.total.verified_amount],
+        [_("Betalt i alt (kr.)"), figures.total.paid_amount],
+        [_("Udestående i alt (kr.)"), figures.total.outstanding],
+        [_("Prognose i alt ved nuværende tempo (kr.)"), figures.forecast_amount],
+        [_("Opgjort"), short_date(figures.as_of)],
+    ], note=_("Optjent er verificerede resultater. Udestående er optjent, men endnu ikke betalt."))
     per_rule = Sheet(
-        "Resultater pr. regel",
-        ["Regel", "Beløb pr. resultat (kr.)", "Loft (resultater)", "Opnået", "Verificeret",
-         "Optjent (kr.)", "Faktureret (kr.)", "Betalt (kr.)", "Udestående (kr.)", "Prognose (kr.)"],
+        _("Resultater pr. regel"),
+        [_("Regel"), _("Beløb pr. resultat (kr.)"), _("Loft (resultater)"), _("Opnået"), _("Verificeret"),
+         _("Optjent (kr.)"), _("Faktureret (kr.)"), _("Betalt (kr.)"), _("Udestående (kr.)"), _("Prognose (kr.)")],
         [[r.rule.label, r.rule.amount, r.rule.cap, count(r.total.achieved), count(r.total.verified),
           r.total.verified_amount, r.total.invoiced_amount, r.total.paid_amount, r.total.outstanding,
           r.forecast_amount] for r in figures.rules],
-        note="Antal fra 1 til 4 vises som „<5“.",
+        note=_("Antal fra 1 til 4 vises som „<5“."),
         money_columns=frozenset({1, 5, 6, 7, 8, 9}),
     )
     per_month = Sheet(
-        "Pr. måned",
-        ["Måned", "Regel", "Opnået", "Verificeret", "Verificeret (kr.)", "Faktureret (kr.)", "Betalt (kr.)",
-         "Udestående ved månedens udgang (kr.)"],
-        [[f"{month.month:02d}.{month.year}", r.rule.label, count(a.achieved), count(a.verified),
+        _("Pr. måned"),
+        [_("Måned"), _("Regel"), _("Opnået"), _("Verificeret"), _("Verificeret (kr.)"), _("Faktureret (kr.)"),
+         _("Betalt (kr.)"), _("Udestående ved månedens udgang (kr.)")],
+        [[month_label(month), r.rule.label, count(a.achieved), count(a.verified),
           a.verified_amount, a.invoiced_amount, a.paid_amount, a.outstanding]
          for r in figures.rules for month, a in r.months],
-        note="Antal fra 1 til 4 vises som „<5“.",
+        note=_("Antal fra 1 til 4 vises som „<5“."),
         money_columns=frozenset({4, 5, 6, 7}),
     )
     labels = {rule.id: rule.label for rule in contract.rules}
     listing = Sheet(
-        "Verificerede resultater",
-        ["Reference", "Regel", "Beløb (kr.)", "Status", "Faktura"],
+        _("Verificerede resultater"),
+        [_("Reference"), _("Regel"), _("Beløb (kr.)"), _("Status"), _("Faktura")],
         [[v.reference, labels[v.rule_id], v.amount, result_status(v), v.invoice.number if v.invoice else ""]
          for v in sorted(verifications(contract), key=lambda v: v.reference)],
-        note="Hvert resultat står under et pseudonym, der kun bruges i denne kontrakt.",
+        note=_("Hvert resultat står under et pseudonym, der kun bruges i denne kontrakt."),
         money_columns=frozenset({2}),
     )
     return [facts, per_rule, per_month, listing]
@@ -533,12 +536,12 @@ def sheets_as_tables(sheets: list[Sheet]) -> list[Table]:
 
 
 def _money_row(row: list) -> bool:
-    """A row of the facts sheet whose label says it holds kroner."""
+    """A row of the facts sheet whose label says it holds kroner (every language's label ends "(kr.)")."""
     return bool(row) and isinstance(row[0], str) and row[0].endswith("(kr.)")
 
 
 def sheet_cell_text(value, *, money: bool) -> str:
-    """A report cell as Danish display text (the printable page)."""
+    """A report cell as display text in the reader's language (the printable page)."""
     if value is None:
         return "–"
     if isinstance(value, int):

@@ -1,9 +1,11 @@
 """The kinds of job the app runs (see crm/services/jobs.py): importing companies (preview and
 confirm), reminding employers about openings, the staff's daily e-mail digest, building the shared
 match index, and big exports (the company register, a programme's dashboard, the revision log) whose
-file the job's page offers for download."""
+file the job's page offers for download.
 
-import functools
+A job runs in the language of the person who started it (crm/services/jobs.py), so the progress
+texts, result lines and errors here are marked for translation and written when the job runs."""
+
 import secrets
 import time
 from dataclasses import asdict
@@ -11,10 +13,12 @@ from pathlib import Path
 
 import sqlalchemy as sa
 from flask import current_app
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 
 from crm.extensions import db
-from crm.formatting import format_number
-from crm.i18n import current_language, in_language
+from crm.formatting import format_number, short_date
 from crm.models import Job, JobStatus, User
 from crm.services import ConflictError
 from crm.services.company_import import (
@@ -40,11 +44,11 @@ EXPORT_DIR = "exports"
 # An export's file waits this long for its download (seconds); older ones go when the next is made.
 EXPORT_KEEP_SECONDS = 24 * 3600
 UPLOAD_DIR = "imports"
-CHANGED_SINCE_PREVIEW = ("Intet er importeret: registret er ændret siden forhåndsvisningen, og nogle rækker "
-                         "kan ikke længere importeres. Se fejlene nedenfor, ret filen, og upload den igen.")
-BAD_ROWS = "Intet er importeret: filen har rækker, der ikke kan importeres. Ret dem, og upload filen igen."
-CONFLICT = ("En af virksomhederne blev ændret af en anden under importen. Intet er importeret; "
-            "se forhåndsvisningen igen.")
+CHANGED_SINCE_PREVIEW = _l("Intet er importeret: registret er ændret siden forhåndsvisningen, og nogle rækker "
+                           "kan ikke længere importeres. Se fejlene nedenfor, ret filen, og upload den igen.")
+BAD_ROWS = _l("Intet er importeret: filen har rækker, der ikke kan importeres. Ret dem, og upload filen igen.")
+CONFLICT = _l("En af virksomhederne blev ændret af en anden under importen. Intet er importeret; "
+              "se forhåndsvisningen igen.")
 
 
 def upload_path(params: dict) -> Path:
@@ -53,24 +57,14 @@ def upload_path(params: dict) -> Path:
 
 
 def _parsed(params: dict, progress):
-    progress(1, "Læser filen …")
+    progress(1, _("Læser filen …"))
     path = upload_path(params)
     if not path.is_file():
-        raise JobFailed("Den uploadede fil findes ikke længere. Upload filen igen.")
+        raise JobFailed(_("Den uploadede fil findes ikke længere. Upload filen igen."))
     try:
         return parse_upload(f"upload.{params['extension']}", path.read_bytes())
     except ImportFileError as exc:
         raise JobFailed(exc.message) from None
-
-
-def _in_requested_language(function):
-    """Run the job in the language of the request that queued it (``params["language"]``): its
-    messages, progress texts and files are read by that user."""
-    @functools.wraps(function)
-    def run(job, progress):
-        with in_language(job.params.get("language")):
-            return function(job, progress)
-    return run
 
 
 def _actor(job) -> User | None:
@@ -78,7 +72,6 @@ def _actor(job) -> User | None:
 
 
 @job_kind(IMPORT_PREVIEW)
-@_in_requested_language
 def preview_job(job, progress) -> dict:
     report = preview_import(_parsed(job.params, progress), actor=_actor(job), progress=progress)
     db.session.rollback()  # a preview keeps nothing
@@ -86,7 +79,6 @@ def preview_job(job, progress) -> dict:
 
 
 @job_kind(IMPORT_RUN)
-@_in_requested_language
 def import_job(job, progress) -> dict:
     parsed = _parsed(job.params, progress)
     try:
@@ -107,20 +99,23 @@ def import_job(job, progress) -> dict:
 def remind_job(job, progress) -> dict:
     from crm.services.reminders import send_reminders
 
-    progress(10, "Finder stillinger, der skal bekræftes …")
+    progress(10, _("Finder stillinger, der skal bekræftes …"))
     reminders = send_reminders(link=job.params["link"])
     lines = []
     for reminder in reminders:
         titles = ", ".join(o.title for o in reminder.openings)
         if reminder.sent:
             emails = ", ".join(u.email for u in reminder.recipients)
-            lines.append(f"Påmindelse sendt til {emails} ({reminder.company.name}): {titles}")
+            lines.append(_("Påmindelse sendt til %(emails)s (%(company)s): %(titles)s", emails=emails,
+                           company=reminder.company.name, titles=titles))
         elif reminder.task is not None:
-            lines.append(f"Ingen portalbruger hos {reminder.company.name}; opgave til "
-                         f"{reminder.company.konsulent.name} om at ringe om: {titles}")
+            lines.append(_("Ingen portalbruger hos %(company)s; opgave til %(konsulent)s om at ringe om: %(titles)s",
+                           company=reminder.company.name, konsulent=reminder.company.konsulent.name,
+                           titles=titles))
         else:
-            lines.append(f"Ingen portalbruger hos {reminder.company.name}; ring til dem om: {titles}")
-    lines = lines or ["Ingen stillinger skal bekræftes."]
+            lines.append(_("Ingen portalbruger hos %(company)s; ring til dem om: %(titles)s",
+                           company=reminder.company.name, titles=titles))
+    lines = lines or [_("Ingen stillinger skal bekræftes.")]
     lines += _remind_referrals(progress)
     return {"lines": lines, "sent": sum(1 for reminder in reminders if reminder.sent)}
 
@@ -129,9 +124,10 @@ def _remind_referrals(progress) -> list[str]:
     """The same daily run reminds vejledere of referral periods about to end (crm/services/referrals.py)."""
     from crm.services.referrals import remind_referrals_ending
 
-    progress(60, "Finder henvisninger, der snart udløber …")
+    progress(60, _("Finder henvisninger, der snart udløber …"))
     due = remind_referrals_ending()
-    return [f"Opgave til vejlederen om henvisning, der udløber {r.ends_on:%d.%m.%Y}: {r.borger.reference}"
+    return [_("Opgave til vejlederen om henvisning, der udløber %(date)s: %(reference)s",
+              date=short_date(r.ends_on), reference=r.borger.reference)
             for r in due]
 
 
@@ -140,12 +136,14 @@ def digest_job(job, progress) -> dict:
     """Today's e-mail digest for every staff user not yet done today (crm/services/digest.py)."""
     from crm.services.digest import send_digests
 
-    progress(10, "Samler dagens overblik …")
+    progress(10, _("Samler dagens overblik …"))
     report = send_digests(base_url=job.params["base_url"])
-    lines = [f"Overblik sendt til {d.user.email}: {format_number(d.items)} {'punkt' if d.items == 1 else 'punkter'}"
+    lines = [ngettext("Overblik sendt til %(email)s: %(num)s punkt", "Overblik sendt til %(email)s: %(num)s punkter",
+                      d.items, email=d.user.email, num=format_number(d.items))
              for d in report.sent]
-    lines.append(f"{format_number(len(report.sent))} overblik sendt, {format_number(report.empty)} uden indhold "
-                 f"(ikke sendt), {format_number(report.already)} allerede lavet i dag.")
+    lines.append(_("%(sent)s overblik sendt, %(empty)s uden indhold (ikke sendt), %(already)s allerede lavet i dag.",
+                   sent=format_number(len(report.sent)), empty=format_number(report.empty),
+                   already=format_number(report.already)))
     return {"lines": lines, "sent": len(report.sent)}
 
 
@@ -154,7 +152,7 @@ def build_index_job(job, progress) -> dict:
     """Build the shared match index (``full``), or fold the delta into a new build if the register moved."""
     from crm.services.matching import build_index, build_index_if_changed
 
-    progress(5, "Bygger matchlisternes indeks …")
+    progress(5, _("Bygger matchlisternes indeks …"))
     path = build_index() if job.params.get("full") else build_index_if_changed()
     return {"built": path is not None}
 
@@ -198,31 +196,31 @@ def _write_export(job: Job, data: bytes) -> None:
 def request_company_export(search, *, fmt: str, criteria: dict, user: User) -> Job:
     """Queue the export of every company ``search`` (a CompanySearch) finds; the caller commits and dispatches."""
     return create_job(COMPANY_EXPORT, {"search": asdict(search), "fmt": fmt, "criteria": criteria,
-                                       "token": secrets.token_urlsafe(16), "language": current_language()},
+                                       "token": secrets.token_urlsafe(16)},
                       user=user)
 
 
 @job_kind(COMPANY_EXPORT)
-@_in_requested_language
 def company_export_job(job, progress) -> dict:
     from crm.services.company_export import export_companies
     from crm.services.company_search import CompanySearch, search_companies
     from crm.timeutil import today
 
-    progress(2, "Finder virksomhederne …")
+    progress(2, _("Finder virksomhederne …"))
     search = CompanySearch(**{key: tuple(value) if isinstance(value, list) else value
                               for key, value in job.params["search"].items()})
     companies = search_companies(search, per_page=None).companies
-    progress(10, f"Skriver {format_number(len(companies))} virksomheder …")
+    progress(10, _("Skriver %(count)s virksomheder …", count=format_number(len(companies))))
 
     def rows_done(done: int, total: int) -> None:
-        progress(10 + 85 * done // max(total, 1), f"Skriver række {format_number(done)} af {format_number(total)} …")
+        progress(10 + 85 * done // max(total, 1), _("Skriver række %(done)s af %(total)s …",
+                                                    done=format_number(done), total=format_number(total)))
 
     data = export_companies(companies, fmt=job.params["fmt"], actor=_actor(job),
                             criteria=job.params.get("criteria"), progress=rows_done)
     _write_export(job, data)
     return {"download_name": f"virksomheder-{today().isoformat()}.{job.params['fmt']}",
-            "lines": [f"Eksporten af {format_number(len(companies))} virksomheder er klar."]}
+            "lines": [_("Eksporten af %(count)s virksomheder er klar.", count=format_number(len(companies)))]}
 
 
 def request_report_export(programme, *, fmt: str, masked: bool, user: User) -> Job:
@@ -240,15 +238,15 @@ def report_export_job(job, progress) -> dict:
 
     programme = db.session.get(Programme, job.params["programme_id"])
     if programme is None:
-        raise JobFailed("Indsatsen findes ikke længere.")
-    progress(5, "Opgør tallene …")
+        raise JobFailed(_("Indsatsen findes ikke længere."))
+    progress(5, _("Opgør tallene …"))
     masked = job.params["masked"]
     tables = reports.dashboard_tables(programme, full=not masked)
-    progress(80, "Skriver filen …")
+    progress(80, _("Skriver filen …"))
     data = export_dashboard(programme, tables, fmt=job.params["fmt"], actor=_actor(job), masked=masked)
     _write_export(job, data)
     return {"download_name": f"indsats-{programme.id}-{today().isoformat()}.{job.params['fmt']}",
-            "lines": [f"Eksporten af «{programme.name}» er klar."]}
+            "lines": [_("Eksporten af «%(programme)s» er klar.", programme=programme.name)]}
 
 
 def request_audit_export(audit_filter, *, fmt: str, criteria: dict, user: User) -> Job:
@@ -258,9 +256,9 @@ def request_audit_export(audit_filter, *, fmt: str, criteria: dict, user: User) 
     params.update(since=audit_filter.since and audit_filter.since.isoformat(),
                   until=audit_filter.until and audit_filter.until.isoformat(),
                   company_ids=list(audit_filter.company_ids))
-    # The file is written in the language of the request that asked for it.
+    # The file is written in the language of the request that asked for it (create_job keeps it).
     return create_job(AUDIT_EXPORT, {"filter": params, "fmt": fmt, "criteria": criteria,
-                                     "language": current_language(), "token": secrets.token_urlsafe(16)}, user=user)
+                                     "token": secrets.token_urlsafe(16)}, user=user)
 
 
 @job_kind(AUDIT_EXPORT)
@@ -274,17 +272,17 @@ def audit_export_job(job, progress) -> dict:
     params.update(since=params["since"] and date.fromisoformat(params["since"]),
                   until=params["until"] and date.fromisoformat(params["until"]),
                   company_ids=tuple(params["company_ids"]))
-    progress(2, "Finder hændelserne …")
+    progress(2, _("Finder hændelserne …"))
 
     def rows_done(done: int, total: int) -> None:
-        progress(2 + 93 * done // max(total, 1), f"Skriver række {format_number(done)} af {format_number(total)} …")
+        progress(2 + 93 * done // max(total, 1), _("Skriver række %(done)s af %(total)s …",
+                                                   done=format_number(done), total=format_number(total)))
 
-    with in_language(job.params.get("language")):
-        data = export_log(AuditFilter(**params), fmt=job.params["fmt"], actor=_actor(job),
-                          criteria=job.params.get("criteria") or {}, progress=rows_done)
+    data = export_log(AuditFilter(**params), fmt=job.params["fmt"], actor=_actor(job),
+                      criteria=job.params.get("criteria") or {}, progress=rows_done)
     _write_export(job, data)
     return {"download_name": f"revisionslog-{today().isoformat()}.{job.params['fmt']}",
-            "lines": ["Eksporten af revisionsloggen er klar."]}
+            "lines": [_("Eksporten af revisionsloggen er klar.")]}
 
 
 def may_download(user, job: Job) -> bool:
@@ -311,7 +309,7 @@ def fit_weights_job(job, progress) -> dict:
     the bootstrap take seconds to minutes as the history grows, so never inside a request)."""
     from crm.services.match_weights import compute_fit, save_fit
 
-    progress(10, "Beregner vægte ud fra udfaldene …")
+    progress(10, _("Beregner vægte ud fra udfaldene …"))
     fit = save_fit(compute_fit(), since=None, actor=_actor(job))
     return {"fit_id": fit.id}
 

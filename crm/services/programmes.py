@@ -10,8 +10,11 @@ from datetime import date
 from pathlib import Path
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from crm.extensions import db
+from crm.i18n import DEFAULT_LANGUAGE, in_language
 from crm.models import OutcomeKind, Programme, ProgrammeTarget
 from crm.models.programme import DEFAULT_CASELOAD_NORM
 from crm.services import ValidationError
@@ -19,14 +22,19 @@ from crm.services.audit import record_event
 from crm.services.reports import COMPOSITE_OUTCOMES, outcome_label
 
 SEED_FILE = Path(__file__).resolve().parents[2] / "seeds" / "programmes.json"
-GOAL_KINDS = {"count": "Antal", "share": "Andel af indskrevne (%)"}
+GOAL_KINDS = {"count": _l("Antal"), "share": _l("Andel af indskrevne (%)")}
 MAX_CASELOAD_NORM = 40
 
 
 def outcome_choices() -> list[tuple[str, str]]:
-    """Every outcome code a target may name, with its Danish label: composites first."""
+    """Every outcome code a target may name, with its label in the reader's language: composites first."""
     codes = list(COMPOSITE_OUTCOMES) + [k.value for k in OutcomeKind]
     return [(code, outcome_label(code)) for code in codes]
+
+
+def _danish_outcome_label(code: str) -> str:
+    with in_language(DEFAULT_LANGUAGE):
+        return outcome_label(code)
 
 
 def _parse_date(value, field: str) -> date | None:
@@ -37,7 +45,7 @@ def _parse_date(value, field: str) -> date | None:
     try:
         return date.fromisoformat(str(value))
     except ValueError:
-        raise ValidationError("Angiv en gyldig dato.", field=field) from None
+        raise ValidationError(_("Angiv en gyldig dato."), field=field) from None
 
 
 def _validated_targets(rows) -> list[dict]:
@@ -48,17 +56,18 @@ def _validated_targets(rows) -> list[dict]:
         if not outcome:
             continue  # an empty row in the form
         if outcome not in known:
-            raise ValidationError("Ukendt resultat i et mål.", field="targets")
+            raise ValidationError(_("Ukendt resultat i et mål."), field="targets")
         goal_kind = row.get("goal_kind") or "count"
         if goal_kind not in GOAL_KINDS:
-            raise ValidationError("Vælg antal eller andel for hvert mål.", field="targets")
+            raise ValidationError(_("Vælg antal eller andel for hvert mål."), field="targets")
         try:
             goal = float(str(row.get("goal")).replace(",", "."))
         except (TypeError, ValueError):
-            raise ValidationError("Angiv et tal som mål for hvert mål.", field="targets") from None
+            raise ValidationError(_("Angiv et tal som mål for hvert mål."), field="targets") from None
         if goal <= 0 or (goal_kind == "share" and goal > 100):
-            raise ValidationError("Et mål skal være over 0, og en andel højst 100 %.", field="targets")
-        label = " ".join((row.get("label") or "").split()) or outcome_label(outcome)
+            raise ValidationError(_("Et mål skal være over 0, og en andel højst 100 %."), field="targets")
+        # Without a wording of its own a target is named by its outcome, in Danish: the label is stored.
+        label = " ".join((row.get("label") or "").split()) or _danish_outcome_label(outcome)
         targets.append({"outcome": outcome, "label": label[:120], "goal_kind": goal_kind, "goal": goal})
     return targets
 
@@ -66,21 +75,21 @@ def _validated_targets(rows) -> list[dict]:
 def _validated(data: dict, *, programme: Programme | None) -> dict:
     name = " ".join((data.get("name") or "").split())
     if not name:
-        raise ValidationError("Angiv indsatsens navn.", field="name")
+        raise ValidationError(_("Angiv indsatsens navn."), field="name")
     clash = db.session.scalar(sa.select(Programme.id).where(sa.func.lower(Programme.name) == name.lower()))
     if clash is not None and (programme is None or clash != programme.id):
-        raise ValidationError("Der findes allerede en indsats med det navn.", field="name")
+        raise ValidationError(_("Der findes allerede en indsats med det navn."), field="name")
     starts_on = _parse_date(data.get("starts_on"), "starts_on")
     ends_on = _parse_date(data.get("ends_on"), "ends_on")
     if starts_on and ends_on and ends_on <= starts_on:
-        raise ValidationError("Slutdatoen skal ligge efter startdatoen.", field="ends_on")
+        raise ValidationError(_("Slutdatoen skal ligge efter startdatoen."), field="ends_on")
     try:
         norm = int(data.get("caseload_norm") or DEFAULT_CASELOAD_NORM)
     except (TypeError, ValueError):
-        raise ValidationError("Angiv et helt tal.", field="caseload_norm") from None
+        raise ValidationError(_("Angiv et helt tal."), field="caseload_norm") from None
     if not 1 <= norm <= MAX_CASELOAD_NORM:
         raise ValidationError(
-            f"Normen skal være mellem 1 og {MAX_CASELOAD_NORM} borgere.", field="caseload_norm"
+            _("Normen skal være mellem 1 og %(max)s borgere.", max=MAX_CASELOAD_NORM), field="caseload_norm"
         )
     return {
         "name": name[:120],

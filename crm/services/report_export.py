@@ -1,12 +1,13 @@
 """Export a programme dashboard's tables to XLSX and CSV, exactly as the viewer sees them.
 
 The cells are the display text of crm.services.reports.dashboard_tables, so small counts are
-already masked for anyone without full figures. In the XLSX a cell that shows a number ("20",
-"6,5", "1.234", "45,5 %") is stored as that number (a percentage as a fraction formatted as
-per cent), so a spreadsheet can add it up; masked counts ("<5") and "–" stay text. Every text
-cell that a spreadsheet would read as a formula (it starts with =, +, -, @, a tab or a carriage
-return) gets a leading apostrophe (CSV/formula injection, OWASP). CSV is UTF-8 with a BOM and
-semicolons, as Danish Excel expects.
+already masked for anyone without full figures, and headings and texts are in the language of the
+reader (the request's, or the one a job runs in). In the XLSX a cell that shows a number ("20",
+"6,5", "1.234", "45,5 %"; in English "6.5", "1,234", "45.5%") is stored as that number (a
+percentage as a fraction formatted as per cent), so a spreadsheet can add it up; masked counts
+("<5") and "–" stay text. Every text cell that a spreadsheet would read as a formula (it starts
+with =, +, -, @, a tab or a carriage return) gets a leading apostrophe (CSV/formula injection,
+OWASP). CSV is UTF-8 with a BOM, with semicolons as Danish Excel expects, commas in English.
 """
 
 from __future__ import annotations
@@ -19,15 +20,21 @@ from dataclasses import dataclass
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 
+from crm.formatting import current_locale
 from crm.services.audit import record_event
 from crm.services.reports import Table
 
 CSV_DELIMITER = ";"
+CSV_DELIMITERS = {"da": CSV_DELIMITER, "en": ","}
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 SHEET_TITLE_BAD = re.compile(r"[\[\]:*?/\\]")
 #: A number as the dashboard shows it: Danish thousands dots and decimal comma, no leading zero
-#: ("01.2026" is a month), optionally a per cent sign after a space.
-DANISH_NUMBER = re.compile(r"(-?(?:0|[1-9]\d{0,2}(?:\.\d{3})+|[1-9]\d*))(,\d+)?( ?%)?")
+#: ("01.2026" is a month), optionally a per cent sign after a (no-break) space.
+DANISH_NUMBER = re.compile(r"(-?(?:0|[1-9]\d{0,2}(?:\.\d{3})+|[1-9]\d*))(,\d+)?([ \N{NO-BREAK SPACE}]?%)?")
+#: The same in English: thousands commas, a decimal point, the per cent sign right after.
+ENGLISH_NUMBER = re.compile(r"(-?(?:0|[1-9]\d{0,2}(?:,\d{3})+|[1-9]\d*))(\.\d+)?(%)?")
+#: Per language: the pattern and its thousands separator.
+NUMBER_PATTERNS = {"da": (DANISH_NUMBER, "."), "en": (ENGLISH_NUMBER, ",")}
 PERCENT_FORMAT = "0.0%"
 
 
@@ -38,12 +45,15 @@ def neutralize(value) -> str:
 
 
 def number_in(text: str) -> tuple[int | float, bool] | None:
-    """The number a display cell shows and whether it is a percentage (as a fraction), else None."""
-    found = DANISH_NUMBER.fullmatch(text.strip()) if isinstance(text, str) else None
+    """The number a display cell shows (written in the reader's language) and whether it is a
+    percentage (as a fraction), else None."""
+    pattern, thousands = NUMBER_PATTERNS.get(current_locale().language, NUMBER_PATTERNS["da"])
+    found = pattern.fullmatch(text.strip()) if isinstance(text, str) else None
     if found is None:
         return None
     whole, decimals, percent = found.groups()
-    value = float(whole.replace(".", "") + "." + decimals[1:]) if decimals else int(whole.replace(".", ""))
+    whole = whole.replace(thousands, "")
+    value = float(whole + "." + decimals[1:]) if decimals else int(whole)
     return (value / 100, True) if percent else (value, False)
 
 
@@ -102,7 +112,8 @@ def export_csv(tables: list[Table]) -> bytes:
     """One CSV with every table after the other: a first column names the table, and each table
     starts with its header row."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=CSV_DELIMITER, lineterminator="\r\n")
+    delimiter = CSV_DELIMITERS.get(current_locale().language, CSV_DELIMITER)
+    writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\r\n")
     for table in tables:
         writer.writerow([neutralize(table.title), *[neutralize(c) for c in table.columns]])
         for row in table.rows:

@@ -14,8 +14,8 @@
         if (!job) { window.setTimeout(poll, 3000); return; }
         if (job.finished) { window.location.reload(); return; }
         bar.value = job.progress;
-        bar.textContent = job.progress + " %";
-        if (percent) { percent.textContent = job.progress + " %"; }
+        bar.textContent = job.percent;
+        if (percent) { percent.textContent = job.percent; }
         if (text) { text.textContent = job.text; }
         window.setTimeout(poll, 1000);
       })

@@ -16,6 +16,7 @@ from crm.services.reports.comparison import (
     COMPARISON_COLUMNS,
     Comparison,
     compare_programmes,
+    comparison_columns,
     comparison_table,
     comparison_values,
 )
@@ -158,6 +159,7 @@ __all__ = [
     "caseload_per_vejleder",
     "caseload_table",
     "compare_programmes",
+    "comparison_columns",
     "comparison_table",
     "comparison_values",
     "competitive_share",

@@ -20,6 +20,8 @@ from dataclasses import dataclass
 from datetime import date
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from crm.extensions import db
 from crm.formatting import money
@@ -85,11 +87,17 @@ def _median(values: list[int]) -> float | None:
     return statistics.median(values) if values else None
 
 
+# The page's and the XLSX's headings (lazy: ``comparison_columns()`` gives them as text).
 COMPARISON_COLUMNS = [
-    "Indsats", "Indskrevne borgere", "I ordinært job eller uddannelse", "Pr. 100 borgere",
-    "Dage til første arbejdsgiverkontakt (median)", "Fastholdt 3 måneder (%)", "Fastholdt 6 måneder (%)",
-    "Omkostning pr. resultat (kr.)",
+    _l("Indsats"), _l("Indskrevne borgere"), _l("I ordinært job eller uddannelse"), _l("Pr. 100 borgere"),
+    _l("Dage til første arbejdsgiverkontakt (median)"), _l("Fastholdt 3 måneder (%)"),
+    _l("Fastholdt 6 måneder (%)"), _l("Omkostning pr. resultat (kr.)"),
 ]
+
+
+def comparison_columns() -> list[str]:
+    """The comparison's column headings in the reader's language."""
+    return [str(column) for column in COMPARISON_COLUMNS]
 
 
 def _hidden(count: int | None, full: bool) -> bool:
@@ -140,11 +148,11 @@ def comparison_table(rows: list[Comparison], *, full: FullFigures) -> Table:
 
     return Table(
         "sammenligning",
-        "Indsatserne side om side",
-        COMPARISON_COLUMNS,
+        _("Indsatserne side om side"),
+        comparison_columns(),
         [Row([text(v, i) if i else v for i, v in enumerate(cells)])
          for cells in comparison_values(rows, full=full)],
-        note="Ordinært job eller uddannelse: ordinært job, fleksjob og uddannelse (ikke løntilskud eller "
-        "praktik). Omkostning pr. resultat: optjent beløb pr. verificeret resultat, kun hvor der er en "
-        "resultatkontrakt.",
+        note=_("Ordinært job eller uddannelse: ordinært job, fleksjob og uddannelse (ikke løntilskud eller "
+               "praktik). Omkostning pr. resultat: optjent beløb pr. verificeret resultat, kun hvor der er en "
+               "resultatkontrakt."),
     )

@@ -12,6 +12,9 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
 from crm.models import Programme
 from crm.models.borger import Phase
 from crm.services.reports.fidelity import (
@@ -53,14 +56,14 @@ _RETENTION_WEEKS = {Drill.RETAINED_13: 13, Drill.RETAINED_26: 26}
 _SHOWS_FIRST_CONTACT_DAYS = frozenset({Drill.FIRST_CONTACT, Drill.NO_CONTACT})
 
 _TITLES = {
-    Drill.ENROLLED: "Indskrevne borgere",
-    Drill.ACTIVE: "Aktive borgere",
-    Drill.FIRST_CONTACT: "Borgere med første arbejdsgiverkontakt",
-    Drill.NO_CONTACT: "Borgere uden arbejdsgiverkontakt endnu",
-    Drill.JOB_STARTS: "Borgere med jobstart",
-    Drill.CADENCE_MISSED: "Borgere med efterværnskontakter, der ikke blev holdt til tiden",
-    Drill.RETAINED_13: "Stadig i job/uddannelse efter 13 uger",
-    Drill.RETAINED_26: "Stadig i job/uddannelse efter 26 uger",
+    Drill.ENROLLED: _l("Indskrevne borgere"),
+    Drill.ACTIVE: _l("Aktive borgere"),
+    Drill.FIRST_CONTACT: _l("Borgere med første arbejdsgiverkontakt"),
+    Drill.NO_CONTACT: _l("Borgere uden arbejdsgiverkontakt endnu"),
+    Drill.JOB_STARTS: _l("Borgere med jobstart"),
+    Drill.CADENCE_MISSED: _l("Borgere med efterværnskontakter, der ikke blev holdt til tiden"),
+    Drill.RETAINED_13: _l("Stadig i job/uddannelse efter %(weeks)s uger", weeks=13),
+    Drill.RETAINED_26: _l("Stadig i job/uddannelse efter %(weeks)s uger", weeks=26),
 }
 
 
@@ -142,13 +145,13 @@ def figure_borger_ids(programme: Programme, key: DrillKey, *, as_of: date | None
 
 
 def figure_title(programme: Programme, key: DrillKey) -> str:
-    """The heading of a drill-down page (Danish)."""
+    """The heading of a drill-down page, in the reader's language."""
     match key.kind:
         case Drill.PHASE:
-            return f"Borgere i fasen {Phase(key.arg).label}"
+            return _("Borgere i fasen %(phase)s", phase=Phase(key.arg).label)
         case Drill.TARGET:
             target = _target(programme, key)
-            return f"Mål: {target.label}" if target else str(key)
+            return _("Mål: %(target)s", target=target.label) if target else str(key)
         case Drill.CASELOAD:
-            return f"Sagsstamme: {_names([key.id]).get(key.id, '')} (alle indsatser)"
-    return _TITLES.get(key.kind, str(key))
+            return _("Sagsstamme: %(name)s (alle indsatser)", name=_names([key.id]).get(key.id, ""))
+    return str(_TITLES.get(key.kind, key))

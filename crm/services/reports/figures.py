@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 
 from crm.extensions import db
 from crm.models import Borger, OutcomeEvent, Programme
@@ -54,16 +55,16 @@ MASKED = "<5"
 # IPS counts competitive work: ordinary paid jobs and flexjob (ordinary pay, reduced hours), plus
 # education. Løntilskud is a subsidised job, not competitive, so it is not "job or education".
 COMPOSITE_OUTCOMES: dict[str, tuple[str, frozenset[str]]] = {
-    "job_or_education": ("Job eller uddannelse", _starts(kind_table.JOB_OR_EDUCATION)),
+    "job_or_education": (_l("Job eller uddannelse"), _starts(kind_table.JOB_OR_EDUCATION)),
     # Job in mind: moved on to an employment-oriented offer after the clarification course (a start
     # of any kind, or clarified for flexjob).
-    "onward": ("Videre i beskæftigelsesrettet tilbud", _starts() | {K.FLEXJOB_CLARIFIED}),
-    "ordinary_hours": ("Ordinære timer", COMPETITIVE_STARTS),
+    "onward": (_l("Videre i beskæftigelsesrettet tilbud"), _starts() | {K.FLEXJOB_CLARIFIED}),
+    "ordinary_hours": (_l("Ordinære timer"), COMPETITIVE_STARTS),
     # Rum til os: ordinary paid work, løntimer and flexjob.
-    "ordinary_job": ("Ordinært lønnet arbejde (inkl. fleksjob)", _starts(kind_table.ORDINARY_PAY)),
-    "education": ("Uddannelse", EDUCATION_STARTS),
-    "praktik": ("Virksomhedspraktik", _starts({kind_table.OutcomeClass.STEPPING})),
-    "enrolled": ("Indskrevne borgere", frozenset()),
+    "ordinary_job": (_l("Ordinært lønnet arbejde (inkl. fleksjob)"), _starts(kind_table.ORDINARY_PAY)),
+    "education": (_l("Uddannelse"), EDUCATION_STARTS),
+    "praktik": (_l("Virksomhedspraktik"), _starts({kind_table.OutcomeClass.STEPPING})),
+    "enrolled": (_l("Indskrevne borgere"), frozenset()),
 }
 # Retention is asked after every start in job or education (the efterværn tasks).
 RETENTION_STARTS = JOB_STARTS | EDUCATION_STARTS
@@ -88,8 +89,9 @@ def sees_full_figures(user, programme: Programme) -> bool:
 
 
 def outcome_label(code: str) -> str:
+    """A target's outcome code (a composite or a single kind) in the reader's language; an unknown code as itself."""
     if code in COMPOSITE_OUTCOMES:
-        return COMPOSITE_OUTCOMES[code][0]
+        return str(COMPOSITE_OUTCOMES[code][0])
     try:
         return OutcomeKind(code).label
     except ValueError:
@@ -226,11 +228,12 @@ def targets_progress(programme: Programme, *, as_of: date | None = None) -> list
 
 # --- outcomes over time --------------------------------------------------------------------------
 
-# The series drawn in the chart: label → outcome kinds (events counted per month).
+# The series drawn in the chart: label → outcome kinds (events counted per month). The labels are
+# lazy texts: they key the series and are written in the reader's language where shown.
 TIME_SERIES = (
-    ("Første arbejdsgiverkontakt", frozenset({K.FIRST_EMPLOYER_CONTACT})),
-    ("Praktik eller løntilskud", _starts(kind_table.STEPPING_STONES)),
-    ("Job eller uddannelse", COMPOSITE_OUTCOMES["job_or_education"][1]),
+    (_l("Første arbejdsgiverkontakt"), frozenset({K.FIRST_EMPLOYER_CONTACT})),
+    (_l("Praktik eller løntilskud"), _starts(kind_table.STEPPING_STONES)),
+    (_l("Job eller uddannelse"), COMPOSITE_OUTCOMES["job_or_education"][1]),
 )
 CHART_MONTHS = 12
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 
 from crm.extensions import db
 from crm.models import Borger, Programme
@@ -60,15 +61,16 @@ def referrals_table(programme: Programme, *, full: bool, as_of: date | None = No
 
     return Table(
         "henvisninger",
-        "Henvisningsperioder",
-        ["Figur", "Antal"],
+        _("Henvisningsperioder"),
+        [_("Figur"), _("Antal")],
         [
-            Row(["Borgere henvist nu", shown(f.referred_now)]),
-            Row([f"Henvisningen udløber inden for {REMINDER_DAYS} dage", shown(f.ending_soon)]),
-            Row(["Aktive borgere uden løbende henvisning", shown(f.without_referral)]),
-            Row(["Fornyelser (ny plan)", shown(f.renewals)]),
-            Row(["Borgere med mindst én fornyelse", shown(f.renewed_borgere)]),
+            Row([_("Borgere henvist nu"), shown(f.referred_now)]),
+            Row([_("Henvisningen udløber inden for %(days)s dage", days=REMINDER_DAYS), shown(f.ending_soon)]),
+            Row([_("Aktive borgere uden løbende henvisning"), shown(f.without_referral)]),
+            Row([_("Fornyelser (ny plan)"), shown(f.renewals)]),
+            Row([_("Borgere med mindst én fornyelse"), shown(f.renewed_borgere)]),
         ],
-        note=f"En borger henvises højst {programme.referral_months} måneder ad gangen; derefter lægges en ny "
-        "plan. Vejlederen får en opgave 14 dage før henvisningen udløber.",
+        note=_("En borger henvises højst %(months)s måneder ad gangen; derefter lægges en ny plan. Vejlederen "
+               "får en opgave %(days)s dage før henvisningen udløber.", months=programme.referral_months,
+               days=REMINDER_DAYS),
     )

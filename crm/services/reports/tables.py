@@ -6,6 +6,11 @@ import statistics
 from dataclasses import dataclass
 from datetime import date
 
+from babel.dates import format_date
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import pgettext
+
 from crm import formatting
 from crm.models import Programme
 from crm.models.programme import ProgrammeTarget
@@ -44,11 +49,11 @@ from crm.services.reports.figures import (
 from crm.timeutil import today
 
 NOT_AVAILABLE = "–"
-STATUS_MET = "Opfyldt"
-STATUS_ON_TRACK = "På sporet"
-STATUS_BEHIND = "Bagud"
-STATUS_OK = "Opfylder målet"
-STATUS_NOT_OK = "Under målet"
+STATUS_MET = _l("Opfyldt")
+STATUS_ON_TRACK = _l("På sporet")
+STATUS_BEHIND = _l("Bagud")
+STATUS_OK = _l("Opfylder målet")
+STATUS_NOT_OK = _l("Under målet")
 
 
 def format_number(value: float | int | None, *, decimals: int = 1) -> str:
@@ -59,7 +64,11 @@ def format_number(value: float | int | None, *, decimals: int = 1) -> str:
 
 
 def format_percent(value: float | None) -> str:
-    return NOT_AVAILABLE if value is None else f"{format_number(round(value, 1))} %"
+    """A share given in per cent (45.5) in the reader's language: "45,5 %" / "45.5%"; "–" for None."""
+    if value is None:
+        return NOT_AVAILABLE
+    rounded = round(value, 1)
+    return formatting.percent(rounded / 100, 0 if float(rounded).is_integer() else 1)
 
 
 def _shown(count: int, full: bool) -> str:
@@ -91,27 +100,23 @@ def _status(
 ) -> tuple[str, str | None]:
     if hidden or ok is None:
         return NOT_AVAILABLE, None
-    return (yes, "ok") if ok else (no, "behind")
+    return (str(yes), "ok") if ok else (str(no), "behind")
 
 
 def overview_table(programme: Programme, *, full: bool) -> Table:
     rows = [
-        Row(["Indskrevne borgere", _shown(enrolled_count(programme), full)], DrillKey(Drill.ENROLLED)),
-        Row(["Aktive borgere", _shown(active_count(programme), full)], DrillKey(Drill.ACTIVE)),
+        Row([_("Indskrevne borgere"), _shown(enrolled_count(programme), full)], DrillKey(Drill.ENROLLED)),
+        Row([_("Aktive borgere"), _shown(active_count(programme), full)], DrillKey(Drill.ACTIVE)),
     ]
     rows += [
-        Row([f"Fase: {phase.label}", _shown(n, full)], DrillKey.of(Drill.PHASE, phase.value))
+        Row([_("Fase: %(phase)s", phase=phase.label), _shown(n, full)], DrillKey.of(Drill.PHASE, phase.value))
         for phase, n in phase_counts(programme).items()
     ]
-    return Table("overblik", "Overblik", ["Figur", "Antal borgere"], rows)
+    return Table("overblik", _("Overblik"), [_("Figur"), _("Antal borgere")], rows)
 
 
 def _goal_text(target: ProgrammeTarget) -> str:
-    return (
-        f"≥ {format_number(target.goal)} %"
-        if target.goal_kind == "share"
-        else f"{format_number(target.goal)}"
-    )
+    return f"≥ {format_percent(target.goal)}" if target.goal_kind == "share" else format_number(target.goal)
 
 
 def targets_table(programme: Programme, *, full: bool, as_of: date | None = None) -> Table:
@@ -141,30 +146,36 @@ def targets_table(programme: Programme, *, full: bool, as_of: date | None = None
         )
     return Table(
         "maal",
-        "Mål",
-        ["Mål", "Resultat", "Borgere", "Mål", "Forventet nu", "Status"],
+        _("Mål"),
+        [pgettext("target", "Mål"), _("Resultat"), _("Borgere"), pgettext("goal", "Mål"), _("Forventet nu"),
+         _("Status")],
         rows,
-        note="Et antal er på sporet, når det er mindst målet gange den del af perioden, der er gået. "
-        "En andel sammenlignes direkte med målet.",
+        note=_("Et antal er på sporet, når det er mindst målet gange den del af perioden, der er gået. "
+               "En andel sammenlignes direkte med målet."),
     )
 
 
+# A month as a table and the chart name it: "01.2026" in Danish, "Jan 2026" in English.
+_MONTH_PATTERNS = {"da": "MM.y", "en": "MMM y"}
+
+
 def month_label(month: date) -> str:
-    return f"{month.month:02d}.{month.year}"
+    locale = formatting.current_locale()
+    return format_date(month, _MONTH_PATTERNS.get(locale.language, _MONTH_PATTERNS["da"]), locale=locale)
 
 
 def timeline_table(programme: Programme, *, full: bool, as_of: date | None = None) -> Table:
     months, series = outcomes_by_month(programme, as_of=as_of)
     rows = [
-        Row([month_label(m), *[_shown(series[label][i], full) for label, _ in TIME_SERIES]])
+        Row([month_label(m), *[_shown(series[label][i], full) for label, _kinds in TIME_SERIES]])
         for i, m in enumerate(months)
     ]
     return Table(
         "udvikling",
-        "Resultater pr. måned",
-        ["Måned", *[label for label, _ in TIME_SERIES]],
+        _("Resultater pr. måned"),
+        [_("Måned"), *[str(label) for label, _kinds in TIME_SERIES]],
         rows,
-        note="Antal hændelser pr. måned.",
+        note=_("Antal hændelser pr. måned."),
     )
 
 
@@ -179,8 +190,8 @@ def _capped_note(note: str, shown: int, programme: Programme, limit: int | None)
     total = count_programme_vejledere(programme)
     if total <= shown:
         return note
-    return (f"{note} Viser {shown} af {total} vejledere: dem under målet først, så efter navn. "
-            "Eksporten har dem alle.")
+    return note + " " + _("Viser %(shown)s af %(total)s vejledere: dem under målet først, så efter navn. "
+                          "Eksporten har dem alle.", shown=format_number(shown), total=format_number(total))
 
 
 def caseload_table(programme: Programme, *, full: bool, limit: int | None = None) -> Table:
@@ -191,17 +202,17 @@ def caseload_table(programme: Programme, *, full: bool, limit: int | None = None
         status, css = _status(f.ok, hidden)
         rows.append(
             Row(
-                [f.name, _shown(int(f.value), full), f"≤ {f.goal}", status],
+                [f.name, _shown(int(f.value), full), f"≤ {format_number(f.goal)}", status],
                 DrillKey.of(Drill.CASELOAD, f.vejleder_id),
                 css,
             )
         )
     return Table(
         "sagsstamme",
-        "Sagsstamme pr. vejleder",
-        ["Vejleder", "Aktive borgere", "Norm", "Status"],
+        _("Sagsstamme pr. vejleder"),
+        [_("Vejleder"), _("Aktive borgere"), _("Norm"), _("Status")],
         rows,
-        note=_capped_note("Vejlederens samlede aktive sagsstamme, på tværs af indsatser.", len(figures),
+        note=_capped_note(_("Vejlederens samlede aktive sagsstamme, på tværs af indsatser."), len(figures),
                           programme, limit),
     )
 
@@ -214,17 +225,18 @@ def contacts_table(programme: Programme, *, as_of: date | None = None, limit: in
         status, css = _status(f.ok, False)
         rows.append(
             Row(
-                [f.name, format_number(f.value), f"≥ {F2F_CONTACTS_GOAL}", status],
+                [f.name, format_number(f.value), f"≥ {format_number(F2F_CONTACTS_GOAL)}", status],
                 DrillKey.of(Drill.CONTACTS, f.vejleder_id),
                 css,
             )
         )
     return Table(
         "kontakter",
-        "Arbejdsgiverkontakter ansigt til ansigt pr. uge",
-        ["Vejleder", "Pr. uge", "Mål", "Status"],
+        _("Arbejdsgiverkontakter ansigt til ansigt pr. uge"),
+        [_("Vejleder"), _("Pr. uge"), pgettext("goal", "Mål"), _("Status")],
         rows,
-        note=_capped_note(f"Gennemsnit over de seneste {F2F_WEEKS} hele uger (mandag–søndag).", len(figures),
+        note=_capped_note(_("Gennemsnit over de seneste %(weeks)s hele uger (mandag–søndag).", weeks=F2F_WEEKS),
+                          len(figures),
                           programme, limit),
     )
 
@@ -250,18 +262,18 @@ def fidelity_table(programme: Programme, *, full: bool, as_of: date | None = Non
     rows = [
         Row(
             [
-                "Dage fra indskrivning til første arbejdsgiverkontakt (median)",
+                _("Dage fra indskrivning til første arbejdsgiverkontakt (median)"),
                 NOT_AVAILABLE if hidden else format_number(median),
                 _shown(len(done), full),
                 NOT_AVAILABLE,
-                f"≤ {FIRST_CONTACT_DAYS_GOAL}",
+                f"≤ {format_number(FIRST_CONTACT_DAYS_GOAL)}",
                 status,
             ],
             DrillKey(Drill.FIRST_CONTACT),
             css,
         ),
         _ratio_row(
-            f"Første arbejdsgiverkontakt inden for {FIRST_CONTACT_DAYS_GOAL} dage",
+            _("Første arbejdsgiverkontakt inden for %(days)s dage", days=FIRST_CONTACT_DAYS_GOAL),
             first_contact_within_goal(programme, as_of=as_of, contacts=done),
             NOT_AVAILABLE,
             DrillKey(Drill.FIRST_CONTACT),
@@ -269,7 +281,7 @@ def fidelity_table(programme: Programme, *, full: bool, as_of: date | None = Non
         ),
         Row(
             [
-                "Borgere uden arbejdsgiverkontakt endnu",
+                _("Borgere uden arbejdsgiverkontakt endnu"),
                 _shown(waiting, full),
                 _shown(waiting, full),
                 NOT_AVAILABLE,
@@ -279,42 +291,42 @@ def fidelity_table(programme: Programme, *, full: bool, as_of: date | None = Non
             DrillKey(Drill.NO_CONTACT),
         ),
         _ratio_row(
-            "Konkurrenceudsatte job blandt jobstarter",
+            _("Konkurrenceudsatte job blandt jobstarter"),
             competitive_share(programme, as_of=as_of),
-            f"≥ {COMPETITIVE_SHARE_GOAL} %",
+            f"≥ {format_percent(COMPETITIVE_SHARE_GOAL)}",
             DrillKey(Drill.JOB_STARTS),
             full,
         ),
         _ratio_row(
-            "Forskellige arbejdsgivere blandt jobstarter",
+            _("Forskellige arbejdsgivere blandt jobstarter"),
             employer_diversity(programme, as_of=as_of),
-            f"≥ {DIVERSITY_GOAL} %",
+            f"≥ {format_percent(DIVERSITY_GOAL)}",
             DrillKey(Drill.JOB_STARTS),
             full,
         ),
         _ratio_row(
-            "Forskellige jobtyper blandt jobstarter",
+            _("Forskellige jobtyper blandt jobstarter"),
             job_type_diversity(programme, as_of=as_of),
-            f"≥ {DIVERSITY_GOAL} %",
+            f"≥ {format_percent(DIVERSITY_GOAL)}",
             DrillKey(Drill.JOB_STARTS),
             full,
         ),
         _ratio_row(
-            "Efterværnskontakter holdt til tiden",
+            _("Efterværnskontakter holdt til tiden"),
             follow_along_cadence(programme, as_of=as_of),
-            f"≥ {CADENCE_GOAL} %",
+            f"≥ {format_percent(CADENCE_GOAL)}",
             DrillKey(Drill.CADENCE_MISSED),
             full,
         ),
         _ratio_row(
-            "Stadig i job/uddannelse efter 13 uger",
+            _("Stadig i job/uddannelse efter %(weeks)s uger", weeks=13),
             retention(programme, 13, as_of=as_of),
             NOT_AVAILABLE,
             DrillKey(Drill.RETAINED_13),
             full,
         ),
         _ratio_row(
-            "Stadig i job/uddannelse efter 26 uger",
+            _("Stadig i job/uddannelse efter %(weeks)s uger", weeks=26),
             retention(programme, 26, as_of=as_of),
             NOT_AVAILABLE,
             DrillKey(Drill.RETAINED_26),
@@ -323,11 +335,11 @@ def fidelity_table(programme: Programme, *, full: bool, as_of: date | None = Non
     ]
     return Table(
         "fidelity",
-        "IPS-fidelity",
-        ["Figur", "Værdi", "Antal", "Ud af", "Mål", "Status"],
+        _("IPS-fidelity"),
+        [_("Figur"), _("Værdi"), _("Antal"), _("Ud af"), pgettext("goal", "Mål"), _("Status")],
         rows,
-        note="Jobstarter er ordinære job, fleksjob og løntilskud. Efterværnskontakter tæller som holdt, "
-        f"når opgaven er løst senest {CADENCE_GRACE_DAYS} dage efter fristen.",
+        note=_("Jobstarter er ordinære job, fleksjob og løntilskud. Efterværnskontakter tæller som holdt, "
+               "når opgaven er løst senest %(days)s dage efter fristen.", days=CADENCE_GRACE_DAYS),
     )
 
 

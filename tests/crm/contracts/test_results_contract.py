@@ -135,7 +135,7 @@ def test_contract_page_shows_every_figure_per_rule_and_month(app, browser, clock
     html = page.get_data(as_text=True)
     facts = dict(re.findall(r'<dd id="(\w+)">([^<]+)</dd>', html))
     assert facts == {"optjent": "210.000 kr.", "betalt": "150.000 kr.", "udestaaende": "60.000 kr.",
-                     "venter": "100.000 kr.", "prognose": "560.000 kr. (56,0 % af investeringen)"}
+                     "venter": "100.000 kr.", "prognose": "560.000 kr. (56,0\N{NO-BREAK SPACE}% af investeringen)"}
     tables = page_tables(html)
     assert row_by_label(tables["regler"], "Job eller uddannelse")[1:] == [
         "50.000 kr.", "10", "31.12.2026", "Start i ordinært job, Start på uddannelse", "Aarhus Kommune",
@@ -304,3 +304,18 @@ def test_the_admin_creates_a_contract_with_the_form(app, browser, make_user):
         contract = contract_for(db.session.get(Programme, pid))
         assert (contract.investment, [(r.label, r.amount, r.cap, r.evidence) for r in contract.rules]) == (
             3_000_000, [("Job", 40_000, None, ["ordinary_job_start", "education_start"])])
+
+
+def test_investor_report_in_english_has_english_headers_dates_and_amounts(app, browser, clock, world):
+    _run_the_months(app, browser, clock, world)
+    _login(browser, world["teamleder"])
+    browser.client.set_cookie("sprog", "en")
+    sheets = _workbook(browser.get(f"/indsatser/{world['pid']}/kontrakt/investor.xlsx"))
+    assert list(sheets) == ["Contract", "Results per rule", "Per month", "Verified results"]
+    facts = dict(sheets["Contract"][1:])
+    assert facts["Period"] == "1 Jan 2026 – 31 Dec 2026" and facts["As of"] == "10 Apr 2026"
+    assert facts["Investment (kr.)"] == 1_000_000  # still a number
+    assert sheets["Per month"][1][:2] == ["Jan 2026", "Job eller uddannelse"]
+    assert {row[3] for row in sheets["Verified results"][1:]} == {"Paid", "Invoiced"}
+    printable = browser.get(f"/indsatser/{world['pid']}/kontrakt/investor").get_data(as_text=True)
+    assert "Investor report: Kontraktindsats" in printable and "560,000 kr." in printable

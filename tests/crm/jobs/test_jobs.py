@@ -110,8 +110,8 @@ def test_job_page_shows_the_progress_the_job_reported(app, browser, konsulent):
     page = browser.get(f"/koersel/{job_id}").get_data(as_text=True)
     assert 'value="40"' in page and "Kontrollerer række 400 af 1.000" in page
     status = browser.get(f"/koersel/{job_id}/status").get_json()
-    assert status == {"status": "running", "progress": 40, "text": "Kontrollerer række 400 af 1.000 …",
-                      "finished": False}
+    assert status == {"status": "running", "progress": 40, "percent": "40\N{NO-BREAK SPACE}%",
+                      "text": "Kontrollerer række 400 af 1.000 …", "finished": False}
 
 
 def test_finished_job_page_shows_the_result(app, browser, konsulent):
@@ -136,7 +136,7 @@ def test_crashed_job_says_so_in_danish_and_keeps_nothing(app, browser, konsulent
     with app.app_context():
         run_one_pending(worker="w1")
     assert _job(app, job_id).error == jobs.UNEXPECTED_ERROR
-    assert jobs.UNEXPECTED_ERROR in browser.get(f"/koersel/{job_id}").get_data(as_text=True)
+    assert str(jobs.UNEXPECTED_ERROR) in browser.get(f"/koersel/{job_id}").get_data(as_text=True)
     assert _count_companies(app) == 0
 
 
