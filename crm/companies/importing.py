@@ -26,7 +26,6 @@ from crm.companies import bp
 from crm.companies.access import get_company_or_404
 from crm.extensions import db
 from crm.forms import Form, IdField, VersionField, submit
-from crm.i18n import current_language
 from crm.models import Company, ContactLogEntry, ContactPerson, ImportBatch, Job, JobStatus, Task, User
 from crm.services.companies import find_duplicates
 from crm.services.company_export import EXPORT_HEADERS
@@ -141,7 +140,6 @@ def _start_job(kind: str, pending: dict) -> Job:
     and remember it in the session."""
     params = {key: pending[key] for key in ("token", "extension", "filename")}
     params["previewed_ok"] = bool(pending.get("previewed_ok"))
-    params["language"] = current_language()  # the job's messages are for this user
     job = create_job(kind, params, user=current_user)
     after_commit(lambda: dispatch(job))
     session[SESSION_KEY] = {**pending, f"{kind}_job": job.id}
