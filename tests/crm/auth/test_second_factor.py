@@ -131,3 +131,26 @@ def test_production_requires_the_second_factor_by_default(monkeypatch, app_confi
     monkeypatch.setenv("FODFAESTE_ENV", "production")
     monkeypatch.delenv("TOTP_REQUIRED", raising=False)
     assert load_config()["TOTP_REQUIRED"] is True
+
+
+def test_the_second_factor_pages_speak_english(totp_app, make_user):
+    """The sign-in steps the page walk cannot reach (tests/crm/i18n) in English: enrolment, the
+    code page and a wrong code."""
+    from tests.crm.i18n.danish import danish_words
+
+    email = make_user("admin")
+    browser = Browser(totp_app.test_client())
+    browser.client.set_cookie("sprog", "en")
+    browser.login(email)
+    setup = browser.get("/login/totp/opsaet").get_data(as_text=True)
+    assert not danish_words(setup), danish_words(setup)
+    done = browser.post_form("/login/totp/opsaet", {"code": pyotp.TOTP(_secret_from(setup)).now()})
+    assert done.headers["Location"] == "/konto/gendannelseskoder"
+    codes_page = browser.get("/konto/gendannelseskoder").get_data(as_text=True)
+    assert not danish_words(codes_page), danish_words(codes_page)
+    browser.logout()
+    assert browser.login(email).headers["Location"] == "/login/totp"
+    code_page = browser.get("/login/totp").get_data(as_text=True)
+    assert not danish_words(code_page), danish_words(code_page)
+    wrong = browser.post_form("/login/totp", {"code": "000000"})
+    assert wrong.status_code == 401 and not danish_words(wrong.get_data(as_text=True))

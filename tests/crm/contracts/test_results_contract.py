@@ -319,3 +319,18 @@ def test_investor_report_in_english_has_english_headers_dates_and_amounts(app, b
     assert {row[3] for row in sheets["Verified results"][1:]} == {"Paid", "Invoiced"}
     printable = browser.get(f"/indsatser/{world['pid']}/kontrakt/investor").get_data(as_text=True)
     assert "Investor report: Kontraktindsats" in printable and "560,000 kr." in printable
+
+
+def test_the_verification_and_investor_pages_have_no_danish_left_in_english(app, browser, clock, world):
+    """The two contract pages the English page walk cannot reach (it has no contract with results)."""
+    from tests.crm.i18n.danish import danish_words
+    from tests.crm.i18n.test_english_pages import _data_strings
+
+    _run_the_months(app, browser, clock, world)
+    _login(browser, world["teamleder"])
+    browser.client.set_cookie("sprog", "en")
+    with app.app_context():
+        data = _data_strings()
+    for page in ("verificering", "investor"):
+        html = browser.get(f"/indsatser/{world['pid']}/kontrakt/{page}").get_data(as_text=True)
+        assert not danish_words(html, data), (page, danish_words(html, data))
