@@ -4,10 +4,12 @@ Who decides, first that holds: the signed-in user's choice (``User.language``), 
 cookie (the switch on the login page and in the header sets it), the browser's
 ``Accept-Language``, Danish. Texts are marked with ``gettext``/``lazy_gettext`` (``_``/``_l``)
 in Python and ``_()`` or ``{% trans %}`` in templates; the English catalogue is
-crm/translations/en/LC_MESSAGES/messages.po (``make messages`` updates it, ``make translations``
-the app compiles a changed catalogue when it starts; tests/crm/i18n checks that it is complete).
+crm/translations/en/LC_MESSAGES/messages.po (``make messages`` updates it; the app compiles a
+changed catalogue when it starts; tests/crm/i18n checks that it is complete). A signed-in user's
+choice is read from the database once per session and kept there.
 """
 
+import logging
 import os
 import tempfile
 from pathlib import Path
@@ -33,6 +35,7 @@ SESSION_KEY = "language"
 TRANSLATIONS_DIR = Path(__file__).resolve().parent / "translations"
 
 babel = Babel()
+log = logging.getLogger(__name__)
 
 
 def chosen_language(value: str | None) -> str | None:
@@ -101,7 +104,10 @@ def compile_catalogues(directory: Path = TRANSLATIONS_DIR) -> list[Path]:
 
 
 def init_app(app: Flask) -> None:
-    compile_catalogues()
+    try:
+        compile_catalogues()
+    except OSError:  # a read-only install: its deployment compiles them (README, production)
+        log.exception("the translation catalogues could not be compiled")
     app.config.setdefault("BABEL_DEFAULT_LOCALE", DEFAULT_LANGUAGE)
     app.config.setdefault("BABEL_DEFAULT_TIMEZONE", str(DANISH_TZ))
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(TRANSLATIONS_DIR))
