@@ -5,6 +5,7 @@ import secrets
 from pathlib import Path
 
 from flask import Flask, current_app, session
+from flask_babel import lazy_gettext
 from flask_login import current_user, logout_user
 
 from config import MIN_SECRET_KEY_LENGTH, PLACEHOLDER_SECRETS, load_config
@@ -140,17 +141,20 @@ def _configure_mail(app: Flask) -> None:
 def _configure_login(app: Flask) -> None:
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
-    login_manager.login_message = "Log ind for at se siden."
+    login_manager.login_message = lazy_gettext("Log ind for at se siden.")
+    login_manager.localize_callback = str  # worded in the reader's language when it is flashed
     login_manager.login_message_category = "info"
 
     @login_manager.user_loader
     def load_user(token: str):
+        from sqlalchemy.orm import undefer
+
         from crm.models import User
 
         user_id, _, version = token.partition(":")
         if not user_id.isdigit() or not version.isdigit():
             return None
-        user = db.session.get(User, int(user_id))
+        user = db.session.get(User, int(user_id), options=[undefer(User.language)])
         if user is None or not user.active or user.session_version != int(version):
             return None
         return user

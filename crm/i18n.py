@@ -6,7 +6,7 @@ cookie (the switch on the login page and in the header sets it), the browser's
 in Python and ``_()`` or ``{% trans %}`` in templates; the English catalogue is
 crm/translations/en/LC_MESSAGES/messages.po (``make messages`` updates it; the app compiles a
 changed catalogue when it starts; tests/crm/i18n checks that it is complete). A signed-in user's
-choice is read from the database once per session and kept there.
+choice is loaded with the user (crm/__init__.py ``load_user``), so it costs no query.
 """
 
 import logging
@@ -16,7 +16,7 @@ from pathlib import Path
 
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
-from flask import Flask, request, session
+from flask import Flask, request
 from flask_babel import Babel, force_locale, get_locale
 from flask_babel import gettext as flask_gettext
 from flask_login import current_user
@@ -30,8 +30,6 @@ LANGUAGES = {"da": "Dansk", "en": "English"}
 DEFAULT_LANGUAGE = "da"
 COOKIE_NAME = "sprog"
 COOKIE_MAX_AGE = 365 * 24 * 3600
-#: The signed-in user's choice, read from the database once per session ("" for none).
-SESSION_KEY = "language"
 TRANSLATIONS_DIR = Path(__file__).resolve().parent / "translations"
 
 babel = Babel()
@@ -48,26 +46,12 @@ def select_language() -> str:
     if not request:
         return DEFAULT_LANGUAGE
     user = current_user
-    if user and getattr(user, "is_authenticated", False):
-        from crm.api.auth import is_api_request
-
-        if is_api_request():  # no session: the token's user
-            chosen = chosen_language(user.language)
-        else:
-            if SESSION_KEY not in session:
-                session[SESSION_KEY] = chosen_language(user.language) or ""
-            chosen = chosen_language(session[SESSION_KEY])
-        if chosen:
-            return chosen
+    if user and getattr(user, "is_authenticated", False) and chosen_language(user.language):
+        return user.language
     cookie = chosen_language(request.cookies.get(COOKIE_NAME))
     if cookie:
         return cookie
     return request.accept_languages.best_match(list(LANGUAGES), default=DEFAULT_LANGUAGE)
-
-
-def remember_language(language: str) -> None:
-    """The signed-in user just chose ``language``: this session uses it from the next request."""
-    session[SESSION_KEY] = language
 
 
 def current_language() -> str:

@@ -5,7 +5,7 @@ from flask_login import current_user
 
 from crm.access import allow, home_endpoint_for, is_safe_next
 from crm.extensions import db
-from crm.i18n import COOKIE_MAX_AGE, COOKIE_NAME, chosen_language, remember_language
+from crm.i18n import COOKIE_MAX_AGE, COOKIE_NAME, chosen_language
 from crm.main import bp
 from crm.main.glossary import TERMS
 from crm.models import Opening
@@ -63,7 +63,6 @@ def set_language():
         return response
     if current_user.is_authenticated:
         set_user_language(current_user, language)
-        remember_language(language)
     response.set_cookie(COOKIE_NAME, language, max_age=COOKIE_MAX_AGE, httponly=True, samesite="Lax",
                         secure=current_app.config.get("SESSION_COOKIE_SECURE", False))
     return response

@@ -58,7 +58,8 @@ class User(UserMixin, db.Model):
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     last_login_at: Mapped[datetime | None]
     # "da" or "en" (crm/i18n.py LANGUAGES); "": not chosen, the browser's language decides.
-    # Deferred: a request reads it once per session (crm/i18n.py keeps it in the session).
+    # Deferred, so code written for an older schema never selects it; a request loads it with the
+    # user (crm/__init__.py load_user).
     language: Mapped[str] = mapped_column(sa.String(5), server_default="", deferred=True)
     # Second factor (TOTP, an authenticator app). The secret never leaves this row or the
     # enrolment page; the last used time step stops a code from being used twice.

@@ -139,7 +139,7 @@ def digest_job(job, progress) -> dict:
     progress(10, _("Samler dagens overblik …"))
     report = send_digests(base_url=job.params["base_url"])
     lines = [ngettext("Overblik sendt til %(email)s: %(num)s punkt", "Overblik sendt til %(email)s: %(num)s punkter",
-                      d.items, email=d.user.email, num=format_number(d.items))
+                      d.items, email=d.user.email)
              for d in report.sent]
     lines.append(_("%(sent)s overblik sendt, %(empty)s uden indhold (ikke sendt), %(already)s allerede lavet i dag.",
                    sent=format_number(len(report.sent)), empty=format_number(report.empty),

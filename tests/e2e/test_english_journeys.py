@@ -26,7 +26,7 @@ def english_login(page, live_server, email):
     expect(page.locator("html")).to_have_attribute("lang", "en")
     page.get_by_label("E-mail").fill(email)
     page.get_by_label("Password").fill(TEST_PASSWORD)
-    page.get_by_role("button", name="Log in").click()
+    page.get_by_role("button", name="Sign in").click()
     page.wait_for_load_state()
 
 
