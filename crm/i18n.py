@@ -87,6 +87,20 @@ def compile_catalogues(directory: Path = TRANSLATIONS_DIR) -> list[Path]:
     return compiled
 
 
+def extract_seed_labels(fileobj, keywords, comment_tags, options):
+    """Babel extractor for the shipped vocabularies (babel.cfg): the ``columns`` of a seeds CSV
+    (offer tags, DB07 sections) are texts the catalogue translates where they are shown."""
+    import csv
+    import io
+
+    columns = [c.strip() for c in options.get("columns", "label").split(",")]
+    rows = csv.DictReader(io.TextIOWrapper(fileobj, encoding="utf-8"))
+    for lineno, row in enumerate(rows, start=2):
+        for column in columns:
+            if row.get(column):
+                yield lineno, "", row[column], []
+
+
 def init_app(app: Flask) -> None:
     try:
         compile_catalogues()

@@ -87,8 +87,8 @@ class BorgerForm(Form):
         programmes = db.session.scalars(sa.select(Programme).order_by(danish(Programme.name)))
         self.programme_id.choices = [SelectChoice("", _l("— ingen —"))] + [
             SelectChoice(str(p.id), p.name) for p in programmes]
-        self.needs.choices = [SelectChoice(t.code, t.label) for t in active_offer_tags()]
-        self.excluded_industries.choices = [SelectChoice(i.code, f"{i.code} – {i.label}")
+        self.needs.choices = [SelectChoice(t.code, t.shown_label) for t in active_offer_tags()]
+        self.excluded_industries.choices = [SelectChoice(i.code, f"{i.code} – {i.shown_label}")
                                             for i in industries()]
 
     def service_data(self) -> dict:

@@ -103,8 +103,8 @@ class CompanyForm(Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.industry_code.choices = [SelectChoice("", _("— vælg branche —"))] + [
-            SelectChoice(i.code, f"{i.code} · {i.label}") for i in industries()]
-        self.offers.choices = [SelectChoice(t.code, t.label) for t in active_offer_tags()]
+            SelectChoice(i.code, f"{i.code} · {i.shown_label}") for i in industries()]
+        self.offers.choices = [SelectChoice(t.code, t.shown_label) for t in active_offer_tags()]
         self.konsulent_id.choices = konsulent_choices()
 
     def validate_cvr(self, field):

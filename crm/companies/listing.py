@@ -107,9 +107,9 @@ class CompanyFilterForm(SubForm):
     def __init__(self, formdata, **kwargs):
         super().__init__(formdata, **kwargs)
         self.industry.choices = [SelectChoice("", _("Alle brancher"))] + [
-            SelectChoice(i.code, f"{i.code} {i.label}") for i in industries()
+            SelectChoice(i.code, f"{i.code} {i.shown_label}") for i in industries()
         ]
-        self.offers.choices = [SelectChoice(t.code, t.label) for t in active_offer_tags()]
+        self.offers.choices = [SelectChoice(t.code, t.shown_label) for t in active_offer_tags()]
         self.konsulent.choices = [SelectChoice("", _("Alle"))] + _konsulent_choices()
         self.sort.choices = [SelectChoice("", _("Automatisk"))] + [
             SelectChoice(key, label) for key, label in SORTS.items()

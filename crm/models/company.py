@@ -8,6 +8,7 @@ from datetime import date, datetime
 from enum import StrEnum
 
 import sqlalchemy as sa
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
@@ -93,6 +94,12 @@ class OfferTag(db.Model):
     active: Mapped[bool] = mapped_column(default=True)
     position: Mapped[int] = mapped_column(default=0)
 
+    @property
+    def shown_label(self) -> str:
+        """The label in the reader's language: a shipped label (seeds/offer_tags.csv) is in the
+        catalogue; one an admin wrote is shown as written. ``label`` stays the Danish the matcher reads."""
+        return gettext(self.label)
+
 
 class Industry(db.Model):
     """DB07 main sections (A–U)."""
@@ -101,6 +108,11 @@ class Industry(db.Model):
 
     code: Mapped[str] = mapped_column(sa.String(2), primary_key=True)
     label: Mapped[str] = mapped_column(sa.String(120))
+
+    @property
+    def shown_label(self) -> str:
+        """The section's name in the reader's language (seeds/db07.csv is in the catalogue)."""
+        return gettext(self.label)
 
 
 class Company(db.Model):

@@ -81,7 +81,7 @@ class OpeningForm(Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.offers.choices = [SelectChoice(t.code, t.label) for t in active_offer_tags()]
+        self.offers.choices = [SelectChoice(t.code, t.shown_label) for t in active_offer_tags()]
 
     def fill_from(self, opening=None, *, company=None) -> None:
         """Show an opening's saved values, or a new opening's defaults from its company."""

@@ -17,14 +17,15 @@ def _hidden_from_matching(opening) -> bool:
 
 @bp.app_template_filter("offer_label")
 def _offer_label(code: str) -> str:
-    """The Danish label of an offer-tag code (read once per request)."""
+    """The label of an offer-tag code in the reader's language (read once per request)."""
     from flask import g
+    from flask_babel import gettext
 
     from crm.services.reference import offer_tag_labels
 
     if "offer_labels" not in g:
         g.offer_labels = offer_tag_labels()
-    return g.offer_labels.get(code, code)
+    return gettext(g.offer_labels[code]) if code in g.offer_labels else code
 
 
 @bp.app_template_filter("employer_answer")

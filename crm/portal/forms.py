@@ -33,7 +33,7 @@ class ProfileForm(Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.offers.choices = [SelectChoice(t.code, t.label) for t in active_offer_tags()]
+        self.offers.choices = [SelectChoice(t.code, t.shown_label) for t in active_offer_tags()]
 
     def fill_from(self, company) -> None:
         for name in PUBLIC_PROFILE_FIELDS:

@@ -238,10 +238,11 @@ def _facts(borger: Borger) -> list[tuple[str, str]]:
         (_("Timer om ugen nu"), f"{format_number(borger.hours_min)}–{format_number(borger.hours_max)}"),
         (_("Jobønsker"), _listing(borger.wishes)),
         (_("Styrker"), _listing(borger.strengths)),
-        (_("Behov på arbejdspladsen"), _listing(tags.get(code, code) for code in borger.needs)),
+        (_("Behov på arbejdspladsen"), _listing(_(tags[code]) if code in tags else code for code in borger.needs)),
         (_("Åben for"), _listing(KIND_LABELS.get(kind, kind) for kind in borger.accepts)
          if borger.accepts else _("Alle slags job og forløb")),
-        (_("Fravalgte brancher"), _listing(industries.get(code, code) for code in borger.excluded_industries)),
+        (_("Fravalgte brancher"), _listing(_(industries[code]) if code in industries else code
+                                                for code in borger.excluded_industries)),
         (_("Fravalgte virksomheder"), _listing(_excluded_company_names(borger))),
         (_("Må foreslås over for arbejdsgivere"), _yes_no(borger.consent_to_propose)),
         (_("Må vises for en arbejdsgiver, du foreslås til"),
