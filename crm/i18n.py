@@ -94,7 +94,7 @@ def extract_seed_labels(fileobj, keywords, comment_tags, options):
     import io
 
     columns = [c.strip() for c in options.get("columns", "label").split(",")]
-    rows = csv.DictReader(io.TextIOWrapper(fileobj, encoding="utf-8"))
+    rows = csv.DictReader(io.StringIO(fileobj.read().decode("utf-8")))
     for lineno, row in enumerate(rows, start=2):
         for column in columns:
             if row.get(column):
