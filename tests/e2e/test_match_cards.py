@@ -64,6 +64,7 @@ def test_the_meeting_list_prints_the_top_matches_with_the_first_name_only(
     page.goto(f"{live_server}/borgere/{borger_id}/match")
     page.get_by_role("link", name="Matchliste til mødet").click()
     expect(page.get_by_role("heading", name="Job og virksomheder at tale om")).to_be_visible()
+    page.wait_for_load_state("load")  # the print button's handler comes with app.js (deferred)
     text = page.locator("main").inner_text()
     assert "Til Mette" in text
     assert reference not in text and "Intern note" not in text and "%" not in text
