@@ -34,7 +34,6 @@ from crm.i18n import in_language, language_for
 from crm.models import Borger, Company, DigestKind, DigestOptOut, DigestRun, Opening, Placement, Task, User
 from crm.models.company import PartnershipStatus
 from crm.models.opening import OpeningStatus
-from crm.models.user import Role
 from crm.permissions import roles_with
 from crm.services import ServiceError
 from crm.services.audit import record_event
@@ -168,9 +167,8 @@ def _renewals(user: User, day: date) -> list[str]:
 
 
 def _answers(user: User, since: datetime) -> list[str]:
-    mine = Borger.vejleder_id == user.id
-    if user.role == Role.KONSULENT:
-        mine = sa.or_(mine, Company.konsulent_id == user.id)
+    # Answers about the user's own borgere, and about the companies they are the konsulent of.
+    mine = sa.or_(Borger.vejleder_id == user.id, Company.konsulent_id == user.id)
     placements = db.session.scalars(
         sa.select(Placement).join(Borger, Borger.id == Placement.borger_id)
         .join(Company, Company.id == Placement.company_id)
