@@ -1,18 +1,24 @@
-"""The account page, the digest's unsubscribe link and the calendar feed."""
+"""The account page, the digest's unsubscribe link, the calendar feed and the API tokens."""
 
-from flask import Response, abort, current_app, render_template, request, session, url_for
+from flask import Response, abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from crm.access import allow
 from crm.account import bp
-from crm.account.forms import DigestKindForm, FeedForm, UnsubscribeForm
-from crm.extensions import limiter
+from crm.account.forms import ApiTokenForm, DigestKindForm, FeedForm, RevokeTokenForm, UnsubscribeForm
+from crm.extensions import db, limiter
 from crm.forms import submit
 from crm.i18n import current_language, in_language
-from crm.models import DigestKind
+from crm.models import ApiToken, DigestKind
+from crm.permissions import SCOPES, scopes_for
+from crm.services import ValidationError, second_factor
+from crm.services.api_tokens import create_token, revoke_token, tokens_of
+from crm.services.auth import step_up
 from crm.services.calendar_feed import calendar_for, create_feed, feed_of, revoke_feed, user_for_token
 from crm.services.digest import UnsubscribeError, opted_out, read_unsubscribe_token, set_digest_kind
+from crm.timeutil import utcnow
+from crm.unit_of_work import keep_writes
 
 FEED_SESSION_KEY = "show_calendar_url"
 
@@ -105,3 +111,42 @@ def calendar_feed(feed_token: str):
     response.headers["Content-Disposition"] = 'inline; filename="fodfaeste.ics"'
     response.headers["Cache-Control"] = "private, no-store"
     return response
+
+
+@bp.route("/konto/api-noegler", methods=["GET", "POST"])
+@allow("account.api_tokens")
+def api_tokens():
+    """List one's API tokens; make a new one (shown once) after the password and second factor."""
+    user = current_user._get_current_object()
+    form = ApiTokenForm()
+    form.scopes.choices = [(scope, f"{scope} – {SCOPES[scope][0]}") for scope in scopes_for(user)]
+    asks_code = second_factor.required_for(user)
+    made, status = None, 200
+    if form.validate_on_submit():
+        problem = step_up(user, form.password.data, form.code.data if asks_code else None)
+        if problem:
+            keep_writes()  # the failed attempt counts towards the lockout
+            flash(problem, "error")
+            status = 401
+        else:
+            try:
+                made = create_token(user, name=form.name.data, scopes=form.scopes.data, days=form.days.data,
+                                    actor=user)
+            except ValidationError as exc:
+                flash(exc.message, "error")
+                status = 422
+    return render_template("account/api_tokens.html", form=form, asks_code=asks_code, made=made,
+                           tokens=tokens_of(user), revoke_form=RevokeTokenForm(), now=utcnow()), status
+
+
+@bp.route("/konto/api-noegler/<int:token_id>/tilbagekald", methods=["POST"])
+@allow("account.api_tokens")
+def revoke_api_token(token_id: int):
+    """Stop one of one's own API tokens at once."""
+    token = db.session.get(ApiToken, token_id)
+    if token is None or token.user_id != current_user.id:
+        abort(404)
+    if RevokeTokenForm().validate_on_submit():
+        revoke_token(token, actor=current_user._get_current_object())
+        flash(_("Nøglen «%(name)s» er tilbagekaldt.", name=token.name), "success")
+    return redirect(url_for("account.api_tokens"))

@@ -2,14 +2,11 @@ from flask_babel import lazy_gettext as _l
 from wtforms import (
     EmailField,
     HiddenField,
-    IntegerField,
     PasswordField,
-    SelectMultipleField,
     StringField,
     SubmitField,
-    widgets,
 )
-from wtforms.validators import DataRequired, Length, NumberRange
+from wtforms.validators import DataRequired, Length
 
 from crm.forms import Form
 
@@ -42,25 +39,3 @@ class SecondFactorSetupForm(Form):
 class RecoveryCodesForm(Form):
     confirm = HiddenField(default="1")
     submit = SubmitField(_l("Lav nye gendannelseskoder"))
-
-
-class ApiTokenForm(Form):
-    """A new personal access token; the password (and the second factor, where the user has one)
-    is asked again, as making a key that outlives the session is a sensitive act."""
-
-    name = StringField(_l("Navn (hvad nøglen bruges til)"),
-                       validators=[DataRequired(_l("Giv nøglen et navn.")), Length(max=80)])
-    scopes = SelectMultipleField(_l("Områder"), widget=widgets.ListWidget(prefix_label=False),
-                                 option_widget=widgets.CheckboxInput(),
-                                 validators=[DataRequired(_l("Vælg mindst ét område."))])
-    days = IntegerField(_l("Gyldig i dage"), default=90, validators=[
-        DataRequired(_l("Angiv en levetid i dage.")),
-        NumberRange(min=1, max=365, message=_l("Angiv mellem 1 og 365 dage."))])
-    password = PasswordField(_l("Din adgangskode"), validators=[DataRequired(_l("Angiv din adgangskode."))])
-    code = StringField(CODE_LABEL, validators=[Length(max=20)],
-                       render_kw={"autocomplete": "one-time-code", "inputmode": "numeric"})
-    submit = SubmitField(_l("Lav nøgle"))
-
-
-class RevokeTokenForm(Form):
-    submit = SubmitField(_l("Tilbagekald"))

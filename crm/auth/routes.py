@@ -1,23 +1,19 @@
-from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
 from crm.access import allow, home_endpoint_for, is_safe_next, may_open
 from crm.auth import bp
 from crm.auth.forms import (
-    ApiTokenForm,
     LoginForm,
     LogoutForm,
     RecoveryCodesForm,
-    RevokeTokenForm,
     SecondFactorForm,
     SecondFactorSetupForm,
 )
 from crm.extensions import db, limiter
-from crm.models import ApiToken, User
-from crm.permissions import SCOPES, scopes_for
-from crm.services import ValidationError, second_factor
-from crm.services.api_tokens import create_token, revoke_token, tokens_of
+from crm.models import User
+from crm.services import second_factor
 from crm.services.auth import (
     authenticate,
     complete_login,
@@ -25,7 +21,6 @@ from crm.services.auth import (
     is_locked,
     locked_message,
     register_failure,
-    step_up,
 )
 from crm.timeutil import utcnow
 from crm.unit_of_work import keep_writes
@@ -148,45 +143,6 @@ def recovery_codes():
         return redirect(url_for("auth.recovery_codes"))
     codes = session.pop("show_recovery_codes", None)
     return render_template("auth/recovery_codes.html", codes=codes, form=form)
-
-
-@bp.route("/konto/api-noegler", methods=["GET", "POST"])
-@allow("account.api_tokens")
-def api_tokens():
-    """List one's API tokens; make a new one (shown once) after the password and second factor."""
-    user = current_user._get_current_object()
-    form = ApiTokenForm()
-    form.scopes.choices = [(scope, f"{scope} – {SCOPES[scope][0]}") for scope in scopes_for(user)]
-    asks_code = second_factor.required_for(user)
-    made, status = None, 200
-    if form.validate_on_submit():
-        problem = step_up(user, form.password.data, form.code.data if asks_code else None)
-        if problem:
-            keep_writes()  # the failed attempt counts towards the lockout
-            flash(problem, "error")
-            status = 401
-        else:
-            try:
-                made = create_token(user, name=form.name.data, scopes=form.scopes.data, days=form.days.data,
-                                    actor=user)
-            except ValidationError as exc:
-                flash(exc.message, "error")
-                status = 422
-    return render_template("auth/api_tokens.html", form=form, asks_code=asks_code, made=made,
-                           tokens=tokens_of(user), revoke_form=RevokeTokenForm(), now=utcnow()), status
-
-
-@bp.route("/konto/api-noegler/<int:token_id>/tilbagekald", methods=["POST"])
-@allow("account.api_tokens")
-def revoke_api_token(token_id: int):
-    """Stop one of one's own API tokens at once."""
-    token = db.session.get(ApiToken, token_id)
-    if token is None or token.user_id != current_user.id:
-        abort(404)
-    if RevokeTokenForm().validate_on_submit():
-        revoke_token(token, actor=current_user._get_current_object())
-        flash(_("Nøglen «%(name)s» er tilbagekaldt.", name=token.name), "success")
-    return redirect(url_for("auth.api_tokens"))
 
 
 @bp.route("/logout", methods=["POST"])

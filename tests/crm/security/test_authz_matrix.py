@@ -93,7 +93,7 @@ SNAPSHOT_SKIP = {"audit_events", "login_attempts", "geocode_cache", "match_shown
 # (logout, confirm, revoke, delete, erase, undo, merge, task done, recovery codes, answers).
 HARMLESS_EMPTY_POSTS = {
     "auth.login", "auth.second_factor_verify", "auth.second_factor_setup", "portal.accept_invitation",
-    "auth.api_tokens", "main.set_language",
+    "account.api_tokens", "main.set_language",
     "geo.lookup", "account.set_digest",
     "admin.new_user", "admin.reset_user_password",
     "borgere.new", "borgere.add_to_shortlist", "borgere.reassign", "borgere.propose_target",
