@@ -34,7 +34,8 @@ matchliste ønsker ønske styrker kørsel afstand afstande rejsetid besked beske
 forside virksomhedsportal hovedmenu revisionslog opfølgning opfølgninger henvisning henvisninger
 placering placeringer hændelse hændelser fil filer vedhæftet vedhæftede bilag
 """.split())
-WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*", re.UNICODE)
+# A word is letters (and hyphens) standing alone: the "af" in a code like 3af1c2 is not a word.
+WORD = re.compile(r"(?<!\w)[^\W\d_]+(?:-[^\W\d_]+)*(?!\w)", re.UNICODE)
 READ_ATTRIBUTES = ("title", "aria-label", "placeholder", "alt")
 SKIPPED_TAGS = {"script", "style", "template"}
 VOID_TAGS = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
