@@ -5,6 +5,8 @@ import secrets
 from pathlib import Path
 
 from flask import Flask, current_app, session
+from flask import request as current_request  # ``request`` here is the crm.request module
+from flask.sessions import SecureCookieSessionInterface
 from flask_babel import lazy_gettext
 from flask_login import current_user, logout_user
 
@@ -19,12 +21,24 @@ MIGRATIONS_DIR = str(Path(__file__).resolve().parent / "migrations")
 DEFAULT_INSTANCE_PATH = Path(__file__).resolve().parent.parent / "instance"
 
 
+class PageSessionInterface(SecureCookieSessionInterface):
+    """The signed session cookie, refreshed by pages only. A file's response would carry the session
+    as it was when the browser asked for the file, and could arrive after a newer one (a logout's, a
+    language switch's) and put the old cookie back."""
+
+    def should_set_cookie(self, app, session) -> bool:
+        from crm.access import FILE_ENDPOINTS
+
+        return current_request.endpoint not in FILE_ENDPOINTS and super().should_set_cookie(app, session)
+
+
 class FodfaesteFlask(Flask):
     """Flask, running each request as one unit of work (``crm.unit_of_work``: one commit at the end,
     re-run when PostgreSQL aborted it as a collision); its requests carry no control characters in
     their parameters (``crm.request``)."""
 
     request_class = CleanRequest
+    session_interface = PageSessionInterface()
 
     def full_dispatch_request(self):
         return run_request(super().full_dispatch_request)
@@ -204,10 +218,11 @@ def _configure_sqlite(app: Flask) -> None:
 
 def _check_session_age():
     """End a session past its absolute lifetime, however active it has been."""
+    from crm.access import FILE_ENDPOINTS
     from crm.api.auth import is_api_request
 
-    if is_api_request() or not current_user.is_authenticated:  # the API has no session
-        return None
+    if current_request.endpoint in FILE_ENDPOINTS or is_api_request() or not current_user.is_authenticated:
+        return None  # a file needs no session (and no query for its user); the API has none
     started = session.get("login_at")
     max_age = current_app.config["SESSION_ABSOLUTE_HOURS"] * 3600
     if started is None or utcnow().timestamp() - started > max_age:

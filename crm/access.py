@@ -27,6 +27,8 @@ PUBLIC_ENDPOINTS = frozenset({
     # The token in the URL is the key: the digest's signed unsubscribe link, the calendar feed.
     "account.unsubscribe", "account.calendar_feed",
 })
+#: Requests for files: they neither read nor refresh the session, nor load the user.
+FILE_ENDPOINTS = frozenset({"static", "main.favicon"})
 PERMISSION_ATTR = "_permission"
 SCOPE_ATTR = "_scope"
 #: API endpoints anyone may open: the spec and its documentation page.

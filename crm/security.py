@@ -9,6 +9,7 @@ from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
+from crm.access import FILE_ENDPOINTS
 from crm.api.auth import is_api_request
 from crm.api.problems import field_errors, problem
 from crm.extensions import db
@@ -49,7 +50,7 @@ def add_security_headers(response):
     headers["Permissions-Policy"] = "geolocation=(), camera=(), microphone=()"
     if current_app.config.get("HSTS"):
         headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
-    if current_user.is_authenticated and request.endpoint != "static":
+    if request.endpoint not in FILE_ENDPOINTS and current_user.is_authenticated:
         # Pages with personal data must not stay in shared browser caches.
         headers["Cache-Control"] = "no-store"
     return response
