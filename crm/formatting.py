@@ -14,7 +14,7 @@ from babel.dates import format_date as _babel_date
 from babel.dates import format_datetime as _babel_datetime
 from babel.numbers import format_decimal
 
-from crm.timeutil import DANISH_TZ, to_local
+from crm.timeutil import to_local  # an aware datetime in Danish time
 
 DEFAULT_LOCALE = "da"
 
@@ -94,7 +94,7 @@ def short_datetime(value: datetime | None, *, seconds: bool = False) -> str:
     if local is None:
         return ""
     pattern = _patterns()["seconds" if seconds else "datetime"]
-    return _babel_datetime(local.replace(tzinfo=DANISH_TZ), pattern, locale=current_locale())
+    return _babel_datetime(local, pattern, locale=current_locale())
 
 
 def long_date(value: date | None) -> str:
@@ -107,4 +107,4 @@ def long_datetime(value: datetime | None) -> str:
     local = to_local(value)
     if local is None:
         return ""
-    return _babel_datetime(local.replace(tzinfo=DANISH_TZ), _patterns()["long_datetime"], locale=current_locale())
+    return _babel_datetime(local, _patterns()["long_datetime"], locale=current_locale())
