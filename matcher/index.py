@@ -168,33 +168,32 @@ def _keep_strongest(m: sp.csr_matrix, k: int) -> sp.csr_matrix:
     """``m`` with each row cut to its ``k`` largest values (ties: the lower columns), others dropped.
 
     A function of the row alone, so a delta's row equals the row a rebuild with the same model gives.
-    Each long row's k-th largest value comes from one partition of a block of padded rows; values
-    above it are kept, and of those equal to it the first ones (lowest columns) until k are kept.
+    The long rows go a block at a time into a padded dense array (memory bounded by the block): one
+    partition gives each row's k-th largest value; values above it are kept, and of those equal to
+    it the first ones (lowest columns) until the row has k.
     """
     counts = np.diff(m.indptr)
     long_rows = np.flatnonzero(counts > k)
     if long_rows.size == 0:
         return m
-    threshold = np.full(m.shape[0], -np.inf, dtype=np.float32)
-    block = max(1, (1 << 22) // int(counts.max()))  # rows per block: ~16 MB of padded values
+    keep = np.ones(m.nnz, dtype=bool)
+    block = max(1, (1 << 21) // int(counts.max()))  # rows per block: ~8 MB of padded values
     for first in range(0, long_rows.size, block):
         rows = long_rows[first : first + block]
         lengths = counts[rows]
         local = np.repeat(np.arange(rows.size), lengths)
         at = np.arange(lengths.sum()) - np.repeat(np.cumsum(lengths) - lengths, lengths)
-        padded = np.full((rows.size, int(lengths.max())), np.inf, dtype=np.float32)
-        padded[local, at] = -m.data[np.repeat(m.indptr[rows], lengths) + at]
-        threshold[rows] = -np.partition(padded, k - 1, axis=1)[:, k - 1]
-    row_of = np.repeat(np.arange(m.shape[0]), counts)
-    cut = threshold[row_of]
-    keep = m.data > cut
-    room = k - np.bincount(row_of[keep], minlength=m.shape[0])  # places left for values equal to the cut
-    tied = np.flatnonzero(m.data == cut)
-    tied_rows = row_of[tied]
-    earlier = np.arange(tied.size) - np.searchsorted(tied_rows, tied_rows)  # tied values before, same row
-    keep[tied[earlier < room[tied_rows]]] = True
+        source = np.repeat(m.indptr[rows], lengths) + at  # where these values are in ``m``
+        values = np.full((rows.size, int(lengths.max())), -np.inf, dtype=np.float32)
+        values[local, at] = m.data[source]
+        cut = -np.partition(-values, k - 1, axis=1)[:, k - 1 : k]
+        above = values > cut
+        tied = values == cut
+        room = k - above.sum(axis=1, keepdims=True)
+        kept = above | (tied & (np.cumsum(tied, axis=1) <= room))
+        keep[source] = kept[local, at]
     indptr = np.zeros(m.shape[0] + 1, dtype=np.int64)
-    np.cumsum(np.bincount(row_of[keep], minlength=m.shape[0]), out=indptr[1:])
+    np.cumsum(np.minimum(counts, k), out=indptr[1:])  # a long row keeps exactly k
     return _int32_csr(sp.csr_matrix((m.data[keep], m.indices[keep], indptr), shape=m.shape))
 
 
