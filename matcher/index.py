@@ -3,10 +3,11 @@
 Build (``MatchIndex(targets)``; seconds for 100,000 targets) precomputes everything that does not
 depend on the candidate, as plain numpy arrays and scipy CSR matrices (no Python object per
 target): coordinates sorted by latitude for the spatial pre-filter, kinds, hours, dates, offers and
-employer facts, TF-IDF matrices for titles, industries, descriptions and skills (one row per
-distinct text, shared by id), binary word columns, and the occupation grades. So an index can be
-saved (``save``) and memory-mapped read-only by every worker of a machine (``MatchIndex.load``):
-one copy of the index per machine, whatever the number of workers.
+employer facts, TF-IDF matrices for titles, industries, descriptions (each row cut to its
+``DESCRIPTION_FEATURES`` strongest n-grams) and skills (one row per distinct text, shared by id),
+binary word columns, and the occupation grades. So an index can be saved (``save``) and
+memory-mapped read-only by every worker of a machine (``MatchIndex.load``): one copy of the index per
+machine, whatever the number of workers.
 
 Text model (``TextModel``): character n-grams hashed into ``HASH_FEATURES`` buckets, weighted with
 the inverse document frequencies of the base corpus (an n-gram the base never saw weighs nothing,
