@@ -3,10 +3,11 @@
 Build (``MatchIndex(targets)``; seconds for 100,000 targets) precomputes everything that does not
 depend on the candidate, as plain numpy arrays and scipy CSR matrices (no Python object per
 target): coordinates sorted by latitude for the spatial pre-filter, kinds, hours, dates, offers and
-employer facts, TF-IDF matrices for titles, industries, descriptions and skills (one row per
-distinct text, shared by id), binary word columns, and the occupation grades. So an index can be
-saved (``save``) and memory-mapped read-only by every worker of a machine (``MatchIndex.load``):
-one copy of the index per machine, whatever the number of workers.
+employer facts, TF-IDF matrices for titles, industries, descriptions (each row cut to its
+``DESCRIPTION_FEATURES`` strongest n-grams) and skills (one row per distinct text, shared by id),
+binary word columns, and the occupation grades. So an index can be saved (``save``) and
+memory-mapped read-only by every worker of a machine (``MatchIndex.load``): one copy of the index per
+machine, whatever the number of workers.
 
 Text model (``TextModel``): character n-grams hashed into ``HASH_FEATURES`` buckets, weighted with
 the inverse document frequencies of the base corpus (an n-gram the base never saw weighs nothing,
@@ -72,10 +73,17 @@ from .wishes import ParsedWish, parse_wish
 __all__ = ["MatchIndex", "LiveIndex", "TextModel", "rank", "reach_box", "FORMAT_VERSION", "vocabulary_fingerprint"]
 
 #: Version of the files ``MatchIndex.save`` writes; a loader refuses any other.
-FORMAT_VERSION = 1
+#: 2: description rows keep only their ``DESCRIPTION_FEATURES`` strongest n-grams.
+FORMAT_VERSION = 2
 #: Hash buckets of the character n-gram model (2**20: few collisions among the ~10^5 n-grams of a
 #: Danish register; the IDF vector is 4 MB, shared like the rest of the index).
 HASH_FEATURES = 2**20
+
+#: N-grams kept per description row: the strongest by TF-IDF weight, values unchanged (not
+#: renormalised), the rest dropped. What is dropped are the common n-grams (low IDF) that only add
+#: noise below ``text.SIM_FLOOR``; a long, distinct description otherwise costs ~330 stored values
+#: (2.6 KB), more than the whole budget of a target. Chosen by measurement (bench/README.md).
+DESCRIPTION_FEATURES = 96
 
 #: How much of a company's description is searched for its kind of workplace.
 WORKPLACE_DESCRIPTION_CHARS = 160
@@ -155,6 +163,39 @@ def _int32_csr(m: sp.csr_matrix) -> sp.csr_matrix:
         m.indices = m.indices.astype(np.int32, copy=False)
         m.indptr = m.indptr.astype(np.int32, copy=False)
     return m
+
+
+def _keep_strongest(m: sp.csr_matrix, k: int) -> sp.csr_matrix:
+    """``m`` with each row cut to its ``k`` largest values (ties: the lower columns), others dropped.
+
+    A function of the row alone, so a delta's row equals the row a rebuild with the same model gives.
+    The long rows go a block at a time into a padded dense array (memory bounded by the block): one
+    partition gives each row's k-th largest value; values above it are kept, and of those equal to
+    it the first ones (lowest columns) until the row has k.
+    """
+    counts = np.diff(m.indptr)
+    long_rows = np.flatnonzero(counts > k)
+    if long_rows.size == 0:
+        return m
+    keep = np.ones(m.nnz, dtype=bool)
+    block = max(1, (1 << 21) // int(counts.max()))  # rows per block: ~8 MB of padded values
+    for first in range(0, long_rows.size, block):
+        rows = long_rows[first : first + block]
+        lengths = counts[rows]
+        local = np.repeat(np.arange(rows.size), lengths)
+        at = np.arange(lengths.sum()) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+        source = np.repeat(m.indptr[rows], lengths) + at  # where these values are in ``m``
+        values = np.full((rows.size, int(lengths.max())), -np.inf, dtype=np.float32)
+        values[local, at] = m.data[source]
+        cut = -np.partition(-values, k - 1, axis=1)[:, k - 1 : k]
+        above = values > cut
+        tied = values == cut
+        room = k - above.sum(axis=1, keepdims=True)
+        kept = above | (tied & (np.cumsum(tied, axis=1) <= room))
+        keep[source] = kept[local, at]
+    indptr = np.zeros(m.shape[0] + 1, dtype=np.int64)
+    np.cumsum(np.minimum(counts, k), out=indptr[1:])  # a long row keeps exactly k
+    return _int32_csr(sp.csr_matrix((m.data[keep], m.indices[keep], indptr), shape=m.shape))
 
 
 def _trusted_csr(data, indices, indptr, shape) -> sp.csr_matrix:
@@ -517,7 +558,10 @@ class MatchIndex:
         self.text_model_ = text_model
         bounds = np.cumsum([0] + [len(block) for block in blocks])
         for k, (name, ids) in enumerate(zip(_TEXT_FIELDS, [title_id, industry_id, description_id, skills_id])):
-            setattr(self, name + "_", _TextField(_int32_csr(matrix[bounds[k] : bounds[k + 1]].tocsr()), ids))
+            rows = _int32_csr(matrix[bounds[k] : bounds[k + 1]].tocsr())
+            if name == "description":
+                rows = _keep_strongest(rows, DESCRIPTION_FEATURES)
+            setattr(self, name + "_", _TextField(rows, ids))
 
         # Word model: which words each title / industry / description contains (binary), over one
         # sorted word list, so that a wish word's inflections and compounds are a few columns.
@@ -671,7 +715,9 @@ class MatchIndex:
             file = path / f"{name}.npy"
             if mmap:
                 try:
-                    return np.load(file, mmap_mode="r", allow_pickle=False)
+                    # A plain ndarray view of the map (the pages stay shared): indexing a np.memmap
+                    # makes a memmap object per slice, a fixed cost of ~1 ms per query.
+                    return np.load(file, mmap_mode="r", allow_pickle=False).view(np.ndarray)
                 except ValueError:  # an empty array cannot be mapped
                     pass
             return np.load(file, allow_pickle=False)

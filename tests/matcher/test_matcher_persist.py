@@ -5,9 +5,12 @@ from datetime import timedelta
 
 import numpy as np
 import pytest
+import scipy.sparse as sp
 from matcher_fixtures import HOME, TODAY
 
 from matcher import LiveIndex, MatchIndex
+from matcher.index import DESCRIPTION_FEATURES, _keep_strongest
+from matcher.text import normalise
 
 TITLES = ["Lagermedarbejder", "Kok", "Butiksassistent", "Chauffør", "Rengøringsassistent", "Pædagogmedhjælper"]
 KINDS = ["job", "company", "flexjob", "praktik", "loentilskud", "uddannelse"]
@@ -153,3 +156,43 @@ def test_an_index_with_int_ids_round_trips(tmp_path, make_target, make_candidate
     assert matches[0].target_id == 7 and isinstance(matches[0].target_id, int)
     assert 1 not in {m.target_id for m in matches}
     assert loaded.target_ids() == list(range(10))
+
+
+def _long_description(i: int) -> str:
+    """A distinct description far longer than ``DESCRIPTION_FEATURES`` n-grams."""
+    words = ["lageret", "kunderne", "kollegerne", "truckcertifikat", "mødestabilitet", "rengøring", "køkkenet",
+             "akvariet", "værkstedet", "butikken", "regnskabet", "omsorgen"]
+    return " ".join(f"Vi søger nr {i} til {words[(i + j) % 12]} og {words[(i * 7 + j) % 12]}." for j in range(8))
+
+
+def test_description_rows_keep_their_strongest_ngrams_in_base_and_delta_alike(make_target, candidates, vocabulary):
+    targets = [make_target(f"opening:{i}", title=TITLES[i % 6], description=_long_description(i),
+                           at=(HOME[0] + 0.001 * i, HOME[1]), company_id=i) for i in range(40)]
+    base = MatchIndex(targets, vocabulary=vocabulary)
+    unpruned = base.text_model_.transform([normalise(t.description) for t in targets])
+    assert np.diff(unpruned.indptr).min() > DESCRIPTION_FEATURES  # the test exercises the cut
+    rows = base.description_.matrix_
+    assert np.diff(rows.indptr).max() == DESCRIPTION_FEATURES
+
+    changed = make_target("opening:3", title="Kok", description=_long_description(99), at=HOME, company_id=3)
+    live = LiveIndex(base, added=[changed])
+    rebuilt = base.derive([t for t in targets if t.id != "opening:3"] + [changed])
+    # The delta's row for the changed target is the row a rebuild with the same model stores.
+    delta_row = live.delta.description_.matrix_[live.delta.description_.ids_[0]]
+    rebuilt_row = rebuilt.description_.matrix_[rebuilt.description_.ids_[len(targets) - 1]]
+    assert np.array_equal(delta_row.indices, rebuilt_row.indices)
+    assert np.array_equal(delta_row.data, rebuilt_row.data)
+    for c in candidates:
+        got = live.rank(c, limit=10, today=TODAY)
+        want = rebuilt.rank(c, limit=10, today=TODAY)
+        assert [(m.target_id, m.score) for m in got] == [(m.target_id, m.score) for m in want]
+
+
+def test_the_cut_keeps_the_largest_values_unchanged_and_ties_go_to_the_lower_column():
+    data = np.array([0.1, 0.5, 0.3, 0.5, 0.2, 0.5, 0.9, 0.4, 0.4], dtype=np.float32)
+    indices = np.array([1, 3, 4, 7, 9, 11, 2, 5, 8], dtype=np.int32)
+    m = sp.csr_matrix((data, indices, [0, 6, 9]), shape=(2, 12))
+    cut = _keep_strongest(m, 2)
+    assert cut[0].indices.tolist() == [3, 7] and cut[0].data.tolist() == [0.5, 0.5]  # 11 ties too, but later
+    assert cut[1].indices.tolist() == [2, 5] and np.allclose(cut[1].data, [0.9, 0.4])
+    assert _keep_strongest(m, 6) is m  # no row longer than k: nothing to cut
