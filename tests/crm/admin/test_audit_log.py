@@ -405,3 +405,64 @@ def test_the_log_and_its_export_stay_danish_by_default(admin, history):
     assert rows[0][:5] == ["Tidspunkt", "Bruger", "Rolle", "Handling", "Handlingskode"]
     assert rows[1][3] == "Virksomheden oprettet"
     assert re.fullmatch(r"\d{2}\.\d{2}\.\d{4} \d{2}:\d{2}:\d{2}", rows[1][0])
+
+
+# --- every detail in Danish words (audit of issue 16: an edit's fields showed as "Address", "hours min") ---
+
+# Columns the services set themselves and never name in an edit's details.
+INTERNAL_COLUMNS = {"id", "name_key", "sort_key", "lat", "lon", "geo_precision", "status_changed_at",
+                    "last_contact_at", "version", "created_at", "updated_at", "confirmed_at", "reminded_at"}
+
+
+def _detail_keys_in_the_code() -> dict[str, str]:
+    """Every literal key of a details dict passed to record_event or audit_view in crm/ → where."""
+    keys = {}
+    for path in sorted((ROOT / "crm").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            name = getattr(node, "func", None)
+            if not (isinstance(node, ast.Call) and getattr(name, "id", getattr(name, "attr", None))
+                    in ("record_event", "audit_view", "audit_shown_by_name")):
+                continue
+            for value in [*node.args, *(k.value for k in node.keywords)]:
+                if isinstance(value, ast.Dict):
+                    for key in value.keys:
+                        if isinstance(key, ast.Constant):
+                            keys[key.value] = f"{path.relative_to(ROOT)}:{node.lineno}"
+    return keys
+
+
+def test_every_detail_key_and_every_edited_field_has_a_danish_label():
+    from crm.models import Company, ContactPerson, Opening, Programme
+    from crm.services.audit_log import DETAIL_LABELS, HIDDEN_KEYS
+
+    keys = _detail_keys_in_the_code()
+    assert len(keys) > 50
+    # An edit's details name the changed columns (company, opening, contact) or list them ("fields").
+    for model in (Company, Opening, ContactPerson, Borger, Programme):
+        keys |= {column.key: model.__name__ for column in model.__table__.columns
+                 if column.key not in INTERNAL_COLUMNS}
+    missing = {key: where for key, where in keys.items() if key not in DETAIL_LABELS and key not in HIDDEN_KEYS}
+    assert not missing, f"detail keys without a Danish label in crm/services/audit_log.py DETAIL_LABELS: {missing}"
+
+
+def test_an_edit_of_a_company_and_a_borger_names_the_fields_in_danish(app, history):
+    from crm.services.audit_log import describe
+    from crm.services.companies import update_company
+
+    with app.app_context():
+        from crm.models import Company
+
+        company = db.session.get(Company, history["bageri"])
+        update_company(company, {"name": company.name, "postcode": "8000", "cvr": company.cvr,
+                                 "address": "Havnegade 2", "website": "https://bageri.example.dk"},
+                       expected_version=company.version, actor=None)
+        db.session.flush()
+        edit = db.session.scalar(sa.select(AuditEvent).where(AuditEvent.action == "company.update"))
+        borger_edit = record_event("borger.update", "borger", history["borger_id"],
+                                   details={"fields": ["hours_min", "wishes"]})
+        db.session.flush()
+        company_text, borger_text = (row.details_text for row in describe([edit, borger_edit]))
+    assert "Adresse: Havnegade 2" in company_text and "Hjemmeside: https://bageri.example.dk" in company_text
+    assert borger_text == "Felter: Timer om ugen, fra, Jobønsker"
+    for english in ("Address", "Website", "hours min", "wishes"):
+        assert english not in company_text + borger_text
