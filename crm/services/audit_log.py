@@ -37,6 +37,7 @@ from crm.services.borger_rights import ERASED_SUBJECT_PREFIX
 from crm.services.company_export import neutralize
 from crm.services.match_feedback import NOT_A_FIT_REASONS
 from crm.services.proposals import ANSWER_LABELS
+from crm.services.reference import offer_tag_labels
 from crm.timeutil import local_to_utc, to_local
 from crm.validators import parse_id
 
@@ -252,6 +253,13 @@ class _Names:
         self.companies = _pairs(Company.id, Company.name, company_ids)
         self.references = _pairs(Borger.id, Borger.reference, borger_ids)
         self.programmes = _pairs(Programme.id, Programme.name, programme_ids)
+        self._offers = None
+
+    def offer(self, code: str) -> str:
+        """An offer tag's label in the reader's language (a company edit lists the codes)."""
+        if self._offers is None:
+            self._offers = offer_tag_labels()
+        return _(self._offers[code]) if code in self._offers else code
 
     def user(self, user_id: int) -> str:
         if user_id not in self.users:  # an id inside a nested detail (an export's filters)
@@ -333,6 +341,8 @@ def _text(action: str, key: str, value, names: _Names) -> str:
         return names.company(number)
     if number is not None and key == "borger":  # an export's borger filter
         return names.borger(number)
+    if key == "offers" and isinstance(value, str):
+        return names.offer(value)
     if isinstance(value, int | float):
         return format_number(value)
     if isinstance(value, list | tuple):

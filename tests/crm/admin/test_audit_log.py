@@ -445,7 +445,7 @@ def test_every_detail_key_and_every_edited_field_has_a_danish_label():
     assert not missing, f"detail keys without a Danish label in crm/services/audit_log.py DETAIL_LABELS: {missing}"
 
 
-def test_an_edit_of_a_company_and_a_borger_names_the_fields_in_danish(app, history):
+def test_an_edit_of_a_company_and_a_borger_names_the_fields_and_offers_in_danish(app, history):
     from crm.services.audit_log import describe
     from crm.services.companies import update_company
 
@@ -454,7 +454,8 @@ def test_an_edit_of_a_company_and_a_borger_names_the_fields_in_danish(app, histo
 
         company = db.session.get(Company, history["bageri"])
         update_company(company, {"name": company.name, "postcode": "8000", "cvr": company.cvr,
-                                 "address": "Havnegade 2", "website": "https://bageri.example.dk"},
+                                 "address": "Havnegade 2", "website": "https://bageri.example.dk",
+                                 "offers": ["mentor", "flexjob"]},
                        expected_version=company.version, actor=None)
         db.session.flush()
         edit = db.session.scalar(sa.select(AuditEvent).where(AuditEvent.action == "company.update"))
@@ -463,6 +464,7 @@ def test_an_edit_of_a_company_and_a_borger_names_the_fields_in_danish(app, histo
         db.session.flush()
         company_text, borger_text = (row.details_text for row in describe([edit, borger_edit]))
     assert "Adresse: Havnegade 2" in company_text and "Hjemmeside: https://bageri.example.dk" in company_text
+    assert "Kan tilbyde: Fleksjob muligt, Mentor på arbejdspladsen" in company_text  # labels, not codes
     assert borger_text == "Felter: Timer om ugen, fra, Jobønsker"
-    for english in ("Address", "Website", "hours min", "wishes"):
+    for english in ("Address", "Website", "hours min", "wishes", "mentor", "flexjob"):
         assert english not in company_text + borger_text
