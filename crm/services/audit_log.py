@@ -120,7 +120,7 @@ FORMAT_LABELS = {"csv": "CSV", "xlsx": "XLSX", "json": "JSON"}
 # Code → label for the keys whose values are codes (statuses, stages, kinds, reasons).
 VALUE_LABELS = {
     "page": PAGE_LABELS, "format": FORMAT_LABELS, "role": ROLE_LABELS, "stage": STAGE_LABELS,
-    "answer": ANSWER_LABELS, "action": ACTION_LABELS,
+    "answer": ANSWER_LABELS, "action": ACTION_LABELS, "evidence_kind": OUTCOME_LABELS, "outcomes": OUTCOME_LABELS,
 }
 ACTION_VALUE_LABELS = {
     "company": {"from": STATUS_LABELS, "to": STATUS_LABELS, "status": STATUS_LABELS},

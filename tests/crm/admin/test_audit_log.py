@@ -461,10 +461,17 @@ def test_an_edit_of_a_company_and_a_borger_names_the_fields_and_offers_in_danish
         edit = db.session.scalar(sa.select(AuditEvent).where(AuditEvent.action == "company.update"))
         borger_edit = record_event("borger.update", "borger", history["borger_id"],
                                    details={"fields": ["hours_min", "wishes"]})
+        # What a placement's step and a verified result record: outcome codes.
+        step = record_event("placement.stage", "borger", history["borger_id"],
+                            details={"stage": "job", "outcomes": ["ordinary_job_start"]})
+        verified = record_event("contract.verify", "borger", history["borger_id"],
+                                details={"evidence_kind": "education_start", "achieved_on": "2026-03-02"})
         db.session.flush()
-        company_text, borger_text = (row.details_text for row in describe([edit, borger_edit]))
+        company_text, borger_text, step_text, verified_text = (
+            row.details_text for row in describe([edit, borger_edit, step, verified]))
     assert "Adresse: Havnegade 2" in company_text and "Hjemmeside: https://bageri.example.dk" in company_text
     assert "Kan tilbyde: Fleksjob muligt, Mentor på arbejdspladsen" in company_text  # labels, not codes
     assert borger_text == "Felter: Timer om ugen, fra, Jobønsker"
+    assert "_start" not in step_text + verified_text and "Opnået: 02.03.2026" in verified_text
     for english in ("Address", "Website", "hours min", "wishes", "mentor", "flexjob"):
         assert english not in company_text + borger_text
