@@ -38,6 +38,7 @@ from crm.services.company_export import neutralize
 from crm.services.match_feedback import NOT_A_FIT_REASONS
 from crm.services.proposals import ANSWER_LABELS
 from crm.services.reference import offer_tag_labels
+from crm.services.reports import DrillKey, figure_title
 from crm.timeutil import local_to_utc, to_local
 from crm.validators import parse_id
 
@@ -367,6 +368,15 @@ def _text(action: str, key: str, value, names: _Names) -> str:
     return text
 
 
+def _figure_text(key: str, programme_id) -> str:
+    """A dashboard figure a borger was shown under ("phase:job"), by the heading of its page."""
+    drill = DrillKey.parse(str(key))
+    programme = db.session.get(Programme, programme_id) if isinstance(programme_id, int) else None
+    if drill is None or programme is None:
+        return str(key)
+    return figure_title(programme, drill)
+
+
 def describe(events: Iterable[AuditEvent]) -> list[LogRow]:
     """The events as rows in the reader's words (names looked up once for all of them)."""
     events = list(events)
@@ -375,7 +385,8 @@ def describe(events: Iterable[AuditEvent]) -> list[LogRow]:
     for event in events:
         actor = names.users.get(event.actor_id) if event.actor_id is not None else None
         details = [(str(DETAIL_LABELS.get(key, key.replace("_", " ").capitalize())),
-                    _text(event.action, key, value, names))
+                    _figure_text(value, event.details.get("programme_id")) if key == "figure"
+                    else _text(event.action, key, value, names))
                    for key, value in (event.details or {}).items() if key not in HIDDEN_KEYS]
         rows.append(LogRow(
             event_id=event.id, at=to_local(event.at).replace(tzinfo=None),

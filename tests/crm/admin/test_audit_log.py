@@ -475,3 +475,20 @@ def test_an_edit_of_a_company_and_a_borger_names_the_fields_and_offers_in_danish
     assert "_start" not in step_text + verified_text and "Opnået: 02.03.2026" in verified_text
     for english in ("Address", "Website", "hours min", "wishes", "mentor", "flexjob"):
         assert english not in company_text + borger_text
+
+
+def test_a_dashboard_figure_a_borger_was_shown_under_reads_as_its_heading(app, history):
+    from crm.models.borger import Phase
+    from crm.services.audit_log import describe
+    from crm.services.programmes import create_programme
+
+    with app.app_context():
+        pid = create_programme({"name": "Din vej i job", "municipality": "Aarhus"}, actor=None).id
+        events = [record_event("borger.view", "borger", history["borger_id"],
+                               details={"page": "report_figure", "programme_id": pid, "figure": figure})
+                  for figure in ("enrolled", f"phase:{Phase.JOB_UDDANNELSE}", "nothing:at-all")]
+        db.session.flush()
+        enrolled, phase, unknown = (row.details_text for row in describe(events))
+    assert enrolled.endswith("Opgørelse: Indskrevne borgere")
+    assert "Opgørelse: Borgere i fasen" in phase and "job_uddannelse" not in phase
+    assert unknown.endswith("Opgørelse: nothing:at-all")  # a key no page knows is shown as stored
