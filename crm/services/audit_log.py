@@ -37,6 +37,8 @@ from crm.services.borger_rights import ERASED_SUBJECT_PREFIX
 from crm.services.company_export import neutralize
 from crm.services.match_feedback import NOT_A_FIT_REASONS
 from crm.services.proposals import ANSWER_LABELS
+from crm.services.reference import offer_tag_labels
+from crm.services.reports import DrillKey, figure_title
 from crm.timeutil import local_to_utc, to_local
 from crm.validators import parse_id
 
@@ -70,14 +72,32 @@ DETAIL_LABELS = {
     "konsulent_id": _l("Konsulent"), "excluded_company_ids": _l("Fravalgte virksomheder"),
     "attachment_id": _l("Bilag nr."), "size": _l("Størrelse (byte)"), "sha256": _l("Kontrolsum (SHA-256)"),
     "kinds": _l("Afsnit"), "day": _l("Dag"), "items": _l("Punkter"), "token_id": _l("API-nøgle nr."),
-    "scopes": _l("Adgang"), "days": _l("Dage"),
+    "scopes": _l("Adgang"), "days": _l("Dage"), "achieved_on": _l("Opnået"), "result_reference": _l("Pseudonym"),
+    "language": _l("Sprog"), "figure": _l("Opgørelse"),
+    # The fields a company, opening, borger or programme edit names (company.update, opening.update,
+    # borger.update and programme.update "fields"), in the words of their forms.
+    "pnummer": _l("P-nummer"), "address": _l("Adresse"), "city": _l("By"), "industry_code": _l("Branche (DB07)"),
+    "industry_text": _l("Branche, fritekst"), "size_band": _l("Antal ansatte"), "website": _l("Hjemmeside"),
+    "description": _l("Beskrivelse"), "agreement_signed": _l("Aftale underskrevet"),
+    "agreement_renewal": _l("Aftale fornyes"), "agreement_note": _l("Note om aftalen"), "tags": _l("Mærker"),
+    "occupation": _l("Stillingsbetegnelse"), "hours_min": _l("Timer om ugen, fra"),
+    "hours_max": _l("Timer om ugen, til"), "low_hour_start": _l("Kan starte med få timer"),
+    "start_date": _l("Start"), "apply_by": _l("Ansøgningsfrist"), "places": _l("Antal pladser"),
+    "skills": _l("Ønskede kompetencer"), "first_name": _l("Fornavn eller initialer"), "programme_id": _l("Indsats"),
+    "enrolled_on": _l("Indskrevet"), "phase": _l("Fase"), "transport": _l("Transport"),
+    "max_travel_minutes": _l("Højst rejsetid (minutter)"), "wishes": _l("Jobønsker"), "strengths": _l("Styrker"),
+    "needs": _l("Behov for støtte"), "accepts": _l("Åben for"), "excluded_industries": _l("Fravalgte brancher"),
+    "consent_to_propose": _l("Samtykke til forslag"), "shared_fields": _l("Må deles med arbejdsgiveren"),
+    "disclosure": _l("Må arbejdsgiveren vide det"), "notes": _l("Noter"), "ended_on": _l("Afsluttet"),
+    "end_reason": _l("Årsag til afslutning"), "municipality": _l("Kommune"), "target_group": _l("Målgruppe"),
+    "caseload_norm": _l("Norm for sagsstamme"), "referral_months": _l("Henvisningsperiode (måneder)"),
     # The tables a merge moves rows of (company.merge "moved").
     "company_status_changes": _l("statusændringer"), "contact_log": _l("kontakter"),
     "contact_persons": _l("kontaktpersoner"), "invitations": _l("invitationer"), "openings": _l("stillinger"),
     "outcome_events": _l("resultater"), "placements": _l("forløb"), "tasks": _l("opgaver"),
     "users": _l("portalbrugere"),
     # The filters of an export (company.export and audit.export "criteria", as in the query string).
-    "q": _l("søgning"), "industry": _l("branche"), "konsulent": _l("konsulent"), "postcode": _l("postnummer"),
+    "q": _l("søgning"), "industry": _l("branche"), "konsulent": _l("konsulent"), "postcode": _l("Postnummer"),
     "radius": _l("km"), "sort": _l("sortering"), "user": _l("bruger"), "borger": _l("borger"),
     "company": _l("virksomhed"), "action": _l("handling"), "since": _l("fra"), "until": _l("til"),
 }
@@ -101,7 +121,7 @@ FORMAT_LABELS = {"csv": "CSV", "xlsx": "XLSX", "json": "JSON"}
 # Code → label for the keys whose values are codes (statuses, stages, kinds, reasons).
 VALUE_LABELS = {
     "page": PAGE_LABELS, "format": FORMAT_LABELS, "role": ROLE_LABELS, "stage": STAGE_LABELS,
-    "answer": ANSWER_LABELS, "action": ACTION_LABELS,
+    "answer": ANSWER_LABELS, "action": ACTION_LABELS, "evidence_kind": OUTCOME_LABELS, "outcomes": OUTCOME_LABELS,
 }
 ACTION_VALUE_LABELS = {
     "company": {"from": STATUS_LABELS, "to": STATUS_LABELS, "status": STATUS_LABELS},
@@ -234,6 +254,13 @@ class _Names:
         self.companies = _pairs(Company.id, Company.name, company_ids)
         self.references = _pairs(Borger.id, Borger.reference, borger_ids)
         self.programmes = _pairs(Programme.id, Programme.name, programme_ids)
+        self._offers = None
+
+    def offer(self, code: str) -> str:
+        """An offer tag's label in the reader's language (a company edit lists the codes)."""
+        if self._offers is None:
+            self._offers = offer_tag_labels()
+        return _(self._offers[code]) if code in self._offers else code
 
     def user(self, user_id: int) -> str:
         if user_id not in self.users:  # an id inside a nested detail (an export's filters)
@@ -315,6 +342,8 @@ def _text(action: str, key: str, value, names: _Names) -> str:
         return names.company(number)
     if number is not None and key == "borger":  # an export's borger filter
         return names.borger(number)
+    if key == "offers" and isinstance(value, str):
+        return names.offer(value)
     if isinstance(value, int | float):
         return format_number(value)
     if isinstance(value, list | tuple):
@@ -339,6 +368,15 @@ def _text(action: str, key: str, value, names: _Names) -> str:
     return text
 
 
+def _figure_text(key: str, programme_id) -> str:
+    """A dashboard figure a borger was shown under ("phase:job"), by the heading of its page."""
+    drill = DrillKey.parse(str(key))
+    programme = db.session.get(Programme, programme_id) if isinstance(programme_id, int) else None
+    if drill is None or programme is None:
+        return str(key)
+    return figure_title(programme, drill)
+
+
 def describe(events: Iterable[AuditEvent]) -> list[LogRow]:
     """The events as rows in the reader's words (names looked up once for all of them)."""
     events = list(events)
@@ -347,7 +385,8 @@ def describe(events: Iterable[AuditEvent]) -> list[LogRow]:
     for event in events:
         actor = names.users.get(event.actor_id) if event.actor_id is not None else None
         details = [(str(DETAIL_LABELS.get(key, key.replace("_", " ").capitalize())),
-                    _text(event.action, key, value, names))
+                    _figure_text(value, event.details.get("programme_id")) if key == "figure"
+                    else _text(event.action, key, value, names))
                    for key, value in (event.details or {}).items() if key not in HIDDEN_KEYS]
         rows.append(LogRow(
             event_id=event.id, at=to_local(event.at).replace(tzinfo=None),

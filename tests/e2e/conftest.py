@@ -98,7 +98,7 @@ def viewport():
 
 @pytest.fixture
 def page(chromium, viewport, axe_audit):
-    """A fresh browser tab; every page it shows must be free of serious and critical axe findings."""
+    """A fresh browser tab; every page it shows must be checked and free of serious and critical axe findings."""
     context = chromium.new_context(locale="da-DK", viewport=viewport)
     context.set_default_timeout(10_000)
     axe_audit.install(context)
@@ -107,7 +107,7 @@ def page(chromium, viewport, axe_audit):
     if not page.is_closed():
         axe_audit.check_now(page)
     context.close()
-    if axe_audit.findings or axe_audit.errors:
+    if axe_audit.findings or axe_audit.errors or axe_audit.unchecked():
         pytest.fail(axe_audit.report(), pytrace=False)
 
 

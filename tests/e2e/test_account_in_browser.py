@@ -1,12 +1,22 @@
 """A vejleder opens Min konto from the header, turns one kind of the daily digest off with one
-click, makes the private calendar link and a calendar program reads the URL shown."""
+click, makes the private calendar link and a calendar program reads the URL shown; and turns a kind
+off through the link in a digest mail, without a login."""
 
+import re
 import urllib.error
 import urllib.request
+from datetime import timedelta
 
 import pytest
+import sqlalchemy as sa
 from icalendar import Calendar
 from playwright.sync_api import expect
+
+from crm.extensions import db
+from crm.models import DigestOptOut, User
+from crm.services.contacts import create_task
+from crm.services.digest import send_digests
+from crm.timeutil import today
 
 pytestmark = pytest.mark.e2e
 
@@ -49,3 +59,30 @@ def test_vejleder_turns_a_digest_kind_off_and_gets_a_calendar_link(page, login, 
         urllib.request.urlopen(url, timeout=10)  # noqa: S310
     gone.value.close()
     assert gone.value.code == 404
+
+
+def test_vejleder_unsubscribes_from_one_kind_through_the_link_in_the_digest(app, page, live_server, make_user):
+    """The page a digest's link opens, without a login: it asks first, the button turns the kind off."""
+    email = make_user("vejleder")
+    app.extensions["mailman"].outbox = []
+    with app.app_context():
+        user = db.session.scalar(sa.select(User).where(User.email == email))
+        create_task(title="Ring til bageren", due=today() - timedelta(days=1), assignee_id=user.id, actor=None)
+        send_digests(base_url=live_server)
+        db.session.commit()
+        user_id = user.id
+    [message] = app.extensions["mailman"].outbox
+    link = re.search(rf"{re.escape(live_server)}/overblik/afmeld/\S+", message.body).group(0)
+
+    page.goto(link)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Afmeld påmindelser")
+    kind = "«Opgaver, der forfalder i dag eller er overskredet»"
+    expect(page.get_by_text(f"Vil du holde op med at få {kind}")).to_be_visible()
+    page.get_by_role("button", name="Afmeld").click()
+    expect(page.get_by_text(f"Du får ikke {kind}")).to_be_visible()
+    with app.app_context():
+        kinds = db.session.scalars(sa.select(DigestOptOut.kind).where(DigestOptOut.user_id == user_id)).all()
+    assert kinds == ["opgaver"]
+
+    page.goto(f"{live_server}/overblik/afmeld/ugyldigt.link.her")  # a damaged link: a clear page, 404
+    expect(page.get_by_text("Linket virker ikke")).to_be_visible()

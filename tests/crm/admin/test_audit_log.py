@@ -405,3 +405,90 @@ def test_the_log_and_its_export_stay_danish_by_default(admin, history):
     assert rows[0][:5] == ["Tidspunkt", "Bruger", "Rolle", "Handling", "Handlingskode"]
     assert rows[1][3] == "Virksomheden oprettet"
     assert re.fullmatch(r"\d{2}\.\d{2}\.\d{4} \d{2}:\d{2}:\d{2}", rows[1][0])
+
+
+# --- every detail in Danish words (audit of issue 16: an edit's fields showed as "Address", "hours min") ---
+
+# Columns the services set themselves and never name in an edit's details.
+INTERNAL_COLUMNS = {"id", "name_key", "sort_key", "lat", "lon", "geo_precision", "status_changed_at",
+                    "last_contact_at", "version", "created_at", "updated_at", "confirmed_at", "reminded_at"}
+
+
+def _detail_keys_in_the_code() -> dict[str, str]:
+    """Every literal key of a details dict passed to record_event or audit_view in crm/ → where."""
+    keys = {}
+    for path in sorted((ROOT / "crm").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            name = getattr(node, "func", None)
+            if not (isinstance(node, ast.Call) and getattr(name, "id", getattr(name, "attr", None))
+                    in ("record_event", "audit_view", "audit_shown_by_name")):
+                continue
+            for value in [*node.args, *(k.value for k in node.keywords)]:
+                if isinstance(value, ast.Dict):
+                    for key in value.keys:
+                        if isinstance(key, ast.Constant):
+                            keys[key.value] = f"{path.relative_to(ROOT)}:{node.lineno}"
+    return keys
+
+
+def test_every_detail_key_and_every_edited_field_has_a_danish_label():
+    from crm.models import Company, ContactPerson, Opening, Programme
+    from crm.services.audit_log import DETAIL_LABELS, HIDDEN_KEYS
+
+    keys = _detail_keys_in_the_code()
+    assert len(keys) > 50
+    # An edit's details name the changed columns (company, opening, contact) or list them ("fields").
+    for model in (Company, Opening, ContactPerson, Borger, Programme):
+        keys |= {column.key: model.__name__ for column in model.__table__.columns
+                 if column.key not in INTERNAL_COLUMNS}
+    missing = {key: where for key, where in keys.items() if key not in DETAIL_LABELS and key not in HIDDEN_KEYS}
+    assert not missing, f"detail keys without a Danish label in crm/services/audit_log.py DETAIL_LABELS: {missing}"
+
+
+def test_an_edit_of_a_company_and_a_borger_names_the_fields_and_offers_in_danish(app, history):
+    from crm.services.audit_log import describe
+    from crm.services.companies import update_company
+
+    with app.app_context():
+        from crm.models import Company
+
+        company = db.session.get(Company, history["bageri"])
+        update_company(company, {"name": company.name, "postcode": "8000", "cvr": company.cvr,
+                                 "address": "Havnegade 2", "website": "https://bageri.example.dk",
+                                 "offers": ["mentor", "flexjob"]},
+                       expected_version=company.version, actor=None)
+        db.session.flush()
+        edit = db.session.scalar(sa.select(AuditEvent).where(AuditEvent.action == "company.update"))
+        borger_edit = record_event("borger.update", "borger", history["borger_id"],
+                                   details={"fields": ["hours_min", "wishes"]})
+        # What a placement's step and a verified result record: outcome codes.
+        step = record_event("placement.stage", "borger", history["borger_id"],
+                            details={"stage": "job", "outcomes": ["ordinary_job_start"]})
+        verified = record_event("contract.verify", "borger", history["borger_id"],
+                                details={"evidence_kind": "education_start", "achieved_on": "2026-03-02"})
+        db.session.flush()
+        company_text, borger_text, step_text, verified_text = (
+            row.details_text for row in describe([edit, borger_edit, step, verified]))
+    assert "Adresse: Havnegade 2" in company_text and "Hjemmeside: https://bageri.example.dk" in company_text
+    assert "Kan tilbyde: Fleksjob muligt, Mentor på arbejdspladsen" in company_text  # labels, not codes
+    assert borger_text == "Felter: Timer om ugen, fra, Jobønsker"
+    assert "_start" not in step_text + verified_text and "Opnået: 02.03.2026" in verified_text
+    for english in ("Address", "Website", "hours min", "wishes", "mentor", "flexjob"):
+        assert english not in company_text + borger_text
+
+
+def test_a_dashboard_figure_a_borger_was_shown_under_reads_as_its_heading(app, history):
+    from crm.models.borger import Phase
+    from crm.services.audit_log import describe
+    from crm.services.programmes import create_programme
+
+    with app.app_context():
+        pid = create_programme({"name": "Din vej i job", "municipality": "Aarhus"}, actor=None).id
+        events = [record_event("borger.view", "borger", history["borger_id"],
+                               details={"page": "report_figure", "programme_id": pid, "figure": figure})
+                  for figure in ("enrolled", f"phase:{Phase.JOB_UDDANNELSE}", "nothing:at-all")]
+        db.session.flush()
+        enrolled, phase, unknown = (row.details_text for row in describe(events))
+    assert enrolled.endswith("Opgørelse: Indskrevne borgere")
+    assert "Opgørelse: Borgere i fasen" in phase and "job_uddannelse" not in phase
+    assert unknown.endswith("Opgørelse: nothing:at-all")  # a key no page knows is shown as stored
