@@ -1,0 +1,30 @@
+"""register_version: one counter that moves at every commit changing the company register (issue 12)
+
+Revision ID: 0023
+Revises: 0021
+Create Date: 2026-12-01 19:30:00
+
+"""
+
+import sqlalchemy as sa
+from alembic import op
+
+# revision identifiers, used by Alembic.
+revision = "0023"
+down_revision = "0021"
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    table = op.create_table(
+        "register_version",
+        sa.Column("id", sa.Integer(), autoincrement=False, nullable=False),
+        sa.Column("version", sa.BigInteger(), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_register_version")),
+    )
+    op.bulk_insert(table, [{"id": 1, "version": 0}])
+
+
+def downgrade():
+    op.drop_table("register_version")

@@ -1,0 +1,22 @@
+"""The register's version: one row whose number moves at every commit that changes what the
+company list shows (``crm.services.register_version`` bumps it; caches are keyed by it)."""
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column
+
+from crm.extensions import db
+
+
+class RegisterVersion(db.Model):
+    """Exactly one row (id 1), made by migration 0023 (or by ``create_all``, see below)."""
+
+    __tablename__ = "register_version"
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    version: Mapped[int] = mapped_column(sa.BigInteger, default=0)
+
+
+# A database made by ``create_all`` (tests, benches) gets the one row as the migration makes it.
+sa.event.listen(
+    RegisterVersion.__table__, "after_create", sa.DDL("INSERT INTO register_version (id, version) VALUES (1, 0)")
+)
