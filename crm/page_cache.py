@@ -38,6 +38,8 @@ class VersionedCache:
             return make()
         database = str(db.engine.url)
         version = register_version.current()  # read before making: a value is never older than its version
+        if version is None:
+            return make()
         with self._lock:
             generation = self._generations.get(database)
             if generation is None or generation[0] != version:

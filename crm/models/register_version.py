@@ -8,7 +8,8 @@ from crm.extensions import db
 
 
 class RegisterVersion(db.Model):
-    """Exactly one row (id 1), made by migration 0023 (or by ``create_all``, see below)."""
+    """Exactly one row (id 1), made by migration 0023 (or by ``create_all``, see below); it starts at
+    a random number (``first_version``)."""
 
     __tablename__ = "register_version"
 
@@ -17,6 +18,8 @@ class RegisterVersion(db.Model):
 
 
 # A database made by ``create_all`` (tests, benches) gets the one row as the migration makes it.
-sa.event.listen(
-    RegisterVersion.__table__, "after_create", sa.DDL("INSERT INTO register_version (id, version) VALUES (1, 0)")
-)
+@sa.event.listens_for(RegisterVersion.__table__, "after_create")
+def _first_row(table, connection, **_):
+    from crm.services.register_version import first_version
+
+    connection.execute(table.insert().values(id=1, version=first_version()))

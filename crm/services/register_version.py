@@ -20,6 +20,7 @@ of ``users`` (a login's time, a password) does not move it.
 from __future__ import annotations
 
 import re
+import secrets
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
@@ -43,12 +44,18 @@ _SET_COLUMN = re.compile(r'(?:^|,)\s*"?(\w+)"?\s*=')
 #: Key in a connection's ``info``: this transaction wrote a watched table.
 CHANGED = "register_changed"
 _BUMP = "UPDATE register_version SET version = version + 1 WHERE id = 1"
-_CREATE = "INSERT INTO register_version (id, version) VALUES (1, 1)"
 
 
-def current() -> int:
-    """The register's version as committed now (0 before the first change)."""
-    return db.session.execute(sa.text("SELECT version FROM register_version WHERE id = 1")).scalar() or 0
+def first_version() -> int:
+    """Where a new counter starts: at random, so a register emptied and begun again (a test's
+    truncate, a new database at the same URL) never comes back to a version a cache has seen."""
+    return secrets.randbits(52)
+
+
+def current() -> int | None:
+    """The register's version as committed now; None while the row is missing (nothing may be
+    cached then: the next write makes the row)."""
+    return db.session.execute(sa.text("SELECT version FROM register_version WHERE id = 1")).scalar()
 
 
 def changes_pending() -> bool:
@@ -89,8 +96,8 @@ def _bump_before_commit(conn):
     cursor = conn.connection.dbapi_connection.cursor()
     try:
         cursor.execute(_BUMP)
-        if cursor.rowcount == 0:  # the row was never made (a database from before migration 0023's row)
-            cursor.execute(_CREATE)
+        if cursor.rowcount == 0:  # the row is gone (the tables were emptied): begin again
+            cursor.execute(f"INSERT INTO register_version (id, version) VALUES (1, {int(first_version())})")  # noqa: S608 (a number)
     finally:
         cursor.close()
 

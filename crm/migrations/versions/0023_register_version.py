@@ -6,6 +6,8 @@ Create Date: 2026-12-01 19:30:00
 
 """
 
+import secrets
+
 import sqlalchemy as sa
 from alembic import op
 
@@ -23,7 +25,8 @@ def upgrade():
         sa.Column("version", sa.BigInteger(), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_register_version")),
     )
-    op.bulk_insert(table, [{"id": 1, "version": 0}])
+    # A random start: a database made again at the same URL never repeats a version a cache saw.
+    op.bulk_insert(table, [{"id": 1, "version": secrets.randbits(52)}])
 
 
 def downgrade():
