@@ -13,7 +13,7 @@ class RegisterVersion(db.Model):
 
     __tablename__ = "register_version"
 
-    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    id: Mapped[int] = mapped_column(primary_key=True)
     version: Mapped[int] = mapped_column(sa.BigInteger, default=0)
 
 

@@ -44,6 +44,10 @@ _SET_COLUMN = re.compile(r'(?:^|,)\s*"?(\w+)"?\s*=')
 #: Key in a connection's ``info``: this transaction wrote a watched table.
 CHANGED = "register_changed"
 _BUMP = "UPDATE register_version SET version = version + 1 WHERE id = 1"
+_TABLE_EXISTS = {
+    "sqlite": "SELECT max(name) FROM sqlite_master WHERE type = 'table' AND name = 'register_version'",
+    "postgresql": "SELECT to_regclass('register_version')",
+}
 
 
 def first_version() -> int:
@@ -95,6 +99,9 @@ def _bump_before_commit(conn):
     # The DBAPI cursor, not conn.execute: the transaction is committing and must not restart.
     cursor = conn.connection.dbapi_connection.cursor()
     try:
+        cursor.execute(_TABLE_EXISTS[conn.dialect.name])
+        if cursor.fetchone()[0] is None:
+            return  # a migration older than 0023 is running: there is no version (and no cache) yet
         cursor.execute(_BUMP)
         if cursor.rowcount == 0:  # the row is gone (the tables were emptied): begin again
             cursor.execute(f"INSERT INTO register_version (id, version) VALUES (1, {int(first_version())})")  # noqa: S608 (a number)

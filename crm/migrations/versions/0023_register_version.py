@@ -21,9 +21,10 @@ depends_on = None
 def upgrade():
     table = op.create_table(
         "register_version",
-        sa.Column("id", sa.Integer(), autoincrement=False, nullable=False),
+        sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("version", sa.BigInteger(), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_register_version")),
+        sqlite_autoincrement=True,
     )
     # A random start: a database made again at the same URL never repeats a version a cache saw.
     op.bulk_insert(table, [{"id": 1, "version": secrets.randbits(52)}])
