@@ -107,8 +107,10 @@ def create_app(config: dict | None = None) -> Flask:
     from crm.security import add_security_headers, register_error_handlers
     from crm.templating import register_template_helpers
 
-    app.after_request(add_security_headers)
+    # Flask runs these last-registered first: the headers are set before the commit, while the
+    # user is still loaded (after it, asking whether the user is logged in reloads them: a query).
     app.after_request(end_of_request)
+    app.after_request(add_security_headers)
     register_error_handlers(app)
     register_template_helpers(app)
 
