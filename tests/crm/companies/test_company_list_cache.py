@@ -55,8 +55,10 @@ def test_an_edit_through_the_form_shows_at_once(app, browser, konsulent, make_co
     assert "Gammelt Navn ApS" in page(browser)
     form = browser.get(f"/virksomheder/{company_id}/rediger").get_data(as_text=True)
     version_field = re.search(r'name="version"[^>]*value="(\d+)"', form).group(1)
-    response = browser.post_form(f"/virksomheder/{company_id}/rediger", {
-        "name": "Nyt Navn ApS", "postcode": "8000", "status": "emne", "version": version_field})
+    response = browser.post_form(
+        f"/virksomheder/{company_id}/rediger",
+        {"name": "Nyt Navn ApS", "postcode": "8000", "status": "emne", "version": version_field},
+    )
     assert response.status_code == 302, response.get_data(as_text=True)
     shown = page(browser)
     assert "Nyt Navn ApS" in shown and "Gammelt Navn ApS" not in shown
@@ -68,8 +70,9 @@ def test_a_change_by_another_worker_shows_at_once(app, browser, konsulent, make_
     assert "Bageriet ApS" in page(browser)
     with app.app_context():
         company = db.session.get(Company, company_id)
-        update_company(company, {**company_profile(company), "name": "Bageriet Øst ApS"},
-                       expected_version=company.version)
+        update_company(
+            company, {**company_profile(company), "name": "Bageriet Øst ApS"}, expected_version=company.version
+        )
         db.session.commit()
     assert "Bageriet Øst ApS" in page(browser)
 
@@ -86,8 +89,9 @@ def test_a_status_change_shows_at_once_also_in_a_status_filter(app, browser, kon
     company_id = make_company(name="Partneren ApS")
     assert "Partneren ApS" not in page(browser, LIST + "?status=partner")
     assert "Partneren ApS" not in page(browser, LIST + "?status=dialog")
-    response = browser.post_form(f"/virksomheder/{company_id}/status", {"status": "dialog"},
-                                 form_page=f"/virksomheder/{company_id}")
+    response = browser.post_form(
+        f"/virksomheder/{company_id}/status", {"status": "dialog"}, form_page=f"/virksomheder/{company_id}"
+    )
     assert response.status_code == 302
     assert "Partneren ApS" in page(browser, LIST + "?status=dialog")
 
@@ -135,9 +139,11 @@ def test_offers_konsulent_names_and_contacts_show_at_once(app, browser, konsulen
     rows = page(browser).split("<tbody>")[1]
     assert label in rows and "Karen Omdøbt" in rows
     with app.app_context():
-        log_contact(db.session.get(Company, company_id),
-                    {"kind": "phone", "summary": "Ringede", "at": utcnow() - timedelta(days=3)},
-                    actor=db.session.get(User, karen_id))
+        log_contact(
+            db.session.get(Company, company_id),
+            {"kind": "phone", "summary": "Ringede", "at": utcnow() - timedelta(days=3)},
+            actor=db.session.get(User, karen_id),
+        )
         db.session.commit()
     rows = page(browser).split("<tbody>")[1]
     assert "Aldrig" not in rows and "<td>3</td>" in rows
@@ -178,16 +184,19 @@ def test_a_rolled_back_write_does_not_move_the_version(app, make_company):
     assert version(app) == before
 
 
-@pytest.mark.parametrize(("statement", "watched"), [
-    ("INSERT INTO companies (name) VALUES (?)", True),
-    ('UPDATE "companies" SET name=%(name)s WHERE companies.id = %(id)s', True),
-    ("DELETE FROM company_offers WHERE company_id = ?", True),
-    ("UPDATE users SET last_login_at=?, failed_logins=? WHERE users.id = ?", False),
-    ("UPDATE users SET name=?, updated_at=? WHERE users.id = ?", True),
-    ("INSERT INTO users (email, name) VALUES (?, ?)", True),
-    ("INSERT INTO audit_events (action) VALUES (?)", False),
-    ("SELECT * FROM companies", False),
-])
+@pytest.mark.parametrize(
+    ("statement", "watched"),
+    [
+        ("INSERT INTO companies (name) VALUES (?)", True),
+        ('UPDATE "companies" SET name=%(name)s WHERE companies.id = %(id)s', True),
+        ("DELETE FROM company_offers WHERE company_id = ?", True),
+        ("UPDATE users SET last_login_at=?, failed_logins=? WHERE users.id = ?", False),
+        ("UPDATE users SET name=?, updated_at=? WHERE users.id = ?", True),
+        ("INSERT INTO users (email, name) VALUES (?, ?)", True),
+        ("INSERT INTO audit_events (action) VALUES (?)", False),
+        ("SELECT * FROM companies", False),
+    ],
+)
 def test_which_statements_move_the_version(statement, watched):
     assert register_version.writes_register(statement) is watched
 
