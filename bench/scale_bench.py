@@ -134,7 +134,40 @@ def pages(people: dict) -> list[tuple[str, str, str]]:
     ]
 
 
-def measure(url: str, label: str, size: int, repeat: int, gunicorn: bool) -> dict[str, float]:
+def list_cpu_ms(client, requests: int = 200) -> tuple[float, float]:
+    """The company list in-process, warm: (CPU ms, wall ms) per request over ``requests``."""
+    for _ in range(10):
+        assert client.get("/virksomheder/").status_code == 200
+    cpu, wall = time.process_time(), time.perf_counter()
+    for _ in range(requests):
+        client.get("/virksomheder/")
+    return (1000 * (time.process_time() - cpu) / requests, 1000 * (time.perf_counter() - wall) / requests)
+
+
+def measure_wrk(url: str, people: dict) -> None:
+    """Only the company list against hello-world with wrk, through gunicorn (``--only wrk``)."""
+    if shutil.which("wrk") is None:
+        print("\ngunicorn: skipped (wrk is not installed: apt-get install wrk)")
+        return
+    served = Served("wsgi:app", {"DATABASE_URL": url, "SECRET_KEY": SECRET_KEY,
+                                 "LOGIN_RATE_LIMIT": "100000 per minute"})
+    try:
+        _, konsulent_cookie = login_cookie(served.base, people["konsulent"])
+        workers = served.workers()
+        cpu = cpu_seconds(workers)
+        company_list = wrk(served.base + "/virksomheder/", konsulent_cookie)
+        worker_ms = 1000 * (cpu_seconds(workers) - cpu) / (company_list * WRK_SECONDS)
+    finally:
+        served.close()
+    _hello_rate.clear()  # the yardstick right after, under the same load
+    hello = hello_world_rate()
+    print(f"\ngunicorn, {GUNICORN_WORKERS} workers, wrk c={WRK_CONNECTIONS} {WRK_SECONDS} s (load average "
+          f"{' '.join(f'{x:.1f}' for x in os.getloadavg())}):")
+    print(f"  company list {company_list:,.0f} req/s, hello-world Flask {hello:,.0f} req/s: "
+          f"{100 * company_list / hello:.1f} % (target ≥ 5 %); the workers' CPU {worker_ms:.2f} ms per list request")
+
+
+def measure(url: str, label: str, size: int, repeat: int, gunicorn: bool, only: str | None = None) -> dict[str, float]:
     from crm import create_app
     from crm.extensions import db
     from crm.services.reference import ensure_reference_data
@@ -159,6 +192,14 @@ def measure(url: str, label: str, size: int, repeat: int, gunicorn: bool) -> dic
     clients = {None: app.test_client()}
     for role in ("admin", "konsulent", "vejleder"):
         clients[role] = logged_in(app, people[role])
+    cpu_ms, wall_ms = list_cpu_ms(clients["konsulent"])
+    print(f"company list in-process, warm: {cpu_ms:.2f} ms CPU, {wall_ms:.2f} ms wall per request")
+    if only == "wrk":
+        with app.app_context():
+            db.session.remove()
+            db.engine.dispose()
+        measure_wrk(url, people)
+        return {}
     print(f"{'page':28} {'p50 ms':>8} {'p95 ms':>8} {'× /login':>9} {'kB':>7}")
     p50s = {}
     login_p50 = None
@@ -403,10 +444,10 @@ def measure_gunicorn(app, url: str, people: dict, borger_id: int) -> None:
         served.close()
 
 
-def run_all(url_for_size, label: str, sizes: list[int], repeat: int, gunicorn: bool) -> None:
-    results = {size: measure(url_for_size(size), label, size, repeat, gunicorn) for size in sizes}
+def run_all(url_for_size, label: str, sizes: list[int], repeat: int, gunicorn: bool, only: str | None) -> None:
+    results = {size: measure(url_for_size(size), label, size, repeat, gunicorn, only) for size in sizes}
     small, large = min(sizes), max(sizes)
-    if small == large:
+    if small == large or only:
         return
     print(f"\n{label}: p50 at {large:,} ÷ p50 at {small:,} companies (flat ≈ 1, target ≤ 2)")
     for name in results[small]:
@@ -419,17 +460,23 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=15, help="timed requests per page")
     parser.add_argument("--no-pg", action="store_true", help="skip PostgreSQL")
     parser.add_argument("--no-gunicorn", action="store_true", help="skip wrk, worker memory and the edit over gunicorn")
+    parser.add_argument("--only", choices=["wrk"], help="wrk: build the registers, then only the company list "
+                        "(in-process CPU per request, and wrk through gunicorn against hello-world)")
+    parser.add_argument("--no-sqlite", action="store_true", help="skip SQLite")
     args = parser.parse_args()
     gunicorn = not args.no_gunicorn
 
     with tempfile.TemporaryDirectory(prefix="fodfaeste-scale-") as tmp:
         os.environ["FODFAESTE_INSTANCE_PATH"] = tmp
-        run_all(lambda size: f"sqlite:///{Path(tmp) / f'scale-{size}.db'}", "SQLite", args.sizes, args.repeat, gunicorn)
+        if not args.no_sqlite:
+            run_all(lambda size: f"sqlite:///{Path(tmp) / f'scale-{size}.db'}", "SQLite", args.sizes, args.repeat,
+                    gunicorn, args.only)
         if args.no_pg:
             return
         with throwaway_pg_databases() as create_database:
             if create_database is not None:
-                run_all(lambda size: create_database(f"scale_{size}"), "PostgreSQL", args.sizes, args.repeat, gunicorn)
+                run_all(lambda size: create_database(f"scale_{size}"), "PostgreSQL", args.sizes, args.repeat, gunicorn,
+                        args.only)
 
 if __name__ == "__main__":
     main()

@@ -94,6 +94,7 @@ def create_app(config: dict | None = None) -> Flask:
     from crm.openings import bp as openings_bp
     from crm.portal import bp as portal_bp
     from crm.reports import bp as reports_bp
+    from crm.services import register_version  # noqa: F401  (its commit hook versions the register)
     from crm.tasks import bp as tasks_bp
 
     for bp in (auth_bp, main_bp, admin_bp, geo_bp, portal_bp, companies_bp, tasks_bp, borgere_bp,
@@ -106,8 +107,10 @@ def create_app(config: dict | None = None) -> Flask:
     from crm.security import add_security_headers, register_error_handlers
     from crm.templating import register_template_helpers
 
-    app.after_request(add_security_headers)
+    # Flask runs these last-registered first: the headers are set before the commit, while the
+    # user is still loaded (after it, asking whether the user is logged in reloads them: a query).
     app.after_request(end_of_request)
+    app.after_request(add_security_headers)
     register_error_handlers(app)
     register_template_helpers(app)
 

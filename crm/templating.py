@@ -1,6 +1,8 @@
 """Template helpers: the navigation, ``can(...)`` and date formatting."""
 
-from flask import Flask, url_for
+from functools import lru_cache
+
+from flask import Flask, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
@@ -40,14 +42,21 @@ NAVIGATION = [
 ]
 
 
-def navigation_for(user) -> list[dict]:
+def navigation_for(user) -> tuple[dict, ...]:
     if not user.is_authenticated:
-        return []
-    return [
+        return ()
+    return _navigation(user.role, request.script_root)
+
+
+@lru_cache(maxsize=64)
+def _navigation(role: str, _script_root: str) -> tuple[dict, ...]:
+    """A role's menu: the same on every page (the labels are lazy, worded when shown), so made once
+    per process and role (and mount point, which the URLs depend on)."""
+    return tuple(
         {"endpoint": endpoint, "url": url_for(endpoint), "label": label}
         for endpoint, label in NAVIGATION
-        if user.role in allowed_roles(endpoint)
-    ]
+        if role in allowed_roles(endpoint)
+    )
 
 
 def register_template_helpers(app: Flask) -> None:

@@ -5,6 +5,8 @@ Every view reads the same GET filters (bookmarkable) through ``CompanyFilterForm
 """
 
 
+from dataclasses import dataclass
+from datetime import datetime
 from urllib.parse import parse_qs, urlencode
 
 import sqlalchemy as sa
@@ -12,6 +14,7 @@ from flask import Response, abort, current_app, redirect, render_template, reque
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from markupsafe import Markup
 from wtforms import (
     BooleanField,
     IntegerField,
@@ -30,13 +33,15 @@ from crm.companies import bp
 from crm.companies.forms import SaveFilterForm
 from crm.extensions import db
 from crm.forms import ActionForm, SubForm, coerce_optional_id, submit
+from crm.i18n import current_language
 from crm.models import Company, SavedFilter, User
 from crm.models.company import STATUS_LABELS, PartnershipStatus
+from crm.page_cache import VersionedCache
 from crm.paging import page_number
 from crm.permissions import can, roles_with
 from crm.services import ValidationError
 from crm.services.company_export import export_companies
-from crm.services.company_search import SORTS, CompanySearch, search_companies
+from crm.services.company_search import SORTS, CompanySearch, days_since, search_companies
 from crm.services.geocoding import lookup_postcode
 from crm.services.job_kinds import request_company_export
 from crm.services.jobs import dispatch
@@ -175,10 +180,61 @@ def _filtered(per_page: int | None, page: int = 1):
 @allow("company.read")
 def index():
     """List and search companies."""
-    page = page_number()
-    form, result = _filtered(PER_PAGE, page)
-    return render_template("companies/list.html", form=form, result=result, filter_args=_filter_args(),
-                           sorts=SORTS, **_saved_filters_context())
+    return _list_page()
+
+
+def _list_page(status: int = 200, *, saved_filters: bool = True):
+    """The list page: the filters and the result from the cache of this register version, the
+    user's own parts (buttons, saved filters, the page around) made for this request."""
+    fragments = _LIST_CACHE.get_or_make(_list_key(), _list_fragments)
+    own = _saved_filters_context() if saved_filters else {"saved_filters": (), "has_filters": False}
+    return render_template("companies/list.html", fragments=fragments, filter_args=_filter_args(), **own), status
+
+
+#: The list's filters and results per register version, query, language and permission signature.
+_LIST_CACHE = VersionedCache(max_entries=128)
+#: Stands in a cached result for a days-since-contact cell (escaped text can never contain "<").
+DAYS_SLOT = "<!--days-since-contact-->"
+
+
+@dataclass(frozen=True)
+class ListFragments:
+    """The rendered filters and result of one query, shared by every user with the same key. The
+    days since a contact move with the clock, so the result keeps a slot for each, filled in
+    when shown."""
+
+    filters: Markup
+    result_parts: tuple[str, ...]
+    contacts: tuple[datetime, ...]
+
+    def result(self) -> Markup:
+        parts = [self.result_parts[0]]
+        for moment, after in zip(self.contacts, self.result_parts[1:], strict=True):
+            parts += [str(days_since(moment)), after]
+        return Markup("".join(parts))  # noqa: S704 (rendered by Jinja with autoescape; numbers added)
+
+
+def _list_key() -> tuple:
+    """What the cached fragments depend on besides the register: the query as given (its order
+    makes the links), the language and the permission signature (the role: ``can`` without an
+    object depends on the role alone)."""
+    return (current_user.role, current_language(), tuple((k, tuple(v)) for k, v in request.args.lists()))
+
+
+def _list_fragments() -> ListFragments:
+    form, result = _filtered(PER_PAGE, page_number())
+    contacts: list[datetime] = []
+
+    def days_slot(moment: datetime) -> Markup:
+        contacts.append(moment)
+        return Markup(DAYS_SLOT)  # noqa: S704 (a constant)
+
+    filters = render_template("companies/_filters.html", form=form, action="companies.index")
+    shown = render_template("companies/_list_result.html", result=result, filter_args=_filter_args(),
+                            sorts=SORTS, days_slot=days_slot)
+    parts = tuple(shown.split(DAYS_SLOT))
+    assert len(parts) == len(contacts) + 1  # noqa: S101 (the slot text comes only from days_slot)
+    return ListFragments(filters=Markup(filters), result_parts=parts, contacts=tuple(contacts))  # noqa: S704
 
 
 def _saved_filters_context() -> dict:
@@ -267,8 +323,7 @@ def export(fmt: str):
     runs as a job, whose page offers the file."""
     form, search = _search()
     if search is None:
-        return render_template("companies/list.html", form=form, result=None,
-                               filter_args=_filter_args(), sorts=SORTS), 400
+        return _list_page(status=400, saved_filters=False)  # the export's refusal, as before
     if search_companies(search, per_page=1).total > COMPANY_EXPORT_INLINE_ROWS:
         job = request_company_export(search, fmt=fmt, criteria=_filter_args(), user=current_user)
         after_commit(lambda: dispatch(job))

@@ -29,6 +29,7 @@ from crm.models.match_feedback import MatchFeedback, MatchShown, ProposalReason,
 from crm.models.notification import CalendarFeed, DigestKind, DigestOptOut, DigestRun
 from crm.models.opening import Opening
 from crm.models.programme import OutcomeEvent, OutcomeKind, Programme, ProgrammeTarget
+from crm.models.register_version import RegisterVersion
 from crm.models.saved_filter import SavedFilter
 from crm.models.user import LoginAttempt, RecoveryCode, Role, User
 
@@ -36,7 +37,7 @@ __all__ = [
     "ApiToken", "Attachment", "AuditEvent", "Borger", "CalendarFeed", "DigestKind", "DigestOptOut", "DigestRun",
     "Company", "CompanyStatusChange", "ContactLogEntry", "ContactPerson", "IdempotentRequest",
     "GeocodeCache", "ImportBatch", "ImportChange", "Industry", "Invitation", "IssuedReference", "Job", "JobStatus",
-    "LoginAttempt", "MatchFeedback", "MatchShown", "ProposalReason", "WeightsFit",
+    "LoginAttempt", "RegisterVersion", "MatchFeedback", "MatchShown", "ProposalReason", "WeightsFit",
     "WeightsVersion",
     "OfferTag", "Opening", "OutcomeEvent", "OutcomeKind", "Placement", "PlacementEvent",
     "PaymentRule", "Programme", "ProgrammeTarget", "SavedFilter", "RecoveryCode", "ReferralPeriod", "ResultInvoice",
