@@ -8,7 +8,7 @@ from crm.extensions import db
 
 
 class RegisterVersion(db.Model):
-    """Exactly one row (id 1), made by migration 0023 (or by ``create_all``, see below); it starts at
+    """Exactly one row (id 1), made by migration 0022 (or by ``create_all``, see below); it starts at
     a random number (``first_version``)."""
 
     __tablename__ = "register_version"

@@ -101,7 +101,7 @@ def _bump_before_commit(conn):
     try:
         cursor.execute(_TABLE_EXISTS[conn.dialect.name])
         if cursor.fetchone()[0] is None:
-            return  # a migration older than 0023 is running: there is no version (and no cache) yet
+            return  # a migration older than 0022 is running: there is no version (and no cache) yet
         cursor.execute(_BUMP)
         if cursor.rowcount == 0:  # the row is gone (the tables were emptied): begin again
             cursor.execute(f"INSERT INTO register_version (id, version) VALUES (1, {int(first_version())})")  # noqa: S608 (a number)
