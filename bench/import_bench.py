@@ -76,7 +76,7 @@ def run(url: str, label: str, sizes: list[int]) -> None:
     company_import.MAX_ROWS = max(sizes)
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "TESTING": True,
                       "SECRET_KEY": "bench-secret-key-that-is-long-enough-0123456789"})
-    print(f"\n== {label} ==")
+    print(f"\n== {label} == (load average {' '.join(f'{x:.2f}' for x in os.getloadavg())})")
     print(f"{'rows':>8} {'step':28} {'seconds':>8} {'rows/s':>8} {'CPU s':>7}")
     def analyze() -> None:
         """Fresh planner statistics after each step, as autovacuum keeps them (a server may run
@@ -111,6 +111,7 @@ def run(url: str, label: str, sizes: list[int]) -> None:
                 "confirm (all updated)": lambda data=second: company_import.run_import(
                     company_import.parse_upload("bench.csv", data), filename="bench.csv"),
             }
+            changed_wall = changed_cpu = 0.0
             for step, fn in steps.items():
                 start, cpu = time.perf_counter(), time.process_time()
                 report = fn()
@@ -120,6 +121,10 @@ def run(url: str, label: str, sizes: list[int]) -> None:
                 assert report.ok, report.errors[:3]
                 db.session.expunge_all()
                 print(f"{size:8,} {step:28} {seconds:8.2f} {size / seconds:8,.0f} {cpu:7.1f}")
+                if "changed" in step or "updated" in step:
+                    changed_wall, changed_cpu = changed_wall + seconds, changed_cpu + cpu
+            print(f"{size:8,} {'changed: preview + confirm':28} {changed_wall:8.2f} {size / changed_wall:8,.0f} "
+                  f"{changed_cpu:7.1f}   (load average {os.getloadavg()[0]:.2f})")
             count = db.session.scalar(sa.select(sa.func.count()).select_from(Company))
             assert count == size, (count, size)
         db.session.remove()

@@ -33,6 +33,7 @@ CONFLICT_MESSAGE = _l(
 # Two names in the same postcode at least this similar (0–100, rapidfuzz token_sort_ratio on the
 # normalised names) are shown as a likely duplicate before saving.
 DUPLICATE_NAME_THRESHOLD = 88
+NAME_REQUIRED = _l("Angiv virksomhedens navn.")
 
 # Fields a form or an import may set directly (besides status, offers and konsulent).
 PROFILE_FIELDS = (
@@ -71,7 +72,7 @@ DATABASE = Lookups()
 def _validated(data: dict, *, company_id: int | None = None, lookups: Lookups = DATABASE) -> dict:
     """Check and normalise the profile fields; raise ValidationError naming the field."""
     clean = {}
-    clean["name"] = clean_text(data, "name", max_length=fields.TITLE_MAX, required=_("Angiv virksomhedens navn."))
+    clean["name"] = clean_text(data, "name", max_length=fields.TITLE_MAX, required=NAME_REQUIRED)
     cvr = normalize_cvr(data.get("cvr"))
     if cvr is not None and not is_valid_cvr(cvr):
         raise ValidationError(_("CVR-nummeret er ikke gyldigt (8 cifre med korrekt kontrolciffer)."),
@@ -143,20 +144,6 @@ def _konsulent(konsulent_id, lookups: Lookups = DATABASE) -> int | None:
     return user_id
 
 
-def _apply(company: Company, clean: dict) -> dict:
-    """Set the validated fields; return {field: new value} for those that changed."""
-    place = clean.pop("_place")
-    changes = {}
-    for key, value in clean.items():
-        if getattr(company, key) != value:
-            changes[key] = value.isoformat() if isinstance(value, date) else value
-            setattr(company, key, value)
-    if company.lat is None or {"address", "postcode"} & changes.keys():
-        company.lat, company.lon, company.geo_precision = place.lat, place.lon, place.precision
-    company.name_key = normalize_company_name(company.name)
-    return changes
-
-
 def _record_status(company: Company, from_status: str | None, to_status: str, *, actor, note="") -> None:
     company.status = to_status
     company.status_changed_at = utcnow()
@@ -201,6 +188,57 @@ def create_company(data: dict, *, actor=None) -> Company:
     return company
 
 
+# What ``plan_update`` compares: the profile and the columns derived from it.
+CURRENT_FIELDS = (*PROFILE_FIELDS, "lat", "name_key", "status", "konsulent_id")
+
+
+@dataclass
+class PlannedUpdate:
+    """What an update sets: ``values`` (column → new value, only those that differ), ``offers``
+    (the new offer tags, or None when they stay), the audit details and the status move."""
+
+    values: dict
+    offers: list[OfferTag] | None
+    changes: dict
+    status_move: dict | None
+
+
+def plan_update(current: dict, data: dict, *, company_id: int | None, lookups: Lookups = DATABASE) -> PlannedUpdate:
+    """Check an update of a company whose current values are ``current`` (the keys in
+    CURRENT_FIELDS, ``offers`` as a set of codes) and say what it changes, on plain values: the
+    form sets them on the object (``apply_update``), the import writes them in bulk.
+    Raises ValidationError before anything is set when a field is invalid."""
+    clean = _validated(data, company_id=company_id, lookups=lookups)
+    offers = _offers(data["offers"], lookups) if "offers" in data else None
+    konsulent_id = _konsulent(data["konsulent_id"], lookups) if "konsulent_id" in data else None
+    new_status = data.get("status")
+    if new_status and new_status != current["status"]:
+        target = _transition_target(PartnershipStatus(current["status"]), new_status)
+    place = clean.pop("_place")
+    values, changes = {}, {}
+    for key, value in clean.items():
+        if current[key] != value:
+            changes[key] = value.isoformat() if isinstance(value, date) else value
+            values[key] = value
+    if current["lat"] is None or {"address", "postcode"} & changes.keys():
+        values.update(lat=place.lat, lon=place.lon, geo_precision=place.precision)
+    name_key = normalize_company_name(clean["name"])
+    if name_key != current["name_key"]:
+        values.update(name_key=name_key, sort_key=sort_key(name_key))
+    if offers is not None and {t.code for t in offers} != current["offers"]:
+        changes["offers"] = sorted(t.code for t in offers)
+    else:
+        offers = None
+    if "konsulent_id" in data and konsulent_id != current["konsulent_id"]:
+        changes["konsulent_id"] = values["konsulent_id"] = konsulent_id
+    status_move = None
+    if new_status and new_status != current["status"]:
+        status_move = {"from": current["status"], "to": target.value}
+        values.update(status=target.value, status_changed_at=utcnow())
+        changes["status"] = new_status
+    return PlannedUpdate(values, offers, changes, status_move)
+
+
 def apply_update(company: Company, data: dict, *, actor=None,
                  lookups: Lookups = DATABASE) -> tuple[dict, dict | None]:
     """Set a company's new profile, offers, konsulent and status without writing or auditing.
@@ -208,29 +246,20 @@ def apply_update(company: Company, data: dict, *, actor=None,
     Returns the changes and the status move (audit details) for the caller to record after its
     flush. Raises ValidationError before anything is set when a field is invalid.
     """
-    status_move = None
     with db.session.no_autoflush:
-        clean = _validated(data, company_id=company.id, lookups=lookups)
-        offers = _offers(data["offers"], lookups) if "offers" in data else None
-        konsulent_id = _konsulent(data["konsulent_id"], lookups) if "konsulent_id" in data else None
-        new_status = data.get("status")
-        if new_status and new_status != company.status:
-            target = _transition_target(company, new_status)
-        old_offers = company.offer_codes
-        changes = _apply(company, clean)
-        if offers is not None and {t.code for t in offers} != old_offers:
-            changes["offers"] = sorted(t.code for t in offers)
-            company.offers = offers
-        if "konsulent_id" in data and konsulent_id != company.konsulent_id:
-            changes["konsulent_id"] = konsulent_id
-            company.konsulent_id = konsulent_id
-        if new_status and new_status != company.status:
-            status_move = {"from": company.status, "to": target.value}
-            _record_status(company, company.status, target.value, actor=actor)
-            changes["status"] = new_status
-    if changes:
+        current = {key: getattr(company, key) for key in CURRENT_FIELDS} | {"offers": company.offer_codes}
+        update = plan_update(current, data, company_id=company.id, lookups=lookups)
+        for key, value in update.values.items():
+            setattr(company, key, value)
+        if update.offers is not None:
+            company.offers = update.offers
+        if update.status_move:
+            company.status_changes.append(CompanyStatusChange(
+                from_status=update.status_move["from"], to_status=update.status_move["to"],
+                changed_at=company.status_changed_at, changed_by_id=actor.id if actor else None, note=""))
+    if update.changes:
         company.updated_at = utcnow()
-    return changes, status_move
+    return update.changes, update.status_move
 
 
 def update_company(company: Company, data: dict, *, expected_version: int, actor=None) -> Company:
@@ -255,13 +284,12 @@ def update_company(company: Company, data: dict, *, expected_version: int, actor
     return company
 
 
-def _transition_target(company: Company, new_status: str) -> PartnershipStatus:
-    """The status to move to; ValidationError when the pipeline does not allow it."""
+def _transition_target(current: PartnershipStatus, new_status: str) -> PartnershipStatus:
+    """The status to move to from ``current``; ValidationError when the pipeline does not allow it."""
     try:
         target = PartnershipStatus(new_status)
     except ValueError:
         raise ValidationError(_("Ukendt status."), field="status") from None
-    current = company.status_enum
     if target != current and target not in STATUS_TRANSITIONS[current]:
         raise ValidationError(
             _("Status kan ikke gå fra %(current)s til %(target)s.", current=current.label.lower(),
@@ -272,8 +300,8 @@ def _transition_target(company: Company, new_status: str) -> PartnershipStatus:
 
 def change_status(company: Company, new_status: str, *, actor=None, note: str = "") -> None:
     """Move the partnership along the pipeline; the date of each change is kept."""
-    target = _transition_target(company, new_status)
     current = company.status_enum
+    target = _transition_target(current, new_status)
     if target == current:
         return
     _record_status(company, current.value, target.value, actor=actor, note=note)

@@ -27,12 +27,13 @@ AGREEMENT_NOTE_MAX = 2000
 MAX_HOURS_PER_WEEK = 60
 
 
-def clean_text(data: dict, key: str, *, max_length: int, required: str | None = None) -> str:
+def clean_text(data: dict, key: str, *, max_length: int, required=None) -> str:
     """``data[key]`` stripped ("" when missing); ValidationError on the field when it is longer than
-    ``max_length`` characters, or empty although ``required`` (the message to show then)."""
+    ``max_length`` characters, or empty although ``required`` (the message to show then; a lazy
+    text is translated only then, which an import checking many rows notices)."""
     value = (data.get(key) or "").strip()
-    if required and not value:
-        raise ValidationError(required, field=key)
+    if required is not None and not value:
+        raise ValidationError(str(required), field=key)
     if len(value) > max_length:
         raise ValidationError(_("Højst %(limit)s tegn.", limit=max_length), field=key)
     return value

@@ -565,3 +565,91 @@ def test_an_import_that_updates_many_companies_writes_each_changed_value_and_onl
         assert [rows[f"Firma {i} ApS"].industry_code for i in range(3)] == [None, "C", None]
         untouched = rows["Firma 5 ApS"]
         assert (untouched.version, untouched.tags, untouched.industry_code) == (1, ["gammel"], "C")
+
+
+def test_an_import_changes_a_company_exactly_as_the_company_form_does(app):
+    """The import checks an update on plain values (plan_update) and writes it in bulk; the form
+    sets the same plan on the object. A rename, a move, new offers and a status move give the same
+    columns either way (name key, sort key, place, offers, status history)."""
+    from crm.models import CompanyStatusChange
+    from crm.services.companies import company_profile
+
+    codes = offer_codes(app)
+    with app.app_context():
+        first = {"name": "Bageriet ApS", "postcode": "8000", "address": "Søndergade 1", "offers": [codes[0]]}
+        by_form = create_company({**first, "cvr": CVR_A})
+        by_import = create_company({**first, "cvr": CVR_B})
+        db.session.commit()
+        ids = by_form.id, by_import.id
+        changes = {"name": "Bagerhuset Århus ApS", "postcode": "8200", "address": "Ny Vej 2",
+                   "offers": [codes[1]], "status": "dialog", "tags": ["ny"]}
+        update_company(by_form, {**company_profile(by_form), **changes}, expected_version=1)
+        db.session.commit()
+        row = ["Bagerhuset Århus ApS", CVR_B, "8200", "Ny Vej 2", "", codes[1], "ny", "dialog"]
+        report = run_import(parse_upload("f.csv", csv_bytes([row])), filename="f.csv")
+        assert report.batch is not None and report.batch.updated_count == 1, report.errors
+        db.session.commit()
+        db.session.expunge_all()
+        columns = ("name", "name_key", "sort_key", "postcode", "city", "address", "lat", "lon", "geo_precision",
+                   "status", "tags", "version")
+        form, imported = (db.session.get(Company, company_id) for company_id in ids)
+        assert [getattr(imported, c) for c in columns] == [getattr(form, c) for c in columns]
+        assert imported.name_key == "bagerhuset aarhus" and imported.version == 2
+        assert imported.offer_codes == form.offer_codes == {codes[1]}
+        moves = [db.session.execute(sa.select(CompanyStatusChange.from_status, CompanyStatusChange.to_status)
+                                    .where(CompanyStatusChange.company_id == company_id)
+                                    .order_by(CompanyStatusChange.id)).all() for company_id in ids]
+        assert moves[0] == moves[1] == [(None, "emne"), ("emne", "dialog")]
+        event = db.session.scalars(sa.select(AuditEvent).where(
+            AuditEvent.action == "company.update", AuditEvent.object_id == str(ids[1]))).one()
+        assert {"name", "postcode", "address", "offers", "status", "tags"} <= event.details.keys()
+
+
+def test_a_company_saved_between_the_check_and_the_write_stops_the_import(app):
+    """The write checks the version each company was read at; a save in between (here: while the
+    import reports its progress after the check) is a conflict, and nothing of the file is kept."""
+    import gc
+
+    from crm.services import ConflictError
+
+    with app.app_context():
+        company_id = create_company({"name": "Bageriet ApS", "postcode": "8000", "cvr": CVR_A,
+                                     "phone": "11 11 11 11"}).id
+        db.session.commit()
+
+    def progress(percent, _text):
+        if percent == 70:  # checked, not yet written: someone else saves the company now
+            db.session.execute(sa.update(Company.__table__).where(Company.__table__.c.id == company_id)
+                               .values(version=Company.__table__.c.version + 1))
+
+    rows = [["Bageriet ApS", CVR_A, "8000", "", "22 22 22 22", "", "", ""],
+            ["Nyt Firma ApS", CVR_B, "8000", "", "", "", "", ""]]
+    with app.app_context():
+        with pytest.raises(ConflictError):
+            run_import(parse_upload("f.csv", csv_bytes(rows)), filename="f.csv", progress=progress)
+        assert gc.isenabled()  # the collector held during the check and write runs again
+        db.session.commit()
+        assert db.session.get(Company, company_id).phone == "11 11 11 11"
+    assert count(app, Company) == 1
+    assert count(app, ImportBatch) == 0
+
+
+def test_the_garbage_collector_is_held_only_while_a_file_is_checked(app):
+    import gc
+
+    paused = []
+    data = csv_bytes(TWO_COMPANIES)
+    with app.app_context():
+        company_import.preview_import(parse_upload("f.csv", data),
+                                      progress=lambda *_args: paused.append(not gc.isenabled()))
+        assert gc.isenabled()
+        bad = run_import(parse_upload("f.csv", csv_bytes([["", "", "8000", "", "", "", "", ""]])), filename="f.csv")
+        assert bad.batch is None and gc.isenabled()
+        gc.disable()
+        try:
+            run_import(parse_upload("f.csv", data), filename="f.csv")
+            assert not gc.isenabled()  # left as the caller had it
+        finally:
+            gc.enable()
+        db.session.rollback()
+    assert paused and all(paused)
