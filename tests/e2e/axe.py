@@ -38,12 +38,19 @@ CHECK_ON_LOAD = f"""(() => {{
   const run = {AXE_RUN};
   const token = String(Math.random()).slice(2);
   window.{BINDING}("shown", token, location.href, [], null);
-  window.{LOAD_CHECK} = new Promise((checked) => window.addEventListener("load", () => {{
-    checked(run({list(FAILING_IMPACTS)!r}).then(
+  // On load; or when the page is left before it has loaded: a link or form followed then stops the
+  // page loading, so "load" never comes, but the page lives on (its script running) while the test
+  // server holds the next page back.
+  window.{LOAD_CHECK} = new Promise((checked) => {{
+    const start = () => checked(run({list(FAILING_IMPACTS)!r}).then(
       (findings) => window.{BINDING}("done", token, location.href, findings, null),
       (error) => window.{BINDING}("done", token, location.href, [], String(error)),
     ));
-  }}, {{ once: true }}));
+    let started = false;
+    const once = () => {{ if (!started) {{ started = true; start(); }} }};
+    window.addEventListener("load", once, {{ once: true }});
+    window.addEventListener("beforeunload", once, {{ once: true }});
+  }});
 }})();"""
 # The check of the page as it is at the end of a test, after its check on load (one axe run at a time).
 CHECK_AGAIN = f"""async (impacts) => {{
