@@ -76,12 +76,15 @@ def test_without_tiles_the_map_draws_denmark_beneath_the_markers(page, login, li
     find_and_open_map(page, live_server, companies)
     page.locator("#company-map[data-base-layer='drawn']").wait_for()
     assert page.locator(".leaflet-base-pane svg path").count() >= 5  # the five regions at least
+    # The 98 municipalities as lines only (no fill over the regions), in view around the markers.
+    assert page.locator('.leaflet-base-pane svg path[fill="none"]').count() == 98
     # Beneath the markers: the base pane is stacked below the pane holding the markers.
     z_base = page.locator(".leaflet-base-pane").evaluate("e => Number(getComputedStyle(e).zIndex)")
     z_markers = page.locator(".leaflet-overlay-pane").evaluate("e => Number(getComputedStyle(e).zIndex)")
     z_tiles = page.locator(".leaflet-tile-pane").evaluate("e => Number(getComputedStyle(e).zIndex)")
     assert z_base < z_tiles < z_markers
-    assert "Natural Earth" in page.locator(".leaflet-control-attribution").inner_text()
+    attribution = page.locator(".leaflet-control-attribution").inner_text()
+    assert "Natural Earth" in attribution and "react-denmark-map" in attribution
     assert page.locator("img.leaflet-tile").count() == 0
 
 
