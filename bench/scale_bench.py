@@ -79,6 +79,9 @@ def add_people_and_work(size: int, rng: random.Random) -> dict:
                           caseload_norm=20)
     db.session.add(programme)
     db.session.flush()
+    # The borger list and the dashboard are a teamleder's pages (an admin opens no borger record).
+    teamleder = create_user(email="teamleder@bench.invalid", name="Teamleder", role="teamleder", password=PASSWORD)
+    teamleder.led_programmes.append(programme)
     borgere = []
     for vejleder in vejledere:
         for j in range(BORGERE_PER_VEJLEDER):
@@ -106,6 +109,7 @@ def add_people_and_work(size: int, rng: random.Random) -> dict:
         for i in range(max(20, size // 200))])
     db.session.commit()
     return {"admin": admin.email, "konsulent": konsulent.email, "vejleder": vejledere[0].email,
+            "teamleder": teamleder.email,
             "programme_id": programme.id, "company_id": company_ids[len(company_ids) // 2]}
 
 
@@ -128,8 +132,8 @@ def pages(people: dict) -> list[tuple[str, str, str]]:
         ("company page", "konsulent", f"/virksomheder/{people['company_id']}"),
         ("Kontakt snart, all", "admin", "/virksomheder/kontakt-snart?konsulent=alle"),
         ("Mine opgaver, konsulent", "konsulent", "/opgaver/"),
-        ("borger list, admin", "admin", "/borgere/"),
-        ("dashboard", "admin", f"/indsatser/{people['programme_id']}"),
+        ("borger list, teamleder", "teamleder", "/borgere/"),
+        ("dashboard", "teamleder", f"/indsatser/{people['programme_id']}"),
         ("openings list", "konsulent", "/stillinger/"),
     ]
 
@@ -190,7 +194,7 @@ def measure(url: str, label: str, size: int, repeat: int, gunicorn: bool, only: 
                 conn.exec_driver_sql("VACUUM ANALYZE")
         print(f"\n== {label}: {size:,} companies and their work inserted in {time.perf_counter() - start:.1f} s ==")
     clients = {None: app.test_client()}
-    for role in ("admin", "konsulent", "vejleder"):
+    for role in ("admin", "konsulent", "vejleder", "teamleder"):
         clients[role] = logged_in(app, people[role])
     cpu_ms, wall_ms = list_cpu_ms(clients["konsulent"])
     print(f"company list in-process, warm: {cpu_ms:.2f} ms CPU, {wall_ms:.2f} ms wall per request")
