@@ -332,4 +332,8 @@ def list_openings(**filters) -> list[Opening]:
 
 
 def company_openings(company: Company) -> list[Opening]:
-    return list_openings(company_id=company.id)
+    """The company's openings in the lists' order (open ones first, newest first). A company has a
+    handful: read through the company's index and sorted here, so the page stays flat as the
+    register grows (ordered in SQL, SQLite walked the index of every open opening instead)."""
+    openings = db.session.scalars(sa.select(Opening).where(Opening.company_id == company.id)).all()
+    return sorted(openings, key=lambda o: (o.status != OpeningStatus.AABEN, -o.updated_at.timestamp(), -o.id))

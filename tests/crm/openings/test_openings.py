@@ -178,3 +178,23 @@ def test_opening_changes_show_on_the_company_timeline(browser, make_user, make_p
     timeline = html.split('id="historik"')[1]
     assert "Stilling oprettet" in timeline and "Stilling bekræftet" in timeline
     assert "Virksomheden oprettet" in timeline
+
+
+def test_the_company_page_lists_open_openings_first_then_the_others_newest_first(
+        app, clock, make_partner, make_opening):
+    from datetime import timedelta
+
+    from crm.services.openings import company_openings
+
+    company_id = make_partner("Egen ApS")
+    other_company = make_partner("Anden ApS")
+    old_open = make_opening(company_id, title="Gammel åben")
+    clock.shift(timedelta(minutes=1))
+    closed = make_opening(company_id, title="Lukket", status="lukket")
+    clock.shift(timedelta(minutes=1))
+    new_open = make_opening(company_id, title="Ny åben")
+    clock.shift(timedelta(minutes=1))
+    make_opening(other_company, title="En andens")
+    with app.app_context():
+        shown = [opening.id for opening in company_openings(db.session.get(Company, company_id))]
+    assert shown == [new_open, old_open, closed]
