@@ -254,9 +254,7 @@ def apply_update(company: Company, data: dict, *, actor=None,
         if update.offers is not None:
             company.offers = update.offers
         if update.status_move:
-            company.status_changes.append(CompanyStatusChange(
-                from_status=update.status_move["from"], to_status=update.status_move["to"],
-                changed_at=company.status_changed_at, changed_by_id=actor.id if actor else None, note=""))
+            _record_status(company, update.status_move["from"], update.status_move["to"], actor=actor)
     if update.changes:
         company.updated_at = utcnow()
     return update.changes, update.status_move
