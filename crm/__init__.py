@@ -60,6 +60,7 @@ def create_app(config: dict | None = None) -> Flask:
     if not app.config.get("SQLALCHEMY_DATABASE_URI"):
         app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{Path(app.instance_path) / 'fodfaeste.db'}"
     app.config["SQLALCHEMY_DATABASE_URI"] = _normalize_db_url(app.config["SQLALCHEMY_DATABASE_URI"])
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = _engine_options(app.config)
 
     from crm.access import enforce_access
     from crm.api.auth import authenticate_api_request
@@ -126,6 +127,20 @@ def _normalize_db_url(url: str) -> str:
         if url.startswith(prefix):
             return "postgresql+psycopg://" + url[len(prefix):]
     return url
+
+
+def _engine_options(config) -> dict:
+    """The engine options, with psycopg's server-side prepared statements off on PostgreSQL.
+
+    psycopg prepares a query the fifth time a connection runs it, and PostgreSQL then switches to
+    a generic plan, one made without the parameters' values. For the dashboard's count of contacts
+    per vejleder that plan was 30 times slower (6 -> 170 ms at 100k companies) from the tenth view
+    on. Planning each query with its values costs far less than one such plan.
+    """
+    options = dict(config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
+    if config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql+psycopg"):
+        options["connect_args"] = {"prepare_threshold": None, **options.get("connect_args", {})}
+    return options
 
 
 def _configure_secret_key(app: Flask) -> None:
