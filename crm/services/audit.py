@@ -21,19 +21,30 @@ def record_event(
     details: dict | None = None,
 ) -> AuditEvent:
     """Add an audit row; the actor defaults to the logged-in user of the current request."""
-    if actor is None and has_request_context() and current_user.is_authenticated:
-        actor = current_user._get_current_object()
-    clean = {k: v for k, v in (details or {}).items() if k not in SECRET_KEYS}
-    event = AuditEvent(
-        actor_id=actor.id if actor is not None else None,
-        action=action,
-        object_type=object_type,
-        object_id=None if object_id is None else str(object_id),
-        details=clean,
-        ip=request.remote_addr if has_request_context() else None,
-    )
+    event = AuditEvent(**_row(action, object_type, object_id, actor=actor, details=details))
     db.session.add(event)
     return event
+
+
+def record_events(action: str, object_type: str, object_ids, *, actor: User | None = None,
+                  details: dict | None = None) -> None:
+    """Add one audit row per object, written in one statement (a list page's reads of 50 records)."""
+    rows = [_row(action, object_type, object_id, actor=actor, details=details) for object_id in object_ids]
+    if rows:
+        db.session.execute(sa.insert(AuditEvent), rows)
+
+
+def _row(action: str, object_type: str, object_id: object, *, actor: User | None, details: dict | None) -> dict:
+    if actor is None and has_request_context() and current_user.is_authenticated:
+        actor = current_user._get_current_object()
+    return {
+        "actor_id": actor.id if actor is not None else None,
+        "action": action,
+        "object_type": object_type,
+        "object_id": None if object_id is None else str(object_id),
+        "details": {k: v for k, v in (details or {}).items() if k not in SECRET_KEYS},
+        "ip": request.remote_addr if has_request_context() else None,
+    }
 
 
 # The label of every audit action (lazy: in the reader's language): the one mapping the revision log,

@@ -15,6 +15,7 @@ import numpy as np
 import sqlalchemy as sa
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 from crm.extensions import db
@@ -23,7 +24,7 @@ from crm.models.borger import SHAREABLE_FIELDS, Phase, Transport
 from crm.models.user import Role
 from crm.permissions import borger_scope, can, require
 from crm.services import ConflictError, ValidationError
-from crm.services.audit import record_event
+from crm.services.audit import record_event, record_events
 from crm.services.company_search import WordIndex, search_key
 from crm.services.fields import MAX_HOURS_PER_WEEK
 from crm.services.geocoding import geocode
@@ -94,7 +95,8 @@ def search_borgere(user, search: BorgerSearch = BorgerSearch()) -> sa.Select:
         rows = db.session.execute(stmt.with_only_columns(Borger.id, Borger.first_name, Borger.reference)).all()
         found = WordIndex.of([search_key(f"{name} {reference}") for _, name, reference in rows]).matches(words)
         stmt = stmt.where(Borger.id.in_([rows[i][0] for i in np.flatnonzero(found)] or [-1]))
-    return stmt.order_by(Borger.phase == Phase.AFSLUTTET, danish(Borger.first_name), Borger.id)
+    return (stmt.options(selectinload(Borger.vejleder))  # the list shows each borger's vejleder
+            .order_by(Borger.phase == Phase.AFSLUTTET, danish(Borger.first_name), Borger.id))
 
 
 def programmes_of_visible_borgere(user) -> list[Programme]:
@@ -112,9 +114,8 @@ def audit_view(borger: Borger, *, actor, page: str, details: dict | None = None)
 def audit_shown_by_name(borgere, *, actor, page: str, details: dict | None = None) -> None:
     """A page showed these borgere with something of their casework to ``actor``: those it
     showed by name (the ones ``actor`` may open) were read, one audit row each."""
-    shown = {borger.id: borger for borger in borgere if can_view_borger(actor, borger)}
-    for borger in shown.values():
-        audit_view(borger, actor=actor, page=page, details=details)
+    shown = dict.fromkeys(borger.id for borger in borgere if can_view_borger(actor, borger))
+    record_events("borger.view", "borger", shown, actor=actor, details={"page": page, **(details or {})})
 
 
 def audit_denied(borger_id: int, *, actor, page: str) -> None:
