@@ -59,3 +59,9 @@ class VersionedCache:
     def clear(self) -> None:
         with self._lock:
             self._generations.clear()
+
+
+#: Counts over the whole register that pages show (stale partners, openings to confirm): on SQLite a
+#: COUNT reads every matching index entry, so it grows with the register; made once per version.
+#: The key names the count and what else it depends on (the day, the konsulent).
+REGISTER_COUNTS = VersionedCache(max_entries=256)

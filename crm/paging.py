@@ -19,19 +19,22 @@ def page_number() -> int:
     return parse_int(request.args.get("page", ""), minimum=1, maximum=MAX_PAGE) or 1
 
 
-def page_of(*queries: sa.Select, per_page: int = PAGE_SIZE, page: int | None = None) -> Pagination:
+def page_of(*queries: sa.Select, per_page: int = PAGE_SIZE, page: int | None = None,
+            counts: list[int] | None = None) -> Pagination:
     """One page of ``query`` (ordered by the caller), with what the pagination macro needs.
 
     Several queries are paged as one list, the rows of the first, then of the second …: a list
     ordered "open ones first" is two queries that an index each serves in order, where one query
-    ordered by an expression would sort every row of the register for each page.
+    ordered by an expression would sort every row of the register for each page. ``counts``: the
+    number of rows of each query when the caller knows them (e.g. cached), else they are counted.
     """
     page = page or page_number()
     if len(queries) == 1:
         return db.paginate(queries[0], page=page, per_page=per_page, max_per_page=per_page,
                            error_out=False)
+    known = {} if counts is None else {"counts": list(counts)}
     return ConcatenatedPagination(page=page, per_page=per_page, max_per_page=per_page,
-                                  error_out=False, parts=queries)
+                                  error_out=False, parts=queries, **known)
 
 
 class ConcatenatedPagination(Pagination):

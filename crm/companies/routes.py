@@ -45,6 +45,7 @@ from crm.services.contacts import (
     log_contact,
     open_tasks_for_company,
     renewal_state,
+    stale_partner_counts,
     stale_partners_queries,
     staleness,
     update_contact_person,
@@ -235,6 +236,7 @@ def stale():
     konsulent_id = parse_id(choice)
     if choice != "alle" and konsulent_id is None:
         abort(400)
-    page = page_of(*stale_partners_queries(konsulent_id=konsulent_id))
+    page = page_of(*stale_partners_queries(konsulent_id=konsulent_id),
+                   counts=stale_partner_counts(konsulent_id=konsulent_id))
     return render_template("companies/stale.html", form=form, page=page, rows=with_staleness(page.items),
                            args={"konsulent": choice})

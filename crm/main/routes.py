@@ -1,19 +1,15 @@
-import sqlalchemy as sa
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext
 from flask_login import current_user
 
 from crm.access import allow, home_endpoint_for, is_safe_next
-from crm.extensions import db
 from crm.i18n import COOKIE_MAX_AGE, COOKIE_NAME, chosen_language
 from crm.main import bp
 from crm.main.glossary import TERMS
-from crm.models import Opening
-from crm.models.opening import OpeningStatus
 from crm.models.user import Role
 from crm.permissions import can
 from crm.services.contacts import count_stale_partners
-from crm.services.openings import stale_cutoff
+from crm.services.openings import count_openings_to_confirm
 from crm.services.reports import count_my_overdue_tasks, my_borgere_without_contact, my_f2f_contacts_this_week
 from crm.services.users import set_language as set_user_language
 
@@ -29,9 +25,7 @@ def index():
     if can(current_user, "company.edit"):
         konsulent_id = current_user.id if current_user.role == Role.KONSULENT else None
         overview["stale_partners"] = count_stale_partners(konsulent_id=konsulent_id)
-        overview["openings_to_confirm"] = db.session.scalar(
-            sa.select(sa.func.count()).select_from(Opening)
-            .where(Opening.status == OpeningStatus.AABEN, Opening.confirmed_at < stale_cutoff()))
+        overview["openings_to_confirm"] = count_openings_to_confirm()
     return render_template("main/index.html", overview=overview)
 
 

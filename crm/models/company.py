@@ -163,9 +163,9 @@ class Company(db.Model):
     # "Kontakt snart" and the start page page and count stale partners (all, or one konsulent's) in
     # the list's own order. The database pre-filter (MATCH_PREFILTER=database) picks companies in a
     # box of reach.
-    __table_args__ = (sa.Index("ix_companies_status_last_contact_name", "status", "last_contact_at", "name", "id"),
-                      sa.Index("ix_companies_konsulent_stale", "konsulent_id", "status", "last_contact_at",
-                               "name", "id"),
+    __table_args__ = (sa.Index("ix_companies_status_last_contact_sort", "status", "last_contact_at", "sort_key", "id"),
+                      sa.Index("ix_companies_konsulent_stale_sort", "konsulent_id", "status", "last_contact_at",
+                               "sort_key", "id"),
                       sa.Index("ix_companies_lat_lon", "lat", "lon"), NEVER_REUSE_IDS)
 
     konsulent = relationship("User", foreign_keys=[konsulent_id])

@@ -19,12 +19,12 @@ from sqlalchemy.orm.attributes import set_committed_value
 from crm.extensions import db
 from crm.models import Borger, Company, ContactLogEntry, ContactPerson, Task, User
 from crm.models.company import FACE_TO_FACE_KINDS, ContactKind, PartnershipStatus
+from crm.page_cache import REGISTER_COUNTS
 from crm.permissions import can, is_staff
 from crm.services import ValidationError
 from crm.services.audit import record_event
 from crm.services.fields import EMAIL_MAX, LONG_TEXT_MAX, PERSON_MAX, PHONE_MAX, TITLE_MAX, clean_text
 from crm.services.outcomes import record_first_employer_contact
-from crm.sorting import danish
 from crm.timeutil import DANISH_TZ, local_to_utc, to_local, today, utcnow
 from crm.validators import parse_id
 
@@ -316,7 +316,8 @@ def stale_partners_queries(*, konsulent_id: int | None = None, on: date | None =
     never-contacted by name, then the others by their last contact. Page them as one list (``page_of``).
 
     Two queries rather than one ordered by "never first": each is read in order from an index on
-    (konsulent, status, last contact, name), so a page costs the same at any register size.
+    (konsulent, status, last contact, sort key), so a page costs the same at any register size
+    (names in Danish order through the sort key, crm/sorting.py, as the company list sorts them).
     ``konsulent_id`` limits the list to one konsulent's companies; None means all.
     """
     on = on or today()
@@ -327,9 +328,9 @@ def stale_partners_queries(*, konsulent_id: int | None = None, on: date | None =
     partners = sa.select(Company).where(Company.status == PartnershipStatus.PARTNER.value)
     if konsulent_id is not None:
         partners = partners.where(Company.konsulent_id == konsulent_id)
-    return [partners.where(Company.last_contact_at.is_(None)).order_by(danish(Company.name), Company.id),
+    return [partners.where(Company.last_contact_at.is_(None)).order_by(Company.sort_key, Company.id),
             partners.where(Company.last_contact_at < cutoff)
-            .order_by(Company.last_contact_at, danish(Company.name), Company.id)]
+            .order_by(Company.last_contact_at, Company.sort_key, Company.id)]
 
 
 def with_staleness(companies, *, on: date | None = None) -> list[tuple[Company, Staleness]]:
@@ -344,11 +345,21 @@ def stale_partners(*, konsulent_id: int | None = None, on: date | None = None) \
                            for company in db.session.scalars(query)], on=on)
 
 
+def stale_partner_counts(*, konsulent_id: int | None = None, on: date | None = None) -> list[int]:
+    """How many rows each of stale_partners_queries has (the never contacted, the others): counted
+    over their index once per register version and day, then taken from ``REGISTER_COUNTS``."""
+    on = on or today()
+
+    def count() -> tuple[int, ...]:
+        return tuple(db.session.scalar(sa.select(sa.func.count()).select_from(query.order_by(None).subquery()))
+                     for query in stale_partners_queries(konsulent_id=konsulent_id, on=on))
+
+    return list(REGISTER_COUNTS.get_or_make(("stale_partners", konsulent_id, on), count))
+
+
 def count_stale_partners(*, konsulent_id: int | None = None, on: date | None = None) -> int:
-    """How many partners are stale: one COUNT over the index, whatever the register's size."""
-    never, contacted = stale_partners_queries(konsulent_id=konsulent_id, on=on)
-    return sum(db.session.scalar(sa.select(sa.func.count()).select_from(query.order_by(None).subquery()))
-               for query in (never, contacted))
+    """How many partners are stale (all, or one konsulent's)."""
+    return sum(stale_partner_counts(konsulent_id=konsulent_id, on=on))
 
 
 # --- the partnership agreement --------------------------------------------------------------

@@ -24,6 +24,7 @@ from crm.models import Company, OfferTag, Opening
 from crm.models.company import ContactKind
 from crm.models.opening import OpeningKind, OpeningStatus
 from crm.models.user import Role
+from crm.page_cache import REGISTER_COUNTS
 from crm.services import ValidationError
 from crm.services.audit import record_event
 from crm.services.companies import ConflictError
@@ -81,6 +82,15 @@ def hidden_from_matching(opening: Opening, *, now: datetime | None = None) -> bo
 
 def stale_cutoff(*, now: datetime | None = None) -> datetime:
     return (now or utcnow()) - timedelta(days=STALE_DAYS)
+
+
+def count_openings_to_confirm(*, now: datetime | None = None) -> int:
+    """How many open openings have not been confirmed for STALE_DAYS, as of the start of this
+    minute: counted once per register version and minute, then taken from ``REGISTER_COUNTS``."""
+    minute = (now or utcnow()).replace(second=0, microsecond=0)
+    return REGISTER_COUNTS.get_or_make(("openings_to_confirm", minute), lambda: db.session.scalar(
+        sa.select(sa.func.count()).select_from(Opening)
+        .where(Opening.status == OpeningStatus.AABEN, Opening.confirmed_at < stale_cutoff(now=minute))))
 
 
 # --- validation -----------------------------------------------------------------------------

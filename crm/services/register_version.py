@@ -1,6 +1,6 @@
 """The register's version: a number that moves at every commit that changes what the company list
 shows, so a page can cache what it computed from the register and know, with one indexed read,
-whether it is still current (``crm.services.page_cache``).
+whether it is still current (``crm.page_cache``).
 
 The one home of that signal is the database (table ``register_version``, one row), so it holds
 for every worker and app machine and for every way in: a form, the API, an import, a merge, a job,
@@ -13,8 +13,9 @@ raises nothing.
 
 Watched: the companies and everything the list shows of them or offers in its filters: offers
 (``company_offers``, ``offer_tags``), industries, status changes, contacts and contact persons,
-and the users' names, roles and active flag (the konsulent column and filter). Any other change
-of ``users`` (a login's time, a password) does not move it.
+and the users' names, roles and active flag (the konsulent column and filter), and the openings'
+status and confirmation (the register's counts, ``crm.page_cache.REGISTER_COUNTS``). Any other
+change of ``users`` (a login's time, a password) does not move it.
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ WATCHED: dict[str, frozenset[str] | None] = {
     "contact_log": None,
     "contact_persons": None,
     "users": frozenset({"name", "role", "active"}),
+    "openings": frozenset({"status", "confirmed_at", "company_id"}),  # the start page's openings to confirm
 }
 _WRITE = re.compile(r'\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+"?(\w+)"?', re.IGNORECASE)
 _SET = re.compile(r"\bSET\s+(.*?)(?:\bWHERE\b|\bFROM\b|$)", re.IGNORECASE | re.DOTALL)

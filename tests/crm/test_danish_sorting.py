@@ -98,3 +98,15 @@ def test_company_sort_key_follows_its_name_key(app):
 
 def test_sort_key_orders_as_danish_key():
     assert sorted(reversed(ICU_ORDER), key=sort_key) == ICU_ORDER
+
+
+def test_kontakt_snart_lists_partners_in_danish_order(app, make_user, browser):
+    """Never-contacted partners are read in the order of the sort key, as the company list sorts."""
+    with app.app_context():
+        for name in DANISH_COMPANY_ORDER[::-1]:
+            create_company({"name": name, "postcode": "8000", "status": "partner"})
+        db.session.commit()
+    browser.login(make_user("konsulent"))
+    html = browser.get("/virksomheder/kontakt-snart?konsulent=alle").get_data(as_text=True)
+    found = [name for name in re.findall(r">([^<>]+)</a>", html) if name in DANISH_COMPANY_ORDER]
+    assert found == DANISH_COMPANY_ORDER
