@@ -325,7 +325,8 @@ def stale_partners_queries(*, konsulent_id: int | None = None, on: date | None =
     start_of_day = datetime.combine(on - timedelta(days=STALE_AFTER_DAYS - 1), datetime.min.time(),
                                     tzinfo=DANISH_TZ)
     cutoff = start_of_day.astimezone(UTC).replace(tzinfo=None)
-    partners = sa.select(Company).where(Company.status == PartnershipStatus.PARTNER.value)
+    partners = (sa.select(Company).where(Company.status == PartnershipStatus.PARTNER.value)
+                .options(selectinload(Company.konsulent)))  # the list names each one's konsulent
     if konsulent_id is not None:
         partners = partners.where(Company.konsulent_id == konsulent_id)
     return [partners.where(Company.last_contact_at.is_(None)).order_by(Company.sort_key, Company.id),
