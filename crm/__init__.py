@@ -79,6 +79,7 @@ def create_app(config: dict | None = None) -> Flask:
     _configure_mail(app)
     _configure_login(app)
     _configure_sqlite(app)
+    _configure_postgresql(app)
 
     app.url_map.converters["int"] = IdConverter  # before any route is added
     from crm import models  # noqa: F401  (registers the models with the metadata)
@@ -194,7 +195,7 @@ def _configure_login(app: Flask) -> None:
 
 # Statements that only read: they run outside any transaction, so in WAL mode they never wait for
 # (or hold) the write lock. Everything else (INSERT, UPDATE, DELETE, DDL, SAVEPOINT …) writes.
-SQLITE_READ_ONLY_STATEMENTS = ("SELECT", "PRAGMA", "EXPLAIN")
+READ_ONLY_STATEMENTS = ("SELECT", "PRAGMA", "EXPLAIN")
 
 
 def _configure_sqlite(app: Flask) -> None:
@@ -229,9 +230,47 @@ def _configure_sqlite(app: Flask) -> None:
             if dbapi_connection.in_transaction:
                 return
             first_word = statement.lstrip()[:8].split(None, 1)[:1]
-            if first_word and first_word[0].upper() in SQLITE_READ_ONLY_STATEMENTS:
+            if first_word and first_word[0].upper() in READ_ONLY_STATEMENTS:
                 return
             dbapi_connection.execute("BEGIN IMMEDIATE")
+
+
+def _configure_postgresql(app: Flask) -> None:
+    """Reads run outside any transaction on PostgreSQL too, as on SQLite: a request that only reads
+    (most of them) then costs no BEGIN and no COMMIT, two of its few round trips. Its first write
+    begins the transaction, so every write of a request commits or rolls back as one, and the
+    reads after it see its writes. Under READ COMMITTED each statement sees the latest commit
+    either way; the code takes no row locks with a read (no SELECT … FOR UPDATE)."""
+    if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql+psycopg"):
+        return
+    from psycopg.pq import TransactionStatus
+    from sqlalchemy import event
+
+    with app.app_context():
+        engine = db.engine
+
+        @event.listens_for(engine, "connect")
+        def _autocommit(dbapi_connection, _record):
+            dbapi_connection.autocommit = True
+
+        @event.listens_for(engine, "checkout")
+        def _autocommit_again(dbapi_connection, _record, _proxy):
+            # A connection given another isolation level (the backup's REPEATABLE READ) comes back
+            # with autocommit off; from here on it reads outside transactions again.
+            if not dbapi_connection.autocommit and dbapi_connection.info.transaction_status == TransactionStatus.IDLE:
+                dbapi_connection.autocommit = True
+
+        @event.listens_for(engine, "before_cursor_execute")
+        def _begin_before_writing(conn, cursor, statement, _parameters, _context, _executemany):
+            dbapi_connection = cursor.connection
+            if not dbapi_connection.autocommit or dbapi_connection.info.transaction_status != TransactionStatus.IDLE:
+                return  # in a transaction already (or one SQLAlchemy runs itself)
+            if "isolation_level" in conn.get_execution_options():
+                return  # an isolation level asked for explicitly (AUTOCOMMIT for VACUUM) is kept
+            first_word = statement.lstrip()[:8].split(None, 1)[:1]
+            if first_word and first_word[0].upper() in READ_ONLY_STATEMENTS:
+                return
+            dbapi_connection.execute("BEGIN")
 
 
 def _check_session_age():

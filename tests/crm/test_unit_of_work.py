@@ -196,3 +196,44 @@ def test_submit_answers_not_authorized_with_403_and_writes_nothing(app, uow_clie
 
 def test_submit_shows_the_form_on_get(uow_client):
     assert uow_client.get("/test/formular/ok").get_data(as_text=True) == "||False"
+
+
+@pytest.fixture
+def postgresql(app):
+    with app.app_context():
+        if db.engine.dialect.name != "postgresql":
+            pytest.skip("PostgreSQL only")
+        yield
+
+
+def test_on_postgresql_reads_run_outside_a_transaction_until_the_first_write(app, postgresql):
+    """A request that only reads costs no BEGIN and no COMMIT; its first write begins the one
+    transaction its writes share, and the reads after it see them."""
+    from psycopg.pq import TransactionStatus
+
+    driver = db.session.connection().connection.dbapi_connection
+    assert db.session.scalar(sa.select(sa.func.count(Company.id))) == 0
+    assert driver.info.transaction_status == TransactionStatus.IDLE
+    create_company({"name": "Første ApS", "postcode": "8000"})
+    db.session.flush()
+    assert driver.info.transaction_status == TransactionStatus.INTRANS
+    create_company({"name": "Anden ApS", "postcode": "8000"})
+    db.session.flush()
+    assert db.session.scalar(sa.select(sa.func.count(Company.id))) == 2
+    db.session.rollback()
+    assert db.session.scalar(sa.select(sa.func.count(Company.id))) == 0
+
+
+def test_on_postgresql_an_isolation_level_asked_for_is_kept(app, postgresql):
+    """VACUUM needs real autocommit (no BEGIN before it); the backup's REPEATABLE READ connection
+    reads outside transactions again once it is back in the pool."""
+    db.session.remove()
+    db.engine.dispose()
+    with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.exec_driver_sql("VACUUM companies")
+    with db.engine.connect().execution_options(isolation_level="REPEATABLE READ") as conn:
+        assert conn.exec_driver_sql("SHOW transaction_isolation").scalar() == "repeatable read"
+    assert db.engine.pool.checkedin() == 1  # the next checkout is that same connection
+    with db.engine.connect() as conn:
+        assert conn.connection.dbapi_connection.autocommit is True
+        assert conn.exec_driver_sql("SHOW transaction_isolation").scalar() == "read committed"
