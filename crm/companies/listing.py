@@ -241,8 +241,11 @@ def _saved_filters_context() -> dict:
     """The user's saved filters and the form to save the current ones, for the list page."""
     query = urlencode([(key, value) for key, values in request.args.lists() if key in FILTER_FIELDS
                        for value in values if value])
-    return {"saved_filters": saved_filters_of(current_user), "delete_form": ActionForm(),
-            "save_form": SaveFilterForm(formdata=None, query=query), "has_filters": bool(_filter_args())}
+    saved, has_filters = saved_filters_of(current_user), bool(_filter_args())
+    # Each form is made only when the page shows it (most list requests show neither).
+    return {"saved_filters": saved, "delete_form": ActionForm() if saved else None,
+            "save_form": SaveFilterForm(formdata=None, query=query) if has_filters else None,
+            "has_filters": has_filters}
 
 
 def _get_saved_filter_or_404(filter_id: int) -> SavedFilter:

@@ -20,9 +20,11 @@ QUERY_MAX = 2000
 MAX_PER_USER = 30
 
 
-def saved_filters_of(user) -> list[SavedFilter]:
-    """The user's own saved filters, by name in Danish order."""
-    return list(db.session.scalars(sa.select(SavedFilter).where(SavedFilter.user_id == user.id)
+def saved_filters_of(user) -> list[sa.Row]:
+    """The user's own saved filters (id, name), by name in Danish order: read as plain rows, for
+    the company list shows them on every request."""
+    return list(db.session.execute(sa.select(SavedFilter.id, SavedFilter.name)
+                                   .where(SavedFilter.user_id == user.id)
                                    .order_by(danish(SavedFilter.name), SavedFilter.id)))
 
 
