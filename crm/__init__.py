@@ -198,6 +198,11 @@ def _configure_login(app: Flask) -> None:
 READ_ONLY_STATEMENTS = ("SELECT", "PRAGMA", "EXPLAIN")
 
 
+def _only_reads(statement: str) -> bool:
+    first_word = statement.lstrip()[:8].split(None, 1)[:1]
+    return bool(first_word) and first_word[0].upper() in READ_ONLY_STATEMENTS
+
+
 def _configure_sqlite(app: Flask) -> None:
     if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         return
@@ -227,12 +232,8 @@ def _configure_sqlite(app: Flask) -> None:
             # never fails mid-transaction with "database is locked" (SQLITE_BUSY_SNAPSHOT) as a
             # deferred read-then-write transaction can. The lock is held until commit/rollback.
             dbapi_connection = cursor.connection
-            if dbapi_connection.in_transaction:
-                return
-            first_word = statement.lstrip()[:8].split(None, 1)[:1]
-            if first_word and first_word[0].upper() in READ_ONLY_STATEMENTS:
-                return
-            dbapi_connection.execute("BEGIN IMMEDIATE")
+            if not dbapi_connection.in_transaction and not _only_reads(statement):
+                dbapi_connection.execute("BEGIN IMMEDIATE")
 
 
 def _configure_postgresql(app: Flask) -> None:
@@ -267,10 +268,8 @@ def _configure_postgresql(app: Flask) -> None:
                 return  # in a transaction already (or one SQLAlchemy runs itself)
             if "isolation_level" in conn.get_execution_options():
                 return  # an isolation level asked for explicitly (AUTOCOMMIT for VACUUM) is kept
-            first_word = statement.lstrip()[:8].split(None, 1)[:1]
-            if first_word and first_word[0].upper() in READ_ONLY_STATEMENTS:
-                return
-            dbapi_connection.execute("BEGIN")
+            if not _only_reads(statement):
+                dbapi_connection.execute("BEGIN")
 
 
 def _check_session_age():

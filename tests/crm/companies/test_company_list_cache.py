@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 from crm.companies.listing import _LIST_CACHE
 from crm.extensions import db
-from crm.models import Company, OfferTag, RegisterVersion, User
+from crm.models import Company, OfferTag, User
 from crm.services import register_version
 from crm.services.companies import company_profile, update_company
 from crm.services.company_merge import merge_companies
@@ -22,14 +22,9 @@ CSRF_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 
 
 @pytest.fixture(autouse=True)
-def _cached(app):
-    """An empty cache, and the version row as a migrated database has it (the tests' truncate
-    takes it away, and without it nothing is cached, so nothing here could fail)."""
+def _cached(register_versioned):
+    """An empty cache, and the version row (see ``register_versioned``)."""
     _LIST_CACHE.clear()
-    with app.app_context():
-        if register_version.current() is None:
-            db.session.add(RegisterVersion(id=1, version=register_version.first_version()))
-            db.session.commit()
 
 
 @pytest.fixture

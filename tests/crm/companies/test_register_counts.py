@@ -8,9 +8,8 @@ from datetime import timedelta
 import pytest
 
 from crm.extensions import db
-from crm.models import Company, Opening, RegisterVersion
+from crm.models import Company, Opening
 from crm.page_cache import REGISTER_COUNTS
-from crm.services import register_version
 from crm.services.companies import change_status
 from crm.services.contacts import log_contact
 from crm.services.openings import confirm_opening
@@ -18,14 +17,9 @@ from crm.timeutil import utcnow
 
 
 @pytest.fixture(autouse=True)
-def _cached(app):
-    """An empty cache and the version row (the tests' truncate takes it away, and without it
-    nothing would be cached, so nothing here could fail)."""
+def _cached(register_versioned):
+    """An empty cache, and the version row (see ``register_versioned``)."""
     REGISTER_COUNTS.clear()
-    with app.app_context():
-        if register_version.current() is None:
-            db.session.add(RegisterVersion(id=1, version=register_version.first_version()))
-            db.session.commit()
 
 
 @pytest.fixture
